@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`. Everything else is for developers.
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+PYTHON    ?= python3
+
+.PHONY: run test lint bench sysdeps-run sysdeps-test clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+sysdeps-run:
+	@packaging/system-deps.sh run
+
+sysdeps-test:
+	@packaging/system-deps.sh test
+
+## run the kiosk on its bundled content
+run: sysdeps-run $(STAMP)
+	$(VENV)/bin/ipkiosk status
+
+## run the linter and the whole test suite (slow fault tests included)
+test: sysdeps-test $(STAMP) lint
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kiosk sync tests bench
+
+bench: $(STAMP)
+	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

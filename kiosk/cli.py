@@ -1,0 +1,269 @@
+"""`ipkiosk` command line. Every subcommand takes --config PATH (or $IPKIOSK_CONFIG).
+
+Errors go to stderr with a non-zero exit: 2 for usage/config errors, 1 for others.
+The --json documents are stable and described in docs/cli.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk import config as config_mod
+
+log = logging.getLogger("ipkiosk")
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+def _print_json(doc) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
+    """Open content.db (moving a corrupt one aside) and import the bundled seed on first start."""
+    from kiosk import seed
+    from kiosk.store import content
+    from kiosk.store.recovery import open_content_db_recovering
+
+    open_content_db_recovering(cfg.content_db_path)
+    if seed_if_empty and not content.has_content():
+        seed.import_seed()
+
+
+def open_station(cfg: config_mod.Config) -> None:
+    from kiosk.store.station import open_station_db
+
+    open_station_db(cfg.station_db_path)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_config_show(cfg, args) -> int:
+    if args.json:
+        _print_json({"source": cfg.source, "settings": cfg.effective()})
+    else:
+        sys.stdout.write(f"# effective configuration (from {cfg.source})\n")
+        sys.stdout.write(config_mod.to_toml(cfg.effective()))
+    return 0
+
+
+def cmd_import_seed(cfg, args) -> int:
+    from kiosk import seed
+
+    open_content(cfg, seed_if_empty=False)
+    result = seed.import_seed()
+    if result.changed:
+        print(f"imported seed content: {', '.join(result.changed_collections)} ({result.upserted} records)")
+    else:
+        print("seed not imported: every collection already has content (synced or seeded)")
+    return 0
+
+
+def cmd_status(cfg, args) -> int:
+    from kiosk.store import content
+
+    open_content(cfg)
+    doc = content.status_dict()
+    if args.json:
+        _print_json(doc)
+        return 0
+    for kind, info in doc["collections"].items():
+        gen = "-" if info["generation"] is None else info["generation"]
+        print(f"{kind:14} {info['count']:6d} records  generation {gen}  ({info['source'] or 'none'})")
+    print(f"content updated at: {doc['content_updated_at'] or '-'}")
+    print(f"last sync: {doc['last_result'] or 'never'} {doc['last_reason'] or ''} at {doc['last_attempt_at'] or '-'}")
+    return 0
+
+
+def cmd_list(cfg, args) -> int:
+    from kiosk.store import content
+
+    open_content(cfg)
+    records = content.list_records(args.kind, category=args.category)
+    if args.json:
+        _print_json([{"id": r["id"], "kind": r["kind"], "title": r["title"], "rev": r["rev"]} for r in records])
+    else:
+        for r in records:
+            print(f"{r['id']}\t{r['title']}")
+    return 0
+
+
+def cmd_show(cfg, args) -> int:
+    from kiosk.store import content
+
+    open_content(cfg)
+    rec = content.get_record(args.id)
+    if rec is None:
+        raise CliError(f"no record with id {args.id!r}")
+    if args.json:
+        _print_json(rec)
+        return 0
+    print(rec["title"])
+    for key in ("issuer", "doc_number", "published_at", "category", "starts_at", "ends_at", "venue", "provider"):
+        if rec.get(key):
+            print(f"{key}: {rec[key]}")
+    for key in ("summary", "conditions", "time_limit", "fee"):
+        if rec.get(key):
+            print(f"\n{rec[key]}")
+    for key in ("materials", "process", "channels"):
+        for item in rec.get(key) or ():
+            print(f"- {item}")
+    if rec.get("body"):
+        print()
+        print(rec["body"])
+    return 0
+
+
+def cmd_search(cfg, args) -> int:
+    from kiosk.search.engine import SearchIndex
+    from kiosk.store import content
+
+    open_content(cfg)
+    hits = SearchIndex(content.search_docs()).search(args.query, limit=args.limit)
+    if args.json:
+        _print_json([{"id": h.id, "kind": h.kind, "title": h.title, "score": h.score, "matched": h.matched} for h in hits])
+    else:
+        for h in hits:
+            print(f"{h.score:6.1f}  {h.kind:9} {h.id}\t{h.title}")
+        if not hits:
+            print("no results", file=sys.stderr)
+    return 0
+
+
+def _announcement_line(a: dict) -> str:
+    window = f"{a['starts_at'] or '…'} → {a['ends_at'] or '…'}"
+    return f"{a['id']}\t{'[pinned] ' if a['pinned'] else ''}{a['title']}\t{window}"
+
+
+def cmd_announce(cfg, args) -> int:
+    from kiosk.store import station
+
+    open_station(cfg)
+    try:
+        if args.announce_cmd == "add":
+            ann = station.add_announcement(args.title, args.body, starts_at=args.starts, ends_at=args.ends,
+                                           pinned=args.pinned)
+            print(ann.id)
+        elif args.announce_cmd == "list":
+            items = station.list_announcements()
+            if args.json:
+                _print_json(items)
+            else:
+                for a in items:
+                    print(_announcement_line(a))
+        elif args.announce_cmd == "edit":
+            changes = {k: v for k, v in (("title", args.title), ("body", args.body), ("starts_at", args.starts),
+                                          ("ends_at", args.ends)) if v is not None}
+            if args.pinned is not None:
+                changes["pinned"] = args.pinned
+            if not changes:
+                raise CliError("announce edit: nothing to change (give --title, --body, --starts, --ends or --pinned/--unpinned)",
+                               EXIT_USAGE)
+            print(_announcement_line(station.edit_announcement(args.id, **changes).as_dict()))
+        elif args.announce_cmd == "remove":
+            station.remove_announcement(args.id)
+            print(f"removed {args.id}")
+    except station.StationError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", help=f"settings file (TOML); default ${config_mod.ENV_VAR} or demo defaults")
+
+    parser = argparse.ArgumentParser(prog="ipkiosk", description="IP Service Kiosk terminal.", parents=[common])
+    parser.add_argument("--version", action="version", version=f"ipkiosk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("config", help="show the effective configuration", parents=[common])
+    csub = p.add_subparsers(dest="config_cmd", required=True, metavar="ACTION")
+    q = csub.add_parser("show", help="print the effective settings as TOML (or --json)", parents=[common])
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q.set_defaults(func=cmd_config_show)
+
+    p = sub.add_parser("import-seed", help="import the bundled seed content into empty collections", parents=[common])
+    p.set_defaults(func=cmd_import_seed)
+
+    p = sub.add_parser("status", help="content counts, generations and the last sync outcome", parents=[common])
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("list", help="list the records of one collection", parents=[common])
+    p.add_argument("kind", choices=["services", "policies", "notices", "news", "events", "booking_types"])
+    p.add_argument("--category", help="only this category (services)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="print one record in full", parents=[common])
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="print the record as JSON")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("search", help="search the content (hanzi or pinyin letters)", parents=[common])
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("announce", help="station announcements (本站公告) in station.db", parents=[common])
+    asub = p.add_subparsers(dest="announce_cmd", required=True, metavar="ACTION")
+    q = asub.add_parser("add", help="add an announcement; prints its id", parents=[common])
+    q.add_argument("--title", required=True)
+    q.add_argument("--body", default="")
+    q.add_argument("--starts", metavar="ISO", help="first moment shown (default now); naive times are China time")
+    q.add_argument("--ends", metavar="ISO", help="moment it stops being shown (default never)")
+    q.add_argument("--pinned", action="store_true", help="show before the others")
+    q.set_defaults(func=cmd_announce)
+    q = asub.add_parser("list", help="list all announcements", parents=[common])
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q.set_defaults(func=cmd_announce)
+    q = asub.add_parser("edit", help="change an announcement", parents=[common])
+    q.add_argument("id", type=int)
+    q.add_argument("--title")
+    q.add_argument("--body")
+    q.add_argument("--starts", metavar="ISO")
+    q.add_argument("--ends", metavar="ISO")
+    q.add_argument("--pinned", dest="pinned", action="store_const", const=True, default=None)
+    q.add_argument("--unpinned", dest="pinned", action="store_const", const=False)
+    q.set_defaults(func=cmd_announce)
+    q = asub.add_parser("remove", help="delete an announcement", parents=[common])
+    q.add_argument("id", type=int)
+    q.set_defaults(func=cmd_announce)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        cfg = config_mod.load(args.config)
+        return args.func(cfg, args)
+    except config_mod.ConfigError as exc:
+        print(f"ipkiosk: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CliError as exc:
+        print(f"ipkiosk: {exc}", file=sys.stderr)
+        return exc.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""One declarative table of settings → TOML file, validation and docs.
+
+Qt-free. Every command loads its settings through :func:`load`; the file is
+``--config PATH``, else ``$IPKIOSK_CONFIG``, else none (demo defaults).
+docs/configuration.md is checked against :data:`SETTINGS` by a test.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_VAR = "IPKIOSK_CONFIG"
+
+
+class ConfigError(ValueError):
+    """A config file or value is wrong; the message names key, value and expectation."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+def _default_data_dir() -> str:
+    # Per-user data dir (XDG) when nothing is configured: the demo never needs root.
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "ipkiosk")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("station_id", str, "zz-demo-01", "Stable ASCII id of this terminal; goes into booking URLs and the User-Agent."),
+    Setting("station_name", str, "郑州市知识产权公共信息服务示范工作站（演示）", "Name shown on the home screen and printed on slips."),
+    Setting("station_address", str, "郑州市（演示地址，请在配置中填写）", "Address shown on the home screen."),
+    Setting("station_hours", str, "周一至周五 9:00–12:00，13:30–17:30", "Opening hours shown on the home screen."),
+    Setting("data_dir", str, "", "Directory for content.db, station.db, blobs and logs. Empty: the per-user data dir (~/.local/share/ipkiosk)."),
+    Setting("repository_url", str, "", "Base URL of the signed content repository (https://…, http://… or file:///…). Empty: no sync, bundled content only."),
+    Setting("trusted_root", str, "", "Path of the trusted root.json that anchors signature checks. Required when repository_url is set."),
+    Setting("sync_interval_s", int, 900, "Seconds between sync attempts (±20 % jitter).", minimum=300, maximum=86400),
+    Setting("booking_url_template", str, "https://ipservice.example.cn/book?station={station_id}&service={service_id}&type={booking_type}&lang={lang}",
+            "URL encoded in booking QR codes. Placeholders: {station_id} {service_id} {booking_type} {lang}."),
+    Setting("printer_name", str, "", "Receipt printer queue name; empty means the system default printer."),
+    Setting("paper_width_mm", int, 80, "Slip paper: 58 or 80 (receipt rolls) or 210 (A4).", choices=(58, 80, 210)),
+    Setting("idle_timeout_s", int, 90, "Seconds without touch before the 10 s countdown back to the attract screen.", minimum=10, maximum=3600),
+    Setting("locale", str, "zh_CN", "UI language and {lang} in booking URLs.", choices=("zh_CN", "en_US")),
+    Setting("orientation", str, "portrait", "Screen layout: portrait (1080×1920), landscape (1920×1080) or auto (from the screen).",
+            choices=("portrait", "landscape", "auto")),
+    Setting("touch_only", bool, False, "Hide the mouse cursor (touch screens without a mouse)."),
+)
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    values: dict = field(default_factory=dict)
+    source: str = "(defaults)"
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.values["data_dir"] or _default_data_dir()).expanduser()
+
+    @property
+    def content_db_path(self) -> Path:
+        return self.data_path / "content.db"
+
+    @property
+    def station_db_path(self) -> Path:
+        return self.data_path / "station.db"
+
+    @property
+    def blobs_path(self) -> Path:
+        return self.data_path / "blobs"
+
+    @property
+    def logs_path(self) -> Path:
+        return self.data_path / "logs"
+
+    def effective(self) -> dict:
+        out = dict(self.values)
+        out["data_dir"] = str(self.data_path)
+        return out
+
+
+def _type_name(t: type) -> str:
+    return {str: "a string", int: "an integer", bool: "true or false"}[t]
+
+
+def validate_value(name: str, value: Any) -> Any:
+    setting = SETTINGS_BY_NAME.get(name)
+    if setting is None:
+        known = ", ".join(sorted(SETTINGS_BY_NAME))
+        raise ConfigError(f"unknown setting {name!r} (known settings: {known})")
+    # bool is a subclass of int: refuse true/false for integer settings explicitly.
+    if not isinstance(value, setting.type) or (setting.type is int and isinstance(value, bool)):
+        raise ConfigError(f"setting {name!r}: got {value!r}, expected {_type_name(setting.type)}")
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(f"setting {name!r}: got {value!r}, expected one of {', '.join(map(str, setting.choices))}")
+    if setting.minimum is not None and value < setting.minimum:
+        raise ConfigError(f"setting {name!r}: got {value!r}, expected at least {setting.minimum}")
+    if setting.maximum is not None and value > setting.maximum:
+        raise ConfigError(f"setting {name!r}: got {value!r}, expected at most {setting.maximum}")
+    if name == "station_id" and not (value and value.isascii() and all(c.isalnum() or c in "-_." for c in value)):
+        raise ConfigError(f"setting 'station_id': got {value!r}, expected ASCII letters, digits, '-', '_' or '.'")
+    if name == "booking_url_template":
+        _check_template(value)
+    return value
+
+
+BOOKING_PLACEHOLDERS = ("station_id", "service_id", "booking_type", "lang")
+
+
+def _check_template(template: str) -> None:
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise ConfigError(f"setting 'booking_url_template': got {template!r}, expected a valid template ({exc})") from None
+    for placeholder in names:
+        if placeholder not in BOOKING_PLACEHOLDERS:
+            raise ConfigError(
+                f"setting 'booking_url_template': unknown placeholder {{{placeholder}}}, "
+                f"expected only {', '.join('{' + p + '}' for p in BOOKING_PLACEHOLDERS)}"
+            )
+    if not template.startswith(("https://", "http://")):
+        raise ConfigError(f"setting 'booking_url_template': got {template!r}, expected an http(s) URL")
+
+
+def from_mapping(mapping: dict, source: str = "(mapping)") -> Config:
+    values = {s.name: s.default for s in SETTINGS}
+    for name, value in mapping.items():
+        values[name] = validate_value(name, value)
+    if values["repository_url"]:
+        if not values["repository_url"].startswith(("https://", "http://", "file:///")):
+            raise ConfigError(
+                f"setting 'repository_url': got {values['repository_url']!r}, expected an https://, http:// or file:/// URL"
+            )
+        if not values["trusted_root"]:
+            raise ConfigError("setting 'trusted_root': empty, expected the path of root.json because repository_url is set")
+    return Config(values=values, source=source)
+
+
+def load(path: str | os.PathLike | None = None) -> Config:
+    """Load settings from PATH, else $IPKIOSK_CONFIG, else the defaults."""
+    path = path or os.environ.get(ENV_VAR) or None
+    if path is None:
+        return from_mapping({})
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"config file {p}: cannot read ({exc.strerror})") from None
+    try:
+        mapping = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {p}: not valid TOML ({exc})") from None
+    try:
+        return from_mapping(mapping, source=str(p))
+    except ConfigError as exc:
+        raise ConfigError(f"config file {p}: {exc}") from None
+
+
+def to_toml(values: dict) -> str:
+    """Render settings as TOML (used by `config show` and the packaged default file)."""
+    lines = []
+    for s in SETTINGS:
+        v = values[s.name]
+        if isinstance(v, bool):
+            text = "true" if v else "false"
+        elif isinstance(v, int):
+            text = str(v)
+        else:
+            text = '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        lines.append(f"{s.name} = {text}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Qt-free persistence: content.db (synced, disposable) and station.db (local, precious)."""

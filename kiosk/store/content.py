@@ -1,0 +1,364 @@
+"""content.db: synced, disposable content and the one apply function.
+
+Qt-free. content.db may be deleted at any time: it is rebuilt from the bundled seed
+and the next sync. Nothing here ever opens station.db.
+
+The single writer is :func:`apply_manifests` (seed import and sync both go through it);
+readers are the UI, the CLI and the search index loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from peewee import (
+    BooleanField,
+    CharField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+
+from kiosk.search import index as search_index
+from kiosk.store.db import init_database, iso, utcnow
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+content_db = SqliteDatabase(None)
+
+# Display order of kinds (also the search tie-break order).
+KINDS = ("services", "policies", "events", "notices", "news", "booking_types")
+
+
+class ApplyError(RuntimeError):
+    """A manifest set cannot be applied (rollback, equivocation, id clash); nothing was changed."""
+
+
+class ManifestLike(Protocol):
+    collection: str
+    generation: int
+    records: list[dict]
+    tombstones: list[dict]
+
+    def sha256(self) -> str: ...
+
+
+class BaseModel(Model):
+    class Meta:
+        database = content_db
+
+
+class Record(BaseModel):
+    id = CharField(primary_key=True)
+    kind = CharField(index=True)
+    rev = IntegerField()
+    title = TextField()
+    category = CharField(null=True, index=True)
+    # Typed columns for filtering/sorting; instants are normalised to UTC ISO strings.
+    published_at = CharField(null=True)  # YYYY-MM-DD
+    starts_at = CharField(null=True)
+    ends_at = CharField(null=True)
+    valid_until = CharField(null=True)
+    hot = BooleanField(default=False)
+    is_demo = BooleanField(default=False)
+    data = TextField()  # the full record as JSON
+
+    def as_dict(self) -> dict:
+        out = json.loads(self.data)
+        out["kind"] = self.kind
+        return out
+
+
+class Attachment(BaseModel):
+    record = ForeignKeyField(Record, backref="attachments", on_delete="CASCADE")
+    name = CharField()
+    sha256 = CharField(index=True)
+    length = IntegerField()
+    media_type = CharField()
+
+
+class SearchDoc(BaseModel):
+    """Pre-computed search keys of one record (pinyin computed at apply time, never in the UI)."""
+
+    record = ForeignKeyField(Record, primary_key=True, on_delete="CASCADE")
+    kind = CharField()
+    keys = TextField()  # JSON written by kiosk.search.index.index_record
+
+
+class Vocabulary(BaseModel):
+    """Candidate-bar words (titles and keywords) with their pinyin keys."""
+
+    word = CharField(primary_key=True)
+    keys = TextField()  # JSON written by kiosk.search.index.vocabulary
+    weight = IntegerField(default=0)
+
+
+class Tombstone(BaseModel):
+    id = CharField(primary_key=True)
+    kind = CharField()
+    rev = IntegerField()
+    generation = IntegerField()
+
+
+class CollectionState(BaseModel):
+    """High-water mark per collection: what content.db says was applied."""
+
+    collection = CharField(primary_key=True)
+    generation = IntegerField()
+    manifest_sha256 = CharField()
+    record_count = IntegerField()
+    source = CharField()  # "seed" or "sync"
+    applied_at = CharField()
+
+
+class SyncStatus(BaseModel):
+    """One row: the last sync outcome, for the UI, `ipkiosk status` and `doctor`."""
+
+    id = IntegerField(primary_key=True, default=1)
+    last_result = CharField(null=True)
+    last_reason = TextField(null=True)
+    last_attempt_at = CharField(null=True)
+    last_verified_at = CharField(null=True)
+    last_success_at = CharField(null=True)
+    next_attempt_at = CharField(null=True)
+    # Bumped by every apply that changed something: the UI polls it to refresh lists.
+    apply_serial = IntegerField(default=0)
+
+
+MODELS = [Record, Attachment, SearchDoc, Vocabulary, Tombstone, CollectionState, SyncStatus]
+
+
+def _m0001_initial(db: SqliteDatabase) -> None:
+    db.create_tables(MODELS)
+    SyncStatus.create(id=1)
+
+
+MIGRATIONS = [("0001_initial", _m0001_initial)]
+
+
+def open_content_db(path: Path | str) -> SqliteDatabase:
+    return init_database(content_db, path, MIGRATIONS)
+
+
+# ---------------------------------------------------------------- apply
+
+
+@dataclass
+class ApplyResult:
+    changed_collections: list[str] = field(default_factory=list)
+    upserted: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_collections)
+
+
+def _utc(value: str | None) -> str | None:
+    if not value:
+        return None
+    return iso(dt.datetime.fromisoformat(value))
+
+
+def _row_for(kind: str, rec: dict) -> dict:
+    return {
+        "id": rec["id"],
+        "kind": kind,
+        "rev": rec["rev"],
+        "title": rec.get("title", ""),
+        "category": rec.get("category"),
+        "published_at": rec.get("published_at"),
+        "starts_at": _utc(rec.get("starts_at")),
+        "ends_at": _utc(rec.get("ends_at")),
+        "valid_until": _utc(rec.get("valid_until")),
+        "hot": bool(rec.get("hot", False)),
+        "is_demo": bool(rec.get("is_demo", False)),
+        "data": json.dumps(rec, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def check_manifest_against_state(m: ManifestLike) -> str:
+    """'new', 'unchanged' or 'changed'; raises ApplyError for rollback/equivocation."""
+    state = CollectionState.get_or_none(CollectionState.collection == m.collection)
+    if state is None:
+        return "new"
+    if m.generation < state.generation:
+        raise ApplyError(
+            f"collection {m.collection!r}: generation {m.generation} is lower than the applied {state.generation} (rollback)"
+        )
+    if m.generation == state.generation:
+        if m.sha256() != state.manifest_sha256:
+            raise ApplyError(
+                f"collection {m.collection!r}: generation {m.generation} with a different hash than applied (equivocation)"
+            )
+        return "unchanged"
+    return "changed"
+
+
+def apply_manifests(manifests: Sequence[ManifestLike], *, source: str = "sync") -> ApplyResult:
+    """Apply validated manifests in ONE transaction, or change nothing.
+
+    Upsert every listed record, delete records of the collection that the manifest does
+    not list, keep tombstones, compute search keys, move the high-water marks.
+    """
+    result = ApplyResult()
+    now = iso(utcnow())
+    with content_db.atomic():
+        todo = [m for m in manifests if check_manifest_against_state(m) != "unchanged"]
+        if not todo:
+            return result
+        incoming_ids = {rec["id"]: m.collection for m in todo for rec in m.records}
+        # Deletions first, so an id may move between collections within one apply.
+        for m in todo:
+            existing = {r.id: r.rev for r in Record.select(Record.id, Record.rev).where(Record.kind == m.collection)}
+            gone = [rid for rid in existing if incoming_ids.get(rid) != m.collection]
+            for chunk in _chunks(gone, 500):
+                result.deleted += Record.delete().where(Record.id.in_(chunk)).execute()
+        for m in todo:
+            _apply_one(m, result)
+            CollectionState.replace(
+                collection=m.collection,
+                generation=m.generation,
+                manifest_sha256=m.sha256(),
+                record_count=len(m.records),
+                source=source,
+                applied_at=now,
+            ).execute()
+            result.changed_collections.append(m.collection)
+        search_index.rebuild_vocabulary(content_db, Vocabulary, Record, SearchDoc)
+        SyncStatus.update(apply_serial=SyncStatus.apply_serial + 1).where(SyncStatus.id == 1).execute()
+    log.info("applied %s: %d upserted, %d deleted", result.changed_collections, result.upserted, result.deleted)
+    return result
+
+
+def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
+    current = {r.id: (r.kind, r.rev, r.data) for r in Record.select(Record.id, Record.kind, Record.rev, Record.data)
+               .where(Record.id.in_([rec["id"] for rec in m.records]))} if m.records else {}
+    for rec in m.records:
+        row = _row_for(m.collection, rec)
+        old = current.get(rec["id"])
+        if old is not None:
+            old_kind, old_rev, old_data = old
+            if old_kind != m.collection:
+                raise ApplyError(f"record {rec['id']!r} is listed in {m.collection!r} but also lives in {old_kind!r}")
+            if rec["rev"] < old_rev:
+                raise ApplyError(f"record {rec['id']!r}: rev {rec['rev']} is lower than the applied rev {old_rev}")
+            if old_data == row["data"]:
+                continue
+        if old is None:
+            Record.insert(**row).execute()
+        else:
+            Record.update(**row).where(Record.id == rec["id"]).execute()
+            Attachment.delete().where(Attachment.record == rec["id"]).execute()
+        for att in rec.get("attachments", ()):
+            Attachment.create(record=rec["id"], **att)
+        SearchDoc.replace(
+            record=rec["id"], kind=m.collection, keys=json.dumps(search_index.index_record(m.collection, rec), ensure_ascii=False)
+        ).execute()
+        result.upserted += 1
+    for t in m.tombstones:
+        Tombstone.replace(id=t["id"], kind=m.collection, rev=t["rev"], generation=t["generation"]).execute()
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# ---------------------------------------------------------------- reads
+
+
+def collection_states() -> dict[str, CollectionState]:
+    return {s.collection: s for s in CollectionState.select()}
+
+
+def counts_by_kind() -> dict[str, int]:
+    from peewee import fn
+
+    return {kind: n for kind, n in Record.select(Record.kind, fn.COUNT(Record.id)).group_by(Record.kind).tuples()}
+
+
+def has_content() -> bool:
+    return CollectionState.select().exists()
+
+
+def sync_status() -> SyncStatus:
+    return SyncStatus.get_by_id(1)
+
+
+def record_sync_outcome(result: str, reason: str, *, verified: bool = False, next_attempt_at: str | None = None) -> None:
+    now = iso(utcnow())
+    fields = {"last_result": result, "last_reason": reason, "last_attempt_at": now, "next_attempt_at": next_attempt_at}
+    if verified:
+        fields["last_verified_at"] = now
+    if result == "OK":
+        fields["last_success_at"] = now
+    SyncStatus.update(**fields).where(SyncStatus.id == 1).execute()
+
+
+def status_dict() -> dict:
+    """The document behind `ipkiosk status --json` (documented in docs/cli.md)."""
+    states = collection_states()
+    counts = counts_by_kind()
+    s = sync_status()
+    return {
+        "collections": {
+            kind: {
+                "count": counts.get(kind, 0),
+                "generation": states[kind].generation if kind in states else None,
+                "source": states[kind].source if kind in states else None,
+                "applied_at": states[kind].applied_at if kind in states else None,
+            }
+            for kind in KINDS
+        },
+        "last_result": s.last_result,
+        "last_reason": s.last_reason,
+        "last_attempt_at": s.last_attempt_at,
+        "last_verified_at": s.last_verified_at,
+        "last_success_at": s.last_success_at,
+        "next_attempt_at": s.next_attempt_at,
+        "content_updated_at": max((st.applied_at for st in states.values()), default=None),
+    }
+
+
+def get_record(record_id: str) -> dict | None:
+    row = Record.get_or_none(Record.id == record_id)
+    return row.as_dict() if row else None
+
+
+def list_records(kind: str, *, category: str | None = None) -> list[dict]:
+    """Records of KIND in display order: services by category then title, events by start,
+    dated kinds newest first."""
+    q = Record.select().where(Record.kind == kind)
+    if category:
+        q = q.where(Record.category == category)
+    if kind == "events":
+        q = q.order_by(Record.starts_at.desc())
+    elif kind in ("policies", "notices", "news"):
+        q = q.order_by(Record.published_at.desc(nulls="last"), Record.id)
+    else:
+        q = q.order_by(Record.id)
+    return [r.as_dict() for r in q]
+
+
+def referenced_blob_hashes() -> set[str]:
+    return {a.sha256 for a in Attachment.select(Attachment.sha256).distinct()}
+
+
+def search_docs() -> list[tuple[str, str, str, dict]]:
+    """(id, kind, title, keys) for every record: what the search engine indexes."""
+    q = SearchDoc.select(SearchDoc.record, SearchDoc.kind, Record.title, SearchDoc.keys).join(Record).tuples()
+    return [(rid, kind, title, json.loads(keys)) for rid, kind, title, keys in q]
+
+
+def vocabulary_rows() -> list[tuple[str, dict, int]]:
+    return [(w, json.loads(k), weight) for w, k, weight in Vocabulary.select().tuples()]

@@ -1,0 +1,185 @@
+"""station.db: local, precious data — announcements, settings overrides, audit log, usage.
+
+Qt-free. Sync never opens this file and no code path deletes it; the content reset and
+every sync touch content.db only. Every staff action writes an audit row in the same
+transaction as the change it records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from peewee import AutoField, BooleanField, CharField, IntegerField, Model, SqliteDatabase, TextField
+
+from kiosk.store.db import init_database, iso, utcnow
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+station_db = SqliteDatabase(None)
+
+MAX_TITLE_CHARS = 80
+MAX_BODY_CHARS = 2000
+
+
+class StationError(ValueError):
+    """Invalid staff input; the message names the field."""
+
+
+class BaseModel(Model):
+    class Meta:
+        database = station_db
+
+
+class Announcement(BaseModel):
+    id = AutoField()
+    title = TextField()
+    body = TextField(default="")
+    starts_at = CharField(null=True)  # UTC ISO; null = from now on
+    ends_at = CharField(null=True)  # UTC ISO; null = until removed
+    pinned = BooleanField(default=False)
+    created_at = CharField()
+    updated_at = CharField()
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "body": self.body,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "pinned": self.pinned,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+class StationSetting(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class AuditLog(BaseModel):
+    id = AutoField()
+    at = CharField()
+    actor = CharField()  # "admin-screen" or "cli"
+    action = CharField()
+    object = CharField(default="")
+    detail = TextField(default="")
+
+
+class UsageEvent(BaseModel):
+    id = AutoField()
+    at = CharField()
+    kind = CharField()
+    object = CharField(default="")
+
+
+MODELS = [Announcement, StationSetting, AuditLog, UsageEvent]
+
+
+def _m0001_initial(db: SqliteDatabase) -> None:
+    db.create_tables(MODELS)
+
+
+MIGRATIONS = [("0001_initial", _m0001_initial)]
+
+
+def open_station_db(path: Path | str) -> SqliteDatabase:
+    return init_database(station_db, path, MIGRATIONS)
+
+
+def audit(action: str, obj: str = "", detail: str = "", actor: str = "cli") -> None:
+    AuditLog.create(at=iso(utcnow()), actor=actor, action=action, object=obj, detail=detail)
+
+
+def parse_instant(value: str | None, field: str) -> str | None:
+    """ISO date/datetime from staff → UTC ISO; a naive value is taken as China time (+08:00)."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise StationError(f"{field}: got {value!r}, expected an ISO date or datetime such as 2026-12-01T09:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return iso(moment)
+
+
+def _check_text(title: str, body: str) -> None:
+    if not title or not title.strip():
+        raise StationError("title: empty, expected some text")
+    if len(title) > MAX_TITLE_CHARS:
+        raise StationError(f"title: {len(title)} characters, expected at most {MAX_TITLE_CHARS}")
+    if len(body) > MAX_BODY_CHARS:
+        raise StationError(f"body: {len(body)} characters, expected at most {MAX_BODY_CHARS}")
+
+
+def _check_window(starts_at: str | None, ends_at: str | None) -> None:
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise StationError(f"ends_at ({ends_at}) must be after starts_at ({starts_at})")
+
+
+def add_announcement(title: str, body: str = "", *, starts_at: str | None = None, ends_at: str | None = None,
+                     pinned: bool = False, actor: str = "cli") -> Announcement:
+    _check_text(title, body)
+    starts, ends = parse_instant(starts_at, "starts_at"), parse_instant(ends_at, "ends_at")
+    _check_window(starts, ends)
+    now = iso(utcnow())
+    with station_db.atomic():
+        ann = Announcement.create(title=title.strip(), body=body, starts_at=starts, ends_at=ends, pinned=pinned,
+                                  created_at=now, updated_at=now)
+        audit("announcement.add", str(ann.id), title.strip(), actor)
+    return ann
+
+
+def edit_announcement(ann_id: int, *, actor: str = "cli", **changes) -> Announcement:
+    ann = Announcement.get_or_none(Announcement.id == ann_id)
+    if ann is None:
+        raise StationError(f"announcement {ann_id}: not found")
+    if "title" in changes or "body" in changes:
+        _check_text(changes.get("title", ann.title), changes.get("body", ann.body))
+    for field in ("starts_at", "ends_at"):
+        if field in changes:
+            changes[field] = parse_instant(changes[field], field)
+    merged = {**ann.as_dict(), **changes}
+    _check_window(merged["starts_at"], merged["ends_at"])
+    with station_db.atomic():
+        Announcement.update(**changes, updated_at=iso(utcnow())).where(Announcement.id == ann_id).execute()
+        audit("announcement.edit", str(ann_id), ", ".join(sorted(changes)), actor)
+    return Announcement.get_by_id(ann_id)
+
+
+def remove_announcement(ann_id: int, *, actor: str = "cli") -> None:
+    with station_db.atomic():
+        if not Announcement.delete().where(Announcement.id == ann_id).execute():
+            raise StationError(f"announcement {ann_id}: not found")
+        audit("announcement.remove", str(ann_id), "", actor)
+
+
+def list_announcements() -> list[dict]:
+    q = Announcement.select().order_by(Announcement.pinned.desc(), Announcement.starts_at.desc(nulls="last"),
+                                       Announcement.id.desc())
+    return [a.as_dict() for a in q]
+
+
+def current_announcements(now: dt.datetime | None = None) -> list[dict]:
+    """Announcements visible at NOW (start inclusive, end exclusive), pinned first, newest first."""
+    stamp = iso(now or utcnow())
+    return [a for a in list_announcements() if (a["starts_at"] is None or a["starts_at"] <= stamp)
+            and (a["ends_at"] is None or stamp < a["ends_at"])]
+
+
+def get_setting(key: str, default: str | None = None) -> str | None:
+    row = StationSetting.get_or_none(StationSetting.key == key)
+    return row.value if row else default
+
+
+def set_setting(key: str, value: str) -> None:
+    StationSetting.replace(key=key, value=value).execute()
+
+
+def record_usage(kind: str, obj: str = "") -> None:
+    UsageEvent.create(at=iso(utcnow()), kind=kind, object=obj)

@@ -1,0 +1,1 @@
+"""Qt-free signed content channel: manifests, publisher, fetcher and client."""
