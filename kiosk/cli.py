@@ -7,45 +7,19 @@ The --json documents are stable and described in docs/cli.md.
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import logging
 import sys
-from pathlib import Path
 
 from kiosk import __version__
 from kiosk import config as config_mod
+from kiosk.commands import EXIT_USAGE, CliError, open_content, open_station
+from kiosk.commands import print_json as _print_json
 
 log = logging.getLogger("ipkiosk")
 
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    def __init__(self, message: str, code: int = EXIT_ERROR):
-        super().__init__(message)
-        self.code = code
-
-
-def _print_json(doc) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-
-
-def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
-    """Open content.db (moving a corrupt one aside) and import the bundled seed on first start."""
-    from kiosk import seed
-    from kiosk.store import content
-    from kiosk.store.recovery import open_content_db_recovering
-
-    open_content_db_recovering(cfg.content_db_path)
-    if seed_if_empty and not content.has_content():
-        seed.import_seed()
-
-
-def open_station(cfg: config_mod.Config) -> None:
-    from kiosk.store.station import open_station_db
-
-    open_station_db(cfg.station_db_path)
+# Modules under kiosk/commands that add subcommands (each has register(sub, common)).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- commands
@@ -247,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("id", type=int)
     q.set_defaults(func=cmd_announce)
 
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"kiosk.commands.{name}").register(sub, common)
     return parser
 
 

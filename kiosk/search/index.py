@@ -45,7 +45,7 @@ def rebuild_vocabulary(db, vocabulary_model, record_model, searchdoc_model) -> N
     keys: dict[str, list] = {}
     for raw in searchdoc_model.select(searchdoc_model.keys).tuples():
         doc = json.loads(raw[0])
-        for word, k in zip(doc["keywords"], doc["py_keywords"]):
+        for word, k in zip(doc["keywords"], doc["py_keywords"], strict=True):
             weights[word] = weights.get(word, 0) + (3 if doc["hot"] else 1)
             keys[word] = k
     vocabulary_model.delete().execute()

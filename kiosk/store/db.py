@@ -29,11 +29,11 @@ Migration = Callable[[SqliteDatabase], None]
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def init_database(db: SqliteDatabase, path: Path | str, migrations: list[tuple[str, Migration]]) -> SqliteDatabase:

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from peewee import AutoField, BooleanField, CharField, IntegerField, Model, SqliteDatabase, TextField
+from peewee import AutoField, BooleanField, CharField, Model, SqliteDatabase, TextField
 
 from kiosk.store.db import init_database, iso, utcnow
 

@@ -1,0 +1,45 @@
+"""Shared helpers for `ipkiosk` subcommands.
+
+Each area keeps its subcommands in a module here with ``register(sub, common)``
+(``sub``: the argparse subparsers object, ``common``: the parent parser carrying
+--config); kiosk/cli.py lists those modules in COMMAND_MODULES. Modules import Qt and
+other heavy dependencies inside their handlers only, so `ipkiosk --help` stays fast.
+A handler is ``func(cfg, args) -> int`` and raises CliError for a clean failure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from kiosk import config as config_mod
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+def print_json(doc) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
+    """Open content.db (moving a corrupt one aside) and import the bundled seed on first start."""
+    from kiosk import seed
+    from kiosk.store import content
+    from kiosk.store.recovery import open_content_db_recovering
+
+    open_content_db_recovering(cfg.content_db_path)
+    if seed_if_empty and not content.has_content():
+        seed.import_seed()
+
+
+def open_station(cfg: config_mod.Config) -> None:
+    from kiosk.store.station import open_station_db
+
+    open_station_db(cfg.station_db_path)

@@ -1,0 +1,64 @@
+"""Shared fixtures: real SQLite files in a temporary data dir, never the user's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kiosk import config as config_mod
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, monkeypatch):
+    # Never read a developer's config or write to their data dir.
+    monkeypatch.delenv(config_mod.ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def cfg(data_dir) -> config_mod.Config:
+    return config_mod.from_mapping({"data_dir": str(data_dir)})
+
+
+@pytest.fixture
+def content_store(cfg):
+    from kiosk.store.content import content_db, open_content_db
+
+    open_content_db(cfg.content_db_path)
+    yield content_db
+    content_db.close()
+
+
+@pytest.fixture
+def station_store(cfg):
+    from kiosk.store.station import open_station_db, station_db
+
+    open_station_db(cfg.station_db_path)
+    yield station_db
+    station_db.close()
+
+
+@pytest.fixture
+def seeded(content_store):
+    from kiosk import seed
+
+    seed.import_seed()
+    return content_store
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a file, or None if it does not exist (for 'station.db untouched' checks)."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest() if os.path.exists(path) else None
