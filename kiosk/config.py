@@ -159,7 +159,7 @@ def load(path: str | os.PathLike | None = None) -> Config:
     """Load settings from PATH, else $IPKIOSK_CONFIG, else the defaults."""
     path = path or os.environ.get(ENV_VAR) or None
     if path is None:
-        return from_mapping({})
+        return from_mapping({}, source="(defaults)")
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -175,16 +175,41 @@ def load(path: str | os.PathLike | None = None) -> Config:
         raise ConfigError(f"config file {p}: {exc}") from None
 
 
+def toml_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def to_toml(values: dict) -> str:
     """Render settings as TOML (used by `config show` and the packaged default file)."""
-    lines = []
+    return "".join(f"{s.name} = {toml_literal(values[s.name])}\n" for s in SETTINGS)
+
+
+def markdown_docs() -> str:
+    """docs/configuration.md, generated from SETTINGS (`python -m kiosk.config > docs/configuration.md`)."""
+    out = [
+        "# Configuration",
+        "",
+        "One TOML file configures a terminal: `--config PATH` on every command, else `$IPKIOSK_CONFIG`, else the demo",
+        "defaults below (data in the per-user data dir). The packaged build installs it as `/etc/ipkiosk/kiosk.toml`.",
+        "Unknown keys and wrong types are errors that name the key, the value and what was expected;",
+        "`ipkiosk config show` prints the effective configuration.",
+        "",
+        "This file is generated from the settings table in `kiosk/config.py`; a test keeps them in agreement.",
+        "",
+    ]
     for s in SETTINGS:
-        v = values[s.name]
-        if isinstance(v, bool):
-            text = "true" if v else "false"
-        elif isinstance(v, int):
-            text = str(v)
-        else:
-            text = '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        lines.append(f"{s.name} = {text}")
-    return "\n".join(lines) + "\n"
+        out += [f"### `{s.name}`", "", s.help, "", f"- type: {_type_name(s.type)}", f"- default: `{toml_literal(s.default)}`"]
+        if s.choices:
+            out.append(f"- one of: {', '.join(f'`{toml_literal(c)}`' for c in s.choices)}")
+        if s.minimum is not None:
+            out.append(f"- range: {s.minimum} to {s.maximum}")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(markdown_docs(), end="")
