@@ -19,7 +19,7 @@ from kiosk.commands import print_json as _print_json
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("admin",)
 
 
 # ---------------------------------------------------------------- commands
@@ -160,7 +160,8 @@ def cmd_announce(cfg, args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH", help=f"settings file (TOML); default ${config_mod.ENV_VAR} or demo defaults")
+    # SUPPRESS: a subcommand's copy of --config must not reset one given before the subcommand.
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=f"settings file (TOML); default ${config_mod.ENV_VAR} or demo defaults")
 
     parser = argparse.ArgumentParser(prog="ipkiosk", description="IP Service Kiosk terminal.", parents=[common])
     parser.add_argument("--version", action="version", version=f"ipkiosk {__version__}")
@@ -231,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        cfg = config_mod.load(args.config)
+        cfg = config_mod.load(getattr(args, "config", None))
         return args.func(cfg, args)
     except config_mod.ConfigError as exc:
         print(f"ipkiosk: config error: {exc}", file=sys.stderr)
