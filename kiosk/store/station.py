@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from pathlib import Path
 
-from peewee import AutoField, BooleanField, CharField, Model, SqliteDatabase, TextField
+from peewee import AutoField, BooleanField, CharField, DatabaseError, Model, SqliteDatabase, TextField
 
 from kiosk.store.db import init_database, iso, utcnow
 
@@ -91,8 +92,60 @@ def open_station_db(path: Path | str) -> SqliteDatabase:
     return init_database(station_db, path, MIGRATIONS)
 
 
+# Why station.db could not be opened (None while healthy). While set, visitors see content
+# without station announcements and the admin screen offers a restore from a backup.
+_open_problem: str | None = None
+
+
+def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
+    """Open station.db for the UI process; returns (ok, problem).
+
+    A corrupt or unreadable station.db is NEVER deleted, moved or rewritten here: it holds the
+    only copy of staff work. The file is first checked on a plain connection that writes
+    nothing (no pragmas, no migrations); only a healthy file is then opened for real."""
+    global _open_problem
+    if not station_db.is_closed():
+        station_db.close()
+    problem = ""
+    if Path(path).exists():
+        try:
+            probe = sqlite3.connect(str(path))
+            try:
+                rows = probe.execute("PRAGMA integrity_check").fetchall()
+            finally:
+                probe.close()
+            detail = "; ".join(str(r[0]) for r in rows)
+            if detail != "ok":
+                problem = f"integrity_check: {detail[:200]}"
+        except sqlite3.DatabaseError as exc:
+            problem = str(exc)
+    if not problem:
+        try:
+            open_station_db(path)
+        except DatabaseError as exc:
+            station_db.close()
+            problem = str(exc)
+    if problem:
+        _open_problem = f"{path}: {problem}"
+        log.error("station.db unusable, running without station announcements (file left untouched): %s", _open_problem)
+        return False, _open_problem
+    _open_problem = None
+    return True, ""
+
+
+def station_problem() -> str | None:
+    """The reason station.db is unavailable, or None when it is open and healthy."""
+    return _open_problem
+
+
 def audit(action: str, obj: str = "", detail: str = "", actor: str = "cli") -> None:
     AuditLog.create(at=iso(utcnow()), actor=actor, action=action, object=obj, detail=detail)
+
+
+def recent_audit(limit: int = 50) -> list[dict]:
+    """Newest audit rows first (admin screen, `ipkiosk admin audit`)."""
+    q = AuditLog.select().order_by(AuditLog.id.desc()).limit(limit)
+    return [{"at": r.at, "actor": r.actor, "action": r.action, "object": r.object, "detail": r.detail} for r in q]
 
 
 def parse_instant(value: str | None, field: str) -> str | None:
@@ -167,6 +220,8 @@ def list_announcements() -> list[dict]:
 
 def current_announcements(now: dt.datetime | None = None) -> list[dict]:
     """Announcements visible at NOW (start inclusive, end exclusive), pinned first, newest first."""
+    if _open_problem is not None:
+        return []
     stamp = iso(now or utcnow())
     return [a for a in list_announcements() if (a["starts_at"] is None or a["starts_at"] <= stamp)
             and (a["ends_at"] is None or stamp < a["ends_at"])]

@@ -1,0 +1,131 @@
+"""`ipkiosk admin …` (staff PIN, audit log) and `ipkiosk station …` (station.db backup/restore).
+
+The PIN is read from the terminal with getpass, twice, and never taken from argv (argv is
+visible to every local user in the process list and lands in shell history).
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from kiosk.commands import EXIT_USAGE, CliError, print_json
+
+
+def _open_station_or_fail(cfg) -> None:
+    from kiosk.store import station
+
+    ok, problem = station.open_station_db_safely(cfg.station_db_path)
+    if not ok:
+        raise CliError(f"station.db is unusable ({problem}); restore a backup with `ipkiosk station restore FILE`")
+
+
+def cmd_set_pin(cfg, args) -> int:
+    from kiosk.store.pin import PinError, PinGuard, check_pin_format
+
+    _open_station_or_fail(cfg)
+    guard = PinGuard(actor="cli")
+    if guard.is_set():
+        print("a PIN is already set; entering a new one replaces it", file=sys.stderr)
+    try:
+        first = getpass.getpass("new admin PIN (6-8 digits): ")
+        check_pin_format(first)
+        second = getpass.getpass("repeat the PIN: ")
+    except (EOFError, KeyboardInterrupt):
+        raise CliError("PIN not changed (input ended)") from None
+    except PinError as exc:
+        raise CliError(f"PIN not changed: {exc}", EXIT_USAGE) from None
+    if first != second:
+        raise CliError("PIN not changed: the two entries differ", EXIT_USAGE)
+    guard.set_pin(first)
+    print("admin PIN set")
+    return 0
+
+
+def cmd_unlock(cfg, args) -> int:
+    from kiosk.store.pin import PinGuard
+
+    _open_station_or_fail(cfg)
+    PinGuard(actor="cli").clear_lockout()
+    print("PIN pad unlocked; wrong-try counter and backoff reset")
+    return 0
+
+
+def cmd_audit(cfg, args) -> int:
+    from kiosk.store import station
+
+    _open_station_or_fail(cfg)
+    rows = station.recent_audit(args.limit)
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['object']}\t{r['detail']}")
+    return 0
+
+
+def cmd_station_backup(cfg, args) -> int:
+    from kiosk.store import backup
+
+    try:
+        path = backup.backup_station(cfg.station_db_path, backup.backups_dir(cfg.data_path))
+    except backup.BackupError as exc:
+        raise CliError(str(exc)) from None
+    _audit_if_possible(cfg, "station.backup", path.name)
+    print(path)
+    return 0
+
+
+def cmd_station_backups(cfg, args) -> int:
+    from kiosk.store import backup
+
+    for path in reversed(backup.list_backups(backup.backups_dir(cfg.data_path))):
+        print(path)
+    return 0
+
+
+def cmd_station_restore(cfg, args) -> int:
+    from kiosk.store import backup
+
+    try:
+        preserved = backup.restore_station(args.file, cfg.station_db_path, backup.backups_dir(cfg.data_path))
+    except backup.BackupError as exc:
+        raise CliError(f"not restored: {exc}") from None
+    _audit_if_possible(cfg, "station.restore", str(args.file))
+    print(f"station.db restored from {args.file}")
+    if preserved:
+        print(f"the replaced station.db was kept at {preserved}")
+    return 0
+
+
+def _audit_if_possible(cfg, action: str, obj: str) -> None:
+    from kiosk.store import station
+
+    if station.open_station_db_safely(cfg.station_db_path)[0]:
+        station.audit(action, obj, "", "cli")
+        station.station_db.close()
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("admin", help="station staff PIN and the audit log", parents=[common])
+    asub = p.add_subparsers(dest="admin_cmd", required=True, metavar="ACTION")
+    q = asub.add_parser("set-pin", help="set or replace the admin PIN (asked twice on the terminal, never on the command line)",
+                        parents=[common])
+    q.set_defaults(func=cmd_set_pin)
+    q = asub.add_parser("unlock", help="end a PIN lockout and reset the backoff", parents=[common])
+    q.set_defaults(func=cmd_unlock)
+    q = asub.add_parser("audit", help="show the newest audit log entries (time, actor, action, object)", parents=[common])
+    q.add_argument("--limit", type=int, default=50, help="at most this many entries (default 50)")
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("station", help="station.db (announcements, PIN, audit) backup and restore", parents=[common])
+    ssub = p.add_subparsers(dest="station_cmd", required=True, metavar="ACTION")
+    q = ssub.add_parser("backup", help="write a backup copy now (7 newest kept in <data_dir>/backups); prints its path",
+                        parents=[common])
+    q.set_defaults(func=cmd_station_backup)
+    q = ssub.add_parser("backups", help="list backup copies, newest first", parents=[common])
+    q.set_defaults(func=cmd_station_backups)
+    q = ssub.add_parser("restore", help="replace station.db by a backup copy (the replaced file is kept)", parents=[common])
+    q.add_argument("file", help="a backup file, e.g. one listed by `ipkiosk station backups`")
+    q.set_defaults(func=cmd_station_restore)

@@ -1,0 +1,194 @@
+"""station.db backups: SQLite online backup API, 7 rotating copies, verified restore.
+
+Qt-free. A backup is a consistent snapshot taken through ``sqlite3.Connection.backup`` while the
+kiosk keeps running (WAL lets readers and the one writer carry on). Copies are written to a
+temporary name, fsynced and renamed, so a power cut never leaves a half backup with a real name.
+
+Restore never destroys the current file: it is first preserved (as a backup-API copy when it
+is readable, byte for byte when it is corrupt), and only then replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.store.db import utcnow
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+KEEP_COPIES = 7
+BACKUP_PREFIX = "station-"
+PRESERVED_PREFIX = "before-restore-"
+# Nightly: a backup is taken after 02:00 China time once the last one is over 12 h old; if
+# the terminal is switched off at night, any check finding the last copy over 24 h old takes one.
+NIGHT_STARTS_HOUR = 2
+NIGHT_ENDS_HOUR = 6
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+_NAME_RE = re.compile(r"^station-(\d{8}T\d{6}Z)\.db$")
+TABLES_REQUIRED = ("announcement", "stationsetting", "auditlog")
+
+
+class BackupError(RuntimeError):
+    """A backup or restore could not be done; the message names the file and the reason."""
+
+
+def backups_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "backups"
+
+
+def list_backups(directory: Path) -> list[Path]:
+    """Backup files, oldest first (their names sort by time)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if _NAME_RE.match(p.name))
+
+
+def backup_time(path: Path) -> dt.datetime | None:
+    m = _NAME_RE.match(path.name)
+    return dt.datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC) if m else None
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_with_backup_api(source: Path, target: Path) -> None:
+    """Consistent snapshot of SOURCE into TARGET via a temporary file + fsync + rename."""
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            # The copy is a standalone file: no -wal beside it.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+
+
+def check_backup_file(path: Path) -> None:
+    """Raise BackupError unless PATH is a healthy station.db copy."""
+    if not Path(path).is_file():
+        raise BackupError(f"{path}: no such file")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path}: not a readable SQLite database ({exc})") from None
+    detail = "; ".join(str(r[0]) for r in rows)
+    if detail != "ok":
+        raise BackupError(f"{path}: integrity_check failed ({detail[:200]})")
+    missing = [t for t in TABLES_REQUIRED if t not in tables]
+    if missing:
+        raise BackupError(f"{path}: not a station.db copy (missing tables: {', '.join(missing)})")
+
+
+def _unused_name(directory: Path, stem: str, suffix: str) -> Path:
+    """A preserved copy is never overwritten, even by two restores in the same second."""
+    candidate, n = directory / f"{stem}{suffix}", 1
+    while candidate.exists():
+        n += 1
+        candidate = directory / f"{stem}-{n}{suffix}"
+    return candidate
+
+
+def backup_station(station_path: Path, directory: Path, *, clock: Callable[[], dt.datetime] = utcnow,
+                   keep: int = KEEP_COPIES) -> Path:
+    """Write station-<UTC time>.db into DIRECTORY and delete all but the newest KEEP copies."""
+    station_path = Path(station_path)
+    if not station_path.is_file():
+        raise BackupError(f"{station_path}: no such file, nothing to back up")
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{BACKUP_PREFIX}{clock().astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.db"
+    try:
+        _copy_with_backup_api(station_path, target)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{station_path}: cannot back up ({exc})") from None
+    for old in list_backups(directory)[:-keep]:
+        old.unlink()
+        log.info("removed old station.db backup %s", old)
+    log.info("station.db backed up to %s", target)
+    return target
+
+
+def backup_due(directory: Path, now: dt.datetime) -> bool:
+    """True when the nightly backup should run now (see NIGHT_* above)."""
+    copies = list_backups(directory)
+    if not copies:
+        return True
+    age = now - backup_time(copies[-1])
+    if age >= dt.timedelta(hours=24):
+        return True
+    local_hour = now.astimezone(CHINA_TZ).hour
+    return NIGHT_STARTS_HOUR <= local_hour < NIGHT_ENDS_HOUR and age >= dt.timedelta(hours=12)
+
+
+def restore_station(backup_file: Path, station_path: Path, directory: Path, *,
+                    clock: Callable[[], dt.datetime] = utcnow) -> Path | None:
+    """Replace station.db with BACKUP_FILE; returns where the replaced file was preserved.
+
+    The caller must have closed its own connection to station.db. A healthy current file is
+    restored in place through the backup API (other readers, such as the running UI, see the
+    change like any other write); a corrupt one is copied aside byte for byte first and then
+    swapped for the restored copy by rename."""
+    backup_file, station_path = Path(backup_file), Path(station_path)
+    check_backup_file(backup_file)
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = f"{clock().astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    preserved = None
+    if station_path.exists():
+        healthy = True
+        try:
+            check_backup_file(station_path)
+        except BackupError:
+            healthy = False
+        preserved = _unused_name(directory, f"{PRESERVED_PREFIX}{stamp}", "-station.db")
+        if healthy:
+            _copy_with_backup_api(station_path, preserved)
+            src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+            dst = sqlite3.connect(station_path)
+            try:
+                dst.execute("PRAGMA busy_timeout = 5000")
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+            log.warning("station.db restored in place from %s (previous copy: %s)", backup_file, preserved)
+            return preserved
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(str(station_path) + suffix)
+            if part.exists():
+                shutil.copy2(part, Path(str(preserved) + suffix))
+        _fsync_dir(directory)
+    restored_tmp = station_path.with_name(station_path.name + ".restoring")
+    _copy_with_backup_api(backup_file, restored_tmp)
+    # A -wal left by the corrupt file would be replayed into the restored one: it was preserved above.
+    for suffix in ("-wal", "-shm"):
+        Path(str(station_path) + suffix).unlink(missing_ok=True)
+    os.replace(restored_tmp, station_path)
+    _fsync_dir(station_path.parent)
+    log.warning("station.db replaced by %s (unusable previous file preserved at %s)", backup_file, preserved)
+    return preserved

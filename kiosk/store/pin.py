@@ -1,0 +1,163 @@
+"""Station staff PIN: scrypt hash and lockout with backoff, kept in station.db settings.
+
+Qt-free. The hash and the lockout state live in station.db (``StationSetting`` rows), so a
+restart or a power cut does not reset the lockout. The clock is passed in so tests can
+move time. Every outcome (set, login, failure, lockout) is written to the audit log.
+
+Lockout rule: 5 wrong tries in a row lock the pad for 60 s; each further lockout doubles
+the wait, up to 1 h. A correct PIN resets both the try counter and the backoff level.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.store import station
+from kiosk.store.db import iso, utcnow
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+PIN_MIN_DIGITS = 6
+PIN_MAX_DIGITS = 8
+TRIES_BEFORE_LOCKOUT = 5
+FIRST_LOCKOUT_S = 60
+MAX_LOCKOUT_S = 3600
+
+# scrypt cost: n=2**14, r=8 needs 16 MiB and ~40 ms per check on a small x86 box, which is
+# negligible at a PIN pad but makes an offline guess of all 10**8 PINs cost days, not seconds.
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+SCRYPT_KEY_BYTES = 32
+SALT_BYTES = 16
+
+KEY_HASH = "admin.pin_hash"
+KEY_FAILURES = "admin.pin_failures"
+KEY_LOCKOUTS = "admin.pin_lockouts"
+KEY_LOCKED_UNTIL = "admin.pin_locked_until"
+
+Clock = Callable[[], dt.datetime]
+
+
+class PinError(ValueError):
+    """A PIN that cannot be used; the message says why."""
+
+
+def check_pin_format(pin: str) -> None:
+    """Refuse PINs that are not 6–8 ASCII digits, or that are trivially guessable."""
+    if not re.fullmatch(rf"[0-9]{{{PIN_MIN_DIGITS},{PIN_MAX_DIGITS}}}", pin or ""):
+        raise PinError(f"PIN must be {PIN_MIN_DIGITS}–{PIN_MAX_DIGITS} digits (0–9), got {len(pin or '')} characters")
+    if len(set(pin)) == 1:
+        raise PinError("PIN must not repeat one digit (such as 000000)")
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    if steps in ({1}, {9}):
+        raise PinError("PIN must not be a run of consecutive digits (such as 123456)")
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    """Encode as ``scrypt$n$r$p$<salt b64>$<key b64>`` so the cost can change later."""
+    salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
+    key = hashlib.scrypt(pin.encode("ascii"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=SCRYPT_KEY_BYTES)
+    b64 = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(key).decode()}"
+
+
+def verify_pin(pin: str, encoded: str) -> bool:
+    try:
+        scheme, n, r, p, salt_b64, key_b64 = encoded.split("$")
+        if scheme != "scrypt":
+            return False
+        salt, expected = base64.b64decode(salt_b64), base64.b64decode(key_b64)
+        key = hashlib.scrypt(pin.encode("ascii", "replace"), salt=salt, n=int(n), r=int(r), p=int(p),
+                             dklen=len(expected))
+    except (ValueError, UnicodeError):
+        log.error("stored PIN hash is malformed; refusing every PIN until it is set again")
+        return False
+    return hmac.compare_digest(key, expected)
+
+
+@dataclass(frozen=True)
+class PinCheck:
+    ok: bool
+    locked_for_s: int = 0  # > 0: the pad is locked (this try was not even checked, or it caused the lockout)
+    tries_left: int = TRIES_BEFORE_LOCKOUT
+
+
+class PinGuard:
+    """The PIN pad's rules. Needs station.db open (``open_station_db_safely``)."""
+
+    def __init__(self, clock: Clock = utcnow, actor: str = "admin-screen"):
+        self._clock = clock
+        self._actor = actor
+
+    def is_set(self) -> bool:
+        return bool(station.get_setting(KEY_HASH))
+
+    def set_pin(self, pin: str) -> None:
+        check_pin_format(pin)
+        encoded = hash_pin(pin)
+        with station.station_db.atomic():
+            action = "pin.change" if self.is_set() else "pin.set"
+            station.set_setting(KEY_HASH, encoded)
+            self._reset_counters()
+            station.audit(action, "pin", "", self._actor)
+
+    def locked_for_s(self) -> int:
+        until = station.get_setting(KEY_LOCKED_UNTIL)
+        if not until:
+            return 0
+        remaining = (dt.datetime.fromisoformat(until) - self._clock()).total_seconds()
+        # Round up: "locked for 0 s" must not be shown while a try would still be refused.
+        return max(0, int(-(-remaining // 1)))
+
+    def tries_left(self) -> int:
+        return TRIES_BEFORE_LOCKOUT - int(station.get_setting(KEY_FAILURES, "0"))
+
+    def check(self, pin: str) -> PinCheck:
+        """Verify PIN unless locked out; count failures and start a lockout on the fifth."""
+        encoded = station.get_setting(KEY_HASH)
+        if not encoded:
+            raise PinError("no PIN set yet: set one first")
+        locked = self.locked_for_s()
+        if locked:
+            station.audit("pin.refused", "pin", f"locked for {locked} s", self._actor)
+            return PinCheck(ok=False, locked_for_s=locked, tries_left=0)
+        if verify_pin(pin, encoded):
+            with station.station_db.atomic():
+                self._reset_counters()
+                station.audit("admin.login", "pin", "", self._actor)
+            return PinCheck(ok=True)
+        with station.station_db.atomic():
+            failures = int(station.get_setting(KEY_FAILURES, "0")) + 1
+            if failures < TRIES_BEFORE_LOCKOUT:
+                station.set_setting(KEY_FAILURES, str(failures))
+                station.audit("pin.fail", "pin", f"try {failures} of {TRIES_BEFORE_LOCKOUT}", self._actor)
+                return PinCheck(ok=False, tries_left=TRIES_BEFORE_LOCKOUT - failures)
+            lockouts = int(station.get_setting(KEY_LOCKOUTS, "0")) + 1
+            lock_s = min(FIRST_LOCKOUT_S * 2 ** (lockouts - 1), MAX_LOCKOUT_S)
+            station.set_setting(KEY_FAILURES, "0")
+            station.set_setting(KEY_LOCKOUTS, str(lockouts))
+            station.set_setting(KEY_LOCKED_UNTIL, iso(self._clock() + dt.timedelta(seconds=lock_s)))
+            station.audit("pin.lockout", "pin", f"{lock_s} s after {TRIES_BEFORE_LOCKOUT} wrong tries", self._actor)
+        log.warning("admin PIN pad locked for %d s after %d wrong tries", lock_s, TRIES_BEFORE_LOCKOUT)
+        return PinCheck(ok=False, locked_for_s=lock_s, tries_left=0)
+
+    def clear_lockout(self) -> None:
+        """Technician override from the shell (`ipkiosk admin unlock`)."""
+        with station.station_db.atomic():
+            self._reset_counters()
+            station.audit("pin.unlock", "pin", "", self._actor)
+
+    def _reset_counters(self) -> None:
+        station.set_setting(KEY_FAILURES, "0")
+        station.set_setting(KEY_LOCKOUTS, "0")
+        station.set_setting(KEY_LOCKED_UNTIL, "")
