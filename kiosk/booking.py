@@ -1,0 +1,162 @@
+"""Booking links: the URL a visitor's phone opens, its short code and its QR matrix.
+
+Qt-free. The kiosk takes no personal data: a booking link says only *where* the demand
+comes from (station id), *what* it is about (service or event id, booking type) and the
+visitor's language. The URL comes from the configured ``booking_url_template``; its
+placeholders are checked by :mod:`kiosk.config` at load time and again here, so a template
+passed in by hand fails the same way.
+
+Short code: a human-typable stand-in for the URL, printed under the QR for visitors whose
+phone cannot scan. It is the first 40 bits of SHA-256 over
+``"<station_id>|<service_id>|<booking_type>"``, written in RFC 4648 base32 (A–Z, 2–7: no
+0/1/8/9, so nothing to confuse with O/I/B/g) and grouped 4-4, e.g. ``ZL7K-Q3M2``. It is
+deterministic, so the central office can rebuild the table code → (station, service, type)
+from the station list and the catalogue; it carries no time or visitor information.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import qrcode
+import qrcode.constants
+
+from kiosk import config as config_mod
+
+# Events carry {"registration": {"type": "appointment"}}; their booking type is this name.
+EVENT_BOOKING_TYPE = "appointment"
+
+# QR parameters: error correction M survives a crease or a smudge on a receipt; the quiet
+# zone of 4 modules is what ISO/IEC 18004 asks for and what phone scanners expect.
+QR_ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
+QR_QUIET_ZONE_MODULES = 4
+
+SHORT_CODE_CHARS = 8
+
+
+class BookingError(ValueError):
+    """A booking link cannot be built (unknown service, empty id); the message names the value."""
+
+
+@dataclass(frozen=True)
+class BookingLink:
+    station_id: str
+    service_id: str
+    booking_type: str
+    lang: str
+    url: str
+    short_code: str
+
+
+def lang_tag(locale: str) -> str:
+    """BCP 47 language tag for a config locale: ``zh_CN`` → ``zh-CN``."""
+    return locale.replace("_", "-")
+
+
+def build_url(template: str, *, station_id: str, service_id: str, booking_type: str, lang: str) -> str:
+    """Fill the template; every value is percent-encoded (nothing is left "safe", not even '/')."""
+    try:
+        config_mod.validate_value("booking_url_template", template)
+    except config_mod.ConfigError as exc:
+        raise BookingError(str(exc)) from None
+    values = {"station_id": station_id, "service_id": service_id, "booking_type": booking_type, "lang": lang}
+    assert set(values) == set(config_mod.BOOKING_PLACEHOLDERS), "placeholders and values out of step"
+    for name in ("station_id", "booking_type", "lang"):
+        if not values[name]:
+            raise BookingError(f"booking link: {name} is empty")
+    encoded = {name: quote(value, safe="") for name, value in values.items()}
+    # string.Formatter would also accept {a.b} or {a[0]}; the config check already refused those.
+    return string.Formatter().vformat(template, (), encoded)
+
+
+def short_code(station_id: str, service_id: str, booking_type: str) -> str:
+    """Deterministic 8-character base32 code grouped ``XXXX-XXXX`` (see the module docstring)."""
+    digest = hashlib.sha256(f"{station_id}|{service_id}|{booking_type}".encode()).digest()
+    code = base64.b32encode(digest[:5]).decode("ascii")  # 5 bytes = 40 bits = exactly 8 base32 chars
+    assert len(code) == SHORT_CODE_CHARS
+    return f"{code[:4]}-{code[4:]}"
+
+
+def make_link(cfg: config_mod.Config, service_id: str, booking_type: str) -> BookingLink:
+    """The booking link of this station for a service (or event) and a booking type.
+
+    ``service_id`` may be empty: a booking type picked on the booking screen without a service.
+    """
+    lang = lang_tag(cfg.locale)
+    url = build_url(cfg.booking_url_template, station_id=cfg.station_id, service_id=service_id,
+                    booking_type=booking_type, lang=lang)
+    return BookingLink(station_id=cfg.station_id, service_id=service_id, booking_type=booking_type, lang=lang,
+                       url=url, short_code=short_code(cfg.station_id, service_id, booking_type))
+
+
+def booking_type_for_service(service_id: str, booking_types: Iterable[dict]) -> dict | None:
+    """The booking type whose ``service_ids`` contain this service, or None."""
+    for bt in booking_types:
+        if service_id in (bt.get("service_ids") or ()):
+            return bt
+    return None
+
+
+def booking_type_id_for_record(record: dict, booking_types: Iterable[dict]) -> str | None:
+    """Booking type id for a service or an event record, or None when it has no booking."""
+    if record.get("kind") == "events" or record.get("id", "").startswith("evt-"):
+        registration = record.get("registration")
+        if not registration:
+            return None
+        return registration.get("type") or EVENT_BOOKING_TYPE
+    bt = booking_type_for_service(record.get("id", ""), booking_types)
+    return bt["id"] if bt else None
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """QR modules (True = dark) for the payload, quiet zone included, error correction M."""
+    if not payload:
+        raise BookingError("QR payload is empty")
+    qr = qrcode.QRCode(error_correction=QR_ERROR_CORRECTION, border=QR_QUIET_ZONE_MODULES, box_size=1)
+    qr.add_data(payload)
+    qr.make(fit=True)
+    return [[bool(cell) for cell in row] for row in qr.get_matrix()]
+
+
+# Printed on every slip, under the QR.
+SLIP_INSTRUCTION = "请用手机扫描二维码完成预约"
+EVENT_BOOKING_TITLE = "活动报名"
+
+
+@dataclass(frozen=True)
+class SlipContent:
+    """Everything a printed slip shows, as plain data (the layout is in kiosk/ui/printing.py)."""
+
+    station_name: str
+    service_title: str  # empty when the visitor picked only a booking type
+    booking_type_title: str
+    link: BookingLink
+    printed_at: str  # local date and time, "YYYY-MM-DD HH:MM"
+    prepare: tuple[str, ...] = ()
+    instruction: str = SLIP_INSTRUCTION
+
+
+def slip_content(cfg: config_mod.Config, service_id: str, booking_type: str, *, record: dict | None,
+                 booking_types: Iterable[dict], now: dt.datetime) -> SlipContent:
+    """Slip data for a service or event (``record``, may be None) and a booking type id."""
+    if service_id and record is None:
+        raise BookingError(f"no service or event with id {service_id!r}")
+    types_by_id = {bt["id"]: bt for bt in booking_types}
+    bt = types_by_id.get(booking_type)
+    if bt is None and booking_type != EVENT_BOOKING_TYPE:
+        raise BookingError(f"unknown booking type {booking_type!r} (known: {', '.join(sorted(types_by_id))}, "
+                           f"{EVENT_BOOKING_TYPE})")
+    return SlipContent(
+        station_name=cfg.station_name,
+        service_title=record["title"] if record else "",
+        booking_type_title=bt["title"] if bt else EVENT_BOOKING_TITLE,
+        link=make_link(cfg, service_id, booking_type),
+        printed_at=now.strftime("%Y-%m-%d %H:%M"),
+        prepare=tuple(bt.get("prepare") or ()) if bt else (),
+    )

@@ -1,0 +1,308 @@
+"""Booking slips: a QPainter layout on a QPrinter, printed without blocking the UI.
+
+Paper (``paper_width_mm``): 58 mm and 80 mm receipt rolls get a page exactly as long as the
+slip; 210 means A4 portrait with the slip as a centred column.
+
+Threading (why a worker thread is allowed here): Qt documents that QPainter may paint on a
+QPrinter, QImage or QPicture outside the GUI thread ("Painting in threads"); only QPixmap and
+widgets are GUI-thread-only. A print job therefore builds its own QPrinter in a worker
+thread, paints, and ``QPainter.end()`` hands the spooled PDF to CUPS (``cupsPrintFile``),
+which is the part that can stall when cupsd is busy or gone. The GUI thread only starts the
+job and arms a timeout; the result comes back as a queued signal. When the timeout fires
+first the visitor is told to scan instead, and the late result is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPen
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from kiosk.booking import SlipContent
+from kiosk.ui.qr import paint_qr
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FONTS_DIR = REPO_ROOT / "assets" / "fonts"
+# Fallbacks after the bundled family: the CJK fonts Debian and Windows ship.
+FALLBACK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "sans-serif")
+
+MSG_TAKE_SLIP = "请取走凭条"
+MSG_PRINTER_UNAVAILABLE = "打印机暂不可用，请用手机扫码"
+
+PRINT_TIMEOUT_S = 20
+RESOLUTION_DPI = 300
+A4_WIDTH_MM = 210
+A4_HEIGHT_MM = 297
+# A receipt slip never grows beyond this; optional blocks (the prepare list) are dropped first.
+RECEIPT_MAX_LENGTH_MM = 220
+
+
+@dataclass(frozen=True)
+class PaperGeometry:
+    page_width_mm: float
+    margin_mm: float
+    column_width_mm: float  # width of the printed column (centred on the page)
+    qr_side_mm: float
+    fixed_height_mm: float | None  # None: the page is as long as the slip (receipt roll)
+
+
+def paper_geometry(paper_width_mm: int) -> PaperGeometry:
+    if paper_width_mm == 58:
+        # 58 mm rolls print 48 mm wide: 5 mm dead margin each side.
+        return PaperGeometry(58, 5, 48, 44, None)
+    if paper_width_mm == 80:
+        # 80 mm rolls print 72 mm wide.
+        return PaperGeometry(80, 4, 72, 56, None)
+    if paper_width_mm == 210:
+        return PaperGeometry(A4_WIDTH_MM, 20, 120, 80, A4_HEIGHT_MM)
+    raise ValueError(f"paper_width_mm: got {paper_width_mm!r}, expected 58, 80 or 210")
+
+
+_font_lock = threading.Lock()
+_loaded_families: list[str] = []
+
+
+def slip_font_families() -> list[str]:
+    """Families for slip text: the bundled font(s) from assets/fonts first, then CJK fallbacks.
+
+    In the UI the Theme has loaded the bundled font already; QFontDatabase returns the same
+    family again. The CLI path has no Theme, so the fonts are loaded here.
+    """
+    with _font_lock:
+        if not _loaded_families and FONTS_DIR.is_dir():
+            for path in sorted(FONTS_DIR.iterdir()):
+                if path.suffix.lower() in (".ttf", ".otf", ".ttc"):
+                    font_id = QFontDatabase.addApplicationFont(str(path))
+                    if font_id >= 0:
+                        _loaded_families.extend(f for f in QFontDatabase.applicationFontFamilies(font_id)
+                                                if f not in _loaded_families)
+        return [*_loaded_families, *FALLBACK_FAMILIES]
+
+
+def _font(point_size: float, *, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(slip_font_families())
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    return font
+
+
+@dataclass
+class _Block:
+    kind: str  # "text" | "rule" | "qr"
+    height_px: float
+    text: str = ""
+    font: QFont | None = None
+    flags: int = 0
+    optional: bool = False
+
+
+def _layout(slip: SlipContent, geometry: PaperGeometry, printer: QPrinter) -> tuple[list[_Block], float]:
+    """Blocks top to bottom with their measured heights (device pixels) for this printer."""
+    px_per_mm = printer.resolution() / 25.4
+    column_px = geometry.column_width_mm * px_per_mm
+    gap_px = 2.0 * px_per_mm
+    center = int(Qt.AlignmentFlag.AlignHCenter)
+    left = int(Qt.AlignmentFlag.AlignLeft)
+    wrap_words = int(Qt.TextFlag.TextWordWrap)
+    wrap_anywhere = int(Qt.TextFlag.TextWrapAnywhere)
+
+    def text(value: str, size_pt: float, flags: int, *, bold: bool = False, optional: bool = False) -> _Block:
+        font = _font(size_pt, bold=bold)
+        rect = QFontMetricsF(font, printer).boundingRect(QRectF(0, 0, column_px, 1e6), flags, value)
+        return _Block("text", rect.height(), value, font, flags, optional)
+
+    blocks = [text(slip.station_name, 10, center | wrap_words, bold=True), _Block("rule", gap_px)]
+    if slip.service_title:
+        blocks.append(text(slip.service_title, 11, left | wrap_words, bold=True))
+    blocks.append(text(f"预约类型：{slip.booking_type_title}", 9, left | wrap_words))
+    blocks.append(_Block("qr", geometry.qr_side_mm * px_per_mm))
+    blocks.append(text(slip.instruction, 10, center | wrap_words, bold=True))
+    blocks.append(text(f"短码  {slip.link.short_code}", 12, center, bold=True))
+    blocks.append(text(slip.link.url, 7, left | wrap_anywhere))
+    if slip.prepare:
+        prepare_text = "请携带：\n" + "\n".join(f"· {item}" for item in slip.prepare)
+        blocks.append(text(prepare_text, 8, left | wrap_words, optional=True))
+    blocks.append(_Block("rule", gap_px))
+    blocks.append(text(f"打印时间：{slip.printed_at}", 8, left))
+
+    limit_mm = (geometry.fixed_height_mm - 2 * geometry.margin_mm) if geometry.fixed_height_mm \
+        else RECEIPT_MAX_LENGTH_MM - 2 * geometry.margin_mm
+
+    def total(bs: list[_Block]) -> float:
+        return sum(b.height_px for b in bs) + gap_px * (len(bs) - 1)
+
+    if total(blocks) > limit_mm * px_per_mm:
+        blocks = [b for b in blocks if not b.optional]
+    return blocks, total(blocks)
+
+
+def render_slip(printer: QPrinter, slip: SlipContent, paper_width_mm: int) -> bool:
+    """Lay out and paint the slip on ``printer`` (already pointed at a queue or a PDF file).
+
+    Sets the page size (receipt rolls: as long as the slip). Returns False when the printer
+    could not be opened or the job failed to spool.
+    """
+    geometry = paper_geometry(paper_width_mm)
+    printer.setResolution(RESOLUTION_DPI)
+    px_per_mm = printer.resolution() / 25.4
+    blocks, content_px = _layout(slip, geometry, printer)
+    height_mm = geometry.fixed_height_mm or (content_px / px_per_mm + 2 * geometry.margin_mm + 1)
+    page_size = QPageSize(QSizeF(geometry.page_width_mm, height_mm), QPageSize.Unit.Millimeter,
+                          f"slip {geometry.page_width_mm:g}x{height_mm:.0f}mm", QPageSize.SizeMatchPolicy.ExactMatch)
+    if geometry.fixed_height_mm:
+        page_size = QPageSize(QPageSize.PageSizeId.A4)
+    printer.setPageLayout(QPageLayout(page_size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                                      QPageLayout.Unit.Millimeter))
+    printer.setFullPage(True)  # we place everything ourselves from the paper edge
+
+    painter = QPainter()
+    if not painter.begin(printer):
+        return False
+    try:
+        x_px = (geometry.page_width_mm - geometry.column_width_mm) / 2 * px_per_mm
+        column_px = geometry.column_width_mm * px_per_mm
+        y_px = geometry.margin_mm * px_per_mm
+        gap_px = 2.0 * px_per_mm
+        painter.setPen(QColor("black"))
+        for block in blocks:
+            if block.kind == "text":
+                painter.setFont(block.font)
+                painter.drawText(QRectF(x_px, y_px, column_px, block.height_px), block.flags, block.text)
+            elif block.kind == "rule":
+                painter.setPen(QPen(QColor("black"), 0.3 * px_per_mm, Qt.PenStyle.DashLine))
+                mid = y_px + block.height_px / 2
+                painter.drawLine(int(x_px), int(mid), int(x_px + column_px), int(mid))
+                painter.setPen(QColor("black"))
+            elif block.kind == "qr":
+                side = block.height_px
+                paint_qr(painter, QRectF(x_px + (column_px - side) / 2, y_px, side, side), slip.link.url)
+            y_px += block.height_px + gap_px
+    finally:
+        ended = painter.end()
+    return ended and printer.printerState() != QPrinter.PrinterState.Error
+
+
+def printer_problem(printer_name: str) -> str | None:
+    """Why printing to ``printer_name`` (empty: the system default) cannot work, or None if it can."""
+    if printer_name:
+        if printer_name not in QPrinterInfo.availablePrinterNames():
+            return f"printer queue {printer_name!r} does not exist"
+        info = QPrinterInfo.printerInfo(printer_name)
+    else:
+        info = QPrinterInfo.defaultPrinter()
+        if info.isNull():
+            return "no printer_name configured and no system default printer"
+    if info.state() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
+        return f"printer {info.printerName()!r} is stopped or in error"
+    return None
+
+
+def print_slip(slip: SlipContent, *, paper_width_mm: int, printer_name: str = "", pdf_path: str | None = None) -> None:
+    """Print one slip (blocking): to the queue ``printer_name``/the default, or to ``pdf_path``.
+
+    Raises PrintError with the reason; callers in the UI run this in :class:`SlipPrintJobs`.
+    """
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if pdf_path:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(pdf_path))
+    else:
+        problem = printer_problem(printer_name)
+        if problem:
+            raise PrintError(problem)
+        printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+        if printer_name:
+            printer.setPrinterName(printer_name)
+    printer.setDocName(f"ipkiosk slip {slip.link.short_code}")
+    if not render_slip(printer, slip, paper_width_mm):
+        target = pdf_path or printer_name or "the default printer"
+        raise PrintError(f"could not print to {target}")
+
+
+class PrintError(RuntimeError):
+    """A slip could not be printed; the message says why (for logs and the admin screen)."""
+
+
+class SlipPrintJobs(QObject):
+    """Runs one print job at a time in a worker thread; reports on the GUI thread.
+
+    ``finished(ok, visitor_message, detail)``: visitor_message is 请取走凭条 or
+    打印机暂不可用，请用手机扫码; detail is the technical reason for the log.
+    """
+
+    finished = Signal(bool, str, str)
+    busyChanged = Signal()
+    _worker_done = Signal(int, bool, str)
+
+    def __init__(self, *, timeout_s: float = PRINT_TIMEOUT_S,
+                 print_function: Callable[..., None] = print_slip, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._print_function = print_function
+        self._job_number = 0
+        self._busy = False
+        self._timeout = QTimer(self)
+        self._timeout.setSingleShot(True)
+        self._timeout.setInterval(int(timeout_s * 1000))
+        self._timeout.timeout.connect(self._on_timeout)
+        # Emitted from the worker thread; queued so the slot runs on this object's (GUI) thread.
+        self._worker_done.connect(self._on_worker_done, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def submit(self, slip: SlipContent, **print_kwargs) -> bool:
+        """Start printing; False (and nothing started) while another job is still running."""
+        if self._busy:
+            return False
+        self._job_number += 1
+        job = self._job_number
+        self._set_busy(True)
+        self._timeout.start()
+        threading.Thread(target=self._run, args=(job, slip, print_kwargs), name=f"slip-print-{job}",
+                         daemon=True).start()
+        return True
+
+    def _run(self, job: int, slip: SlipContent, print_kwargs: dict) -> None:
+        try:
+            self._print_function(slip, **print_kwargs)
+        except PrintError as exc:
+            self._worker_done.emit(job, False, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a print failure must never take the kiosk down
+            log.exception("slip printing failed")
+            self._worker_done.emit(job, False, f"{type(exc).__name__}: {exc}")
+        else:
+            self._worker_done.emit(job, True, "sent to the printer")
+
+    def _on_worker_done(self, job: int, ok: bool, detail: str) -> None:
+        if job != self._job_number or not self._busy:
+            log.warning("late print result ignored (job %d: %s)", job, detail)
+            return
+        self._timeout.stop()
+        self._finish(ok, detail)
+
+    def _on_timeout(self) -> None:
+        # The worker may still be stuck in the spooler; a later result for this job is dropped.
+        self._job_number += 1
+        self._finish(False, f"no answer from the printer within {self._timeout.interval() / 1000:g} s")
+
+    def _finish(self, ok: bool, detail: str) -> None:
+        if not ok:
+            log.warning("slip not printed: %s", detail)
+        self._set_busy(False)
+        self.finished.emit(ok, MSG_TAKE_SLIP if ok else MSG_PRINTER_UNAVAILABLE, detail)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit()
