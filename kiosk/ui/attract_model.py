@@ -1,0 +1,99 @@
+"""Attract screen view-model: upcoming events for the carousel, and the station name.
+
+Station announcements on the attract screen come from UI-core's ``Announcements`` model;
+this module adds the events that have not started yet (``starts_at >= now``, soonest
+first). The clock is injected so tests pin "now". ``refresh()`` is called by the page each
+time it is shown, so the list follows both the clock and content updates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
+from PySide6.QtQml import qmlRegisterSingletonInstance
+
+from kiosk.store import content
+from kiosk.ui.search_model import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, RowListModel
+
+log = logging.getLogger(__name__)
+
+MAX_EVENTS = 6
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    record_id: str
+    title: str
+    when: str  # "2026年12月10日 14:00" in the event's own time zone
+    venue: str
+
+
+def format_event_time(starts_at: str) -> str:
+    moment = dt.datetime.fromisoformat(starts_at)
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def upcoming_events(records: list[dict], now: dt.datetime, limit: int = MAX_EVENTS) -> list[UpcomingEvent]:
+    """Events of RECORDS starting at or after NOW, soonest first. Records without a start are skipped."""
+    dated = []
+    for rec in records:
+        if not rec.get("starts_at"):
+            continue
+        starts = dt.datetime.fromisoformat(rec["starts_at"])
+        if starts >= now:
+            dated.append((starts, rec))
+    dated.sort(key=lambda pair: (pair[0], pair[1]["id"]))
+    return [
+        UpcomingEvent(rec["id"], rec.get("title", ""), format_event_time(rec["starts_at"]), rec.get("venue") or "")
+        for _starts, rec in dated[:limit]
+    ]
+
+
+class UpcomingEventListModel(RowListModel):
+    RecordIdRole = Qt.ItemDataRole.UserRole + 1
+    TitleRole = Qt.ItemDataRole.UserRole + 2
+    WhenRole = Qt.ItemDataRole.UserRole + 3
+    VenueRole = Qt.ItemDataRole.UserRole + 4
+    ROLES = {
+        Qt.ItemDataRole.DisplayRole: (b"display", lambda e: e.title),
+        RecordIdRole: (b"recordId", lambda e: e.record_id),
+        TitleRole: (b"title", lambda e: e.title),
+        WhenRole: (b"when", lambda e: e.when),
+        VenueRole: (b"venue", lambda e: e.venue),
+    }
+
+
+class AttractController(QObject):
+    stationNameChanged = Signal()
+
+    def __init__(self, station_name: str, clock: Callable[[], dt.datetime],
+                 load_events: Callable[[], list[dict]] = lambda: content.list_records("events"),
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self._station_name = station_name
+        self._clock = clock
+        self._load_events = load_events
+        self._events = UpcomingEventListModel(self)
+
+    stationName = Property(str, lambda self: self._station_name, notify=stationNameChanged)
+    events = Property(QObject, lambda self: self._events, constant=True)
+
+    @Slot()
+    def refresh(self) -> None:
+        self._events.set_rows(upcoming_events(self._load_events(), self._clock()))
+
+    @Slot()
+    def reset(self) -> None:
+        """Nothing visitor-specific is kept here; re-read so the next showing is current."""
+        self.refresh()
+
+
+def register(ctx) -> AttractController:
+    controller = AttractController(ctx.cfg.station_name, ctx.clock, parent=ctx.engine)
+    controller.refresh()
+    qmlRegisterSingletonInstance(AttractController, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, "Attract", controller)
+    return controller

@@ -1,0 +1,67 @@
+// Hanzi words for the letters being typed (from the search engine's suggest()). Tapping one
+// emits picked(word); the page replaces the typed letters with it.
+import QtQuick
+import QtQuick.Controls
+
+Item {
+    id: bar
+
+    property var model: null
+    property string letters: ""
+    signal picked(string word)
+
+    implicitHeight: Theme.touchMin + Theme.spacing
+
+    Text {
+        anchors.fill: parent
+        anchors.leftMargin: Theme.spacing
+        visible: list.count === 0
+        verticalAlignment: Text.AlignVCenter
+        elide: Text.ElideRight
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontSmall
+        color: Theme.textMuted
+        text: bar.letters.length > 0 ? "没有与 “" + bar.letters + "” 对应的词，可继续输入字母"
+                                     : "输入拼音首字母，这里会出现候选词"
+    }
+
+    ListView {
+        id: list
+        objectName: "candidateList"
+        anchors.fill: parent
+        orientation: ListView.Horizontal
+        spacing: Theme.spacing / 2
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        model: bar.model
+        delegate: Button {
+            id: chip
+            required property string word
+            required property int index
+            objectName: "candidate_" + index
+            height: Theme.touchMin
+            anchors.verticalCenter: parent ? parent.verticalCenter : undefined
+            leftPadding: Theme.spacing
+            rightPadding: Theme.spacing
+            focusPolicy: Qt.NoFocus
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            text: word
+            contentItem: Text {
+                text: chip.text
+                font: chip.font
+                color: Theme.primary
+                horizontalAlignment: Text.AlignHCenter
+                verticalAlignment: Text.AlignVCenter
+            }
+            background: Rectangle {
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: Theme.primary
+                border.width: 2
+                opacity: chip.down ? 0.6 : 1.0
+            }
+            onClicked: bar.picked(word)
+        }
+    }
+}

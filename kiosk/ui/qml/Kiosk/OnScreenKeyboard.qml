@@ -1,0 +1,114 @@
+// On-screen keyboard for pinyin letters and digits. No input method and no Qt Virtual
+// Keyboard (GPL-only): keys only emit signals; the page decides what they do.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Item {
+    id: keyboard
+
+    signal textTyped(string text)
+    signal backspacePressed()
+    signal clearPressed()
+
+    property bool digitsPage: false
+    // Keys never shrink below the touch minimum; on wide screens they stop growing at 1.6×.
+    readonly property int keyGap: Math.max(6, Theme.spacing / 2)
+    readonly property int keyWidth: Math.max(Theme.touchMin,
+        Math.min(Theme.touchMin * 1.6, (width - keyGap * 9) / 10))
+    readonly property int keyHeight: Math.max(Theme.touchMin, Math.round(Theme.touchMin * 1.25))
+
+    readonly property var letterRows: [
+        ["q", "w", "e", "r", "t", "y", "u", "i", "o", "p"],
+        ["a", "s", "d", "f", "g", "h", "j", "k", "l"],
+        ["z", "x", "c", "v", "b", "n", "m"]
+    ]
+    readonly property var digitRows: [
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"],
+        ["-", "/", ".", "(", ")", "〔", "〕", "号", "年"]
+    ]
+
+    implicitWidth: Theme.touchMin * 15 + keyGap * 9
+    implicitHeight: keyHeight * 4 + keyGap * 3
+
+    component Key: Button {
+        id: key
+        property string label: text
+        property bool special: false
+        implicitWidth: keyboard.keyWidth
+        implicitHeight: keyboard.keyHeight
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontBody
+        focusPolicy: Qt.NoFocus  // keep the query line's focus for a hardware keyboard
+        contentItem: Text {
+            text: key.label
+            font: key.font
+            color: key.special ? Theme.onPrimary : Theme.text
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+            elide: Text.ElideRight
+        }
+        background: Rectangle {
+            radius: Theme.radius
+            color: key.special ? Theme.primary : Theme.surface
+            border.color: Theme.textMuted
+            border.width: 1
+            opacity: key.down ? 0.6 : 1.0
+        }
+    }
+
+    Column {
+        anchors.horizontalCenter: parent.horizontalCenter
+        spacing: keyboard.keyGap
+
+        Repeater {
+            model: keyboard.digitsPage ? keyboard.digitRows : keyboard.letterRows
+            delegate: Row {
+                required property var modelData
+                anchors.horizontalCenter: parent.horizontalCenter
+                spacing: keyboard.keyGap
+                Repeater {
+                    model: parent.modelData
+                    delegate: Key {
+                        required property string modelData
+                        objectName: "key_" + modelData
+                        text: keyboard.digitsPage ? modelData : modelData.toUpperCase()
+                        onClicked: keyboard.textTyped(modelData)
+                    }
+                }
+            }
+        }
+
+        Row {
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: keyboard.keyGap
+            Key {
+                objectName: "key_page"
+                special: true
+                width: keyboard.keyWidth * 2 + keyboard.keyGap
+                text: keyboard.digitsPage ? "ABC" : "123"
+                onClicked: keyboard.digitsPage = !keyboard.digitsPage
+            }
+            Key {
+                objectName: "key_space"
+                width: keyboard.keyWidth * 4 + keyboard.keyGap * 3
+                text: "空格"
+                onClicked: keyboard.textTyped(" ")
+            }
+            Key {
+                objectName: "key_backspace"
+                special: true
+                width: keyboard.keyWidth * 2 + keyboard.keyGap
+                text: "退格"
+                onClicked: keyboard.backspacePressed()
+            }
+            Key {
+                objectName: "key_clear"
+                special: true
+                width: keyboard.keyWidth * 2 + keyboard.keyGap
+                text: "清空"
+                onClicked: keyboard.clearPressed()
+            }
+        }
+    }
+}

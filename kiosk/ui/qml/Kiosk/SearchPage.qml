@@ -1,0 +1,340 @@
+// Search: query line (hardware keyboard / system input method), candidate bar, results
+// grouped by kind, zero-result help, and the on-screen A–Z keyboard.
+// Portrait: query, candidates, results, keyboard stacked; landscape: input left, results right.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import KioskBackend 1.0
+
+Item {
+    id: page
+
+    property string pageTitle: "搜索"
+    // Opened from a home hot-search chip with a word already filled in.
+    property string initialQuery: ""
+    // Where each kind is browsed (UI-core's pages), offered when nothing matched.
+    readonly property var browseCategories: [
+        { kind: "services", label: "服务事项", page: "CatalogPage.qml", props: {} },
+        { kind: "policies", label: "政策法规", page: "RecordListPage.qml", props: { kind: "policies" } },
+        { kind: "events", label: "宣讲活动", page: "RecordListPage.qml", props: { kind: "events" } },
+        { kind: "notices", label: "通知公告", page: "RecordListPage.qml", props: { kind: "notices" } },
+        { kind: "news", label: "行业动态", page: "RecordListPage.qml", props: { kind: "news" } }
+    ]
+    readonly property int inputColumnWidth: Theme.portrait ? grid.width : Math.round(grid.width * 0.5)
+
+    Component.onCompleted: {
+        Search.query = initialQuery
+        queryField.forceActiveFocus()
+    }
+
+    GridLayout {
+        id: grid
+        anchors.fill: parent
+        anchors.margins: Theme.spacing
+        columns: Theme.portrait ? 1 : 2
+        rowSpacing: Theme.spacing
+        columnSpacing: Theme.spacing * 2
+
+        // ------------------------------------------------------------ query line
+        Rectangle {
+            Layout.row: 0
+            Layout.column: 0
+            Layout.fillWidth: Theme.portrait
+            Layout.preferredWidth: page.inputColumnWidth
+            Layout.preferredHeight: Theme.touchMin + Theme.spacing
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.primary
+            border.width: 3
+
+            TextField {
+                id: queryField
+                objectName: "queryField"
+                anchors.fill: parent
+                anchors.margins: 3
+                leftPadding: Theme.spacing
+                rightPadding: Theme.spacing
+                background: null
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                color: Theme.text
+                placeholderText: "输入拼音首字母，如 zlsq（专利申请）"
+                placeholderTextColor: Theme.textMuted
+                inputMethodHints: Qt.ImhNoPredictiveText
+                maximumLength: 40
+                text: Search.query
+                onTextEdited: Search.query = text
+            }
+        }
+
+        // ------------------------------------------------------------ candidate bar
+        CandidateBar {
+            id: candidateBar
+            objectName: "candidateBar"
+            Layout.row: 1
+            Layout.column: 0
+            Layout.fillWidth: Theme.portrait
+            Layout.preferredWidth: page.inputColumnWidth
+            model: Search.candidates
+            letters: Search.letters
+            onPicked: word => Search.pickCandidate(word)
+        }
+
+        // ------------------------------------------------------------ results / hint / help
+        Rectangle {
+            id: resultsPanel
+            Layout.row: Theme.portrait ? 2 : 0
+            Layout.column: Theme.portrait ? 0 : 1
+            Layout.rowSpan: Theme.portrait ? 1 : 3
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            radius: Theme.radius
+            color: Theme.surface
+            clip: true
+
+            // Nothing typed yet: how to search.
+            Column {
+                objectName: "searchHint"
+                visible: Search.query.trim().length === 0
+                anchors.centerIn: parent
+                width: parent.width - Theme.spacing * 4
+                spacing: Theme.spacing
+                Text {
+                    width: parent.width
+                    wrapMode: Text.Wrap
+                    horizontalAlignment: Text.AlignHCenter
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontTitle
+                    color: Theme.text
+                    text: "用字母键输入拼音或拼音首字母"
+                }
+                Text {
+                    width: parent.width
+                    wrapMode: Text.Wrap
+                    horizontalAlignment: Text.AlignHCenter
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    color: Theme.textMuted
+                    text: "例如：zlsq 或 zhuanli 找“专利申请”，sbzc 找“商标注册”。\n也可以点上方的候选词。"
+                }
+            }
+
+            // Results: a summary of the groups, then the list sectioned by kind.
+            ColumnLayout {
+                anchors.fill: parent
+                anchors.margins: Theme.spacing / 2
+                spacing: Theme.spacing / 2
+                visible: Search.resultCount > 0
+
+                Flow {
+                    id: groupChips
+                    Layout.fillWidth: true
+                    spacing: Theme.spacing / 2
+                    Repeater {
+                        model: Search.groups
+                        delegate: Button {
+                            id: groupChip
+                            required property string kind
+                            required property string label
+                            required property int count
+                            objectName: "group_" + kind
+                            height: Theme.touchMin
+                            focusPolicy: Qt.NoFocus
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontSmall
+                            text: label + " " + count
+                            contentItem: Text {
+                                text: groupChip.text
+                                font: groupChip.font
+                                color: Theme.onPrimary
+                                horizontalAlignment: Text.AlignHCenter
+                                verticalAlignment: Text.AlignVCenter
+                            }
+                            background: Rectangle {
+                                radius: Theme.radius
+                                color: Theme.primary
+                                opacity: groupChip.down ? 0.6 : 1.0
+                            }
+                            onClicked: resultList.positionViewAtIndex(Search.firstRowOfKind(kind), ListView.Beginning)
+                        }
+                    }
+                }
+
+                ListView {
+                    id: resultList
+                    objectName: "resultList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    boundsBehavior: Flickable.StopAtBounds
+                    model: Search.results
+                    section.property: "section"
+                    section.criteria: ViewSection.FullString
+                    section.delegate: Rectangle {
+                        required property string section
+                        width: ListView.view.width
+                        height: sectionLabel.implicitHeight + Theme.spacing
+                        color: Theme.bg
+                        Text {
+                            id: sectionLabel
+                            anchors.verticalCenter: parent.verticalCenter
+                            anchors.left: parent.left
+                            anchors.leftMargin: Theme.spacing
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontSmall
+                            font.bold: true
+                            color: Theme.primary
+                            text: parent.section
+                        }
+                    }
+                    delegate: SearchResultDelegate {
+                        width: ListView.view.width
+                    }
+                    ScrollIndicator.vertical: ScrollIndicator {}
+                }
+            }
+
+            // Nothing matched: nearest words, the categories, staff help.
+            Flickable {
+                objectName: "zeroResultsHelp"
+                visible: Search.noResults
+                anchors.fill: parent
+                anchors.margins: Theme.spacing
+                contentHeight: helpColumn.implicitHeight
+                clip: true
+                boundsBehavior: Flickable.StopAtBounds
+
+                Column {
+                    id: helpColumn
+                    width: parent.width
+                    spacing: Theme.spacing
+
+                    Text {
+                        width: parent.width
+                        wrapMode: Text.Wrap
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontTitle
+                        color: Theme.text
+                        text: "没有找到与“" + Search.query + "”相关的内容"
+                    }
+
+                    Text {
+                        visible: Search.nearest.count > 0
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                        color: Theme.textMuted
+                        text: "您是不是要找："
+                    }
+                    Flow {
+                        width: parent.width
+                        spacing: Theme.spacing / 2
+                        visible: Search.nearest.count > 0
+                        Repeater {
+                            model: Search.nearest
+                            delegate: Button {
+                                id: nearChip
+                                required property string word
+                                required property int index
+                                objectName: "nearest_" + index
+                                height: Theme.touchMin
+                                leftPadding: Theme.spacing
+                                rightPadding: Theme.spacing
+                                focusPolicy: Qt.NoFocus
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                                text: word
+                                contentItem: Text {
+                                    text: nearChip.text
+                                    font: nearChip.font
+                                    color: Theme.primary
+                                    horizontalAlignment: Text.AlignHCenter
+                                    verticalAlignment: Text.AlignVCenter
+                                }
+                                background: Rectangle {
+                                    radius: Theme.radius
+                                    color: Theme.bg
+                                    border.color: Theme.primary
+                                    border.width: 2
+                                    opacity: nearChip.down ? 0.6 : 1.0
+                                }
+                                onClicked: Search.query = word
+                            }
+                        }
+                    }
+
+                    Text {
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                        color: Theme.textMuted
+                        text: "按类别查看："
+                    }
+                    Flow {
+                        width: parent.width
+                        spacing: Theme.spacing / 2
+                        Repeater {
+                            model: page.browseCategories
+                            delegate: Button {
+                                id: categoryButton
+                                required property var modelData
+                                objectName: "browse_" + modelData.kind
+                                height: Theme.touchMin
+                                leftPadding: Theme.spacing * 1.5
+                                rightPadding: Theme.spacing * 1.5
+                                focusPolicy: Qt.NoFocus
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                                text: modelData.label
+                                contentItem: Text {
+                                    text: categoryButton.text
+                                    font: categoryButton.font
+                                    color: Theme.onPrimary
+                                    horizontalAlignment: Text.AlignHCenter
+                                    verticalAlignment: Text.AlignVCenter
+                                }
+                                background: Rectangle {
+                                    radius: Theme.radius
+                                    color: Theme.primary
+                                    opacity: categoryButton.down ? 0.6 : 1.0
+                                }
+                                onClicked: ApplicationWindow.window.openPage(modelData.page, modelData.props)
+                            }
+                        }
+                    }
+
+                    Rectangle {
+                        objectName: "staffHelp"
+                        width: parent.width
+                        height: staffText.implicitHeight + Theme.spacing * 2
+                        radius: Theme.radius
+                        color: Theme.accent
+                        Text {
+                            id: staffText
+                            anchors.fill: parent
+                            anchors.margins: Theme.spacing
+                            wrapMode: Text.Wrap
+                            verticalAlignment: Text.AlignVCenter
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                            color: Theme.onPrimary
+                            text: "请咨询工作人员：服务台的工作人员可以当面帮您查找和办理。"
+                        }
+                    }
+                }
+            }
+        }
+
+        // ------------------------------------------------------------ keyboard
+        OnScreenKeyboard {
+            id: keyboard
+            objectName: "keyboard"
+            Layout.row: Theme.portrait ? 3 : 2
+            Layout.column: 0
+            Layout.preferredWidth: page.inputColumnWidth
+            Layout.preferredHeight: implicitHeight
+            Layout.alignment: Qt.AlignBottom
+            onTextTyped: text => Search.typeText(text)
+            onBackspacePressed: Search.backspace()
+            onClearPressed: Search.clear()
+        }
+    }
+}
