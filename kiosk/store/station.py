@@ -89,7 +89,10 @@ MIGRATIONS = [("0001_initial", _m0001_initial)]
 
 
 def open_station_db(path: Path | str) -> SqliteDatabase:
-    return init_database(station_db, path, MIGRATIONS)
+    global _open_problem
+    db = init_database(station_db, path, MIGRATIONS)
+    _open_problem = None
+    return db
 
 
 # Why station.db could not be opened (None while healthy). While set, visitors see content
@@ -122,15 +125,13 @@ def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
     if not problem:
         try:
             open_station_db(path)
+            return True, ""
         except DatabaseError as exc:
             station_db.close()
             problem = str(exc)
-    if problem:
-        _open_problem = f"{path}: {problem}"
-        log.error("station.db unusable, running without station announcements (file left untouched): %s", _open_problem)
-        return False, _open_problem
-    _open_problem = None
-    return True, ""
+    _open_problem = f"{path}: {problem}"
+    log.error("station.db unusable, running without station announcements (file left untouched): %s", _open_problem)
+    return False, _open_problem
 
 
 def station_problem() -> str | None:
