@@ -1,0 +1,452 @@
+"""`ipkiosk doctor`: what is wrong with this terminal, each finding with a one-line remedy.
+
+Qt-free and read-only: both databases are opened with SQLite ``mode=ro`` (station.db is
+precious and content.db belongs to the sync process), nothing is created or migrated.
+Every outside fact (clock, disk, printer, network, fonts) comes from a collaborator in
+:class:`Probes`, so tests pass fakes and the packaged build uses the defaults.
+
+Font coverage is read from the fonts' own ``cmap`` tables by a small reader below, so
+the check works in the frozen build without fontTools and without starting Qt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import struct
+import subprocess
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+from urllib.request import url2pathname
+
+from peewee import DatabaseError, SqliteDatabase
+
+from kiosk import __version__
+from kiosk import config as config_mod
+from kiosk.store import content, station
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+
+DISK_FAIL_BELOW_BYTES = 100 * 1024 * 1024
+DISK_WARN_BELOW_BYTES = 500 * 1024 * 1024
+# The clock may lag a verified metadata time by this much before we call it wrong
+# (the repository's clock and ours are never exactly equal).
+CLOCK_TOLERANCE = dt.timedelta(minutes=10)
+# A configured repository not verified for this long means sync is not running or failing.
+SYNC_VERIFIED_WARN_AFTER = dt.timedelta(days=2)
+REPOSITORY_TIMEOUT_S = 5.0
+LPSTAT_TIMEOUT_S = 5.0
+MISSING_GLYPHS_SHOWN = 12
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # ok | warn | fail
+    detail: str
+    remedy: str = ""
+
+
+# ---------------------------------------------------------------- collaborators
+
+
+def _http_status(url: str, timeout_s: float) -> int:
+    import requests
+
+    headers = {"User-Agent": f"ipkiosk/{__version__} doctor"}
+    with requests.get(url, timeout=timeout_s, headers=headers, stream=True) as response:
+        return response.status_code
+
+
+def _system_cjk_fonts() -> list[Path]:
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}", "sans-serif:lang=zh-cn"], capture_output=True,
+                             text=True, timeout=LPSTAT_TIMEOUT_S, check=False).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [Path(out)] if out and Path(out).is_file() else []
+
+
+def bundled_fonts(assets_dir: Path = ASSETS_DIR) -> list[Path]:
+    fonts_dir = assets_dir / "fonts"
+    if not fonts_dir.is_dir():
+        return []
+    return sorted(p for p in fonts_dir.rglob("*") if p.suffix.lower() in FONT_SUFFIXES)
+
+
+@dataclass
+class Probes:
+    """The outside world as seen by the checks; production defaults."""
+
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    disk_usage: Callable[[str], tuple] = shutil.disk_usage
+    run: Callable[..., subprocess.CompletedProcess] = subprocess.run
+    http_status: Callable[[str, float], int] = _http_status
+    bundled_fonts: Callable[[], list[Path]] = bundled_fonts
+    system_fonts: Callable[[], list[Path]] = _system_cjk_fonts
+
+
+# ---------------------------------------------------------------- font coverage (cmap reader)
+
+
+class FontFileError(ValueError):
+    pass
+
+
+def _cmap_codepoints(table: bytes) -> set[int]:
+    """Code points mapped to a real glyph by the best Unicode subtable (format 12, else 4)."""
+    (num_subtables,) = struct.unpack_from(">H", table, 2)
+    offsets: dict[tuple[int, int], int] = {}
+    for i in range(num_subtables):
+        platform_id, encoding_id, offset = struct.unpack_from(">HHI", table, 4 + 8 * i)
+        offsets[(platform_id, encoding_id)] = offset
+    for key in ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0)):
+        if key not in offsets:
+            continue
+        sub = offsets[key]
+        (fmt,) = struct.unpack_from(">H", table, sub)
+        if fmt == 12:
+            (num_groups,) = struct.unpack_from(">I", table, sub + 12)
+            covered: set[int] = set()
+            for g in range(num_groups):
+                start, end, start_glyph = struct.unpack_from(">III", table, sub + 16 + 12 * g)
+                covered.update(range(start + (1 if start_glyph == 0 else 0), end + 1))
+            return covered
+        if fmt == 4:
+            return _format4_codepoints(table, sub)
+    raise FontFileError("no Unicode cmap subtable in format 4 or 12")
+
+
+def _format4_codepoints(table: bytes, sub: int) -> set[int]:
+    (seg_count_x2,) = struct.unpack_from(">H", table, sub + 6)
+    seg_count = seg_count_x2 // 2
+    ends_at = sub + 14
+    starts_at = ends_at + seg_count_x2 + 2
+    deltas_at = starts_at + seg_count_x2
+    range_offsets_at = deltas_at + seg_count_x2
+    covered: set[int] = set()
+    for i in range(seg_count):
+        end = struct.unpack_from(">H", table, ends_at + 2 * i)[0]
+        start = struct.unpack_from(">H", table, starts_at + 2 * i)[0]
+        delta = struct.unpack_from(">h", table, deltas_at + 2 * i)[0]
+        range_offset = struct.unpack_from(">H", table, range_offsets_at + 2 * i)[0]
+        for code in range(start, min(end, 0xFFFE) + 1):
+            if range_offset == 0:
+                glyph = (code + delta) & 0xFFFF
+            else:
+                at = range_offsets_at + 2 * i + range_offset + 2 * (code - start)
+                glyph = struct.unpack_from(">H", table, at)[0]
+                glyph = (glyph + delta) & 0xFFFF if glyph else 0
+            if glyph:
+                covered.add(code)
+    return covered
+
+
+def font_codepoints(path: Path) -> set[int]:
+    """Code points a TrueType/OpenType font (or the first face of a collection) can draw."""
+    data = Path(path).read_bytes()
+    try:
+        face = struct.unpack_from(">I", data, 12)[0] if data[:4] == b"ttcf" else 0
+        (num_tables,) = struct.unpack_from(">H", data, face + 4)
+        for i in range(num_tables):
+            tag, _checksum, offset, length = struct.unpack_from(">4sIII", data, face + 12 + 16 * i)
+            if tag == b"cmap":
+                return _cmap_codepoints(data[offset:offset + length])
+    except struct.error:
+        raise FontFileError(f"{path}: truncated or not a font file") from None
+    raise FontFileError(f"{path}: no cmap table")
+
+
+def _visible(ch: str) -> bool:
+    # Spaces and control/format characters are never drawn as glyphs.
+    return not ch.isspace() and not unicodedata.category(ch).startswith("C")
+
+
+def _strings(value) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+# ---------------------------------------------------------------- database access (read-only)
+
+
+def _read_only(path: Path) -> SqliteDatabase:
+    return SqliteDatabase(f"file:{quote(str(path))}?mode=ro", uri=True, pragmas={"query_only": 1})
+
+
+@dataclass
+class _Facts:
+    """What the database checks learned, for the later checks."""
+
+    content_ok: bool = False
+    texts: dict[str, str] = field(default_factory=dict)  # where → text (for font coverage)
+    newest_published: str | None = None
+    sync: dict | None = None
+
+
+def _check_content_db(cfg: config_mod.Config, facts: _Facts) -> Check:
+    path = cfg.content_db_path
+    if not path.exists():
+        return Check("content_db", WARN, f"{path} does not exist yet",
+                     "start the kiosk (or run `ipkiosk import-seed`): it is built from the bundled content")
+    db = _read_only(path)
+    try:
+        with db.bind_ctx(content.MODELS):
+            ok, detail = _integrity(db)
+            if not ok:
+                return Check("content_db", WARN, f"{path} is damaged ({detail[:120]})",
+                             "restart the kiosk: a damaged content.db is moved aside and rebuilt from seed and sync")
+            counts = content.counts_by_kind()
+            for kind in content.KINDS:
+                for rec in content.list_records(kind):
+                    facts.texts[f"{kind}/{rec['id']}"] = "".join(_strings(rec))
+                    if rec.get("published_at"):
+                        facts.newest_published = max(facts.newest_published or "", rec["published_at"])
+            facts.sync = content.status_dict()
+    except DatabaseError as exc:
+        return Check("content_db", WARN, f"{path} cannot be read ({exc})",
+                     "restart the kiosk: an unreadable content.db is moved aside and rebuilt")
+    finally:
+        db.close()
+    facts.content_ok = True
+    total = sum(counts.values())
+    if total == 0:
+        return Check("content_db", WARN, f"{path}: intact but empty", "run `ipkiosk import-seed` or `ipkiosk sync --once`")
+    return Check("content_db", OK, f"{path}: intact, {total} records")
+
+
+def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
+    path = cfg.station_db_path
+    if not path.exists():
+        return Check("station_db", OK, f"{path} does not exist yet (created at first start; no station data to lose)")
+    db = _read_only(path)
+    try:
+        with db.bind_ctx(station.MODELS):
+            ok, detail = _integrity(db)
+            if not ok:
+                raise DatabaseError(detail[:120])
+            announcements = station.list_announcements()
+    except DatabaseError as exc:
+        return Check("station_db", FAIL, f"{path} is damaged or unreadable ({exc})",
+                     "stop the kiosk, copy station.db* aside and restore the newest backup (see the technician guide)")
+    finally:
+        db.close()
+    for a in announcements:
+        facts.texts[f"announcement/{a['id']}"] = a["title"] + a["body"]
+    return Check("station_db", OK, f"{path}: intact, {len(announcements)} announcements")
+
+
+def _integrity(db: SqliteDatabase) -> tuple[bool, str]:
+    rows = db.execute_sql("PRAGMA integrity_check").fetchall()
+    text = "; ".join(r[0] for r in rows)
+    return text == "ok", text
+
+
+# ---------------------------------------------------------------- the checks
+
+
+def _check_config(cfg: config_mod.Config) -> list[Check]:
+    checks = [Check("config", OK, f"{cfg.source}: valid (station {cfg.station_id})")]
+    if cfg.repository_url:
+        root = Path(cfg.trusted_root)
+        try:
+            doc = json.loads(root.read_text(encoding="utf-8"))
+            if not (isinstance(doc, dict) and isinstance(doc.get("signed"), dict) and doc["signed"].get("_type") == "root"):
+                raise ValueError("not TUF root metadata (signed._type is not 'root')")
+            checks.append(Check("trusted_root", OK, f"{root}: root metadata version {doc['signed'].get('version')}"))
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            checks.append(Check("trusted_root", FAIL, f"{root}: {reason}",
+                                "copy the root.json published with the repository to this path (trusted_root in the config)"))
+    return checks
+
+
+def _existing_parent(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _check_disk(cfg: config_mod.Config, probes: Probes) -> Check:
+    where = _existing_parent(cfg.data_path)
+    free = probes.disk_usage(str(where))[2]
+    detail = f"{free / 1024 / 1024:.0f} MB free on {where}"
+    if free < DISK_FAIL_BELOW_BYTES:
+        return Check("disk", FAIL, detail, "free space: remove old files or enlarge the disk (sync and logs need room)")
+    if free < DISK_WARN_BELOW_BYTES:
+        return Check("disk", WARN, detail, "free some space soon (sync needs room for new content)")
+    return Check("disk", OK, detail)
+
+
+def _check_fonts(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check:
+    fonts = probes.bundled_fonts()
+    origin = "bundled"
+    if not fonts:
+        fonts, origin = probes.system_fonts(), "system"
+    if not fonts:
+        return Check("fonts", FAIL, "no bundled font and no system CJK font found",
+                     "reinstall the package (assets/fonts) or install fonts-noto-cjk")
+    covered: set[int] = set()
+    for font in fonts:
+        try:
+            covered |= font_codepoints(font)
+        except (OSError, FontFileError) as exc:
+            return Check("fonts", FAIL, f"{font}: unreadable ({exc})", "reinstall the package")
+    texts = dict(facts.texts)
+    texts["config/station"] = cfg.station_name + cfg.station_address + cfg.station_hours
+    missing: dict[str, list[str]] = {}
+    for where, text in texts.items():
+        for ch in set(text):
+            if _visible(ch) and ord(ch) not in covered:
+                missing.setdefault(ch, []).append(where)
+    names = ", ".join(f.name for f in fonts)
+    if not missing:
+        return Check("fonts", OK, f"{origin} font(s) {names} cover all {len(texts)} texts")
+    shown = sorted(missing)[:MISSING_GLYPHS_SHOWN]
+    sample = " ".join(f"{ch}(U+{ord(ch):04X} in {missing[ch][0]})" for ch in shown)
+    return Check("fonts", WARN, f"{len(missing)} characters not in {origin} font(s) {names}: {sample}",
+                 "replace those characters in the content/announcement or ship a font that has them")
+
+
+def _check_printer(cfg: config_mod.Config, probes: Probes) -> Check:
+    def lpstat(*args: str) -> subprocess.CompletedProcess:
+        return probes.run(["lpstat", *args], capture_output=True, text=True, timeout=LPSTAT_TIMEOUT_S, check=False)
+
+    # A missing printer only costs the printed slip (visitors are told to scan the QR), so it
+    # is a warning; a configured printer that does not exist is a configuration error.
+    severity = FAIL if cfg.printer_name else WARN
+    try:
+        name = cfg.printer_name
+        if not name:
+            result = lpstat("-d")
+            text = (result.stdout + result.stderr).strip()
+            if result.returncode != 0 or ":" not in text or "no system default" in text:
+                return Check("printer", WARN, f"no default printer ({text or 'lpstat gave no answer'})",
+                             "set printer_name in the config or make a CUPS queue the default (lpadmin -d QUEUE)")
+            name = text.rsplit(":", 1)[1].strip()
+        result = lpstat("-p", name)
+    except FileNotFoundError:
+        return Check("printer", severity, "lpstat not found (CUPS client not installed)", "apt-get install cups-client cups")
+    except subprocess.TimeoutExpired:
+        return Check("printer", severity, "lpstat did not answer within "
+                     f"{LPSTAT_TIMEOUT_S:.0f} s", "check that the CUPS service is running (systemctl status cups)")
+    text = (result.stdout + result.stderr).strip().splitlines()
+    first = text[0] if text else ""
+    if result.returncode != 0 or not first.startswith("printer "):
+        return Check("printer", severity, f"printer {name!r} not available ({first or 'no answer'})",
+                     "check the queue name (lpstat -p) and that CUPS is running")
+    if "disabled" in first:
+        return Check("printer", WARN, first, f"enable the queue: cupsenable {name}")
+    return Check("printer", OK, first)
+
+
+def _parse_instant(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _check_clock(facts: _Facts, probes: Probes) -> Check:
+    now = probes.now()
+    verified = _parse_instant((facts.sync or {}).get("last_verified_at"))
+    if verified is not None and now < verified - CLOCK_TOLERANCE:
+        return Check("clock", FAIL, f"clock {now:%Y-%m-%d %H:%M}Z is before the last verified metadata ({verified:%Y-%m-%d %H:%M}Z)",
+                     "set the time: timedatectl set-ntp true (or timedatectl set-time …)")
+    if facts.newest_published:
+        newest = dt.datetime.fromisoformat(facts.newest_published).replace(tzinfo=dt.UTC)
+        if now < newest - dt.timedelta(days=1):
+            return Check("clock", FAIL, f"clock {now:%Y-%m-%d}Z is before content published {facts.newest_published}",
+                         "set the time: timedatectl set-ntp true (or timedatectl set-time …)")
+    against = f"last verified metadata {verified:%Y-%m-%d %H:%M}Z" if verified else "newest content date"
+    return Check("clock", OK, f"{now:%Y-%m-%d %H:%M}Z, not before the {against}")
+
+
+def _timestamp_url(repository_url: str) -> str:
+    return repository_url.rstrip("/") + "/metadata/timestamp.json"
+
+
+def _check_repository(cfg: config_mod.Config, probes: Probes) -> Check:
+    if not cfg.repository_url:
+        return Check("repository", OK, "no repository configured: bundled content only")
+    url = _timestamp_url(cfg.repository_url)
+    if url.startswith("file:"):
+        path = Path(url2pathname(urlsplit(url).path))
+        if path.is_file():
+            return Check("repository", OK, f"{path} readable")
+        return Check("repository", WARN, f"{path} not found", "check repository_url (mounted USB stick or directory?)")
+    import requests
+
+    try:
+        status = probes.http_status(url, REPOSITORY_TIMEOUT_S)
+    except requests.RequestException as exc:
+        return Check("repository", WARN, f"{url}: unreachable ({type(exc).__name__})",
+                     "check the network, DNS and repository_url; the kiosk keeps showing its stored content")
+    if status != 200:
+        return Check("repository", WARN, f"{url}: HTTP {status}", "check repository_url and the web server")
+    return Check("repository", OK, f"{url}: HTTP 200")
+
+
+def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check:
+    if not cfg.repository_url:
+        return Check("signature", OK, "no repository configured: nothing to verify")
+    sync = facts.sync or {}
+    result, reason, at = sync.get("last_result"), sync.get("last_reason") or "", sync.get("last_attempt_at")
+    if result is None:
+        return Check("signature", WARN, "no sync attempted yet", "run `ipkiosk sync --once` and look at its output")
+    summary = f"last sync {result} at {at}" + (f": {reason}" if reason else "")
+    if result == "SECURITY_ALERT":
+        return Check("signature", FAIL, summary,
+                     "do not bypass: report to the central office; content stays at the last verified version")
+    if result == "STALE":
+        return Check("signature", WARN, summary, "check the clock; if it is right, the repository stopped publishing (tell the central office)")
+    if result == "OFFLINE":
+        return Check("signature", WARN, summary, "check network and repository_url; stored content is still shown")
+    verified = _parse_instant(sync.get("last_verified_at"))
+    if verified is None or probes.now() - verified > SYNC_VERIFIED_WARN_AFTER:
+        since = f"{verified:%Y-%m-%d %H:%M}Z" if verified else "ever"
+        return Check("signature", WARN, f"{summary}; nothing verified since {since}",
+                     "check that sync runs: ipkiosk logs --tail 50, or run `ipkiosk sync --once`")
+    return Check("signature", OK, summary)
+
+
+def run_checks(cfg: config_mod.Config, probes: Probes | None = None) -> list[Check]:
+    probes = probes or Probes()
+    facts = _Facts()
+    checks = _check_config(cfg)
+    checks.append(_check_content_db(cfg, facts))
+    checks.append(_check_station_db(cfg, facts))
+    checks.append(_check_disk(cfg, probes))
+    checks.append(_check_fonts(cfg, facts, probes))
+    checks.append(_check_printer(cfg, probes))
+    checks.append(_check_clock(facts, probes))
+    checks.append(_check_repository(cfg, probes))
+    checks.append(_check_signature(cfg, facts, probes))
+    return checks
+
+
+def config_failure(error: Exception) -> list[Check]:
+    """The report when the config file itself is broken (the other checks need it)."""
+    return [Check("config", FAIL, str(error), "fix the named setting in the config file (see docs/configuration.md)")]
+
+
+def exit_code(checks: list[Check]) -> int:
+    return 1 if any(c.status == FAIL for c in checks) else 0
+
+
+def as_json(checks: list[Check]) -> dict:
+    worst = FAIL if any(c.status == FAIL for c in checks) else WARN if any(c.status == WARN for c in checks) else OK
+    return {"status": worst, "version": __version__, "checks": [asdict(c) for c in checks]}

@@ -1,0 +1,203 @@
+"""Logging for every `ipkiosk` process: size-capped rotating files plus stderr.
+
+Qt-free. Each process role writes its own file in ``cfg.logs_path`` (``ui.log`` for
+``run``, ``sync.log`` for ``sync``, ``cli.log`` for the rest), because Python's
+rotating handler is not safe with two processes rotating the same file, and the UI
+spawns the sync process. Every file is capped at LOG_FILE_MAX_BYTES with
+LOG_BACKUP_COUNT old copies, so the logs directory never grows past a few MB.
+
+stderr carries warnings and errors for a person at a terminal. Under systemd
+(``$JOURNAL_STREAM`` set) stderr is the journal, which keeps its own timestamps, so
+it gets INFO and above without a time prefix.
+
+Qt messages reach Python logging as logger ``qt`` (the UI installs the message
+handler); records of every logger propagate to the root handlers installed here.
+
+``ipkiosk logs`` reads the files back with :func:`read_entries`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import logging.handlers
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+LOG_FILE_MAX_BYTES = 1024 * 1024
+LOG_BACKUP_COUNT = 4
+FILE_LEVEL = logging.INFO
+
+# Log file per process role (see module docstring).
+PROCESS_LOG_FILES = {"run": "ui.log", "sync": "sync.log"}
+DEFAULT_LOG_FILE = "cli.log"
+
+FILE_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
+TERMINAL_FORMAT = "%(levelname)s %(name)s: %(message)s"
+JOURNAL_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+# A file entry starts with the UTC timestamp written by _UtcFormatter; other lines
+# (tracebacks, multi-line messages) continue the entry above them.
+ENTRY_START = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z ")
+
+
+class _UtcFormatter(logging.Formatter):
+    converter = time.gmtime
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging API name)
+        return time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created)) + f".{int(record.msecs):03d}Z"
+
+
+class _CurrentStderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at emit time (pytest and embedding code swap it)."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+class _LazyRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Creates the logs directory and file at the first record, not at start-up, so read-only
+    commands leave no trace; if the file cannot be written (e.g. a technician without rights
+    on the data dir) it says so once on stderr and drops file output instead of failing."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, maxBytes=LOG_FILE_MAX_BYTES, backupCount=LOG_BACKUP_COUNT,
+                         encoding="utf-8", delay=True)
+        self.disabled_reason: str | None = None
+
+    def emit(self, record):
+        if self.disabled_reason is not None:
+            return
+        if self.stream is None:
+            try:
+                Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+                self.stream = self._open()
+            except OSError as exc:
+                self.disabled_reason = exc.strerror or str(exc)
+                sys.stderr.write(f"ipkiosk: cannot write log file {self.baseFilename} ({self.disabled_reason}); "
+                                 "logging to stderr only\n")
+                return
+        super().emit(record)
+
+
+@dataclass
+class _Installed:
+    handlers: list[logging.Handler]
+    previous_root_level: int
+
+
+def log_file_for(logs_path: Path, command: str | None) -> Path:
+    return Path(logs_path) / PROCESS_LOG_FILES.get(command or "", DEFAULT_LOG_FILE)
+
+
+def _under_journal() -> bool:
+    return bool(os.environ.get("JOURNAL_STREAM"))
+
+
+def install(logs_path: Path, command: str | None) -> _Installed:
+    """Attach the file and stderr handlers to the root logger; undo with :func:`uninstall`."""
+    root = logging.getLogger()
+    file_handler = _LazyRotatingFileHandler(log_file_for(logs_path, command))
+    file_handler.setLevel(FILE_LEVEL)
+    file_handler.setFormatter(_UtcFormatter(FILE_FORMAT))
+    stderr_handler = _CurrentStderrHandler()
+    if _under_journal():
+        stderr_handler.setLevel(logging.INFO)
+        stderr_handler.setFormatter(logging.Formatter(JOURNAL_FORMAT))
+    else:
+        stderr_handler.setLevel(logging.WARNING)
+        stderr_handler.setFormatter(logging.Formatter(TERMINAL_FORMAT))
+    installed = _Installed([file_handler, stderr_handler], root.level)
+    for handler in installed.handlers:
+        root.addHandler(handler)
+    root.setLevel(min(FILE_LEVEL, root.level or FILE_LEVEL))
+    return installed
+
+
+def uninstall(installed: _Installed) -> None:
+    root = logging.getLogger()
+    for handler in installed.handlers:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(installed.previous_root_level)
+
+
+@contextlib.contextmanager
+def configured(logs_path: Path, command: str | None) -> Iterator[None]:
+    """Logging for one CLI invocation: installed on entry, flushed and closed on exit
+    (so in-process callers such as tests leave no open files behind)."""
+    installed = install(logs_path, command)
+    try:
+        yield
+    except Exception:
+        logging.getLogger("ipkiosk").exception("unhandled error")
+        raise
+    finally:
+        uninstall(installed)
+
+
+# ---------------------------------------------------------------- reading back
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    timestamp: str  # UTC, as written (sorts chronologically)
+    file: str  # ui.log, sync.log, cli.log
+    text: str  # the entry, continuation lines included
+
+
+def log_files(logs_path: Path) -> list[Path]:
+    """Current and rotated log files, oldest rotation first."""
+    logs_path = Path(logs_path)
+    if not logs_path.is_dir():
+        return []
+
+    def rotation(p: Path) -> int:
+        suffix = p.name.rsplit(".", 1)[-1]
+        return int(suffix) if suffix.isdigit() else 0
+
+    files = [p for p in logs_path.iterdir() if p.is_file() and re.fullmatch(r"[a-z]+\.log(\.\d+)?", p.name)]
+    return sorted(files, key=lambda p: (-rotation(p), p.name))
+
+
+def _entries_of(path: Path) -> Iterator[LogEntry]:
+    base = path.name.split(".log", 1)[0] + ".log"
+    current: list[str] = []
+    stamp = ""
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if ENTRY_START.match(line):
+                if current:
+                    yield LogEntry(stamp, base, "\n".join(current))
+                stamp, current = line.split(" ", 1)[0], [line]
+            elif current:
+                current.append(line)
+            # Lines before the first entry belong to an entry rotated away: skipped.
+    if current:
+        yield LogEntry(stamp, base, "\n".join(current))
+
+
+def read_entries(logs_path: Path, *, tail: int | None = None) -> list[LogEntry]:
+    """All entries of all log files merged in time order; the last TAIL of them if given."""
+    entries: list[LogEntry] = []
+    for path in log_files(logs_path):
+        entries.extend(_entries_of(path))
+    # Stable sort: entries with the same millisecond keep their file order.
+    entries.sort(key=lambda e: e.timestamp)
+    if tail is not None:
+        entries = entries[-tail:] if tail > 0 else []
+    return entries
