@@ -13,13 +13,14 @@ import sys
 
 from kiosk import __version__
 from kiosk import config as config_mod
+from kiosk import logs
 from kiosk.commands import EXIT_USAGE, CliError, open_content, open_station
 from kiosk.commands import print_json as _print_json
 
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ("admin",)
+COMMAND_MODULES: tuple[str, ...] = ("admin", "ops")
 
 
 # ---------------------------------------------------------------- commands
@@ -230,16 +231,24 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         cfg = config_mod.load(getattr(args, "config", None))
-        return args.func(cfg, args)
     except config_mod.ConfigError as exc:
+        # `doctor` reports a broken config as one of its findings instead of stopping here.
+        if hasattr(args, "on_config_error"):
+            return args.on_config_error(exc, args)
         print(f"ipkiosk: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except CliError as exc:
-        print(f"ipkiosk: {exc}", file=sys.stderr)
-        return exc.code
+    # Rotating files in the data dir + stderr (the journal under systemd); see kiosk/logs.py.
+    with logs.configured(cfg.logs_path, args.command):
+        try:
+            return args.func(cfg, args)
+        except config_mod.ConfigError as exc:
+            print(f"ipkiosk: config error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except CliError as exc:
+            print(f"ipkiosk: {exc}", file=sys.stderr)
+            return exc.code
 
 
 if __name__ == "__main__":
