@@ -11,9 +11,8 @@ import importlib
 import logging
 import sys
 
-from kiosk import __version__
+from kiosk import __version__, logs
 from kiosk import config as config_mod
-from kiosk import logs
 from kiosk.commands import EXIT_USAGE, CliError, open_content, open_station
 from kiosk.commands import print_json as _print_json
 
