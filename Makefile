@@ -27,7 +27,7 @@ test: sysdeps-test $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check kiosk sync tests bench
+	$(VENV)/bin/ruff check .
 
 bench: $(STAMP)
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
