@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from kiosk.commands import EXIT_USAGE, CliError, print_json
+
+log = logging.getLogger("ipkiosk.doctor")
 
 DEFAULT_TAIL = 50
 STATUS_MARK = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
@@ -27,6 +30,9 @@ def cmd_doctor(cfg, args) -> int:
 
     checks = doctor.run_checks(cfg)
     _print_checks(checks, args.json)
+    # One line in the log, so `ipkiosk logs` shows when the terminal was last checked and how it was.
+    problems = [f"{c.name}={c.status}" for c in checks if c.status != "ok"]
+    log.info("doctor: %s", ", ".join(problems) if problems else "all checks ok")
     return doctor.exit_code(checks)
 
 
