@@ -13,8 +13,11 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "assets" / "content"
 SEED_GENERATION = 0
 
 
-def load_source_dir(source_dir: Path, generation: int) -> list:
-    """Read a content source folder (one <collection>.json per collection) into validated manifests."""
+def load_source_dir(source_dir: Path, generation: int, *, prepare_record=None) -> list:
+    """Read a content source folder (one <collection>.json per collection) into validated manifests.
+
+    ``prepare_record(collection, record) -> record``, if given, runs on every record before
+    validation (the publisher uses it to pin attachment files by sha256 + length)."""
     manifests = []
     for collection in COLLECTIONS:
         path = source_dir / f"{collection}.json"
@@ -28,6 +31,8 @@ def load_source_dir(source_dir: Path, generation: int) -> list:
             raise ManifestError(f"{path}: expected {{\"collection\": {collection!r}, \"records\": [...]}}")
         records = sorted(doc["records"], key=lambda r: r.get("id", "") if isinstance(r, dict) else "")
         try:
+            if prepare_record is not None:
+                records = [prepare_record(collection, r) for r in records]
             manifests.append(validate_manifest({"format": "ipkiosk-manifest/1", "collection": collection,
                                                 "generation": generation, "records": records, "tombstones": []}))
         except ManifestError as exc:

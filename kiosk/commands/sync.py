@@ -1,0 +1,50 @@
+"""`ipkiosk sync --once | --loop`: fetch, verify and apply signed content (sync/client.py).
+
+Exit codes of --once: 0 OK (content changed), 1 UNCHANGED, 10 OFFLINE, 11 STALE,
+12 SECURITY_ALERT, 2 usage/config error. One summary line goes to stderr. --loop runs until
+SIGTERM/SIGINT and then exits 0; the UI spawns it as a child process.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from kiosk.commands import EXIT_USAGE, CliError
+
+
+def cmd_sync(cfg, args) -> int:
+    import signal
+    import threading
+
+    from sync.client import SyncClient, SyncConfigError, run_loop
+
+    stop = threading.Event()
+    try:
+        client = SyncClient(cfg, should_stop=stop.is_set, deadline_s=args.deadline_s)
+        if args.once:
+            outcome = client.run_once()
+            print(outcome.summary(), file=sys.stderr)
+            return outcome.exit_code
+
+        def request_stop(signum, frame):
+            stop.set()
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+        run_loop(client, cfg.sync_interval_s, stop=stop,
+                 on_outcome=lambda o: print(o.summary(), file=sys.stderr, flush=True))
+        return 0
+    except SyncConfigError as exc:
+        raise CliError(f"sync: {exc}", EXIT_USAGE) from None
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("sync", help="fetch, verify and apply signed content from repository_url", parents=[common])
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true",
+                      help="one cycle; exit 0 OK, 1 UNCHANGED, 10 OFFLINE, 11 STALE, 12 SECURITY_ALERT, 2 config error")
+    mode.add_argument("--loop", action="store_true",
+                      help="cycle every sync_interval_s (±20 %% jitter, backoff on failure) until SIGTERM")
+    p.add_argument("--deadline-s", type=float, default=900.0, metavar="S",
+                   help="give up a cycle after S seconds of downloading (default 900)")
+    p.set_defaults(func=cmd_sync)

@@ -1,0 +1,297 @@
+"""Terminal side of the content channel: one verified sync cycle, and the polling loop.
+
+Qt-free. One cycle (DESIGN.md "Sync protocol")::
+
+    lock → TUF refresh (trusted_root from config) → compare each signed collection target with
+    content.db's high-water marks → download changed manifests (verified by TUF) and missing blobs
+    (verified against the sha256 + length pinned in the manifest; fsync + rename) → apply all
+    changed collections in ONE transaction → collect unreferenced blobs → record the outcome.
+
+Only ``OK`` changes content; every failure leaves content.db as it was, and the next cycle starts
+from the trusted state again (never from an unverified shortcut). Collaborators (fetcher,
+clock, sleep) are injected so tests drive faults and time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import logging
+import os
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk import seed as seed_mod
+from kiosk.config import Config
+from kiosk.store import content
+from kiosk.store.db import iso
+from kiosk.store.recovery import open_content_db_recovering
+from sync import trust
+from sync.blobs import BlobMismatchError, BlobStore, blob_relpath
+from sync.fetcher import CancelledError, make_fetcher
+from sync.manifest import COLLECTIONS, Manifest, ManifestError, parse_manifest
+from sync.trust import OFFLINE, OK, SECURITY_ALERT, STALE, UNCHANGED
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+EXIT_CODES = {OK: 0, UNCHANGED: 1, OFFLINE: 10, STALE: 11, SECURITY_ALERT: 12}
+EXIT_USAGE = 2
+MIN_INTERVAL_S = 300
+JITTER_FRACTION = 0.2
+MAX_BACKOFF_S = 4 * 3600
+MAX_RETRY_AFTER_S = 24 * 3600
+
+
+class SyncConfigError(ValueError):
+    """Sync is not configured (no repository_url) or the trusted root cannot be used."""
+
+
+@dataclass
+class SyncOutcome:
+    result: str
+    reason: str
+    changed_collections: list[str] = field(default_factory=list)
+    requests: int = 0
+    body_bytes: int = 0
+    retry_after_s: float | None = None
+    # True when another sync process held the lock: nothing was done or recorded.
+    busy: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.result]
+
+    @property
+    def verified(self) -> bool:
+        return self.result in (OK, UNCHANGED) and not self.busy
+
+    def summary(self) -> str:
+        return f"sync {self.result}: {self.reason} ({self.requests} requests, {self.body_bytes} bytes)"
+
+
+class _Failure(Exception):
+    """Ends a cycle early with an outcome class and reason."""
+
+    def __init__(self, result: str, reason: str):
+        super().__init__(reason)
+        self.result = result
+        self.reason = reason
+
+
+class SyncLock:
+    """Non-blocking exclusive lock on data_dir/sync.lock (released by the kernel if the process dies)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def user_agent(cfg: Config) -> str:
+    return f"ipkiosk/{__version__} (station {cfg.station_id})"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SyncClient:
+    def __init__(self, cfg: Config, *, fetcher=None, clock: Callable[[], dt.datetime] = _utcnow,
+                 should_stop: Callable[[], bool] = lambda: False, deadline_s: float = 900.0):
+        if not cfg.repository_url:
+            raise SyncConfigError("repository_url is not set: this terminal shows bundled content only")
+        self.cfg = cfg
+        self.repository_url = cfg.repository_url.rstrip("/")
+        self.clock = clock
+        self.metadata_dir = cfg.data_path / "tuf"
+        self.lock = SyncLock(cfg.data_path / "sync.lock")
+        self.staging_dir = cfg.data_path / "sync-staging"
+        self.blobs = BlobStore(cfg.blobs_path)
+        self.fetcher = fetcher or make_fetcher(self.repository_url, user_agent=user_agent(cfg),
+                                               should_stop=should_stop, deadline_s=deadline_s)
+
+    def _bootstrap(self) -> bytes:
+        try:
+            return Path(self.cfg.trusted_root).read_bytes()
+        except OSError as exc:
+            raise SyncConfigError(f"trusted_root {self.cfg.trusted_root}: cannot read ({exc.strerror})") from None
+
+    # ------------------------------------------------------------ one cycle
+
+    def run_once(self, *, schedule: Callable[[SyncOutcome], float | None] = lambda o: None) -> SyncOutcome:
+        """One cycle under the lock. SCHEDULE(outcome) → seconds until the next attempt (recorded in status)."""
+        bootstrap = self._bootstrap()
+        if not self.lock.acquire():
+            return SyncOutcome(UNCHANGED, "another sync process is running; nothing done", busy=True)
+        try:
+            open_content_db_recovering(self.cfg.content_db_path)
+            if not content.has_content():
+                seed_mod.import_seed()
+            outcome = self._cycle(bootstrap)
+            delay_s = schedule(outcome)
+            next_at = iso(_utcnow() + dt.timedelta(seconds=delay_s)) if delay_s is not None else None
+            content.record_sync_outcome(outcome.result, outcome.reason, verified=outcome.verified, next_attempt_at=next_at)
+            return outcome
+        finally:
+            self.lock.release()
+
+    def _cycle(self, bootstrap: bytes) -> SyncOutcome:
+        self.fetcher.start_cycle()
+        try:
+            result, reason, changed = self._verified_update(bootstrap)
+        except _Failure as failure:
+            result, reason, changed = failure.result, failure.reason, []
+        except CancelledError:
+            result, reason, changed = OFFLINE, "stopped before the cycle finished", []
+        except OSError as exc:
+            # Local storage (ENOSPC, EIO): transient like the network; content.db is untouched.
+            result, reason, changed = OFFLINE, f"local storage error: {os.strerror(exc.errno or errno.EIO)}", []
+        finally:
+            self._clean_staging()
+        if result != OK:
+            log.warning("sync %s: %s", result, reason)
+        return SyncOutcome(result, reason, changed, self.fetcher.stats.requests, self.fetcher.stats.body_bytes,
+                           self.fetcher.retry_after_s)
+
+    def _verified_update(self, bootstrap: bytes) -> tuple[str, str, list[str]]:
+        try:
+            repo = trust.TrustedRepository(self.metadata_dir, self.repository_url, bootstrap, self.fetcher,
+                                           reference_time=self.clock())
+        except trust.tuf_exc.RepositoryError as exc:
+            raise SyncConfigError(f"trusted_root {self.cfg.trusted_root}: not a valid signed root ({exc})") from None
+        try:
+            repo.refresh()
+            targets = repo.collection_targets()
+        except (trust.tuf_exc.RepositoryError, trust.tuf_exc.DownloadError) as exc:
+            raise _Failure(*trust.classify_error(exc)) from None
+
+        wanted = self._changed_targets(targets)
+        manifests = [self._fetch_manifest(repo, t) for t in wanted]
+        self._fetch_missing_blobs(manifests)
+        if not manifests:
+            return UNCHANGED, "content is current", []
+        try:
+            applied = content.apply_manifests(manifests, source="sync")
+        except content.ApplyError as exc:
+            raise _Failure(SECURITY_ALERT, str(exc)) from None
+        self.blobs.collect_garbage(content.referenced_blob_hashes())
+        described = ", ".join(f"{m.collection} (generation {m.generation})" for m in manifests)
+        return OK, f"applied {described}: {applied.upserted} upserted, {applied.deleted} deleted", applied.changed_collections
+
+    def _changed_targets(self, targets: dict[str, trust.SignedTarget]) -> list[trust.SignedTarget]:
+        states = content.collection_states()
+        wanted = []
+        for collection, target in sorted(targets.items()):
+            if collection not in COLLECTIONS:
+                log.warning("ignoring unknown collection %r in signed targets", collection)
+                continue
+            state = states.get(collection)
+            if state is not None:
+                if target.generation < state.generation:
+                    raise _Failure(SECURITY_ALERT, f"collection {collection!r}: signed generation {target.generation} "
+                                                   f"is lower than the applied {state.generation} (rollback)")
+                if target.generation == state.generation:
+                    if target.sha256 != state.manifest_sha256:
+                        raise _Failure(SECURITY_ALERT, f"collection {collection!r}: generation {target.generation} "
+                                                       "signed with a different hash than applied (equivocation)")
+                    continue
+            wanted.append(target)
+        return wanted
+
+    def _fetch_manifest(self, repo: trust.TrustedRepository, target: trust.SignedTarget) -> Manifest:
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        dest = self.staging_dir / f"{target.collection}.json"
+        try:
+            repo.download(target, dest)
+        except (trust.tuf_exc.RepositoryError, trust.tuf_exc.DownloadError) as exc:
+            raise _Failure(*trust.classify_error(exc)) from None
+        data = dest.read_bytes()
+        try:
+            manifest = parse_manifest(data, expected_collection=target.collection)
+        except ManifestError as exc:
+            raise _Failure(SECURITY_ALERT, f"signed manifest refused: {exc}") from None
+        if manifest.generation != target.generation or manifest.sha256() != target.sha256:
+            raise _Failure(SECURITY_ALERT, f"collection {target.collection!r}: manifest does not match its signed "
+                                           f"target (generation {manifest.generation} vs {target.generation}, or not canonical)")
+        try:
+            content.check_manifest_against_state(manifest)
+        except content.ApplyError as exc:
+            raise _Failure(SECURITY_ALERT, str(exc)) from None
+        return manifest
+
+    def _fetch_missing_blobs(self, manifests: list[Manifest]) -> None:
+        """Blobs of the incoming manifests, plus any referenced blob that went missing locally."""
+        needed = {a.sha256: a.length for m in manifests for a in m.attachments()}
+        for row in content.Attachment.select(content.Attachment.sha256, content.Attachment.length).distinct():
+            needed.setdefault(row.sha256, row.length)
+        for sha256, length in sorted(needed.items()):
+            if self.blobs.has_valid(sha256, length):
+                continue
+            url = f"{self.repository_url}/blobs/{blob_relpath(sha256)}"
+            try:
+                self.blobs.write_verified(sha256, length, self.fetcher.fetch(url))
+            except BlobMismatchError as exc:
+                raise _Failure(SECURITY_ALERT, str(exc)) from None
+            except trust.tuf_exc.DownloadError as exc:
+                raise _Failure(*trust.classify_error(exc)) from None
+
+    def _clean_staging(self) -> None:
+        if self.staging_dir.is_dir():
+            for leftover in self.staging_dir.iterdir():
+                leftover.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- the loop
+
+
+def next_delay_s(outcome: SyncOutcome, consecutive_failures: int, interval_s: float, rng: random.Random) -> float:
+    """Seconds until the next cycle: interval ±20 % jitter; exponential backoff after failures;
+    never sooner than the server's Retry-After."""
+    base = max(interval_s, MIN_INTERVAL_S)
+    if consecutive_failures:
+        base = min(base * 2 ** (consecutive_failures - 1), max(MAX_BACKOFF_S, interval_s))
+    delay = base * rng.uniform(1 - JITTER_FRACTION, 1 + JITTER_FRACTION)
+    if outcome.retry_after_s is not None:
+        delay = max(delay, min(outcome.retry_after_s, MAX_RETRY_AFTER_S))
+    return delay
+
+
+def run_loop(client: SyncClient, interval_s: float, *, stop: threading.Event, rng: random.Random | None = None,
+             on_outcome: Callable[[SyncOutcome], None] = lambda o: None) -> None:
+    """Cycle until STOP is set (SIGTERM). A cycle in flight notices STOP between download chunks."""
+    rng = rng or random.Random()
+    failures = 0
+    while not stop.is_set():
+        state = {}
+
+        def schedule(outcome: SyncOutcome) -> float:
+            nonlocal failures
+            failures = 0 if outcome.result in (OK, UNCHANGED) else failures + 1
+            state["delay"] = next_delay_s(outcome, failures, interval_s, rng)
+            return state["delay"]
+
+        outcome = client.run_once(schedule=schedule)
+        on_outcome(outcome)
+        delay = state.get("delay") or interval_s * rng.uniform(1 - JITTER_FRACTION, 1 + JITTER_FRACTION)
+        stop.wait(delay)

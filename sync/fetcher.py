@@ -1,0 +1,160 @@
+"""Fetchers for the sync client: HTTP(S) through requests, and file:/// for USB sticks and image seeds.
+
+Qt-free. Both are python-tuf ``FetcherInterface`` implementations, so metadata, manifests and
+blobs all go through the same verification, whatever carries them. They enforce a per-read
+timeout (HTTP), an overall deadline for the cycle, a size cap per request (the caller's
+``max_length``), and can be cancelled between chunks (SIGTERM of ``sync --loop``).
+They count requests and body bytes, and remember the server's Retry-After.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from tuf.api import exceptions as tuf_exc
+from tuf.ngclient import FetcherInterface
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+CHUNK_BYTES = 64 * 1024
+DEFAULT_CONNECT_TIMEOUT_S = 10.0
+DEFAULT_READ_TIMEOUT_S = 30.0
+DEFAULT_DEADLINE_S = 900.0
+
+
+class CancelledError(tuf_exc.DownloadError):
+    """The sync process was asked to stop while downloading."""
+
+
+@dataclass
+class FetchStats:
+    requests: int = 0
+    body_bytes: int = 0
+
+    def reset(self) -> None:
+        self.requests = 0
+        self.body_bytes = 0
+
+
+def parse_retry_after(value: str | None, *, now_s: float) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now_s)
+
+
+class _BaseFetcher(FetcherInterface):
+    def __init__(self, *, deadline_s: float = DEFAULT_DEADLINE_S, monotonic: Callable[[], float] = time.monotonic,
+                 should_stop: Callable[[], bool] = lambda: False):
+        self.deadline_s = deadline_s
+        self.monotonic = monotonic
+        self.should_stop = should_stop
+        self.stats = FetchStats()
+        self.retry_after_s: float | None = None
+        self._deadline_at = monotonic() + deadline_s
+
+    def start_cycle(self) -> None:
+        """Reset counters and the overall deadline at the start of a sync cycle."""
+        self.stats.reset()
+        self.retry_after_s = None
+        self._deadline_at = self.monotonic() + self.deadline_s
+
+    def _check_budget(self, url: str) -> None:
+        if self.should_stop():
+            raise CancelledError(f"stopped while fetching {url}")
+        if self.monotonic() > self._deadline_at:
+            raise tuf_exc.SlowRetrievalError(f"overall deadline of {self.deadline_s:.0f} s passed while fetching {url}")
+
+    def _counted(self, url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            self._check_budget(url)
+            self.stats.body_bytes += len(chunk)
+            yield chunk
+
+
+class HttpFetcher(_BaseFetcher):
+    """requests-based fetcher with timeouts, a deadline, and the kiosk's User-Agent."""
+
+    def __init__(self, *, user_agent: str, session: requests.Session | None = None,
+                 connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S, read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
+                 wall_clock: Callable[[], float] = time.time, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session or requests.Session()
+        # Never pick up proxies or credentials from the environment (.netrc): the repository is public.
+        self.session.trust_env = False
+        self.session.headers["User-Agent"] = user_agent
+        self.connect_timeout_s = connect_timeout_s
+        self.read_timeout_s = read_timeout_s
+        self.wall_clock = wall_clock
+
+    def _fetch(self, url: str) -> Iterator[bytes]:
+        self._check_budget(url)
+        self.stats.requests += 1
+        try:
+            response = self.session.get(url, stream=True, timeout=(self.connect_timeout_s, self.read_timeout_s),
+                                        allow_redirects=True)
+        except requests.exceptions.Timeout as exc:
+            raise tuf_exc.SlowRetrievalError(f"timed out connecting to {url}") from exc
+        if response.status_code in (429, 503):
+            self.retry_after_s = parse_retry_after(response.headers.get("Retry-After"), now_s=self.wall_clock())
+        if response.status_code != 200:
+            response.close()
+            raise tuf_exc.DownloadHTTPError(f"HTTP {response.status_code} for {url}", response.status_code)
+        return self._counted(url, self._chunks(url, response))
+
+    def _chunks(self, url: str, response: requests.Response) -> Iterator[bytes]:
+        try:
+            yield from response.iter_content(CHUNK_BYTES)
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise tuf_exc.DownloadError(f"connection broken while fetching {url}: {exc}") from exc
+        except requests.exceptions.Timeout as exc:
+            raise tuf_exc.SlowRetrievalError(f"no data for {self.read_timeout_s:.0f} s from {url}") from exc
+        finally:
+            response.close()
+
+
+class LocalDirectoryFetcher(_BaseFetcher):
+    """file:/// repositories (USB stick, image seed): same caps and verification as HTTP."""
+
+    def _fetch(self, url: str) -> Iterator[bytes]:
+        self._check_budget(url)
+        parsed = urllib.parse.urlparse(url)
+        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+            raise tuf_exc.DownloadError(f"not a local file URL: {url}")
+        path = Path(urllib.parse.unquote(parsed.path))
+        self.stats.requests += 1
+        try:
+            f = open(path, "rb")  # noqa: SIM115 - closed by the generator below
+        except (FileNotFoundError, NotADirectoryError):
+            # Behave like a web server, so TUF's root-version probing stops at the newest root.
+            raise tuf_exc.DownloadHTTPError(f"no such file {path}", 404) from None
+        except OSError as exc:
+            raise tuf_exc.DownloadError(f"cannot read {path}: {exc.strerror}") from exc
+        return self._counted(url, self._read(f))
+
+    @staticmethod
+    def _read(f) -> Iterator[bytes]:
+        with f:
+            while chunk := f.read(CHUNK_BYTES):
+                yield chunk
+
+
+def make_fetcher(repository_url: str, *, user_agent: str, **kwargs) -> _BaseFetcher:
+    if repository_url.startswith("file:///"):
+        return LocalDirectoryFetcher(**{k: v for k, v in kwargs.items() if k in ("deadline_s", "monotonic", "should_stop")})
+    return HttpFetcher(user_agent=user_agent, **kwargs)

@@ -1,0 +1,190 @@
+"""`ipkiosk-publish`: content source folder → signed static repository (central office side).
+
+Qt-free. Commands::
+
+    ipkiosk-publish init KEYS_DIR [--root-threshold N] [--root-keys M]
+    ipkiosk-publish build SOURCE_DIR REPO_DIR --keys KEYS_DIR [--timestamp-expiry-h H]
+    ipkiosk-publish refresh-timestamp REPO_DIR --keys KEYS_DIR [--timestamp-expiry-h H]
+
+A content source folder has the layout of assets/content (one ``<collection>.json`` per
+collection). A record declares attachments as ``{"name": "guide.pdf", "media_type":
+"application/pdf"}`` and the file lives at ``SOURCE_DIR/attachments/<record id>/<name>``;
+the publisher pins it by sha256 + length. docs/sync.md is the operator's guide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import logging
+import mimetypes
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.seed import load_source_dir
+from sync import trust
+from sync.blobs import BlobStore
+from sync.manifest import ATTACHMENT_NAME_RE, ID_RE, Manifest, ManifestError, parse_manifest
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class BuildResult:
+    targets_version: int
+    changed_collections: list[str] = field(default_factory=list)
+    blobs_added: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_collections)
+
+
+class _AttachmentPinner:
+    """prepare_record hook: replaces attachment declarations by sha256 + length, copying files to blobs/."""
+
+    def __init__(self, source_dir: Path, blobs: BlobStore):
+        self.source_dir = source_dir
+        self.blobs = blobs
+        self.added = 0
+
+    def __call__(self, collection: str, record: object) -> object:
+        if not isinstance(record, dict) or not record.get("attachments"):
+            return record
+        rid = record.get("id")
+        if not isinstance(rid, str) or not ID_RE.match(rid):
+            return record  # validation names the bad id
+        atts = record["attachments"]
+        if not isinstance(atts, list):
+            raise ManifestError(f"collection {collection!r}, record {rid!r}: field 'attachments': expected a list")
+        pinned = []
+        for i, att in enumerate(atts):
+            where = f"collection {collection!r}, record {rid!r}, attachment #{i}"
+            if not isinstance(att, dict) or not set(att) <= {"name", "media_type"} or "name" not in att:
+                raise ManifestError(f"{where}: expected {{\"name\": FILE, \"media_type\": MIME (optional)}}")
+            name = att["name"]
+            if not isinstance(name, str) or not ATTACHMENT_NAME_RE.match(name) or ".." in name:
+                raise ManifestError(f"{where}: field 'name': got {name!r}, expected a plain file name")
+            path = self.source_dir / "attachments" / rid / name
+            if not path.is_file():
+                raise ManifestError(f"{where}: file attachments/{rid}/{name} not found in the source folder")
+            sha256, length, added = self.blobs.add_file(path)
+            self.added += added
+            media_type = att.get("media_type") or mimetypes.guess_type(name)[0] or "application/octet-stream"
+            pinned.append({"name": name, "sha256": sha256, "length": length, "media_type": media_type})
+        return {**record, "attachments": pinned}
+
+
+def _tombstones(previous: Manifest | None, new_ids: set[str], generation: int) -> list[dict]:
+    """Advisory tombstones: previous ones (unless the id came back) plus ids removed now."""
+    if previous is None:
+        return []
+    kept = {t["id"]: t for t in previous.tombstones if t["id"] not in new_ids}
+    for rec in previous.records:
+        if rec["id"] not in new_ids:
+            kept[rec["id"]] = {"id": rec["id"], "rev": rec["rev"], "generation": generation}
+    return [kept[k] for k in sorted(kept)]
+
+
+def build(source_dir: Path, repo_dir: Path, keys_dir: Path, *,
+          timestamp_expiry: dt.timedelta = trust.DEFAULT_TIMESTAMP_EXPIRY) -> BuildResult:
+    """Write or update the repository. Order: blobs → manifests → targets → snapshot → timestamp."""
+    keys = trust.KeyStore.load(keys_dir)
+    writer = trust.RepositoryWriter(repo_dir, keys)
+    published = writer.signed_targets()
+    next_version = writer.targets_version() + 1
+
+    pinner = _AttachmentPinner(source_dir, BlobStore(repo_dir / "blobs"))
+    source = {m.collection: m for m in load_source_dir(source_dir, next_version, prepare_record=pinner)}
+
+    out: dict[str, tuple[bytes, str, int]] = {}
+    result = BuildResult(targets_version=writer.targets_version())
+    for collection, target in published.items():
+        data = (repo_dir / "targets" / "content" / f"{target.sha256}.{collection}.json").read_bytes()
+        previous = parse_manifest(data, expected_collection=collection)
+        out[collection] = (data, target.sha256, target.generation)
+        new = source.get(collection)
+        if new is None:
+            log.warning("collection %s has no file in %s: keeping the published manifest", collection, source_dir)
+            continue
+        if new.records == previous.records:
+            continue  # unchanged: keep the manifest and its generation
+        new.tombstones = _tombstones(previous, {r["id"] for r in new.records}, next_version)
+        data = new.to_json_bytes()
+        out[collection] = (data, hashlib.sha256(data).hexdigest(), next_version)
+        result.changed_collections.append(collection)
+    for collection, new in source.items():
+        if collection not in published:
+            data = new.to_json_bytes()
+            out[collection] = (data, hashlib.sha256(data).hexdigest(), next_version)
+            result.changed_collections.append(collection)
+    result.blobs_added = pinner.added
+    if result.changed:
+        result.targets_version = writer.publish(out, timestamp_expiry=timestamp_expiry)
+    return result
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ipkiosk-publish", description="Publish kiosk content as a signed static repository.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("init", help="create signing keys and the initial root.json")
+    p.add_argument("keys_dir", type=Path, metavar="KEYS_DIR")
+    p.add_argument("--root-threshold", type=int, default=1, metavar="N", help="root signatures required (default 1, pilot)")
+    p.add_argument("--root-keys", type=int, default=None, metavar="M", help="number of root keys (default: the threshold)")
+    p = sub.add_parser("build", help="sign the content of SOURCE_DIR into REPO_DIR")
+    p.add_argument("source_dir", type=Path, metavar="SOURCE_DIR")
+    p.add_argument("repo_dir", type=Path, metavar="REPO_DIR")
+    p.add_argument("--keys", type=Path, required=True, metavar="KEYS_DIR")
+    p.add_argument("--timestamp-expiry-h", type=float, default=24.0, metavar="H", help="timestamp validity (default 24)")
+    p = sub.add_parser("refresh-timestamp", help="re-sign timestamp.json (run it from cron well before it expires)")
+    p.add_argument("repo_dir", type=Path, metavar="REPO_DIR")
+    p.add_argument("--keys", type=Path, required=True, metavar="KEYS_DIR")
+    p.add_argument("--timestamp-expiry-h", type=float, default=24.0, metavar="H", help="timestamp validity (default 24)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "init":
+            path = trust.init_keys(args.keys_dir, root_threshold=args.root_threshold, root_key_count=args.root_keys)
+            print(f"keys written to {args.keys_dir}; give terminals {path} as trusted_root")
+            return EXIT_OK
+        expiry = dt.timedelta(hours=args.timestamp_expiry_h)
+        if expiry <= dt.timedelta(0):
+            print("ipkiosk-publish: --timestamp-expiry-h must be positive", file=sys.stderr)
+            return EXIT_USAGE
+        if args.command == "build":
+            if not args.source_dir.is_dir():
+                print(f"ipkiosk-publish: source folder {args.source_dir} does not exist", file=sys.stderr)
+                return EXIT_USAGE
+            result = build(args.source_dir, args.repo_dir, args.keys, timestamp_expiry=expiry)
+            if result.changed:
+                print(f"published targets version {result.targets_version}: {', '.join(result.changed_collections)} "
+                      f"changed, {result.blobs_added} new blob(s)")
+            else:
+                print(f"unchanged: targets version {result.targets_version} already has this content")
+            return EXIT_OK
+        version = trust.RepositoryWriter(args.repo_dir, trust.KeyStore.load(args.keys)).refresh_timestamp(
+            timestamp_expiry=expiry)
+        print(f"timestamp version {version} signed, valid for {args.timestamp_expiry_h:g} h")
+        return EXIT_OK
+    except ManifestError as exc:
+        print(f"ipkiosk-publish: invalid content: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except trust.KeyStoreError as exc:
+        print(f"ipkiosk-publish: keys: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,389 @@
+"""The one wrapper around python-tuf: keys, signed repository metadata, and the verifying client.
+
+Qt-free. Nothing else in the project imports ``tuf`` or ``securesystemslib``: the publisher
+(sync/publish.py) writes metadata through :class:`RepositoryWriter`, the terminal
+(sync/client.py) verifies through :class:`TrustedRepository`, and failures are mapped to the
+sync outcome classes by :func:`classify_error`.
+
+Repository layout (consistent snapshots)::
+
+    metadata/N.root.json  metadata/N.targets.json  metadata/N.snapshot.json  metadata/timestamp.json
+    targets/content/<sha256>.<collection>.json
+
+Each collection manifest is the TUF target ``content/<collection>.json`` with
+``custom = {"generation": G}``; attachments are pinned by sha256 + length inside the manifests
+(sync/blobs.py), so they need no TUF entries of their own.
+
+Keys directory (``ipkiosk-publish init``): ``root-<i>.pem`` (keep offline), ``targets.pem``,
+``snapshot.pem``, ``timestamp.pem`` (PKCS#8 PEM, Ed25519, mode 0600) and ``N.root.json``
+(every signed root version; ``1.root.json`` is what terminals are given as ``trusted_root``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from securesystemslib.signer import CryptoSigner, Signer
+from tuf.api import exceptions as tuf_exc
+from tuf.api.metadata import (
+    Metadata,
+    MetaFile,
+    Role,
+    Root,
+    Snapshot,
+    TargetFile,
+    Targets,
+    Timestamp,
+)
+from tuf.api.serialization import DeserializationError
+from tuf.api.serialization.json import JSONSerializer
+from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+TOP_LEVEL_ROLES = (Root.type, Targets.type, Snapshot.type, Timestamp.type)
+MANIFEST_TARGET_PREFIX = "content/"
+ROOT_EXPIRY = dt.timedelta(days=730)
+TARGETS_EXPIRY = dt.timedelta(days=365)
+SNAPSHOT_EXPIRY = dt.timedelta(days=365)
+DEFAULT_TIMESTAMP_EXPIRY = dt.timedelta(hours=24)
+_ROOT_FILE_RE = re.compile(r"^(\d+)\.root\.json$")
+
+# Outcome classes of a sync cycle (DESIGN.md "Sync protocol").
+OK, UNCHANGED, OFFLINE, STALE, SECURITY_ALERT = "OK", "UNCHANGED", "OFFLINE", "STALE", "SECURITY_ALERT"
+
+
+class KeyStoreError(RuntimeError):
+    """The keys directory is missing, incomplete or inconsistent with the repository."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _serializer() -> JSONSerializer:
+    return JSONSerializer(compact=True)
+
+
+def _write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Write via a temporary file, fsync and rename: readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+# ---------------------------------------------------------------- keys
+
+
+def generate_signer() -> CryptoSigner:
+    return CryptoSigner.generate_ed25519()
+
+
+def save_signer(signer: CryptoSigner, path: Path) -> None:
+    _write_atomic(path, signer.private_bytes, mode=0o600)
+
+
+def load_signer(path: Path) -> CryptoSigner:
+    try:
+        return CryptoSigner(load_pem_private_key(path.read_bytes(), password=None))
+    except (OSError, ValueError, TypeError) as exc:
+        raise KeyStoreError(f"{path}: cannot load an Ed25519 private key ({exc})") from None
+
+
+def root_versions(directory: Path) -> dict[int, Path]:
+    """{version: path} of every N.root.json in DIRECTORY."""
+    if not directory.is_dir():
+        return {}
+    out = {}
+    for p in directory.iterdir():
+        m = _ROOT_FILE_RE.match(p.name)
+        if m:
+            out[int(m.group(1))] = p
+    return out
+
+
+def sign_metadata(md: Metadata, signers: Iterable[Signer]) -> bytes:
+    md.signatures.clear()
+    for signer in signers:
+        md.sign(signer, append=True)
+    return md.to_bytes(_serializer())
+
+
+def init_keys(keys_dir: Path, *, root_threshold: int = 1, root_key_count: int | None = None,
+              now: dt.datetime | None = None) -> Path:
+    """Create Ed25519 keys for every role and sign 1.root.json. Returns the root.json path."""
+    root_key_count = root_key_count or root_threshold
+    if root_threshold < 1 or root_key_count < root_threshold:
+        raise KeyStoreError(f"root threshold {root_threshold} with {root_key_count} root keys: need 1 ≤ threshold ≤ keys")
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    if any(keys_dir.glob("*.pem")) or root_versions(keys_dir):
+        raise KeyStoreError(f"{keys_dir}: already holds keys; refusing to overwrite them")
+    now = now or _now()
+    root = Root(expires=now + ROOT_EXPIRY, consistent_snapshot=True)
+    root_signers = []
+    for i in range(1, root_key_count + 1):
+        signer = generate_signer()
+        save_signer(signer, keys_dir / f"root-{i}.pem")
+        root.add_key(signer.public_key, Root.type)
+        root_signers.append(signer)
+    root.roles[Root.type].threshold = root_threshold
+    for role in (Targets.type, Snapshot.type, Timestamp.type):
+        signer = generate_signer()
+        save_signer(signer, keys_dir / f"{role}.pem")
+        root.add_key(signer.public_key, role)
+    path = keys_dir / "1.root.json"
+    _write_atomic(path, sign_metadata(Metadata(root), root_signers))
+    return path
+
+
+@dataclass
+class KeyStore:
+    """Signers found in a keys directory, keyed by keyid, and the newest signed root there."""
+
+    signers: dict[str, Signer]
+    root_path: Path
+
+    @classmethod
+    def load(cls, keys_dir: Path) -> KeyStore:
+        versions = root_versions(keys_dir)
+        if not versions:
+            raise KeyStoreError(f"{keys_dir}: no N.root.json (run `ipkiosk-publish init {keys_dir}` first)")
+        signers = {}
+        for pem in sorted(keys_dir.glob("*.pem")):
+            signer = load_signer(pem)
+            signers[signer.public_key.keyid] = signer
+        return cls(signers=signers, root_path=versions[max(versions)])
+
+    def signers_for(self, root: Root, role: str) -> list[Signer]:
+        role_def: Role = root.roles[role]
+        found = [self.signers[k] for k in role_def.keyids if k in self.signers]
+        if len(found) < role_def.threshold:
+            raise KeyStoreError(f"role {role!r} needs {role_def.threshold} key(s), the keys directory holds {len(found)}")
+        return found[: max(role_def.threshold, 1)]
+
+
+# ---------------------------------------------------------------- repository (publisher side)
+
+
+@dataclass(frozen=True)
+class SignedTarget:
+    """A collection manifest as listed in signed targets metadata."""
+
+    collection: str
+    path: str
+    sha256: str
+    length: int
+    generation: int
+
+
+def manifest_target_path(collection: str) -> str:
+    return f"{MANIFEST_TARGET_PREFIX}{collection}.json"
+
+
+def _signed_target(tf: TargetFile) -> SignedTarget | None:
+    if not tf.path.startswith(MANIFEST_TARGET_PREFIX) or not tf.path.endswith(".json"):
+        return None
+    generation = (tf.custom or {}).get("generation")
+    if not isinstance(generation, int) or isinstance(generation, bool) or "sha256" not in tf.hashes:
+        return None
+    collection = tf.path[len(MANIFEST_TARGET_PREFIX):-len(".json")]
+    return SignedTarget(collection, tf.path, tf.hashes["sha256"], tf.length, generation)
+
+
+class RepositoryWriter:
+    """Reads and writes the metadata/ and targets/ trees of one repository directory."""
+
+    def __init__(self, repo_dir: Path, keys: KeyStore, *, now: Callable[[], dt.datetime] = _now):
+        self.repo_dir = repo_dir
+        self.metadata_dir = repo_dir / "metadata"
+        self.targets_dir = repo_dir / "targets"
+        self.keys = keys
+        self.now = now
+        self._import_roots()
+        self.root: Metadata = self._load_latest_root()
+
+    def _import_roots(self) -> None:
+        """Copy every signed root version from the keys directory into the repository (immutable files)."""
+        for version, path in root_versions(self.keys.root_path.parent).items():
+            dest = self.metadata_dir / f"{version}.root.json"
+            if not dest.exists():
+                _write_atomic(dest, path.read_bytes())
+
+    def _load_latest_root(self) -> Metadata[Root]:
+        versions = root_versions(self.metadata_dir)
+        return Metadata.from_bytes(versions[max(versions)].read_bytes())
+
+    def _load(self, role: str):
+        if role == Timestamp.type:
+            path = self.metadata_dir / "timestamp.json"
+        else:
+            ts = self._load(Timestamp.type)
+            if ts is None:
+                return None
+            if role == Snapshot.type:
+                version = ts.signed.snapshot_meta.version
+            else:
+                version = self._load(Snapshot.type).signed.meta[f"{role}.json"].version
+            path = self.metadata_dir / f"{version}.{role}.json"
+        if not path.exists():
+            return None
+        return Metadata.from_bytes(path.read_bytes())
+
+    def signed_targets(self) -> dict[str, SignedTarget]:
+        """{collection: SignedTarget} currently published (empty for a new repository)."""
+        md = self._load(Targets.type)
+        if md is None:
+            return {}
+        out = {}
+        for tf in md.signed.targets.values():
+            st = _signed_target(tf)
+            if st is not None:
+                out[st.collection] = st
+        return out
+
+    def targets_version(self) -> int:
+        md = self._load(Targets.type)
+        return md.signed.version if md is not None else 0
+
+    def write_target_file(self, path: str, data: bytes, sha256: str) -> None:
+        dirname, _, basename = path.rpartition("/")
+        dest = self.targets_dir / dirname / f"{sha256}.{basename}"
+        if not dest.exists():
+            _write_atomic(dest, data)
+
+    def publish(self, manifests: dict[str, tuple[bytes, str, int]], *, timestamp_expiry: dt.timedelta) -> int:
+        """Sign a new targets version listing MANIFESTS ({collection: (bytes, sha256, generation)}),
+        then snapshot, then timestamp (the only mutable file, written last). Returns the targets version."""
+        old = self._load(Targets.type)
+        version = (old.signed.version if old is not None else 0) + 1
+        targets = Targets(version=version, expires=self.now() + TARGETS_EXPIRY)
+        for collection, (data, sha256, generation) in sorted(manifests.items()):
+            path = manifest_target_path(collection)
+            self.write_target_file(path, data, sha256)
+            targets.targets[path] = TargetFile(len(data), {"sha256": sha256}, path,
+                                               unrecognized_fields={"custom": {"generation": generation}})
+        targets_bytes = sign_metadata(Metadata(targets), self.keys.signers_for(self.root.signed, Targets.type))
+        _write_atomic(self.metadata_dir / f"{version}.targets.json", targets_bytes)
+
+        old_snapshot = self._load(Snapshot.type)
+        snapshot = Snapshot(version=(old_snapshot.signed.version if old_snapshot else 0) + 1,
+                            expires=self.now() + SNAPSHOT_EXPIRY)
+        snapshot.meta["targets.json"] = MetaFile(version=version, length=len(targets_bytes),
+                                                 hashes={"sha256": hashlib.sha256(targets_bytes).hexdigest()})
+        snapshot_bytes = sign_metadata(Metadata(snapshot), self.keys.signers_for(self.root.signed, Snapshot.type))
+        _write_atomic(self.metadata_dir / f"{snapshot.version}.snapshot.json", snapshot_bytes)
+        self._write_timestamp(snapshot.version, snapshot_bytes, timestamp_expiry)
+        return version
+
+    def refresh_timestamp(self, *, timestamp_expiry: dt.timedelta) -> int:
+        ts = self._load(Timestamp.type)
+        if ts is None:
+            raise KeyStoreError(f"{self.repo_dir}: no timestamp.json yet (run `ipkiosk-publish build` first)")
+        version = ts.signed.snapshot_meta.version
+        snapshot_bytes = (self.metadata_dir / f"{version}.snapshot.json").read_bytes()
+        return self._write_timestamp(version, snapshot_bytes, timestamp_expiry)
+
+    def _write_timestamp(self, snapshot_version: int, snapshot_bytes: bytes, expiry: dt.timedelta) -> int:
+        old = self._load(Timestamp.type)
+        ts = Timestamp(version=(old.signed.version if old else 0) + 1, expires=self.now() + expiry,
+                       snapshot_meta=MetaFile(version=snapshot_version, length=len(snapshot_bytes),
+                                              hashes={"sha256": hashlib.sha256(snapshot_bytes).hexdigest()}))
+        data = sign_metadata(Metadata(ts), self.keys.signers_for(self.root.signed, Timestamp.type))
+        _write_atomic(self.metadata_dir / "timestamp.json", data)
+        return ts.version
+
+
+# ---------------------------------------------------------------- client (terminal side)
+
+
+class TrustedRepository:
+    """python-tuf's ngclient Updater behind the few calls a sync cycle needs.
+
+    ``bootstrap`` is the trusted root.json from config; newer roots already verified are taken
+    from the local cache (``metadata_dir/root_history``), so a rotated root chain is walked once.
+    """
+
+    def __init__(self, metadata_dir: Path, repository_url: str, bootstrap: bytes, fetcher: FetcherInterface,
+                 *, reference_time: dt.datetime | None = None):
+        metadata_dir.mkdir(parents=True, exist_ok=True)
+        base = repository_url.rstrip("/")
+        self._updater = Updater(
+            str(metadata_dir), f"{base}/metadata/", target_base_url=f"{base}/targets/", fetcher=fetcher,
+            config=UpdaterConfig(timestamp_max_length=16 * 1024, snapshot_max_length=1024 * 1024,
+                                 targets_max_length=4 * 1024 * 1024),
+            bootstrap=bootstrap,
+        )
+        if reference_time is not None:
+            # WORKAROUND: ngclient reads the wall clock itself and has no clock parameter; the
+            # injected clock (tests: ±2 days, frozen repositories) replaces its reference time.
+            # Pinned by tuf>=7,<8 in pyproject.toml.
+            self._updater._trusted_set.reference_time = reference_time
+
+    def refresh(self) -> None:
+        self._updater.refresh()
+
+    def collection_targets(self) -> dict[str, SignedTarget]:
+        targets = self._updater._trusted_set.targets.signed.targets
+        out = {}
+        for tf in targets.values():
+            st = _signed_target(tf)
+            if st is not None:
+                out[st.collection] = st
+        return out
+
+    def download(self, target: SignedTarget, dest: Path) -> Path:
+        """Download TARGET into DEST, verified against the signed length and sha256."""
+        info = self._updater.get_targetinfo(target.path)
+        if info is None:  # cannot happen after refresh() listed it; keep the failure explicit
+            raise tuf_exc.RepositoryError(f"target {target.path} vanished from signed metadata")
+        return Path(self._updater.download_target(info, str(dest)))
+
+
+def classify_error(exc: BaseException) -> tuple[str, str]:
+    """(outcome class, one-line reason) for an exception raised during refresh or download."""
+    if isinstance(exc, tuf_exc.ExpiredMetadataError):
+        return STALE, f"expired metadata: {exc} (repository frozen or terminal clock wrong)"
+    if isinstance(exc, DeserializationError):
+        # Not metadata at all (an HTML captive portal, a proxy error page): a network problem.
+        return OFFLINE, "the server answered with something that is not repository metadata (captive portal or proxy?)"
+    if isinstance(exc, tuf_exc.DownloadLengthMismatchError):
+        return SECURITY_ALERT, f"server sent more data than allowed: {exc}"
+    if isinstance(exc, tuf_exc.DownloadHTTPError):
+        return OFFLINE, f"HTTP {exc.status_code} from the repository"
+    if isinstance(exc, tuf_exc.SlowRetrievalError):
+        return OFFLINE, f"download too slow or timed out ({exc})"
+    if isinstance(exc, tuf_exc.DownloadError):
+        cause = exc.__cause__ or exc.__context__
+        return OFFLINE, f"download failed: {cause or exc}"
+    if isinstance(exc, tuf_exc.BadVersionNumberError):
+        return SECURITY_ALERT, f"rollback refused: {exc}"
+    if isinstance(exc, tuf_exc.UnsignedMetadataError):
+        return SECURITY_ALERT, f"bad signature: {exc}"
+    if isinstance(exc, tuf_exc.LengthOrHashMismatchError):
+        return SECURITY_ALERT, f"hash or length mismatch: {exc}"
+    if isinstance(exc, tuf_exc.RepositoryError):
+        return SECURITY_ALERT, f"metadata refused: {exc}"
+    raise exc
