@@ -169,8 +169,8 @@ class SyncClient:
             result, reason, changed = OFFLINE, f"local storage error: {os.strerror(exc.errno or errno.EIO)}", []
         finally:
             self._clean_staging()
-        if result != OK:
-            log.warning("sync %s: %s", result, reason)
+        # INFO, not WARNING: the command prints the one summary line on stderr itself.
+        log.info("sync %s: %s", result, reason)
         return SyncOutcome(result, reason, changed, self.fetcher.stats.requests, self.fetcher.stats.body_bytes,
                            self.fetcher.retry_after_s)
 
@@ -182,7 +182,7 @@ class SyncClient:
             raise SyncConfigError(f"trusted_root {self.cfg.trusted_root}: not a valid signed root ({exc})") from None
         try:
             repo.refresh()
-            targets = repo.collection_targets()
+            targets = repo.collection_targets(COLLECTIONS)
         except (trust.tuf_exc.RepositoryError, trust.tuf_exc.DownloadError) as exc:
             raise _Failure(*trust.classify_error(exc)) from None
 
@@ -203,9 +203,6 @@ class SyncClient:
         states = content.collection_states()
         wanted = []
         for collection, target in sorted(targets.items()):
-            if collection not in COLLECTIONS:
-                log.warning("ignoring unknown collection %r in signed targets", collection)
-                continue
             state = states.get(collection)
             if state is not None:
                 if target.generation < state.generation:
@@ -277,21 +274,28 @@ def next_delay_s(outcome: SyncOutcome, consecutive_failures: int, interval_s: fl
     return delay
 
 
+class _Backoff:
+    """Counts consecutive failures and turns an outcome into the delay before the next cycle."""
+
+    def __init__(self, interval_s: float, rng: random.Random):
+        self.interval_s = interval_s
+        self.rng = rng
+        self.failures = 0
+        self.last_delay_s: float | None = None
+
+    def __call__(self, outcome: SyncOutcome) -> float:
+        self.failures = 0 if outcome.result in (OK, UNCHANGED) else self.failures + 1
+        self.last_delay_s = next_delay_s(outcome, self.failures, self.interval_s, self.rng)
+        return self.last_delay_s
+
+
 def run_loop(client: SyncClient, interval_s: float, *, stop: threading.Event, rng: random.Random | None = None,
              on_outcome: Callable[[SyncOutcome], None] = lambda o: None) -> None:
     """Cycle until STOP is set (SIGTERM). A cycle in flight notices STOP between download chunks."""
-    rng = rng or random.Random()
-    failures = 0
+    backoff = _Backoff(interval_s, rng or random.Random())
     while not stop.is_set():
-        state = {}
-
-        def schedule(outcome: SyncOutcome) -> float:
-            nonlocal failures
-            failures = 0 if outcome.result in (OK, UNCHANGED) else failures + 1
-            state["delay"] = next_delay_s(outcome, failures, interval_s, rng)
-            return state["delay"]
-
-        outcome = client.run_once(schedule=schedule)
+        backoff.last_delay_s = None
+        outcome = client.run_once(schedule=backoff)
         on_outcome(outcome)
-        delay = state.get("delay") or interval_s * rng.uniform(1 - JITTER_FRACTION, 1 + JITTER_FRACTION)
-        stop.wait(delay)
+        # A busy lock (another sync running) records nothing: wait one jittered interval.
+        stop.wait(backoff.last_delay_s if backoff.last_delay_s is not None else next_delay_s(outcome, 0, interval_s, backoff.rng))

@@ -345,13 +345,14 @@ class TrustedRepository:
     def refresh(self) -> None:
         self._updater.refresh()
 
-    def collection_targets(self) -> dict[str, SignedTarget]:
-        targets = self._updater._trusted_set.targets.signed.targets
+    def collection_targets(self, collections: Iterable[str]) -> dict[str, SignedTarget]:
+        """{collection: SignedTarget} for the COLLECTIONS listed in the verified targets metadata."""
         out = {}
-        for tf in targets.values():
-            st = _signed_target(tf)
+        for collection in collections:
+            tf = self._updater.get_targetinfo(manifest_target_path(collection))
+            st = _signed_target(tf) if tf is not None else None
             if st is not None:
-                out[st.collection] = st
+                out[collection] = st
         return out
 
     def download(self, target: SignedTarget, dest: Path) -> Path:
