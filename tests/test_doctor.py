@@ -1,0 +1,326 @@
+"""`ipkiosk doctor`: every check against real SQLite files, a real HTTP server and real font files.
+
+The printer check talks to CUPS through `lpstat`; these tests feed it recorded lpstat answers
+(fake `run`) because whether a CUPS scheduler with queues runs here is not up to the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import json
+import re
+import subprocess
+import threading
+
+import pytest
+
+from kiosk import cli, doctor
+from kiosk import config as config_mod
+from tests.conftest import file_digest
+
+
+def _lpstat(default="receipt", state="idle.  enabled since Mon 01 Jun 2026"):
+    """A fake subprocess.run that answers like lpstat with one queue DEFAULT in STATE."""
+
+    def run(argv, **_kwargs):
+        assert argv[0] == "lpstat"
+        if argv[1] == "-d":
+            out = f"system default destination: {default}\n" if default else "no system default destination\n"
+            return subprocess.CompletedProcess(argv, 0, out, "")
+        if argv[2] == default:
+            return subprocess.CompletedProcess(argv, 0, f"printer {default} is {state}\n", "")
+        return subprocess.CompletedProcess(argv, 1, "", f'lpstat: Invalid destination name in list "{argv[2]}".\n')
+
+    return run
+
+
+def _font(path, codepoints):
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    codepoints = sorted(set(codepoints))
+    names = [".notdef"] + [f"g{cp:x}" for cp in codepoints]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({cp: f"g{cp:x}" for cp in codepoints})
+    fb.setupGlyf({n: TTGlyphPen(None).glyph() for n in names})
+    fb.setupHorizontalMetrics({n: (1000, 0) for n in names})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": "Doctor Test", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    fb.save(str(path))
+    return path
+
+
+def _content_font(tmp_path, seeded_texts_extra=""):
+    """A font covering every character of the seed content and the default station texts."""
+    from kiosk.store import content
+
+    chars = set(seeded_texts_extra)
+    for kind in content.KINDS:
+        for rec in content.list_records(kind):
+            chars |= set(json.dumps(rec, ensure_ascii=False))
+    defaults = config_mod.from_mapping({})
+    chars |= set(defaults.station_name + defaults.station_address + defaults.station_hours)
+    return _font(tmp_path / "content.ttf", sorted(ord(c) for c in chars if not c.isspace()))
+
+
+def _probes(font=None, **overrides):
+    fields = {"now": lambda: dt.datetime.now(dt.UTC), "disk_usage": lambda _p: (10**12, 0, 10**11), "run": _lpstat(),
+              "bundled_fonts": lambda: [font] if font else [], "system_fonts": lambda: []}
+    fields.update(overrides)
+    return doctor.Probes(**fields)
+
+
+def _by_name(checks):
+    return {c.name: c for c in checks}
+
+
+# ---------------------------------------------------------------- whole runs
+
+
+def test_healthy_terminal_is_all_ok_and_station_db_is_untouched(cfg, seeded, station_store, tmp_path):
+    from kiosk.store import station
+
+    station.add_announcement("本周五下午停电检修", "暂停服务半天")
+    font = _content_font(tmp_path, "本周五下午停电检修暂停服务半天")
+    station_store.close()
+    seeded.close()
+    before = file_digest(cfg.station_db_path)
+
+    checks = doctor.run_checks(cfg, _probes(font))
+
+    assert {c.name: c.status for c in checks} == {
+        "config": "ok", "content_db": "ok", "station_db": "ok", "disk": "ok", "fonts": "ok",
+        "printer": "ok", "clock": "ok", "repository": "ok", "signature": "ok"}
+    assert "1 announcements" in _by_name(checks)["station_db"].detail
+    assert "printer receipt is idle" in _by_name(checks)["printer"].detail
+    assert doctor.exit_code(checks) == 0
+    assert file_digest(cfg.station_db_path) == before
+
+
+def test_empty_data_dir_creates_nothing(cfg, tmp_path):
+    font = _font(tmp_path / "f.ttf", [ord(c) for c in "郑州市知识产权公共信息服务示范工作站（演示）请在配置中填写周一至五:–，"
+                                       "0123456789"])
+    checks = doctor.run_checks(cfg, _probes(font))
+    named = _by_name(checks)
+    assert named["content_db"].status == "warn" and "import-seed" in named["content_db"].remedy
+    assert named["station_db"].status == "ok"
+    assert list(cfg.data_path.iterdir()) == []
+    assert doctor.exit_code(checks) == 0
+
+
+def test_corrupt_station_db_fails_and_is_left_as_it_was(cfg, seeded, tmp_path):
+    cfg.station_db_path.write_bytes(b"SQLite format 3\x00" + b"\x13" * 4000)
+    before = file_digest(cfg.station_db_path)
+    checks = doctor.run_checks(cfg, _probes(_content_font(tmp_path)))
+    named = _by_name(checks)
+    assert named["station_db"].status == "fail"
+    assert "restore" in named["station_db"].remedy
+    assert doctor.exit_code(checks) == 1
+    assert file_digest(cfg.station_db_path) == before
+
+
+def test_corrupt_content_db_is_a_warning_because_it_is_rebuilt(cfg, tmp_path):
+    cfg.content_db_path.write_bytes(b"not a database at all" * 100)
+    named = _by_name(doctor.run_checks(cfg, _probes()))
+    assert named["content_db"].status == "warn"
+    assert "rebuilt" in named["content_db"].remedy
+
+
+# ---------------------------------------------------------------- single checks
+
+
+def test_low_disk_fails_and_tight_disk_warns(cfg):
+    named = _by_name(doctor.run_checks(cfg, _probes(disk_usage=lambda _p: (10**10, 0, 50 * 1024 * 1024))))
+    assert named["disk"].status == "fail" and "50 MB free" in named["disk"].detail
+    named = _by_name(doctor.run_checks(cfg, _probes(disk_usage=lambda _p: (10**10, 0, 300 * 1024 * 1024))))
+    assert named["disk"].status == "warn"
+
+
+def test_characters_missing_from_the_font_are_named_with_their_record(cfg, seeded, station_store, tmp_path):
+    from kiosk.store import station
+
+    font = _content_font(tmp_path, "今日由老师值班")
+    station.add_announcement("今日由𠀀老师值班")  # U+20000, outside the font built from the seed
+    station_store.close()
+    check = _by_name(doctor.run_checks(cfg, _probes(font)))["fonts"]
+    assert check.status == "warn"
+    assert "U+20000 in announcement/1" in check.detail
+    assert "1 characters" in check.detail
+
+
+def test_no_font_at_all_fails(cfg):
+    check = _by_name(doctor.run_checks(cfg, _probes()))["fonts"]
+    assert check.status == "fail" and "fonts-noto-cjk" in check.remedy
+
+
+def test_cmap_reader_agrees_with_fonttools_for_bmp_and_supplementary_fonts(tmp_path):
+    from fontTools.ttLib import TTCollection, TTFont
+
+    bmp = _font(tmp_path / "bmp.ttf", [0x41, 0x4E2D, 0x6587, 0xFF0C])  # format 4 only
+    wide = _font(tmp_path / "wide.ttf", [0x41, 0x4E2D, 0x20000, 0x2A6D6])  # format 4 + 12
+    for path in (bmp, wide):
+        assert doctor.font_codepoints(path) == set(TTFont(str(path))["cmap"].getBestCmap())
+    collection = TTCollection()
+    collection.fonts = [TTFont(str(wide)), TTFont(str(bmp))]
+    collection.save(str(tmp_path / "both.ttc"))
+    assert doctor.font_codepoints(tmp_path / "both.ttc") == {0x41, 0x4E2D, 0x20000, 0x2A6D6}
+
+    (tmp_path / "junk.ttf").write_bytes(b"\x00\x01\x00\x00\x00")
+    with pytest.raises(doctor.FontFileError):
+        doctor.font_codepoints(tmp_path / "junk.ttf")
+
+
+@pytest.mark.parametrize("font", doctor.bundled_fonts(), ids=lambda p: p.name)
+def test_cmap_reader_agrees_with_fonttools_for_the_bundled_fonts(font):
+    from fontTools.ttLib import TTFont
+
+    assert doctor.font_codepoints(font) == set(TTFont(str(font), fontNumber=0)["cmap"].getBestCmap())
+
+
+@pytest.mark.parametrize(("printer_name", "run", "status", "words"), [
+    ("", _lpstat(default=None), "warn", "no default printer"),
+    ("", _lpstat(state="disabled since Mon 01 Jun 2026 -\n\tPaused"), "warn", "cupsenable receipt"),
+    ("kitchen", _lpstat(), "fail", "Invalid destination"),
+    ("receipt", _lpstat(), "ok", "printer receipt is idle"),
+])
+def test_printer_states(data_dir, printer_name, run, status, words):
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": printer_name})
+    check = _by_name(doctor.run_checks(cfg, _probes(run=run)))["printer"]
+    assert check.status == status
+    assert words in check.detail + check.remedy
+
+
+def test_missing_lpstat_is_a_warning_without_a_configured_printer(cfg):
+    def run(argv, **_kwargs):
+        raise FileNotFoundError(2, "No such file or directory", argv[0])
+
+    check = _by_name(doctor.run_checks(cfg, _probes(run=run)))["printer"]
+    assert check.status == "warn" and "cups-client" in check.remedy
+
+
+def _sync_outcome(result, reason="", verified=True):
+    from kiosk.store import content
+
+    content.record_sync_outcome(result, reason, verified=verified)
+
+
+def test_clock_behind_the_last_verified_metadata_fails(cfg, seeded):
+    _sync_outcome("OK")  # verified now (real clock); the doctor's clock is set back to 2020
+    seeded.close()
+    check = _by_name(doctor.run_checks(cfg, _probes(now=lambda: dt.datetime(2020, 1, 1, tzinfo=dt.UTC))))["clock"]
+    assert check.status == "fail"
+    assert "timedatectl" in check.remedy
+
+
+def test_clock_before_the_newest_content_fails_even_without_sync(cfg, seeded):
+    seeded.close()
+    check = _by_name(doctor.run_checks(cfg, _probes(now=lambda: dt.datetime(2001, 1, 1, tzinfo=dt.UTC))))["clock"]
+    assert check.status == "fail" and "content published" in check.detail
+
+
+# ---------------------------------------------------------------- repository (real HTTP server)
+
+
+@pytest.fixture
+def repo_server(tmp_path):
+    """A static web server on 127.0.0.1 serving tmp_path/repo."""
+    root = tmp_path / "repo"
+    (root / "metadata").mkdir(parents=True)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def root_json(tmp_path):
+    path = tmp_path / "root.json"
+    path.write_text(json.dumps({"signed": {"_type": "root", "version": 3}, "signatures": []}), encoding="utf-8")
+    return path
+
+
+def _repo_cfg(data_dir, url, root):
+    return config_mod.from_mapping({"data_dir": str(data_dir), "repository_url": url, "trusted_root": str(root)})
+
+
+def test_reachable_repository_with_a_verified_sync_is_ok(data_dir, seeded, repo_server, root_json):
+    root, url = repo_server
+    (root / "metadata" / "timestamp.json").write_text("{}", encoding="utf-8")
+    _sync_outcome("UNCHANGED")
+    seeded.close()
+    named = _by_name(doctor.run_checks(_repo_cfg(data_dir, url, root_json), doctor.Probes(now=lambda: dt.datetime.now(dt.UTC))))
+    assert named["trusted_root"].status == "ok" and "version 3" in named["trusted_root"].detail
+    assert named["repository"].status == "ok" and "HTTP 200" in named["repository"].detail
+    assert named["signature"].status == "ok" and "UNCHANGED" in named["signature"].detail
+
+
+def test_repository_without_timestamp_and_a_dead_port_warn(data_dir, content_store, repo_server, root_json):
+    _root, url = repo_server
+    content_store.close()
+    named = _by_name(doctor.run_checks(_repo_cfg(data_dir, url, root_json)))
+    assert named["repository"].status == "warn" and "HTTP 404" in named["repository"].detail
+    assert named["signature"].status == "warn" and "no sync attempted" in named["signature"].detail
+
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    check = _by_name(doctor.run_checks(_repo_cfg(data_dir, dead, root_json)))["repository"]
+    assert check.status == "warn" and "unreachable (ConnectionError)" in check.detail
+
+
+def test_security_alert_fails(data_dir, seeded, root_json, tmp_path):
+    _sync_outcome("SECURITY_ALERT", "timestamp signature invalid", verified=False)
+    seeded.close()
+    (tmp_path / "usb" / "metadata").mkdir(parents=True)
+    (tmp_path / "usb" / "metadata" / "timestamp.json").write_text("{}", encoding="utf-8")
+    checks = doctor.run_checks(_repo_cfg(data_dir, f"file://{tmp_path / 'usb'}", root_json), _probes())
+    named = _by_name(checks)
+    assert named["repository"].status == "ok"
+    assert named["signature"].status == "fail" and "timestamp signature invalid" in named["signature"].detail
+    assert doctor.exit_code(checks) == 1
+
+
+def test_missing_trusted_root_fails(data_dir, tmp_path):
+    check = _by_name(doctor.run_checks(_repo_cfg(data_dir, "https://cdn.example.cn/ipkiosk/", tmp_path / "nope.json"),
+                                       _probes(http_status=lambda _url, _t: 200)))["trusted_root"]
+    assert check.status == "fail" and "No such file" in check.detail
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_cli_doctor_json_reports_a_broken_config_as_a_failed_check(tmp_path, capsys):
+    bad = tmp_path / "kiosk.toml"
+    bad.write_text('paper_width_mm = 75\n', encoding="utf-8")
+    assert cli.main(["--config", str(bad), "doctor", "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["status"] == "fail"
+    assert doc["checks"] == [{"name": "config", "status": "fail",
+                              "detail": f"config file {bad}: setting 'paper_width_mm': got 75, expected one of 58, 80, 210",
+                              "remedy": doctor.config_failure(ValueError())[0].remedy}]
+
+
+def test_cli_doctor_text_output_on_an_empty_data_dir(tmp_path, data_dir, capsys):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    code = cli.main(["--config", str(config), "doctor"])
+    out = capsys.readouterr().out
+    names = re.findall(r"^\[(?:ok  |WARN|FAIL)\] (\w+) ", out, flags=re.M)
+    assert names[:3] == ["config", "content_db", "station_db"] and len(names) == 9
+    assert "[WARN] content_db" in out and "→ start the kiosk" in out
+    assert code == (1 if "[FAIL]" in out else 0)
