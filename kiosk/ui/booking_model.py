@@ -1,0 +1,211 @@
+"""The ``Booking`` singleton (QML: ``import KioskBackend`` → ``Booking``) and its booking-type list.
+
+QML asks for URLs, QR sources and short codes by (service or event id, booking type id) and
+starts slip printing; everything is computed in :mod:`kiosk.booking` (Qt-free) and printed
+by :mod:`kiosk.ui.printing` off the GUI thread. Nothing here keeps visitor data: ``reset()``
+only clears the last print message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
+from PySide6.QtQml import qmlRegisterSingletonInstance
+
+from kiosk import booking
+from kiosk import config as config_mod
+from kiosk.store import content
+from kiosk.store.db import utcnow
+from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
+from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs, printer_problem
+from kiosk.ui.qr import PROVIDER_ID, QrImageProvider, qr_source
+from kiosk.ui.search_model import RowListModel
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+# Slips show the time of the station (all stations are in Zhengzhou), whatever the OS zone.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+class BookingTypeListModel(RowListModel):
+    """The booking types of the content (8 in the seed), in content order."""
+
+    TypeIdRole = Qt.ItemDataRole.UserRole + 1
+    TitleRole = Qt.ItemDataRole.UserRole + 2
+    SummaryRole = Qt.ItemDataRole.UserRole + 3
+    PrepareRole = Qt.ItemDataRole.UserRole + 4
+    ROLES = {
+        Qt.ItemDataRole.DisplayRole: (b"display", lambda bt: bt["title"]),
+        TypeIdRole: (b"typeId", lambda bt: bt["id"]),
+        TitleRole: (b"title", lambda bt: bt["title"]),
+        SummaryRole: (b"summary", lambda bt: bt.get("summary") or ""),
+        PrepareRole: (b"prepare", lambda bt: "、".join(bt.get("prepare") or ())),
+    }
+
+
+class BookingBackend(QObject):
+    """QML singleton ``Booking`` (see the UI contract for the API)."""
+
+    printerAvailableChanged = Signal()
+    printingChanged = Signal()
+    printerStatusChanged = Signal()
+    printFinished = Signal(bool, str)
+    stateCleared = Signal()
+    _printer_checked = Signal(str)
+
+    def __init__(self, cfg: config_mod.Config, *,
+                 booking_types: Callable[[], list[dict]] = lambda: content.list_records("booking_types"),
+                 get_record: Callable[[str], dict | None] = content.get_record,
+                 clock: Callable[[], dt.datetime] = utcnow,
+                 check_printer: Callable[[str], str | None] = printer_problem,
+                 jobs: SlipPrintJobs | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cfg = cfg
+        self._booking_types = booking_types
+        self._get_record = get_record
+        self._clock = clock
+        self._check_printer = check_printer
+        self._types = BookingTypeListModel(self)
+        self._types.set_rows(booking_types())
+        self._jobs = jobs or SlipPrintJobs(parent=self)
+        self._jobs.setParent(self)
+        self._jobs.busyChanged.connect(self.printingChanged)
+        self._jobs.finished.connect(self._on_job_finished)
+        self._printer_checked.connect(self._set_printer_problem, Qt.ConnectionType.QueuedConnection)
+        # Checked once at start-up (before the window shows), then in the background after each job.
+        self._printer_problem = check_printer(cfg.printer_name)
+
+    # ------------------------------------------------------------ properties
+
+    @Property(QObject, constant=True)
+    def bookingTypes(self) -> BookingTypeListModel:
+        return self._types
+
+    @Property(bool, notify=printerAvailableChanged)
+    def printerAvailable(self) -> bool:
+        return self._printer_problem is None
+
+    @Property(str, notify=printerStatusChanged)
+    def printerStatus(self) -> str:
+        """'ok' or why printing cannot work (for the admin screen and doctor-like checks)."""
+        return self._printer_problem or "ok"
+
+    @Property(bool, notify=printingChanged)
+    def printing(self) -> bool:
+        return self._jobs.busy
+
+    # ------------------------------------------------------------ links
+
+    def _link(self, service_id: str, booking_type_id: str) -> booking.BookingLink | None:
+        if not booking_type_id:
+            return None
+        try:
+            return booking.make_link(self._cfg, service_id, booking_type_id)
+        except booking.BookingError as exc:
+            log.error("no booking link for %r/%r: %s", service_id, booking_type_id, exc)
+            return None
+
+    @Slot(str, str, result=str)
+    def urlFor(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803 (QML API)
+        link = self._link(serviceId, bookingTypeId)
+        return link.url if link else ""
+
+    @Slot(str, str, result=str)
+    def qrSource(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803
+        link = self._link(serviceId, bookingTypeId)
+        return qr_source(link.url) if link else ""
+
+    @Slot(str, str, result=str)
+    def shortCode(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803
+        link = self._link(serviceId, bookingTypeId)
+        return link.short_code if link else ""
+
+    @Slot(str, result=str)
+    def bookingTypeFor(self, recordId: str) -> str:  # noqa: N802,N803
+        """Booking type id for a service or event id ('' when it has none): pre-selects BookingPage."""
+        record = self._get_record(recordId) if recordId else None
+        if record is None:
+            return ""
+        return booking.booking_type_id_for_record(record, self._types.rows()) or ""
+
+    @Slot(str, result=str)
+    def bookingTypeTitle(self, bookingTypeId: str) -> str:  # noqa: N802,N803
+        if bookingTypeId == booking.EVENT_BOOKING_TYPE:
+            return booking.EVENT_BOOKING_TITLE
+        return next((bt["title"] for bt in self._types.rows() if bt["id"] == bookingTypeId), "")
+
+    @Slot(str, result=str)
+    def recordTitle(self, recordId: str) -> str:  # noqa: N802,N803
+        record = self._get_record(recordId) if recordId else None
+        return record["title"] if record else ""
+
+    # ------------------------------------------------------------ printing
+
+    @Slot(str, str)
+    def printSlip(self, serviceId: str, bookingTypeId: str) -> None:  # noqa: N802,N803
+        """Start printing a slip; the answer comes as printFinished(ok, visitor message)."""
+        if self._printer_problem is not None:
+            log.warning("slip not printed: %s", self._printer_problem)
+            self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
+            return
+        try:
+            slip = booking.slip_content(
+                self._cfg, serviceId, bookingTypeId,
+                record=self._get_record(serviceId) if serviceId else None,
+                booking_types=self._types.rows(), now=self._clock().astimezone(CHINA_TZ))
+        except booking.BookingError as exc:
+            log.error("slip not printed: %s", exc)
+            self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
+            return
+        started = self._jobs.submit(slip, paper_width_mm=self._cfg.paper_width_mm,
+                                    printer_name=self._cfg.printer_name)
+        if not started:
+            log.info("print request ignored: a slip is still printing")
+
+    def _on_job_finished(self, ok: bool, visitor_message: str, detail: str) -> None:
+        self.printFinished.emit(ok, visitor_message)
+        self.refreshPrinter()
+
+    @Slot()
+    def refreshPrinter(self) -> None:  # noqa: N802
+        """Re-check the printer in the background (CUPS queries can be slow when cupsd is busy)."""
+        def check() -> None:
+            self._printer_checked.emit(self._check_printer(self._cfg.printer_name) or "")
+
+        threading.Thread(target=check, name="printer-check", daemon=True).start()
+
+    def _set_printer_problem(self, problem: str) -> None:
+        new = problem or None
+        if new == self._printer_problem:
+            return
+        was_available = self._printer_problem is None
+        self._printer_problem = new
+        self.printerStatusChanged.emit()
+        if was_available != (new is None):
+            self.printerAvailableChanged.emit()
+
+    # ------------------------------------------------------------ lifecycle
+
+    def reload(self) -> None:
+        """Content changed (sync): booking types may have changed."""
+        self._types.set_rows(self._booking_types())
+
+    def reset(self) -> None:
+        """Visitor left: drop the last print message on every BookingQr."""
+        self.stateCleared.emit()
+
+
+def register(ctx) -> BookingBackend:
+    """Image provider ``image://qr/…`` and the ``Booking`` singleton (called by app.py)."""
+    ctx.engine.addImageProvider(PROVIDER_ID, QrImageProvider())
+    backend = BookingBackend(ctx.cfg, clock=ctx.clock)
+    if ctx.shell is not None:
+        ctx.content_changed.connect(backend.reload)
+    qmlRegisterSingletonInstance(BookingBackend, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, "Booking", backend)
+    return backend

@@ -1,0 +1,142 @@
+import QtQuick
+import QtQuick.Controls
+import KioskBackend
+
+// Booking QR for one (service or event, booking type): the QR (>= 300 px), the short code
+// and the 打印凭条 button. Used by the service and event detail pages and by BookingPage.
+Item {
+    id: root
+    objectName: "bookingQr"
+    property string serviceId: ""
+    property string bookingTypeId: ""
+    // Side of the QR frame in px; never below 300 so a phone reads it from 40 cm. The image
+    // inside is a whole number of px per module (53 modules: 7 px → 371 px at 420).
+    property int qrSizePx: 420
+
+    readonly property string url: bookingTypeId !== "" ? Booking.urlFor(serviceId, bookingTypeId) : ""
+    readonly property string shortCode: url !== "" ? Booking.shortCode(serviceId, bookingTypeId) : ""
+    // idle | printing | done | failed — only this instance's own print job moves it.
+    property string printState: "idle"
+    property string printMessage: ""
+
+    implicitWidth: Math.max(qrFrame.width, printButton.implicitWidth)
+    implicitHeight: column.implicitHeight
+
+    onServiceIdChanged: printState = "idle"
+    onBookingTypeIdChanged: printState = "idle"
+
+    Connections {
+        target: Booking
+        function onPrintFinished(ok, message) {
+            if (root.printState !== "printing")
+                return
+            root.printState = ok ? "done" : "failed"
+            root.printMessage = message
+            messageTimer.restart()
+        }
+        function onStateCleared() { root.printState = "idle" }
+    }
+
+    Timer {
+        id: messageTimer
+        interval: 10000
+        onTriggered: root.printState = "idle"
+    }
+
+    Column {
+        id: column
+        width: parent.width
+        spacing: Theme.spacing / 2
+
+        Rectangle {
+            id: qrFrame
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.max(300, root.qrSizePx)
+            height: width
+            color: "white"
+            radius: Theme.radius / 2
+            border.color: Theme.divider
+            border.width: 1
+
+            Image {
+                id: qrImage
+                objectName: "bookingQrImage"
+                anchors.fill: parent
+                anchors.margins: 2
+                source: root.url !== "" ? Booking.qrSource(root.serviceId, root.bookingTypeId) : ""
+                sourceSize.width: width
+                sourceSize.height: height
+                fillMode: Image.Pad  // never rescale: module edges stay sharp
+                smooth: false
+                cache: false
+            }
+        }
+
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: parent.width
+            text: "请用手机扫描二维码完成预约"
+            color: Theme.text
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+        }
+
+        Text {
+            objectName: "bookingShortCode"
+            anchors.horizontalCenter: parent.horizontalCenter
+            visible: root.shortCode !== ""
+            text: "短码 " + root.shortCode
+            color: Theme.textMuted
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            font.letterSpacing: 2
+        }
+
+        Button {
+            id: printButton
+            objectName: "bookingPrintButton"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.max(qrFrame.width, implicitWidth)
+            height: Math.max(Theme.touchMin, implicitHeight)
+            enabled: root.url !== "" && Booking.printerAvailable && !Booking.printing && root.printState !== "printing"
+            text: !Booking.printerAvailable ? "仅支持扫码 · 请用手机扫码"
+                : root.printState === "printing" ? "正在打印…"
+                : "打印凭条"
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            contentItem: Text {
+                text: printButton.text
+                font: printButton.font
+                color: printButton.enabled ? Theme.onPrimary : Theme.textMuted
+                horizontalAlignment: Text.AlignHCenter
+                verticalAlignment: Text.AlignVCenter
+                wrapMode: Text.Wrap
+            }
+            background: Rectangle {
+                radius: Theme.radius
+                color: !printButton.enabled ? Theme.divider
+                     : printButton.down ? Qt.darker(Theme.primary, 1.2) : Theme.primary
+            }
+            onClicked: {
+                root.printState = "printing"
+                Booking.printSlip(root.serviceId, root.bookingTypeId)
+            }
+        }
+
+        Text {
+            objectName: "bookingPrintMessage"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: parent.width
+            visible: root.printState === "done" || root.printState === "failed"
+            text: root.printMessage
+            color: root.printState === "failed" ? Theme.danger : Theme.primary
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            font.bold: true
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+        }
+    }
+}
