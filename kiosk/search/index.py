@@ -1,12 +1,53 @@
-"""Search keys computed at apply time (pypinyin is loaded here, never in the UI process)."""
+"""Search keys computed at apply time, in the sync/import process.
+
+This is the only module of kiosk.search that loads pypinyin; the engine answers every
+query (A–Z or hanzi) from the keys written here, so the UI process never pays for the
+pinyin dictionaries.
+
+A record's keys (stored as JSON in ``SearchDoc.keys``)::
+
+    {"title": normalised title, "keywords": [normalised keyword, ...],
+     "summary": normalised summary, "body": normalised body,
+     "title_slots": "|专 zhuan|利 li|申 shen|请 qing", "keyword_slots": ["...", ...],
+     "pinyin": "zhuanlishenqing",       # title, first reading of each unit
+     "hot": bool, "date": "YYYY-MM-DD" or "", "stale_at": UTC ISO instant or null,
+     "category": str or null}
+
+A *slot string* has one slot per unit of the normalised text: ``|`` + the unit + one
+`` reading`` per possible pronunciation (the reading in context first, then the other
+readings of a polyphone such as 行 hang/xing). A unit is one hanzi, or one run of ASCII
+letters/digits whose only "reading" is itself. The engine matches A–Z queries against
+these readings, so polyphones and partial syllables need no pinyin at query time.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
-# Fields that are searched, strongest first.
-TEXT_FIELDS = ("title", "keywords", "summary", "body")
+# Bump when the key shape changes; the engine refuses keys of another version.
+KEYS_VERSION = 2
+
+# Hanzi, or a run of ASCII letters/digits: the units of a slot string.
+_UNIT_RE = re.compile(r"[a-z0-9]+|[^a-z0-9]")
+# A unit keeps its reading in context plus the most common other one: enough for the
+# polyphones visitors meet (行 hang/xing, 重 zhong/chong, 长 chang/zhang) without the rare
+# readings (提 shi, 受 dao) that would make initials match almost anything.
+MAX_READINGS_PER_UNIT = 2
+
+
+def normalise_text(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, only letters and digits kept.
+
+    The engine's query normalisation is the same function applied per word, so every
+    normalised title or keyword is found again by searching for it.
+    """
+    folded = unicodedata.normalize("NFKC", text or "").lower()
+    return "".join(ch for ch in folded if ch.isalnum())
 
 
 @lru_cache(maxsize=1)
@@ -16,39 +57,182 @@ def _pinyin():
     return pypinyin
 
 
-def pinyin_keys(text: str) -> tuple[str, str]:
-    """(full pinyin without spaces, initials) of TEXT; non-hanzi characters are kept lowercased."""
+@lru_cache(maxsize=65536)
+def _char_readings(ch: str) -> tuple[str, ...]:
+    """Every reading pypinyin knows for one hanzi (tone-less), most common first."""
     py = _pinyin()
-    syllables = py.lazy_pinyin(text, style=py.Style.NORMAL, errors=lambda chars: list(chars.lower()))
-    return "".join(syllables), "".join(s[0] for s in syllables if s)
+    readings = py.pinyin(ch, style=py.Style.NORMAL, heteronym=True, errors="ignore")
+    out: list[str] = []
+    for reading in readings[0] if readings else ():
+        if reading.isascii() and reading.isalpha() and reading not in out:
+            out.append(reading)
+    return tuple(out)
+
+
+def units(normalised: str) -> list[str]:
+    return _UNIT_RE.findall(normalised)
+
+
+def slot_string(normalised: str) -> str:
+    """The slot string of already normalised text (see the module docstring)."""
+    if not normalised:
+        return ""
+    py = _pinyin()
+    text_units = units(normalised)
+    # Readings in context: lazy_pinyin knows phrases (银行 → yin hang), one entry per hanzi;
+    # ASCII runs come back unchanged as one entry, like our units.
+    in_context = py.lazy_pinyin(normalised, style=py.Style.NORMAL)
+    in_context = [r for r in in_context if r]
+    aligned = len(in_context) == len(text_units)
+    slots = []
+    for i, unit in enumerate(text_units):
+        if unit.isascii():
+            readings: list[str] = [unit]
+        else:
+            readings = list(_char_readings(unit))
+            first = in_context[i] if aligned else None
+            if first and first.isascii() and first.isalpha():
+                readings = [first] + [r for r in readings if r != first]
+            readings = readings[:MAX_READINGS_PER_UNIT]
+        slots.append("|" + unit + "".join(" " + r for r in readings))
+    return "".join(slots)
+
+
+def first_reading_pinyin(slots: str) -> str:
+    """Full pinyin (first reading of each unit) of a slot string: '|专 zhuan|利 li' → 'zhuanli'."""
+    out = []
+    for slot in slots.split("|")[1:]:
+        parts = slot.split(" ")
+        out.append(parts[1] if len(parts) > 1 else parts[0])
+    return "".join(out)
+
+
+def _utc_iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:  # naive times in content are China time
+        moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def stale_at(kind: str, rec: dict) -> str | None:
+    """The instant after which a record is past: a notice's valid_until, an event's end."""
+    if kind == "notices":
+        return _utc_iso(rec.get("valid_until"))
+    if kind == "events":
+        return _utc_iso(rec.get("ends_at") or rec.get("starts_at"))
+    return None
 
 
 def index_record(kind: str, rec: dict) -> dict:
-    keywords = rec.get("keywords") or []
-    title_full, title_initials = pinyin_keys(rec.get("title", ""))
-    kw_keys = [pinyin_keys(k) for k in keywords]
+    """The search keys of one record (see the module docstring)."""
+    title = normalise_text(rec.get("title", ""))
+    keywords = [k for k in (normalise_text(k) for k in rec.get("keywords") or ()) if k]
+    title_slots = slot_string(title)
     return {
-        "title": rec.get("title", ""),
+        "v": KEYS_VERSION,
+        "title": title,
         "keywords": keywords,
-        "summary": rec.get("summary", ""),
-        "body": rec.get("body", "") or "",
-        "py_title": [title_full, title_initials],
-        "py_keywords": [list(k) for k in kw_keys],
+        "summary": normalise_text(rec.get("summary", "")),
+        "body": normalise_text(rec.get("body", "")),
+        "title_slots": title_slots,
+        "keyword_slots": [slot_string(k) for k in keywords],
+        "pinyin": first_reading_pinyin(title_slots),
         "hot": bool(rec.get("hot", False)),
-        "date": rec.get("published_at") or rec.get("starts_at") or "",
+        "date": (rec.get("published_at") or rec.get("starts_at") or "")[:10],
+        "stale_at": stale_at(kind, rec),
+        "category": rec.get("category"),
     }
 
 
-def rebuild_vocabulary(db, vocabulary_model, record_model, searchdoc_model) -> None:
-    """Candidate-bar words: every title keyword with its pinyin keys, weighted by use."""
+# ---------------------------------------------------------------- candidate bar
+
+# A hot record's words are asked for more often: they weigh more in the candidate bar.
+HOT_WORD_WEIGHT = 3
+# Titles longer than this are too long for a candidate chip.
+MAX_TITLE_WORD_CHARS = 8
+
+
+def vocabulary_entries(docs) -> list[dict]:
+    """Candidate-bar rows {word, keys, weight} from (kind, keys) pairs of every record.
+
+    Words are keywords and short titles; ``keys`` is {"slots", "pinyin"} of the word.
+    Every word is a normalised title or keyword, so searching it finds its record.
+    """
     weights: dict[str, int] = {}
-    keys: dict[str, list] = {}
-    for raw in searchdoc_model.select(searchdoc_model.keys).tuples():
-        doc = json.loads(raw[0])
-        for word, k in zip(doc["keywords"], doc["py_keywords"], strict=True):
-            weights[word] = weights.get(word, 0) + (3 if doc["hot"] else 1)
-            keys[word] = k
+    slots: dict[str, str] = {}
+    for doc in docs:
+        gain = HOT_WORD_WEIGHT if doc.get("hot") else 1
+        words = list(zip(doc["keywords"], doc["keyword_slots"], strict=True))
+        if doc["title"] and len(doc["title"]) <= MAX_TITLE_WORD_CHARS:
+            words.append((doc["title"], doc["title_slots"]))
+        for word, word_slots in words:
+            weights[word] = weights.get(word, 0) + gain
+            slots[word] = word_slots
+    return [
+        {"word": w, "keys": json.dumps({"slots": slots[w], "pinyin": first_reading_pinyin(slots[w])},
+                                       ensure_ascii=False), "weight": weights[w]}
+        for w in sorted(weights)
+    ]
+
+
+def rebuild_vocabulary(db, vocabulary_model, record_model, searchdoc_model) -> None:
+    """Refill the candidate-bar table from the stored search keys (inside the apply transaction)."""
+    docs = (json.loads(raw) for (raw,) in searchdoc_model.select(searchdoc_model.keys).tuples())
+    rows = vocabulary_entries(docs)
     vocabulary_model.delete().execute()
-    rows = [{"word": w, "keys": json.dumps(keys[w]), "weight": weights[w]} for w in weights]
     for i in range(0, len(rows), 500):
         vocabulary_model.insert_many(rows[i : i + 500]).execute()
+
+
+# ---------------------------------------------------------------- hanzi readings table
+
+READINGS_MODULE = Path(__file__).with_name("char_readings.py")
+
+
+def char_readings_table() -> dict[str, tuple[str, ...]]:
+    """Readings of every GB2312 hanzi: what a visitor can type on a hardware keyboard.
+
+    The engine uses it for homophone typos (专利申清 → 专利申请) and zero-result
+    suggestions of hanzi queries, without loading pypinyin.
+    """
+    table = {}
+    for code in range(0x4E00, 0xA000):
+        ch = chr(code)
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        readings = _char_readings(ch)
+        if readings:
+            table[ch] = readings
+    return table
+
+
+def render_char_readings_module(table: dict[str, tuple[str, ...]]) -> str:
+    lines = "\n".join(f"{ch}{','.join(r)}" for ch, r in sorted(table.items()))
+    return (
+        '"""Readings of GB2312 hanzi, generated from pypinyin by\n'
+        "``python -m kiosk.search.index --write-char-readings`` (do not edit by hand).\n\n"
+        "One line per hanzi: the character, then its tone-less readings separated by commas.\n"
+        '"""\n\n'
+        f'CHAR_READINGS = """\\\n{lines}\n"""\n'
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="search index maintenance")
+    parser.add_argument("--write-char-readings", action="store_true",
+                        help=f"regenerate {READINGS_MODULE.name} from the installed pypinyin")
+    args = parser.parse_args(argv)
+    if args.write_char_readings:
+        READINGS_MODULE.write_text(render_char_readings_module(char_readings_table()), encoding="utf-8")
+        print(f"wrote {READINGS_MODULE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
