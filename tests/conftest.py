@@ -62,3 +62,31 @@ def file_digest(path: Path) -> str | None:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest() if os.path.exists(path) else None
+
+
+@pytest.fixture
+def kiosk_ui(qtbot, cfg):
+    """Start the whole kiosk UI offscreen on the seeded content: ``ctx, window = kiosk_ui()``.
+
+    Options: ``size_px=(w, h)`` (default portrait 1080×1920), ``idle_timeout_ms`` (short idle tests).
+    """
+    from kiosk.store.content import content_db
+    from kiosk.store.station import station_db
+    from kiosk.ui import app as ui_app
+
+    started = []
+
+    def start(size_px=(1080, 1920), idle_timeout_ms=None):
+        ctx = ui_app.build_context(cfg, idle_timeout_ms=idle_timeout_ms)
+        window = ui_app.load_main(ctx, size_px=size_px)
+        started.append(ctx)
+        window.show()
+        qtbot.waitExposed(window)
+        return ctx, window
+
+    yield start
+    for ctx in started:
+        ui_app.stop_context(ctx)
+    qtbot.wait(10)
+    content_db.close()
+    station_db.close()

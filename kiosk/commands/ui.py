@@ -1,0 +1,127 @@
+"""`ipkiosk run` (the kiosk) and `ipkiosk selftest` (render one page offscreen, fail on any QML warning)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+from kiosk import config as config_mod
+from kiosk.commands import EXIT_USAGE, CliError
+
+# selftest --page NAME[:ARG] → (QML file, property that receives ARG or None).
+# Each page's owner keeps its row correct.
+SELFTEST_PAGES: dict[str, tuple[str, str | None]] = {
+    "home": ("HomePage.qml", None),
+    "services": ("CatalogPage.qml", None),
+    "service": ("ServiceDetailPage.qml", "recordId"),
+    "policies": ("RecordListPage.qml", None),
+    "policy": ("RecordDetailPage.qml", "recordId"),
+    "notices": ("RecordListPage.qml", None),
+    "notice": ("RecordDetailPage.qml", "recordId"),
+    "news": ("RecordListPage.qml", None),
+    "events": ("RecordListPage.qml", None),
+    "event": ("RecordDetailPage.qml", "recordId"),
+    "station-notices": ("StationNoticesPage.qml", None),
+    "search": ("SearchPage.qml", "initialLetters"),
+    "attract": ("AttractPage.qml", None),
+    "booking": ("BookingPage.qml", None),
+    "admin": ("AdminPage.qml", None),
+}
+# List pages that show one collection get it as their `kind`.
+_LIST_KINDS = {"policies", "notices", "news", "events"}
+
+SETTLE_MS = 700  # let images, models and the first frame settle before grabbing
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise CliError(f"--size: got {text!r}, expected WIDTHxHEIGHT such as 1080x1920", EXIT_USAGE) from None
+    if not (320 <= w <= 7680 and 320 <= h <= 7680):
+        raise CliError(f"--size: got {text!r}, expected each side between 320 and 7680 px", EXIT_USAGE)
+    return w, h
+
+
+def page_request(spec: str) -> tuple[str, dict]:
+    """'service:svc-x' → ('ServiceDetailPage.qml', {'recordId': 'svc-x'})."""
+    name, _, arg = spec.partition(":")
+    if name not in SELFTEST_PAGES:
+        raise CliError(f"--page: unknown page {name!r}, expected one of {', '.join(SELFTEST_PAGES)}", EXIT_USAGE)
+    file_name, arg_prop = SELFTEST_PAGES[name]
+    props: dict = {"kind": name} if name in _LIST_KINDS else {}
+    if arg_prop is not None:
+        if not arg:
+            raise CliError(f"--page {name}: needs an argument, e.g. {name}:<{arg_prop}>", EXIT_USAGE)
+        props[arg_prop] = arg
+    elif arg:
+        raise CliError(f"--page {name}: takes no argument (got {arg!r})", EXIT_USAGE)
+    return file_name, props
+
+
+def cmd_run(cfg, args) -> int:
+    from kiosk.ui import app
+
+    return app.run(cfg, windowed=args.windowed)
+
+
+def cmd_selftest(cfg, args) -> int:
+    size = parse_size(args.size)
+    file_name, props = page_request(args.page)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+    from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from kiosk.ui import app as ui_app
+
+    qapp = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    messages = ui_app.route_qt_messages()
+    with tempfile.TemporaryDirectory(prefix="ipkiosk-selftest-") as tmp:
+        # The bundled content in a throw-away data dir: selftest never touches the real databases.
+        values = dict(cfg.values, data_dir=tmp, repository_url="", trusted_root="")
+        test_cfg = config_mod.from_mapping(values, source=cfg.source)
+        ctx = ui_app.build_context(test_cfg)
+        window = ui_app.load_main(ctx, size_px=size)
+        window.show()
+        if file_name != "HomePage.qml":
+            if not ctx.shell.hasPage(file_name):
+                raise CliError(f"--page {args.page}: {file_name} is not installed")
+            QMetaObject.invokeMethod(window, "showPageNow", Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
+        loop = QEventLoop()
+        QTimer.singleShot(SETTLE_MS, loop.quit)
+        loop.exec()
+        if args.screenshot:
+            image = window.grabWindow()
+            if image.isNull() or not image.save(args.screenshot):
+                raise CliError(f"--screenshot: could not write {args.screenshot}")
+        refused = list(ctx.network_factory.refused_urls)
+        ui_app.stop_context(ctx)
+        qapp.processEvents()
+    if messages.warnings:
+        print(f"selftest: {len(messages.warnings)} Qt warning(s):", file=sys.stderr)
+        for text in messages.warnings:
+            print(f"  {text}", file=sys.stderr)
+        return 1
+    if refused:
+        print(f"selftest: the UI tried network access: {', '.join(refused)}", file=sys.stderr)
+        return 1
+    where = f" → {args.screenshot}" if args.screenshot else ""
+    print(f"selftest ok: {args.page} at {size[0]}x{size[1]}{where}")
+    return 0
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("run", help="start the kiosk UI (fullscreen; --windowed for development)", parents=[common])
+    p.add_argument("--windowed", action="store_true", help="a normal window instead of frameless fullscreen")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("selftest", help="render one page offscreen on the bundled content; non-zero on any Qt warning",
+                       parents=[common])
+    p.add_argument("--screenshot", metavar="OUT.png", help="save the rendered page as PNG")
+    p.add_argument("--size", default="1080x1920", help="window size WIDTHxHEIGHT (default 1080x1920)")
+    p.add_argument("--page", default="home", metavar="PAGE[:ARG]",
+                   help="page to render: " + "|".join(k + (":<id>" if v[1] else "") for k, v in SELFTEST_PAGES.items()))
+    p.set_defaults(func=cmd_selftest)

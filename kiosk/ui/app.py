@@ -1,0 +1,549 @@
+"""Qt Quick app bootstrap: the AppContext every view-model gets, lockdown, the QML engine.
+
+Start-up order (``build_context`` then ``load_main``):
+1. pin the Controls style, load the bundled CJK font;
+2. open content.db (seeding it on first start) and station.db;
+3. build the QML engine with a network-access factory that refuses every request;
+4. for each module in VIEW_MODEL_MODULES import ``kiosk.ui.<name>`` and call ``register(ctx)``;
+5. ``engine.loadFromModule("Kiosk", "Main")`` and size/show the window.
+
+The UI process reads content only; the sync child (``ipkiosk sync --loop``) writes
+content.db and the UI notices a new apply_serial within POLL_INTERVAL_MS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import (
+    Property,
+    QEvent,
+    QObject,
+    QProcess,
+    Qt,
+    QTimer,
+    QtMsgType,
+    Signal,
+    Slot,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply
+from PySide6.QtQml import QJSEngine, QQmlApplicationEngine, QQmlNetworkAccessManagerFactory, qmlRegisterSingletonType
+from PySide6.QtQuick import QQuickWindow
+from PySide6.QtQuickControls2 import QQuickStyle
+
+from kiosk import config as config_mod
+from kiosk.store import content
+from kiosk.store.db import utcnow
+from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
+
+log = logging.getLogger(__name__)
+
+# View-model modules under kiosk/ui; each has register(ctx) and may return an object with reset().
+VIEW_MODEL_MODULES: tuple[str, ...] = ()
+
+QML_IMPORT_DIR = Path(__file__).resolve().parent / "qml"
+KIOSK_QML_DIR = QML_IMPORT_DIR / "Kiosk"
+FONT_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "fonts"
+FONT_FILES = ("KioskSansSC-Regular.otf", "KioskSansSC-Bold.otf")
+FONT_FAMILY = "Kiosk Sans SC"
+
+WINDOW_SIZES_PX = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+POLL_INTERVAL_MS = 2000
+COUNTDOWN_S = 10
+
+
+# ---------------------------------------------------------------- no network
+
+
+class RefusedReply(QNetworkReply):
+    """A reply that fails at once with ContentAccessDenied; nothing is ever sent."""
+
+    def __init__(self, operation, request, parent=None):
+        super().__init__(parent)
+        self.setRequest(request)
+        self.setUrl(request.url())
+        self.setOperation(operation)
+        self.open(QNetworkReply.OpenModeFlag.ReadOnly | QNetworkReply.OpenModeFlag.Unbuffered)
+        self.setError(QNetworkReply.NetworkError.ContentAccessDenied, "network access is disabled in the kiosk UI")
+        self.setFinished(True)
+        # Signals must come after the caller has connected to them.
+        QTimer.singleShot(0, self._fail)
+
+    def _fail(self) -> None:
+        self.errorOccurred.emit(QNetworkReply.NetworkError.ContentAccessDenied)
+        self.finished.emit()
+
+    def abort(self) -> None:  # nothing is in flight
+        pass
+
+    def bytesAvailable(self) -> int:
+        return 0
+
+    def readData(self, maxlen: int) -> bytes:
+        return b""
+
+
+class RefusingNetworkAccessManager(QNetworkAccessManager):
+    def __init__(self, refused: list[str], parent=None):
+        super().__init__(parent)
+        self._refused = refused
+
+    def createRequest(self, operation, request, outgoing_data=None):
+        url = request.url().toString()
+        self._refused.append(url)
+        log.warning("refused network request from the UI: %s", url)
+        return RefusedReply(operation, request, self)
+
+
+class RefusingNetworkAccessManagerFactory(QQmlNetworkAccessManagerFactory):
+    """Every QNetworkAccessManager the QML engine asks for refuses every request."""
+
+    def __init__(self):
+        super().__init__()
+        self.refused_urls: list[str] = []
+
+    def create(self, parent):
+        return RefusingNetworkAccessManager(self.refused_urls, parent)
+
+
+# ---------------------------------------------------------------- Qt messages → logging
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+@dataclass
+class QtMessageCounter:
+    warnings: list[str] = field(default_factory=list)
+
+
+def route_qt_messages(counter: QtMessageCounter | None = None) -> QtMessageCounter:
+    """Send Qt/QML messages to the 'qt' logger; count warnings and worse (selftest fails on any)."""
+    counter = counter or QtMessageCounter()
+    qt_log = logging.getLogger("qt")
+
+    def handler(msg_type, context, message):
+        level = _QT_LEVELS.get(msg_type, logging.WARNING)
+        where = f" ({context.file}:{context.line})" if context.file else ""
+        qt_log.log(level, "%s%s", message, where)
+        if level >= logging.WARNING:
+            counter.warnings.append(message)
+
+    qInstallMessageHandler(handler)
+    return counter
+
+
+# ---------------------------------------------------------------- lockdown and activity
+
+
+
+def _blocked_keys() -> list[QKeySequence]:
+    # Built lazily: QKeySequence needs a QGuiApplication.
+    keys = [QKeySequence(Qt.Key.Key_Escape), QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_F4)]
+    for std in (QKeySequence.StandardKey.Quit, QKeySequence.StandardKey.Close):
+        keys += QKeySequence.keyBindings(std)
+    return keys
+
+_ACTIVITY_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class LockdownFilter(QObject):
+    """Application-wide event filter: no context menus, close/Esc/Alt+F4/Ctrl+Q ignored unless the
+    admin authorised an exit; every press/touch/key counts as visitor activity."""
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self._ctx = ctx
+        self._blocked = _blocked_keys()
+
+    def eventFilter(self, obj, event) -> bool:
+        etype = event.type()
+        if etype in _ACTIVITY_EVENTS and isinstance(obj, QQuickWindow):
+            self._ctx.shell.userActivity.emit()
+        if etype == QEvent.Type.ContextMenu:
+            return True
+        if etype == QEvent.Type.Close and isinstance(obj, QQuickWindow) and not self._ctx.exit_authorised:
+            event.ignore()
+            log.info("window close ignored (exit not authorised)")
+            return True
+        if etype in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and not self._ctx.exit_authorised:
+            combo = QKeySequence(event.keyCombination())
+            if any(combo.matches(k) == QKeySequence.SequenceMatch.ExactMatch for k in self._blocked):
+                return True
+        return False
+
+
+# ---------------------------------------------------------------- Shell singleton
+
+
+def _freshness_text(updated_at_iso: str | None) -> str:
+    if not updated_at_iso:
+        return "数据更新于 —"
+    moment = dt.datetime.fromisoformat(updated_at_iso).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return f"数据更新于 {moment:%Y-%m-%d %H:%M}"
+
+
+class Shell(QObject):
+    """Station facts, timings and navigation helpers for Main.qml and the pages (QML: ``Shell``)."""
+
+    userActivity = Signal()
+    contentSerialChanged = Signal()
+    freshnessTextChanged = Signal()
+    visitorResetDone = Signal()
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self._ctx = ctx
+        self._content_serial = ctx.content_serial()
+        self._freshness = _freshness_text(content.status_dict()["content_updated_at"])
+
+    @Property(str, constant=True)
+    def stationName(self) -> str:
+        return self._ctx.cfg.station_name
+
+    @Property(str, constant=True)
+    def stationAddress(self) -> str:
+        return self._ctx.cfg.station_address
+
+    @Property(str, constant=True)
+    def stationHours(self) -> str:
+        return self._ctx.cfg.station_hours
+
+    @Property(int, constant=True)
+    def idleTimeoutMs(self) -> int:
+        return self._ctx.idle_timeout_ms
+
+    @Property(int, constant=True)
+    def countdownS(self) -> int:
+        return COUNTDOWN_S
+
+    @Property(int, notify=contentSerialChanged)
+    def contentSerial(self) -> int:
+        return self._content_serial
+
+    @Property(str, notify=freshnessTextChanged)
+    def freshnessText(self) -> str:
+        return self._freshness
+
+    def poll_content(self) -> bool:
+        """Called every POLL_INTERVAL_MS: notice a new apply by the sync process."""
+        serial = self._ctx.content_serial()
+        if serial == self._content_serial:
+            return False
+        self._content_serial = serial
+        freshness = _freshness_text(content.status_dict()["content_updated_at"])
+        if freshness != self._freshness:
+            self._freshness = freshness
+            self.freshnessTextChanged.emit()
+        self.contentSerialChanged.emit()
+        return True
+
+    @Slot(str, result=bool)
+    def hasPage(self, file_name: str) -> bool:
+        return (KIOSK_QML_DIR / file_name).is_file()
+
+    @Slot(str, result=str)
+    def recordKind(self, record_id: str) -> str:
+        row = content.Record.get_or_none(content.Record.id == record_id)
+        return row.kind if row else ""
+
+    @Slot()
+    def resetVisitor(self) -> None:
+        self._ctx.reset_visitor()
+        self.visitorResetDone.emit()
+
+
+# ---------------------------------------------------------------- sync child
+
+
+class SyncSupervisor(QObject):
+    """Runs `ipkiosk sync --loop` as a child process and restarts it with backoff if it dies."""
+
+    MIN_BACKOFF_MS = 1000
+    MAX_BACKOFF_MS = 300_000
+    HEALTHY_RUN_MS = 60_000  # a child that lived this long resets the backoff
+
+    def __init__(self, program: str, arguments: list[str], parent=None, *, min_backoff_ms: int = MIN_BACKOFF_MS):
+        super().__init__(parent)
+        self.program, self.arguments = program, arguments
+        self.min_backoff_ms = min_backoff_ms
+        self.backoff_ms = min_backoff_ms
+        self.starts = 0
+        self._stopping = False
+        self._process = QProcess(self)
+        self._process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedChannels)
+        self._process.finished.connect(self._on_finished)
+        self._process.errorOccurred.connect(self._on_error)
+        self._restart_timer = QTimer(self, singleShot=True)
+        self._restart_timer.timeout.connect(self.start)
+        self._started_at: dt.datetime | None = None
+
+    @Slot()
+    def start(self) -> None:
+        if self._stopping:
+            return
+        self.starts += 1
+        self._started_at = utcnow()
+        log.info("starting sync child: %s %s", self.program, " ".join(self.arguments))
+        self._process.start(self.program, self.arguments)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._restart_timer.stop()
+        if self._process.state() != QProcess.ProcessState.NotRunning:
+            self._process.terminate()
+            if not self._process.waitForFinished(3000):
+                self._process.kill()
+                self._process.waitForFinished(1000)
+
+    def _schedule_restart(self, why: str) -> None:
+        if self._stopping:
+            return
+        lived_ms = (utcnow() - self._started_at).total_seconds() * 1000 if self._started_at else 0
+        if lived_ms >= self.HEALTHY_RUN_MS:
+            self.backoff_ms = self.min_backoff_ms
+        log.warning("sync child %s; restarting in %d ms", why, self.backoff_ms)
+        self._restart_timer.start(self.backoff_ms)
+        self.backoff_ms = min(self.backoff_ms * 2, self.MAX_BACKOFF_MS)
+
+    def _on_finished(self, exit_code: int, status) -> None:
+        self._schedule_restart(f"exited with code {exit_code}")
+
+    def _on_error(self, error) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._schedule_restart("failed to start")
+
+
+def sync_command(cfg: config_mod.Config) -> tuple[str, list[str]]:
+    """The program and arguments of the sync child (the frozen binary is ipkiosk itself)."""
+    if getattr(sys, "frozen", False):
+        program, args = sys.executable, []
+    else:
+        program, args = sys.executable, ["-m", "kiosk.cli"]
+    args += ["sync", "--loop"]
+    if Path(cfg.source).is_file():
+        args += ["--config", cfg.source]
+    return program, args
+
+
+# ---------------------------------------------------------------- singletons
+
+# WORKAROUND (PySide6 6.12): qmlRegisterSingletonInstance called while a QQmlEngine exists, or a
+# second time for the same name, corrupts QtQuick type resolution ("Cannot assign object of type
+# QQuickText to list property data"). So each singleton name is registered ONCE per process as a
+# singleton type whose provider returns the instance of the current context.
+_singleton_instances: dict[str, QObject] = {}
+
+
+def register_singleton(name: str, instance: QObject) -> QObject:
+    """Expose INSTANCE to QML as ``import KioskBackend`` → ``NAME`` (use this, not qmlRegisterSingletonInstance)."""
+    first = name not in _singleton_instances
+    _singleton_instances[name] = instance
+    if first:
+        singleton_name = name
+
+        def provide(engine):
+            obj = _singleton_instances[singleton_name]
+            # The Python side owns it; the engine must not delete it when it goes away.
+            QJSEngine.setObjectOwnership(obj, QJSEngine.ObjectOwnership.CppOwnership)
+            return obj
+
+        qmlRegisterSingletonType(type(instance), QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, name, provide)
+    return instance
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass
+class AppContext:
+    """What view-models get in register(ctx). Collaborators are passed in for tests."""
+
+    cfg: config_mod.Config
+    engine: QQmlApplicationEngine
+    clock: Callable[[], dt.datetime] = utcnow
+    idle_timeout_ms: int = 90_000
+    exit_authorised: bool = False
+    view_models: list = field(default_factory=list)
+    singletons: dict = field(default_factory=dict)
+    network_factory: RefusingNetworkAccessManagerFactory | None = None
+    shell: Shell | None = None
+    lockdown: LockdownFilter | None = None
+    poll_timer: QTimer | None = None
+    sync_supervisor: SyncSupervisor | None = None
+    _index_cache: tuple = (None, None)
+
+    @property
+    def qml_dir(self) -> Path:
+        return KIOSK_QML_DIR
+
+    @staticmethod
+    def content_serial() -> int:
+        return content.sync_status().apply_serial
+
+    def search_index(self):
+        """The search index over the current content, rebuilt when content.db changed."""
+        from kiosk.search.engine import SearchIndex
+
+        serial = self.content_serial()
+        if self._index_cache[0] != serial:
+            self._index_cache = (serial, SearchIndex(content.search_docs()))
+        return self._index_cache[1]
+
+    def register_singleton(self, name: str, instance: QObject) -> QObject:
+        """``import KioskBackend`` → NAME in QML; keeps INSTANCE alive as long as the context."""
+        self.singletons[name] = instance
+        return register_singleton(name, instance)
+
+    def reset_visitor(self) -> None:
+        """Forget everything the last visitor did (called when the idle countdown ends)."""
+        for vm in self.view_models:
+            reset = getattr(vm, "reset", None)
+            if callable(reset):
+                reset()
+
+    @property
+    def content_changed(self):
+        """Signal emitted after content.db got a new apply (lists refresh, keeping the visitor's place)."""
+        return self.shell.contentSerialChanged
+
+
+def pin_controls_style() -> None:
+    # The Basic style looks the same on every platform and does not follow the desktop theme.
+    if QQuickStyle.name() != "Basic":
+        QQuickStyle.setStyle("Basic")
+
+
+def load_fonts() -> str:
+    """Register the bundled CJK font; returns the family name (or the default family if missing)."""
+    families: list[str] = []
+    for name in FONT_FILES:
+        path = FONT_DIR / name
+        if path.is_file():
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            families += QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if FONT_FAMILY not in families:
+        log.error("bundled font %s not found in %s; Chinese text may not render", FONT_FAMILY, FONT_DIR)
+        return QGuiApplication.font().family()
+    font = QGuiApplication.font()
+    font.setFamily(FONT_FAMILY)
+    QGuiApplication.setFont(font)
+    return FONT_FAMILY
+
+
+def open_stores(cfg: config_mod.Config) -> None:
+    from kiosk.commands import open_content, open_station
+
+    cfg.data_path.mkdir(parents=True, exist_ok=True)
+    open_content(cfg)
+    open_station(cfg)
+
+
+def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = utcnow,
+                  idle_timeout_ms: int | None = None) -> AppContext:
+    """Open the stores and build the engine (a QGuiApplication must exist). Does not load QML yet."""
+    app = QGuiApplication.instance()
+    if app is None:
+        raise RuntimeError("build_context needs a QGuiApplication")
+    pin_controls_style()
+    load_fonts()
+    open_stores(cfg)
+    engine = QQmlApplicationEngine()
+    factory = RefusingNetworkAccessManagerFactory()
+    engine.setNetworkAccessManagerFactory(factory)
+    engine.addImportPath(str(QML_IMPORT_DIR))
+    ctx = AppContext(cfg=cfg, engine=engine, clock=clock, network_factory=factory,
+                     idle_timeout_ms=idle_timeout_ms if idle_timeout_ms is not None else cfg.idle_timeout_s * 1000)
+    ctx.shell = Shell(ctx)
+    ctx.register_singleton("Shell", ctx.shell)
+    ctx.lockdown = LockdownFilter(ctx)
+    app.installEventFilter(ctx.lockdown)
+    ctx.poll_timer = QTimer(engine, interval=POLL_INTERVAL_MS)
+    ctx.poll_timer.timeout.connect(ctx.shell.poll_content)
+    ctx.poll_timer.start()
+    return ctx
+
+
+def register_view_models(ctx: AppContext, modules: tuple[str, ...] = VIEW_MODEL_MODULES) -> None:
+    for name in modules:
+        module = importlib.import_module(f"kiosk.ui.{name}")
+        vm = module.register(ctx)
+        if vm is not None:
+            ctx.view_models.append(vm)
+
+
+def load_main(ctx: AppContext, *, size_px: tuple[int, int] | None = None) -> QQuickWindow:
+    """Register the view-models, load Kiosk/Main and size the window (not shown yet)."""
+    register_view_models(ctx)
+    ctx.engine.loadFromModule("Kiosk", "Main")
+    roots = ctx.engine.rootObjects()
+    if not roots:
+        raise RuntimeError("Kiosk/Main.qml failed to load (see the log for QML errors)")
+    window = roots[0]
+    width, height = size_px or window_size_px(ctx.cfg)
+    window.resize(width, height)
+    return window
+
+
+def window_size_px(cfg: config_mod.Config) -> tuple[int, int]:
+    if cfg.orientation == "auto":
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            geo = screen.geometry()
+            return (geo.width(), geo.height())
+        return WINDOW_SIZES_PX["portrait"]
+    return WINDOW_SIZES_PX[cfg.orientation]
+
+
+def stop_context(ctx: AppContext) -> None:
+    """Tear down in an order that leaves no dangling QML bindings (used by tests and selftest)."""
+    app = QGuiApplication.instance()
+    ctx.poll_timer.stop()
+    app.removeEventFilter(ctx.lockdown)
+    if ctx.sync_supervisor is not None:
+        ctx.sync_supervisor.stop()
+    ctx.exit_authorised = True
+    for window in ctx.engine.rootObjects():
+        window.close()
+    ctx.engine.deleteLater()
+
+
+def run(cfg: config_mod.Config, *, windowed: bool = False) -> int:
+    """`ipkiosk run`: the kiosk until the admin authorises an exit."""
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    app.setApplicationName("ipkiosk")
+    route_qt_messages()
+    ctx = build_context(cfg)
+    if cfg.touch_only:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+    window = load_main(ctx)
+    if cfg.repository_url:
+        program, args = sync_command(cfg)
+        ctx.sync_supervisor = SyncSupervisor(program, args, parent=ctx.engine)
+        ctx.sync_supervisor.start()
+    if windowed:
+        window.show()
+    else:
+        window.setFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.showFullScreen()
+    code = app.exec()
+    stop_context(ctx)
+    return code

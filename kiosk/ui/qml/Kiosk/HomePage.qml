@@ -1,0 +1,83 @@
+import QtQuick
+import QtQuick.Controls
+import KioskBackend
+
+// Home: station name, freshness, station announcements ticker, tiles, hot searches, hours/address.
+Page {
+    id: page
+    objectName: "homePage"
+    property string pageTitle: "首页"
+    background: Rectangle { color: Theme.bg }
+
+    readonly property var tiles: [
+        { key: "services", text: "服务事项", subtitle: "专利、商标、地理标志等办事指南", page: "CatalogPage.qml", props: {} },
+        { key: "policies", text: "政策法规", subtitle: "法律法规与地方政策", page: "RecordListPage.qml", props: { kind: "policies" } },
+        { key: "notices", text: "通知公告", subtitle: "培训、活动与工作通知", page: "RecordListPage.qml", props: { kind: "notices" } },
+        { key: "news", text: "行业动态", subtitle: "知识产权新闻与政策速览", page: "RecordListPage.qml", props: { kind: "news" } },
+        { key: "events", text: "宣讲活动", subtitle: "宣讲会、培训与报名", page: "RecordListPage.qml", props: { kind: "events" } },
+        { key: "booking", text: "预约咨询·维权援助", subtitle: "扫码预约专业人员", page: "BookingPage.qml", props: {} },
+        { key: "search", text: "搜索", subtitle: "拼音首字母即可查找", page: "SearchPage.qml", props: {} },
+        { key: "stationNotices", text: "本站公告", subtitle: "本工作站的最新安排", page: "StationNoticesPage.qml", props: {} }
+    ]
+
+    Flickable {
+        id: flick
+        anchors.fill: parent
+        contentHeight: content.implicitHeight + 2 * Theme.pageMargin
+        clip: true
+
+        Column {
+            id: content
+            x: Theme.pageMargin
+            y: Theme.pageMargin
+            width: flick.width - 2 * Theme.pageMargin
+            spacing: Theme.spacing
+
+            Text {
+                objectName: "stationName"
+                width: parent.width
+                text: Shell.stationName
+                color: Theme.primary
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontHuge
+                font.bold: true
+                wrapMode: Text.Wrap
+            }
+            Text {
+                objectName: "freshness"
+                text: Shell.freshnessText
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+            }
+
+            Grid {
+                id: grid
+                width: parent.width
+                columns: Theme.portrait ? 2 : 4
+                spacing: Theme.spacing
+                Repeater {
+                    model: page.tiles
+                    Tile {
+                        required property var modelData
+                        objectName: "tile_" + modelData.key
+                        width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
+                        height: Theme.portrait ? 200 : 170
+                        text: modelData.text
+                        subtitle: modelData.subtitle
+                        onClicked: page.ApplicationWindow.window.openPage(modelData.page, modelData.props)
+                    }
+                }
+            }
+
+            Text {
+                width: parent.width
+                text: "开放时间：" + Shell.stationHours + "\n地址：" + Shell.stationAddress
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+                wrapMode: Text.Wrap
+            }
+        }
+    }
+}

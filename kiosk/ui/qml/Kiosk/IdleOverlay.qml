@@ -1,0 +1,63 @@
+import QtQuick
+
+// The idle countdown: covers the page; any touch cancels it (Main restarts the idle timer).
+Rectangle {
+    id: overlay
+    property int seconds: 10
+    property int remaining: seconds
+    signal expired()
+
+    visible: false
+    color: "#cc000000"
+
+    function open() {
+        remaining = seconds
+        visible = true
+        tick.restart()
+    }
+    function close() {
+        tick.stop()
+        visible = false
+    }
+
+    Timer {
+        id: tick
+        interval: 1000
+        repeat: true
+        onTriggered: {
+            overlay.remaining -= 1
+            if (overlay.remaining <= 0) {
+                overlay.close()
+                overlay.expired()
+            }
+        }
+    }
+
+    // Swallow the cancelling touch so it does not also press whatever is underneath.
+    MouseArea { anchors.fill: parent; onClicked: overlay.close() }
+
+    Column {
+        anchors.centerIn: parent
+        width: parent.width * 0.8
+        spacing: Theme.spacing
+        Text {
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            text: "还在使用吗？"
+            color: "white"
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontHuge
+            font.bold: true
+        }
+        Text {
+            objectName: "idleCountdownText"
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            text: overlay.remaining + " 秒后返回首页，触摸屏幕继续浏览"
+            color: "white"
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontTitle
+            wrapMode: Text.Wrap
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import QtQuick
+import QtQuick.Controls
+import KioskBackend
+
+// The kiosk window: one StackView of pages, a back/home bar, the idle countdown and the
+// hidden admin corner. Pages navigate through the functions below (see the UI contract).
+ApplicationWindow {
+    id: root
+    width: 1080
+    height: 1920
+    visible: false
+    title: Shell.stationName
+    color: Theme.bg
+    font.family: Theme.fontFamily
+    font.pixelSize: Theme.fontBody
+
+    signal visitorReset()
+
+    readonly property string homePage: "HomePage.qml"
+    readonly property string attractPage: "AttractPage.qml"
+
+    Binding { target: Theme; property: "portrait"; value: root.height >= root.width }
+
+    function openPage(fileName, props) {
+        stack.push(Qt.resolvedUrl(fileName), props || {})
+    }
+
+    function openRecord(recordId) {
+        const kind = Shell.recordKind(recordId)
+        if (kind === "services")
+            openPage("ServiceDetailPage.qml", { recordId: recordId })
+        else if (kind !== "")
+            openPage("RecordDetailPage.qml", { recordId: recordId })
+        else
+            console.info("openRecord: no record", recordId)
+    }
+
+    function goBack() {
+        if (stack.depth > 1)
+            stack.pop()
+    }
+
+    function goHome() {
+        stack.replace(null, Qt.resolvedUrl(homePage), {})
+    }
+
+    // Replace the whole stack at once, no transition (idle reset and the selftest page switch).
+    function showPageNow(fileName, props) {
+        stack.replace(null, Qt.resolvedUrl(fileName), props || {}, StackView.Immediate)
+    }
+
+    function resetToAttract() {
+        idleOverlay.close()
+        showPageNow(Shell.hasPage(attractPage) ? attractPage : homePage, {})
+        Shell.resetVisitor()
+        root.visitorReset()
+        idleTimer.restart()
+    }
+
+    NavBar {
+        id: navBar
+        objectName: "navBar"
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        visible: stack.depth > 1
+        title: stack.currentItem && stack.currentItem.pageTitle !== undefined ? stack.currentItem.pageTitle : ""
+        onBackClicked: root.goBack()
+        onHomeClicked: root.goHome()
+    }
+
+    StackView {
+        id: stack
+        objectName: "pageStack"
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom; top: navBar.visible ? navBar.bottom : parent.top }
+        Component.onCompleted: stack.push(Qt.resolvedUrl(root.homePage), {}, StackView.Immediate)
+    }
+
+    // Idle: no touch for Shell.idleTimeoutMs → countdown overlay → attract screen, visitor state cleared.
+    Timer {
+        id: idleTimer
+        interval: Shell.idleTimeoutMs
+        running: true
+        onTriggered: idleOverlay.open()
+    }
+
+    Connections {
+        target: Shell
+        function onUserActivity() {
+            idleTimer.restart()
+            if (idleOverlay.visible)
+                idleOverlay.close()
+        }
+    }
+
+    IdleOverlay {
+        id: idleOverlay
+        anchors.fill: parent
+        z: 100
+        seconds: Shell.countdownS
+        onExpired: root.resetToAttract()
+    }
+
+    // Hidden admin entry: 5 taps within 3 s on the top-right corner.
+    MouseArea {
+        id: hotCorner
+        objectName: "adminHotCorner"
+        width: 120
+        height: 120
+        anchors { top: parent.top; right: parent.right }
+        z: 200
+        property var taps: []
+        onPressed: (mouse) => {
+            const now = Date.now()
+            taps = taps.filter(t => now - t < 3000).concat([now])
+            if (taps.length >= 5) {
+                taps = []
+                if (Shell.hasPage("PinPage.qml"))
+                    root.openPage("PinPage.qml", {})
+                else
+                    console.info("admin corner: PinPage.qml is not installed")
+            }
+            mouse.accepted = false
+        }
+    }
+}

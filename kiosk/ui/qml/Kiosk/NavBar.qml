@@ -1,0 +1,44 @@
+import QtQuick
+import QtQuick.Controls
+
+// Back / home bar shown above every page except home and attract.
+Rectangle {
+    id: bar
+    property string title: ""
+    signal backClicked()
+    signal homeClicked()
+
+    height: Theme.navBarHeight
+    color: Theme.primary
+
+    Row {
+        id: buttons
+        anchors { left: parent.left; leftMargin: Theme.spacing / 2; verticalCenter: parent.verticalCenter }
+        spacing: Theme.spacing / 2
+        Tile {
+            objectName: "navBack"
+            width: 180; height: Theme.touchMin
+            text: "‹ 返回"
+            compact: true
+            onClicked: bar.backClicked()
+        }
+        Tile {
+            objectName: "navHome"
+            width: 180; height: Theme.touchMin
+            text: "⌂ 首页"
+            compact: true
+            onClicked: bar.homeClicked()
+        }
+    }
+
+    Text {
+        anchors { left: buttons.right; right: parent.right; leftMargin: Theme.spacing; rightMargin: 140
+                  verticalCenter: parent.verticalCenter }
+        text: bar.title
+        color: Theme.onPrimary
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontTitle
+        font.bold: true
+        elide: Text.ElideRight
+    }
+}

@@ -1,0 +1,34 @@
+pragma Singleton
+import QtQuick
+
+// Touch tokens shared by every page: use these, never literal sizes or colours.
+QtObject {
+    // Set by Main.qml from the window size.
+    property bool portrait: true
+
+    readonly property int touchMin: 72          // smallest touch target, px (>= 64)
+    readonly property string fontFamily: "Kiosk Sans SC"
+    readonly property int fontSmall: portrait ? 24 : 22
+    readonly property int fontBody: portrait ? 30 : 28      // >= 28 px
+    readonly property int fontTitle: portrait ? 40 : 36
+    readonly property int fontHuge: portrait ? 60 : 54
+    readonly property int spacing: 24
+    readonly property int radius: 16
+    readonly property int navBarHeight: 104
+    readonly property int pageMargin: portrait ? 40 : 56
+
+    readonly property color bg: "#f3f5f9"
+    readonly property color surface: "#ffffff"
+    readonly property color primary: "#1e5aa8"
+    // WORKAROUND: QML reads "onPrimary: …" as a signal handler, so this contract name
+    // cannot have an initialiser; it is set once when the singleton is created.
+    property color onPrimary
+    Component.onCompleted: onPrimary = "#ffffff"
+    readonly property color text: "#1b2430"
+    readonly property color textMuted: "#5c6673"
+    readonly property color accent: "#e08a1e"
+    readonly property color danger: "#c0392b"
+    readonly property color stationBadge: "#d35400"
+    readonly property color divider: "#dde2ea"
+    readonly property color disabled: "#a7afba"
+}
