@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
-from PySide6.QtQml import qmlRegisterSingletonInstance
 
 from kiosk.store import content
-from kiosk.ui.search_model import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, RowListModel
+from kiosk.ui.search_model import RowListModel, register_singleton
 
 log = logging.getLogger(__name__)
 
@@ -95,5 +94,5 @@ class AttractController(QObject):
 def register(ctx) -> AttractController:
     controller = AttractController(ctx.cfg.station_name, ctx.clock, parent=ctx.engine)
     controller.refresh()
-    qmlRegisterSingletonInstance(AttractController, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, "Attract", controller)
+    register_singleton(AttractController, "Attract", controller)
     return controller

@@ -5,9 +5,10 @@ The search itself runs here, in the UI process, over keys pre-computed at apply 
 comes from a provider callable (AppContext.search_index) so a content change is picked
 up on the next keystroke without this module knowing how the index is cached.
 
-QML sees one singleton, ``Search`` (KioskBackend 1.0), with three list models:
-``results`` (hits, sectioned by kind with counts), ``candidates`` (hanzi words for the
-letters being typed) and ``nearest`` (words offered when nothing matched).
+QML sees one singleton, ``Search`` (KioskBackend 1.0), with list models ``results``
+(hits, sectioned by kind with counts), ``groups`` (kind, label, count of the results),
+``candidates`` (hanzi words for the letters being typed) and, when nothing matched,
+``nearest`` (words that do find something) and ``browse`` (categories to browse).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtQml import qmlRegisterSingletonInstance
+from PySide6.QtQml import QQmlEngine, qmlRegisterSingletonType
 
 from kiosk.search.engine import SearchIndex
 
@@ -46,7 +47,7 @@ KIND_LABELS: dict[str, str] = {
     "news": "行业动态",
 }
 RESULT_LIMIT = 60
-CANDIDATE_LIMIT = 12
+CANDIDATE_LIMIT = 8
 NEAREST_LIMIT = 6
 MAX_QUERY_CHARS = 40
 
@@ -128,6 +129,27 @@ class WordListModel(RowListModel):
     }
 
 
+class BrowseListModel(RowListModel):
+    """Categories offered when nothing matched: a whole kind, or one service category."""
+
+    KindRole = Qt.ItemDataRole.UserRole + 1
+    CategoryRole = Qt.ItemDataRole.UserRole + 2
+    LabelRole = Qt.ItemDataRole.UserRole + 3
+    CountRole = Qt.ItemDataRole.UserRole + 4
+    ROLES = {
+        Qt.ItemDataRole.DisplayRole: (b"display", lambda c: browse_label(c)),
+        KindRole: (b"kind", lambda c: c.kind),
+        CategoryRole: (b"category", lambda c: c.category or ""),
+        LabelRole: (b"label", lambda c: browse_label(c)),
+        CountRole: (b"count", lambda c: c.count),
+    }
+
+
+def browse_label(category) -> str:
+    """"服务事项" for a whole kind, "专利" for one service category."""
+    return category.category or KIND_LABELS.get(category.kind, category.kind)
+
+
 class GroupListModel(RowListModel):
     """(kind, label, count) of the current results, for the summary line above the list."""
 
@@ -175,6 +197,7 @@ class SearchController(QObject):
         self._groups = GroupListModel(self)
         self._candidates = WordListModel(self)
         self._nearest = WordListModel(self)
+        self._browse = BrowseListModel(self)
 
     # ------------------------------------------------------------ properties
 
@@ -201,6 +224,7 @@ class SearchController(QObject):
     groups = Property(QObject, lambda self: self._groups, constant=True)
     candidates = Property(QObject, lambda self: self._candidates, constant=True)
     nearest = Property(QObject, lambda self: self._nearest, constant=True)
+    browse = Property(QObject, lambda self: self._browse, constant=True)
 
     def _get_result_count(self) -> int:
         return self._results.rowCount()
@@ -259,14 +283,29 @@ class SearchController(QObject):
         hits = index.search(query, RESULT_LIMIT) if query else []
         rows, groups = group_hits(hits)
         letters = self._get_letters()
-        self._candidates.set_rows(index.suggest(letters)[:CANDIDATE_LIMIT] if letters else [])
-        self._nearest.set_rows(index.nearest(query, NEAREST_LIMIT) if query and not rows else [])
+        self._candidates.set_rows(index.suggest(letters, CANDIDATE_LIMIT) if letters else [])
+        zero = index.zero_results(query, NEAREST_LIMIT) if query and not rows else None
+        self._nearest.set_rows(zero.suggestions if zero else [])
+        self._browse.set_rows([c for c in zero.categories if c.kind in KIND_LABELS] if zero else [])
         self._results.set_rows(rows)
         self._groups.set_rows(groups)
         self.resultsChanged.emit()
 
 
+def register_singleton(cls: type[QObject], name: str, instance: QObject) -> None:
+    """Expose INSTANCE to QML as the singleton NAME of KioskBackend 1.0.
+
+    WORKAROUND: with PySide6 6.12, qmlRegisterSingletonInstance made before the engine has
+    loaded QtQuick breaks QML type checks ("Cannot assign object of type QQuickText to list
+    property data; expected QObject"). A singleton type whose factory returns the existing
+    instance behaves the same for QML and does not break. The engine must not delete the
+    instance (it is parented to the engine and owned by C++).
+    """
+    QQmlEngine.setObjectOwnership(instance, QQmlEngine.ObjectOwnership.CppOwnership)
+    qmlRegisterSingletonType(cls, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, name, lambda _engine: instance)
+
+
 def register(ctx) -> SearchController:
     controller = SearchController(ctx.search_index, parent=ctx.engine)
-    qmlRegisterSingletonInstance(SearchController, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, "Search", controller)
+    register_singleton(SearchController, "Search", controller)
     return controller

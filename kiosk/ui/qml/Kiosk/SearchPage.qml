@@ -8,18 +8,18 @@ import KioskBackend 1.0
 
 Item {
     id: page
+    objectName: "searchPage"
 
     property string pageTitle: "搜索"
     // Opened from a home hot-search chip with a word already filled in.
     property string initialQuery: ""
-    // Where each kind is browsed (UI-core's pages), offered when nothing matched.
-    readonly property var browseCategories: [
-        { kind: "services", label: "服务事项", page: "CatalogPage.qml", props: {} },
-        { kind: "policies", label: "政策法规", page: "RecordListPage.qml", props: { kind: "policies" } },
-        { kind: "events", label: "宣讲活动", page: "RecordListPage.qml", props: { kind: "events" } },
-        { kind: "notices", label: "通知公告", page: "RecordListPage.qml", props: { kind: "notices" } },
-        { kind: "news", label: "行业动态", page: "RecordListPage.qml", props: { kind: "news" } }
-    ]
+    // The page that browses a kind (UI-core's pages); a service category opens the catalogue on it.
+    function browse(kind, category) {
+        if (kind === "services")
+            ApplicationWindow.window.openPage("CatalogPage.qml", category ? { category: category } : {})
+        else
+            ApplicationWindow.window.openPage("RecordListPage.qml", { kind: kind })
+    }
     readonly property int inputColumnWidth: Theme.portrait ? grid.width : Math.round(grid.width * 0.5)
 
     Component.onCompleted: {
@@ -272,18 +272,21 @@ Item {
                         width: parent.width
                         spacing: Theme.spacing / 2
                         Repeater {
-                            model: page.browseCategories
+                            model: Search.browse
                             delegate: Button {
                                 id: categoryButton
-                                required property var modelData
-                                objectName: "browse_" + modelData.kind
+                                required property string kind
+                                required property string category
+                                required property string label
+                                required property int count
+                                objectName: "browse_" + kind + (category ? "_" + category : "")
                                 height: Theme.touchMin
                                 leftPadding: Theme.spacing * 1.5
                                 rightPadding: Theme.spacing * 1.5
                                 focusPolicy: Qt.NoFocus
                                 font.family: Theme.fontFamily
                                 font.pixelSize: Theme.fontBody
-                                text: modelData.label
+                                text: label + " " + count
                                 contentItem: Text {
                                     text: categoryButton.text
                                     font: categoryButton.font
@@ -296,7 +299,7 @@ Item {
                                     color: Theme.primary
                                     opacity: categoryButton.down ? 0.6 : 1.0
                                 }
-                                onClicked: ApplicationWindow.window.openPage(modelData.page, modelData.props)
+                                onClicked: page.browse(kind, category)
                             }
                         }
                     }

@@ -1,0 +1,223 @@
+// Attract screen (shown after the idle countdown): station name, a carousel of current
+// station announcements (本站公告) and upcoming events, and "轻触屏幕开始".
+// A touch anywhere goes to the home page; the carousel advances on its own.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import KioskBackend 1.0
+
+Rectangle {
+    id: page
+    objectName: "attractPage"
+
+    property string pageTitle: ""
+    readonly property int slideIntervalMs: 7000
+    readonly property int announcementCount: announcementSlides.count
+    readonly property int slideCount: announcementSlides.count + eventSlides.count
+    property int currentSlide: 0
+
+    color: Theme.primary
+
+    Component.onCompleted: Attract.refresh()
+
+    Timer {
+        interval: page.slideIntervalMs
+        running: page.visible && page.slideCount > 1
+        repeat: true
+        onTriggered: page.currentSlide = (page.currentSlide + 1) % page.slideCount
+    }
+    onSlideCountChanged: if (currentSlide >= slideCount) currentSlide = 0
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.pageMargin
+        spacing: Theme.spacing * 2
+
+        Text {
+            Layout.fillWidth: true
+            Layout.topMargin: Theme.spacing * 2
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontHuge
+            font.bold: true
+            color: Theme.onPrimary
+            text: Attract.stationName
+        }
+
+        Text {
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontTitle
+            color: Theme.onPrimary
+            opacity: 0.85
+            text: "服务事项 · 政策法规 · 通知公告 · 宣讲活动 · 预约咨询"
+        }
+
+        // ------------------------------------------------------------ carousel
+        Item {
+            id: stage
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+
+            // Slide card shared by announcements and events.
+            component Slide: Rectangle {
+                id: slide
+                property int slideIndex: 0
+                property string badge: ""
+                property color badgeColor: Theme.accent
+                property string heading: ""
+                property string detail: ""
+                property string footer: ""
+                anchors.fill: parent
+                radius: Theme.radius * 2
+                color: Theme.surface
+                visible: page.currentSlide === slideIndex
+                opacity: visible ? 1 : 0
+                Behavior on opacity { NumberAnimation { duration: 400 } }
+
+                ColumnLayout {
+                    anchors.fill: parent
+                    anchors.margins: Theme.spacing * 2
+                    spacing: Theme.spacing * 1.5
+
+                    Rectangle {
+                        Layout.preferredWidth: badgeText.implicitWidth + Theme.spacing * 2
+                        Layout.preferredHeight: badgeText.implicitHeight + Theme.spacing
+                        radius: Theme.radius
+                        color: slide.badgeColor
+                        Text {
+                            id: badgeText
+                            anchors.centerIn: parent
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                            font.bold: true
+                            color: Theme.onPrimary
+                            text: slide.badge
+                        }
+                    }
+                    Text {
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        maximumLineCount: 4
+                        elide: Text.ElideRight
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontHuge
+                        font.bold: true
+                        color: Theme.text
+                        text: slide.heading
+                    }
+                    Text {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        wrapMode: Text.Wrap
+                        elide: Text.ElideRight
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontTitle
+                        color: Theme.text
+                        text: slide.detail
+                    }
+                    Text {
+                        Layout.fillWidth: true
+                        visible: slide.footer.length > 0
+                        wrapMode: Text.Wrap
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                        color: Theme.textMuted
+                        text: slide.footer
+                    }
+                }
+            }
+
+            Repeater {
+                id: announcementSlides
+                model: Announcements
+                delegate: Slide {
+                    required property int index
+                    required property string title
+                    required property string body
+                    objectName: "attractAnnouncement_" + index
+                    slideIndex: index
+                    badge: "本站公告"
+                    badgeColor: Theme.stationBadge
+                    heading: title
+                    detail: body
+                }
+            }
+
+            Repeater {
+                id: eventSlides
+                model: Attract.events
+                delegate: Slide {
+                    required property int index
+                    required property string title
+                    required property string when
+                    required property string venue
+                    objectName: "attractEvent_" + index
+                    slideIndex: page.announcementCount + index
+                    badge: "近期活动"
+                    heading: title
+                    detail: when
+                    footer: venue.length > 0 ? "地点：" + venue : ""
+                }
+            }
+
+            // Nothing to show: a welcome card, never an empty screen.
+            Slide {
+                objectName: "attractWelcome"
+                visible: page.slideCount === 0
+                badge: "欢迎"
+                heading: "知识产权公共信息服务"
+                detail: "查询服务事项、政策法规，预约咨询与维权援助。"
+            }
+        }
+
+        // Position dots.
+        Row {
+            Layout.alignment: Qt.AlignHCenter
+            spacing: Theme.spacing / 2
+            visible: page.slideCount > 1
+            Repeater {
+                model: page.slideCount
+                delegate: Rectangle {
+                    required property int index
+                    width: Theme.spacing
+                    height: Theme.spacing
+                    radius: width / 2
+                    color: Theme.onPrimary
+                    opacity: index === page.currentSlide ? 1.0 : 0.4
+                }
+            }
+        }
+
+        Text {
+            id: startHint
+            objectName: "attractStartHint"
+            Layout.fillWidth: true
+            Layout.bottomMargin: Theme.spacing * 2
+            horizontalAlignment: Text.AlignHCenter
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontHuge
+            font.bold: true
+            color: Theme.onPrimary
+            text: "轻触屏幕开始"
+            // A slow blink, not a continuous animation: the attract screen runs for hours and
+            // every animated frame is a full repaint with the software renderer.
+            Timer {
+                interval: 1200
+                running: page.visible
+                repeat: true
+                onTriggered: startHint.opacity = startHint.opacity < 1 ? 1.0 : 0.55
+            }
+        }
+    }
+
+    // A touch anywhere starts a visit.
+    MouseArea {
+        objectName: "attractTouchArea"
+        anchors.fill: parent
+        onClicked: page.ApplicationWindow.window.goHome()
+    }
+}

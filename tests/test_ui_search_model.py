@@ -1,0 +1,142 @@
+"""Search view-model on the real seeded content.db and search engine (no QML here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.search.engine import SearchIndex
+from kiosk.store import content
+from kiosk.ui.search_model import KIND_LABELS, ResultListModel, SearchController, WordListModel, group_hits
+
+ROLE_NAMES = {
+    ResultListModel: {b"display", b"recordId", b"kind", b"kindLabel", b"title", b"section"},
+    WordListModel: {b"display", b"word"},
+}
+
+
+@pytest.fixture
+def index(seeded) -> SearchIndex:
+    return SearchIndex(content.search_docs(), content.vocabulary_rows())
+
+
+@pytest.fixture
+def controller(qapp, index) -> SearchController:
+    # Parented to the app so the models outlive the test body: qtmodeltester disconnects at teardown.
+    return SearchController(lambda: index, parent=qapp)
+
+
+def result_ids(ctrl: SearchController) -> list[str]:
+    return [row.record_id for row in ctrl.results.rows()]
+
+
+def test_initials_find_patent_application_grouped_with_counts(controller):
+    for letter in "zlsq":
+        controller.typeText(letter)
+    assert controller.query == "zlsq"
+    assert "svc-patent-application" in result_ids(controller)
+    rows = controller.results.rows()
+    order = list(KIND_LABELS)
+    kinds = [row.kind for row in rows]
+    assert kinds == sorted(kinds, key=order.index), "results are grouped in kind order"
+    groups = controller.groups.rows()
+    for kind, label, count in groups:
+        in_group = [row for row in rows if row.kind == kind]
+        assert len(in_group) == count
+        assert {row.section for row in in_group} == {f"{label} · {count}"}
+    assert controller.resultCount == len(rows)
+    assert controller.firstRowOfKind(groups[0][0]) == 0
+    assert controller.firstRowOfKind("no-such-kind") == -1
+
+
+def test_every_key_updates_results(controller, qtbot):
+    with qtbot.waitSignal(controller.resultsChanged):
+        controller.typeText("z")
+    after_one_letter = controller.resultCount
+    controller.typeText("l")
+    controller.typeText("s")
+    controller.typeText("q")
+    assert 0 < controller.resultCount <= after_one_letter
+    controller.backspace()
+    assert controller.query == "zls"
+    controller.clear()
+    assert controller.query == ""
+    assert controller.resultCount == 0 and not controller.noResults
+
+
+def test_candidates_follow_trailing_letters_and_pick_replaces_them(controller):
+    controller.typeText("zl")
+    words = [w for w in controller.candidates.rows()]
+    assert words, "letters offer hanzi candidates"
+    assert all(not w.isascii() for w in words)
+    controller.pickCandidate(words[0])
+    assert controller.query == words[0]
+    assert controller.letters == ""
+    assert controller.candidates.rows() == []
+    assert controller.resultCount > 0, "a candidate leads to results"
+    # Letters after hanzi: only the trailing letters are replaced.
+    controller.typeText("sq")
+    assert controller.letters == "sq"
+    stem = controller.query[:-2]
+    pick = controller.candidates.rows()[0]
+    controller.pickCandidate(pick)
+    assert controller.query == stem + pick
+
+
+def test_hanzi_typed_directly_matches_by_substring(controller):
+    controller.query = "质押"
+    assert controller.resultCount > 0
+    assert any("质押" in row.title for row in controller.results.rows())
+
+
+def test_nonsense_letters_show_zero_results_help(controller):
+    controller.query = "qxqxqx"
+    assert controller.resultCount == 0
+    assert controller.noResults
+    kinds = [c.kind for c in controller.browse.rows() if c.category is None]
+    assert kinds == list(KIND_LABELS), "every kind is offered for browsing"
+    assert any(c.category == "专利" for c in controller.browse.rows())
+
+
+def test_near_miss_offers_words_that_find_something(controller, index):
+    controller.query = "zhaunli"
+    assert controller.noResults
+    nearest = controller.nearest.rows()
+    assert nearest
+    for word in nearest:
+        assert index.search(word, 1), f"suggested word {word!r} finds nothing"
+
+
+def test_reset_forgets_the_visitor(controller):
+    controller.query = "zlsq"
+    controller.reset()
+    assert controller.query == ""
+    assert controller.resultCount == 0
+    assert controller.candidates.rows() == [] and controller.nearest.rows() == []
+    assert controller.browse.rows() == []
+
+
+def test_query_is_capped(controller):
+    controller.query = "z" * 500
+    assert len(controller.query) == 40
+
+
+def test_group_hits_drops_kinds_visitors_do_not_browse(index):
+    hits = index.search("yuyue", 50)
+    rows, groups = group_hits(hits)
+    assert all(row.kind in KIND_LABELS for row in rows)
+    assert sum(count for _kind, _label, count in groups) == len(rows)
+
+
+@pytest.mark.parametrize("query", ["zlsq", "sb", "qxqxqx", "zhaunli"])
+def test_list_models_pass_qtmodeltester(controller, qtmodeltester, query):
+    controller.query = query
+    for model in (controller.results, controller.groups, controller.candidates, controller.nearest,
+                  controller.browse):
+        qtmodeltester.check(model, force_py=True)
+        qtmodeltester.check(model)
+
+
+def test_role_names_declared_once(controller):
+    for model in (controller.results, controller.candidates):
+        names = {bytes(name) for name in model.roleNames().values()}
+        assert names == ROLE_NAMES[type(model)]
