@@ -25,7 +25,7 @@ Rectangle {
         Tile {
             objectName: "navHome"
             width: 180; height: Theme.touchMin
-            text: "⌂ 首页"
+            text: "首页"
             compact: true
             onClicked: bar.homeClicked()
         }
