@@ -5,6 +5,7 @@ Qt-free. Commands::
     ipkiosk-publish init KEYS_DIR [--root-threshold N] [--root-keys M]
     ipkiosk-publish build SOURCE_DIR REPO_DIR --keys KEYS_DIR [--timestamp-expiry-h H]
     ipkiosk-publish refresh-timestamp REPO_DIR --keys KEYS_DIR [--timestamp-expiry-h H]
+    ipkiosk-publish rotate-keys KEYS_DIR REPO_DIR --role ROLE [--role ROLE ...]
 
 A content source folder has the layout of assets/content (one ``<collection>.json`` per
 collection). A record declares attachments as ``{"name": "guide.pdf", "media_type":
@@ -91,6 +92,28 @@ def _tombstones(previous: Manifest | None, new_ids: set[str], generation: int) -
     return [kept[k] for k in sorted(kept)]
 
 
+def _check_revisions(collection: str, previous: Manifest, new: Manifest) -> None:
+    """Terminals refuse a rev going down, and only a higher rev tells them a record changed."""
+    before = {r["id"]: r for r in previous.records}
+    for rec in new.records:
+        old = before.get(rec["id"])
+        if old is None or old == rec:
+            continue
+        if rec["rev"] <= old["rev"]:
+            raise ManifestError(f"collection {collection!r}, record {rec['id']!r}: field 'rev': the record changed, "
+                                f"so rev must be higher than the published {old['rev']} (got {rec['rev']})")
+
+
+def republish(repo_dir: Path, keys_dir: Path, *, timestamp_expiry: dt.timedelta = trust.DEFAULT_TIMESTAMP_EXPIRY) -> int:
+    """Re-sign the current manifests as a new targets/snapshot/timestamp version (after a key rotation)."""
+    writer = trust.RepositoryWriter(repo_dir, trust.KeyStore.load(keys_dir))
+    out = {}
+    for collection, target in writer.signed_targets().items():
+        data = (repo_dir / "targets" / "content" / f"{target.sha256}.{collection}.json").read_bytes()
+        out[collection] = (data, target.sha256, target.generation)
+    return writer.publish(out, timestamp_expiry=timestamp_expiry)
+
+
 def build(source_dir: Path, repo_dir: Path, keys_dir: Path, *,
           timestamp_expiry: dt.timedelta = trust.DEFAULT_TIMESTAMP_EXPIRY) -> BuildResult:
     """Write or update the repository. Order: blobs → manifests → targets → snapshot → timestamp."""
@@ -114,6 +137,7 @@ def build(source_dir: Path, repo_dir: Path, keys_dir: Path, *,
             continue
         if new.records == previous.records:
             continue  # unchanged: keep the manifest and its generation
+        _check_revisions(collection, previous, new)
         new.tombstones = _tombstones(previous, {r["id"] for r in new.records}, next_version)
         data = new.to_json_bytes()
         out[collection] = (data, hashlib.sha256(data).hexdigest(), next_version)
@@ -148,6 +172,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("repo_dir", type=Path, metavar="REPO_DIR")
     p.add_argument("--keys", type=Path, required=True, metavar="KEYS_DIR")
     p.add_argument("--timestamp-expiry-h", type=float, default=24.0, metavar="H", help="timestamp validity (default 24)")
+    p = sub.add_parser("rotate-keys", help="replace the keys of some roles, sign a new root and re-sign the repository")
+    p.add_argument("keys_dir", type=Path, metavar="KEYS_DIR")
+    p.add_argument("repo_dir", type=Path, metavar="REPO_DIR")
+    p.add_argument("--role", action="append", required=True, choices=trust.TOP_LEVEL_ROLES, help="role to rotate (repeatable)")
+    p.add_argument("--timestamp-expiry-h", type=float, default=24.0, metavar="H", help="timestamp validity (default 24)")
     return parser
 
 
@@ -163,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
         if expiry <= dt.timedelta(0):
             print("ipkiosk-publish: --timestamp-expiry-h must be positive", file=sys.stderr)
             return EXIT_USAGE
+        if args.command == "rotate-keys":
+            path = trust.rotate_keys(args.keys_dir, args.role)
+            version = republish(args.repo_dir, args.keys_dir, timestamp_expiry=expiry)
+            print(f"signed {path.name}; repository re-signed as targets version {version}")
+            return EXIT_OK
         if args.command == "build":
             if not args.source_dir.is_dir():
                 print(f"ipkiosk-publish: source folder {args.source_dir} does not exist", file=sys.stderr)

@@ -159,6 +159,37 @@ def init_keys(keys_dir: Path, *, root_threshold: int = 1, root_key_count: int | 
     return path
 
 
+def rotate_keys(keys_dir: Path, roles: Iterable[str], *, now: dt.datetime | None = None) -> Path:
+    """Replace the keys of ROLES by new ones and sign root version N+1 with the old root keys
+    (threshold) and, if root itself rotates, the new ones too. Returns the new N.root.json.
+    Old private keys are renamed *.pem.retired so they are no longer used for signing."""
+    keys = KeyStore.load(keys_dir)
+    old_root = Metadata.from_bytes(keys.root_path.read_bytes())
+    root: Root = old_root.signed
+    old_root_signers = keys.signers_for(root, Root.type)
+    new_signers: dict[str, list[CryptoSigner]] = {}
+    for role in roles:
+        if role not in TOP_LEVEL_ROLES:
+            raise KeyStoreError(f"unknown role {role!r}, expected one of {', '.join(TOP_LEVEL_ROLES)}")
+        count = len(root.roles[role].keyids)
+        for keyid in list(root.roles[role].keyids):
+            root.revoke_key(keyid, role)
+        new_signers[role] = [generate_signer() for _ in range(count)]
+        for signer in new_signers[role]:
+            root.add_key(signer.public_key, role)
+    root.version += 1
+    root.expires = (now or _now()) + ROOT_EXPIRY
+    signers = list(old_root_signers) + list(new_signers.get(Root.type, []))
+    path = keys_dir / f"{root.version}.root.json"
+    _write_atomic(path, sign_metadata(Metadata(root), signers))
+    for role, role_signers in new_signers.items():
+        for pem in keys_dir.glob(f"{role}*.pem"):
+            pem.rename(pem.with_name(pem.name + ".retired"))
+        for i, signer in enumerate(role_signers, start=1):
+            save_signer(signer, keys_dir / (f"{role}-{i}.pem" if role == Root.type else f"{role}.pem"))
+    return path
+
+
 @dataclass
 class KeyStore:
     """Signers found in a keys directory, keyed by keyid, and the newest signed root there."""
