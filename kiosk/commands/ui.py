@@ -23,7 +23,7 @@ SELFTEST_PAGES: dict[str, tuple[str, str | None]] = {
     "events": ("RecordListPage.qml", None),
     "event": ("RecordDetailPage.qml", "recordId"),
     "station-notices": ("StationNoticesPage.qml", None),
-    "search": ("SearchPage.qml", "initialLetters"),
+    "search": ("SearchPage.qml", "initialQuery"),
     "attract": ("AttractPage.qml", None),
     "booking": ("BookingPage.qml", None),
     "admin": ("AdminPage.qml", None),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
 
 from kiosk.store import content
-from kiosk.ui.search_model import RowListModel, register_singleton
+from kiosk.ui.search_model import RowListModel
 
 log = logging.getLogger(__name__)
 
@@ -94,5 +94,5 @@ class AttractController(QObject):
 def register(ctx) -> AttractController:
     controller = AttractController(ctx.cfg.station_name, ctx.clock, parent=ctx.engine)
     controller.refresh()
-    register_singleton(AttractController, "Attract", controller)
+    ctx.register_singleton("Attract", controller)
     return controller

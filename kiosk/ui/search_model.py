@@ -29,14 +29,10 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtQml import QQmlEngine, qmlRegisterSingletonType
 
 from kiosk.search.engine import SearchIndex
 
 log = logging.getLogger(__name__)
-
-QML_IMPORT_NAME = "KioskBackend"
-QML_IMPORT_MAJOR_VERSION = 1
 
 # Result groups in display order; other kinds (booking_types) are not shown to visitors as results.
 KIND_LABELS: dict[str, str] = {
@@ -292,20 +288,7 @@ class SearchController(QObject):
         self.resultsChanged.emit()
 
 
-def register_singleton(cls: type[QObject], name: str, instance: QObject) -> None:
-    """Expose INSTANCE to QML as the singleton NAME of KioskBackend 1.0.
-
-    WORKAROUND: with PySide6 6.12, qmlRegisterSingletonInstance made before the engine has
-    loaded QtQuick breaks QML type checks ("Cannot assign object of type QQuickText to list
-    property data; expected QObject"). A singleton type whose factory returns the existing
-    instance behaves the same for QML and does not break. The engine must not delete the
-    instance (it is parented to the engine and owned by C++).
-    """
-    QQmlEngine.setObjectOwnership(instance, QQmlEngine.ObjectOwnership.CppOwnership)
-    qmlRegisterSingletonType(cls, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, name, lambda _engine: instance)
-
-
 def register(ctx) -> SearchController:
     controller = SearchController(ctx.search_index, parent=ctx.engine)
-    register_singleton(SearchController, "Search", controller)
+    ctx.register_singleton("Search", controller)
     return controller

@@ -133,7 +133,8 @@ Rectangle {
 
             Repeater {
                 id: announcementSlides
-                model: Announcements
+                // UI-core's Announcements model (本站公告 in force now); absent in a build without it.
+                model: typeof Announcements !== "undefined" ? Announcements : null
                 delegate: Slide {
                     required property int index
                     required property string title

@@ -22,10 +22,10 @@ Item {
     }
     readonly property int inputColumnWidth: Theme.portrait ? grid.width : Math.round(grid.width * 0.5)
 
-    Component.onCompleted: {
-        Search.query = initialQuery
-        queryField.forceActiveFocus()
-    }
+    Component.onCompleted: Search.query = initialQuery
+    // The query line holds the keyboard focus so a hardware keyboard / input method types into it
+    // (only possible once the page is in the window, hence on activation, not on creation).
+    StackView.onActivated: queryField.forceActiveFocus()
 
     GridLayout {
         id: grid

@@ -1,0 +1,212 @@
+"""Search and attract flows on the running app, offscreen, driven by real mouse events.
+
+The whole app is loaded (Main, every registered view-model, the seeded content.db in a
+temporary data dir); taps are QTest mouse clicks at the centre of the on-screen item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Q_ARG, QMetaObject, QPointF, Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+
+from kiosk.ui import app as ui_app
+
+FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
+SIZES_PX = [(1080, 1920), (1920, 1080)]
+
+
+@pytest.fixture(params=SIZES_PX, ids=["portrait", "landscape"])
+def size_px(request) -> tuple[int, int]:
+    return request.param
+
+
+@pytest.fixture
+def kiosk(qtbot, cfg, size_px):
+    """The whole app on the seeded content with the clock pinned (the attract screen lists
+    events starting after FIXED_NOW). Same start-up path as the shared kiosk_ui fixture."""
+    from kiosk.store.content import content_db
+    from kiosk.store.station import station_db
+
+    ctx = ui_app.build_context(cfg, clock=lambda: FIXED_NOW)
+    window = ui_app.load_main(ctx, size_px=size_px)
+    window.show()
+    qtbot.waitExposed(window)
+    yield ctx, window
+    ui_app.stop_context(ctx)
+    qtbot.wait(10)
+    content_db.close()
+    station_db.close()
+
+
+def _items(root: QQuickItem):
+    yield root
+    for child in root.childItems():
+        yield from _items(child)
+
+
+def find(window, name: str) -> QQuickItem:
+    """The item named NAME in the visual tree (pages created by StackView have no QObject parent)."""
+    matches = [item for item in _items(window.contentItem()) if item.objectName() == name]
+    assert matches, f"no item named {name!r} on screen"
+    visible = [item for item in matches if item.isVisible()]
+    return (visible or matches)[0]
+
+
+def current_page(window) -> QQuickItem:
+    return _stack_view(window).property("currentItem")
+
+
+def _stack_view(window) -> QQuickItem:
+    return find(window, "pageStack")
+
+
+def settle(qtbot, window) -> None:
+    """Let StackView transitions finish and the scene render."""
+    stack = _stack_view(window)
+    qtbot.waitUntil(lambda: not stack.property("busy"), timeout=3000)
+    qtbot.wait(30)
+
+
+def tap(qtbot, window, item: QQuickItem) -> None:
+    assert item.isVisible(), f"{item.objectName()} is not visible"
+    assert item.width() >= 64 and item.height() >= 64, f"{item.objectName()} is smaller than a touch target"
+    centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+    assert window.contentItem().contains(QPointF(centre)), f"{item.objectName()} is off screen at {centre}"
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    settle(qtbot, window)
+
+
+def search_controller(ctx):
+    return next(vm for vm in ctx.view_models if type(vm).__name__ == "SearchController")
+
+
+def open_search(qtbot, window) -> QQuickItem:
+    tap(qtbot, window, find(window, "tile_search"))
+    page = current_page(window)
+    assert page.objectName() == "searchPage"
+    return page
+
+
+def test_home_search_keys_zlsq_find_patent_application_and_open_it(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    search = search_controller(ctx)
+    for letter in "zlsq":
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    assert search.query == "zlsq"
+    assert find(window, "queryField").property("text") == "zlsq"
+    result = find(window, "result_svc-patent-application")
+    assert result.isVisible()
+    tap(qtbot, window, result)
+    detail = current_page(window)
+    assert detail.objectName() != "searchPage"
+    assert detail.property("recordId") == "svc-patent-application"
+
+
+def test_backspace_and_clear_keys(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    search = search_controller(ctx)
+    for letter in "zl":
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    tap(qtbot, window, find(window, "key_backspace"))
+    assert search.query == "z"
+    tap(qtbot, window, find(window, "key_clear"))
+    assert search.query == ""
+    assert find(window, "searchHint").isVisible()
+
+
+def test_digits_page_types_digits(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    tap(qtbot, window, find(window, "key_page"))
+    tap(qtbot, window, find(window, "key_1"))
+    tap(qtbot, window, find(window, "key_4"))
+    tap(qtbot, window, find(window, "key_0"))
+    assert search_controller(ctx).query == "140"
+    tap(qtbot, window, find(window, "key_page"))
+    assert find(window, "key_z").isVisible()
+
+
+def test_candidate_tap_searches_that_word(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    search = search_controller(ctx)
+    for letter in "zl":
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    candidates = search.candidates.rows()
+    assert candidates
+    tap(qtbot, window, find(window, "candidate_0"))
+    assert search.query == candidates[0]
+    assert search.resultCount > 0
+    assert find(window, "resultList").isVisible()
+
+
+def test_nonsense_letters_show_zero_results_help(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    for letter in "qxqxqx":
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    assert search_controller(ctx).noResults
+    assert find(window, "zeroResultsHelp").isVisible()
+    assert find(window, "staffHelp").isVisible()
+    assert not find(window, "resultList").isVisible()
+    # The categories are one tap away.
+    tap(qtbot, window, find(window, "browse_services"))
+    assert current_page(window).objectName() != "searchPage"
+
+
+def test_hardware_keyboard_typing_searches(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    field = find(window, "queryField")
+    assert field.hasActiveFocus()
+    for letter in "zhuanli":
+        QTest.keyClick(window, letter)
+    assert search_controller(ctx).query == "zhuanli"
+    assert search_controller(ctx).resultCount > 0
+    QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select all, then type over
+    # What a system input method sends when the visitor picks 专利 from its candidate window.
+    commit = QInputMethodEvent()
+    commit.setCommitString("专利")
+    QGuiApplication.sendEvent(QGuiApplication.focusObject(), commit)
+    assert search_controller(ctx).query == "专利"
+    assert find(window, "result_svc-patent-application").isVisible()
+
+
+def test_initial_query_from_home_chip(qtbot, kiosk):
+    ctx, window = kiosk
+    QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"),
+                            Q_ARG("QVariant", {"initialQuery": "商标"}))
+    settle(qtbot, window)
+    assert search_controller(ctx).query == "商标"
+    assert find(window, "queryField").property("text") == "商标"
+    assert search_controller(ctx).resultCount > 0
+
+
+def test_visitor_reset_clears_search(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    tap(qtbot, window, find(window, "key_z"))
+    QMetaObject.invokeMethod(window, "resetToAttract")
+    settle(qtbot, window)
+    assert search_controller(ctx).query == ""
+    assert current_page(window).objectName() == "attractPage"
+
+
+def test_attract_shows_upcoming_events_and_touch_goes_home(qtbot, kiosk):
+    ctx, window = kiosk
+    QMetaObject.invokeMethod(window, "resetToAttract")
+    settle(qtbot, window)
+    page = current_page(window)
+    assert page.objectName() == "attractPage"
+    assert find(window, "attractStartHint").isVisible()
+    first_event = find(window, "attractEvent_0")
+    assert first_event.property("heading")  # the soonest upcoming event (FIXED_NOW is 2026-11-24)
+    tap(qtbot, window, find(window, "attractTouchArea"))
+    assert current_page(window).objectName() == "homePage"
