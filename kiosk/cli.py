@@ -19,7 +19,7 @@ from kiosk.commands import print_json as _print_json
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync")
+COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking")
 
 
 # ---------------------------------------------------------------- commands
