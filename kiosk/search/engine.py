@@ -40,15 +40,16 @@ Speed: every field is one long string in static rank order, so a tier is one C-l
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import logging
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kiosk.search.index import KEYS_VERSION, first_reading_pinyin
+from kiosk.search.index import KEYS_VERSION
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -77,18 +78,20 @@ SCORE_SUMMARY = 50.0
 SCORE_BODY = 30.0
 SCORE_PARTIAL = 20.0  # plus up to 9 for the share of character pairs found
 
+# Segmentations of a letter query tried per tier: enough for the real ambiguities
+# (xian / xi'an, zh / z-h) without scanning dozens of unlikely splits.
+MAX_SEGMENTATIONS = 8
+# Readings without a vowel (嗯 ng, 呒 m) would split almost any letter run: not used to segment.
+_VOWELS = frozenset("aeiouv")
+
 _WORD_SPLIT_RE = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 _LETTERS_RE = re.compile(r"[a-z]+")
 _QUERY_TOKEN_RE = re.compile(r"[a-z]|[0-9]+|[^a-z0-9]")
 _HANZI_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_UNIT_RE = re.compile(r"\|[^ |\n]+")
-
-# Regex pieces over slot strings ("|专 zhuan|利 li"; the readings-only corpus drops the unit).
-# Move to the next unit, from anywhere inside the current one, to the start of any of its readings:
-_NEXT_UNIT_ANY = r"(?:[^|\n]*\|[^ |\n]*(?: [a-z0-9]+)*? )"
-# The same, but only once the current reading is complete (full pinyin):
-_NEXT_UNIT_FULL = r"(?:(?: [a-z0-9]+)*\|[^ |\n]*(?: [a-z0-9]+)*? )"
-_READING_END = r"(?=[ |\n]|\Z)"
+_READING_END = r"(?=[ |\n\t]|\Z)"
+# Over a unit slot string ("|专 zhuan|利 li"): from anywhere in a unit to the start of a
+# reading of the next unit.
+_NEXT_SLOT_READING = r"(?:[^|]*\|[^ |]*(?: [a-z0-9]+)*? )"
 
 
 def normalise(query: str) -> str:
@@ -97,13 +100,9 @@ def normalise(query: str) -> str:
 
 
 def query_words(query: str) -> list[str]:
-    folded = normalise_text_keep_breaks(query)
+    """The words of a query, normalised like the indexed text (kiosk.search.index.normalise_text)."""
+    folded = unicodedata.normalize("NFKC", query or "").lower()
     return [w for w in _WORD_SPLIT_RE.split(folded) if w]
-
-
-def normalise_text_keep_breaks(query: str) -> str:
-    # Like index.normalise_text, but separators are kept: in a query they split words.
-    return unicodedata.normalize("NFKC", query or "").lower()
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,9 @@ class Hit:
     kind: str
     title: str
     score: float
-    matched: str  # "<field>" or "<field>:<how>": title, keywords, summary, body; pinyin, initials, homophone, partial
+    # "<field>" or "<field>:<how>"; field: title, keywords, summary, body;
+    # how: pinyin (full), initials (any syllable prefixes), homophone; or "partial".
+    matched: str
 
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": self.title, "score": self.score, "matched": self.matched}
@@ -127,7 +128,7 @@ class Category:
 
 @dataclass(frozen=True)
 class ZeroResults:
-    suggestions: list[str]  # words that do find something, nearest first
+    suggestions: list[str]  # candidate words that do find something, nearest first
     categories: list[Category]  # what to browse instead
 
 
@@ -142,11 +143,12 @@ def _utcnow() -> dt.datetime:
 class _Corpus:
     """One field of every record as one string, records in rank order.
 
-    Each segment (a title, one keyword, ...) is preceded by a newline; a record's
-    segments are contiguous, so a match position maps back to its record by bisection.
+    Every segment (a title, one keyword, a polyphone window, ...) starts with a separator:
+    a newline where the field's text starts, a tab for a window starting mid-text. A
+    record's segments are contiguous, so a position maps back to its rank by bisection.
     """
 
-    def __init__(self, segments_by_rank: Iterable[Sequence[str]]):
+    def __init__(self, segments_by_rank: Iterable[Iterable[str]]):
         parts: list[str] = []
         self.starts: list[int] = []
         self.seg_rank: list[int] = []
@@ -156,63 +158,132 @@ class _Corpus:
             for seg in segments:
                 self.starts.append(offset)
                 self.seg_rank.append(rank)
-                parts.append("\n")
                 parts.append(seg)
-                offset += 1 + len(seg)
+                offset += len(seg)
             self.rank_end.append(offset)
         parts.append("\n")
         self.text = "".join(parts)
 
+    def ranks(self, needle: str) -> Iterator[int]:
+        """Ranks whose segments contain NEEDLE, ascending."""
+        text, starts, seg_rank, rank_end = self.text, self.starts, self.seg_rank, self.rank_end
+        position = text.find(needle)
+        while position >= 0:
+            rank = seg_rank[bisect_right(starts, position) - 1]
+            yield rank
+            position = text.find(needle, rank_end[rank])  # one hit per record is enough
 
-Finder = Callable[[str, int], int]
+    def of_rank(self, rank: int) -> str:
+        return self.text[self.rank_end[rank - 1] if rank else 0 : self.rank_end[rank]]
 
 
-def _literal(needle: str) -> Finder:
-    return lambda text, start: text.find(needle, start)
+def _text_corpus(texts_by_rank: Iterable[Iterable[str]]) -> _Corpus:
+    return _Corpus(["\n" + t for t in texts] for texts in texts_by_rank)
 
 
-def _regex(pattern: re.Pattern) -> Finder:
-    def find(text: str, start: int) -> int:
-        m = pattern.search(text, start)
-        return m.start() if m else -1
+class _PinyinField:
+    """First readings (``|zhuan|li``) and initials (``zl``) of one field of every record,
+    plus the polyphone windows, as two corpora with the same segments."""
 
-    return find
+    def __init__(self, pinyin_keys_by_rank: Iterable[Iterable[list]]):
+        readings, initials = [], []
+        for keys in pinyin_keys_by_rank:
+            rank_readings, rank_initials = [], []
+            for first, first_initials, windows in keys:
+                rank_readings.append("\n" + first)
+                rank_initials.append("\n" + first_initials)
+                for from_start, window, window_initials in windows:
+                    sep = "\n" if from_start else "\t"
+                    rank_readings.append(sep + window)
+                    rank_initials.append(sep + window_initials)
+            readings.append(rank_readings)
+            initials.append(rank_initials)
+        self.readings = _Corpus(readings)
+        self.initials = _Corpus(initials)
+
+    def ranks(self, letters: str, segmenter: _Segmenter, *, full: bool, at_start: bool) -> Iterator[int]:
+        """Ranks matching LETTERS as pinyin, ascending.
+
+        full: every syllable but the last typed whole (``zhuanlish``); otherwise each unit
+        consumes any prefix of its reading (``zlsq``, ``zhuanlisq``).
+        """
+        sep = "\n" if at_start else ""
+        if full:
+            needles = {sep + "|" + "|".join(pieces) for pieces in segmenter.split(letters, full=True)}
+            yield from _merge(self.readings.ranks(n) for n in sorted(needles))
+            return
+        splits = segmenter.split(letters, full=False)
+        needles = {sep + "".join(p[0] for p in pieces) for pieces in splits}
+        check = _prefix_pattern(letters, at_start)
+        for rank in _merge(self.initials.ranks(n) for n in sorted(needles)):
+            if check.search(self.readings.of_rank(rank)):
+                yield rank
+
+
+def _merge(iterators: Iterable[Iterator[int]]) -> Iterator[int]:
+    last = -1
+    for rank in heapq.merge(*iterators):
+        if rank != last:
+            yield rank
+            last = rank
+
+
+class _Segmenter:
+    """Splits a letter query into pieces that are (prefixes of) pinyin readings."""
+
+    def __init__(self, extra_readings: Iterable[str] = ()):
+        table = _char_readings()
+        self.readings = {r for rs in table.values() for r in rs if _VOWELS.intersection(r)} | set(extra_readings)
+        self.prefixes = {r[:i] for r in self.readings for i in range(1, len(r) + 1)}
+
+    @lru_cache(maxsize=512)  # noqa: B019 - one segmenter per index, queries repeat while typing
+    def split(self, letters: str, *, full: bool) -> list[tuple[str, ...]]:
+        """Up to MAX_SEGMENTATIONS splits, fewest pieces first."""
+        out: list[tuple[str, ...]] = []
+        budget = [4096]  # partial splits explored, so a long query cannot blow up
+
+        def walk(i: int, pieces: tuple[str, ...]) -> None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            if i == len(letters):
+                out.append(pieces)
+                return
+            for j in range(len(letters), i, -1):  # longest piece first
+                piece = letters[i:j]
+                last = j == len(letters)
+                if piece in (self.prefixes if last or not full else self.readings):
+                    walk(j, pieces + (piece,))
+
+        walk(0, ())
+        out.sort(key=len)
+        return out[:MAX_SEGMENTATIONS]
 
 
 @lru_cache(maxsize=256)
-def _pinyin_pattern(letters: str, full: bool, at_start: bool) -> re.Pattern:
-    """Letters as pinyin over the readings-only corpus: each unit consumes a prefix of a reading
-    (``full``: every reading but the last consumed whole)."""
-    step = _NEXT_UNIT_FULL if full else _NEXT_UNIT_ANY
-    head = r"\n\|(?: [a-z0-9]+)*? " if at_start else " "
-    body = re.escape(letters[0]) + "".join(f"{step}?{re.escape(c)}" for c in letters[1:])
-    return re.compile(head + body)
+def _prefix_pattern(letters: str, at_start: bool) -> re.Pattern:
+    """Each unit of ``|zhuan|li`` consumes a non-empty prefix of its reading."""
+    head = r"\n\|" if at_start else r"\|"
+    step = r"(?:[a-z0-9]*+\|)?"
+    return re.compile(head + re.escape(letters[0]) + "".join(step + re.escape(c) for c in letters[1:]))
 
 
 @lru_cache(maxsize=256)
 def _mixed_pattern(word: str, at_start: bool) -> re.Pattern:
-    """Hanzi/digits literally, letters as pinyin prefixes, over a unit slot string."""
-    tokens = _QUERY_TOKEN_RE.findall(word)
+    """Hanzi/digits literally, letters as reading prefixes, over a unit slot string."""
     out = [r"\A" if at_start else ""]
-    prev_letter = False
-    for i, tok in enumerate(tokens):
+    prev_letter = None
+    for i, tok in enumerate(_QUERY_TOKEN_RE.findall(word)):
         is_letter = len(tok) == 1 and "a" <= tok <= "z"
-        if i == 0:
-            out.append(f" {tok}" if is_letter and not at_start else
-                       (rf"\|[^ |\n]*(?: [a-z0-9]+)*? {tok}" if is_letter else rf"\|{re.escape(tok)}{_READING_END}"))
-        elif is_letter:
-            out.append(f"{_NEXT_UNIT_ANY}?{tok}" if prev_letter else f"{_NEXT_UNIT_ANY}{tok}")
+        if is_letter:
+            if i == 0:
+                out.append(rf"\|[^ |]*(?: [a-z0-9]+)*? {tok}" if at_start else f" {tok}")
+            else:
+                out.append(f"{_NEXT_SLOT_READING}?{tok}" if prev_letter else f"{_NEXT_SLOT_READING}{tok}")
         else:
-            out.append(rf"[^|\n]*\|{re.escape(tok)}{_READING_END}")
+            out.append(("" if i == 0 else r"[^|]*") + rf"\|{re.escape(tok)}{_READING_END}")
         prev_letter = is_letter
     return re.compile("".join(out))
-
-
-def _homophone_pattern(readings: Sequence[Sequence[str]], at_start: bool) -> re.Pattern:
-    """Each query hanzi as any of its readings, whole, over the readings-only corpus."""
-    alts = ["(?:" + "|".join(re.escape(r) for r in rs) + ")" + _READING_END for rs in readings]
-    head = r"\n\|(?: [a-z0-9]+)*? " if at_start else " "
-    return re.compile(head + alts[0] + "".join(f"{_NEXT_UNIT_FULL}{a}" for a in alts[1:]))
 
 
 @lru_cache(maxsize=1)
@@ -249,6 +320,9 @@ class _Doc:
     stale_at: dt.datetime | None
 
 
+Tier = tuple[float, str, Callable[[], Iterator[int]]]
+
+
 class SearchIndex:
     def __init__(
         self,
@@ -259,21 +333,23 @@ class SearchIndex:
     ):
         self._now = now
         self._docs: list[_Doc] = []
+        ascii_words: set[str] = set()
         for rid, kind, title, keys in docs:
             if keys.get("v") != KEYS_VERSION:
                 raise KeysVersionError(
                     f"search keys of record {rid!r} have version {keys.get('v')!r}, this engine reads "
-                    f"{KEYS_VERSION}: rebuild them (kiosk.search.index.reindex_all)")
+                    f"{KEYS_VERSION}: re-import the seed or re-sync to rebuild content.db")
             stale = dt.datetime.fromisoformat(keys["stale_at"]) if keys.get("stale_at") else None
             self._docs.append(_Doc(rid, kind, title, keys, stale))
+            ascii_words.update(keys["ascii"])
+        self._segmenter = _Segmenter(ascii_words)
         # Candidate-bar words, strongest first: weight, then the shorter word.
         words = sorted(vocabulary, key=lambda row: (-row[2], len(row[0]), row[0]))
         self._words = [w for w, _keys, _weight in words]
-        self._word_weight = {w: weight for w, _keys, weight in words}
-        self._word_pinyin = [keys.get("pinyin", "") for _w, keys, _weight in words]
-        self._word_initials = [_initials(keys.get("slots", "")) for _w, keys, _weight in words]
-        self._word_text = _Corpus([w] for w in self._words)
-        self._word_readings = _Corpus([_UNIT_RE.sub("|", keys.get("slots", ""))] for _w, keys, _weight in words)
+        self._word_pinyin = [keys["pinyin"] for _w, keys, _weight in words]
+        self._word_initials = [keys["py"][1] for _w, keys, _weight in words]
+        self._word_text = _text_corpus([w] for w in self._words)
+        self._word_py = _PinyinField([keys["py"]] for _w, keys, _weight in words)
         self._categories = self._count_categories()
         self._build_order()
 
@@ -290,12 +366,12 @@ class SearchIndex:
         future = [d.stale_at for d in docs if d.stale_at is not None and d.stale_at > moment]
         self._order_valid_until = min(future) if future else None
         ranked_keys = [d.keys for d in self._ranked]
-        self._title = _Corpus([k["title"]] for k in ranked_keys)
-        self._keywords = _Corpus(k["keywords"] for k in ranked_keys)
-        self._summary = _Corpus([k["summary"]] for k in ranked_keys)
-        self._body = _Corpus([k["body"]] for k in ranked_keys)
-        self._title_readings = _Corpus([_UNIT_RE.sub("|", k["title_slots"])] for k in ranked_keys)
-        self._keyword_readings = _Corpus([_UNIT_RE.sub("|", s) for s in k["keyword_slots"]] for k in ranked_keys)
+        self._title = _text_corpus([k["title"]] for k in ranked_keys)
+        self._keywords = _text_corpus(k["keywords"] for k in ranked_keys)
+        self._summary = _text_corpus([k["summary"]] for k in ranked_keys)
+        self._body = _text_corpus([k["body"]] for k in ranked_keys)
+        self._title_py = _PinyinField([k["title_py"]] for k in ranked_keys)
+        self._keyword_py = _PinyinField(k["keyword_py"] for k in ranked_keys)
 
     @staticmethod
     def _is_stale(doc: _Doc, moment: dt.datetime) -> bool:
@@ -320,17 +396,17 @@ class SearchIndex:
     # ------------------------------------------------------------ search
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
+        """Records matching every word of QUERY, best first, at most LIMIT."""
         words = query_words(query)
         if not words or limit <= 0:
             return []
         self._refresh_if_time_moved()
         if len(words) == 1:
-            found = self._match_word(words[0], limit)
-            ranked = list(found.items())
+            ranked = list(self._match_word(words[0], limit).items())
         else:
             per_word = [self._match_word(w, None) for w in words]
             common = set(per_word[0]).intersection(*per_word[1:])
-            ranked = sorted(((rank, (sum(f[rank][0] for f in per_word) / len(words), per_word[0][rank][1]))
+            ranked = sorted(((rank, (round(sum(f[rank][0] for f in per_word) / len(words), 1), per_word[0][rank][1]))
                              for rank in common), key=lambda item: (-item[1][0], item[0]))
         hits = []
         for rank, (score, matched) in ranked[:limit]:
@@ -341,121 +417,104 @@ class SearchIndex:
     def _match_word(self, word: str, limit: int | None) -> dict[int, tuple[float, str]]:
         """rank → (score, matched) of the records WORD matches, best tier first, at most LIMIT."""
         found: dict[int, tuple[float, str]] = {}
-        has_letters = bool(_LETTERS_RE.search(word))
-        if has_letters and word.isascii() and word.isalpha():
+        if _LETTERS_RE.fullmatch(word):
             tiers = self._letter_tiers(word)
-        elif has_letters:
-            self._mixed(word, found, limit)
-            return found
+        elif _LETTERS_RE.search(word):
+            tiers = self._mixed_tiers(word)
         else:
-            tiers = self._literal_tiers(word)
-        for corpus, find, score, matched in tiers:
-            if self._collect(corpus, find, score, matched, found, limit):
-                return found
+            tiers = self._literal_tiers(word, found)
+        for score, matched, ranks in tiers:
+            if _take(ranks(), score, matched, found, limit):
+                break
         if not found and len(word) >= 3 and all(_HANZI_RE.match(c) for c in word):
             self._partial(word, found, limit)
         return found
 
-    @staticmethod
-    def _collect(corpus: _Corpus, find: Finder, score: float, matched: str,
-                 found: dict[int, tuple[float, str]], limit: int | None) -> bool:
-        """Add the records FIND hits in CORPUS, in rank order; True once LIMIT are known."""
-        if limit is not None and len(found) >= limit:
-            return True
-        text, starts, seg_rank, rank_end = corpus.text, corpus.starts, corpus.seg_rank, corpus.rank_end
-        position = 0
-        while True:
-            hit_at = find(text, position)
-            if hit_at < 0:
-                return False
-            rank = seg_rank[bisect_right(starts, hit_at) - 1]
-            if rank not in found:
-                found[rank] = (score, matched)
-                if limit is not None and len(found) >= limit:
-                    return True
-            position = rank_end[rank]  # one hit per record is enough
-
-    def _literal_tiers(self, word: str):
-        tiers = [
-            (self._title, _literal(f"\n{word}\n"), SCORE_TITLE_EXACT, "title"),
-            (self._title, _literal(f"\n{word}"), SCORE_TITLE_PREFIX, "title"),
-            (self._title, _literal(word), SCORE_TITLE, "title"),
-            (self._keywords, _literal(f"\n{word}\n"), SCORE_KEYWORD_EXACT, "keywords"),
-            (self._keywords, _literal(f"\n{word}"), SCORE_KEYWORD_PREFIX, "keywords"),
-            (self._keywords, _literal(word), SCORE_KEYWORD, "keywords"),
-        ]
-        homophones = self._homophone_readings(word)
-        if homophones:
-            tiers += [
-                (self._title_readings, _regex(_homophone_pattern(homophones, True)), SCORE_TITLE_HOMOPHONE,
-                 "title:homophone"),
-                (self._title_readings, _regex(_homophone_pattern(homophones, False)), SCORE_TITLE_HOMOPHONE,
-                 "title:homophone"),
-                (self._keyword_readings, _regex(_homophone_pattern(homophones, False)), SCORE_KEYWORD_HOMOPHONE,
-                 "keywords:homophone"),
-            ]
-        tiers += [
-            (self._summary, _literal(word), SCORE_SUMMARY, "summary"),
-            (self._body, _literal(word), SCORE_BODY, "body"),
-        ]
-        return tiers
+    def _literal_tiers(self, word: str, found: dict) -> Iterator[Tier]:
+        # Skip a field's three scans at once when the word is nowhere in it.
+        if word in self._title.text:
+            yield SCORE_TITLE_EXACT, "title", lambda: self._title.ranks(f"\n{word}\n")
+            yield SCORE_TITLE_PREFIX, "title", lambda: self._title.ranks(f"\n{word}")
+            yield SCORE_TITLE, "title", lambda: self._title.ranks(word)
+        if word in self._keywords.text:
+            yield SCORE_KEYWORD_EXACT, "keywords", lambda: self._keywords.ranks(f"\n{word}\n")
+            yield SCORE_KEYWORD_PREFIX, "keywords", lambda: self._keywords.ranks(f"\n{word}")
+            yield SCORE_KEYWORD, "keywords", lambda: self._keywords.ranks(word)
+        # A word found literally in titles or keywords is not a typo.
+        if not found:
+            homophones = self._homophone_readings(word)
+            if homophones:
+                yield SCORE_TITLE_HOMOPHONE, "title:homophone", lambda: self._homophone_ranks(self._title_py, homophones)
+                yield (SCORE_KEYWORD_HOMOPHONE, "keywords:homophone",
+                       lambda: self._homophone_ranks(self._keyword_py, homophones))
+        yield SCORE_SUMMARY, "summary", lambda: self._summary.ranks(word)
+        yield SCORE_BODY, "body", lambda: self._body.ranks(word)
 
     @staticmethod
     def _homophone_readings(word: str) -> list[tuple[str, ...]] | None:
-        # One or two hanzi have too many homophones to be a useful guess.
+        # One or two hanzi have too many homophones for a useful guess.
         if len(word) < 3 or not all(_HANZI_RE.match(c) for c in word):
             return None
-        readings = [readings_of(c) for c in word]
+        readings = [tuple(r for r in readings_of(c) if _VOWELS.intersection(r)) for c in word]
         return readings if all(readings) else None
 
-    def _letter_tiers(self, letters: str):
-        tr, kr = self._title_readings, self._keyword_readings
-        return [
-            (tr, _regex(_pinyin_pattern(letters, True, True)), SCORE_TITLE_PINYIN_PREFIX, "title:pinyin"),
-            (tr, _regex(_pinyin_pattern(letters, False, True)), SCORE_TITLE_INITIALS_PREFIX, "title:initials"),
-            (tr, _regex(_pinyin_pattern(letters, True, False)), SCORE_TITLE_PINYIN, "title:pinyin"),
-            (tr, _regex(_pinyin_pattern(letters, False, False)), SCORE_TITLE_INITIALS, "title:initials"),
-            (kr, _regex(_pinyin_pattern(letters, True, True)), SCORE_KEYWORD_PINYIN_PREFIX, "keywords:pinyin"),
-            (kr, _regex(_pinyin_pattern(letters, False, True)), SCORE_KEYWORD_INITIALS_PREFIX, "keywords:initials"),
-            (kr, _regex(_pinyin_pattern(letters, True, False)), SCORE_KEYWORD_PINYIN, "keywords:pinyin"),
-            (kr, _regex(_pinyin_pattern(letters, False, False)), SCORE_KEYWORD_INITIALS, "keywords:initials"),
-            # ASCII words inside summaries and bodies (web addresses, "TISC").
-            (self._summary, _literal(letters), SCORE_SUMMARY, "summary"),
-            (self._body, _literal(letters), SCORE_BODY, "body"),
-        ]
+    @staticmethod
+    def _homophone_ranks(field: _PinyinField, readings: list[tuple[str, ...]]) -> Iterator[int]:
+        initial_choices = [sorted({r[0] for r in rs}) for rs in readings]
+        needles = [""]
+        for choices in initial_choices:
+            needles = [n + c for n in needles for c in choices][:64]
+        check = re.compile("".join(r"\|(?:" + "|".join(rs) + r")(?=[|\n\t])" for rs in readings))
+        for rank in _merge(field.initials.ranks(n) for n in needles):
+            if check.search(field.readings.of_rank(rank)):
+                yield rank
 
-    def _mixed(self, word: str, found: dict[int, tuple[float, str]], limit: int | None) -> None:
-        """Hanzi and letters: find records holding the longest literal run, then check the pinyin."""
-        literal_runs = re.findall(r"[^a-z]+", word)
-        anchor = max(literal_runs, key=len)
-        candidates: dict[int, None] = {}
-        for corpus in (self._title, self._keywords):
-            self._collect(corpus, _literal(anchor), 0.0, "", candidates, None)
+    def _letter_tiers(self, letters: str) -> Iterator[Tier]:
+        seg = self._segmenter
+        for field, name, scores in (
+            (self._title_py, "title", (SCORE_TITLE_PINYIN_PREFIX, SCORE_TITLE_INITIALS_PREFIX,
+                                       SCORE_TITLE_PINYIN, SCORE_TITLE_INITIALS)),
+            (self._keyword_py, "keywords", (SCORE_KEYWORD_PINYIN_PREFIX, SCORE_KEYWORD_INITIALS_PREFIX,
+                                            SCORE_KEYWORD_PINYIN, SCORE_KEYWORD_INITIALS)),
+        ):
+            full_start, initials_start, full_any, initials_any = scores
+            yield full_start, f"{name}:pinyin", lambda f=field: f.ranks(letters, seg, full=True, at_start=True)
+            yield initials_start, f"{name}:initials", lambda f=field: f.ranks(letters, seg, full=False, at_start=True)
+            yield full_any, f"{name}:pinyin", lambda f=field: f.ranks(letters, seg, full=True, at_start=False)
+            yield initials_any, f"{name}:initials", lambda f=field: f.ranks(letters, seg, full=False, at_start=False)
+        # ASCII words inside summaries and bodies (web addresses, "TISC").
+        yield SCORE_SUMMARY, "summary", lambda: self._summary.ranks(letters)
+        yield SCORE_BODY, "body", lambda: self._body.ranks(letters)
+
+    def _mixed_tiers(self, word: str) -> Iterator[Tier]:
+        """Hanzi with letters: records holding the longest literal run, checked against the pinyin."""
+        anchor = max(re.findall(r"[^a-z]+", word), key=len)
         at_start, anywhere = _mixed_pattern(word, True), _mixed_pattern(word, False)
-        scored: list[tuple[float, int, str]] = []
-        for rank in candidates:
-            keys = self._ranked[rank].keys
-            title_slots, keyword_slots = keys["title_slots"], keys["keyword_slots"]
-            if at_start.search(title_slots):
-                scored.append((SCORE_TITLE_INITIALS_PREFIX, rank, "title:initials"))
-            elif anywhere.search(title_slots):
-                scored.append((SCORE_TITLE_INITIALS, rank, "title:initials"))
-            elif any(at_start.search(s) for s in keyword_slots):
-                scored.append((SCORE_KEYWORD_INITIALS_PREFIX, rank, "keywords:initials"))
-            elif any(anywhere.search(s) for s in keyword_slots):
-                scored.append((SCORE_KEYWORD_INITIALS, rank, "keywords:initials"))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        for score, rank, matched in scored[:limit]:
-            found[rank] = (score, matched)
+
+        def matching(corpus: _Corpus, slots_of: Callable[[dict], list[str]], pattern: re.Pattern) -> Iterator[int]:
+            for rank in corpus.ranks(anchor):
+                if any(pattern.search(s) for s in slots_of(self._ranked[rank].keys)):
+                    yield rank
+
+        def title(k):
+            return [k["title_slots"]]
+
+        def keywords(k):
+            return k["keyword_slots"]
+
+        yield SCORE_TITLE_INITIALS_PREFIX, "title:initials", lambda: matching(self._title, title, at_start)
+        yield SCORE_TITLE_INITIALS, "title:initials", lambda: matching(self._title, title, anywhere)
+        yield SCORE_KEYWORD_INITIALS_PREFIX, "keywords:initials", lambda: matching(self._keywords, keywords, at_start)
+        yield SCORE_KEYWORD_INITIALS, "keywords:initials", lambda: matching(self._keywords, keywords, anywhere)
 
     def _partial(self, word: str, found: dict[int, tuple[float, str]], limit: int | None) -> None:
         """Records holding at least half of WORD's character pairs (a colloquial query with extra words)."""
         pairs = sorted({word[i : i + 2] for i in range(len(word) - 1)})
         counts: dict[int, int] = {}
         for pair in pairs:
-            holders: dict[int, tuple[float, str]] = {}
+            holders = set()
             for corpus in (self._title, self._keywords, self._summary):
-                self._collect(corpus, _literal(pair), 0.0, "", holders, None)
+                holders.update(corpus.ranks(pair))
             for rank in holders:
                 counts[rank] = counts.get(rank, 0) + 1
         needed = (len(pairs) + 1) // 2
@@ -466,20 +525,21 @@ class SearchIndex:
     # ------------------------------------------------------------ candidate bar
 
     def suggest(self, letters: str, limit: int = SUGGEST_LIMIT) -> list[str]:
-        """Up to LIMIT vocabulary words for what was typed so far; each one finds results."""
+        """Up to LIMIT candidate-bar words for what is typed so far; each one finds results."""
         words = query_words(letters)
         if not words:
             return []
         word = words[-1]  # the word being typed
         found: dict[int, tuple[float, str]] = {}
-        if word.isascii() and word.isalpha():
-            tiers = [(self._word_readings, _regex(_pinyin_pattern(word, True, True))),
-                     (self._word_readings, _regex(_pinyin_pattern(word, False, True))),
-                     (self._word_readings, _regex(_pinyin_pattern(word, False, False)))]
+        seg, py = self._segmenter, self._word_py
+        if _LETTERS_RE.fullmatch(word):
+            tiers = [lambda: py.ranks(word, seg, full=True, at_start=True),
+                     lambda: py.ranks(word, seg, full=False, at_start=True),
+                     lambda: py.ranks(word, seg, full=False, at_start=False)]
         else:
-            tiers = [(self._word_text, _literal(f"\n{word}")), (self._word_text, _literal(word))]
-        for corpus, find in tiers:
-            if self._collect(corpus, find, 0.0, "", found, limit):
+            tiers = [lambda: self._word_text.ranks(f"\n{word}"), lambda: self._word_text.ranks(word)]
+        for ranks in tiers:
+            if _take(ranks(), 0.0, "", found, limit):
                 break
         return [self._words[rank] for rank in found]
 
@@ -493,8 +553,9 @@ class SearchIndex:
             max_distance = 1 if len(spelled) <= 4 else 2
             scored = []
             for i, (pinyin, initials) in enumerate(zip(self._word_pinyin, self._word_initials, strict=True)):
-                distance = min(prefix_edit_distance(spelled, pinyin, max_distance),
-                               prefix_edit_distance(spelled, initials, max_distance) if spelled.isalpha() else 99)
+                distance = prefix_edit_distance(spelled, pinyin, max_distance)
+                if spelled.isalpha() and distance > 0:
+                    distance = min(distance, prefix_edit_distance(spelled, initials, max_distance))
                 if distance <= max_distance:
                     scored.append((distance, i))
             scored.sort()
@@ -507,15 +568,19 @@ class SearchIndex:
         return ZeroResults(suggestions, list(self._categories))
 
 
+def _take(ranks: Iterator[int], score: float, matched: str, found: dict[int, tuple[float, str]],
+          limit: int | None) -> bool:
+    """Add RANKS not yet found; True once LIMIT records are known (no lower tier can enter)."""
+    if limit is not None and len(found) >= limit:
+        return True
+    for rank in ranks:
+        if rank not in found:
+            found[rank] = (score, matched)
+            if limit is not None and len(found) >= limit:
+                return True
+    return False
+
+
 def _spell(word: str) -> str:
     """A query word as letters: hanzi by their first reading (bundled table), letters and digits as typed."""
     return "".join(c if c.isascii() else (readings_of(c) or ("",))[0] for c in word)
-
-
-def _initials(slots: str) -> str:
-    return "".join(reading[0] for reading in (slot.split(" ")[1] for slot in slots.split("|")[1:] if " " in slot)
-                   if reading)
-
-
-__all__ = ["Category", "Hit", "KeysVersionError", "SearchIndex", "ZeroResults", "first_reading_pinyin", "normalise",
-           "prefix_edit_distance", "query_words", "readings_of"]

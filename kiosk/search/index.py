@@ -6,18 +6,26 @@ pinyin dictionaries.
 
 A record's keys (stored as JSON in ``SearchDoc.keys``)::
 
-    {"title": normalised title, "keywords": [normalised keyword, ...],
+    {"v": KEYS_VERSION,
+     "title": normalised title, "keywords": [normalised keyword, ...],
      "summary": normalised summary, "body": normalised body,
-     "title_slots": "|专 zhuan|利 li|申 shen|请 qing", "keyword_slots": ["...", ...],
+     "title_slots": "|专 zhuan|利 li|申 shen|请 qing", "keyword_slots": [...],
+     "title_py": PINYIN, "keyword_py": [PINYIN, ...],
      "pinyin": "zhuanlishenqing",       # title, first reading of each unit
+     "ascii": ["tisc"],                 # ASCII words of title and keywords
      "hot": bool, "date": "YYYY-MM-DD" or "", "stale_at": UTC ISO instant or null,
      "category": str or null}
 
 A *slot string* has one slot per unit of the normalised text: ``|`` + the unit + one
-`` reading`` per possible pronunciation (the reading in context first, then the other
-readings of a polyphone such as 行 hang/xing). A unit is one hanzi, or one run of ASCII
-letters/digits whose only "reading" is itself. The engine matches A–Z queries against
-these readings, so polyphones and partial syllables need no pinyin at query time.
+`` reading`` per pronunciation kept (the reading in context first, then the most common
+other reading of a polyphone such as 行 hang/xing). A unit is one hanzi, or one run of
+ASCII letters/digits whose only "reading" is itself.
+
+PINYIN is what the engine scans for A–Z queries: ``[readings, initials, [[from_start,
+readings, initials], ...]]`` where ``readings`` is ``|zhuan|li|shen|qing`` (first
+readings), ``initials`` is ``zlsq``, and each extra triple is a window of up to
+POLYPHONE_WINDOW units around one polyphone read the other way (``from_start``: the
+window begins at the first unit). So polyphones need no pinyin at query time either.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 # Bump when the key shape changes; the engine refuses keys of another version.
-KEYS_VERSION = 2
+KEYS_VERSION = 3
 
 # Hanzi, or a run of ASCII letters/digits: the units of a slot string.
 _UNIT_RE = re.compile(r"[a-z0-9]+|[^a-z0-9]")
@@ -38,6 +46,9 @@ _UNIT_RE = re.compile(r"[a-z0-9]+|[^a-z0-9]")
 # polyphones visitors meet (行 hang/xing, 重 zhong/chong, 长 chang/zhang) without the rare
 # readings (提 shi, 受 dao) that would make initials match almost anything.
 MAX_READINGS_PER_UNIT = 2
+# Units on each side of a polyphone in its alternative-reading window: a query spanning a
+# polyphone read the other way matches if it covers at most this many units on either side.
+POLYPHONE_WINDOW = 5
 
 
 def normalise_text(text: str) -> str:
@@ -98,6 +109,28 @@ def slot_string(normalised: str) -> str:
     return "".join(slots)
 
 
+def slot_readings(slots: str) -> list[list[str]]:
+    """Readings of each unit of a slot string: '|行 hang xing|长 zhang chang' → [['hang', 'xing'], ...]."""
+    out = []
+    for slot in slots.split("|")[1:]:
+        parts = slot.split(" ")
+        out.append(parts[1:] or [parts[0]])
+    return out
+
+
+def pinyin_keys(slots: str) -> list:
+    """[readings, initials, windows] of a slot string (see the module docstring)."""
+    units_readings = slot_readings(slots)
+    first = [r[0] for r in units_readings]
+    windows = []
+    for i, readings in enumerate(units_readings):
+        for other in readings[1:]:
+            lo, hi = max(0, i - POLYPHONE_WINDOW), min(len(first), i + POLYPHONE_WINDOW + 1)
+            window = first[lo:i] + [other] + first[i + 1 : hi]
+            windows.append([lo == 0, "|" + "|".join(window), "".join(r[0] for r in window)])
+    return ["|" + "|".join(first) if first else "", "".join(r[0] for r in first), windows]
+
+
 def first_reading_pinyin(slots: str) -> str:
     """Full pinyin (first reading of each unit) of a slot string: '|专 zhuan|利 li' → 'zhuanli'."""
     out = []
@@ -130,6 +163,7 @@ def index_record(kind: str, rec: dict) -> dict:
     title = normalise_text(rec.get("title", ""))
     keywords = [k for k in (normalise_text(k) for k in rec.get("keywords") or ()) if k]
     title_slots = slot_string(title)
+    keyword_slots = [slot_string(k) for k in keywords]
     return {
         "v": KEYS_VERSION,
         "title": title,
@@ -137,8 +171,11 @@ def index_record(kind: str, rec: dict) -> dict:
         "summary": normalise_text(rec.get("summary", "")),
         "body": normalise_text(rec.get("body", "")),
         "title_slots": title_slots,
-        "keyword_slots": [slot_string(k) for k in keywords],
+        "keyword_slots": keyword_slots,
+        "title_py": pinyin_keys(title_slots),
+        "keyword_py": [pinyin_keys(k) for k in keyword_slots],
         "pinyin": first_reading_pinyin(title_slots),
+        "ascii": sorted({u for u in units(title + "".join(keywords)) if u.isascii() and u.isalpha()}),
         "hot": bool(rec.get("hot", False)),
         "date": (rec.get("published_at") or rec.get("starts_at") or "")[:10],
         "stale_at": stale_at(kind, rec),
@@ -157,7 +194,8 @@ MAX_TITLE_WORD_CHARS = 8
 def vocabulary_entries(docs) -> list[dict]:
     """Candidate-bar rows {word, keys, weight} from (kind, keys) pairs of every record.
 
-    Words are keywords and short titles; ``keys`` is {"slots", "pinyin"} of the word.
+    Words are keywords and short titles; ``keys`` is {"slots", "py", "pinyin"} of the word
+    (``py`` as a record's PINYIN keys).
     Every word is a normalised title or keyword, so searching it finds its record.
     """
     weights: dict[str, int] = {}
@@ -171,7 +209,8 @@ def vocabulary_entries(docs) -> list[dict]:
             weights[word] = weights.get(word, 0) + gain
             slots[word] = word_slots
     return [
-        {"word": w, "keys": json.dumps({"slots": slots[w], "pinyin": first_reading_pinyin(slots[w])},
+        {"word": w, "keys": json.dumps({"slots": slots[w], "py": pinyin_keys(slots[w]),
+                                        "pinyin": first_reading_pinyin(slots[w])},
                                        ensure_ascii=False), "weight": weights[w]}
         for w in sorted(weights)
     ]

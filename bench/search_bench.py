@@ -1,0 +1,211 @@
+"""Search benchmark (not a test): synthetic content in the seed's style, then query latency.
+
+    .venv/bin/python bench/search_bench.py                 # 20k and 100k records
+    .venv/bin/python bench/search_bench.py --records 20000 --queries 100
+
+For each size: the seed plus N synthetic records (fixed random seed) are applied through
+``content.apply_manifests`` into a fresh content.db in a temporary folder (that is where
+search keys are computed, so "apply" is the index build the issue asks about); then a
+``SearchIndex`` is built from the stored keys, as the UI does, and queries are timed one
+by one with cold pattern caches: 1–6-letter A–Z queries (initials and full-pinyin
+prefixes of catalogue words), 1–6-hanzi queries (pieces of titles and keywords, plus
+strings found nowhere, which scan every tier), the typed sequence ``zhuanlishenqing``
+(every prefix) and ``suggest`` for the letter queries. Results: median / p95 / p99 in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from kiosk import seed  # noqa: E402
+from kiosk.search import engine  # noqa: E402
+from kiosk.search.engine import SearchIndex  # noqa: E402
+from kiosk.store import content  # noqa: E402
+from sync.manifest import validate_manifest  # noqa: E402
+
+RANDOM_SEED = 20261124
+TYPED_SEQUENCE = "zhuanlishenqing"
+PREFIX = {"services": "svc", "policies": "pol", "notices": "ntc", "news": "nws", "events": "evt"}
+# Share of each kind in the synthetic content (roughly the seed's mix, services first).
+KIND_WEIGHTS = {"services": 4, "policies": 1, "notices": 2, "news": 2, "events": 1}
+TITLE_SUFFIXES = ["申请受理", "办理", "咨询", "登记", "查询", "服务", "备案", "培训", "宣讲会", "通知", "指南"]
+
+
+def seed_records() -> dict[str, list[dict]]:
+    out = {}
+    for kind in PREFIX:
+        doc = json.loads((seed.SEED_DIR / f"{kind}.json").read_text(encoding="utf-8"))
+        out[kind] = doc["records"]
+    return out
+
+
+def synthetic_manifests(count: int, rng: random.Random) -> list:
+    """COUNT records recombined from the seed: titles of 2–3 seed words + a suffix, seed keywords,
+    summaries and body excerpts, dates spread over 2025–2027."""
+    templates = seed_records()
+    words = sorted({k for recs in templates.values() for r in recs for k in r.get("keywords", ()) if len(k) <= 6})
+    kinds = list(KIND_WEIGHTS)
+    by_kind: dict[str, list[dict]] = {k: [] for k in kinds}
+    start = dt.datetime(2025, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    for i in range(count):
+        kind = rng.choices(kinds, weights=[KIND_WEIGHTS[k] for k in kinds])[0]
+        template = rng.choice(templates[kind])
+        moment = start + dt.timedelta(days=rng.randrange(0, 3 * 365), hours=rng.randrange(0, 9))
+        body = template.get("body") or template["summary"]
+        cut = rng.randrange(0, max(1, len(body) - 400))
+        rec = {
+            "id": f"{PREFIX[kind]}-syn-{i:06d}",
+            "rev": 1,
+            "title": "".join(rng.sample(words, rng.randint(2, 3))) + rng.choice(TITLE_SUFFIXES),
+            "summary": template["summary"],
+            "body": body[cut : cut + rng.randint(150, 400)],
+            "keywords": rng.sample(words, rng.randint(3, 7)),
+            "published_at": moment.date().isoformat(),
+        }
+        if kind == "services":
+            rec["category"] = template["category"]
+            rec["hot"] = rng.random() < 0.05
+        elif kind == "notices":
+            rec["valid_until"] = (moment + dt.timedelta(days=rng.randrange(10, 120))).isoformat()
+        elif kind == "events":
+            rec["starts_at"] = moment.isoformat()
+            rec["ends_at"] = (moment + dt.timedelta(hours=2)).isoformat()
+        by_kind[kind].append(rec)
+    return [validate_manifest({"format": "ipkiosk-manifest/1", "collection": kind, "generation": 1,
+                               "records": recs, "tombstones": []}) for kind, recs in by_kind.items()]
+
+
+def letter_queries(index: SearchIndex, rng: random.Random, n: int) -> list[str]:
+    words = index._words  # the candidate-bar vocabulary: what visitors look for
+    out = []
+    while len(out) < n:
+        i = rng.randrange(len(words))
+        source = index._word_initials[i] if rng.random() < 0.5 else index._word_pinyin[i]
+        length = rng.randint(1, 6)
+        if source.isalpha() and len(source) >= length:
+            out.append(source[:length])
+    return out
+
+
+def hanzi_queries(index: SearchIndex, rng: random.Random, n: int) -> list[str]:
+    texts = [d.keys["title"] for d in index._ranked] + index._words
+    common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
+    out = []
+    while len(out) < n:
+        if rng.random() < 0.1:  # found nowhere (or only as a homophone): every tier is scanned
+            out.append("".join(rng.choice(common) for _ in range(rng.randint(1, 6))))
+            continue
+        text = rng.choice(texts)
+        length = rng.randint(1, 6)
+        if len(text) >= length:
+            at = rng.randrange(len(text) - length + 1)
+            out.append(text[at : at + length])
+    return out
+
+
+def timed_ms(index: SearchIndex, fn, queries: list[str]) -> list[float]:
+    out = []
+    for q in queries:
+        # A visitor's next keystroke is a new query: nothing cached from the last run.
+        engine._prefix_pattern.cache_clear()
+        engine._mixed_pattern.cache_clear()
+        index._segmenter.split.cache_clear()
+        t0 = time.perf_counter()
+        fn(q)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def summary(samples: list[float]) -> dict:
+    qs = statistics.quantiles(samples, n=100, method="inclusive")
+    return {"n": len(samples), "median_ms": round(statistics.median(samples), 2), "p95_ms": round(qs[94], 2),
+            "p99_ms": round(qs[98], 2), "max_ms": round(max(samples), 2)}
+
+
+def run(records: int, n_queries: int, limit: int) -> dict:
+    rng = random.Random(RANDOM_SEED)
+    manifests = synthetic_manifests(records, rng)
+    with tempfile.TemporaryDirectory() as tmp:
+        content.open_content_db(Path(tmp) / "content.db")
+        seed.import_seed()
+        t0 = time.perf_counter()
+        content.apply_manifests(manifests, source="sync")
+        apply_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        docs, vocabulary = content.search_docs(), content.vocabulary_rows()
+        load_s = time.perf_counter() - t0
+        content.content_db.close()
+    t0 = time.perf_counter()
+    index = SearchIndex(docs, vocabulary)
+    build_s = time.perf_counter() - t0
+    letters = letter_queries(index, rng, n_queries)
+    hanzi = hanzi_queries(index, rng, n_queries)
+    typed = [TYPED_SEQUENCE[:i] for i in range(1, len(TYPED_SEQUENCE) + 1)] * 5
+    return {
+        "records": records + sum(len(r) for r in seed_records().values()),
+        "apply_with_index_s": round(apply_s, 2),
+        "load_keys_s": round(load_s, 2),
+        "engine_build_s": round(build_s, 2),
+        "vocabulary_words": len(index._words),
+        "letters": summary(timed_ms(index, lambda q: index.search(q, limit), letters)),
+        "hanzi": summary(timed_ms(index, lambda q: index.search(q, limit), hanzi)),
+        "typed_zhuanlishenqing": summary(timed_ms(index, lambda q: index.search(q, limit), typed)),
+        "suggest": summary(timed_ms(index, index.suggest, letters)),
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[20_000, 100_000], help="synthetic record counts")
+    parser.add_argument("--queries", type=int, default=300, help="queries per class (default 300)")
+    parser.add_argument("--limit", type=int, default=50, help="results per query (default 50, the UI's page)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    results = {"machine": machine(), "date": dt.date.today().isoformat(), "runs": []}
+    for n in args.records:
+        results["runs"].append(run(n, args.queries, args.limit))
+        if not args.json:
+            r = results["runs"][-1]
+            print(f"{r['records']} records: apply+index {r['apply_with_index_s']} s, load keys {r['load_keys_s']} s, "
+                  f"engine build {r['engine_build_s']} s, {r['vocabulary_words']} vocabulary words")
+            for cls in ("letters", "hanzi", "typed_zhuanlishenqing", "suggest"):
+                s = r[cls]
+                print(f"  {cls:22} n={s['n']:4d} median {s['median_ms']:6.2f} ms  p95 {s['p95_ms']:6.2f} ms  "
+                      f"p99 {s['p99_ms']:6.2f} ms  max {s['max_ms']:6.2f} ms")
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(results["machine"], results["date"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
