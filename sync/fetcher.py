@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+import urllib3
 from tuf.api import exceptions as tuf_exc
 from tuf.ngclient import FetcherInterface
 
@@ -118,12 +119,15 @@ class HttpFetcher(_BaseFetcher):
         return self._counted(url, self._chunks(url, response))
 
     def _chunks(self, url: str, response: requests.Response) -> Iterator[bytes]:
+        # read1() returns whatever has arrived, so a server dripping one byte at a time still
+        # reaches the deadline check between reads (iter_content would block until a chunk is full).
         try:
-            yield from response.iter_content(CHUNK_BYTES)
-        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            raise tuf_exc.DownloadError(f"connection broken while fetching {url}: {exc}") from exc
-        except requests.exceptions.Timeout as exc:
+            while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
+                yield chunk
+        except urllib3.exceptions.ReadTimeoutError as exc:
             raise tuf_exc.SlowRetrievalError(f"no data for {self.read_timeout_s:.0f} s from {url}") from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise tuf_exc.DownloadError(f"connection broken while fetching {url}: {exc}") from exc
         finally:
             response.close()
 

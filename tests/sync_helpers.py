@@ -127,6 +127,7 @@ class LoggedRequest:
     status: int
     bytes_sent: int
     headers: dict
+    at_s: float = field(default_factory=time.monotonic)
 
 
 class RepoServer:

@@ -1,0 +1,308 @@
+"""Fault matrix: a real repository on a real HTTP server on 127.0.0.1 that misbehaves.
+
+After every fault the terminal's content equals the previous state (never empty), content.db
+is healthy and holds one published generation, every referenced blob verifies, station.db is
+unchanged; a following clean cycle converges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.store import content
+from sync import publish, trust
+from sync.client import SyncClient
+from sync.trust import OFFLINE, OK, SECURITY_ALERT, STALE, UNCHANGED
+from tests.conftest import file_digest
+from tests.sync_helpers import (
+    ContentSource,
+    Fault,
+    Publisher,
+    RepoServer,
+    assert_invariants,
+    content_snapshot,
+    terminal_config,
+    write_config_file,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Terminal:
+    def __init__(self, tmp_path: Path, data_dir: Path, server: RepoServer, pub: Publisher):
+        self.pub = pub
+        self.server = server
+        self.cfg = terminal_config(data_dir, server.url, pub.root_path)
+        from kiosk.store import station
+
+        station.open_station_db(self.cfg.station_db_path)
+        station.add_announcement("本站公告", "")
+        station.station_db.close()
+        self.station_digest = file_digest(self.cfg.station_db_path)
+
+    def sync(self, **kwargs):
+        return SyncClient(self.cfg, **kwargs).run_once()
+
+    def check(self) -> None:
+        assert_invariants(self.cfg, station_digest=self.station_digest, publisher=self.pub)
+
+    def converges(self) -> None:
+        self.server.fault = lambda i, p: None
+        outcome = self.sync()
+        assert outcome.result in (OK, UNCHANGED), outcome.reason
+        latest = self.pub.published_states()
+        assert {c: (s.generation, s.manifest_sha256) for c, s in content.collection_states().items()} == latest
+        self.check()
+
+
+@pytest.fixture
+def pub(tmp_path) -> Publisher:
+    keys = tmp_path / "keys"
+    trust.init_keys(keys)
+    p = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
+    rid = p.source.records("policies")[0]["id"]
+    p.source.attach("policies", rid, "a.pdf", os.urandom(70_000))
+    p.source.attach("policies", rid, "b.pdf", os.urandom(90_000))
+    p.build()
+    return p
+
+
+@pytest.fixture
+def server(pub):
+    with RepoServer(pub.repo_dir) as srv:
+        yield srv
+
+
+@pytest.fixture
+def terminal(tmp_path, data_dir, server, pub) -> Terminal:
+    return Terminal(tmp_path, data_dir, server, pub)
+
+
+def _initial_request_count(tmp_path, server, pub) -> int:
+    probe = terminal_config(tmp_path / "probe", server.url, pub.root_path)
+    assert SyncClient(probe).run_once().result == OK
+    n = len(server.log)
+    server.log.clear()
+    return n
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["reset", "404", "500", "truncate"])
+def test_fail_the_kth_request_of_a_full_cycle(tmp_path, server, pub, terminal, mode):
+    n = _initial_request_count(tmp_path, server, pub)
+    assert n >= 10  # root probe, timestamp, snapshot, targets, 6 manifests, blobs
+    fault = {"reset": Fault("reset"), "404": Fault("status", 404), "500": Fault("status", 500),
+             "truncate": Fault("truncate")}[mode]
+    # Every k starts from a fresh terminal (seed content, no TUF cache, no blobs).
+    content.open_content_db(terminal.cfg.content_db_path)
+    from kiosk import seed
+
+    seed.import_seed()
+    for k in range(n):
+        before = content_snapshot()
+        server.log.clear()
+        server.fault = lambda i, path, k=k: fault if i == k else None
+        outcome = terminal.sync()
+        path = server.log[k].path if len(server.log) > k else "?"
+        if outcome.result == OK:
+            # Only the root-version probe may fail harmlessly: 404 there means "no newer root".
+            assert k == 0 and mode in ("404", "truncate"), (k, path, outcome.reason)
+        else:
+            assert outcome.result == OFFLINE, (k, path, outcome.reason)
+            assert content_snapshot() == before
+        terminal.check()
+        # Heal, then go back to the previous state for the next k (a fresh terminal each time).
+        terminal.converges()
+        content.content_db.close()
+        for name in ("content.db", "content.db-wal", "content.db-shm"):
+            (terminal.cfg.data_path / name).unlink(missing_ok=True)
+        shutil.rmtree(terminal.cfg.data_path / "tuf")
+        shutil.rmtree(terminal.cfg.blobs_path)
+        content.open_content_db(terminal.cfg.content_db_path)
+        seed.import_seed()
+
+
+def test_new_version_published_mid_cycle(server, pub, terminal):
+    v1 = pub.published_states()
+    published = []
+
+    def publish_during_manifest_download(i, path):
+        if path.startswith("/targets/content/") and not published:
+            pub.source.edit("news", pub.source.records("news")[0]["id"], title="周期中发布")
+            pub.build()
+            published.append(path)
+        return None
+
+    server.fault = publish_during_manifest_download
+    outcome = terminal.sync()
+    assert published and outcome.result == OK, outcome.reason
+    # The cycle finished on the consistent version 1 snapshot, not a mix.
+    assert {c: (s.generation, s.manifest_sha256) for c, s in content.collection_states().items()} == v1
+    terminal.check()
+    terminal.converges()
+    assert content.collection_states()["news"].generation == 2
+
+
+def test_slow_retrieval_hits_the_overall_deadline(server, pub, terminal):
+    server.fault = lambda i, path: Fault("slow", delay_s=0.05) if path.endswith("snapshot.json") else None
+    start = time.monotonic()
+    outcome = terminal.sync(deadline_s=1.0)
+    assert outcome.result == OFFLINE and "deadline" in outcome.reason
+    assert time.monotonic() - start < 10
+    assert content.collection_states()["services"].source == "seed"
+    terminal.check()
+    terminal.converges()
+
+
+@pytest.mark.parametrize("what", ["timestamp.json", "blob"])
+def test_endless_data_over_http_is_cut(server, pub, terminal, what):
+    server.fault = lambda i, path: Fault("endless") if (what in path or (what == "blob" and "/blobs/" in path)) else None
+    before_seed = None
+    outcome = terminal.sync()
+    assert outcome.result == SECURITY_ALERT, outcome.reason
+    assert outcome.body_bytes < 2 * 1024 * 1024
+    assert before_seed is None and {s.source for s in content.collection_states().values()} == {"seed"}
+    terminal.check()
+    terminal.converges()
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO])
+def test_disk_full_or_io_error_while_writing_blobs(server, pub, terminal, monkeypatch, code):
+    # A real full disk or failing sector cannot be produced portably inside a test: fail the
+    # blob store's fsync the way the kernel would report it.
+    import sync.blobs
+
+    real_fsync = os.fsync
+
+    def failing_fsync(fd):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(sync.blobs.os, "fsync", failing_fsync)
+    outcome = terminal.sync()
+    assert outcome.result == OFFLINE and os.strerror(code) in outcome.reason
+    assert {s.source for s in content.collection_states().values()} == {"seed"}
+    store = terminal.cfg.blobs_path
+    assert not list(store.rglob("*.part")) and not (store / "sha256").exists()
+    terminal.check()
+    monkeypatch.setattr(sync.blobs.os, "fsync", real_fsync)
+    terminal.converges()
+
+
+def test_corrupt_content_db_is_moved_aside_rebuilt_and_resynced(server, pub, terminal):
+    assert terminal.sync().result == OK
+    content.content_db.close()
+    db = terminal.cfg.content_db_path
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    db.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
+    outcome = terminal.sync()
+    assert outcome.result == OK, outcome.reason
+    assert list(db.parent.glob("content.db.corrupt-*"))
+    terminal.converges()
+
+
+@pytest.mark.parametrize("days,expected", [(-2, OK), (2, STALE)])
+def test_clock_off_by_two_days(server, pub, terminal, days, expected):
+    skewed = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+    outcome = terminal.sync(clock=lambda: skewed)
+    assert outcome.result == expected, outcome.reason
+    if expected == STALE:
+        assert outcome.exit_code == 11
+        assert {s.source for s in content.collection_states().values()} == {"seed"}
+    terminal.check()
+    terminal.converges()
+
+
+def test_offline_for_weeks_with_deletions_converges_in_one_cycle(server, pub, terminal):
+    assert terminal.sync().result == OK
+    removed = []
+    for week in range(5):
+        for collection in ("notices", "news", "services"):
+            victim = pub.source.records(collection)[-1]["id"]
+            pub.source.remove(collection, victim)
+            removed.append(victim)
+        pub.source.edit("events", pub.source.records("events")[0]["id"], title=f"第{week}周更新")
+        pub.build()
+        publish.main(["refresh-timestamp", str(pub.repo_dir), "--keys", str(pub.keys_dir)])
+    server.log.clear()
+    outcome = terminal.sync()
+    assert outcome.result == OK, outcome.reason
+    assert all(content.get_record(r) is None for r in removed)
+    assert {content.Tombstone.get_by_id(r).id for r in removed} == set(removed)
+    terminal.converges()
+
+
+def sigkill_during_apply(pub: Publisher, server: RepoServer, conf: Path, data_dir: Path, kills: int, seed_value: int,
+                         check=lambda: None) -> dict:
+    """SIGKILL `ipkiosk sync --once` at random instants inside its apply window, KILLS times.
+
+    Each version changes 2000 generated services, so apply (upserts + search keys) takes a
+    measurable time; the window starts when the last manifest has been served. Returns counts.
+    """
+    base = pub.source.records("services")[0]
+    seed_services = pub.source.records("services")[:40]
+    rng = random.Random(seed_value)
+    argv = [sys.executable, "-m", "kiosk.cli", "sync", "--once", "--config", str(conf)]
+
+    def publish_version(v: int) -> None:
+        extra = [dict(base, id=f"svc-gen-{i:05d}", rev=v, title=f"生成事项 {i} 第{v}版") for i in range(2000)]
+        pub.source.write("services", seed_services + extra)
+        pub.build()
+
+    def wait_for_manifest(proc) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(r.path.startswith("/targets/content/") for r in server.log):
+                return True
+            time.sleep(0.005)
+        return False
+
+    publish_version(1)
+    server.log.clear()
+    subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, timeout=120, check=False)
+    publish_version(2)
+    server.log.clear()
+    proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert wait_for_manifest(proc)
+    window_start = time.monotonic()
+    proc.wait(timeout=120)
+    apply_window_s = time.monotonic() - window_start
+    counts = {"killed_in_apply": 0, "finished_first": 0, "old_kept": 0, "new_applied": 0, "apply_window_s": apply_window_s}
+    for v in range(3, 3 + kills):
+        publish_version(v)
+        server.log.clear()
+        proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_for_manifest(proc)
+        time.sleep(rng.uniform(0.0, apply_window_s))
+        if proc.poll() is None:
+            proc.kill()
+            counts["killed_in_apply"] += 1
+        else:
+            counts["finished_first"] += 1
+        proc.wait()
+        content.open_content_db(data_dir / "content.db")
+        generation = content.collection_states()["services"].generation
+        counts["new_applied" if generation == v else "old_kept"] += 1
+        check()  # integrity ok, one published generation, blobs verify, station.db untouched
+        content.content_db.close()
+    return counts
+
+
+@pytest.mark.slow
+def test_sigkill_during_apply_leaves_a_consistent_database(tmp_path, server, pub, terminal):
+    conf = write_config_file(tmp_path / "kiosk.toml", terminal.cfg)
+    counts = sigkill_during_apply(pub, server, conf, terminal.cfg.data_path, 22, 20261124, check=terminal.check)
+    assert counts["killed_in_apply"] >= 20, counts
+    assert counts["old_kept"] >= 10, counts  # most kills really interrupted an apply
+    content.open_content_db(terminal.cfg.content_db_path)
+    terminal.converges()
