@@ -134,11 +134,15 @@ class BookingBackend(QObject):
             return ""
         return booking.booking_type_id_for_record(record, self._types.rows()) or ""
 
-    @Slot(str, result=str)
-    def bookingTypeTitle(self, bookingTypeId: str) -> str:  # noqa: N802,N803
+    @Slot(str, result="QVariantMap")
+    def bookingTypeInfo(self, bookingTypeId: str) -> dict:  # noqa: N802,N803
+        """{title, summary, prepare} of a booking type ('prepare' joined with 、); {} if unknown."""
         if bookingTypeId == booking.EVENT_BOOKING_TYPE:
-            return booking.EVENT_BOOKING_TITLE
-        return next((bt["title"] for bt in self._types.rows() if bt["id"] == bookingTypeId), "")
+            return {"title": booking.EVENT_BOOKING_TITLE, "summary": "", "prepare": ""}
+        bt = next((bt for bt in self._types.rows() if bt["id"] == bookingTypeId), None)
+        if bt is None:
+            return {}
+        return {"title": bt["title"], "summary": bt.get("summary") or "", "prepare": "、".join(bt.get("prepare") or ())}
 
     @Slot(str, result=str)
     def recordTitle(self, recordId: str) -> str:  # noqa: N802,N803

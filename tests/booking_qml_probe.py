@@ -1,0 +1,152 @@
+"""Render a booking QML component offscreen in a fresh process and report on it (used by tests).
+
+Why a separate process: PySide registers Python QML types process-wide, and a type registered
+after the first QQmlEngine of a process was created breaks that engine's QObject type ("Cannot
+assign object of type … expected QObject"). Each probe registers the ``Booking`` singleton first,
+then builds its engine, exactly once.
+
+    python -m tests.booking_qml_probe --data-dir D --component BookingPage --props '{"serviceId": "svc-x"}'
+        --size 1080x1920 --out page.png [--printer-name Q] [--click OBJECTNAME] [--report NAME ...]
+
+Prints one JSON document: Qt warnings, the reported objects' geometry/text/state, print results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--component", required=True, choices=("BookingQr", "BookingPage"))
+    parser.add_argument("--props", default="{}")
+    parser.add_argument("--size", default="1080x1920")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--printer-name", default="")
+    parser.add_argument("--paper-width-mm", type=int, default=58)
+    parser.add_argument("--click", action="append", default=[], help="objectName to tap (in order)")
+    parser.add_argument("--report", action="append", default=[], help="objectName to describe")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_QUICK_BACKEND", "software")
+    from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer, qInstallMessageHandler
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQml import QQmlApplicationEngine, qmlRegisterSingletonInstance
+    from PySide6.QtTest import QTest
+
+    from kiosk import config as config_mod
+    from kiosk.commands import open_content
+    from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
+    from kiosk.ui.app import QML_IMPORT_DIR, load_fonts, pin_controls_style
+    from kiosk.ui.booking_model import BookingBackend
+    from kiosk.ui.qr import PROVIDER_ID, QrImageProvider
+
+    warnings: list[str] = []
+
+    def on_message(msg_type, context, message):
+        if msg_type.value >= 1:  # QtWarningMsg and worse
+            warnings.append(message)
+
+    qInstallMessageHandler(on_message)
+    app = QGuiApplication(sys.argv[:1])
+    pin_controls_style()
+    load_fonts()
+    cfg = config_mod.from_mapping({"data_dir": args.data_dir, "printer_name": args.printer_name,
+                                   "paper_width_mm": args.paper_width_mm})
+    open_content(cfg)
+    backend = BookingBackend(cfg)
+    qmlRegisterSingletonInstance(BookingBackend, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, "Booking", backend)
+    prints: list[list] = []
+    backend.printFinished.connect(lambda ok, message: prints.append([ok, message]))
+
+    engine = QQmlApplicationEngine()
+    engine.addImportPath(str(QML_IMPORT_DIR))
+    engine.addImageProvider(PROVIDER_ID, QrImageProvider())
+    width, height = (int(v) for v in args.size.split("x"))
+    # Pages are pushed by file name (not listed in qmldir), so both are loaded from their file.
+    source = (QML_IMPORT_DIR / "Kiosk" / f"{args.component}.qml").as_uri()
+    placement = "anchors.fill: parent" if args.component == "BookingPage" else "anchors.centerIn: parent"
+    qml = f"""
+import QtQuick
+import QtQuick.Window
+import Kiosk
+Window {{
+    width: {width}; height: {height}; visible: true; color: Theme.bg
+    Binding {{ target: Theme; property: "portrait"; value: {height} >= {width} }}
+    Loader {{
+        id: loader
+        objectName: "probed"
+        {placement}
+        Component.onCompleted: setSource({json.dumps(source)}, {json.dumps(json.loads(args.props))})
+    }}
+}}
+"""
+    engine.loadData(qml.encode("utf-8"))
+    roots = engine.rootObjects()
+    if not roots:
+        print(json.dumps({"warnings": warnings, "error": "component failed to load"}, ensure_ascii=False))
+        return 1
+    window = roots[0]
+
+    ticks = [0]
+    ticker = QTimer()
+    ticker.setInterval(20)
+    ticker.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+    ticker.start()
+
+    def settle(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+
+    def find(name: str):
+        return window.findChild(QObject, name)
+
+    settle(0.5)
+    for name in args.click:
+        item = find(name)
+        if item is None:
+            warnings.append(f"probe: no object named {name!r} to click")
+            continue
+        centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(int(centre.x()), int(centre.y())))
+        settle(0.3)
+    printing_ticks_before = ticks[0]
+    deadline = time.monotonic() + 30
+    while backend.printing and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    settle(0.3)
+    window.grabWindow().save(args.out)
+
+    objects = {}
+    for name in args.report:
+        item = find(name)
+        if item is None:
+            objects[name] = None
+            continue
+        top_left = item.mapToScene(QPointF(0, 0))
+        info = {"x": top_left.x(), "y": top_left.y(), "width": item.width(), "height": item.height(),
+                "visible": item.isVisible()}
+        for prop in ("text", "enabled", "selected", "paintedWidth", "paintedHeight", "source"):
+            value = item.property(prop)
+            if value is not None:
+                info[prop] = value if isinstance(value, (bool, int, float, str)) else str(value)
+        objects[name] = info
+    print(json.dumps({"warnings": warnings, "objects": objects, "prints": prints,
+                      "ticks_while_printing": ticks[0] - printing_ticks_before,
+                      "printer_available": backend.printerAvailable, "printer_status": backend.printerStatus},
+                     ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
