@@ -8,9 +8,11 @@ set -euo pipefail
 # Qt (PySide6 wheels) runtime: EGL/GL, xkbcommon, fontconfig, glib, dbus; xcb for a real window.
 RUN_PKGS="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
-  libxcb-randr0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 python3-venv"
-# Tests: pdftoppm (slip rasterising), CUPS with a PDF queue (real print path), Xvfb.
-TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb"
+  libxcb-randr0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 python3-venv
+  libwayland-client0 libwayland-cursor0 libwayland-egl1"
+# Tests: pdftoppm (slip rasterising), CUPS with a PDF queue (real print path), Xvfb;
+# cage + systemd so CI can `systemd-analyze verify` the packaged unit.
+TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd"
 
 case "${1:-run}" in
   run) want="$RUN_PKGS" ;;
