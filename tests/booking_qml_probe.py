@@ -107,7 +107,17 @@ Window {{
             time.sleep(0.01)
 
     def find(name: str):
-        return window.findChild(QObject, name)
+        found = window.findChild(QObject, name)
+        if found is not None:
+            return found
+        # Repeater delegates are not QObject children of the window: walk the visual tree.
+        pending = [window.contentItem()]
+        while pending:
+            item = pending.pop()
+            if item.objectName() == name:
+                return item
+            pending.extend(item.childItems())
+        return None
 
     settle(0.5)
     for name in args.click:

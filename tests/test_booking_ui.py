@@ -1,0 +1,225 @@
+"""Booking UI: the Booking singleton, the QR image provider, BookingQr and BookingPage rendered offscreen.
+
+QML is rendered by tests/booking_qml_probe.py in a child process (see its docstring for why);
+the QR is decoded from the grabbed window with zxing-cpp.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QSize, QTimer
+
+from kiosk import booking
+from kiosk import config as config_mod
+from kiosk.store import content
+from kiosk.ui import printing
+from kiosk.ui.booking_model import BookingBackend, BookingTypeListModel
+from kiosk.ui.qr import QrImageProvider, qr_source
+from tests import cups_helpers
+from tests.conftest import REPO_ROOT
+
+NOW = dt.datetime(2026, 11, 24, 2, 5, tzinfo=dt.UTC)
+NO_SUCH_QUEUE = "ipkiosk-no-such-queue"
+
+
+def params(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query, keep_blank_values=True).items()}
+
+
+# ---------------------------------------------------------------- Python side
+
+
+@pytest.fixture
+def backend(seeded, cfg, qapp) -> BookingBackend:
+    # Parented to the app so the list model outlives the test body (qtmodeltester checks at teardown).
+    return BookingBackend(cfg, clock=lambda: NOW, check_printer=printing.printer_problem, parent=qapp)
+
+
+def test_booking_type_model_lists_the_eight_types_and_passes_the_model_tester(backend, qtmodeltester):
+    model = backend.bookingTypes
+    assert isinstance(model, BookingTypeListModel)
+    assert model.rowCount() == 8
+    qtmodeltester.check(model, force_py=True)
+    names = {bytes(v).decode() for v in model.roleNames().values()}
+    assert names == {"display", "typeId", "title", "summary", "prepare"}
+    first = model.index(0, 0)
+    assert model.data(first, BookingTypeListModel.TypeIdRole) == content.list_records("booking_types")[0]["id"]
+
+
+def test_backend_links_match_kiosk_booking(backend, cfg):
+    link = booking.make_link(cfg, "svc-trademark-renewal", "bk-trademark-consult")
+    assert backend.urlFor("svc-trademark-renewal", "bk-trademark-consult") == link.url
+    assert backend.shortCode("svc-trademark-renewal", "bk-trademark-consult") == link.short_code
+    assert backend.qrSource("svc-trademark-renewal", "bk-trademark-consult") == qr_source(link.url)
+    assert backend.bookingTypeFor("svc-trademark-renewal") == "bk-trademark-consult"
+    assert backend.bookingTypeFor("evt-20261210-ip-search-training-2") == "appointment"
+    assert backend.bookingTypeFor("pol-zz-2022-140-notice") == ""
+    assert backend.bookingTypeFor("no-such-id") == ""
+    info = backend.bookingTypeInfo("bk-trademark-consult")
+    assert info["title"] == "商标注册咨询" and info["prepare"].startswith("身份证或营业执照、")
+    assert backend.bookingTypeInfo("appointment")["title"] == "活动报名"
+    assert backend.bookingTypeInfo("bk-nope") == {}
+    # No booking type: nothing to show (QML hides the QR), never a half-filled URL.
+    assert backend.urlFor("svc-x", "") == "" and backend.qrSource("svc-x", "") == ""
+
+
+def test_image_provider_renders_a_decodable_qr_of_at_least_300_px(tmp_path):
+    import zxingcpp
+
+    url = "https://ipservice.example.cn/book?station=zz-demo-01&service=svc-a&type=bk-b&lang=zh-CN"
+    source = qr_source(url)
+    assert source.startswith("image://qr/https%3A%2F%2F")
+    image_id = source.removeprefix("image://qr/")
+    size = QSize()
+    image = QrImageProvider().requestImage(image_id, size, QSize(420, 420))
+    assert (size.width(), size.height()) == (image.width(), image.height())
+    assert 300 <= image.width() <= 420
+    path = tmp_path / "qr.png"
+    image.save(str(path))
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(path))] == [url]
+
+
+def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_dir, qapp, qtbot):
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": NO_SUCH_QUEUE})
+    backend = BookingBackend(cfg, clock=lambda: NOW)
+    assert backend.printerAvailable is False
+    assert backend.printerStatus == f"printer queue {NO_SUCH_QUEUE!r} does not exist"
+    with qtbot.waitSignal(backend.printFinished, timeout=1000) as blocker:
+        backend.printSlip("svc-patent-application", "bk-patent-consult")
+    assert blocker.args == [False, "打印机暂不可用，请用手机扫码"]
+    assert backend.printing is False
+
+
+def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded, data_dir, qapp, qtbot, tmp_path):
+    queue = cups_helpers.cups_pdf_queue()
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name, "paper_width_mm": 58})
+    backend = BookingBackend(cfg, clock=lambda: NOW)
+    assert backend.printerAvailable, backend.printerStatus
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    before = queue.pdfs()
+    with qtbot.waitSignal(backend.printFinished, timeout=30000) as blocker:
+        backend.printSlip("svc-ip-rights-assistance", "bk-rights-assistance")
+        assert backend.printing is True, "printSlip returns before the job is done"
+    timer.stop()
+    assert blocker.args == [True, "请取走凭条"]
+    assert ticks, "the GUI thread did not run while the slip was printing"
+    pdf = queue.wait_for_new_pdf(before)
+    url = booking.make_link(cfg, "svc-ip-rights-assistance", "bk-rights-assistance").url
+    assert cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path)) == [url]
+
+
+# ---------------------------------------------------------------- QML (child process)
+
+
+def probe(data_dir, tmp_path, component: str, props: dict, *, size: str = "1080x1920", printer_name: str = "",
+          click: tuple[str, ...] = (), report: tuple[str, ...] = ()) -> tuple[dict, object]:
+    out = tmp_path / f"{component}-{size}.png"
+    cmd = [sys.executable, "-m", "tests.booking_qml_probe", "--data-dir", str(data_dir), "--component", component,
+           "--props", json.dumps(props), "--size", size, "--out", str(out), "--printer-name", printer_name]
+    for name in click:
+        cmd += ["--click", name]
+    for name in report:
+        cmd += ["--report", name]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    doc = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert doc["warnings"] == [], doc["warnings"]
+    return doc, out
+
+
+def decoded(png) -> list[str]:
+    return cups_helpers.decode_qr(png)
+
+
+def test_booking_qr_without_printer_shows_qr_code_and_scan_only(data_dir, tmp_path):
+    doc, png = probe(data_dir, tmp_path, "BookingQr",
+                     {"serviceId": "svc-patent-application", "bookingTypeId": "bk-patent-consult"}, size="800x1000",
+                     report=("bookingQrImage", "bookingShortCode", "bookingPrintButton"))
+    cfg = config_mod.from_mapping({})
+    link = booking.make_link(cfg, "svc-patent-application", "bk-patent-consult")
+    assert decoded(png) == [link.url]
+    objects = doc["objects"]
+    assert objects["bookingQrImage"]["paintedWidth"] >= 300
+    assert objects["bookingShortCode"]["text"] == f"短码 {link.short_code}"
+    button = objects["bookingPrintButton"]
+    assert button["text"] == "仅支持扫码 · 请用手机扫码" and button["enabled"] is False
+    assert button["height"] >= 64
+    assert doc["printer_available"] is False
+
+
+def test_booking_qr_prints_through_cups_and_tells_the_visitor_to_take_the_slip(data_dir, tmp_path):
+    queue = cups_helpers.cups_pdf_queue()
+    before = queue.pdfs()
+    doc, png = probe(data_dir, tmp_path, "BookingQr",
+                     {"serviceId": "evt-20261210-ip-search-training-2", "bookingTypeId": "appointment"},
+                     size="800x1100", printer_name=queue.name, click=("bookingPrintButton",),
+                     report=("bookingPrintButton", "bookingPrintMessage"))
+    assert doc["prints"] == [[True, "请取走凭条"]]
+    assert doc["objects"]["bookingPrintMessage"]["text"] == "请取走凭条"
+    assert doc["objects"]["bookingPrintMessage"]["visible"] is True
+    assert doc["objects"]["bookingPrintButton"]["text"] == "打印凭条"
+    assert doc["ticks_while_printing"] > 0
+    url = booking.make_link(config_mod.from_mapping({}), "evt-20261210-ip-search-training-2", "appointment").url
+    assert decoded(png) == [url]
+    pdf = queue.wait_for_new_pdf(before)
+    assert cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path)) == [url]
+
+
+TYPE_BUTTONS = tuple(f"bookingType_{bt}" for bt in (
+    "bk-patent-consult", "bk-trademark-consult", "bk-gi-consult", "bk-rights-assistance",
+    "bk-overseas-dispute", "bk-pledge-financing", "bk-search-navigation", "bk-policy-briefing"))
+
+
+@pytest.mark.parametrize("size", ["1080x1920", "1920x1080"])
+def test_booking_page_preselects_the_service_type_and_lays_out_at_both_sizes(data_dir, tmp_path, size):
+    doc, png = probe(data_dir, tmp_path, "BookingPage", {"serviceId": "svc-ip-rights-assistance"}, size=size,
+                     report=(*TYPE_BUTTONS, "bookingQrPanel", "bookingQrImage", "bookingServiceTitle"))
+    objects = doc["objects"]
+    width, height = (int(v) for v in size.split("x"))
+    for name in TYPE_BUTTONS:
+        button = objects[name]
+        assert button is not None, f"{name} missing"
+        assert button["height"] >= 64 and button["width"] >= 64
+        assert 0 <= button["x"] and button["x"] + button["width"] <= width
+        assert button["y"] + button["height"] <= height, f"{name} is below the screen"
+        assert button["selected"] is (name == "bookingType_bk-rights-assistance")
+    panel = objects["bookingQrPanel"]
+    assert panel["x"] + panel["width"] <= width and panel["y"] + panel["height"] <= height
+    assert objects["bookingQrImage"]["paintedWidth"] >= 300
+    assert "知识产权维权援助申请受理" in objects["bookingServiceTitle"]["text"]
+    url = decoded(png)
+    assert len(url) == 1
+    assert params(url[0])["service"] == "svc-ip-rights-assistance"
+    assert params(url[0])["type"] == "bk-rights-assistance"
+
+
+def test_picking_another_type_books_that_type_without_the_service(data_dir, tmp_path):
+    doc, png = probe(data_dir, tmp_path, "BookingPage", {"serviceId": "svc-ip-rights-assistance"},
+                     click=("bookingType_bk-policy-briefing",),
+                     report=("bookingType_bk-policy-briefing", "bookingType_bk-rights-assistance", "bookingTypeTitle"))
+    objects = doc["objects"]
+    assert objects["bookingType_bk-policy-briefing"]["selected"] is True
+    assert objects["bookingType_bk-rights-assistance"]["selected"] is False
+    assert objects["bookingTypeTitle"]["text"] == "政策解读预约"
+    [url] = decoded(png)
+    assert params(url)["type"] == "bk-policy-briefing" and params(url)["service"] == ""
+
+
+def test_booking_page_without_a_service_asks_for_a_type_first(data_dir, tmp_path):
+    doc, png = probe(data_dir, tmp_path, "BookingPage", {}, report=("bookingChooseHint", "bookingQrImage"))
+    assert doc["objects"]["bookingChooseHint"]["visible"] is True
+    assert doc["objects"]["bookingQrImage"]["visible"] is False
+    assert decoded(png) == []
