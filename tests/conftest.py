@@ -64,6 +64,15 @@ def file_digest(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if os.path.exists(path) else None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _qml_types_registered():
+    # PySide6 breaks QtQuick type resolution when a QML type is registered after the first QQmlEngine
+    # of the process exists (see kiosk/ui/app.py), so the UI's types are registered before any test runs.
+    from kiosk.ui import app as ui_app
+
+    ui_app.prepare_qml_types()
+
+
 @pytest.fixture
 def kiosk_ui(qtbot, cfg):
     """Start the whole kiosk UI offscreen on the seeded content: ``ctx, window = kiosk_ui()``.

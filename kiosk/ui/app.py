@@ -47,7 +47,7 @@ from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
 log = logging.getLogger(__name__)
 
 # View-model modules under kiosk/ui; each has register(ctx) and may return an object with reset().
-VIEW_MODEL_MODULES: tuple[str, ...] = ("search_model", "attract_model")
+VIEW_MODEL_MODULES: tuple[str, ...] = ("content_models", "announcements", "search_model", "attract_model")
 
 QML_IMPORT_DIR = Path(__file__).resolve().parent / "qml"
 KIOSK_QML_DIR = QML_IMPORT_DIR / "Kiosk"
@@ -260,6 +260,11 @@ class Shell(QObject):
     def hasPage(self, file_name: str) -> bool:
         return (KIOSK_QML_DIR / file_name).is_file()
 
+    @Slot(str, result=bool)
+    def hasSingleton(self, name: str) -> bool:
+        """True when a view-model module registered the KioskBackend singleton NAME (optional parts)."""
+        return name in self._ctx.singletons
+
     @Slot(str, result=str)
     def recordKind(self, record_id: str) -> str:
         row = content.Record.get_or_none(content.Record.id == record_id)
@@ -344,29 +349,61 @@ def sync_command(cfg: config_mod.Config) -> tuple[str, list[str]]:
     return program, args
 
 
-# ---------------------------------------------------------------- singletons
+# ---------------------------------------------------------------- QML type registration
 
-# WORKAROUND (PySide6 6.12): qmlRegisterSingletonInstance called while a QQmlEngine exists, or a
-# second time for the same name, corrupts QtQuick type resolution ("Cannot assign object of type
-# QQuickText to list property data"). So each singleton name is registered ONCE per process as a
-# singleton type whose provider returns the instance of the current context.
-_singleton_instances: dict[str, QObject] = {}
+# WORKAROUND (PySide6 6.11/6.12): registering a QML type (qmlRegister*, or importing a module with
+# @QmlElement classes) after the first QQmlEngine of the process was created corrupts QtQuick type
+# resolution: every later load fails with 'Cannot assign object of type "QQuickText" to list
+# property "data"; expected "QObject"'. So ALL types are registered once, before any engine:
+# prepare_qml_types() imports every VIEW_MODEL_MODULES module (its @QmlElement classes register on
+# import) and registers each singleton NAME listed in the module's QML_SINGLETONS as a QObject
+# singleton whose provider returns the instance the current context registered with
+# ctx.register_singleton(NAME, obj). (Property lookups, slots and signals resolve on the actual
+# object at run time.)
+SHELL_SINGLETONS: tuple[str, ...] = ("Shell",)
+_singleton_instances: dict[str, QObject | None] = {}
+_engine_created = False
+
+
+def _register_singleton_name(name: str) -> None:
+    if name in _singleton_instances:
+        return
+    _singleton_instances[name] = None
+
+    def provide(engine):
+        obj = _singleton_instances[name]
+        if obj is None:
+            raise RuntimeError(f"QML singleton {name!r} used but no instance was registered (ctx.register_singleton)")
+        # The Python side owns it; the engine must not delete it when it goes away.
+        QJSEngine.setObjectOwnership(obj, QJSEngine.ObjectOwnership.CppOwnership)
+        return obj
+
+    qmlRegisterSingletonType(QObject, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, name, provide)
+
+
+def prepare_qml_types(modules: tuple[str, ...] = VIEW_MODEL_MODULES) -> None:
+    """Register every QML type of the UI that is known up front; must run before the first QQmlEngine
+    (idempotent). Singletons not listed in QML_SINGLETONS still work in the app, because build_context
+    runs register(ctx) before creating its engine, but only for the first context of a process."""
+    names = list(SHELL_SINGLETONS)
+    for module_name in modules:
+        module = importlib.import_module(f"kiosk.ui.{module_name}")
+        names += getattr(module, "QML_SINGLETONS", ())
+    for name in names:
+        if name not in _singleton_instances and _engine_created:
+            raise RuntimeError(f"QML singleton {name!r} must be registered before the first QQmlEngine "
+                               "(call kiosk.ui.app.prepare_qml_types() earlier)")
+        _register_singleton_name(name)
 
 
 def register_singleton(name: str, instance: QObject) -> QObject:
-    """Expose INSTANCE to QML as ``import KioskBackend`` → ``NAME`` (use this, not qmlRegisterSingletonInstance)."""
-    first = name not in _singleton_instances
+    """Make INSTANCE the object behind ``import KioskBackend`` → NAME (declared in QML_SINGLETONS)."""
+    if name not in _singleton_instances:
+        if _engine_created:
+            raise RuntimeError(f"QML singleton {name!r} registered after the first QQmlEngine: list it in "
+                               "QML_SINGLETONS of its kiosk.ui module so prepare_qml_types() registers it in time")
+        _register_singleton_name(name)
     _singleton_instances[name] = instance
-    if first:
-        singleton_name = name
-
-        def provide(engine):
-            obj = _singleton_instances[singleton_name]
-            # The Python side owns it; the engine must not delete it when it goes away.
-            QJSEngine.setObjectOwnership(obj, QJSEngine.ObjectOwnership.CppOwnership)
-            return obj
-
-        qmlRegisterSingletonType(type(instance), QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, name, provide)
     return instance
 
 
@@ -389,6 +426,7 @@ class AppContext:
     lockdown: LockdownFilter | None = None
     poll_timer: QTimer | None = None
     sync_supervisor: SyncSupervisor | None = None
+    view_model_owner: QObject | None = None
     _index_cache: tuple = (None, None)
 
     @property
@@ -426,6 +464,16 @@ class AppContext:
         return self.shell.contentSerialChanged
 
 
+_current_context: AppContext | None = None
+
+
+def current_context() -> AppContext:
+    """The context of the running UI, for QML-instantiated types (@QmlElement) that need stores or timers."""
+    if _current_context is None:
+        raise RuntimeError("no AppContext: call build_context first")
+    return _current_context
+
+
 def pin_controls_style() -> None:
     # The Basic style looks the same on every platform and does not follow the desktop theme.
     if QQuickStyle.name() != "Basic":
@@ -457,23 +505,56 @@ def open_stores(cfg: config_mod.Config) -> None:
     open_station(cfg)
 
 
+class EngineInWaiting(QObject):
+    """Stands in for ctx.engine while view-models register (before the real engine exists).
+
+    It parents the view-model objects (so they live as long as the context) and records image
+    providers, which build_context hands to the real engine right after creating it.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.image_providers: list[tuple[str, object]] = []
+
+    def addImageProvider(self, provider_id: str, provider) -> None:  # noqa: N802 - QQmlEngine's name
+        self.image_providers.append((provider_id, provider))
+
+
 def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = utcnow,
-                  idle_timeout_ms: int | None = None) -> AppContext:
-    """Open the stores and build the engine (a QGuiApplication must exist). Does not load QML yet."""
+                  idle_timeout_ms: int | None = None,
+                  modules: tuple[str, ...] = VIEW_MODEL_MODULES) -> AppContext:
+    """Open the stores, register the view-models, then build the engine. Does not load QML yet.
+
+    A QGuiApplication must exist. The view-models' register(ctx) runs BEFORE the QQmlEngine is
+    created (see the WORKAROUND above prepare_qml_types); meanwhile ctx.engine is an
+    EngineInWaiting that accepts parents and addImageProvider().
+    """
     app = QGuiApplication.instance()
     if app is None:
         raise RuntimeError("build_context needs a QGuiApplication")
     pin_controls_style()
     load_fonts()
     open_stores(cfg)
-    engine = QQmlApplicationEngine()
-    factory = RefusingNetworkAccessManagerFactory()
-    engine.setNetworkAccessManagerFactory(factory)
-    engine.addImportPath(str(QML_IMPORT_DIR))
-    ctx = AppContext(cfg=cfg, engine=engine, clock=clock, network_factory=factory,
+    prepare_qml_types(modules)
+    waiting = EngineInWaiting()
+    ctx = AppContext(cfg=cfg, engine=waiting, clock=clock,
                      idle_timeout_ms=idle_timeout_ms if idle_timeout_ms is not None else cfg.idle_timeout_s * 1000)
+    ctx.view_model_owner = waiting
+    global _current_context
+    _current_context = ctx
     ctx.shell = Shell(ctx)
     ctx.register_singleton("Shell", ctx.shell)
+    register_view_models(ctx, modules)
+
+    global _engine_created
+    _engine_created = True
+    engine = QQmlApplicationEngine()
+    ctx.engine = engine
+    for provider_id, provider in waiting.image_providers:
+        engine.addImageProvider(provider_id, provider)
+    ctx.network_factory = RefusingNetworkAccessManagerFactory()
+    engine.setNetworkAccessManagerFactory(ctx.network_factory)
+    engine.addImportPath(str(QML_IMPORT_DIR))
     ctx.lockdown = LockdownFilter(ctx)
     app.installEventFilter(ctx.lockdown)
     ctx.poll_timer = QTimer(engine, interval=POLL_INTERVAL_MS)
@@ -491,8 +572,7 @@ def register_view_models(ctx: AppContext, modules: tuple[str, ...] = VIEW_MODEL_
 
 
 def load_main(ctx: AppContext, *, size_px: tuple[int, int] | None = None) -> QQuickWindow:
-    """Register the view-models, load Kiosk/Main and size the window (not shown yet)."""
-    register_view_models(ctx)
+    """Load Kiosk/Main and size the window (not shown yet)."""
     ctx.engine.loadFromModule("Kiosk", "Main")
     roots = ctx.engine.rootObjects()
     if not roots:

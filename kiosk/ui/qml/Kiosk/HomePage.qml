@@ -51,6 +51,51 @@ Page {
                 font.pixelSize: Theme.fontSmall
             }
 
+            // Ticker of station announcements (本站公告); tap to read them in full.
+            Rectangle {
+                id: ticker
+                objectName: "announcementTicker"
+                visible: Announcements.count > 0
+                width: parent.width
+                height: Theme.touchMin + 16
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: Theme.stationBadge
+                border.width: 2
+                StationBadge {
+                    id: tickerBadge
+                    anchors { left: parent.left; leftMargin: Theme.spacing / 2; verticalCenter: parent.verticalCenter }
+                }
+                Item {
+                    id: lane
+                    anchors { left: tickerBadge.right; right: parent.right; top: parent.top; bottom: parent.bottom
+                              leftMargin: Theme.spacing / 2; rightMargin: Theme.spacing / 2 }
+                    clip: true
+                    Text {
+                        id: tickerText
+                        objectName: "tickerText"
+                        anchors.verticalCenter: parent.verticalCenter
+                        text: Announcements.tickerText
+                        color: Theme.text
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                        // Scroll only when the titles do not fit.
+                        readonly property bool scrolls: implicitWidth > lane.width
+                        NumberAnimation on x {
+                            running: ticker.visible && tickerText.scrolls
+                            from: lane.width
+                            to: -tickerText.implicitWidth
+                            duration: Math.max(8000, (tickerText.implicitWidth + lane.width) * 12)
+                            loops: Animation.Infinite
+                        }
+                    }
+                }
+                MouseArea {
+                    anchors.fill: parent
+                    onClicked: page.ApplicationWindow.window.openPage("StationNoticesPage.qml", {})
+                }
+            }
+
             Grid {
                 id: grid
                 width: parent.width
@@ -66,6 +111,34 @@ Page {
                         text: modelData.text
                         subtitle: modelData.subtitle
                         onClicked: page.ApplicationWindow.window.openPage(modelData.page, modelData.props)
+                    }
+                }
+            }
+
+            Text {
+                visible: Content.hotServices.length > 0
+                text: "热门事项"
+                color: Theme.primary
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+            }
+            Flow {
+                width: parent.width
+                spacing: Theme.spacing / 2
+                Repeater {
+                    model: Content.hotServices
+                    Tile {
+                        required property var modelData
+                        objectName: "hot_" + modelData.recordId
+                        compact: true
+                        height: Theme.touchMin
+                        width: Math.min(implicitWidth, grid.width)
+                        text: modelData.title
+                        fill: Theme.surface
+                        ink: Theme.primary
+                        border.color: Theme.primary
+                        onClicked: page.ApplicationWindow.window.openRecord(modelData.recordId)
                     }
                 }
             }

@@ -1,0 +1,77 @@
+"""Station announcements (本站公告) for the home ticker, the list page and the attract carousel.
+
+QML singleton ``Announcements`` (a list model with roles annId, title, body, pinned, period and the
+properties ``count`` / ``tickerText``). It polls kiosk.store.station.current_announcements() every
+POLL_INTERVAL_MS with the context's clock, so announcements appear and expire on schedule and
+changes made with `ipkiosk announce` or the admin screen show within a few seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Property, QTimer, Signal, Slot
+
+from kiosk.store import station
+from kiosk.ui import text
+from kiosk.ui.content_models import RowListModel
+
+POLL_INTERVAL_MS = 2000
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+TICKER_SEPARATOR = "　　◆　　"
+QML_SINGLETONS = ("Announcements",)
+
+
+def _period(starts_at: str | None, ends_at: str | None) -> str:
+    def fmt(value: str) -> str:
+        return f"{dt.datetime.fromisoformat(value).astimezone(CHINA_TZ):%Y-%m-%d %H:%M}"
+
+    if starts_at and ends_at:
+        return f"{fmt(starts_at)} 至 {fmt(ends_at)}"
+    if ends_at:
+        return f"至 {fmt(ends_at)}"
+    return f"{fmt(starts_at)} 起" if starts_at else ""
+
+
+class AnnouncementsModel(RowListModel):
+    ROLES = ("annId", "title", "body", "pinned", "period", "blocks")
+    KEY = "annId"
+    tickerTextChanged = Signal()
+
+    def __init__(self, ctx, parent=None, *, poll_interval_ms: int = POLL_INTERVAL_MS):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._ticker = ""
+        self._timer = QTimer(self, interval=poll_interval_ms)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        rows = [{
+            "annId": a["id"],
+            "title": a["title"],
+            "body": a["body"],
+            "pinned": bool(a["pinned"]),
+            "period": _period(a["starts_at"], a["ends_at"]),
+            "blocks": text.blocks(a["body"]),
+        } for a in station.current_announcements(self._ctx.clock())]
+        self.set_rows(rows)
+        ticker = TICKER_SEPARATOR.join(r["title"] for r in rows)
+        if ticker != self._ticker:
+            self._ticker = ticker
+            self.tickerTextChanged.emit()
+
+    @Property(str, notify=tickerTextChanged)
+    def tickerText(self) -> str:
+        return self._ticker
+
+    def reset(self) -> None:
+        """No visitor state lives here."""
+
+
+def register(ctx) -> AnnouncementsModel:
+    model = AnnouncementsModel(ctx, parent=ctx.engine)
+    ctx.register_singleton("Announcements", model)
+    return model

@@ -1,0 +1,338 @@
+"""Browse/read view-models: record lists, service categories and the record detail facade.
+
+QML: ``import KioskBackend`` → ``RecordListModel { kind: "notices" }``, ``CategoryModel {}`` and the
+singleton ``Content`` (``Content.record(id)``, ``Content.hotServices``). Data comes only from
+kiosk.store.content. When the sync process applies new content, every model updates in place
+(rows inserted/removed/moved, never a reset), so a visitor's scroll position survives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtCore import (
+    Property,
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtQml import QmlElement
+
+from kiosk.store import content
+from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
+from kiosk.ui.app import current_context
+
+log = logging.getLogger(__name__)
+
+__all__ = ["QML_IMPORT_NAME", "QML_IMPORT_MAJOR_VERSION"]  # read by @QmlElement
+QML_SINGLETONS = ("Content",)
+
+SERVICE_CATEGORIES = ("专利", "商标", "地理标志", "集成电路布图设计", "维权援助", "咨询", "信息服务", "质押融资")
+KIND_TITLES = {"services": "服务事项", "policies": "政策法规", "notices": "通知公告", "news": "行业动态",
+               "events": "宣讲活动", "booking_types": "预约类型"}
+LIST_KINDS = ("services", "policies", "notices", "news", "events")
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+HOT_SERVICES_MAX = 8
+
+
+def _instant(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _china(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(CHINA_TZ)
+
+
+def event_time_text(starts_at: str | None, ends_at: str | None) -> str:
+    start, end = _instant(starts_at), _instant(ends_at)
+    if start is None:
+        return "时间待定"
+    start = _china(start)
+    if end is None:
+        return f"{start:%Y-%m-%d %H:%M}"
+    end = _china(end)
+    if end.date() == start.date():
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+    return f"{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}"
+
+
+def is_expired(rec: dict, now: dt.datetime) -> bool:
+    """Notices past valid_until (a display filter: they stay browsable, listed apart)."""
+    until = _instant(rec.get("valid_until"))
+    return until is not None and until <= now
+
+
+def is_past(rec: dict, now: dt.datetime) -> bool:
+    """Events that have ended (their registration is greyed out)."""
+    end = _instant(rec.get("ends_at")) or _instant(rec.get("starts_at"))
+    return end is not None and end <= now
+
+
+def list_rows(kind: str, category: str, now: dt.datetime) -> list[dict]:
+    """Display rows of KIND: current items first, expired notices / past events after them."""
+    records = content.list_records(kind, category=category or None)
+    rows = []
+    for rec in records:
+        inactive, section, date = False, "", rec.get("published_at") or ""
+        if kind == "notices":
+            inactive = is_expired(rec, now)
+            section = "已过期" if inactive else "有效通知"
+        elif kind == "events":
+            inactive = is_past(rec, now)
+            section = "往期活动" if inactive else "即将举行"
+            date = event_time_text(rec.get("starts_at"), rec.get("ends_at"))
+        if kind == "services":
+            subtitle = rec.get("summary") or ""
+        else:
+            subtitle = rec.get("issuer") or rec.get("venue") or rec.get("category") or ""
+        rows.append({
+            "recordId": rec["id"],
+            "title": rec.get("title", ""),
+            "subtitle": text.plain(subtitle),
+            "date": date,
+            "section": section,
+            "inactive": inactive,
+            "docNumber": rec.get("doc_number") or "",
+            "startsAt": rec.get("starts_at") or "",
+        })
+    if kind == "events":
+        upcoming = sorted((r for r in rows if not r["inactive"]), key=lambda r: r["startsAt"])
+        past = sorted((r for r in rows if r["inactive"]), key=lambda r: r["startsAt"], reverse=True)
+        rows = upcoming + past
+    elif kind == "notices":
+        rows = [r for r in rows if not r["inactive"]] + [r for r in rows if r["inactive"]]
+    return rows
+
+
+class RowListModel(QAbstractListModel):
+    """A list of dict rows with fixed ROLES and a stable key; set_rows() updates in place."""
+
+    ROLES: tuple[str, ...] = ()
+    KEY = "recordId"
+    countChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[dict] = []
+        self._role_ids = {Qt.ItemDataRole.UserRole + 1 + i: name for i, name in enumerate(self.ROLES)}
+
+    def roleNames(self):
+        return {rid: QByteArray(name.encode()) for rid, name in self._role_ids.items()}
+
+    def rowCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.get("title", row.get(self.KEY))
+        name = self._role_ids.get(role)
+        return row.get(name) if name else None
+
+    @Property(int, notify=countChanged)
+    def count(self) -> int:
+        return len(self._rows)
+
+    def rows(self) -> list[dict]:
+        return list(self._rows)
+
+    def set_rows(self, new_rows: list[dict]) -> None:
+        """Reconcile with NEW_ROWS by key: remove, move and insert rows, then refresh changed data."""
+        old_count = len(self._rows)
+        new_keys = [r[self.KEY] for r in new_rows]
+        wanted = set(new_keys)
+        for i in range(len(self._rows) - 1, -1, -1):
+            if self._rows[i][self.KEY] not in wanted:
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self._rows[i]
+                self.endRemoveRows()
+        for target, key in enumerate(new_keys):
+            current = self._rows[target][self.KEY] if target < len(self._rows) else None
+            if current == key:
+                continue
+            found = next((i for i in range(target + 1, len(self._rows)) if self._rows[i][self.KEY] == key), None)
+            if found is None:
+                self.beginInsertRows(QModelIndex(), target, target)
+                self._rows.insert(target, dict(new_rows[target]))
+                self.endInsertRows()
+            else:
+                self.beginMoveRows(QModelIndex(), found, found, QModelIndex(), target)
+                self._rows.insert(target, self._rows.pop(found))
+                self.endMoveRows()
+        for i, row in enumerate(new_rows):
+            if self._rows[i] != row:
+                self._rows[i] = dict(row)
+                self.dataChanged.emit(self.index(i), self.index(i), list(self._role_ids) + [Qt.ItemDataRole.DisplayRole])
+        if len(self._rows) != old_count:
+            self.countChanged.emit()
+
+
+@QmlElement
+class RecordListModel(RowListModel):
+    """Records of one kind (optionally one service category) in display order."""
+
+    ROLES = ("recordId", "title", "subtitle", "date", "section", "inactive", "docNumber")
+    kindChanged = Signal()
+    categoryChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._kind = ""
+        self._category = ""
+        self._ctx = current_context()
+        self._ctx.content_changed.connect(self.refresh)
+
+    def _get_kind(self) -> str:
+        return self._kind
+
+    def _set_kind(self, kind: str) -> None:
+        if kind == self._kind:
+            return
+        if kind not in LIST_KINDS:
+            log.error("RecordListModel: unknown kind %r (expected one of %s)", kind, ", ".join(LIST_KINDS))
+            return
+        self._kind = kind
+        self.kindChanged.emit()
+        self.refresh()
+
+    kind = Property(str, _get_kind, _set_kind, notify=kindChanged)
+
+    def _get_category(self) -> str:
+        return self._category
+
+    def _set_category(self, category: str) -> None:
+        if category == self._category:
+            return
+        self._category = category
+        self.categoryChanged.emit()
+        self.refresh()
+
+    category = Property(str, _get_category, _set_category, notify=categoryChanged)
+
+    @Slot()
+    def refresh(self) -> None:
+        if self._kind:
+            self.set_rows(list_rows(self._kind, self._category, self._ctx.clock()))
+
+    def reset(self) -> None:
+        """Nothing visitor-specific is kept here (the page holds its own scroll state)."""
+
+
+@QmlElement
+class CategoryModel(RowListModel):
+    """The 8 service categories with their record counts (categories the content adds come last)."""
+
+    ROLES = ("name", "count")
+    KEY = "name"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._ctx = current_context()
+        self._ctx.content_changed.connect(self.refresh)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        counts: dict[str, int] = {}
+        for rec in content.list_records("services"):
+            counts[rec.get("category") or "其他"] = counts.get(rec.get("category") or "其他", 0) + 1
+        names = list(SERVICE_CATEGORIES) + sorted(set(counts) - set(SERVICE_CATEGORIES))
+        self.set_rows([{"name": n, "count": counts.get(n, 0), "title": n} for n in names])
+
+
+class ContentFacade(QObject):
+    """QML singleton ``Content``: one record for the detail pages, hot services for home chips."""
+
+    hotServicesChanged = Signal()
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._hot: list[dict] = []
+        ctx.content_changed.connect(self._refresh)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        hot = [{"recordId": r["id"], "title": r["title"]} for r in content.list_records("services") if r.get("hot")]
+        hot = hot[:HOT_SERVICES_MAX]
+        if hot != self._hot:
+            self._hot = hot
+            self.hotServicesChanged.emit()
+
+    @Property("QVariantList", notify=hotServicesChanged)
+    def hotServices(self) -> list:
+        return self._hot
+
+    @Slot(str, result=str)
+    def kindTitle(self, kind: str) -> str:
+        return KIND_TITLES.get(kind, kind)
+
+    @Slot(str, result="QVariantMap")
+    def record(self, record_id: str) -> dict:
+        """Everything a detail page shows, already formatted; {} if the record is gone."""
+        rec = content.get_record(record_id)
+        return detail(rec, self._ctx.clock()) if rec else {}
+
+    def reset(self) -> None:
+        """No visitor state lives here."""
+
+
+def detail(rec: dict, now: dt.datetime) -> dict:
+    kind = rec["kind"]
+    out = {
+        "recordId": rec["id"],
+        "kind": kind,
+        "kindTitle": KIND_TITLES.get(kind, kind),
+        "title": rec.get("title", ""),
+        "summary": text.inline(rec.get("summary") or ""),
+        "issuer": rec.get("issuer") or rec.get("organizer") or "",
+        "docNumber": rec.get("doc_number") or "",
+        "date": rec.get("published_at") or "",
+        "category": rec.get("category") or "",
+        "blocks": text.blocks(rec.get("body")),
+        "expired": kind == "notices" and is_expired(rec, now),
+        "past": kind == "events" and is_past(rec, now),
+        "validUntil": f"{_china(_instant(rec['valid_until'])):%Y-%m-%d %H:%M}" if rec.get("valid_until") else "",
+        "time": event_time_text(rec.get("starts_at"), rec.get("ends_at")) if kind == "events" else "",
+        "venue": rec.get("venue") or "",
+        "registrationLabel": (rec.get("registration") or {}).get("label", ""),
+        "registrationType": (rec.get("registration") or {}).get("type", ""),
+        "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": KIND_TITLES.get(r["kind"], r["kind"])}
+                    for r in (content.get_record(rid) for rid in rec.get("related_ids") or ()) if r],
+    }
+    if kind == "services":
+        booking = rec.get("booking") or {}
+        out.update({
+            "conditions": text.inline(rec.get("conditions") or ""),
+            "materials": text.list_blocks(rec.get("materials")),
+            "process": text.list_blocks(rec.get("process"), numbered=True),
+            "timeLimit": text.inline(rec.get("time_limit") or ""),
+            "fee": text.inline(rec.get("fee") or ""),
+            "channels": text.list_blocks(rec.get("channels")),
+            "provider": text.inline(rec.get("provider") or ""),
+            "bookingType": booking.get("type", ""),
+            "bookingLabel": booking.get("label", ""),
+            "bookingTypeId": booking_type_for(rec["id"]),
+        })
+    return out
+
+
+def booking_type_for(service_id: str) -> str:
+    """The booking_types record that lists SERVICE_ID (each booked service is in exactly one)."""
+    for bt in content.list_records("booking_types"):
+        if service_id in (bt.get("service_ids") or ()):
+            return bt["id"]
+    return ""
+
+
+def register(ctx) -> ContentFacade:
+    facade = ContentFacade(ctx, parent=ctx.engine)
+    ctx.register_singleton("Content", facade)
+    return facade

@@ -1,0 +1,135 @@
+import QtQuick
+import QtQuick.Controls
+import KioskBackend
+
+// Detail of a policy, notice, news item or event: issuer, 文号, date, the body as text blocks
+// (no HTML, no remote loads, links inert), validity / event time, registration and related records.
+Page {
+    id: page
+    objectName: "recordDetailPage"
+    property string recordId: ""
+    property var rec: Content.record(recordId)
+    property string pageTitle: rec.kindTitle || ""
+    background: Rectangle { color: Theme.bg }
+
+    Connections {
+        target: Shell
+        function onContentSerialChanged() { page.rec = Content.record(page.recordId) }
+    }
+
+    readonly property bool isEvent: rec.kind === "events"
+    readonly property bool hasRegistration: isEvent && (rec.registrationType || "") !== ""
+
+    Flickable {
+        id: flick
+        objectName: "detailFlick"
+        anchors.fill: parent
+        contentHeight: column.implicitHeight + 2 * Theme.pageMargin
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
+        Column {
+            id: column
+            x: Theme.pageMargin
+            y: Theme.pageMargin
+            width: flick.width - 2 * Theme.pageMargin
+            spacing: Theme.spacing
+
+            Text {
+                width: parent.width
+                visible: page.rec.title === undefined
+                text: "该内容已下架或不存在。"
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+            }
+            Rectangle {
+                objectName: "expiredBadge"
+                visible: page.rec.expired === true || page.rec.past === true
+                width: expiredText.implicitWidth + 32
+                height: expiredText.implicitHeight + 16
+                radius: 8
+                color: Theme.disabled
+                Text {
+                    id: expiredText
+                    anchors.centerIn: parent
+                    text: page.rec.expired ? "已过期 · 有效期至 " + page.rec.validUntil : "活动已结束"
+                    color: "white"
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontSmall
+                    font.bold: true
+                }
+            }
+            Text {
+                objectName: "detailTitle"
+                width: parent.width
+                text: page.rec.title || ""
+                color: page.rec.expired || page.rec.past ? Theme.textMuted : Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle + 4
+                font.bold: true
+                lineHeight: 1.15
+                wrapMode: Text.Wrap
+            }
+            Text {
+                objectName: "detailMeta"
+                width: parent.width
+                text: [page.rec.issuer, page.rec.docNumber, page.rec.date ? "发布日期：" + page.rec.date : ""]
+                      .filter(s => s).join("\n")
+                visible: text !== ""
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+                lineHeight: 1.2
+                wrapMode: Text.Wrap
+            }
+            Text {
+                width: parent.width
+                visible: !page.rec.expired && (page.rec.validUntil || "") !== ""
+                text: "有效期至 " + page.rec.validUntil
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+            }
+            GuideField { width: parent.width; visible: page.isEvent; label: "时间"; text: page.rec.time || "" }
+            GuideField { width: parent.width; visible: page.isEvent && text !== ""; label: "地点"; text: page.rec.venue || "" }
+            Loader {
+                width: parent.width
+                active: page.hasRegistration
+                visible: active
+                sourceComponent: BookingPanel {
+                    objectName: "eventRegistration"
+                    serviceId: page.recordId
+                    bookingTypeId: page.rec.registrationType || ""
+                    label: page.rec.registrationLabel || "扫码报名"
+                    closed: page.rec.past === true
+                }
+            }
+            Rectangle { width: parent.width; height: 2; color: Theme.divider }
+            BodyText {
+                objectName: "detailBody"
+                width: parent.width
+                blocks: page.rec.blocks || []
+            }
+            Text {
+                width: parent.width
+                visible: (page.rec.related || []).length > 0
+                text: "相关内容"
+                color: Theme.primary
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+            }
+            Repeater {
+                model: page.rec.related || []
+                RecordRow {
+                    required property var modelData
+                    width: column.width
+                    title: modelData.title
+                    subtitle: modelData.kindTitle
+                    onClicked: page.ApplicationWindow.window.openRecord(modelData.recordId)
+                }
+            }
+        }
+    }
+}

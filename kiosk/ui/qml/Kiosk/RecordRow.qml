@@ -1,0 +1,72 @@
+import QtQuick
+
+// One row of a record list: title, subtitle and date; greyed when inactive (expired / past).
+Rectangle {
+    id: row
+    property string title: ""
+    property string subtitle: ""
+    property string date: ""
+    property string badge: ""
+    property bool inactive: false
+    signal clicked()
+
+    implicitHeight: Math.max(Theme.touchMin + 40, column.implicitHeight + 2 * Theme.spacing)
+    radius: Theme.radius
+    color: tap.pressed ? Qt.darker(Theme.surface, 1.06) : Theme.surface
+    border.color: Theme.divider
+
+    Column {
+        id: column
+        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: Theme.spacing }
+        spacing: 8
+        Row {
+            width: parent.width
+            spacing: Theme.spacing / 2
+            Rectangle {
+                id: badgeBox
+                visible: row.badge !== ""
+                width: badgeText.implicitWidth + 20
+                height: badgeText.implicitHeight + 8
+                radius: 8
+                color: row.inactive ? Theme.disabled : Theme.accent
+                anchors.verticalCenter: parent.verticalCenter
+                Text {
+                    id: badgeText
+                    anchors.centerIn: parent
+                    text: row.badge
+                    color: "white"
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontSmall
+                }
+            }
+            Text {
+                width: parent.width - (badgeBox.visible ? badgeBox.width + parent.spacing : 0)
+                text: row.title
+                color: row.inactive ? Theme.textMuted : Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                font.bold: true
+                wrapMode: Text.Wrap
+                maximumLineCount: 3
+                elide: Text.ElideRight
+            }
+        }
+        Text {
+            width: parent.width
+            visible: text !== ""
+            text: [row.date, row.subtitle].filter(s => s !== "").join("　")
+            color: Theme.textMuted
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontSmall
+            wrapMode: Text.Wrap
+            maximumLineCount: 2
+            elide: Text.ElideRight
+        }
+    }
+
+    MouseArea {
+        id: tap
+        anchors.fill: parent
+        onClicked: row.clicked()
+    }
+}

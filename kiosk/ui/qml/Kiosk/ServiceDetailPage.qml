@@ -1,0 +1,108 @@
+import QtQuick
+import QtQuick.Controls
+import KioskBackend
+
+// 办事指南 of one service: every field the record has, and its booking QR.
+// Portrait: the QR panel comes right after the summary; landscape: it stays on the right.
+Page {
+    id: page
+    objectName: "serviceDetailPage"
+    property string recordId: ""
+    property var rec: Content.record(recordId)
+    property string pageTitle: rec.title || "服务事项"
+    background: Rectangle { color: Theme.bg }
+
+    Connections {
+        target: Shell
+        function onContentSerialChanged() { page.rec = Content.record(page.recordId) }
+    }
+
+    readonly property bool hasBooking: (rec.bookingType || "") !== ""
+    readonly property bool sidePanel: !Theme.portrait && hasBooking
+
+    Flickable {
+        id: flick
+        objectName: "detailFlick"
+        anchors { left: parent.left; top: parent.top; bottom: parent.bottom
+                  right: page.sidePanel ? side.left : parent.right }
+        contentHeight: column.implicitHeight + 2 * Theme.pageMargin
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
+        Column {
+            id: column
+            x: Theme.pageMargin
+            y: Theme.pageMargin
+            width: flick.width - 2 * Theme.pageMargin
+            spacing: Theme.spacing
+
+            Text {
+                width: parent.width
+                visible: page.rec.title === undefined
+                text: "该事项已下架或不存在。"
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+            }
+            Text {
+                objectName: "detailTitle"
+                width: parent.width
+                text: page.rec.title || ""
+                color: Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontHuge
+                font.bold: true
+                wrapMode: Text.Wrap
+            }
+            Text {
+                width: parent.width
+                visible: text !== ""
+                text: page.rec.category ? "分类：" + page.rec.category : ""
+                color: Theme.textMuted
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontSmall
+            }
+            Text {
+                width: parent.width
+                text: page.rec.summary || ""
+                textFormat: Text.StyledText
+                color: Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                lineHeight: 1.25
+                wrapMode: Text.Wrap
+            }
+            Loader {
+                width: parent.width
+                active: page.hasBooking && !page.sidePanel
+                visible: active
+                sourceComponent: booking
+            }
+            GuideField { width: parent.width; label: "受理条件"; text: page.rec.conditions || "" }
+            GuideField { width: parent.width; label: "申请材料"; blocks: page.rec.materials || [] }
+            GuideField { width: parent.width; label: "办理流程"; blocks: page.rec.process || [] }
+            GuideField { width: parent.width; label: "办理时限"; text: page.rec.timeLimit || "" }
+            GuideField { width: parent.width; label: "收费标准"; text: page.rec.fee || "" }
+            GuideField { width: parent.width; label: "办理渠道"; blocks: page.rec.channels || [] }
+            GuideField { width: parent.width; label: "服务机构"; text: page.rec.provider || "" }
+        }
+    }
+
+    Loader {
+        id: side
+        anchors { right: parent.right; top: parent.top; margins: Theme.pageMargin }
+        width: page.sidePanel ? 560 : 0
+        active: page.sidePanel
+        sourceComponent: booking
+    }
+
+    Component {
+        id: booking
+        BookingPanel {
+            objectName: "serviceBooking"
+            serviceId: page.recordId
+            bookingTypeId: page.rec.bookingTypeId || ""
+            label: page.rec.bookingLabel || "扫码预约"
+        }
+    }
+}

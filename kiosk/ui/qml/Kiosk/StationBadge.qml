@@ -1,0 +1,19 @@
+import QtQuick
+
+// The visible label of a station announcement: 本站公告 (置顶 when pinned), in Theme.stationBadge.
+Rectangle {
+    property bool pinned: false
+    width: label.implicitWidth + 24
+    height: label.implicitHeight + 10
+    radius: 8
+    color: Theme.stationBadge
+    Text {
+        id: label
+        anchors.centerIn: parent
+        text: parent.pinned ? "本站公告 · 置顶" : "本站公告"
+        color: "white"
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontSmall
+        font.bold: true
+    }
+}

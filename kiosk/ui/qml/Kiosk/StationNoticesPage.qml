@@ -1,0 +1,67 @@
+import QtQuick
+import QtQuick.Controls
+import KioskBackend
+
+// 本站公告: announcements of this station (from station.db), pinned first.
+Page {
+    id: page
+    objectName: "stationNoticesPage"
+    property string pageTitle: "本站公告"
+    background: Rectangle { color: Theme.bg }
+
+    ListView {
+        id: list
+        objectName: "announcementList"
+        anchors { fill: parent; leftMargin: Theme.pageMargin; rightMargin: Theme.pageMargin }
+        topMargin: Theme.spacing
+        bottomMargin: Theme.spacing
+        spacing: Theme.spacing / 2
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        model: Announcements
+        delegate: Rectangle {
+            required property var model
+            width: ListView.view.width
+            height: column.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.stationBadge
+            border.width: 2
+            Column {
+                id: column
+                anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.spacing }
+                spacing: Theme.spacing / 2
+                Row {
+                    spacing: Theme.spacing / 2
+                    width: parent.width
+                    StationBadge { id: badge; pinned: model.pinned }
+                    Text {
+                        width: parent.width - badge.width - parent.spacing
+                        text: model.title
+                        color: Theme.text
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                        font.bold: true
+                        wrapMode: Text.Wrap
+                    }
+                }
+                Text {
+                    visible: text !== ""
+                    text: model.period
+                    color: Theme.textMuted
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontSmall
+                }
+                BodyText { width: parent.width; blocks: model.blocks }
+            }
+        }
+        Text {
+            anchors.centerIn: parent
+            visible: list.count === 0
+            text: "暂无本站公告"
+            color: Theme.textMuted
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontTitle
+        }
+    }
+}
