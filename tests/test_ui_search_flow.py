@@ -43,10 +43,14 @@ def kiosk(qtbot, cfg, size_px):
     station_db.close()
 
 
-def _items(root: QQuickItem):
-    yield root
-    for child in root.childItems():
-        yield from _items(child)
+def _items(root: QQuickItem) -> list[QQuickItem]:
+    """ROOT and every item below it in the visual tree."""
+    found, todo = [], [root]
+    while todo:
+        item = todo.pop()
+        found.append(item)
+        todo.extend(item.childItems())
+    return found
 
 
 def find(window, name: str) -> QQuickItem:

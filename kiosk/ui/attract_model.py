@@ -20,6 +20,9 @@ from kiosk.ui.search_model import RowListModel
 
 log = logging.getLogger(__name__)
 
+# KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
+QML_SINGLETONS = ("Attract",)
+
 MAX_EVENTS = 6
 
 
@@ -29,6 +32,7 @@ class UpcomingEvent:
     title: str
     when: str  # "2026年12月10日 14:00" in the event's own time zone
     venue: str
+    summary: str
 
 
 def format_event_time(starts_at: str) -> str:
@@ -47,7 +51,8 @@ def upcoming_events(records: list[dict], now: dt.datetime, limit: int = MAX_EVEN
             dated.append((starts, rec))
     dated.sort(key=lambda pair: (pair[0], pair[1]["id"]))
     return [
-        UpcomingEvent(rec["id"], rec.get("title", ""), format_event_time(rec["starts_at"]), rec.get("venue") or "")
+        UpcomingEvent(rec["id"], rec.get("title", ""), format_event_time(rec["starts_at"]), rec.get("venue") or "",
+                      rec.get("summary") or "")
         for _starts, rec in dated[:limit]
     ]
 
@@ -57,12 +62,14 @@ class UpcomingEventListModel(RowListModel):
     TitleRole = Qt.ItemDataRole.UserRole + 2
     WhenRole = Qt.ItemDataRole.UserRole + 3
     VenueRole = Qt.ItemDataRole.UserRole + 4
+    SummaryRole = Qt.ItemDataRole.UserRole + 5
     ROLES = {
         Qt.ItemDataRole.DisplayRole: (b"display", lambda e: e.title),
         RecordIdRole: (b"recordId", lambda e: e.record_id),
         TitleRole: (b"title", lambda e: e.title),
         WhenRole: (b"when", lambda e: e.when),
         VenueRole: (b"venue", lambda e: e.venue),
+        SummaryRole: (b"summary", lambda e: e.summary),
     }
 
 

@@ -34,6 +34,9 @@ from kiosk.search.engine import SearchIndex
 
 log = logging.getLogger(__name__)
 
+# KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
+QML_SINGLETONS = ("Search",)
+
 # Result groups in display order; other kinds (booking_types) are not shown to visitors as results.
 KIND_LABELS: dict[str, str] = {
     "services": "服务事项",

@@ -31,11 +31,11 @@ Rectangle {
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.pageMargin
-        spacing: Theme.spacing * 2
+        spacing: Theme.portrait ? Theme.spacing * 2 : Theme.spacing
 
         Text {
             Layout.fillWidth: true
-            Layout.topMargin: Theme.spacing * 2
+            Layout.topMargin: Theme.portrait ? Theme.spacing * 2 : 0
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
             font.family: Theme.fontFamily
@@ -53,7 +53,7 @@ Rectangle {
             font.pixelSize: Theme.fontTitle
             color: Theme.onPrimary
             opacity: 0.85
-            text: "服务事项 · 政策法规 · 通知公告 · 宣讲活动 · 预约咨询"
+            text: "查办事 · 看政策 · 约咨询"
         }
 
         // ------------------------------------------------------------ carousel
@@ -62,30 +62,34 @@ Rectangle {
             Layout.fillWidth: true
             Layout.fillHeight: true
 
-            // Slide card shared by announcements and events.
-            component Slide: Rectangle {
+            // Slide card shared by announcements and events: sized to its text, centred on the stage.
+            component AttractSlide: Rectangle {
                 id: slide
                 property int slideIndex: 0
                 property string badge: ""
                 property color badgeColor: Theme.accent
                 property string heading: ""
+                property string when: ""
+                property string place: ""
                 property string detail: ""
-                property string footer: ""
-                anchors.fill: parent
+                width: stage.width
+                height: Math.min(stage.height, slideColumn.implicitHeight + slideColumn.y * 2)
+                anchors.centerIn: parent
                 radius: Theme.radius * 2
                 color: Theme.surface
                 visible: page.currentSlide === slideIndex
-                opacity: visible ? 1 : 0
-                Behavior on opacity { NumberAnimation { duration: 400 } }
+                clip: true
 
-                ColumnLayout {
-                    anchors.fill: parent
-                    anchors.margins: Theme.spacing * 2
-                    spacing: Theme.spacing * 1.5
+                Column {
+                    id: slideColumn
+                    x: Theme.portrait ? Theme.spacing * 2 : Theme.spacing * 1.5
+                    y: x
+                    width: parent.width - x * 2
+                    spacing: Theme.spacing
 
                     Rectangle {
-                        Layout.preferredWidth: badgeText.implicitWidth + Theme.spacing * 2
-                        Layout.preferredHeight: badgeText.implicitHeight + Theme.spacing
+                        width: badgeText.implicitWidth + Theme.spacing * 2
+                        height: badgeText.implicitHeight + Theme.spacing
                         radius: Theme.radius
                         color: slide.badgeColor
                         Text {
@@ -99,9 +103,9 @@ Rectangle {
                         }
                     }
                     Text {
-                        Layout.fillWidth: true
+                        width: parent.width
                         wrapMode: Text.Wrap
-                        maximumLineCount: 4
+                        maximumLineCount: 3
                         elide: Text.ElideRight
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontHuge
@@ -110,23 +114,35 @@ Rectangle {
                         text: slide.heading
                     }
                     Text {
-                        Layout.fillWidth: true
-                        Layout.fillHeight: true
+                        width: parent.width
+                        visible: slide.when.length > 0
                         wrapMode: Text.Wrap
-                        elide: Text.ElideRight
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontTitle
-                        color: Theme.text
-                        text: slide.detail
+                        font.bold: true
+                        color: Theme.primary
+                        text: slide.when
                     }
                     Text {
-                        Layout.fillWidth: true
-                        visible: slide.footer.length > 0
+                        width: parent.width
+                        visible: slide.place.length > 0
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
                         color: Theme.textMuted
-                        text: slide.footer
+                        text: "地点：" + slide.place
+                    }
+                    Text {
+                        width: parent.width
+                        visible: slide.detail.length > 0
+                        wrapMode: Text.Wrap
+                        maximumLineCount: Theme.portrait ? 8 : 4
+                        elide: Text.ElideRight
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontTitle
+                        lineHeight: 1.2
+                        color: Theme.text
+                        text: slide.detail
                     }
                 }
             }
@@ -135,7 +151,7 @@ Rectangle {
                 id: announcementSlides
                 // UI-core's Announcements model (本站公告 in force now); absent in a build without it.
                 model: typeof Announcements !== "undefined" ? Announcements : null
-                delegate: Slide {
+                delegate: AttractSlide {
                     required property int index
                     required property string title
                     required property string body
@@ -151,22 +167,23 @@ Rectangle {
             Repeater {
                 id: eventSlides
                 model: Attract.events
-                delegate: Slide {
+                delegate: AttractSlide {
                     required property int index
                     required property string title
-                    required property string when
+                    required when  // the role fills the AttractSlide property of the same name
                     required property string venue
+                    required property string summary
                     objectName: "attractEvent_" + index
                     slideIndex: page.announcementCount + index
                     badge: "近期活动"
                     heading: title
-                    detail: when
-                    footer: venue.length > 0 ? "地点：" + venue : ""
+                    place: venue
+                    detail: summary
                 }
             }
 
             // Nothing to show: a welcome card, never an empty screen.
-            Slide {
+            AttractSlide {
                 objectName: "attractWelcome"
                 visible: page.slideCount === 0
                 badge: "欢迎"
@@ -197,7 +214,7 @@ Rectangle {
             id: startHint
             objectName: "attractStartHint"
             Layout.fillWidth: true
-            Layout.bottomMargin: Theme.spacing * 2
+            Layout.bottomMargin: Theme.portrait ? Theme.spacing * 2 : 0
             horizontalAlignment: Text.AlignHCenter
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontHuge

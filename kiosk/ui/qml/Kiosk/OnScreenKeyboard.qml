@@ -31,7 +31,7 @@ Item {
     implicitWidth: Theme.touchMin * 15 + keyGap * 9
     implicitHeight: keyHeight * 4 + keyGap * 3
 
-    component Key: Button {
+    component KeyButton: Button {
         id: key
         property string label: text
         property bool special: false
@@ -69,7 +69,7 @@ Item {
                 spacing: keyboard.keyGap
                 Repeater {
                     model: parent.modelData
-                    delegate: Key {
+                    delegate: KeyButton {
                         required property string modelData
                         objectName: "key_" + modelData
                         text: keyboard.digitsPage ? modelData : modelData.toUpperCase()
@@ -82,27 +82,27 @@ Item {
         Row {
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: keyboard.keyGap
-            Key {
+            KeyButton {
                 objectName: "key_page"
                 special: true
                 width: keyboard.keyWidth * 2 + keyboard.keyGap
                 text: keyboard.digitsPage ? "ABC" : "123"
                 onClicked: keyboard.digitsPage = !keyboard.digitsPage
             }
-            Key {
+            KeyButton {
                 objectName: "key_space"
                 width: keyboard.keyWidth * 4 + keyboard.keyGap * 3
                 text: "空格"
                 onClicked: keyboard.textTyped(" ")
             }
-            Key {
+            KeyButton {
                 objectName: "key_backspace"
                 special: true
                 width: keyboard.keyWidth * 2 + keyboard.keyGap
                 text: "退格"
                 onClicked: keyboard.backspacePressed()
             }
-            Key {
+            KeyButton {
                 objectName: "key_clear"
                 special: true
                 width: keyboard.keyWidth * 2 + keyboard.keyGap
