@@ -1,9 +1,9 @@
 """Render a booking QML component offscreen in a fresh process and report on it (used by tests).
 
-Why a separate process: PySide registers Python QML types process-wide, and a type registered
-after the first QQmlEngine of a process was created breaks that engine's QObject type ("Cannot
-assign object of type … expected QObject"). Each probe registers the ``Booking`` singleton first,
-then builds its engine, exactly once.
+It goes through the real start-up path (kiosk.ui.app.build_context with the booking_model module,
+whose register(ctx) adds the ``image://qr`` provider and the ``Booking`` singleton), then loads
+BookingQr or BookingPage in a bare window. A fresh process per probe because QML types are
+registered process-wide and only before the first QQmlEngine (see kiosk.ui.app).
 
     python -m tests.booking_qml_probe --data-dir D --component BookingPage --props '{"serviceId": "svc-x"}'
         --size 1080x1920 --out page.png [--printer-name Q] [--click OBJECTNAME] [--report NAME ...]
@@ -37,15 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
     from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer, qInstallMessageHandler
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQml import QQmlApplicationEngine, qmlRegisterSingletonInstance
     from PySide6.QtTest import QTest
 
     from kiosk import config as config_mod
-    from kiosk.commands import open_content
-    from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
-    from kiosk.ui.app import QML_IMPORT_DIR, load_fonts, pin_controls_style
-    from kiosk.ui.booking_model import BookingBackend
-    from kiosk.ui.qr import PROVIDER_ID, QrImageProvider
+    from kiosk.ui import app as ui_app
 
     warnings: list[str] = []
 
@@ -55,22 +50,17 @@ def main(argv: list[str] | None = None) -> int:
 
     qInstallMessageHandler(on_message)
     app = QGuiApplication(sys.argv[:1])
-    pin_controls_style()
-    load_fonts()
     cfg = config_mod.from_mapping({"data_dir": args.data_dir, "printer_name": args.printer_name,
                                    "paper_width_mm": args.paper_width_mm})
-    open_content(cfg)
-    backend = BookingBackend(cfg)
-    qmlRegisterSingletonInstance(BookingBackend, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, "Booking", backend)
+    ctx = ui_app.build_context(cfg, modules=("booking_model",))
+    backend = ctx.singletons["Booking"]
     prints: list[list] = []
     backend.printFinished.connect(lambda ok, message: prints.append([ok, message]))
+    engine = ctx.engine
 
-    engine = QQmlApplicationEngine()
-    engine.addImportPath(str(QML_IMPORT_DIR))
-    engine.addImageProvider(PROVIDER_ID, QrImageProvider())
     width, height = (int(v) for v in args.size.split("x"))
     # Pages are pushed by file name (not listed in qmldir), so both are loaded from their file.
-    source = (QML_IMPORT_DIR / "Kiosk" / f"{args.component}.qml").as_uri()
+    source = (ui_app.KIOSK_QML_DIR / f"{args.component}.qml").as_uri()
     placement = "anchors.fill: parent" if args.component == "BookingPage" else "anchors.centerIn: parent"
     qml = f"""
 import QtQuick

@@ -47,7 +47,7 @@ from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
 log = logging.getLogger(__name__)
 
 # View-model modules under kiosk/ui; each has register(ctx) and may return an object with reset().
-VIEW_MODEL_MODULES: tuple[str, ...] = ("content_models", "announcements", "search_model", "attract_model")
+VIEW_MODEL_MODULES: tuple[str, ...] = ("content_models", "announcements", "search_model", "attract_model", "booking_model")
 
 QML_IMPORT_DIR = Path(__file__).resolve().parent / "qml"
 KIOSK_QML_DIR = QML_IMPORT_DIR / "Kiosk"

@@ -14,19 +14,20 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
-from PySide6.QtQml import qmlRegisterSingletonInstance
 
 from kiosk import booking
 from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.store.db import utcnow
-from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
 from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs, printer_problem
 from kiosk.ui.qr import PROVIDER_ID, QrImageProvider, qr_source
 from kiosk.ui.search_model import RowListModel
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
+
+# KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
+QML_SINGLETONS = ("Booking",)
 
 # Slips show the time of the station (all stations are in Zhengzhou), whatever the OS zone.
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
@@ -206,10 +207,9 @@ class BookingBackend(QObject):
 
 
 def register(ctx) -> BookingBackend:
-    """Image provider ``image://qr/…`` and the ``Booking`` singleton (called by app.py)."""
+    """Image provider ``image://qr/…`` and the ``Booking`` singleton (called by kiosk.ui.app)."""
     ctx.engine.addImageProvider(PROVIDER_ID, QrImageProvider())
-    backend = BookingBackend(ctx.cfg, clock=ctx.clock)
-    if ctx.shell is not None:
-        ctx.content_changed.connect(backend.reload)
-    qmlRegisterSingletonInstance(BookingBackend, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, "Booking", backend)
+    backend = BookingBackend(ctx.cfg, clock=ctx.clock, parent=ctx.engine)
+    ctx.content_changed.connect(backend.reload)
+    ctx.register_singleton("Booking", backend)
     return backend
