@@ -214,3 +214,23 @@ def test_attract_shows_upcoming_events_and_touch_goes_home(qtbot, kiosk):
     assert first_event.property("heading")  # the soonest upcoming event (FIXED_NOW is 2026-11-24)
     tap(qtbot, window, find(window, "attractTouchArea"))
     assert current_page(window).objectName() == "homePage"
+
+
+def test_attract_carousel_shows_station_announcement_labelled(qtbot, kiosk):
+    ctx, window = kiosk
+    from kiosk.store import station
+
+    station.add_announcement("本周五下午暂停对外服务", "因设备检修，本周五下午暂停对外服务。")
+    QMetaObject.invokeMethod(window, "resetToAttract")
+    settle(qtbot, window)
+    # The Announcements model polls station.db; the new announcement becomes the first slide.
+    qtbot.waitUntil(lambda: _has_item(window, "attractAnnouncement_0"), timeout=5000)
+    slide = find(window, "attractAnnouncement_0")
+    assert slide.property("badge") == "本站公告"
+    assert slide.property("heading") == "本周五下午暂停对外服务"
+    assert slide.isVisible(), "announcements come first in the carousel"
+    assert not find(window, "attractEvent_0").isVisible()
+
+
+def _has_item(window, name: str) -> bool:
+    return any(item.objectName() == name for item in _items(window.contentItem()))

@@ -67,7 +67,7 @@ Rectangle {
                 id: slide
                 property int slideIndex: 0
                 property string badge: ""
-                property color badgeColor: Theme.accent
+                property color badgeColor: Theme.primary  // events; 本站公告 uses Theme.stationBadge
                 property string heading: ""
                 property string when: ""
                 property string place: ""
@@ -149,8 +149,7 @@ Rectangle {
 
             Repeater {
                 id: announcementSlides
-                // UI-core's Announcements model (本站公告 in force now); absent in a build without it.
-                model: typeof Announcements !== "undefined" ? Announcements : null
+                model: Announcements  // station announcements in force now (UI-core's model)
                 delegate: AttractSlide {
                     required property int index
                     required property string title
