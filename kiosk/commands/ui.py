@@ -26,6 +26,7 @@ SELFTEST_PAGES: dict[str, tuple[str, str | None]] = {
     "search": ("SearchPage.qml", "initialQuery"),
     "attract": ("AttractPage.qml", None),
     "booking": ("BookingPage.qml", None),
+    "booking-for": ("BookingPage.qml", "serviceId"),
     "admin": ("AdminPage.qml", None),
 }
 # List pages that show one collection get it as their `kind`.
@@ -89,7 +90,10 @@ def cmd_selftest(cfg, args) -> int:
         if file_name != "HomePage.qml":
             if not ctx.shell.hasPage(file_name):
                 raise CliError(f"--page {args.page}: {file_name} is not installed")
-            QMetaObject.invokeMethod(window, "showPageNow", Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
+            # Pages are pushed over home, so the back/home bar shows as a visitor sees it; the attract
+            # screen replaces the stack as the idle reset does.
+            method = "showPageNow" if file_name == "AttractPage.qml" else "openPageNow"
+            QMetaObject.invokeMethod(window, method, Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
         loop = QEventLoop()
         QTimer.singleShot(SETTLE_MS, loop.quit)
         loop.exec()

@@ -49,6 +49,11 @@ ApplicationWindow {
         stack.replace(null, Qt.resolvedUrl(fileName), props || {}, StackView.Immediate)
     }
 
+    // Push without a transition (selftest screenshots and tests that need the final layout at once).
+    function openPageNow(fileName, props) {
+        stack.push(Qt.resolvedUrl(fileName), props || {}, StackView.Immediate)
+    }
+
     function resetToAttract() {
         idleOverlay.close()
         showPageNow(Shell.hasPage(attractPage) ? attractPage : homePage, {})

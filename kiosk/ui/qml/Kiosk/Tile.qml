@@ -11,7 +11,7 @@ Rectangle {
     signal clicked()
 
     implicitHeight: Math.max(Theme.touchMin, column.implicitHeight + 2 * Theme.spacing)
-    implicitWidth: column.implicitWidth + 2 * Theme.spacing
+    implicitWidth: Math.max(titleText.implicitWidth, subtitleText.implicitWidth) + 2 * Theme.spacing
     radius: Theme.radius
     color: tap.pressed ? Qt.darker(fill, 1.1) : fill
     border.color: compact ? "transparent" : Theme.divider
@@ -23,6 +23,7 @@ Rectangle {
         anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: Theme.spacing }
         spacing: 6
         Text {
+            id: titleText
             width: parent.width
             text: tile.text
             color: tile.ink
@@ -33,6 +34,7 @@ Rectangle {
             wrapMode: Text.Wrap
         }
         Text {
+            id: subtitleText
             width: parent.width
             visible: tile.subtitle !== ""
             text: tile.subtitle
