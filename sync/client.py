@@ -289,13 +289,17 @@ class _Backoff:
         return self.last_delay_s
 
 
-def run_loop(client: SyncClient, interval_s: float, *, stop: threading.Event, rng: random.Random | None = None,
-             on_outcome: Callable[[SyncOutcome], None] = lambda o: None) -> None:
-    """Cycle until STOP is set (SIGTERM). A cycle in flight notices STOP between download chunks."""
+def run_loop(client: SyncClient, interval_s: float, *, stop: threading.Event, wake: threading.Event | None = None,
+             rng: random.Random | None = None, on_outcome: Callable[[SyncOutcome], None] = lambda o: None) -> None:
+    """Cycle until STOP is set (SIGTERM). WAKE (SIGUSR1, the UI's "sync now") ends the current wait early;
+    whoever sets STOP must set WAKE too. A cycle in flight notices STOP between download chunks."""
+    wake = wake or stop
     backoff = _Backoff(interval_s, rng or random.Random())
     while not stop.is_set():
         backoff.last_delay_s = None
         outcome = client.run_once(schedule=backoff)
         on_outcome(outcome)
         # A busy lock (another sync running) records nothing: wait one jittered interval.
-        stop.wait(backoff.last_delay_s if backoff.last_delay_s is not None else next_delay_s(outcome, 0, interval_s, backoff.rng))
+        wake.wait(backoff.last_delay_s if backoff.last_delay_s is not None else next_delay_s(outcome, 0, interval_s, backoff.rng))
+        if wake is not stop:
+            wake.clear()

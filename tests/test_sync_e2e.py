@@ -253,6 +253,12 @@ def test_loop_syncs_and_exits_cleanly_on_sigterm(publisher, server, data_dir, st
     try:
         first = proc.stderr.readline()
         assert first.startswith("sync OK"), first
+        # "Sync now": SIGUSR1 ends the 5-minute wait and runs a cycle that sees the new version.
+        publisher.source.edit("news", publisher.source.records("news")[0]["id"], title="立即同步")
+        publisher.build()
+        proc.send_signal(signal.SIGUSR1)
+        second = proc.stderr.readline()
+        assert second.startswith("sync OK") and "news (generation 2)" in second, second
         time.sleep(0.2)  # now waiting for the next cycle
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0

@@ -2,7 +2,8 @@
 
 Exit codes of --once: 0 OK (content changed), 1 UNCHANGED, 10 OFFLINE, 11 STALE,
 12 SECURITY_ALERT, 2 usage/config error. One summary line goes to stderr. --loop runs until
-SIGTERM/SIGINT and then exits 0; the UI spawns it as a child process.
+SIGTERM/SIGINT and then exits 0; SIGUSR1 starts the next cycle at once ("sync now").
+The UI spawns it as a child process.
 """
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ def cmd_sync(cfg, args) -> int:
             print(outcome.summary(), file=sys.stderr)
             return outcome.exit_code
 
+        wake = threading.Event()
+
         def request_stop(signum, frame):
             stop.set()
+            wake.set()
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-        run_loop(client, cfg.sync_interval_s, stop=stop,
+        signal.signal(signal.SIGUSR1, lambda signum, frame: wake.set())  # "sync now" from the UI
+        run_loop(client, cfg.sync_interval_s, stop=stop, wake=wake,
                  on_outcome=lambda o: print(o.summary(), file=sys.stderr, flush=True))
         return 0
     except SyncConfigError as exc:
@@ -44,7 +49,7 @@ def register(sub, common) -> None:
     mode.add_argument("--once", action="store_true",
                       help="one cycle; exit 0 OK, 1 UNCHANGED, 10 OFFLINE, 11 STALE, 12 SECURITY_ALERT, 2 config error")
     mode.add_argument("--loop", action="store_true",
-                      help="cycle every sync_interval_s (±20 %% jitter, backoff on failure) until SIGTERM")
+                      help="cycle every sync_interval_s (±20 %% jitter, backoff on failure) until SIGTERM; SIGUSR1 = sync now")
     p.add_argument("--deadline-s", type=float, default=900.0, metavar="S",
                    help="give up a cycle after S seconds of downloading (default 900)")
     p.set_defaults(func=cmd_sync)
