@@ -19,7 +19,7 @@ from kiosk.commands import print_json as _print_json
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking")
+COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search")
 
 
 # ---------------------------------------------------------------- commands
@@ -101,22 +101,6 @@ def cmd_show(cfg, args) -> int:
     return 0
 
 
-def cmd_search(cfg, args) -> int:
-    from kiosk.search.engine import SearchIndex
-    from kiosk.store import content
-
-    open_content(cfg)
-    hits = SearchIndex(content.search_docs()).search(args.query, limit=args.limit)
-    if args.json:
-        _print_json([{"id": h.id, "kind": h.kind, "title": h.title, "score": h.score, "matched": h.matched} for h in hits])
-    else:
-        for h in hits:
-            print(f"{h.score:6.1f}  {h.kind:9} {h.id}\t{h.title}")
-        if not hits:
-            print("no results", file=sys.stderr)
-    return 0
-
-
 def _announcement_line(a: dict) -> str:
     window = f"{a['starts_at'] or '…'} → {a['ends_at'] or '…'}"
     return f"{a['id']}\t{'[pinned] ' if a['pinned'] else ''}{a['title']}\t{window}"
@@ -190,12 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.set_defaults(func=cmd_show)
-
-    p = sub.add_parser("search", help="search the content (hanzi or pinyin letters)", parents=[common])
-    p.add_argument("query")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
-    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("announce", help="station announcements (本站公告) in station.db", parents=[common])
     asub = p.add_subparsers(dest="announce_cmd", required=True, metavar="ACTION")

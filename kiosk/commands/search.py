@@ -1,0 +1,64 @@
+"""`ipkiosk search` and `ipkiosk suggest`: the touch search engine from the command line.
+
+    ipkiosk search QUERY [--json] [--limit N]   → [{"id", "kind", "title", "score", "matched"}, ...]
+    ipkiosk suggest LETTERS [--json]             → ["专利申请", ...]   (the candidate bar)
+
+With no results, plain `search` prints the nearest words and the categories to browse
+on stderr; --json always prints just the list.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from kiosk.commands import EXIT_USAGE, CliError, open_content, print_json
+
+
+def _index(cfg):
+    from kiosk.search.engine import SearchIndex
+    from kiosk.store import content
+
+    open_content(cfg)
+    return SearchIndex(content.search_docs(), content.vocabulary_rows())
+
+
+def cmd_search(cfg, args) -> int:
+    if args.limit < 1:
+        raise CliError(f"search: --limit must be at least 1, got {args.limit}", EXIT_USAGE)
+    index = _index(cfg)
+    hits = index.search(args.query, limit=args.limit)
+    if args.json:
+        print_json([h.as_dict() for h in hits])
+        return 0
+    for h in hits:
+        print(f"{h.score:6.1f}  {h.kind:9} {h.id}\t{h.title}\t[{h.matched}]")
+    if not hits:
+        nothing = index.zero_results(args.query)
+        print("no results", file=sys.stderr)
+        if nothing.suggestions:
+            print(f"did you mean: {' '.join(nothing.suggestions)}", file=sys.stderr)
+        browse = ", ".join(f"{c.category or c.kind} ({c.count})" for c in nothing.categories)
+        print(f"browse: {browse}", file=sys.stderr)
+    return 0
+
+
+def cmd_suggest(cfg, args) -> int:
+    words = _index(cfg).suggest(args.letters)
+    if args.json:
+        print_json(words)
+    else:
+        print(" ".join(words))
+    return 0
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("search", help="search the content (hanzi, pinyin initials or full pinyin)", parents=[common])
+    p.add_argument("query", help="e.g. 专利申请, zlsq, zhuanlish, zl申请")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("suggest", help="candidate-bar words for typed letters", parents=[common])
+    p.add_argument("letters", help="pinyin letters typed so far, e.g. zl")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_suggest)
