@@ -80,13 +80,17 @@ SCORE_PARTIAL = 20.0  # plus up to 9 for the share of character pairs found
 
 # Segmentations of a letter query tried per tier: enough for the real ambiguities
 # (xian / xi'an, zh / z-h) without scanning dozens of unlikely splits.
-MAX_SEGMENTATIONS = 8
+MAX_SEGMENTATIONS = 6
+# A letter query matching at most this many titles (or distinct keywords) is ranked from
+# one scan; above it, tier by tier, each scan stopping at the limit.
+ONE_PASS_MAX_CANDIDATES = 300
 # Readings without a vowel (嗯 ng, 呒 m) would split almost any letter run: not used to segment.
 _VOWELS = frozenset("aeiouv")
 
 _WORD_SPLIT_RE = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 _LETTERS_RE = re.compile(r"[a-z]+")
 _QUERY_TOKEN_RE = re.compile(r"[a-z]|[0-9]+|[^a-z0-9]")
+_NOT_ASCII_RUN_RE = re.compile(r"[^a-z0-9]+")
 _HANZI_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _READING_END = r"(?=[ |\n\t]|\Z)"
 # Over a unit slot string ("|专 zhuan|利 li"): from anywhere in a unit to the start of a
@@ -145,61 +149,124 @@ class _Corpus:
 
     Every segment (a title, one keyword, a polyphone window, ...) starts with a separator:
     a newline where the field's text starts, a tab for a window starting mid-text. A
-    record's segments are contiguous, so a position maps back to its rank by bisection.
+    *group*'s segments are contiguous, so a position maps back to its group by bisection.
+    A group is a record's rank, or, with ``postings``, one distinct value (a keyword) that
+    ``postings[group]`` lists the ranks of: keywords repeat across records, so scanning
+    each distinct keyword once is much cheaper than scanning them per record.
     """
 
-    def __init__(self, segments_by_rank: Iterable[Iterable[str]]):
+    def __init__(self, segments_by_group: Iterable[Iterable[str]], postings: list[list[int]] | None = None):
         parts: list[str] = []
         self.starts: list[int] = []
-        self.seg_rank: list[int] = []
-        self.rank_end: list[int] = []
+        self.seg_group: list[int] = []
+        self.group_end: list[int] = []
+        self.postings = postings
         offset = 0
-        for rank, segments in enumerate(segments_by_rank):
+        for group, segments in enumerate(segments_by_group):
             for seg in segments:
                 self.starts.append(offset)
-                self.seg_rank.append(rank)
+                self.seg_group.append(group)
                 parts.append(seg)
                 offset += len(seg)
-            self.rank_end.append(offset)
+            self.group_end.append(offset)
         parts.append("\n")
         self.text = "".join(parts)
 
-    def ranks(self, needle: str) -> Iterator[int]:
-        """Ranks whose segments contain NEEDLE, ascending."""
-        text, starts, seg_rank, rank_end = self.text, self.starts, self.seg_rank, self.rank_end
+    def groups(self, needle: str) -> Iterator[int]:
+        """Groups whose segments contain NEEDLE, ascending."""
+        text, starts, seg_group, group_end = self.text, self.starts, self.seg_group, self.group_end
         position = text.find(needle)
         while position >= 0:
-            rank = seg_rank[bisect_right(starts, position) - 1]
-            yield rank
-            position = text.find(needle, rank_end[rank])  # one hit per record is enough
+            group = seg_group[bisect_right(starts, position) - 1]
+            yield group
+            position = text.find(needle, group_end[group])  # one hit per group is enough
 
-    def of_rank(self, rank: int) -> str:
-        return self.text[self.rank_end[rank - 1] if rank else 0 : self.rank_end[rank]]
+    def groups_any(self, needles: Iterable[str]) -> Iterator[int]:
+        """Groups whose segments contain any of NEEDLES, ascending.
+
+        Scans region by region (growing), so a rare needle does not have to run to the end
+        of the text before a common one has produced the first hits."""
+        needles = sorted(set(needles))
+        if len(needles) == 1:
+            yield from self.groups(needles[0])
+            return
+        text, starts, seg_group, group_end = self.text, self.starts, self.seg_group, self.group_end
+        resume = dict.fromkeys(needles, 0)
+        region_start, region_size, last = 0, 1 << 16, -1
+        while region_start < len(text):
+            region_end = region_start + region_size
+            found: set[int] = set()
+            for needle in needles:
+                position = text.find(needle, resume[needle], region_end + len(needle) - 1)
+                while position >= 0:
+                    group = seg_group[bisect_right(starts, position) - 1]
+                    found.add(group)
+                    position = text.find(needle, group_end[group], region_end + len(needle) - 1)
+                resume[needle] = max(resume[needle], region_end)
+            for group in sorted(found):
+                if group > last:
+                    yield group
+                    last = group
+            region_start, region_size = region_end, region_size * 2
+
+    def of_group(self, group: int) -> str:
+        return self.text[self.group_end[group - 1] if group else 0 : self.group_end[group]]
+
+    def to_ranks(self, groups: Iterable[int]) -> Iterator[int]:
+        if self.postings is None:
+            return iter(groups)
+        return _merge(iter(self.postings[g]) for g in groups)
+
+    def ranks(self, needle: str) -> Iterator[int]:
+        """Ranks of the records whose field contains NEEDLE, ascending."""
+        return self.to_ranks(self.groups(needle))
 
 
-def _text_corpus(texts_by_rank: Iterable[Iterable[str]]) -> _Corpus:
+def _distinct(items_by_rank: Iterable[Iterable[tuple[str, object]]]) -> tuple[list, list[list[int]]]:
+    """(distinct values, postings: the ascending ranks holding each) of (key, value) items per rank."""
+    index: dict[str, int] = {}
+    values: list = []
+    postings: list[list[int]] = []
+    for rank, items in enumerate(items_by_rank):
+        for key, value in items:
+            group = index.get(key)
+            if group is None:
+                group = index[key] = len(values)
+                values.append(value)
+                postings.append([])
+            if not postings[group] or postings[group][-1] != rank:
+                postings[group].append(rank)
+    return values, postings
+
+
+def _text_corpus(texts_by_rank: Iterable[Iterable[str]], *, distinct: bool = False) -> _Corpus:
+    if distinct:
+        values, postings = _distinct(((t, t) for t in texts) for texts in texts_by_rank)
+        return _Corpus((["\n" + t] for t in values), postings)
     return _Corpus(["\n" + t for t in texts] for texts in texts_by_rank)
 
 
 class _PinyinField:
     """First readings (``|zhuan|li``) and initials (``zl``) of one field of every record,
-    plus the polyphone windows, as two corpora with the same segments."""
+    plus the polyphone windows, as two corpora with the same groups and segments."""
 
-    def __init__(self, pinyin_keys_by_rank: Iterable[Iterable[list]]):
+    def __init__(self, pinyin_keys_by_group: Iterable[Iterable[list]], postings: list[list[int]] | None = None,
+                 *, pair_index: bool = False):
         readings, initials = [], []
-        for keys in pinyin_keys_by_rank:
-            rank_readings, rank_initials = [], []
+        for keys in pinyin_keys_by_group:
+            group_readings, group_initials = [], []
             for first, first_initials, windows in keys:
-                rank_readings.append("\n" + first)
-                rank_initials.append("\n" + first_initials)
+                group_readings.append("\n" + first)
+                group_initials.append("\n" + first_initials)
                 for from_start, window, window_initials in windows:
                     sep = "\n" if from_start else "\t"
-                    rank_readings.append(sep + window)
-                    rank_initials.append(sep + window_initials)
-            readings.append(rank_readings)
-            initials.append(rank_initials)
-        self.readings = _Corpus(readings)
-        self.initials = _Corpus(initials)
+                    group_readings.append(sep + window)
+                    group_initials.append(sep + window_initials)
+            readings.append(group_readings)
+            initials.append(group_initials)
+        self.readings = _Corpus(readings, postings)
+        self.initials = _Corpus(initials, postings)
+        self.pairs = _PairIndex(self.initials) if pair_index else None
 
     def ranks(self, letters: str, segmenter: _Segmenter, *, full: bool, at_start: bool) -> Iterator[int]:
         """Ranks matching LETTERS as pinyin, ascending.
@@ -207,17 +274,119 @@ class _PinyinField:
         full: every syllable but the last typed whole (``zhuanlish``); otherwise each unit
         consumes any prefix of its reading (``zlsq``, ``zhuanlisq``).
         """
-        sep = "\n" if at_start else ""
         if full:
-            needles = {sep + "|" + "|".join(pieces) for pieces in segmenter.split(letters, full=True)}
-            yield from _merge(self.readings.ranks(n) for n in sorted(needles))
-            return
-        splits = segmenter.split(letters, full=False)
-        needles = {sep + "".join(p[0] for p in pieces) for pieces in splits}
-        check = _prefix_pattern(letters, at_start)
-        for rank in _merge(self.initials.ranks(n) for n in sorted(needles)):
-            if check.search(self.readings.of_rank(rank)):
-                yield rank
+            splits = segmenter.split(letters, full=True)
+            sep = "\n" if at_start else ""
+            needles = [sep + "|" + "|".join(pieces) for pieces in splits]
+            bits = (self.pairs.candidates({"".join(p[0] for p in pieces) for pieces in splits}, at_start=at_start)
+                    if self.pairs is not None else None)
+            if bits is None:
+                return self.readings.to_ranks(self.readings.groups_any(needles))
+            groups = _bits_ascending(bits)
+            return self.readings.to_ranks(g for g in groups if any(n in self.readings.of_group(g) for n in needles))
+        sequences = {"".join(p[0] for p in pieces) for pieces in segmenter.split(letters, full=False)}
+        return self.checked_ranks(sequences, _prefix_pattern(letters, at_start), at_start=at_start)
+
+    def tiers(self, letters: str, segmenter: _Segmenter, cap: int) -> list[list[int]] | None:
+        """Ranks of [full pinyin at start, prefixes at start, full pinyin, prefixes] in one pass,
+        or None when more than CAP groups are candidates (then per-tier scans that stop early
+        are cheaper)."""
+        sequences = {"".join(p[0] for p in pieces) for pieces in segmenter.split(letters, full=False)}
+        bits = self.pairs.candidates(sequences, at_start=False) if self.pairs is not None else None
+        if bits is not None and bits.bit_count() > cap:
+            return None
+        groups = _bits_ascending(bits) if bits is not None else self.initials.groups_any(sequences)
+        candidates = []
+        for group in groups:
+            candidates.append(group)
+            if len(candidates) > cap:
+                return None
+        full_needles = ["|" + "|".join(pieces) for pieces in segmenter.split(letters, full=True)]
+        prefix_start, prefix_any = _prefix_pattern(letters, True), _prefix_pattern(letters, False)
+        out: list[list[int]] = [[], [], [], []]
+        for group in candidates:
+            text = self.readings.of_group(group)
+            if any("\n" + n in text for n in full_needles):
+                out[0].append(group)
+            elif prefix_start.search(text):
+                out[1].append(group)
+            elif any(n in text for n in full_needles):
+                out[2].append(group)
+            elif prefix_any.search(text):
+                out[3].append(group)
+        return [list(self.readings.to_ranks(tier)) for tier in out]
+
+    def candidate_groups(self, sequences: set[str], *, at_start: bool) -> Iterator[int]:
+        """Groups (ascending) whose initials may hold one of SEQUENCES: from the pair index when
+        it can narrow them down, else by scanning the initials."""
+        bits = self.pairs.candidates(sequences, at_start=at_start) if self.pairs is not None else None
+        if bits is not None:
+            return _bits_ascending(bits)
+        sep = "\n" if at_start else ""
+        return self.initials.groups_any(sep + seq for seq in sequences)
+
+    def checked_ranks(self, sequences: set[str], check: re.Pattern, *, at_start: bool = False) -> Iterator[int]:
+        """Ranks whose initials hold one of SEQUENCES and whose readings CHECK matches."""
+        groups = self.candidate_groups(sequences, at_start=at_start)
+        return self.readings.to_ranks(g for g in groups if check.search(self.readings.of_group(g)))
+
+
+class _PairIndex:
+    """Bitsets (Python ints, bit = group) of the groups whose units have initials X then Y
+    next to each other (``any``), or as their first two units (``start``).
+
+    A letter query split into pieces p1..pk (k >= 2) can only match a group holding every
+    pair of consecutive piece initials, so ANDing a few bitsets leaves a handful of
+    candidates to check instead of a scan over every title."""
+
+    def __init__(self, initials: _Corpus):
+        any_pairs: dict[str, list[int]] = {}
+        start_pairs: dict[str, list[int]] = {}
+        text = initials.text
+        bounds = initials.starts + [len(text) - 1]
+        for seg_index, group in enumerate(initials.seg_group):
+            seg = text[bounds[seg_index] : bounds[seg_index + 1]]
+            for pair in {seg[i : i + 2] for i in range(1, len(seg) - 1)}:
+                any_pairs.setdefault(pair, []).append(group)
+            if seg[0] == "\n" and len(seg) >= 3:
+                start_pairs.setdefault(seg[1:3], []).append(group)
+        self.groups = len(initials.group_end)
+        self.any = {pair: _bitset(groups) for pair, groups in any_pairs.items()}
+        self.start = {pair: _bitset(groups) for pair, groups in start_pairs.items()}
+
+    def candidates(self, initials_sequences: Iterable[str], *, at_start: bool) -> int | None:
+        """Bitset of the groups that may hold one of the sequences; None if one is a single letter
+        (nothing to narrow down)."""
+        out = 0
+        for seq in initials_sequences:
+            if len(seq) < 2:
+                return None
+            bits = self.start.get(seq[:2], 0) if at_start else -1
+            for i in range(len(seq) - 1):
+                bits &= self.any.get(seq[i : i + 2], 0)
+                if not bits:
+                    break
+            out |= bits
+        return out
+
+
+def _bitset(groups: Iterable[int]) -> int:
+    buffer = bytearray()
+    for g in groups:
+        byte = g >> 3
+        if byte >= len(buffer):
+            buffer.extend(bytes(byte + 1 - len(buffer)))
+        buffer[byte] |= 1 << (g & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _bits_ascending(bits: int) -> Iterator[int]:
+    """Positions of the set bits of a non-negative int, ascending (lazily)."""
+    digits = bin(bits)[:1:-1]  # least significant first: index = bit position
+    position = digits.find("1")
+    while position >= 0:
+        yield position
+        position = digits.find("1", position + 1)
 
 
 def _merge(iterators: Iterable[Iterator[int]]) -> Iterator[int]:
@@ -367,11 +536,16 @@ class SearchIndex:
         self._order_valid_until = min(future) if future else None
         ranked_keys = [d.keys for d in self._ranked]
         self._title = _text_corpus([k["title"]] for k in ranked_keys)
-        self._keywords = _text_corpus(k["keywords"] for k in ranked_keys)
+        self._keywords = _text_corpus((k["keywords"] for k in ranked_keys), distinct=True)
         self._summary = _text_corpus([k["summary"]] for k in ranked_keys)
         self._body = _text_corpus([k["body"]] for k in ranked_keys)
-        self._title_py = _PinyinField([k["title_py"]] for k in ranked_keys)
-        self._keyword_py = _PinyinField(k["keyword_py"] for k in ranked_keys)
+        # The ASCII words of summaries and bodies alone: what a letter query can find there.
+        self._summary_ascii = _text_corpus([_NOT_ASCII_RUN_RE.sub(" ", k["summary"])] for k in ranked_keys)
+        self._body_ascii = _text_corpus([_NOT_ASCII_RUN_RE.sub(" ", k["body"])] for k in ranked_keys)
+        self._title_py = _PinyinField(([k["title_py"]] for k in ranked_keys), pair_index=True)
+        keyword_py, postings = _distinct(zip(k["keywords"], ([py] for py in k["keyword_py"]), strict=True)
+                                         for k in ranked_keys)
+        self._keyword_py = _PinyinField(keyword_py, postings)
 
     @staticmethod
     def _is_stale(doc: _Doc, moment: dt.datetime) -> bool:
@@ -460,14 +634,12 @@ class SearchIndex:
 
     @staticmethod
     def _homophone_ranks(field: _PinyinField, readings: list[tuple[str, ...]]) -> Iterator[int]:
-        initial_choices = [sorted({r[0] for r in rs}) for rs in readings]
-        needles = [""]
-        for choices in initial_choices:
-            needles = [n + c for n in needles for c in choices][:64]
+        sequences = [""]
+        for rs in readings:  # most common readings first: the cap keeps the likeliest spellings
+            choices = list(dict.fromkeys(r[0] for r in rs))
+            sequences = [seq + c for seq in sequences for c in choices][:MAX_SEGMENTATIONS]
         check = re.compile("".join(r"\|(?:" + "|".join(rs) + r")(?=[|\n\t])" for rs in readings))
-        for rank in _merge(field.initials.ranks(n) for n in needles):
-            if check.search(field.readings.of_rank(rank)):
-                yield rank
+        return field.checked_ranks(set(sequences), check)
 
     def _letter_tiers(self, letters: str) -> Iterator[Tier]:
         seg = self._segmenter
@@ -478,13 +650,19 @@ class SearchIndex:
                                             SCORE_KEYWORD_PINYIN, SCORE_KEYWORD_INITIALS)),
         ):
             full_start, initials_start, full_any, initials_any = scores
+            in_one_pass = field.tiers(letters, seg, ONE_PASS_MAX_CANDIDATES)
+            if in_one_pass is not None:
+                for score, how, ranks in zip(scores, ("pinyin", "initials", "pinyin", "initials"), in_one_pass,
+                                             strict=True):
+                    yield score, f"{name}:{how}", lambda r=ranks: iter(r)
+                continue
             yield full_start, f"{name}:pinyin", lambda f=field: f.ranks(letters, seg, full=True, at_start=True)
             yield initials_start, f"{name}:initials", lambda f=field: f.ranks(letters, seg, full=False, at_start=True)
             yield full_any, f"{name}:pinyin", lambda f=field: f.ranks(letters, seg, full=True, at_start=False)
             yield initials_any, f"{name}:initials", lambda f=field: f.ranks(letters, seg, full=False, at_start=False)
         # ASCII words inside summaries and bodies (web addresses, "TISC").
-        yield SCORE_SUMMARY, "summary", lambda: self._summary.ranks(letters)
-        yield SCORE_BODY, "body", lambda: self._body.ranks(letters)
+        yield SCORE_SUMMARY, "summary", lambda: self._summary_ascii.ranks(letters)
+        yield SCORE_BODY, "body", lambda: self._body_ascii.ranks(letters)
 
     def _mixed_tiers(self, word: str) -> Iterator[Tier]:
         """Hanzi with letters: records holding the longest literal run, checked against the pinyin."""
