@@ -223,3 +223,8 @@ def test_booking_page_without_a_service_asks_for_a_type_first(data_dir, tmp_path
     assert doc["objects"]["bookingChooseHint"]["visible"] is True
     assert doc["objects"]["bookingQrImage"]["visible"] is False
     assert decoded(png) == []
+
+
+def test_visitor_reset_clears_print_messages(backend, qtbot):
+    with qtbot.waitSignal(backend.stateCleared, timeout=1000):
+        backend.reset()

@@ -181,7 +181,11 @@ class BookingBackend(QObject):
     def refreshPrinter(self) -> None:  # noqa: N802
         """Re-check the printer in the background (CUPS queries can be slow when cupsd is busy)."""
         def check() -> None:
-            self._printer_checked.emit(self._check_printer(self._cfg.printer_name) or "")
+            problem = self._check_printer(self._cfg.printer_name) or ""
+            try:
+                self._printer_checked.emit(problem)
+            except RuntimeError:  # the backend was deleted meanwhile (app shutting down)
+                pass
 
         threading.Thread(target=check, name="printer-check", daemon=True).start()
 

@@ -277,12 +277,16 @@ class SlipPrintJobs(QObject):
         try:
             self._print_function(slip, **print_kwargs)
         except PrintError as exc:
-            self._worker_done.emit(job, False, str(exc))
+            outcome = (False, str(exc))
         except Exception as exc:  # noqa: BLE001 - a print failure must never take the kiosk down
             log.exception("slip printing failed")
-            self._worker_done.emit(job, False, f"{type(exc).__name__}: {exc}")
+            outcome = (False, f"{type(exc).__name__}: {exc}")
         else:
-            self._worker_done.emit(job, True, "sent to the printer")
+            outcome = (True, "sent to the printer")
+        try:
+            self._worker_done.emit(job, *outcome)
+        except RuntimeError:  # this object was deleted while the spooler was stuck (app shutting down)
+            log.warning("print result after shutdown dropped: %s", outcome[1])
 
     def _on_worker_done(self, job: int, ok: bool, detail: str) -> None:
         if job != self._job_number or not self._busy:
