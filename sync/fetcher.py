@@ -102,21 +102,47 @@ class HttpFetcher(_BaseFetcher):
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
         self.wall_clock = wall_clock
+        # timestamp.json is the only mutable file: a long-running process revalidates it
+        # (If-None-Match / If-Modified-Since) instead of downloading it again. {url: (etag, last_modified, body)}
+        self._revalidate: dict[str, tuple[str | None, str | None, bytes]] = {}
 
     def _fetch(self, url: str) -> Iterator[bytes]:
         self._check_budget(url)
         self.stats.requests += 1
+        mutable = url.endswith("/timestamp.json")
+        headers = {}
+        cached = self._revalidate.get(url) if mutable else None
+        if cached is not None:
+            etag, last_modified, _ = cached
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
         try:
             response = self.session.get(url, stream=True, timeout=(self.connect_timeout_s, self.read_timeout_s),
-                                        allow_redirects=True)
+                                        allow_redirects=True, headers=headers)
         except requests.exceptions.Timeout as exc:
             raise tuf_exc.SlowRetrievalError(f"timed out connecting to {url}") from exc
+        if response.status_code == 304 and cached is not None:
+            response.close()
+            return iter([cached[2]])  # verified again by TUF like any download
         if response.status_code in (429, 503):
             self.retry_after_s = parse_retry_after(response.headers.get("Retry-After"), now_s=self.wall_clock())
         if response.status_code != 200:
             response.close()
             raise tuf_exc.DownloadHTTPError(f"HTTP {response.status_code} for {url}", response.status_code)
-        return self._counted(url, self._chunks(url, response))
+        chunks = self._counted(url, self._chunks(url, response))
+        if mutable and (response.headers.get("ETag") or response.headers.get("Last-Modified")):
+            return self._remember(url, response.headers.get("ETag"), response.headers.get("Last-Modified"), chunks)
+        return chunks
+
+    def _remember(self, url: str, etag: str | None, last_modified: str | None, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        self._revalidate.pop(url, None)
+        body = bytearray()
+        for chunk in chunks:
+            body += chunk
+            yield chunk
+        self._revalidate[url] = (etag, last_modified, bytes(body))
 
     def _chunks(self, url: str, response: requests.Response) -> Iterator[bytes]:
         # read1() returns whatever has arrived, so a server dripping one byte at a time still

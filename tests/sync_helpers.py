@@ -206,6 +206,15 @@ class RepoServer:
         else:
             status = 200
         extra = dict(fault.headers) if fault is not None else {}
+        if status == 200 and fault is None:
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            if h.headers.get("If-None-Match") == etag:
+                self._record(path, 304, 0, headers)  # before answering: the client may check the log at once
+                h.send_response(304)
+                h.send_header("ETag", etag)
+                h.end_headers()
+                return
+            extra["ETag"] = etag
         h.send_response(status)
         if fault is not None and fault.kind == "endless":
             h.send_header("Content-Type", "application/octet-stream")
@@ -220,10 +229,10 @@ class RepoServer:
         sent = len(body)
         if fault is not None and fault.kind == "truncate":
             sent = len(body) // 2
+            self._record(path, status, sent, headers)
             h.wfile.write(body[:sent])
             h.wfile.flush()
             h.close_connection = True
-            self._record(path, status, sent, headers)
             return
         self._record(path, status, sent, headers)
         if fault is not None and fault.kind == "slow":

@@ -169,9 +169,9 @@ def test_sync_once_end_to_end_over_http(publisher, server, data_dir, station_dig
 
 def test_no_change_cycle_fetches_only_timestamp(publisher, server, data_dir, station_digest):
     cfg = terminal_config(data_dir, server.url, publisher.root_path)
-    client = SyncClient(cfg)
-    assert client.run_once().result == OK
+    assert SyncClient(cfg).run_once().result == OK
     server.log.clear()
+    client = SyncClient(cfg)  # a fresh process, like `sync --once` from cron
     outcome = client.run_once()
     assert outcome.result == UNCHANGED and outcome.exit_code == 1
     # TUF's root probe (404, no new root) and timestamp.json: nothing else.
@@ -179,6 +179,18 @@ def test_no_change_cycle_fetches_only_timestamp(publisher, server, data_dir, sta
     assert [r.status for r in server.log] == [404, 200]
     assert outcome.requests <= 2
     assert sum(r.bytes_sent for r in server.log) <= 4096
+    # The same process (sync --loop) revalidates timestamp.json: 304, no body.
+    server.log.clear()
+    outcome = client.run_once()
+    assert outcome.result == UNCHANGED, outcome.reason
+    assert [r.status for r in server.log] == [404, 304]
+    assert server.log[1].headers.get("If-None-Match")
+    assert outcome.body_bytes == 0
+    # A new timestamp is downloaded again (the ETag changed), and verified.
+    publish.main(["refresh-timestamp", str(publisher.repo_dir), "--keys", str(publisher.keys_dir)])
+    server.log.clear()
+    assert client.run_once().result == UNCHANGED
+    assert [r.status for r in server.log] == [404, 200]
     assert_invariants(cfg, station_digest=station_digest, publisher=publisher)
 
 
