@@ -190,6 +190,8 @@ class SyncClient:
         manifests = [self._fetch_manifest(repo, t) for t in wanted]
         self._fetch_missing_blobs(manifests)
         if not manifests:
+            # Also here: a process killed after its commit but before its collection left orphans.
+            self.blobs.collect_garbage(content.referenced_blob_hashes())
             return UNCHANGED, "content is current", []
         try:
             applied = content.apply_manifests(manifests, source="sync")
