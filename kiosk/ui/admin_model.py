@@ -1,0 +1,565 @@
+"""The station staff side of the UI: QML singleton ``Admin`` (KioskBackend).
+
+PIN pad rules come from kiosk.store.pin, announcements from kiosk.store.station (actor
+"admin-screen", audited there), backups from kiosk.store.backup. Every staff action writes an
+audit row. The admin session ends (``unlocked`` false) when staff leave the admin page or the
+idle timeout resets the kiosk for the next visitor.
+
+Also owns the nightly station.db backup timer of the UI process (see docs/admin.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot, qVersion
+from PySide6.QtGui import QGuiApplication
+
+from kiosk import __version__
+from kiosk.store import backup, content, station
+from kiosk.store.db import iso
+from kiosk.store.pin import PinError, PinGuard, check_pin_format
+from kiosk.ui.content_models import RowListModel
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+QML_SINGLETONS = ("Admin",)
+ACTOR = "admin-screen"
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+STATUS_POLL_MS = 2000
+LOCK_TICK_MS = 1000
+BACKUP_CHECK_MS = 30 * 60 * 1000
+FIRST_BACKUP_CHECK_MS = 60 * 1000  # after start-up settles
+STEP_MINUTES = 10
+DEFAULT_DURATION_DAYS = 7
+# Exit codes of `ipkiosk run` chosen on the admin screen (the systemd unit restarts the kiosk).
+EXIT_CODE_DESKTOP = 0
+EXIT_CODE_RESTART = 75
+SYNC_EXIT_MEANING = {0: "OK 已更新", 1: "UNCHANGED 无变化", 10: "OFFLINE 无法连接", 11: "STALE 元数据过期",
+                     12: "SECURITY_ALERT 安全告警", 2: "配置错误"}
+KIND_LABELS = (("services", "服务"), ("policies", "政策"), ("notices", "通知"), ("news", "动态"), ("events", "活动"),
+               ("booking_types", "预约类型"))
+NOT_UNLOCKED = "请先输入管理密码"
+
+
+def _china(iso_value: str | None) -> str:
+    if not iso_value:
+        return "—"
+    return f"{dt.datetime.fromisoformat(iso_value).astimezone(CHINA_TZ):%Y-%m-%d %H:%M}"
+
+
+class AdminAnnouncementsModel(RowListModel):
+    """Every announcement (also scheduled and ended ones), pinned first."""
+
+    ROLES = ("annId", "title", "body", "startsAt", "endsAt", "pinned", "period", "state")
+    KEY = "annId"
+
+
+class AdminBackend(QObject):
+    pinStateChanged = Signal()
+    unlockedChanged = Signal()
+    stationChanged = Signal()
+    syncStatusChanged = Signal()
+    syncRunningChanged = Signal()
+    printerMessageChanged = Signal()
+    deviceInfoChanged = Signal()
+    backupsChanged = Signal()
+
+    def __init__(self, ctx, parent: QObject | None = None, *,
+                 quit_app: Callable[[int], None] = QGuiApplication.exit,
+                 sync_program: tuple[str, list[str]] | None = None):
+        super().__init__(parent)
+        self._ctx = ctx
+        self._cfg = ctx.cfg
+        self._clock = ctx.clock
+        self._quit_app = quit_app
+        self._sync_program = sync_program
+        self._guard = PinGuard(clock=ctx.clock, actor=ACTOR)
+        self._unlocked = False
+        self._announcements = AdminAnnouncementsModel(self)
+        self._sync_status: dict = {}
+        self._sync_process: QProcess | None = None
+        self._sync_message = ""
+        self._printer_message = ""
+        self._device_info: list[dict] = []
+        self._demo_count = 0
+        self._lock_timer = QTimer(self, interval=LOCK_TICK_MS)
+        self._lock_timer.timeout.connect(self._tick_lock)
+        self._status_timer = QTimer(self, interval=STATUS_POLL_MS)
+        self._status_timer.timeout.connect(self._refresh_status)
+        self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.backup_if_due)
+        self._backup_timer.start()
+        QTimer.singleShot(FIRST_BACKUP_CHECK_MS, self, self.backup_if_due)
+        if self.lockedForS:
+            self._lock_timer.start()
+
+    # ------------------------------------------------------------ PIN and session
+
+    def _station_ok(self) -> bool:
+        return station.station_problem() is None and not station.station_db.is_closed()
+
+    @Property(bool, notify=pinStateChanged)
+    def pinIsSet(self) -> bool:  # noqa: N802 (QML API)
+        return self._station_ok() and self._guard.is_set()
+
+    @Property(int, notify=pinStateChanged)
+    def lockedForS(self) -> int:  # noqa: N802
+        return self._guard.locked_for_s() if self._station_ok() else 0
+
+    @Property(int, notify=pinStateChanged)
+    def triesLeft(self) -> int:  # noqa: N802
+        return self._guard.tries_left() if self._station_ok() else 0
+
+    @Property(int, constant=True)
+    def pinMinDigits(self) -> int:  # noqa: N802
+        from kiosk.store.pin import PIN_MIN_DIGITS
+        return PIN_MIN_DIGITS
+
+    @Property(int, constant=True)
+    def pinMaxDigits(self) -> int:  # noqa: N802
+        from kiosk.store.pin import PIN_MAX_DIGITS
+        return PIN_MAX_DIGITS
+
+    @Property(bool, notify=unlockedChanged)
+    def unlocked(self) -> bool:
+        return self._unlocked
+
+    def _set_unlocked(self, value: bool) -> None:
+        if value == self._unlocked:
+            return
+        self._unlocked = value
+        if value:
+            self.refresh()
+            self._status_timer.start()
+        else:
+            self._status_timer.stop()
+        self.unlockedChanged.emit()
+
+    def _tick_lock(self) -> None:
+        if not self.lockedForS:
+            self._lock_timer.stop()
+        self.pinStateChanged.emit()
+
+    @Slot(str, result="QVariantMap")
+    def checkPin(self, pin: str) -> dict:  # noqa: N802
+        """{ok, lockedForS, triesLeft, message} for the PIN pad."""
+        if not self._station_ok():
+            # Without station.db there is no PIN to check: technicians use the shell (`ipkiosk station restore`).
+            return {"ok": False, "lockedForS": 0, "triesLeft": 0,
+                    "message": "本机数据库 station.db 无法打开，请技术人员用 ipkiosk station restore 恢复备份"}
+        try:
+            result = self._guard.check(pin)
+        except PinError:
+            return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": "尚未设置管理密码"}
+        if result.locked_for_s:
+            self._lock_timer.start()
+            message = f"错误次数过多，请 {result.locked_for_s} 秒后再试"
+        elif result.ok:
+            message = ""
+        else:
+            message = f"密码错误，还可尝试 {result.tries_left} 次"
+        self.pinStateChanged.emit()
+        self._set_unlocked(result.ok)
+        return {"ok": result.ok, "lockedForS": result.locked_for_s, "triesLeft": result.tries_left, "message": message}
+
+    @Slot(str, result=str)
+    def pinProblem(self, pin: str) -> str:  # noqa: N802
+        """Why PIN cannot be a new PIN ('' when it can): shown before asking for the repeat."""
+        try:
+            check_pin_format(pin)
+        except PinError as exc:
+            return _pin_problem_zh(exc)
+        return ""
+
+    @Slot(str, str, result=str)
+    def setPin(self, first: str, second: str) -> str:  # noqa: N802
+        """First-time PIN (no PIN set yet), or a change while unlocked. '' on success."""
+        if not self._station_ok():
+            return "station.db 无法打开，不能设置密码"
+        if self._guard.is_set() and not self._unlocked:
+            return NOT_UNLOCKED
+        if first != second:
+            return "两次输入的密码不一致，请重新设置"
+        try:
+            self._guard.set_pin(first)
+        except PinError as exc:
+            return _pin_problem_zh(exc)
+        self.pinStateChanged.emit()
+        self._set_unlocked(True)
+        return ""
+
+    @Slot()
+    def lock(self) -> None:
+        """Leave the admin screen: the next entry needs the PIN again."""
+        if self._unlocked and self._station_ok():
+            station.audit("admin.logout", "admin", "", ACTOR)
+        self._set_unlocked(False)
+
+    def reset(self) -> None:
+        """Idle timeout: the visitor screen is back, so the admin session ends."""
+        self.lock()
+
+    # ------------------------------------------------------------ announcements
+
+    @Property(QObject, constant=True)
+    def announcements(self) -> AdminAnnouncementsModel:
+        return self._announcements
+
+    def _refresh_announcements(self) -> None:
+        if not self._station_ok():
+            self._announcements.set_rows([])
+            return
+        now = iso(self._clock())
+        rows = []
+        for a in station.list_announcements():
+            if a["ends_at"] and a["ends_at"] <= now:
+                state = "已结束"
+            elif a["starts_at"] and a["starts_at"] > now:
+                state = "未开始"
+            else:
+                state = "显示中"
+            rows.append({"annId": a["id"], "title": a["title"], "body": a["body"], "startsAt": a["starts_at"] or "",
+                         "endsAt": a["ends_at"] or "", "pinned": bool(a["pinned"]),
+                         "period": f"{_china(a['starts_at']) if a['starts_at'] else '立即'} 至 "
+                                   f"{_china(a['ends_at']) if a['ends_at'] else '长期'}",
+                         "state": state})
+        self._announcements.set_rows(rows)
+
+    @Slot(int, str, str, str, str, bool, result=str)
+    def saveAnnouncement(self, annId: int, title: str, body: str, startsAt: str, endsAt: str,  # noqa: N802,N803
+                         pinned: bool) -> str:
+        """Create (annId 0) or update; '' on success, else the problem in Chinese."""
+        if not self._unlocked:
+            return NOT_UNLOCKED
+        try:
+            if annId:
+                station.edit_announcement(annId, actor=ACTOR, title=title, body=body, starts_at=startsAt or None,
+                                          ends_at=endsAt or None, pinned=pinned)
+            else:
+                station.add_announcement(title, body, starts_at=startsAt or None, ends_at=endsAt or None,
+                                         pinned=pinned, actor=ACTOR)
+        except station.StationError as exc:
+            return _station_problem_zh(str(exc))
+        self._refresh_announcements()
+        return ""
+
+    @Slot(int, result=str)
+    def removeAnnouncement(self, annId: int) -> str:  # noqa: N802,N803
+        if not self._unlocked:
+            return NOT_UNLOCKED
+        try:
+            station.remove_announcement(annId, actor=ACTOR)
+        except station.StationError:
+            return "该公告已不存在"
+        self._refresh_announcements()
+        return ""
+
+    # Start/end are chosen with steppers, never typed: these turn a step into a new instant.
+
+    @Slot(result=str)
+    def suggestedStart(self) -> str:  # noqa: N802
+        """Now, rounded up to the next STEP_MINUTES (China time has whole-hour offset, so UTC rounding agrees)."""
+        now = self._clock().astimezone(dt.UTC).replace(second=0, microsecond=0)
+        extra = (-now.minute) % STEP_MINUTES
+        return iso(now + dt.timedelta(minutes=extra))
+
+    @Slot(str, result=str)
+    def suggestedEnd(self, startsAt: str) -> str:  # noqa: N802,N803
+        base = dt.datetime.fromisoformat(startsAt) if startsAt else dt.datetime.fromisoformat(self.suggestedStart())
+        return iso(base + dt.timedelta(days=DEFAULT_DURATION_DAYS))
+
+    @Slot(str, str, int, result=str)
+    def shiftInstant(self, value: str, unit: str, steps: int) -> str:  # noqa: N802
+        """VALUE moved by STEPS days / hours / STEP_MINUTES-minute steps."""
+        base = dt.datetime.fromisoformat(value) if value else dt.datetime.fromisoformat(self.suggestedStart())
+        delta = {"day": dt.timedelta(days=1), "hour": dt.timedelta(hours=1),
+                 "minute": dt.timedelta(minutes=STEP_MINUTES)}.get(unit)
+        if delta is None:
+            log.error("shiftInstant: unknown unit %r", unit)
+            return value
+        return iso(base + steps * delta)
+
+    @Slot(str, result=str)
+    def formatInstant(self, value: str) -> str:  # noqa: N802
+        if not value:
+            return ""
+        moment = dt.datetime.fromisoformat(value).astimezone(CHINA_TZ)
+        weekday = "一二三四五六日"[moment.weekday()]
+        return f"{moment:%Y-%m-%d} 周{weekday} {moment:%H:%M}"
+
+    # ------------------------------------------------------------ sync
+
+    @Property("QVariantMap", notify=syncStatusChanged)
+    def syncStatus(self) -> dict:  # noqa: N802
+        return self._sync_status
+
+    @Property(bool, notify=syncRunningChanged)
+    def syncRunning(self) -> bool:  # noqa: N802
+        return self._sync_process is not None
+
+    def _refresh_status(self) -> None:
+        doc = content.status_dict()
+        generations = "  ".join(
+            f"{label} {'-' if doc['collections'][kind]['generation'] is None else doc['collections'][kind]['generation']}"
+            for kind, label in KIND_LABELS)
+        status = {
+            "configured": bool(self._cfg.repository_url),
+            "lastResult": doc["last_result"] or "从未同步",
+            "lastReason": doc["last_reason"] or "",
+            "lastAttemptAt": _china(doc["last_attempt_at"]),
+            "lastSuccessAt": _china(doc["last_success_at"]),
+            "nextAttemptAt": _china(doc["next_attempt_at"]),
+            "contentUpdatedAt": _china(doc["content_updated_at"]),
+            "generations": generations,
+            "message": self._sync_message,
+        }
+        if status != self._sync_status:
+            self._sync_status = status
+            self.syncStatusChanged.emit()
+        self._refresh_announcements()
+
+    def sync_command(self) -> tuple[str, list[str]]:
+        if self._sync_program is not None:
+            return self._sync_program
+        program, args = (sys.executable, []) if getattr(sys, "frozen", False) else (sys.executable, ["-m", "kiosk.cli"])
+        args = [*args, "sync", "--once"]
+        if Path(self._cfg.source).is_file():
+            args += ["--config", self._cfg.source]
+        return program, args
+
+    @Slot()
+    def syncNow(self) -> None:  # noqa: N802
+        """立即同步: one `ipkiosk sync --once` child; the UI itself never touches the network."""
+        if not self._unlocked or self._sync_process is not None:
+            return
+        station.audit("sync.now", "content", "", ACTOR)
+        if not self._cfg.repository_url:
+            self._sync_message = "未配置内容服务器（repository_url），仅使用内置内容"
+            self._refresh_status()
+            return
+        program, args = self.sync_command()
+        process = QProcess(self)
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        process.finished.connect(self._sync_finished)
+        process.errorOccurred.connect(self._sync_error)
+        self._sync_process = process
+        self._sync_message = "正在同步…"
+        self.syncRunningChanged.emit()
+        self._refresh_status()
+        process.start(program, args)
+
+    def _sync_finished(self, exit_code: int, _status) -> None:
+        process, self._sync_process = self._sync_process, None
+        output = bytes(process.readAll()).decode("utf-8", "replace").strip().splitlines() if process else []
+        meaning = SYNC_EXIT_MEANING.get(exit_code, f"退出码 {exit_code}")
+        self._sync_message = f"立即同步结果：{meaning}" + (f"（{output[-1][:160]}）" if output else "")
+        if process:
+            process.deleteLater()
+        self.syncRunningChanged.emit()
+        self._refresh_status()
+
+    def _sync_error(self, error) -> None:
+        if error == QProcess.ProcessError.FailedToStart and self._sync_process is not None:
+            self._sync_process.deleteLater()
+            self._sync_process = None
+            self._sync_message = "无法启动同步程序"
+            self.syncRunningChanged.emit()
+            self._refresh_status()
+
+    # ------------------------------------------------------------ printer
+
+    @Property(str, notify=printerMessageChanged)
+    def printerMessage(self) -> str:  # noqa: N802
+        return self._printer_message
+
+    def _booking_backend(self):
+        for vm in self._ctx.view_models:
+            if hasattr(vm, "printSlip") and hasattr(vm, "printFinished"):
+                return vm
+        return None
+
+    def _set_printer_message(self, text: str) -> None:
+        if text != self._printer_message:
+            self._printer_message = text
+            self.printerMessageChanged.emit()
+
+    @Slot()
+    def printTest(self) -> None:  # noqa: N802
+        """Print a sample slip through the Booking module (the same path visitors use)."""
+        if not self._unlocked:
+            return
+        station.audit("printer.test", self._cfg.printer_name or "(default printer)", "", ACTOR)
+        backend = self._booking_backend()
+        if backend is None:
+            self._set_printer_message("打印模块未加载")
+            return
+        types = backend.bookingTypes.rows()
+        if not types:
+            self._set_printer_message("没有预约类型，无法生成测试凭条")
+            return
+        backend.printFinished.connect(self._print_finished)
+        self._set_printer_message("正在打印测试凭条…")
+        backend.printSlip("", types[0]["id"])
+
+    def _print_finished(self, ok: bool, message: str) -> None:
+        backend = self._booking_backend()
+        if backend is not None:
+            backend.printFinished.disconnect(self._print_finished)
+        status = getattr(backend, "printerStatus", "") if backend is not None else ""
+        self._set_printer_message("测试凭条已发送到打印机" if ok else f"打印失败：{message} {status}".strip())
+
+    # ------------------------------------------------------------ device info
+
+    @Property("QVariantList", notify=deviceInfoChanged)
+    def deviceInfo(self) -> list:  # noqa: N802
+        return self._device_info
+
+    @Property(int, notify=deviceInfoChanged)
+    def demoCount(self) -> int:  # noqa: N802
+        return self._demo_count
+
+    def _refresh_device_info(self) -> None:
+        counts = content.counts_by_kind()
+        try:
+            free_gb = f"{shutil.disk_usage(self._cfg.data_path).free / 1e9:.1f} GB"
+        except OSError as exc:
+            free_gb = f"未知（{exc.strerror}）"
+        self._demo_count = content.Record.select().where(content.Record.is_demo == True).count()  # noqa: E712
+        self._device_info = [
+            {"label": "软件版本", "value": f"ipkiosk {__version__} · Qt {qVersion()}"},
+            {"label": "终端编号", "value": self._cfg.station_id},
+            {"label": "数据目录", "value": str(self._cfg.data_path)},
+            {"label": "剩余磁盘", "value": free_gb},
+            {"label": "内容数量", "value": " · ".join(f"{label} {counts.get(kind, 0)}" for kind, label in KIND_LABELS)},
+            {"label": "字体", "value": QGuiApplication.font().family()},
+            {"label": "配置文件", "value": self._cfg.source},
+        ]
+        self.deviceInfoChanged.emit()
+
+    # ------------------------------------------------------------ station.db health, backups
+
+    @Property(bool, notify=stationChanged)
+    def stationOk(self) -> bool:  # noqa: N802
+        return self._station_ok()
+
+    @Property(str, notify=stationChanged)
+    def stationProblem(self) -> str:  # noqa: N802
+        return station.station_problem() or ""
+
+    @Property("QVariantList", notify=backupsChanged)
+    def backups(self) -> list:
+        copies = reversed(backup.list_backups(backup.backups_dir(self._cfg.data_path)))
+        return [{"path": str(p), "label": _china(iso(backup.backup_time(p)))} for p in copies]
+
+    @Slot()
+    def backup_if_due(self) -> None:
+        """The nightly backup (timer in the UI process; see backup.backup_due)."""
+        directory = backup.backups_dir(self._cfg.data_path)
+        if not self._station_ok() or not backup.backup_due(directory, self._clock()):
+            return
+        try:
+            path = backup.backup_station(self._cfg.station_db_path, directory, clock=self._clock)
+        except backup.BackupError as exc:
+            log.error("nightly station.db backup failed: %s", exc)
+            return
+        station.audit("station.backup", path.name, "nightly", "kiosk")
+        self.backupsChanged.emit()
+
+    @Slot(result=str)
+    def backupNow(self) -> str:  # noqa: N802
+        if not self._unlocked:
+            return NOT_UNLOCKED
+        try:
+            path = backup.backup_station(self._cfg.station_db_path, backup.backups_dir(self._cfg.data_path),
+                                         clock=self._clock)
+        except backup.BackupError as exc:
+            return f"备份失败：{exc}"
+        station.audit("station.backup", path.name, "", ACTOR)
+        self.backupsChanged.emit()
+        return ""
+
+    @Slot(str, result=str)
+    def restoreBackup(self, path: str) -> str:  # noqa: N802
+        """Replace station.db with a backup. Offered on the admin screen when station.db is corrupt
+        (then the PIN cannot be checked either, so the PIN pad leads here only in that state)."""
+        if self._station_ok() and not self._unlocked:
+            return NOT_UNLOCKED
+        if not station.station_db.is_closed():
+            station.station_db.close()
+        try:
+            backup.restore_station(Path(path), self._cfg.station_db_path, backup.backups_dir(self._cfg.data_path),
+                                   clock=self._clock)
+        except backup.BackupError as exc:
+            station.open_station_db_safely(self._cfg.station_db_path)
+            return f"恢复失败：{exc}"
+        ok, problem = station.open_station_db_safely(self._cfg.station_db_path)
+        if ok:
+            station.audit("station.restore", Path(path).name, "", ACTOR)
+        self.stationChanged.emit()
+        self.pinStateChanged.emit()
+        self.backupsChanged.emit()
+        self._refresh_announcements()
+        return "" if ok else f"恢复后仍无法打开：{problem}"
+
+    # ------------------------------------------------------------ leaving the kiosk
+
+    def _leave(self, code: int, action: str) -> None:
+        if not self._unlocked:
+            return
+        station.audit(action, "kiosk", "", ACTOR)
+        self._ctx.exit_authorised = True
+        log.warning("%s authorised on the admin screen", action)
+        self._quit_app(code)
+
+    @Slot()
+    def restartKiosk(self) -> None:  # noqa: N802
+        """Quit with EXIT_CODE_RESTART; the systemd unit (Restart=always) starts the kiosk again."""
+        self._leave(EXIT_CODE_RESTART, "kiosk.restart")
+
+    @Slot()
+    def exitToDesktop(self) -> None:  # noqa: N802
+        self._leave(EXIT_CODE_DESKTOP, "kiosk.exit")
+
+    # ------------------------------------------------------------ all at once
+
+    @Slot()
+    def refresh(self) -> None:
+        self.stationChanged.emit()
+        self.pinStateChanged.emit()
+        self._refresh_status()
+        self._refresh_device_info()
+        self.backupsChanged.emit()
+
+
+def _pin_problem_zh(exc: PinError) -> str:
+    text = str(exc)
+    if "repeat" in text:
+        return "密码不能是同一个数字重复"
+    if "consecutive" in text:
+        return "密码不能是连续数字（如 123456）"
+    return "密码须为 6–8 位数字"
+
+
+def _station_problem_zh(text: str) -> str:
+    if text.startswith("title: empty"):
+        return "请填写标题"
+    if text.startswith("title:"):
+        return f"标题太长（最多 {station.MAX_TITLE_CHARS} 字）"
+    if text.startswith("body:"):
+        return f"正文太长（最多 {station.MAX_BODY_CHARS} 字）"
+    if "must be after" in text:
+        return "结束时间必须晚于开始时间"
+    return text
+
+
+def register(ctx) -> AdminBackend:
+    backend = AdminBackend(ctx, parent=ctx.engine)
+    ctx.register_singleton("Admin", backend)
+    return backend

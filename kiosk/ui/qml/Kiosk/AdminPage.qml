@@ -1,0 +1,434 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import KioskBackend
+
+// Station staff: 本站公告 (list / create / edit / delete), sync status + 立即同步, printer test,
+// device info, station.db backups and restore, restart and exit for technicians.
+// Reached only through PinPage; the session ends when this page leaves the stack.
+Page {
+    id: page
+    objectName: "adminPage"
+    property string pageTitle: "站点管理"
+    background: Rectangle { color: Theme.bg }
+
+    // Without a usable station.db only the restore is offered (no PIN can be checked then).
+    readonly property bool restoreOnly: !Admin.stationOk
+    property int tab: restoreOnly ? 3 : 0
+    property string notice: ""
+
+    StackView.onRemoved: Admin.lock()
+    Component.onCompleted: Admin.refresh()
+
+    component SectionTitle: Text {
+        color: Theme.primary
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontTitle
+        font.bold: true
+    }
+    component InfoRow: Row {
+        property string label
+        property string value
+        width: parent ? parent.width : 0
+        spacing: Theme.spacing
+        Text {
+            width: Theme.portrait ? 220 : 280
+            text: parent.label
+            color: Theme.textMuted
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+        }
+        Text {
+            width: parent.width - (Theme.portrait ? 220 : 280) - Theme.spacing
+            text: parent.value
+            color: Theme.text
+            wrapMode: Text.WrapAnywhere
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+        }
+    }
+
+    // Not signed in (e.g. the idle reset ended the session while this page was being built).
+    Text {
+        anchors.centerIn: parent
+        visible: !Admin.unlocked && !page.restoreOnly
+        text: "请先通过管理员登录进入"
+        color: Theme.textMuted
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontTitle
+    }
+
+    ColumnLayout {
+        anchors { fill: parent; margins: Theme.pageMargin }
+        visible: Admin.unlocked || page.restoreOnly
+        spacing: Theme.spacing
+
+        Rectangle {
+            objectName: "adminStationProblem"
+            Layout.fillWidth: true
+            visible: page.restoreOnly
+            implicitHeight: problemText.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Qt.lighter(Theme.danger, 1.8)
+            border.color: Theme.danger
+            Text {
+                id: problemText
+                anchors { fill: parent; margins: Theme.spacing }
+                wrapMode: Text.Wrap
+                text: "本机数据库 station.db 无法打开，访客界面正常显示内容但没有本站公告。原文件未被删除。"
+                      + "请选择一个备份恢复。\n" + Admin.stationProblem
+                color: Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+            }
+        }
+
+        // Tabs
+        RowLayout {
+            Layout.fillWidth: true
+            visible: !page.restoreOnly
+            spacing: Theme.spacing / 2
+            Repeater {
+                model: ["本站公告", "同步状态", "打印与设备", "备份与退出"]
+                delegate: Tile {
+                    required property int index
+                    required property string modelData
+                    objectName: "adminTab" + index
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Theme.touchMin
+                    compact: true
+                    text: modelData
+                    fill: page.tab === index ? Theme.primary : Theme.disabled
+                    onClicked: page.tab = index
+                }
+            }
+        }
+
+        StackLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            currentIndex: page.tab
+
+            // ---------------------------------------------------- 0: announcements
+            ColumnLayout {
+                spacing: Theme.spacing
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: Theme.spacing
+                    Tile {
+                        objectName: "adminNewAnnouncement"
+                        Layout.preferredWidth: 320
+                        Layout.preferredHeight: Theme.touchMin
+                        compact: true
+                        text: "＋ 新建公告"
+                        onClicked: ApplicationWindow.window.openPage("AnnouncementEditor.qml", {})
+                    }
+                    Text {
+                        Layout.fillWidth: true
+                        text: "共 " + Admin.announcements.count + " 条；访客界面每 2 秒更新"
+                        color: Theme.textMuted
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontSmall
+                        elide: Text.ElideRight
+                    }
+                }
+                ListView {
+                    id: annList
+                    objectName: "adminAnnouncementList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    spacing: Theme.spacing / 2
+                    boundsBehavior: Flickable.StopAtBounds
+                    model: Admin.announcements
+                    delegate: Rectangle {
+                        id: card
+                        required property var model
+                        objectName: "adminAnnouncement_" + model.annId
+                        width: ListView.view.width
+                        height: cardColumn.implicitHeight + 2 * Theme.spacing
+                        radius: Theme.radius
+                        color: cardTap.pressed ? Qt.darker(Theme.surface, 1.06) : Theme.surface
+                        border.color: model.state === "显示中" ? Theme.stationBadge : Theme.divider
+                        border.width: 2
+                        Column {
+                            id: cardColumn
+                            anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.spacing }
+                            spacing: 8
+                            Row {
+                                spacing: Theme.spacing / 2
+                                width: parent.width
+                                Rectangle {
+                                    id: stateChip
+                                    width: stateText.implicitWidth + 20
+                                    height: stateText.implicitHeight + 8
+                                    radius: 8
+                                    color: card.model.state === "显示中" ? Theme.stationBadge
+                                         : card.model.state === "未开始" ? Theme.accent : Theme.disabled
+                                    Text {
+                                        id: stateText
+                                        anchors.centerIn: parent
+                                        text: card.model.state + (card.model.pinned ? " · 置顶" : "")
+                                        color: "white"
+                                        font.family: Theme.fontFamily
+                                        font.pixelSize: Theme.fontSmall
+                                        font.bold: true
+                                    }
+                                }
+                                Text {
+                                    width: parent.width - stateChip.width - parent.spacing
+                                    text: card.model.title
+                                    color: Theme.text
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontBody
+                                    font.bold: true
+                                    elide: Text.ElideRight
+                                }
+                            }
+                            Text {
+                                text: card.model.period
+                                color: Theme.textMuted
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontSmall
+                            }
+                        }
+                        MouseArea {
+                            id: cardTap
+                            anchors.fill: parent
+                            onClicked: ApplicationWindow.window.openPage("AnnouncementEditor.qml", {
+                                annId: card.model.annId, annTitle: card.model.title, annBody: card.model.body,
+                                startsAt: card.model.startsAt, endsAt: card.model.endsAt, pinned: card.model.pinned })
+                        }
+                    }
+                    Text {
+                        anchors.centerIn: parent
+                        visible: annList.count === 0
+                        text: "还没有本站公告"
+                        color: Theme.textMuted
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontTitle
+                    }
+                }
+            }
+
+            // ---------------------------------------------------- 1: sync
+            Flickable {
+                contentHeight: syncColumn.implicitHeight
+                clip: true
+                boundsBehavior: Flickable.StopAtBounds
+                Column {
+                    id: syncColumn
+                    width: parent.width
+                    spacing: Theme.spacing
+                    SectionTitle { text: "内容同步" }
+                    InfoRow { label: "上次结果"; value: Admin.syncStatus.lastResult || "" }
+                    InfoRow { label: "原因"; value: Admin.syncStatus.lastReason || "—" }
+                    InfoRow { label: "上次尝试"; value: Admin.syncStatus.lastAttemptAt || "" }
+                    InfoRow { label: "上次成功"; value: Admin.syncStatus.lastSuccessAt || "" }
+                    InfoRow { label: "下次尝试"; value: Admin.syncStatus.nextAttemptAt || "" }
+                    InfoRow { label: "内容更新于"; value: Admin.syncStatus.contentUpdatedAt || "" }
+                    InfoRow { label: "各栏目版本"; value: Admin.syncStatus.generations || "" }
+                    Tile {
+                        objectName: "adminSyncNow"
+                        width: 360
+                        compact: true
+                        enabled: !Admin.syncRunning
+                        text: Admin.syncRunning ? "正在同步…" : "立即同步"
+                        onClicked: Admin.syncNow()
+                    }
+                    Text {
+                        objectName: "adminSyncMessage"
+                        width: parent.width
+                        visible: text !== ""
+                        text: Admin.syncStatus.message || ""
+                        wrapMode: Text.Wrap
+                        color: Theme.text
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                    }
+                }
+            }
+
+            // ---------------------------------------------------- 2: printer and device
+            Flickable {
+                contentHeight: deviceColumn.implicitHeight
+                clip: true
+                boundsBehavior: Flickable.StopAtBounds
+                Column {
+                    id: deviceColumn
+                    width: parent.width
+                    spacing: Theme.spacing
+                    SectionTitle { text: "打印机" }
+                    Row {
+                        spacing: Theme.spacing
+                        Tile {
+                            objectName: "adminPrintTest"
+                            width: 360
+                            compact: true
+                            text: "打印测试凭条"
+                            onClicked: Admin.printTest()
+                        }
+                        Text {
+                            objectName: "adminPrinterMessage"
+                            anchors.verticalCenter: parent.verticalCenter
+                            width: deviceColumn.width - 360 - Theme.spacing
+                            text: Admin.printerMessage
+                            wrapMode: Text.Wrap
+                            color: Theme.text
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                        }
+                    }
+                    SectionTitle { text: "设备信息" }
+                    Repeater {
+                        model: Admin.deviceInfo
+                        delegate: InfoRow {
+                            required property var modelData
+                            label: modelData.label
+                            value: modelData.value
+                        }
+                    }
+                    Row {
+                        spacing: Theme.spacing
+                        Rectangle {
+                            width: demoText.implicitWidth + 24
+                            height: demoText.implicitHeight + 10
+                            radius: 8
+                            color: Theme.accent
+                            Text {
+                                id: demoText
+                                anchors.centerIn: parent
+                                text: "演示数据 / DEMO"
+                                color: "white"
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontSmall
+                                font.bold: true
+                            }
+                        }
+                        Text {
+                            objectName: "adminDemoCount"
+                            text: Admin.demoCount + " 条演示记录（通知、动态、活动），正式运行前应由中心替换"
+                            width: deviceColumn.width - demoText.implicitWidth - 24 - Theme.spacing
+                            wrapMode: Text.Wrap
+                            color: Theme.text
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                        }
+                    }
+                }
+            }
+
+            // ---------------------------------------------------- 3: backups and leaving
+            Flickable {
+                contentHeight: dataColumn.implicitHeight
+                clip: true
+                boundsBehavior: Flickable.StopAtBounds
+                Column {
+                    id: dataColumn
+                    width: parent.width
+                    spacing: Theme.spacing
+                    SectionTitle { text: "本站数据备份（每晚自动，保留 7 份）" }
+                    Tile {
+                        objectName: "adminBackupNow"
+                        visible: Admin.unlocked
+                        width: 360
+                        compact: true
+                        text: "立即备份"
+                        onClicked: page.notice = Admin.backupNow() || "已备份"
+                    }
+                    Repeater {
+                        model: Admin.backups
+                        delegate: Row {
+                            required property var modelData
+                            required property int index
+                            spacing: Theme.spacing
+                            Text {
+                                anchors.verticalCenter: parent.verticalCenter
+                                width: Theme.portrait ? 420 : 520
+                                text: modelData.label
+                                color: Theme.text
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                            }
+                            Tile {
+                                objectName: "adminRestore" + index
+                                width: 240
+                                compact: true
+                                text: "恢复此备份"
+                                onClicked: { confirmRestore.path = modelData.path; confirmRestore.label = modelData.label
+                                             confirmRestore.open() }
+                            }
+                        }
+                    }
+                    Text {
+                        visible: Admin.backups.length === 0
+                        text: "还没有备份"
+                        color: Theme.textMuted
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                    }
+                    Text {
+                        objectName: "adminNotice"
+                        width: parent.width
+                        visible: text !== ""
+                        text: page.notice
+                        wrapMode: Text.Wrap
+                        color: Theme.text
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                    }
+                    SectionTitle { visible: Admin.unlocked; text: "技术人员" }
+                    Flow {
+                        visible: Admin.unlocked
+                        width: parent.width
+                        spacing: Theme.spacing
+                        Tile {
+                            objectName: "adminRestart"
+                            width: 360
+                            compact: true
+                            text: "重启终端程序"
+                            onClicked: confirmRestart.open()
+                        }
+                        Tile {
+                            objectName: "adminExit"
+                            width: 360
+                            compact: true
+                            fill: Theme.danger
+                            text: "退出到桌面"
+                            onClicked: confirmExit.open()
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    ConfirmPopup {
+        id: confirmRestore
+        objectName: "adminConfirmRestore"
+        property string path: ""
+        property string label: ""
+        message: "用 " + label + " 的备份替换当前本站数据（公告、密码、日志）？当前文件会另存一份。"
+        confirmText: "恢复"
+        onConfirmed: {
+            const error = Admin.restoreBackup(path)
+            page.notice = error === "" ? "已恢复 " + label + " 的备份" : error
+            if (error === "" && !Admin.unlocked)
+                ApplicationWindow.window.goHome()
+        }
+    }
+    ConfirmPopup {
+        id: confirmRestart
+        objectName: "adminConfirmRestart"
+        message: "重启终端程序？约 5 秒后回到首页。"
+        confirmText: "重启"
+        onConfirmed: Admin.restartKiosk()
+    }
+    ConfirmPopup {
+        id: confirmExit
+        objectName: "adminConfirmExit"
+        message: "退出到桌面？终端将不再显示服务内容，直到重新启动。"
+        confirmText: "退出"
+        onConfirmed: Admin.exitToDesktop()
+    }
+}

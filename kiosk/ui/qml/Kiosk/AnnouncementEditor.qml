@@ -1,0 +1,182 @@
+import QtQuick
+import QtQuick.Controls
+import KioskBackend
+
+// Create or edit one station announcement (本站公告). Title and body take a hardware keyboard
+// through the system input method (see docs/admin.md); start and end are chosen with steppers.
+Page {
+    id: page
+    objectName: "announcementEditor"
+    property string pageTitle: annId ? "编辑本站公告" : "新建本站公告"
+    background: Rectangle { color: Theme.bg }
+
+    property int annId: 0
+    property string annTitle: ""
+    property string annBody: ""
+    property string startsAt: ""      // "" = from now on
+    property string endsAt: ""        // "" = until removed
+    property bool pinned: false
+    property string error: ""
+
+    readonly property int fieldWidth: width - 2 * Theme.pageMargin
+
+    function save() {
+        error = Admin.saveAnnouncement(annId, titleField.text, bodyField.text, startsAt, endsAt, pinned)
+        if (error === "")
+            ApplicationWindow.window.goBack()
+    }
+
+    // Leaving admin (idle reset, home) must not leave an editor reachable without the PIN.
+    Connections {
+        target: Admin
+        function onUnlockedChanged() {
+            if (!Admin.unlocked && page.StackView.status === StackView.Active)
+                ApplicationWindow.window.goHome()
+        }
+    }
+
+    component Label: Text {
+        color: Theme.textMuted
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontSmall
+        font.bold: true
+    }
+
+    Flickable {
+        id: flick
+        anchors.fill: parent
+        contentHeight: form.implicitHeight + 2 * Theme.pageMargin
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
+        Column {
+            id: form
+            x: Theme.pageMargin
+            y: Theme.pageMargin
+            width: page.fieldWidth
+            spacing: Theme.spacing
+
+            Label { text: "标题（最多 80 字）" }
+            TextField {
+                id: titleField
+                objectName: "annTitleField"
+                width: parent.width
+                implicitHeight: Theme.touchMin + 8
+                text: page.annTitle
+                maximumLength: 80
+                placeholderText: "例如：本周五下午暂停服务"
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+                inputMethodHints: Qt.ImhNone
+            }
+
+            Label { text: "正文（可选）" }
+            ScrollView {
+                width: parent.width
+                height: Theme.portrait ? 320 : 220
+                TextArea {
+                    id: bodyField
+                    objectName: "annBodyField"
+                    text: page.annBody
+                    wrapMode: TextEdit.Wrap
+                    placeholderText: "公告内容，可分段"
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    background: Rectangle { color: Theme.surface; border.color: Theme.divider; radius: 8 }
+                }
+            }
+
+            Label { text: "开始显示" }
+            ToggleTile {
+                objectName: "annStartNow"
+                width: Math.min(parent.width, 520)
+                text: "立即开始"
+                checked: page.startsAt === ""
+                onToggled: page.startsAt = checked ? "" : Admin.suggestedStart()
+            }
+            DateTimeStepper {
+                width: parent.width
+                visible: page.startsAt !== ""
+                namePrefix: "annStart"
+                value: page.startsAt
+                onValueChanged: page.startsAt = value
+            }
+
+            Label { text: "停止显示" }
+            ToggleTile {
+                objectName: "annNoEnd"
+                width: Math.min(parent.width, 520)
+                text: "长期有效（直到删除）"
+                checked: page.endsAt === ""
+                onToggled: page.endsAt = checked ? "" : Admin.suggestedEnd(page.startsAt)
+            }
+            DateTimeStepper {
+                width: parent.width
+                visible: page.endsAt !== ""
+                namePrefix: "annEnd"
+                value: page.endsAt
+                onValueChanged: page.endsAt = value
+            }
+
+            ToggleTile {
+                objectName: "annPinned"
+                width: Math.min(parent.width, 520)
+                text: "置顶（排在其他公告前）"
+                checked: page.pinned
+                onToggled: page.pinned = checked
+            }
+
+            Text {
+                objectName: "annError"
+                width: parent.width
+                visible: text !== ""
+                text: page.error
+                color: Theme.danger
+                wrapMode: Text.Wrap
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+            }
+
+            Flow {
+                width: parent.width
+                spacing: Theme.spacing
+                Tile {
+                    objectName: "annSave"
+                    width: 300
+                    compact: true
+                    text: "保存"
+                    onClicked: page.save()
+                }
+                Tile {
+                    objectName: "annCancel"
+                    width: 300
+                    text: "取消"
+                    compact: true
+                    fill: Theme.textMuted
+                    onClicked: ApplicationWindow.window.goBack()
+                }
+                Tile {
+                    objectName: "annDelete"
+                    visible: page.annId !== 0
+                    width: 300
+                    compact: true
+                    fill: Theme.danger
+                    text: "删除此公告"
+                    onClicked: confirmDelete.open()
+                }
+            }
+        }
+    }
+
+    ConfirmPopup {
+        id: confirmDelete
+        objectName: "annConfirmDelete"
+        message: "删除公告“" + page.annTitle + "”？删除后访客将不再看到它。"
+        confirmText: "删除"
+        onConfirmed: {
+            page.error = Admin.removeAnnouncement(page.annId)
+            if (page.error === "")
+                ApplicationWindow.window.goBack()
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import QtQuick
+import QtQuick.Controls
+import KioskBackend
+
+// Staff entry behind the hidden corner. With no PIN yet, staff set one (entered twice) first.
+// Wrong PINs count towards the lockout (5 tries → 60 s, doubling up to 1 h), kept in station.db.
+Page {
+    id: page
+    objectName: "pinPage"
+    property string pageTitle: "管理员登录"
+    background: Rectangle { color: Theme.bg }
+
+    // enter | newPin | repeatPin | broken
+    property string mode: !Admin.stationOk ? "broken" : (Admin.pinIsSet ? "enter" : "newPin")
+    property string firstPin: ""
+    property string message: ""
+
+    function openAdmin() {
+        pad.clear()
+        page.StackView.view.replace(page, Qt.resolvedUrl("AdminPage.qml"), {})
+    }
+
+    function submit(pin) {
+        if (mode === "enter") {
+            const result = Admin.checkPin(pin)
+            pad.clear()
+            if (result.ok)
+                openAdmin()
+            else
+                message = result.message
+        } else if (mode === "newPin") {
+            const problem = Admin.pinProblem(pin)
+            pad.clear()
+            if (problem !== "") {
+                message = problem
+            } else {
+                firstPin = pin
+                message = ""
+                mode = "repeatPin"
+            }
+        } else if (mode === "repeatPin") {
+            const error = Admin.setPin(firstPin, pin)
+            pad.clear()
+            firstPin = ""
+            if (error === "") {
+                openAdmin()
+            } else {
+                message = error
+                mode = "newPin"
+            }
+        }
+    }
+
+    StackView.onRemoved: { firstPin = ""; pad.clear() }
+
+    Flickable {
+        anchors.fill: parent
+        contentHeight: column.implicitHeight + 2 * Theme.pageMargin
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+
+        Column {
+            id: column
+            y: Theme.portrait ? Theme.pageMargin * 3 : Theme.pageMargin
+            width: parent.width
+            spacing: Theme.spacing * 1.5
+
+            Text {
+                objectName: "pinPrompt"
+                anchors.horizontalCenter: parent.horizontalCenter
+                width: Math.min(parent.width - 2 * Theme.pageMargin, 900)
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                text: page.mode === "broken" ? "本机数据库（station.db）无法打开"
+                    : page.mode === "newPin" ? "首次使用：请设置管理密码（6–8 位数字）"
+                    : page.mode === "repeatPin" ? "请再输入一次新密码"
+                    : Admin.lockedForS > 0 ? "已锁定，请 " + Admin.lockedForS + " 秒后再试"
+                    : "请输入管理密码"
+                color: Admin.lockedForS > 0 && page.mode === "enter" ? Theme.danger : Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontTitle
+                font.bold: true
+            }
+
+            Text {
+                objectName: "pinMessage"
+                anchors.horizontalCenter: parent.horizontalCenter
+                width: Math.min(parent.width - 2 * Theme.pageMargin, 900)
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                visible: text !== ""
+                text: page.mode === "broken" ? Admin.stationProblem : page.message
+                color: Theme.danger
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontBody
+            }
+
+            PinPad {
+                id: pad
+                objectName: "pinPad"
+                visible: page.mode !== "broken"
+                anchors.horizontalCenter: parent.horizontalCenter
+                minDigits: Admin.pinMinDigits
+                maxDigits: Admin.pinMaxDigits
+                active: page.mode !== "enter" || Admin.lockedForS === 0
+                onSubmitted: (pin) => page.submit(pin)
+            }
+
+            // station.db is corrupt: no PIN can be checked; offer the restore of a backup copy.
+            Tile {
+                objectName: "pinOpenRestore"
+                visible: page.mode === "broken"
+                anchors.horizontalCenter: parent.horizontalCenter
+                width: Math.min(parent.width - 2 * Theme.pageMargin, 700)
+                text: "从备份恢复本站数据"
+                subtitle: "公告与密码保存在 station.db；原文件会被保留"
+                onClicked: page.openAdmin()
+            }
+        }
+    }
+}
