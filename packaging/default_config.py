@@ -1,0 +1,30 @@
+"""Write the packaged default /etc/ipkiosk/kiosk.toml from kiosk.config.SETTINGS.
+
+Every setting appears with its help text as a comment and its default, except data_dir,
+which the package points at /var/lib/ipkiosk. Usage: python packaging/default_config.py OUT
+"""
+
+import sys
+
+from kiosk import config
+
+PACKAGE_VALUES = {"data_dir": "/var/lib/ipkiosk"}
+
+
+def render() -> str:
+    values = dict(config.from_mapping(PACKAGE_VALUES).values)
+    lines = config.to_toml(values).splitlines()
+    out = ["# IP Service Kiosk settings. Check with: ipkiosk doctor",
+           "# Every setting is described in /usr/share/doc/ipkiosk/README.md.", ""]
+    for setting, line in zip(config.SETTINGS, lines, strict=True):
+        out.append(f"# {setting.help}")
+        out.append(line)
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    text = render()
+    with open(sys.argv[1], "w", encoding="utf-8") as fh:
+        fh.write(text)
+    config.load(sys.argv[1])  # refuse to ship a file that does not load

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `make smoke`: the frozen smoke test of dist/ipkiosk and the .deb.
+#  1. selftest renders the home screen offscreen with an empty data dir: exit 0, nothing on
+#     stderr, a non-blank 1080x1920 PNG (timed: the frozen first-frame benchmark);
+#  2. doctor --json on that data dir: valid JSON, exit 0;
+#  3. the .deb: contents and control checked with dpkg-deb; units checked with systemd-analyze verify;
+#  4. IPKIOSK_SMOKE_INSTALL=1 (CI, as root): install, upgrade in place, remove and reinstall the
+#     .deb and check that station.db survives each step;
+#  5. the bundle's licence and size check (packaging/qt_bundle.py) — last, so the steps above
+#     always report.
+# Usage: packaging/smoke.sh [PYTHON]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY="${1:-.venv/bin/python}"
+BIN=dist/ipkiosk/ipkiosk
+version="${DEB_VERSION:-$("$PY" -c 'import kiosk; print(kiosk.__version__)')}"
+DEB="dist/ipkiosk_${version}_$(dpkg --print-architecture).deb"
+failures=0
+fail() { echo "smoke: FAIL: $*" >&2; failures=$((failures + 1)); }
+ok() { echo "smoke: ok: $*"; }
+
+work="$(mktemp -d /tmp/ipkiosk-smoke.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/data" "$work/home"
+printf 'data_dir = "%s/data"\n' "$work" > "$work/kiosk.toml"
+# A clean environment: what a terminal has, not what the developer's shell has.
+frozen() {
+    env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
+        QT_QUICK_BACKEND=software IPKIOSK_CONFIG="$work/kiosk.toml" "$BIN" "$@"
+}
+
+# 1. selftest
+start_ns=$(date +%s%N)
+frozen selftest --screenshot "$work/home.png" >"$work/selftest.out" 2>"$work/selftest.err"
+code=$?
+elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+if [ $code -ne 0 ]; then fail "selftest exited $code"; cat "$work/selftest.err" >&2
+elif [ -s "$work/selftest.err" ]; then fail "selftest wrote to stderr:"; cat "$work/selftest.err" >&2
+elif ! "$PY" packaging/png_check.py "$work/home.png" 1080x1920; then fail "selftest screenshot"
+else ok "selftest in ${elapsed_ms} ms: $(cat "$work/selftest.out")"; fi
+
+# 2. doctor
+frozen doctor --json >"$work/doctor.json" 2>"$work/doctor.err"
+code=$?
+if ! "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["checks"]) >= 9, d' "$work/doctor.json"; then
+    fail "doctor --json output is not the expected JSON"; cat "$work/doctor.json" >&2
+elif [ $code -ne 0 ]; then fail "doctor exited $code:"; cat "$work/doctor.json" >&2
+elif [ -s "$work/doctor.err" ]; then fail "doctor wrote to stderr:"; cat "$work/doctor.err" >&2
+else ok "doctor --json: $("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["status"], " ".join(c["name"]+"="+c["status"] for c in d["checks"]))' "$work/doctor.json")"; fi
+
+# 3. the .deb
+if [ ! -f "$DEB" ]; then fail "$DEB missing (run make deb)"; else
+    dpkg-deb -c "$DEB" | awk '{print $NF}' > "$work/deb.list"
+    for path in ./opt/ipkiosk/ipkiosk ./usr/bin/ipkiosk ./etc/ipkiosk/kiosk.toml ./lib/systemd/system/ipkiosk.service \
+                ./lib/systemd/system/ipkiosk-sync.service ./lib/systemd/system/ipkiosk-sync.timer \
+                ./opt/ipkiosk/_internal/kiosk/ui/qml/Kiosk/qmldir ./opt/ipkiosk/_internal/assets/content/services.json \
+                ./usr/share/doc/ipkiosk/README.md ./usr/share/doc/ipkiosk/copyright; do
+        grep -qxF "$path" "$work/deb.list" || fail "$DEB lacks $path"
+    done
+    if grep -q '^./var/lib/ipkiosk' "$work/deb.list"; then fail "$DEB ships files in /var/lib/ipkiosk (station data is never packaged)"; fi
+    [ "$(dpkg-deb -f "$DEB" Package)" = ipkiosk ] || fail "control: Package"
+    dpkg-deb -I "$DEB" conffiles | grep -qx /etc/ipkiosk/kiosk.toml || fail "kiosk.toml is not a conffile"
+    dpkg-deb -f "$DEB" Depends | grep -q '\bcage\b' || fail "Depends lacks cage"
+    ok "$DEB contents ($(wc -l < "$work/deb.list") entries), control and conffiles"
+fi
+if command -v systemd-analyze >/dev/null; then
+    units=build/deb/ipkiosk_${version}_$(dpkg --print-architecture)/lib/systemd/system
+    # The sync service runs /opt/ipkiosk/ipkiosk, which verify requires to exist: it is
+    # verified after installing (step 4); before that, the kiosk unit and the timer.
+    if systemd-analyze verify "$units/ipkiosk.service" "$units/ipkiosk-sync.timer" 2>"$work/verify.err"; then
+        ok "systemd-analyze verify ipkiosk.service ipkiosk-sync.timer"
+    else fail "systemd-analyze verify:"; cat "$work/verify.err" >&2; fi
+else fail "systemd-analyze not installed (packaging/system-deps.sh test installs systemd)"; fi
+
+# 4. install / upgrade / remove keep station data
+if [ "${IPKIOSK_SMOKE_INSTALL:-0}" = 1 ] && [ -f "$DEB" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    station=/var/lib/ipkiosk/station.db
+    if ! apt-get install -y -qq "./$DEB" >"$work/apt.log" 2>&1; then fail "apt-get install $DEB"; tail -20 "$work/apt.log" >&2; else
+        /usr/bin/ipkiosk announce add --title "安装测试公告" >/dev/null || fail "ipkiosk announce add after install"
+        before="$(sha256sum "$station" | cut -d' ' -f1)"
+        [ "$(stat -c %U "$station")" = ipkiosk ] || fail "station.db is not owned by ipkiosk (wrapper must drop root)"
+        systemd-analyze verify /lib/systemd/system/ipkiosk-sync.service 2>"$work/verify.err" \
+            && ok "systemd-analyze verify ipkiosk-sync.service (installed)" || { fail "verify ipkiosk-sync.service"; cat "$work/verify.err" >&2; }
+        /usr/bin/ipkiosk doctor --json >"$work/doctor-installed.json" || fail "installed doctor exited non-zero: $(cat "$work/doctor-installed.json")"
+        dpkg -i "$DEB" >>"$work/apt.log" 2>&1 || fail "reinstall (upgrade path)"
+        [ "$(sha256sum "$station" | cut -d' ' -f1)" = "$before" ] || fail "station.db changed by upgrade"
+        dpkg -r ipkiosk >>"$work/apt.log" 2>&1 || fail "dpkg -r"
+        [ -f "$station" ] && [ "$(sha256sum "$station" | cut -d' ' -f1)" = "$before" ] || fail "station.db lost by remove"
+        dpkg -i "$DEB" >>"$work/apt.log" 2>&1 || fail "install after remove"
+        /usr/bin/ipkiosk announce list | grep -q "安装测试公告" || fail "announcement gone after remove + install"
+        dpkg -P ipkiosk >>"$work/apt.log" 2>&1 || fail "dpkg -P"
+        [ -f "$station" ] || fail "station.db lost by purge"
+        [ ! -e /etc/ipkiosk/kiosk.toml ] || fail "purge left the conffile"
+        ok "install, upgrade, remove, reinstall and purge kept station.db"
+    fi
+fi
+
+# 5. licence and size
+"$PY" packaging/qt_bundle.py dist/ipkiosk || fail "bundle check (licence/size)"
+
+[ $failures -eq 0 ] && echo "smoke: all passed" || echo "smoke: $failures failure(s)" >&2
+exit $(( failures > 0 ))
