@@ -4,7 +4,7 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 PYTHON    ?= python3
 
-.PHONY: run test lint bench sysdeps-run sysdeps-test clean
+.PHONY: run test lint bench sysdeps-run sysdeps-test clean dist deb smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+## packaged build: dist/ipkiosk/ (PyInstaller one-dir) + tarball; fails on GPL-only Qt files
+dist: $(STAMP)
+	packaging/build-dist.sh $(PY)
+
+## Debian package dist/ipkiosk_<version>_<arch>.deb from dist/ipkiosk
+deb: dist
+	packaging/build-deb.sh $(PY)
+
+## frozen smoke test of dist/ipkiosk and the .deb (IPKIOSK_SMOKE_INSTALL=1 also installs it)
+smoke: deb
+	packaging/smoke.sh $(PY)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
