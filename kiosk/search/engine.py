@@ -21,8 +21,8 @@ What matches (a query is split into words at spaces and punctuation; every word 
 * hanzi mixed with letters (``zl申请``, ``商标zr``): hanzi literally, letters as pinyin;
 * a hanzi word of 3+ characters with a homophone typo (``专利申清``): through its readings, ranked below
   every literal match;
-* if nothing matched, a hanzi word of 3+ characters matches records containing at least
-  half of its character pairs (``被抄袭了`` → 被抄袭).
+* if nothing matched, a hanzi word of 3+ characters matches records whose title or
+  keywords contain at least half of its character pairs (``被抄袭了`` → 被抄袭).
 
 Ranking: a hit's *tier* comes from where and how it matched (exact title, title prefix,
 title substring, keywords, summary, body; full pinyin before initials; homophones and
@@ -686,12 +686,13 @@ class SearchIndex:
         yield SCORE_KEYWORD_INITIALS, "keywords:initials", lambda: matching(self._keywords, keywords, anywhere)
 
     def _partial(self, word: str, found: dict[int, tuple[float, str]], limit: int | None) -> None:
-        """Records holding at least half of WORD's character pairs (a colloquial query with extra words)."""
+        """Records whose title or keywords hold at least half of WORD's character pairs
+        (a colloquial query with extra words: 被抄袭了 → 被抄袭)."""
         pairs = sorted({word[i : i + 2] for i in range(len(word) - 1)})
         counts: dict[int, int] = {}
         for pair in pairs:
             holders = set()
-            for corpus in (self._title, self._keywords, self._summary):
+            for corpus in (self._title, self._keywords):
                 holders.update(corpus.ranks(pair))
             for rank in holders:
                 counts[rank] = counts.get(rank, 0) + 1

@@ -1,0 +1,57 @@
+"""`ipkiosk search` / `ipkiosk suggest` round trips through kiosk.cli.main on a seeded temp data dir."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kiosk.cli import main
+
+
+@pytest.fixture
+def run(cfg, data_dir, capsys, tmp_path):
+    config_path = tmp_path / "kiosk.toml"
+    config_path.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+
+    def _run(*argv):
+        code = main([*argv, "--config", str(config_path)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_search_json_is_a_ranked_list(run):
+    code, out, _ = run("search", "zlsq", "--json", "--limit", "3")
+    hits = json.loads(out)
+    assert code == 0 and 0 < len(hits) <= 3
+    assert all(set(h) == {"id", "kind", "title", "score", "matched"} for h in hits)
+    assert hits[0]["id"] == "svc-patent-application" and hits[0]["matched"] == "title:initials"
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_search_text_output_and_zero_result_hints(run):
+    code, out, _ = run("search", "商标续展")
+    assert code == 0 and out.splitlines()[0].split()[2] == "svc-trademark-renewal"
+    code, out, err = run("search", "shangbaio")
+    assert code == 0 and out == ""
+    assert "no results" in err and "did you mean:" in err and "商标" in err and "browse: services" in err
+    code, out, _ = run("search", "shangbaio", "--json")
+    assert json.loads(out) == []
+
+
+def test_search_refuses_a_limit_below_one(run):
+    code, _, err = run("search", "专利", "--limit", "0")
+    assert code == 2 and "--limit" in err
+
+
+def test_suggest_json_lists_words_that_find_results(run):
+    code, out, _ = run("suggest", "zl", "--json")
+    words = json.loads(out)
+    assert code == 0 and 0 < len(words) <= 8 and "专利申请" in words
+    for word in words:
+        code, out, _ = run("search", word, "--json", "--limit", "1")
+        assert len(json.loads(out)) == 1, word
+    code, out, _ = run("suggest", "zl")
+    assert out.split() == words
