@@ -77,7 +77,8 @@ def _qml_types_registered():
 def kiosk_ui(qtbot, cfg):
     """Start the whole kiosk UI offscreen on the seeded content: ``ctx, window = kiosk_ui()``.
 
-    Options: ``size_px=(w, h)`` (default portrait 1080×1920), ``idle_timeout_ms`` (short idle tests).
+    Options: ``size_px=(w, h)`` (default portrait 1080×1920); others go to build_context
+    (``idle_timeout_ms`` for short idle tests, ``clock`` for a fixed "now").
     """
     from kiosk.store.content import content_db
     from kiosk.store.station import station_db
@@ -85,12 +86,13 @@ def kiosk_ui(qtbot, cfg):
 
     started = []
 
-    def start(size_px=(1080, 1920), idle_timeout_ms=None):
-        ctx = ui_app.build_context(cfg, idle_timeout_ms=idle_timeout_ms)
+    def start(size_px=(1080, 1920), **context_options):
+        ctx = ui_app.build_context(cfg, **context_options)
         window = ui_app.load_main(ctx, size_px=size_px)
         started.append(ctx)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.wait(50)  # the first layout pass after the resize
         return ctx, window
 
     yield start

@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
-
-def find_all(window, object_name: str) -> list[QQuickItem]:
-    """Visible-tree search (pages are visual children of the StackView, not QObject children)."""
-    found, todo = [], [window.contentItem()]
-    while todo:
-        item = todo.pop()
-        if item.objectName() == object_name:
-            found.append(item)
-        todo.extend(item.childItems())
-    return found
-
-
-def find(window, object_name: str) -> QQuickItem:
-    items = find_all(window, object_name)
-    assert items, f"no item named {object_name!r}"
-    return items[0]
-
-
-def tap(qtbot, window, item: QQuickItem) -> None:
-    """A real mouse press/release at the item's centre, delivered through the window."""
-    centre = item.mapToScene(item.boundingRect().center()).toPoint()
-    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(centre))
-    qtbot.wait(50)
-
-
-def stack_depth(window) -> int:
-    return find(window, "pageStack").property("depth")
+from tests.ui_helpers import find
 
 
 def test_main_loads_home_with_station_name(kiosk_ui, cfg):

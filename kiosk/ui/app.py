@@ -233,7 +233,7 @@ class Shell(QObject):
 
     @Property(int, constant=True)
     def countdownS(self) -> int:
-        return COUNTDOWN_S
+        return self._ctx.countdown_s
 
     @Property(int, notify=contentSerialChanged)
     def contentSerial(self) -> int:
@@ -418,6 +418,7 @@ class AppContext:
     engine: QQmlApplicationEngine
     clock: Callable[[], dt.datetime] = utcnow
     idle_timeout_ms: int = 90_000
+    countdown_s: int = COUNTDOWN_S
     exit_authorised: bool = False
     view_models: list = field(default_factory=list)
     singletons: dict = field(default_factory=dict)
@@ -521,7 +522,7 @@ class EngineInWaiting(QObject):
 
 
 def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = utcnow,
-                  idle_timeout_ms: int | None = None,
+                  idle_timeout_ms: int | None = None, countdown_s: int = COUNTDOWN_S,
                   modules: tuple[str, ...] = VIEW_MODEL_MODULES) -> AppContext:
     """Open the stores, register the view-models, then build the engine. Does not load QML yet.
 
@@ -537,7 +538,7 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     open_stores(cfg)
     prepare_qml_types(modules)
     waiting = EngineInWaiting()
-    ctx = AppContext(cfg=cfg, engine=waiting, clock=clock,
+    ctx = AppContext(cfg=cfg, engine=waiting, clock=clock, countdown_s=countdown_s,
                      idle_timeout_ms=idle_timeout_ms if idle_timeout_ms is not None else cfg.idle_timeout_s * 1000)
     ctx.view_model_owner = waiting
     global _current_context

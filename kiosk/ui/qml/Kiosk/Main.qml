@@ -15,6 +15,7 @@ ApplicationWindow {
     font.pixelSize: Theme.fontBody
 
     signal visitorReset()
+    signal adminRequested()     // the hidden corner got its 5 taps
 
     readonly property string homePage: "HomePage.qml"
     readonly property string attractPage: "AttractPage.qml"
@@ -98,6 +99,7 @@ ApplicationWindow {
 
     IdleOverlay {
         id: idleOverlay
+        objectName: "idleOverlay"
         anchors.fill: parent
         z: 100
         seconds: Shell.countdownS
@@ -118,6 +120,7 @@ ApplicationWindow {
             taps = taps.filter(t => now - t < 3000).concat([now])
             if (taps.length >= 5) {
                 taps = []
+                root.adminRequested()
                 if (Shell.hasPage("PinPage.qml"))
                     root.openPage("PinPage.qml", {})
                 else

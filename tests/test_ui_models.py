@@ -1,0 +1,107 @@
+"""View-models over the real seeded content.db: qtmodeltester, display order, in-place refresh."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from PySide6.QtCore import QModelIndex
+
+from kiosk import seed
+from kiosk.store import content, station
+from kiosk.ui.announcements import AnnouncementsModel
+from kiosk.ui.content_models import SERVICE_CATEGORIES, CategoryModel, RecordListModel, RowListModel
+from tests.conftest import REPO_ROOT
+from tests.ui_helpers import SEED_NOW
+
+
+def _rows(model) -> list[dict]:
+    return model.rows()
+
+
+@pytest.mark.parametrize("kind", ["services", "policies", "notices", "news", "events"])
+def test_record_list_model_passes_modeltester(kiosk_ui, qtmodeltester, kind):
+    kiosk_ui(clock=lambda: SEED_NOW)
+    model = RecordListModel()
+    model.kind = kind
+    assert model.rowCount() == content.counts_by_kind()[kind] > 0
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_category_and_announcement_models_pass_modeltester(kiosk_ui, qtmodeltester):
+    ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
+    categories = CategoryModel()
+    assert [r["name"] for r in _rows(categories)][:8] == list(SERVICE_CATEGORIES)
+    # Counts from the seed README: 专利 8, 商标 13, …, 质押融资 3.
+    assert {r["name"]: r["count"] for r in _rows(categories)}["商标"] == 13
+    qtmodeltester.check(categories, force_py=True)
+    station.add_announcement("周五下午停电检修", "本站暂停服务半天。", pinned=True)
+    announcements = AnnouncementsModel(ctx)
+    assert announcements.rowCount() == 1 and announcements.tickerText == "周五下午停电检修"
+    qtmodeltester.check(announcements, force_py=True)
+
+
+def test_notices_expired_last_and_events_upcoming_first(kiosk_ui):
+    kiosk_ui(clock=lambda: SEED_NOW)
+    notices = RecordListModel()
+    notices.kind = "notices"
+    flags = [r["inactive"] for r in _rows(notices)]
+    assert flags == sorted(flags) and flags.count(True) == 2  # two seed notices have expired
+    assert {r["section"] for r in _rows(notices) if r["inactive"]} == {"已过期"}
+    events = RecordListModel()
+    events.kind = "events"
+    rows = _rows(events)
+    upcoming = [r for r in rows if not r["inactive"]]
+    assert len(upcoming) == 4 and rows[:4] == upcoming
+    assert [r["recordId"] for r in upcoming] == sorted((r["recordId"] for r in upcoming),
+                                                       key=lambda rid: content.get_record(rid)["starts_at"])
+
+
+def test_category_filter(kiosk_ui):
+    kiosk_ui(clock=lambda: SEED_NOW)
+    model = RecordListModel()
+    model.kind = "services"
+    model.category = "地理标志"
+    assert model.rowCount() == 2
+    assert all(content.get_record(r["recordId"])["category"] == "地理标志" for r in _rows(model))
+
+
+def test_content_change_updates_rows_in_place_without_reset(kiosk_ui, tmp_path, qtbot):
+    ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
+    model = RecordListModel()
+    model.kind = "notices"
+    before = [r["recordId"] for r in _rows(model)]
+    resets, removed, inserted = [], [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsRemoved.connect(lambda parent, first, last: removed.append(first))
+    model.rowsInserted.connect(lambda parent, first, last: inserted.append(first))
+
+    source = tmp_path / "content"
+    shutil.copytree(REPO_ROOT / "assets" / "content", source)
+    doc = json.loads((source / "notices.json").read_text(encoding="utf-8"))
+    gone = doc["records"].pop(0)["id"]
+    fresh = dict(doc["records"][0], id="ntc-test-fresh", title="新通知：测试", published_at="2026-11-23", rev=1)
+    doc["records"].append(fresh)
+    (source / "notices.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    manifests = [m for m in seed.load_source_dir(source, 1) if m.collection == "notices"]
+    content.apply_manifests(manifests, source="sync")
+
+    with qtbot.waitSignal(ctx.content_changed, timeout=1000):
+        assert ctx.shell.poll_content()
+    after = [r["recordId"] for r in _rows(model)]
+    assert gone in before and gone not in after and after[0] == "ntc-test-fresh"
+    assert resets == [] and removed and inserted
+    assert model.rowCount() == len(before)
+
+
+def test_set_rows_reconciles_moves_inserts_and_removals(qtmodeltester):
+    class Plain(RowListModel):
+        ROLES = ("recordId", "title")
+
+    model = Plain()
+    model.set_rows([{"recordId": k, "title": k} for k in "abcde"])
+    qtmodeltester.check(model, force_py=True)
+    model.set_rows([{"recordId": k, "title": k.upper()} for k in "ecxa"])
+    assert [model.data(model.index(i, 0)) for i in range(model.rowCount(QModelIndex()))] == ["E", "C", "X", "A"]
+    qtmodeltester.check(model, force_py=True)

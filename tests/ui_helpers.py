@@ -1,0 +1,47 @@
+"""Helpers for UI tests: find QML items by objectName and deliver real mouse events to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+
+# "Today" of the seed content (see assets/content/README.md): two notices expired, two events past.
+SEED_NOW = dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.UTC)
+SIZES_PX = [(1080, 1920), (1920, 1080)]
+
+
+def find_all(window, object_name: str) -> list[QQuickItem]:
+    """Search the visual tree (pages are visual children of the StackView, not QObject children)."""
+    found, todo = [], [window.contentItem()]
+    while todo:
+        item = todo.pop()
+        if item.objectName() == object_name:
+            found.append(item)
+        todo.extend(item.childItems())
+    return found
+
+
+def find(window, object_name: str) -> QQuickItem:
+    items = [i for i in find_all(window, object_name) if i.isVisible()] or find_all(window, object_name)
+    assert items, f"no item named {object_name!r}"
+    return items[0]
+
+
+def centre_of(item: QQuickItem) -> QPoint:
+    return item.mapToScene(item.boundingRect().center()).toPoint()
+
+
+def tap(qtbot, window, item: QQuickItem, settle_ms: int = 450) -> None:
+    """A real press/release at the item's centre, delivered to the window (then let transitions end)."""
+    qtbot.wait(30)  # let pending polish/layout run, so the centre is where the item is drawn
+    point = centre_of(item)
+    assert 0 <= point.x() < window.width() and 0 <= point.y() < window.height(), f"{item.objectName()} is off screen"
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    qtbot.wait(settle_ms)
+
+
+def current_page(window) -> QQuickItem:
+    return find(window, "pageStack").property("currentItem")
