@@ -6,12 +6,7 @@ import pytest
 
 from kiosk.search.engine import SearchIndex
 from kiosk.store import content
-from kiosk.ui.search_model import KIND_LABELS, ResultListModel, SearchController, WordListModel, group_hits
-
-ROLE_NAMES = {
-    ResultListModel: {b"display", b"recordId", b"kind", b"kindLabel", b"title", b"section"},
-    WordListModel: {b"display", b"word"},
-}
+from kiosk.ui.search_model import KIND_LABELS, SearchController, group_hits
 
 
 @pytest.fixture
@@ -26,7 +21,11 @@ def controller(qapp, index) -> SearchController:
 
 
 def result_ids(ctrl: SearchController) -> list[str]:
-    return [row.record_id for row in ctrl.results.rows()]
+    return [row["recordId"] for row in ctrl.results.rows()]
+
+
+def words(model) -> list[str]:
+    return [row["word"] for row in model.rows()]
 
 
 def test_initials_find_patent_application_grouped_with_counts(controller):
@@ -36,15 +35,15 @@ def test_initials_find_patent_application_grouped_with_counts(controller):
     assert "svc-patent-application" in result_ids(controller)
     rows = controller.results.rows()
     order = list(KIND_LABELS)
-    kinds = [row.kind for row in rows]
+    kinds = [row["kind"] for row in rows]
     assert kinds == sorted(kinds, key=order.index), "results are grouped in kind order"
     groups = controller.groups.rows()
-    for kind, label, count in groups:
-        in_group = [row for row in rows if row.kind == kind]
-        assert len(in_group) == count
-        assert {row.section for row in in_group} == {f"{label} · {count}"}
+    for group in groups:
+        in_group = [row for row in rows if row["kind"] == group["kind"]]
+        assert len(in_group) == group["count"]
+        assert {row["section"] for row in in_group} == {f"{group['label']} · {group['count']}"}
     assert controller.resultCount == len(rows)
-    assert controller.firstRowOfKind(groups[0][0]) == 0
+    assert controller.firstRowOfKind(groups[0]["kind"]) == 0
     assert controller.firstRowOfKind("no-such-kind") == -1
 
 
@@ -65,11 +64,11 @@ def test_every_key_updates_results(controller, qtbot):
 
 def test_candidates_follow_trailing_letters_and_pick_replaces_them(controller):
     controller.typeText("zl")
-    words = [w for w in controller.candidates.rows()]
-    assert words, "letters offer hanzi candidates"
-    assert all(not w.isascii() for w in words)
-    controller.pickCandidate(words[0])
-    assert controller.query == words[0]
+    offered = words(controller.candidates)
+    assert offered, "letters offer hanzi candidates"
+    assert all(not w.isascii() for w in offered)
+    controller.pickCandidate(offered[0])
+    assert controller.query == offered[0]
     assert controller.letters == ""
     assert controller.candidates.rows() == []
     assert controller.resultCount > 0, "a candidate leads to results"
@@ -77,7 +76,7 @@ def test_candidates_follow_trailing_letters_and_pick_replaces_them(controller):
     controller.typeText("sq")
     assert controller.letters == "sq"
     stem = controller.query[:-2]
-    pick = controller.candidates.rows()[0]
+    pick = words(controller.candidates)[0]
     controller.pickCandidate(pick)
     assert controller.query == stem + pick
 
@@ -85,22 +84,22 @@ def test_candidates_follow_trailing_letters_and_pick_replaces_them(controller):
 def test_hanzi_typed_directly_matches_by_substring(controller):
     controller.query = "质押"
     assert controller.resultCount > 0
-    assert any("质押" in row.title for row in controller.results.rows())
+    assert any("质押" in row["title"] for row in controller.results.rows())
 
 
 def test_nonsense_letters_show_zero_results_help(controller):
     controller.query = "qxqxqx"
     assert controller.resultCount == 0
     assert controller.noResults
-    kinds = [c.kind for c in controller.browse.rows() if c.category is None]
+    kinds = [c["kind"] for c in controller.browse.rows() if not c["category"]]
     assert kinds == list(KIND_LABELS), "every kind is offered for browsing"
-    assert any(c.category == "专利" for c in controller.browse.rows())
+    assert any(c["category"] == "专利" and c["label"] == "专利" for c in controller.browse.rows())
 
 
 def test_near_miss_offers_words_that_find_something(controller, index):
     controller.query = "zhaunli"
     assert controller.noResults
-    nearest = controller.nearest.rows()
+    nearest = words(controller.nearest)
     assert nearest
     for word in nearest:
         assert index.search(word, 1), f"suggested word {word!r} finds nothing"
@@ -123,8 +122,8 @@ def test_query_is_capped(controller):
 def test_group_hits_drops_kinds_visitors_do_not_browse(index):
     hits = index.search("yuyue", 50)
     rows, groups = group_hits(hits)
-    assert all(row.kind in KIND_LABELS for row in rows)
-    assert sum(count for _kind, _label, count in groups) == len(rows)
+    assert all(row["kind"] in KIND_LABELS for row in rows)
+    assert sum(group["count"] for group in groups) == len(rows)
 
 
 @pytest.mark.parametrize("query", ["zlsq", "sb", "qxqxqx", "zhaunli"])
@@ -137,6 +136,7 @@ def test_list_models_pass_qtmodeltester(controller, qtmodeltester, query):
 
 
 def test_role_names_declared_once(controller):
-    for model in (controller.results, controller.candidates):
-        names = {bytes(name) for name in model.roleNames().values()}
-        assert names == ROLE_NAMES[type(model)]
+    for model in (controller.results, controller.groups, controller.candidates, controller.nearest,
+                  controller.browse):
+        names = {bytes(name).decode() for name in model.roleNames().values()}
+        assert names == set(type(model).ROLES)

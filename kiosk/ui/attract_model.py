@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.store import content
-from kiosk.ui.search_model import RowListModel
+from kiosk.ui.content_models import RowListModel
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +25,13 @@ QML_SINGLETONS = ("Attract",)
 MAX_EVENTS = 6
 
 
-@dataclass(frozen=True)
-class UpcomingEvent:
-    record_id: str
-    title: str
-    when: str  # "2026年12月10日 14:00" in the event's own time zone
-    venue: str
-    summary: str
-
-
 def format_event_time(starts_at: str) -> str:
     moment = dt.datetime.fromisoformat(starts_at)
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
-def upcoming_events(records: list[dict], now: dt.datetime, limit: int = MAX_EVENTS) -> list[UpcomingEvent]:
-    """Events of RECORDS starting at or after NOW, soonest first. Records without a start are skipped."""
+def upcoming_events(records: list[dict], now: dt.datetime, limit: int = MAX_EVENTS) -> list[dict]:
+    """Rows for the events of RECORDS starting at or after NOW, soonest first (no start: skipped)."""
     dated = []
     for rec in records:
         if not rec.get("starts_at"):
@@ -50,27 +40,13 @@ def upcoming_events(records: list[dict], now: dt.datetime, limit: int = MAX_EVEN
         if starts >= now:
             dated.append((starts, rec))
     dated.sort(key=lambda pair: (pair[0], pair[1]["id"]))
-    return [
-        UpcomingEvent(rec["id"], rec.get("title", ""), format_event_time(rec["starts_at"]), rec.get("venue") or "",
-                      rec.get("summary") or "")
-        for _starts, rec in dated[:limit]
-    ]
+    return [{"recordId": rec["id"], "title": rec.get("title", ""), "when": format_event_time(rec["starts_at"]),
+             "venue": rec.get("venue") or "", "summary": rec.get("summary") or ""}
+            for _starts, rec in dated[:limit]]
 
 
 class UpcomingEventListModel(RowListModel):
-    RecordIdRole = Qt.ItemDataRole.UserRole + 1
-    TitleRole = Qt.ItemDataRole.UserRole + 2
-    WhenRole = Qt.ItemDataRole.UserRole + 3
-    VenueRole = Qt.ItemDataRole.UserRole + 4
-    SummaryRole = Qt.ItemDataRole.UserRole + 5
-    ROLES = {
-        Qt.ItemDataRole.DisplayRole: (b"display", lambda e: e.title),
-        RecordIdRole: (b"recordId", lambda e: e.record_id),
-        TitleRole: (b"title", lambda e: e.title),
-        WhenRole: (b"when", lambda e: e.when),
-        VenueRole: (b"venue", lambda e: e.venue),
-        SummaryRole: (b"summary", lambda e: e.summary),
-    }
+    ROLES = ("recordId", "title", "when", "venue", "summary")
 
 
 class AttractController(QObject):

@@ -16,21 +16,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    Property,
-    QAbstractListModel,
-    QByteArray,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import Property, QObject, Signal, Slot
 
-from kiosk.search.engine import SearchIndex
+from kiosk.ui.content_models import RowListModel
+
+if TYPE_CHECKING:  # the engine is loaded on the first search, not at start-up (cold start budget)
+    from kiosk.search.engine import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -55,129 +48,61 @@ MAX_QUERY_CHARS = 40
 _TRAILING_LETTERS = re.compile(r"[A-Za-z]+$")
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    record_id: str
-    kind: str
-    title: str
-    section: str  # "服务事项 · 3" — the ListView section key, carries the group count
-
-
-class RowListModel(QAbstractListModel):
-    """A read-only list model over a Python list; subclasses declare ROLES once."""
-
-    ROLES: dict[int, tuple[bytes, Callable]] = {}
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._rows: list = []
-
-    countChanged = Signal()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        getter = self.ROLES.get(role)
-        if getter is None:
-            return None
-        return getter[1](self._rows[index.row()])
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        return {role: QByteArray(name) for role, (name, _getter) in self.ROLES.items()}
-
-    def set_rows(self, rows: list) -> None:
-        if rows == self._rows:
-            return
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-        self.countChanged.emit()
-
-    def rows(self) -> list:
-        return list(self._rows)
-
-    count = Property(int, lambda self: len(self._rows), notify=countChanged)
-
-
 class ResultListModel(RowListModel):
-    RecordIdRole = Qt.ItemDataRole.UserRole + 1
-    KindRole = Qt.ItemDataRole.UserRole + 2
-    KindLabelRole = Qt.ItemDataRole.UserRole + 3
-    TitleRole = Qt.ItemDataRole.UserRole + 4
-    SectionRole = Qt.ItemDataRole.UserRole + 5
-    ROLES = {
-        Qt.ItemDataRole.DisplayRole: (b"display", lambda r: r.title),
-        RecordIdRole: (b"recordId", lambda r: r.record_id),
-        KindRole: (b"kind", lambda r: r.kind),
-        KindLabelRole: (b"kindLabel", lambda r: KIND_LABELS[r.kind]),
-        TitleRole: (b"title", lambda r: r.title),
-        SectionRole: (b"section", lambda r: r.section),
-    }
+    """Search hits; ``section`` ("服务事项 · 3") is the ListView section key and carries the group count."""
+
+    ROLES = ("recordId", "kind", "kindLabel", "title", "section")
 
 
 class WordListModel(RowListModel):
     """Plain words (candidate bar, zero-result suggestions)."""
 
-    WordRole = Qt.ItemDataRole.UserRole + 1
-    ROLES = {
-        Qt.ItemDataRole.DisplayRole: (b"display", lambda w: w),
-        WordRole: (b"word", lambda w: w),
-    }
+    ROLES = ("word",)
+    KEY = "word"
+
+
+class GroupListModel(RowListModel):
+    """(kind, label, count) of the current results, for the summary chips above the list."""
+
+    ROLES = ("kind", "label", "count")
+    KEY = "kind"
 
 
 class BrowseListModel(RowListModel):
     """Categories offered when nothing matched: a whole kind, or one service category."""
 
-    KindRole = Qt.ItemDataRole.UserRole + 1
-    CategoryRole = Qt.ItemDataRole.UserRole + 2
-    LabelRole = Qt.ItemDataRole.UserRole + 3
-    CountRole = Qt.ItemDataRole.UserRole + 4
-    ROLES = {
-        Qt.ItemDataRole.DisplayRole: (b"display", lambda c: browse_label(c)),
-        KindRole: (b"kind", lambda c: c.kind),
-        CategoryRole: (b"category", lambda c: c.category or ""),
-        LabelRole: (b"label", lambda c: browse_label(c)),
-        CountRole: (b"count", lambda c: c.count),
-    }
+    ROLES = ("key", "kind", "category", "label", "count")
+    KEY = "key"
 
 
-def browse_label(category) -> str:
-    """"服务事项" for a whole kind, "专利" for one service category."""
-    return category.category or KIND_LABELS.get(category.kind, category.kind)
+def browse_rows(categories) -> list[dict]:
+    """Engine categories as rows: "服务事项" for a whole kind, "专利" for one service category."""
+    return [{"key": f"{c.kind}/{c.category or ''}", "kind": c.kind, "category": c.category or "",
+             "label": c.category or KIND_LABELS[c.kind], "count": c.count}
+            for c in categories if c.kind in KIND_LABELS]
 
 
-class GroupListModel(RowListModel):
-    """(kind, label, count) of the current results, for the summary line above the list."""
-
-    KindRole = Qt.ItemDataRole.UserRole + 1
-    LabelRole = Qt.ItemDataRole.UserRole + 2
-    CountRole = Qt.ItemDataRole.UserRole + 3
-    ROLES = {
-        Qt.ItemDataRole.DisplayRole: (b"display", lambda g: f"{g[1]} {g[2]}"),
-        KindRole: (b"kind", lambda g: g[0]),
-        LabelRole: (b"label", lambda g: g[1]),
-        CountRole: (b"count", lambda g: g[2]),
-    }
+def word_rows(words: list[str]) -> list[dict]:
+    return [{"word": w} for w in dict.fromkeys(words)]
 
 
-def group_hits(hits) -> tuple[list[ResultRow], list[tuple[str, str, int]]]:
-    """Order engine hits by kind (KIND_LABELS order), keeping the engine's rank within a kind."""
+def group_hits(hits) -> tuple[list[dict], list[dict]]:
+    """Result rows ordered by kind (KIND_LABELS order), keeping the engine's rank within a kind,
+    and the (kind, label, count) groups."""
     by_kind: dict[str, list] = {kind: [] for kind in KIND_LABELS}
     for hit in hits:
         if hit.kind in by_kind:
             by_kind[hit.kind].append(hit)
-    rows: list[ResultRow] = []
-    groups: list[tuple[str, str, int]] = []
+    rows: list[dict] = []
+    groups: list[dict] = []
     for kind, kind_hits in by_kind.items():
         if not kind_hits:
             continue
         label = KIND_LABELS[kind]
-        groups.append((kind, label, len(kind_hits)))
+        groups.append({"kind": kind, "label": label, "count": len(kind_hits)})
         section = f"{label} · {len(kind_hits)}"
-        rows.extend(ResultRow(h.id, kind, h.title, section) for h in kind_hits)
+        rows.extend({"recordId": h.id, "kind": kind, "kindLabel": label, "title": h.title, "section": section}
+                    for h in kind_hits)
     return rows, groups
 
 
@@ -260,7 +185,7 @@ class SearchController(QObject):
     def firstRowOfKind(self, kind: str) -> int:
         """Row of the first result of KIND (the group chips scroll there), or -1."""
         for row, result in enumerate(self._results.rows()):
-            if result.kind == kind:
+            if result["kind"] == kind:
                 return row
         return -1
 
@@ -282,10 +207,10 @@ class SearchController(QObject):
         hits = index.search(query, RESULT_LIMIT) if query else []
         rows, groups = group_hits(hits)
         letters = self._get_letters()
-        self._candidates.set_rows(index.suggest(letters, CANDIDATE_LIMIT) if letters else [])
+        self._candidates.set_rows(word_rows(index.suggest(letters, CANDIDATE_LIMIT)) if letters else [])
         zero = index.zero_results(query, NEAREST_LIMIT) if query and not rows else None
-        self._nearest.set_rows(zero.suggestions if zero else [])
-        self._browse.set_rows([c for c in zero.categories if c.kind in KIND_LABELS] if zero else [])
+        self._nearest.set_rows(word_rows(zero.suggestions) if zero else [])
+        self._browse.set_rows(browse_rows(zero.categories) if zero else [])
         self._results.set_rows(rows)
         self._groups.set_rows(groups)
         self.resultsChanged.emit()
