@@ -56,6 +56,15 @@ Page {
             width: page.fieldWidth
             spacing: Theme.spacing
 
+            Grid {
+                columns: Theme.portrait ? 1 : 2
+                columnSpacing: Theme.pageMargin
+                rowSpacing: Theme.spacing
+                readonly property int cellWidth: Theme.portrait ? form.width : (form.width - columnSpacing) / 2
+
+            Column {
+                width: parent.cellWidth
+                spacing: Theme.spacing
             Label { text: "标题（最多 80 字）" }
             TextField {
                 id: titleField
@@ -73,7 +82,7 @@ Page {
             Label { text: "正文（可选）" }
             ScrollView {
                 width: parent.width
-                height: Theme.portrait ? 320 : 220
+                height: Theme.portrait ? 320 : 260
                 TextArea {
                     id: bodyField
                     objectName: "annBodyField"
@@ -86,6 +95,18 @@ Page {
                 }
             }
 
+            ToggleTile {
+                objectName: "annPinned"
+                width: Math.min(parent.width, 520)
+                text: "置顶（排在其他公告前）"
+                checked: page.pinned
+                onToggled: page.pinned = checked
+            }
+            }
+
+            Column {
+                width: parent.cellWidth
+                spacing: Theme.spacing
             Label { text: "开始显示" }
             ToggleTile {
                 objectName: "annStartNow"
@@ -118,12 +139,7 @@ Page {
                 onValueChanged: page.endsAt = value
             }
 
-            ToggleTile {
-                objectName: "annPinned"
-                width: Math.min(parent.width, 520)
-                text: "置顶（排在其他公告前）"
-                checked: page.pinned
-                onToggled: page.pinned = checked
+            }
             }
 
             Text {
