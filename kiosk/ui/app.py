@@ -47,7 +47,8 @@ from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
 log = logging.getLogger(__name__)
 
 # View-model modules under kiosk/ui; each has register(ctx) and may return an object with reset().
-VIEW_MODEL_MODULES: tuple[str, ...] = ("content_models", "announcements", "search_model", "attract_model", "booking_model")
+VIEW_MODEL_MODULES: tuple[str, ...] = ("content_models", "announcements", "search_model", "attract_model", "booking_model",
+                                        "admin_model")
 
 QML_IMPORT_DIR = Path(__file__).resolve().parent / "qml"
 KIOSK_QML_DIR = QML_IMPORT_DIR / "Kiosk"
@@ -499,11 +500,14 @@ def load_fonts() -> str:
 
 
 def open_stores(cfg: config_mod.Config) -> None:
-    from kiosk.commands import open_content, open_station
+    from kiosk.commands import open_content
+    from kiosk.store.station import open_station_db_safely
 
     cfg.data_path.mkdir(parents=True, exist_ok=True)
     open_content(cfg)
-    open_station(cfg)
+    # A corrupt station.db is never touched: the kiosk shows content without station
+    # announcements and the admin screen offers a restore (kiosk.ui.admin_model).
+    open_station_db_safely(cfg.station_db_path)
 
 
 class EngineInWaiting(QObject):
@@ -607,6 +611,16 @@ def stop_context(ctx: AppContext) -> None:
     ctx.engine.deleteLater()
 
 
+def start_sync_child(ctx: AppContext) -> SyncSupervisor | None:
+    """When a repository is configured, run `ipkiosk sync --loop` beside the UI, restarted if it dies."""
+    if not ctx.cfg.repository_url:
+        return None
+    program, args = sync_command(ctx.cfg)
+    ctx.sync_supervisor = SyncSupervisor(program, args, parent=ctx.engine)
+    ctx.sync_supervisor.start()
+    return ctx.sync_supervisor
+
+
 def run(cfg: config_mod.Config, *, windowed: bool = False) -> int:
     """`ipkiosk run`: the kiosk until the admin authorises an exit."""
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
@@ -616,10 +630,7 @@ def run(cfg: config_mod.Config, *, windowed: bool = False) -> int:
     if cfg.touch_only:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
     window = load_main(ctx)
-    if cfg.repository_url:
-        program, args = sync_command(cfg)
-        ctx.sync_supervisor = SyncSupervisor(program, args, parent=ctx.engine)
-        ctx.sync_supervisor.start()
+    start_sync_child(ctx)
     if windowed:
         window.show()
     else:
