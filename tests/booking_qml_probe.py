@@ -88,6 +88,10 @@ Window {{
     ticker = QTimer()
     ticker.setInterval(20)
     ticker.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+    # GUI-thread timer ticks between the tap and printFinished: 0 would mean printing blocked the UI.
+    click_ticks: list[int] = []
+    finish_ticks: list[int] = []
+    backend.printFinished.connect(lambda ok, message: finish_ticks.append(ticks[0]))
     ticker.start()
 
     def settle(seconds: float) -> None:
@@ -115,11 +119,11 @@ Window {{
         if item is None:
             warnings.append(f"probe: no object named {name!r} to click")
             continue
+        click_ticks.append(ticks[0])
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))
         QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          QPoint(int(centre.x()), int(centre.y())))
         settle(0.3)
-    printing_ticks_before = ticks[0]
     deadline = time.monotonic() + 30
     while backend.printing and time.monotonic() < deadline:
         app.processEvents()
@@ -142,7 +146,8 @@ Window {{
                 info[prop] = value if isinstance(value, (bool, int, float, str)) else str(value)
         objects[name] = info
     print(json.dumps({"warnings": warnings, "objects": objects, "prints": prints,
-                      "ticks_while_printing": ticks[0] - printing_ticks_before,
+                      "ticks_while_printing": (finish_ticks[0] - click_ticks[-1]) if finish_ticks and click_ticks
+                      else None,
                       "printer_available": backend.printerAvailable, "printer_status": backend.printerStatus},
                      ensure_ascii=False))
     return 0

@@ -126,8 +126,8 @@ def test_a_hung_spooler_times_out_and_the_ui_thread_keeps_running(slip, qtbot):
     elapsed_s = time.monotonic() - started
     assert blocker.args[:2] == [False, printing.MSG_PRINTER_UNAVAILABLE]
     assert "no answer from the printer within 0.5 s" in blocker.args[2]
-    assert 0.4 < elapsed_s < 3
-    assert ticks.ticks >= 10, f"the GUI thread only ticked {ticks.ticks} times while printing"
+    assert 0.4 < elapsed_s < 5
+    assert ticks.ticks >= 5, f"the GUI thread only ticked {ticks.ticks} times while printing"
     assert not jobs.busy
     assert calls == [{"paper_width_mm": 58, "printer_name": "q"}]
     # The stuck job finishing later must not produce a second answer.

@@ -19,9 +19,9 @@ from kiosk import booking
 from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.store.db import utcnow
+from kiosk.ui.content_models import RowListModel
 from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs, printer_problem
 from kiosk.ui.qr import PROVIDER_ID, QrImageProvider, qr_source
-from kiosk.ui.search_model import RowListModel
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -36,17 +36,12 @@ CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 class BookingTypeListModel(RowListModel):
     """The booking types of the content (8 in the seed), in content order."""
 
-    TypeIdRole = Qt.ItemDataRole.UserRole + 1
-    TitleRole = Qt.ItemDataRole.UserRole + 2
-    SummaryRole = Qt.ItemDataRole.UserRole + 3
-    PrepareRole = Qt.ItemDataRole.UserRole + 4
-    ROLES = {
-        Qt.ItemDataRole.DisplayRole: (b"display", lambda bt: bt["title"]),
-        TypeIdRole: (b"typeId", lambda bt: bt["id"]),
-        TitleRole: (b"title", lambda bt: bt["title"]),
-        SummaryRole: (b"summary", lambda bt: bt.get("summary") or ""),
-        PrepareRole: (b"prepare", lambda bt: "、".join(bt.get("prepare") or ())),
-    }
+    ROLES = ("typeId", "title", "summary", "prepare")
+    KEY = "typeId"
+
+    def set_booking_types(self, booking_types: list[dict]) -> None:
+        self.set_rows([{"typeId": bt["id"], "title": bt["title"], "summary": bt.get("summary") or "",
+                        "prepare": "、".join(bt.get("prepare") or ())} for bt in booking_types])
 
 
 class BookingBackend(QObject):
@@ -72,8 +67,9 @@ class BookingBackend(QObject):
         self._get_record = get_record
         self._clock = clock
         self._check_printer = check_printer
+        self._type_records = booking_types()
         self._types = BookingTypeListModel(self)
-        self._types.set_rows(booking_types())
+        self._types.set_booking_types(self._type_records)
         self._jobs = jobs or SlipPrintJobs(parent=self)
         self._jobs.setParent(self)
         self._jobs.busyChanged.connect(self.printingChanged)
@@ -133,14 +129,14 @@ class BookingBackend(QObject):
         record = self._get_record(recordId) if recordId else None
         if record is None:
             return ""
-        return booking.booking_type_id_for_record(record, self._types.rows()) or ""
+        return booking.booking_type_id_for_record(record, self._type_records) or ""
 
     @Slot(str, result="QVariantMap")
     def bookingTypeInfo(self, bookingTypeId: str) -> dict:  # noqa: N802,N803
         """{title, summary, prepare} of a booking type ('prepare' joined with 、); {} if unknown."""
         if bookingTypeId == booking.EVENT_BOOKING_TYPE:
             return {"title": booking.EVENT_BOOKING_TITLE, "summary": "", "prepare": ""}
-        bt = next((bt for bt in self._types.rows() if bt["id"] == bookingTypeId), None)
+        bt = next((bt for bt in self._type_records if bt["id"] == bookingTypeId), None)
         if bt is None:
             return {}
         return {"title": bt["title"], "summary": bt.get("summary") or "", "prepare": "、".join(bt.get("prepare") or ())}
@@ -163,7 +159,7 @@ class BookingBackend(QObject):
             slip = booking.slip_content(
                 self._cfg, serviceId, bookingTypeId,
                 record=self._get_record(serviceId) if serviceId else None,
-                booking_types=self._types.rows(), now=self._clock().astimezone(CHINA_TZ))
+                booking_types=self._type_records, now=self._clock().astimezone(CHINA_TZ))
         except booking.BookingError as exc:
             log.error("slip not printed: %s", exc)
             self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
@@ -203,7 +199,8 @@ class BookingBackend(QObject):
 
     def reload(self) -> None:
         """Content changed (sync): booking types may have changed."""
-        self._types.set_rows(self._booking_types())
+        self._type_records = self._booking_types()
+        self._types.set_booking_types(self._type_records)
 
     def reset(self) -> None:
         """Visitor left: drop the last print message on every BookingQr."""
