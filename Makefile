@@ -18,9 +18,14 @@ sysdeps-run:
 sysdeps-test:
 	@packaging/system-deps.sh test
 
-## run the kiosk on its bundled content
+## run the kiosk on its bundled content: a window when there is a display, else a PNG of the home screen
 run: sysdeps-run $(STAMP)
-	$(VENV)/bin/ipkiosk status
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(VENV)/bin/ipkiosk run --windowed; \
+	else \
+		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --screenshot home.png && \
+		echo "no display (\$$DISPLAY / \$$WAYLAND_DISPLAY unset): rendered the home screen to $$(pwd)/home.png"; \
+	fi
 
 ## run the linter and the whole test suite (slow fault tests included)
 test: sysdeps-test $(STAMP) lint
