@@ -84,6 +84,7 @@ def units(normalised: str) -> list[str]:
     return _UNIT_RE.findall(normalised)
 
 
+@lru_cache(maxsize=65536)  # keywords repeat across records: each is converted once per apply process
 def slot_string(normalised: str) -> str:
     """The slot string of already normalised text (see the module docstring)."""
     if not normalised:
