@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -18,6 +22,7 @@ from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.ui import printing
 from tests import cups_helpers
+from tests.conftest import REPO_ROOT
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 24, 10, 5, tzinfo=CHINA_TZ)
@@ -146,3 +151,37 @@ def test_print_job_errors_reach_the_visitor_as_scan_instead(slip, qtbot):
     with qtbot.waitSignal(jobs.finished, timeout=5000) as blocker:
         jobs.submit(slip, paper_width_mm=80, printer_name="x")
     assert blocker.args == [False, printing.MSG_PRINTER_UNAVAILABLE, "printer 'x' is stopped or in error"]
+
+
+def run_cli(tmp_path, *args: str, printer_name: str = "") -> subprocess.CompletedProcess:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\nprinter_name = "{printer_name}"\npaper_width_mm = 58\n',
+                      encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", "print-test", "--config", str(config), *args],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_print_test_command_writes_a_pdf_whose_qr_is_the_booking_url(tmp_path):
+    pdf = tmp_path / "slip.pdf"
+    proc = run_cli(tmp_path, "--service", "evt-20261210-ip-search-training-2", "--pdf", str(pdf),
+                   "--paper-width-mm", "80", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    expected = booking.make_link(config_mod.from_mapping({}), "evt-20261210-ip-search-training-2", "appointment")
+    assert doc == {"target": str(pdf), "paper_width_mm": 80, "service_id": "evt-20261210-ip-search-training-2",
+                   "booking_type": "appointment", "url": expected.url, "short_code": expected.short_code}
+    assert abs(cups_helpers.pdf_page_size_mm(pdf)[0] - 80) < 0.5
+    assert cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path)) == [expected.url]
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("--service", "svc-gone"), 2, "--service: no service or event with id 'svc-gone'"),
+    (("--service", "pol-zz-2022-140-notice"), 2, "it has no booking type; give --booking-type"),
+    (("--service", "svc-patent-application", "--booking-type", "bk-nope"), 2, "unknown booking type 'bk-nope'"),
+    (("--service", "svc-patent-application"), 1, "slip not printed: printer queue 'ipkiosk-no-such-queue' does not exist"),
+])
+def test_print_test_command_errors_name_the_problem(tmp_path, args, code, message):
+    proc = run_cli(tmp_path, *args, printer_name="ipkiosk-no-such-queue")
+    assert proc.returncode == code, proc.stderr
+    assert message in proc.stderr
