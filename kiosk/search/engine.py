@@ -84,6 +84,8 @@ MAX_SEGMENTATIONS = 6
 # A letter query matching at most this many titles (or distinct keywords) is ranked from
 # one scan; above it, tier by tier, each scan stopping at the limit.
 ONE_PASS_MAX_CANDIDATES = 300
+# Size of the blocks whose character sets let a hanzi scan skip most of the text.
+TEXT_BLOCK_CHARS = 4096
 # Readings without a vowel (嗯 ng, 呒 m) would split almost any letter run: not used to segment.
 _VOWELS = frozenset("aeiouv")
 
@@ -155,7 +157,8 @@ class _Corpus:
     each distinct keyword once is much cheaper than scanning them per record.
     """
 
-    def __init__(self, segments_by_group: Iterable[Iterable[str]], postings: list[list[int]] | None = None):
+    def __init__(self, segments_by_group: Iterable[Iterable[str]], postings: list[list[int]] | None = None,
+                 *, block_chars: int | None = None):
         parts: list[str] = []
         self.starts: list[int] = []
         self.seg_group: list[int] = []
@@ -171,15 +174,37 @@ class _Corpus:
             self.group_end.append(offset)
         parts.append("\n")
         self.text = "".join(parts)
+        # Blocks of whole groups with the set of characters each holds: a needle with a
+        # character a block lacks cannot be in it, so long texts (bodies) are scanned only
+        # where a hit is possible.
+        self.blocks: list[tuple[int, int, frozenset[str]]] = []
+        if block_chars:
+            block_start = 0
+            for end in self.group_end:
+                if end - block_start >= block_chars:
+                    self.blocks.append((block_start, end, frozenset(self.text[block_start:end])))
+                    block_start = end
+            if block_start < len(self.text):
+                self.blocks.append((block_start, len(self.text), frozenset(self.text[block_start:])))
+
+    def _spans(self, needle: str) -> list[tuple[int, int]]:
+        if not self.blocks:
+            return [(0, len(self.text))]
+        chars = set(needle)
+        return [(start, end) for start, end, held in self.blocks if chars <= held]
+
+    def contains(self, needle: str) -> bool:
+        return any(self.text.find(needle, start, end) >= 0 for start, end in self._spans(needle))
 
     def groups(self, needle: str) -> Iterator[int]:
         """Groups whose segments contain NEEDLE, ascending."""
         text, starts, seg_group, group_end = self.text, self.starts, self.seg_group, self.group_end
-        position = text.find(needle)
-        while position >= 0:
-            group = seg_group[bisect_right(starts, position) - 1]
-            yield group
-            position = text.find(needle, group_end[group])  # one hit per group is enough
+        for start, end in self._spans(needle):
+            position = text.find(needle, start, end)
+            while position >= 0:
+                group = seg_group[bisect_right(starts, position) - 1]
+                yield group
+                position = text.find(needle, group_end[group], end)  # one hit per group is enough
 
     def groups_any(self, needles: Iterable[str]) -> Iterator[int]:
         """Groups whose segments contain any of NEEDLES, ascending.
@@ -239,11 +264,12 @@ def _distinct(items_by_rank: Iterable[Iterable[tuple[str, object]]]) -> tuple[li
     return values, postings
 
 
-def _text_corpus(texts_by_rank: Iterable[Iterable[str]], *, distinct: bool = False) -> _Corpus:
+def _text_corpus(texts_by_rank: Iterable[Iterable[str]], *, distinct: bool = False,
+                 block_chars: int | None = None) -> _Corpus:
     if distinct:
         values, postings = _distinct(((t, t) for t in texts) for texts in texts_by_rank)
         return _Corpus((["\n" + t] for t in values), postings)
-    return _Corpus(["\n" + t for t in texts] for texts in texts_by_rank)
+    return _Corpus((["\n" + t for t in texts] for texts in texts_by_rank), block_chars=block_chars)
 
 
 class _PinyinField:
@@ -535,10 +561,10 @@ class SearchIndex:
         future = [d.stale_at for d in docs if d.stale_at is not None and d.stale_at > moment]
         self._order_valid_until = min(future) if future else None
         ranked_keys = [d.keys for d in self._ranked]
-        self._title = _text_corpus([k["title"]] for k in ranked_keys)
+        self._title = _text_corpus(([k["title"]] for k in ranked_keys), block_chars=TEXT_BLOCK_CHARS)
         self._keywords = _text_corpus((k["keywords"] for k in ranked_keys), distinct=True)
-        self._summary = _text_corpus([k["summary"]] for k in ranked_keys)
-        self._body = _text_corpus([k["body"]] for k in ranked_keys)
+        self._summary = _text_corpus(([k["summary"]] for k in ranked_keys), block_chars=TEXT_BLOCK_CHARS)
+        self._body = _text_corpus(([k["body"]] for k in ranked_keys), block_chars=TEXT_BLOCK_CHARS)
         # The ASCII words of summaries and bodies alone: what a letter query can find there.
         self._summary_ascii = _text_corpus([_NOT_ASCII_RUN_RE.sub(" ", k["summary"])] for k in ranked_keys)
         self._body_ascii = _text_corpus([_NOT_ASCII_RUN_RE.sub(" ", k["body"])] for k in ranked_keys)
@@ -606,11 +632,11 @@ class SearchIndex:
 
     def _literal_tiers(self, word: str, found: dict) -> Iterator[Tier]:
         # Skip a field's three scans at once when the word is nowhere in it.
-        if word in self._title.text:
+        if self._title.contains(word):
             yield SCORE_TITLE_EXACT, "title", lambda: self._title.ranks(f"\n{word}\n")
             yield SCORE_TITLE_PREFIX, "title", lambda: self._title.ranks(f"\n{word}")
             yield SCORE_TITLE, "title", lambda: self._title.ranks(word)
-        if word in self._keywords.text:
+        if self._keywords.contains(word):
             yield SCORE_KEYWORD_EXACT, "keywords", lambda: self._keywords.ranks(f"\n{word}\n")
             yield SCORE_KEYWORD_PREFIX, "keywords", lambda: self._keywords.ranks(f"\n{word}")
             yield SCORE_KEYWORD, "keywords", lambda: self._keywords.ranks(word)
