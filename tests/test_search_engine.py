@@ -293,3 +293,15 @@ def test_bundled_readings_table_matches_pypinyin():
 
     assert index.render_char_readings_module(index.char_readings_table()).split('"""\\\n', 1)[1] == \
         CHAR_READINGS + '"""\n', "regenerate with: python -m kiosk.search.index --write-char-readings"
+
+
+def test_keys_of_an_older_version_are_rebuilt_by_reindex_all(seeded):
+    content.SearchDoc.update(keys='{"v": 1}').execute()
+    assert not index.keys_are_current(content.SearchDoc)
+    with pytest.raises(KeysVersionError):
+        SearchIndex(content.search_docs())
+    count = index.reindex_all(content.content_db, content.Vocabulary, content.Record, content.SearchDoc)
+    assert count == sum(content.counts_by_kind().values())
+    assert index.keys_are_current(content.SearchDoc)
+    idx = SearchIndex(content.search_docs(), content.vocabulary_rows(), now=lambda: NOW)
+    assert idx.search("zlsq")[0].id == "svc-patent-application"

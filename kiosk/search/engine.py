@@ -533,7 +533,7 @@ class SearchIndex:
             if keys.get("v") != KEYS_VERSION:
                 raise KeysVersionError(
                     f"search keys of record {rid!r} have version {keys.get('v')!r}, this engine reads "
-                    f"{KEYS_VERSION}: re-import the seed or re-sync to rebuild content.db")
+                    f"{KEYS_VERSION}: rebuild them with kiosk.search.index.reindex_all")
             stale = dt.datetime.fromisoformat(keys["stale_at"]) if keys.get("stale_at") else None
             self._docs.append(_Doc(rid, kind, title, keys, stale))
             ascii_words.update(keys["ascii"])

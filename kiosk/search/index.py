@@ -226,6 +226,24 @@ def rebuild_vocabulary(db, vocabulary_model, record_model, searchdoc_model) -> N
         vocabulary_model.insert_many(rows[i : i + 500]).execute()
 
 
+def keys_are_current(searchdoc_model) -> bool:
+    """True when every stored record's keys have this KEYS_VERSION (cheap: one row is read)."""
+    row = searchdoc_model.select(searchdoc_model.keys).limit(1).tuples().first()
+    return row is None or json.loads(row[0]).get("v") == KEYS_VERSION
+
+
+def reindex_all(db, vocabulary_model, record_model, searchdoc_model) -> int:
+    """Recompute every record's keys and the vocabulary in one transaction (after an upgrade
+    that changed KEYS_VERSION); returns the number of records."""
+    with db.atomic():
+        rows = list(record_model.select(record_model.id, record_model.kind, record_model.data).tuples())
+        for rid, kind, data in rows:
+            keys = json.dumps(index_record(kind, json.loads(data)), ensure_ascii=False)
+            searchdoc_model.replace(record=rid, kind=kind, keys=keys).execute()
+        rebuild_vocabulary(db, vocabulary_model, record_model, searchdoc_model)
+    return len(rows)
+
+
 # ---------------------------------------------------------------- hanzi readings table
 
 READINGS_MODULE = Path(__file__).with_name("char_readings.py")
