@@ -39,6 +39,7 @@ def cmd_print_test(cfg, args) -> int:
     from kiosk.ui import printing
 
     QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    printing.slip_font_families()  # font files are loaded on this (the GUI) thread, not in the worker
     target = args.pdf or cfg.printer_name or "the system default printer"
     outcome: list[BaseException | None] = []
 

@@ -74,8 +74,9 @@ _loaded_families: list[str] = []
 def slip_font_families() -> list[str]:
     """Families for slip text: the bundled font(s) from assets/fonts first, then CJK fallbacks.
 
-    In the UI the Theme has loaded the bundled font already; QFontDatabase returns the same
-    family again. The CLI path has no Theme, so the fonts are loaded here.
+    The first call loads the font files and must happen on the GUI thread (SlipPrintJobs and
+    print-test call it before starting a worker); later calls only read the cached list.
+    Qt falls back along the list glyph by glyph, so a subset font is completed by the others.
     """
     with _font_lock:
         if not _loaded_families and FONTS_DIR.is_dir():
@@ -156,11 +157,13 @@ def render_slip(printer: QPrinter, slip: SlipContent, paper_width_mm: int) -> bo
     printer.setResolution(RESOLUTION_DPI)
     px_per_mm = printer.resolution() / 25.4
     blocks, content_px = _layout(slip, geometry, printer)
-    height_mm = geometry.fixed_height_mm or (content_px / px_per_mm + 2 * geometry.margin_mm + 1)
-    page_size = QPageSize(QSizeF(geometry.page_width_mm, height_mm), QPageSize.Unit.Millimeter,
-                          f"slip {geometry.page_width_mm:g}x{height_mm:.0f}mm", QPageSize.SizeMatchPolicy.ExactMatch)
     if geometry.fixed_height_mm:
         page_size = QPageSize(QPageSize.PageSizeId.A4)
+    else:
+        # A receipt roll is cut after the slip: the page is exactly as long as the content.
+        height_mm = content_px / px_per_mm + 2 * geometry.margin_mm + 1
+        page_size = QPageSize(QSizeF(geometry.page_width_mm, height_mm), QPageSize.Unit.Millimeter,
+                              f"slip {geometry.page_width_mm:g}x{height_mm:.0f}mm", QPageSize.SizeMatchPolicy.ExactMatch)
     printer.setPageLayout(QPageLayout(page_size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
                                       QPageLayout.Unit.Millimeter))
     printer.setFullPage(True)  # we place everything ourselves from the paper edge
@@ -247,6 +250,7 @@ class SlipPrintJobs(QObject):
     def __init__(self, *, timeout_s: float = PRINT_TIMEOUT_S,
                  print_function: Callable[..., None] = print_slip, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        slip_font_families()  # load the font files here, on the GUI thread, not in the worker
         self._print_function = print_function
         self._job_number = 0
         self._busy = False
