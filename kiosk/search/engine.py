@@ -89,7 +89,6 @@ TEXT_BLOCK_CHARS = 4096
 # Readings without a vowel (嗯 ng, 呒 m) would split almost any letter run: not used to segment.
 _VOWELS = frozenset("aeiouv")
 
-_WORD_SPLIT_RE = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 _LETTERS_RE = re.compile(r"[a-z]+")
 _QUERY_TOKEN_RE = re.compile(r"[a-z]|[0-9]+|[^a-z0-9]")
 _NOT_ASCII_RUN_RE = re.compile(r"[^a-z0-9]+")
@@ -108,7 +107,7 @@ def normalise(query: str) -> str:
 def query_words(query: str) -> list[str]:
     """The words of a query, normalised like the indexed text (kiosk.search.index.normalise_text)."""
     folded = unicodedata.normalize("NFKC", query or "").lower()
-    return [w for w in _WORD_SPLIT_RE.split(folded) if w]
+    return "".join(ch if ch.isalnum() else " " for ch in folded).split()
 
 
 @dataclass(frozen=True)
