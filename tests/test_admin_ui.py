@@ -1,0 +1,246 @@
+"""The admin flow on the real offscreen kiosk, driven by mouse/touch events only.
+
+Staff tap the hidden corner 5×, set or enter the PIN on the pad, add a scheduled announcement,
+and see it in the home ticker when its start comes — and it survives a sync, a deleted
+content.db and a restart. A corrupt station.db leaves the kiosk running and offers the restore.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+
+from kiosk import seed
+from kiosk.store import backup, content, station
+
+PIN = "402718"
+T0 = dt.datetime(2026, 12, 1, 1, 3, 0, tzinfo=dt.UTC)  # 09:03 China time
+TITLE = "本周五下午系统维护1"
+
+
+class FakeClock:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def _items(window) -> list[QQuickItem]:
+    """Every item of the window, popups included (they live in the overlay, beside contentItem)."""
+    root = window.contentItem()
+    while root.parentItem() is not None:
+        root = root.parentItem()
+    found, todo = [], [root]
+    while todo:
+        item = todo.pop()
+        found.append(item)
+        todo.extend(item.childItems())
+    return found
+
+
+def find(window, object_name: str, *, visible_only: bool = True) -> QQuickItem:
+    for item in _items(window):
+        if item.objectName() == object_name and (item.isVisible() or not visible_only):
+            return item
+    raise AssertionError(f"no visible item named {object_name!r}")
+
+
+def exists(window, object_name: str) -> bool:
+    return any(i.objectName() == object_name and i.isVisible() for i in _items(window))
+
+
+def tap(qtbot, window, item: QQuickItem) -> None:
+    centre = item.mapToScene(item.boundingRect().center()).toPoint()
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(centre))
+    qtbot.wait(30)
+
+
+def tap_name(qtbot, window, object_name: str) -> None:
+    tap(qtbot, window, find(window, object_name))
+
+
+def tap_hot_corner(qtbot, window) -> None:
+    corner = QPoint(window.width() - 40, 40)
+    for _ in range(5):
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner)
+        qtbot.wait(40)
+    qtbot.waitUntil(lambda: exists(window, "pinPage"), timeout=3000)
+    qtbot.wait(400)  # the push transition
+
+
+def type_pin(qtbot, window, pin: str) -> None:
+    for digit in pin:
+        tap_name(qtbot, window, f"pinKey{digit}")
+    tap_name(qtbot, window, "pinOk")
+
+
+def ticker_text(window) -> str:
+    """The text shown in the home ticker ('' while it is hidden)."""
+    ticker = find(window, "announcementTicker", visible_only=False)
+    if not ticker.isVisible():
+        return ""
+    return " ".join(str(i.property("text")) for i in _items(window) if _inside(i, ticker) and i.property("text"))
+
+
+def _inside(item: QQuickItem, ancestor: QQuickItem) -> bool:
+    while item is not None:
+        if item == ancestor:
+            return True
+        item = item.parentItem()
+    return False
+
+
+def enter_admin_first_time(qtbot, window) -> None:
+    tap_hot_corner(qtbot, window)
+    assert "首次使用" in find(window, "pinPrompt").property("text")
+    type_pin(qtbot, window, PIN)
+    assert "再输入" in find(window, "pinPrompt").property("text")
+    type_pin(qtbot, window, PIN)
+    qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+    qtbot.wait(400)
+
+
+def add_scheduled_announcement_by_touch(qtbot, window, title: str) -> None:
+    """On the admin page: new announcement starting one hour after the suggested start."""
+    tap_name(qtbot, window, "adminNewAnnouncement")
+    qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
+    qtbot.wait(400)
+    title_field = find(window, "annTitleField")
+    tap(qtbot, window, title_field)
+    # What the system input method (fcitx/ibus) sends when staff pick the hanzi: a commit string
+    # to the focused field; then "1" from the hardware keyboard's own keys.
+    assert window.activeFocusItem() == title_field
+    committed = QInputMethodEvent()
+    committed.setCommitString(title[:-1])
+    QGuiApplication.sendEvent(title_field, committed)
+    QTest.keyClick(window, Qt.Key.Key_1)
+    assert title_field.property("text") == title
+    tap_name(qtbot, window, "annStartNow")  # off: the start stepper appears at the suggested start
+    tap_name(qtbot, window, "annStart_hour_plus")
+    tap_name(qtbot, window, "annStart_hour_plus")
+    tap_name(qtbot, window, "annStart_hour_minus")
+    assert find(window, "annStartValue").property("text") == "2026-12-01 周二 10:10"
+    tap_name(qtbot, window, "annSave")
+    qtbot.waitUntil(lambda: not exists(window, "announcementEditor"), timeout=3000)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(T0)
+
+
+def _start(kiosk_ui, clock, **options):
+    return kiosk_ui(clock=clock, **options)
+
+
+def _go_home_and_wait_for_ticker(qtbot, window, title: str, clock: FakeClock) -> None:
+    tap_name(qtbot, window, "navHome")
+    qtbot.waitUntil(lambda: exists(window, "homePage"), timeout=3000)
+    assert title not in ticker_text(window), "scheduled for 10:10, not shown at 09:03"
+    clock.now = T0 + dt.timedelta(hours=1, minutes=7)  # 10:10 China time: start is inclusive
+    qtbot.waitUntil(lambda: title in ticker_text(window), timeout=5000)
+
+
+def test_staff_add_a_scheduled_announcement_by_touch_and_it_appears_in_the_ticker(kiosk_ui, qtbot, clock):
+    ctx, window = _start(kiosk_ui, clock)
+    enter_admin_first_time(qtbot, window)
+    add_scheduled_announcement_by_touch(qtbot, window, TITLE)
+    [ann] = station.list_announcements()
+    assert (ann["title"], ann["starts_at"], ann["ends_at"]) == (TITLE, "2026-12-01T02:10:00+00:00", None)
+    qtbot.waitUntil(lambda: exists(window, f"adminAnnouncement_{ann['id']}"), timeout=3000)
+
+    _go_home_and_wait_for_ticker(qtbot, window, TITLE, clock)
+
+    assert not ctx.singletons["Admin"].property("unlocked"), "leaving the admin page ends the session"
+    actions = [(r["actor"], r["action"]) for r in reversed(station.recent_audit())]
+    assert actions == [("admin-screen", "pin.set"), ("admin-screen", "announcement.add"), ("admin-screen", "admin.logout")]
+
+
+@pytest.mark.parametrize("event", ["sync", "content_db_deleted", "restart"])
+def test_announcement_made_by_touch_survives(kiosk_ui, qtbot, clock, cfg, event):
+    ctx, window = _start(kiosk_ui, clock)
+    enter_admin_first_time(qtbot, window)
+    add_scheduled_announcement_by_touch(qtbot, window, TITLE)
+    _go_home_and_wait_for_ticker(qtbot, window, TITLE, clock)
+    before = station.list_announcements()
+
+    if event == "sync":
+        result = content.apply_manifests(seed.load_source_dir(seed.SEED_DIR, 1), source="sync")
+        assert result.changed_collections
+    elif event == "content_db_deleted":
+        content.content_db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(cfg.content_db_path) + suffix).unlink(missing_ok=True)
+        content.open_content_db(cfg.content_db_path)
+        seed.import_seed()
+    else:
+        # Restart: both databases closed and opened again from their files by a new UI
+        # (the old window is torn down by the fixture at the end).
+        window.hide()
+        content.content_db.close()
+        station.station_db.close()
+        ctx, window = _start(kiosk_ui, clock)
+
+    qtbot.wait(2500)  # two polls of the announcements and content
+    assert station.list_announcements() == before
+    assert TITLE in ticker_text(window)
+    if event == "restart":
+        # And the PIN set before the restart is still the PIN.
+        tap_hot_corner(qtbot, window)
+        type_pin(qtbot, window, PIN)
+        qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+
+
+def test_wrong_pins_lock_the_pad(kiosk_ui, qtbot, clock):
+    from kiosk.store.pin import PinGuard
+
+    ctx, window = _start(kiosk_ui, clock)
+    PinGuard(clock=clock).set_pin(PIN)
+    tap_hot_corner(qtbot, window)
+    for attempt in range(1, 6):
+        type_pin(qtbot, window, "135792")
+        if attempt < 5:
+            assert f"还可尝试 {5 - attempt} 次" in find(window, "pinMessage").property("text")
+    assert "已锁定" in find(window, "pinPrompt").property("text")
+    # Locked: taps on the pad do nothing, and the right PIN is not even checked.
+    type_pin(qtbot, window, PIN)
+    assert not exists(window, "adminPage")
+    clock.now += dt.timedelta(seconds=61)
+    qtbot.waitUntil(lambda: "请输入管理密码" in find(window, "pinPrompt").property("text"), timeout=3000)
+    type_pin(qtbot, window, PIN)
+    qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+
+
+def test_corrupt_station_db_kiosk_runs_and_admin_restores_a_backup(kiosk_ui, qtbot, clock, cfg):
+    station.open_station_db(cfg.station_db_path)
+    station.add_announcement("备份里的公告", actor="cli")
+    backup.backup_station(cfg.station_db_path, backup.backups_dir(cfg.data_path), clock=lambda: T0)
+    station.station_db.close()
+    cfg.station_db_path.write_bytes(b"\x00corrupt" * 4096)
+    corrupt_bytes = cfg.station_db_path.read_bytes()
+
+    ctx, window = _start(kiosk_ui, clock)
+    assert exists(window, "homePage"), "the kiosk runs with content"
+    assert not find(window, "announcementTicker", visible_only=False).isVisible()
+    assert cfg.station_db_path.read_bytes() == corrupt_bytes, "the corrupt file is left exactly as it was"
+
+    tap_hot_corner(qtbot, window)
+    assert not exists(window, "pinPad")
+    tap_name(qtbot, window, "pinOpenRestore")
+    qtbot.waitUntil(lambda: exists(window, "adminStationProblem"), timeout=3000)
+    qtbot.wait(400)
+    tap_name(qtbot, window, "adminRestore0")
+    qtbot.waitUntil(lambda: exists(window, "adminConfirmRestoreOk"), timeout=3000)
+    tap_name(qtbot, window, "adminConfirmRestoreOk")
+    qtbot.waitUntil(lambda: exists(window, "homePage"), timeout=3000)
+    qtbot.waitUntil(lambda: "备份里的公告" in ticker_text(window), timeout=5000)
+    preserved = [p for p in backup.backups_dir(cfg.data_path).iterdir() if p.name.startswith("before-restore-")]
+    assert [p.read_bytes() for p in preserved] == [corrupt_bytes]
+    assert station.recent_audit(1)[0]["action"] == "station.restore"
