@@ -30,9 +30,10 @@ Page {
 
         Column {
             id: column
-            x: Theme.pageMargin
+            // Long lines are hard to read on a wide screen: keep the text column at most readableWidth.
+            width: Math.min(flick.width - 2 * Theme.pageMargin, Theme.readableWidth)
+            x: (flick.width - width) / 2
             y: Theme.pageMargin
-            width: flick.width - 2 * Theme.pageMargin
             spacing: Theme.spacing
 
             Text {

@@ -16,6 +16,7 @@ QtObject {
     readonly property int radius: 16
     readonly property int navBarHeight: 104
     readonly property int pageMargin: portrait ? 40 : 56
+    readonly property int readableWidth: 1320   // widest text column of reading pages, px
 
     readonly property color bg: "#f3f5f9"
     readonly property color surface: "#ffffff"
