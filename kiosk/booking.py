@@ -139,7 +139,23 @@ class SlipContent:
     link: BookingLink
     printed_at: str  # local date and time, "YYYY-MM-DD HH:MM"
     prepare: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()  # extra lines under the title: an event's time and venue
     instruction: str = SLIP_INSTRUCTION
+
+
+def _event_details(record: dict) -> tuple[str, ...]:
+    """'时间：2026-12-10 14:00–17:00' and '地点：…' for an event record (times in its own zone)."""
+    lines = []
+    if record.get("starts_at"):
+        starts = dt.datetime.fromisoformat(record["starts_at"])
+        when = f"{starts:%Y-%m-%d %H:%M}"
+        if record.get("ends_at"):
+            ends = dt.datetime.fromisoformat(record["ends_at"])
+            when += f"–{ends:%H:%M}" if ends.date() == starts.date() else f" – {ends:%Y-%m-%d %H:%M}"
+        lines.append(f"时间：{when}")
+    if record.get("venue"):
+        lines.append(f"地点：{record['venue']}")
+    return tuple(lines)
 
 
 def slip_content(cfg: config_mod.Config, service_id: str, booking_type: str, *, record: dict | None,
@@ -159,4 +175,5 @@ def slip_content(cfg: config_mod.Config, service_id: str, booking_type: str, *, 
         link=make_link(cfg, service_id, booking_type),
         printed_at=now.strftime("%Y-%m-%d %H:%M"),
         prepare=tuple(bt.get("prepare") or ()) if bt else (),
+        details=_event_details(record) if record and booking_type == EVENT_BOOKING_TYPE else (),
     )

@@ -165,6 +165,12 @@ def test_slip_content_for_a_service_and_for_an_event(seeded):
     event = content.list_records("events")[0]
     slip = booking.slip_content(cfg, event["id"], "appointment", record=event, booking_types=types, now=now)
     assert slip.booking_type_title == "活动报名" and slip.prepare == ()
+    start = dt.datetime.fromisoformat(event["starts_at"])
+    end = dt.datetime.fromisoformat(event["ends_at"])
+    assert slip.details == (f"时间：{start:%Y-%m-%d %H:%M}–{end:%H:%M}", f"地点：{event['venue']}")
+    service_slip = booking.slip_content(cfg, service["id"], "bk-rights-assistance", record=service,
+                                        booking_types=types, now=now)
+    assert service_slip.details == ()
 
 
 def test_slip_content_errors_name_the_bad_value(seeded):

@@ -125,6 +125,8 @@ def _layout(slip: SlipContent, geometry: PaperGeometry, printer: QPrinter) -> tu
     blocks = [text(slip.station_name, 10, center | wrap_words, bold=True), _Block("rule", gap_px)]
     if slip.service_title:
         blocks.append(text(slip.service_title, 11, left | wrap_words, bold=True))
+    for line in slip.details:
+        blocks.append(text(line, 9, left | wrap_words))
     blocks.append(text(f"预约类型：{slip.booking_type_title}", 9, left | wrap_words))
     blocks.append(_Block("qr", geometry.qr_side_mm * px_per_mm))
     blocks.append(text(slip.instruction, 10, center | wrap_words, bold=True))
