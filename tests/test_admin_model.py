@@ -1,0 +1,144 @@
+"""The Admin view-model without QML: every staff action is audited, the list model is sound,
+立即同步 runs a real `ipkiosk sync --once` child, restart/exit authorise leaving the kiosk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import types
+
+import pytest
+
+from kiosk import config as config_mod
+from kiosk.store import backup, station
+from kiosk.ui.admin_model import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART, NOT_UNLOCKED, AdminBackend
+
+PIN = "402718"
+T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def admin(qtbot, seeded, station_store, cfg):
+    quits: list[int] = []
+    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False)
+    # quit_app records the exit code instead of ending the test process.
+    backend = AdminBackend(ctx, quit_app=quits.append)
+    backend.quits = quits
+    backend.ctx = ctx
+    yield backend
+    backend.deleteLater()
+
+
+def _actions() -> list[str]:
+    return [r["action"] for r in reversed(station.recent_audit(200))]
+
+
+def test_nothing_works_before_the_pin(admin):
+    assert not admin.property("unlocked")
+    assert admin.saveAnnouncement(0, "标题", "", "", "", False) == NOT_UNLOCKED
+    assert admin.backupNow() == NOT_UNLOCKED
+    admin.exitToDesktop()
+    admin.restartKiosk()
+    assert admin.quits == [] and not admin.ctx.exit_authorised
+    assert station.list_announcements() == []
+
+
+def test_every_admin_action_is_audited(admin, cfg):
+    assert admin.setPin(PIN, PIN) == ""
+    admin.lock()
+    assert admin.checkPin("999990")["message"] == "密码错误，还可尝试 4 次"
+    assert admin.checkPin(PIN)["ok"]
+    assert admin.saveAnnouncement(0, "开放时间调整", "周五下午闭馆", admin.suggestedStart(), "", True) == ""
+    ann_id = station.list_announcements()[0]["id"]
+    assert admin.saveAnnouncement(ann_id, "开放时间调整（更新）", "", "", "", False) == ""
+    assert admin.removeAnnouncement(ann_id) == ""
+    admin.syncNow()  # no repository configured: audited, explained
+    admin.printTest()  # no Booking module in this context: audited, explained
+    assert admin.backupNow() == ""
+    saved = backup.list_backups(backup.backups_dir(cfg.data_path))[-1]
+    assert admin.restoreBackup(str(saved)) == ""
+    admin.restartKiosk()
+    admin.exitToDesktop()
+    admin.lock()
+
+    # The restore brought back the audit log as it was in the backup (taken just before its own
+    # "station.backup" row was written); the replaced file with that row is kept in backups/.
+    assert _actions() == ["pin.set", "admin.logout", "pin.fail", "admin.login", "announcement.add", "announcement.edit",
+                          "announcement.remove", "sync.now", "printer.test", "station.restore",
+                          "kiosk.restart", "kiosk.exit", "admin.logout"]
+    preserved = next(p for p in backup.backups_dir(cfg.data_path).iterdir() if p.name.startswith("before-restore-"))
+    conn = sqlite3.connect(preserved)
+    assert conn.execute("SELECT action FROM auditlog ORDER BY id DESC LIMIT 1").fetchone() == ("station.backup",)
+    conn.close()
+    rows = station.recent_audit(200)
+    assert all(r["at"] and r["object"] and r["actor"] == "admin-screen" for r in rows)
+    assert admin.quits == [EXIT_CODE_RESTART, EXIT_CODE_DESKTOP] and admin.ctx.exit_authorised
+    assert "未配置内容服务器" in admin.property("syncStatus")["message"]
+    assert admin.property("printerMessage") == "打印模块未加载"
+
+
+def test_announcement_model_passes_the_model_tester_and_shows_states(admin, qtmodeltester):
+    admin.setPin(PIN, PIN)
+    admin.saveAnnouncement(0, "进行中", "", "", "", False)
+    admin.saveAnnouncement(0, "将来", "", admin.shiftInstant(admin.suggestedStart(), "day", 1), "", True)
+    admin.saveAnnouncement(0, "过去", "", "2026-11-01T09:00", "2026-11-02T09:00", False)
+    model = admin.property("announcements")
+    qtmodeltester.check(model, force_py=True)
+    states = {r["title"]: (r["state"], r["pinned"]) for r in model.rows()}
+    assert states == {"进行中": ("显示中", False), "将来": ("未开始", True), "过去": ("已结束", False)}
+    assert model.rows()[0]["title"] == "将来", "pinned first"
+
+
+def test_staff_errors_come_back_in_chinese_and_change_nothing(admin):
+    admin.setPin(PIN, PIN)
+    assert admin.saveAnnouncement(0, "  ", "", "", "", False) == "请填写标题"
+    start = admin.suggestedStart()
+    assert admin.saveAnnouncement(0, "x", "", start, admin.shiftInstant(start, "hour", -1), False) == "结束时间必须晚于开始时间"
+    assert station.list_announcements() == []
+
+
+def test_first_pin_needs_two_equal_entries_and_a_good_pin(admin):
+    assert admin.pinProblem("123456") == "密码不能是连续数字（如 123456）"
+    assert admin.pinProblem("12345") == "密码须为 6–8 位数字"
+    assert admin.setPin(PIN, "402719") == "两次输入的密码不一致，请重新设置"
+    assert not admin.property("pinIsSet")
+    assert admin.setPin(PIN, PIN) == "" and admin.property("unlocked")
+    admin.lock()
+    assert admin.setPin("864209", "864209") == NOT_UNLOCKED, "an existing PIN is changed only after signing in"
+
+
+def test_steppers_move_in_china_time(admin):
+    start = admin.suggestedStart()
+    assert start == "2026-12-01T01:00:00+00:00"
+    assert admin.formatInstant(start) == "2026-12-01 周二 09:00"
+    assert admin.formatInstant(admin.shiftInstant(start, "minute", -1)) == "2026-12-01 周二 08:50"
+    assert admin.formatInstant(admin.shiftInstant(start, "day", 6)) == "2026-12-07 周一 09:00"
+    assert admin.suggestedEnd(start) == "2026-12-08T01:00:00+00:00"
+
+
+def test_nightly_backup_runs_from_the_ui_timer_once_due(admin, cfg):
+    directory = backup.backups_dir(cfg.data_path)
+    admin.backup_if_due()
+    assert len(backup.list_backups(directory)) == 1
+    admin.backup_if_due()
+    assert len(backup.list_backups(directory)) == 1, "not again within the day"
+    assert station.recent_audit(1)[0] | {"at": ""} == {"at": "", "actor": "kiosk", "action": "station.backup",
+                                                       "object": backup.list_backups(directory)[0].name,
+                                                       "detail": "nightly"}
+
+
+def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, station_store, data_dir, tmp_path):
+    cfg_path = tmp_path / "kiosk.toml"
+    cfg_path.write_text(f'data_dir = "{data_dir}"\nrepository_url = "http://127.0.0.1:9/repo"\n'
+                        f'trusted_root = "{tmp_path / "root.json"}"\n', encoding="utf-8")
+    cfg = config_mod.load(cfg_path)
+    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False)
+    admin = AdminBackend(ctx, quit_app=lambda code: None)
+    admin.setPin(PIN, PIN)
+    admin.syncNow()
+    assert admin.property("syncRunning")
+    qtbot.waitUntil(lambda: not admin.property("syncRunning"), timeout=60_000)
+    message = admin.property("syncStatus")["message"]
+    assert message.startswith("立即同步结果："), message
+    assert "OK" not in message, "nothing listens on port 9: the child cannot have synced"
+    admin.deleteLater()
