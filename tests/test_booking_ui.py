@@ -231,3 +231,14 @@ def test_booking_page_without_a_service_asks_for_a_type_first(data_dir, tmp_path
 def test_visitor_reset_clears_print_messages(backend, qtbot):
     with qtbot.waitSignal(backend.stateCleared, timeout=1000):
         backend.reset()
+
+
+def test_selftest_renders_the_booking_page_in_the_real_window(tmp_path):
+    png = tmp_path / "booking.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "selftest", "--page", "booking-for:svc-trademark-renewal",
+                           "--size", "1080x1920", "--screenshot", str(png)],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    [url] = decoded(png)
+    assert params(url)["service"] == "svc-trademark-renewal" and params(url)["type"] == "bk-trademark-consult"
