@@ -234,3 +234,24 @@ def test_attract_carousel_shows_station_announcement_labelled(qtbot, kiosk):
 
 def _has_item(window, name: str) -> bool:
     return any(item.objectName() == name for item in _items(window.contentItem()))
+
+
+def test_idle_reset_with_searches_under_other_pages(qtbot, kiosk):
+    """Searches left under detail pages, then the idle reset: state cleared, and no Qt warning
+    from the dying result lists (qt_log_level_fail fails the test on any)."""
+    ctx, window = kiosk
+    search = search_controller(ctx)
+    for letters in ("zlsq", "sbzc", "z"):
+        QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"), Q_ARG("QVariant", {}))
+        settle(qtbot, window)
+        for letter in letters:
+            search.typeText(letter)
+            qtbot.wait(20)
+        hits = search.results.rows()
+        assert hits
+        QMetaObject.invokeMethod(window, "openRecord", Q_ARG("QVariant", hits[0]["recordId"]))
+        settle(qtbot, window)
+    QMetaObject.invokeMethod(window, "resetToAttract")
+    settle(qtbot, window)
+    assert current_page(window).objectName() == "attractPage"
+    assert search.query == ""

@@ -168,6 +168,9 @@ Item {
                     clip: true
                     boundsBehavior: Flickable.StopAtBounds
                     model: Search.results
+                    // No asynchronous pre-creation of off-screen delegates: the list changes on every
+                    // key, and a cancelled background incubation logs "DelegateModel::cancel" warnings.
+                    cacheBuffer: 0
                     section.property: "section"
                     section.criteria: ViewSection.FullString
                     section.delegate: Rectangle {
