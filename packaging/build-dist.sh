@@ -10,6 +10,8 @@ arch="$(uname -m)"
 start_s=$(date +%s)
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/ipkiosk.spec
+# Qt's ICU data: 32 MB → ~5 MB (only the root/en/zh locales; see the script).
+"$PY" packaging/trim_icu.py dist/ipkiosk/_internal/PySide6/Qt/lib/libicudata.so.*
 # Fails on any GPL-only or unreviewed Qt file (size is checked by `make smoke`).
 "$PY" packaging/qt_bundle.py --max-mb 0 dist/ipkiosk
 

@@ -11,8 +11,9 @@ RUN_PKGS="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib
   libxcb-randr0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 python3-venv
   libwayland-client0 libwayland-cursor0 libwayland-egl1"
 # Tests: pdftoppm (slip rasterising), CUPS with a PDF queue (real print path), Xvfb;
-# cage + systemd so CI can `systemd-analyze verify` the packaged unit.
-TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd"
+# cage + systemd so CI can `systemd-analyze verify` the packaged unit; icupkg + gcc to trim
+# Qt's ICU data in the packaged build (packaging/trim_icu.py).
+TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd icu-devtools gcc"
 
 case "${1:-run}" in
   run) want="$RUN_PKGS" ;;

@@ -209,3 +209,34 @@ def test_png_check_refuses_blank_and_wrong_size_screenshots(tmp_path):
     image.save(drawn)
     assert png_check.main([str(drawn), "108x192"]) == 0
     assert png_check.main([str(drawn), "1080x1920"]) == 1
+
+
+# ---------------------------------------------------------------- ICU data trimming
+
+trim_icu = _load("trim_icu")
+
+
+@pytest.mark.parametrize(("item", "gone"), [
+    ("coll/zh.res", False), ("coll/root.res", False), ("coll/ucadata.icu", False), ("coll/ko.res", True),
+    ("coll/de_.res", True), ("zone/zh_Hans.res", False), ("zone/fr.res", True), ("curr/pool.res", False),
+    ("brkitr/cjdict.dict", True), ("brkitr/word.brk", False), ("translit/root.res", True),
+    ("gb18030.cnv", True), ("cnvalias.icu", False), ("uprops.icu", False), ("nfkc.nrm", False),
+    ("zh_Hans_CN.res", False), ("en.res", False), ("ja.res", True), ("sr_Latn_BA.res", True),
+    ("supplementalData.res", False), ("likelySubtags.res", False), ("zoneinfo64.res", False),
+])
+def test_icu_trim_keeps_root_en_zh_and_the_core(item, gone):
+    assert trim_icu.removable(item) is gone
+
+
+@pytest.mark.skipif(not all(shutil.which(t) for t in ("icupkg", "gcc", "nm", "readelf")),
+                    reason="icupkg and gcc are installed by packaging/system-deps.sh test")
+def test_icu_trim_rewrites_the_real_library_with_the_same_symbol_and_soname(tmp_path):
+    source = next((Path(__import__("PySide6").__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    library = tmp_path / source.name
+    shutil.copyfile(source, library)
+    before, after = trim_icu.trim(library)
+    assert after < before / 4
+    symbol, _address, size = trim_icu._data_symbol(library)
+    assert symbol.startswith("icudt") and size > 1_000_000
+    soname = subprocess.run(["readelf", "-d", str(library)], capture_output=True, text=True, check=True).stdout
+    assert f"[{source.name}]" in soname
