@@ -31,3 +31,28 @@ def test_escape_ctrl_q_and_window_close_are_ignored(kiosk_ui, qtbot):
     # Once the admin authorises the exit, closing works.
     ctx.exit_authorised = True
     assert window.close() is True
+
+
+def test_kiosk_window_is_frameless_fullscreen_and_hides_the_cursor(kiosk_ui, cfg, qtbot):
+    from kiosk import config as config_mod
+    from kiosk.ui import app as ui_app
+
+    ctx, window = kiosk_ui()
+    touch_cfg = config_mod.from_mapping(dict(cfg.values, touch_only=True))
+    ui_app.show_window(window, touch_cfg, windowed=False)
+    try:
+        qtbot.wait(50)
+        assert window.flags() & Qt.WindowType.FramelessWindowHint
+        assert window.windowState() & Qt.WindowState.WindowFullScreen
+        assert QGuiApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+
+
+def test_context_menu_events_are_swallowed(kiosk_ui):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+
+    ctx, window = kiosk_ui()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(10, 10), QPoint(10, 10))
+    assert ctx.lockdown.eventFilter(window, event) is True

@@ -621,21 +621,26 @@ def start_sync_child(ctx: AppContext) -> SyncSupervisor | None:
     return ctx.sync_supervisor
 
 
+def show_window(window: QQuickWindow, cfg: config_mod.Config, *, windowed: bool) -> None:
+    """Kiosk presentation: frameless fullscreen (no title bar to close), cursor hidden on touch-only screens."""
+    if cfg.touch_only:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+    if windowed:
+        window.show()
+    else:
+        window.setFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.showFullScreen()
+
+
 def run(cfg: config_mod.Config, *, windowed: bool = False) -> int:
     """`ipkiosk run`: the kiosk until the admin authorises an exit."""
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     app.setApplicationName("ipkiosk")
     route_qt_messages()
     ctx = build_context(cfg)
-    if cfg.touch_only:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
     window = load_main(ctx)
     start_sync_child(ctx)
-    if windowed:
-        window.show()
-    else:
-        window.setFlag(Qt.WindowType.FramelessWindowHint, True)
-        window.showFullScreen()
+    show_window(window, cfg, windowed=windowed)
     code = app.exec()
     stop_context(ctx)
     return code
