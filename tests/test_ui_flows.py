@@ -172,3 +172,29 @@ def test_hostile_body_and_remote_image_cause_no_network_io(kiosk_ui, qtbot, http
     assert hits == []
     assert ctx.network_factory.refused_urls == [f"{base}/direct.png"]
     image.deleteLater()
+
+
+def test_content_update_keeps_the_visitors_place(kiosk_ui, qtbot, tmp_path):
+    ctx, window = kiosk_ui(size_px=(1920, 1080), clock=lambda: SEED_NOW)
+    window.openPageNow("CatalogPage.qml", {"category": "商标"})
+    qtbot.wait(200)
+    services = find(window, "serviceList")
+    services.setProperty("contentY", 400.0)
+    qtbot.wait(50)
+    y_before = services.property("contentY")
+    assert y_before > 0
+    # The sync process applies a new generation: one 商标 title changes, one service is added.
+    source = tmp_path / "content"
+    shutil.copytree(REPO_ROOT / "assets" / "content", source)
+    doc = json.loads((source / "services.json").read_text(encoding="utf-8"))
+    trademark = [r for r in doc["records"] if r["category"] == "商标"]
+    trademark[-1].update(title=trademark[-1]["title"] + "（新版）", rev=2)
+    doc["records"].append(dict(trademark[0], id="svc-zz-test-new", title="测试新增商标事项", rev=1, hot=False))
+    (source / "services.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    content.apply_manifests([m for m in seed.load_source_dir(source, 1) if m.collection == "services"])
+    ctx.shell.poll_content()
+    qtbot.wait(100)
+    assert current_page(window).objectName() == "catalogPage"
+    assert services.property("count") == 14
+    assert services.property("contentY") == y_before
+    assert find(window, "category_商标").property("text") == "商标  14"  # the count on the chip follows
