@@ -84,6 +84,8 @@ MAX_SEGMENTATIONS = 6
 # A letter query matching at most this many titles (or distinct keywords) is ranked from
 # one scan; above it, tier by tier, each scan stopping at the limit.
 ONE_PASS_MAX_CANDIDATES = 300
+# Above this many pair-index candidates, scanning the initials is cheaper than checking each.
+DENSE_CANDIDATES = 3000
 # Size of the blocks whose character sets let a hanzi scan skip most of the text.
 TEXT_BLOCK_CHARS = 4096
 # Readings without a vowel (嗯 ng, 呒 m) would split almost any letter run: not used to segment.
@@ -305,7 +307,7 @@ class _PinyinField:
             needles = [sep + "|" + "|".join(pieces) for pieces in splits]
             bits = (self.pairs.candidates({"".join(p[0] for p in pieces) for pieces in splits}, at_start=at_start)
                     if self.pairs is not None else None)
-            if bits is None:
+            if bits is None or bits.bit_count() > DENSE_CANDIDATES:
                 return self.readings.to_ranks(self.readings.groups_any(needles))
             groups = _bits_ascending(bits)
             return self.readings.to_ranks(g for g in groups if any(n in self.readings.of_group(g) for n in needles))
@@ -345,7 +347,8 @@ class _PinyinField:
         """Groups (ascending) whose initials may hold one of SEQUENCES: from the pair index when
         it can narrow them down, else by scanning the initials."""
         bits = self.pairs.candidates(sequences, at_start=at_start) if self.pairs is not None else None
-        if bits is not None:
+        # Many candidates: a scan for the whole initials sequence rejects them faster.
+        if bits is not None and bits.bit_count() <= DENSE_CANDIDATES:
             return _bits_ascending(bits)
         sep = "\n" if at_start else ""
         return self.initials.groups_any(sep + seq for seq in sequences)
