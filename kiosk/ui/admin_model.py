@@ -311,6 +311,7 @@ class AdminBackend(QObject):
             for kind, label in KIND_LABELS)
         status = {
             "configured": bool(self._cfg.repository_url),
+            "server": self._cfg.repository_url or "未配置（只显示内置内容）",
             "lastResult": doc["last_result"] or "从未同步",
             "lastReason": doc["last_reason"] or "",
             "lastAttemptAt": _china(doc["last_attempt_at"]),

@@ -221,6 +221,7 @@ Page {
                     width: parent.width
                     spacing: Theme.spacing
                     SectionTitle { text: "内容同步" }
+                    InfoRow { label: "内容服务器"; value: Admin.syncStatus.server || "" }
                     InfoRow { label: "上次结果"; value: Admin.syncStatus.lastResult || "" }
                     InfoRow { label: "原因"; value: Admin.syncStatus.lastReason || "—" }
                     InfoRow { label: "上次尝试"; value: Admin.syncStatus.lastAttemptAt || "" }

@@ -30,7 +30,7 @@ Page {
     Connections {
         target: Admin
         function onUnlockedChanged() {
-            if (!Admin.unlocked && page.StackView.status === StackView.Active)
+            if (!Admin.unlocked && page.StackView.status === StackView.Active && ApplicationWindow.window)
                 ApplicationWindow.window.goHome()
         }
     }

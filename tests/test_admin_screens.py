@@ -1,0 +1,174 @@
+"""Admin screens at 1080×1920 and 1920×1080: no QML warnings, every touch target ≥ 64 px, nothing
+cut off at the window edges. Run as a script to refresh the gallery:
+
+    QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software .venv/bin/python -m tests.test_admin_screens docs/screens
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from kiosk import config as config_mod
+from kiosk.store import station
+
+SIZES_PX = [(1080, 1920), (1920, 1080)]
+MIN_TARGET_PX = 64
+PIN = "402718"
+# (file name stem, page, props, tab of AdminPage or None)
+SCREENS = [
+    ("pin", "PinPage.qml", {}, None),
+    ("admin-announcements", "AdminPage.qml", {}, 0),
+    ("admin-sync", "AdminPage.qml", {}, 1),
+    ("admin-device", "AdminPage.qml", {}, 2),
+    ("admin-backup", "AdminPage.qml", {}, 3),
+    ("admin-editor", "AnnouncementEditor.qml", {
+        "annId": 1, "annTitle": "本周五下午系统维护，暂停现场服务", "annBody": "维护期间请通过线上渠道办理。\n给您带来不便，敬请谅解。",
+        "startsAt": "2026-11-27T05:00:00+00:00", "endsAt": "2026-11-27T09:30:00+00:00", "pinned": True}, None),
+]
+
+
+def _demo_announcements() -> None:
+    now = dt.datetime.now(dt.UTC)
+    station.add_announcement("本周五下午系统维护，暂停现场服务", "维护期间请通过线上渠道办理。", pinned=True, actor="admin-screen")
+    station.add_announcement("专利导航培训报名开始", starts_at=(now + dt.timedelta(days=3)).isoformat(),
+                             ends_at=(now + dt.timedelta(days=20)).isoformat(), actor="admin-screen")
+    station.add_announcement("春节假期服务安排", starts_at=(now - dt.timedelta(days=30)).isoformat(),
+                             ends_at=(now - dt.timedelta(days=20)).isoformat(), actor="admin-screen")
+
+
+def _all_items(window):
+    root = window.contentItem()
+    while root.parentItem() is not None:
+        root = root.parentItem()
+    found, todo = [], [root]
+    while todo:
+        item = todo.pop()
+        found.append(item)
+        todo.extend(c for c in item.childItems() if c.isVisible())
+    return found
+
+
+def _layout_problems(window) -> list[str]:
+    """Touch targets smaller than MIN_TARGET_PX and items sticking out of the window sideways."""
+    problems = []
+    width = window.width()
+    for item in _all_items(window):
+        if not item.isVisible() or item.width() <= 0 or item.height() <= 0:
+            continue
+        kind = item.metaObject().className()
+        # A MouseArea/TapHandler target: its own size is what a finger must hit.
+        if kind.startswith("QQuickMouseArea") and item.isEnabled():
+            if item.width() < MIN_TARGET_PX or item.height() < MIN_TARGET_PX:
+                problems.append(f"touch target {item.parentItem().objectName() or kind} is "
+                                f"{item.width():.0f}×{item.height():.0f} px")
+        if kind.startswith("QQuickText") and not _clipped_away(item):
+            left = item.mapToScene(item.boundingRect().topLeft()).x()
+            right = left + min(item.width(), item.property("implicitWidth") or item.width())
+            if left < -1 or right > width + 1:
+                problems.append(f"text {str(item.property('text'))[:20]!r} runs off the window ({left:.0f}–{right:.0f})")
+    return problems
+
+
+def _clipped_away(item) -> bool:
+    parent = item.parentItem()
+    while parent is not None:
+        if parent.clip():
+            return True
+        parent = parent.parentItem()
+    return False
+
+
+def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, list[str]]:
+    """Render every admin screen at SIZE_PX; returns layout problems per screen (PNGs when OUT_DIR)."""
+    from PySide6.QtCore import Q_ARG, QMetaObject
+
+    from kiosk.ui import app as ui_app
+
+    ctx = ui_app.build_context(cfg)
+    window = ui_app.load_main(ctx, size_px=size_px)
+    window.show()
+    qtbot_wait(300)
+    admin = ctx.singletons["Admin"]
+    problems: dict[str, list[str]] = {}
+    try:
+        for stem, page, props, tab in SCREENS:
+            # Going home ends the admin session (the page locks it when it leaves the stack).
+            QMetaObject.invokeMethod(window, "goHome")
+            qtbot_wait(600)  # after the transition, so the old page's lock() comes before the new login
+            if stem == "pin":
+                pass  # first start: no PIN yet, the pad asks for a new one
+            elif not admin.property("pinIsSet"):
+                assert admin.setPin(PIN, PIN) == ""
+                _demo_announcements()
+            else:
+                assert admin.checkPin(PIN)["ok"]
+            QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", props))
+            qtbot_wait(700)
+            if stem == "admin-backup" and not admin.property("backups"):
+                assert admin.backupNow() == ""
+            if tab is not None:
+                page_item = next(i for i in _all_items(window) if i.objectName() == "adminPage")
+                page_item.setProperty("tab", tab)
+                qtbot_wait(300)
+            problems[stem] = _layout_problems(window)
+            if stem.startswith("admin-"):
+                assert admin.property("unlocked"), f"{stem}: the admin session ended before the screenshot"
+            if out_dir is not None:
+                image = window.grabWindow()
+                assert image.save(str(out_dir / f"{stem}-{size_px[0]}x{size_px[1]}.png"))
+    finally:
+        ui_app.stop_context(ctx)
+        qtbot_wait(50)
+    return problems
+
+
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+def test_admin_screens_lay_out_for_touch(qtbot, cfg, size_px, tmp_path):
+    from kiosk.store.content import content_db
+
+    problems = render_screens(cfg, size_px, tmp_path, qtbot.wait)
+    content_db.close()
+    station.station_db.close()
+    assert set(problems) == {s[0] for s in SCREENS}
+    assert {stem: p for stem, p in problems.items() if p} == {}
+    assert all((tmp_path / f"{s[0]}-{size_px[0]}x{size_px[1]}.png").stat().st_size > 10_000 for s in SCREENS)
+
+
+def main(out_dir: str) -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from kiosk.ui import app as ui_app
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    messages = ui_app.route_qt_messages()
+
+    def wait(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    # One data dir per size, kept until the end: stopped contexts' models may still poll once.
+    with tempfile.TemporaryDirectory() as tmp:
+        for size_px in SIZES_PX:
+            cfg = config_mod.from_mapping({"data_dir": f"{tmp}/{size_px[0]}x{size_px[1]}"})
+            problems = render_screens(cfg, size_px, target, wait)
+            for stem, found in problems.items():
+                for problem in found:
+                    print(f"{stem} {size_px}: {problem}", file=sys.stderr)
+        app.processEvents()
+    if messages.warnings:
+        print("\n".join(messages.warnings), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs/screens"))
