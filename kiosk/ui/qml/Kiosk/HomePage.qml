@@ -107,7 +107,7 @@ Page {
                         required property var modelData
                         objectName: "tile_" + modelData.key
                         width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
-                        height: Theme.portrait ? 236 : 170
+                        height: Theme.portrait ? 208 : 170
                         text: modelData.text
                         subtitle: modelData.subtitle
                         onClicked: page.ApplicationWindow.window.openPage(modelData.page, modelData.props)
