@@ -1,5 +1,6 @@
 """Qt-free search: query normalisation, hanzi substring and pinyin matching, ranking.
 
 ``index`` runs at apply time (in the sync/import process) and is the only module that
-loads pypinyin; ``engine`` answers queries from the pre-computed keys.
+loads pypinyin; ``engine`` answers queries from the pre-computed keys and the generated
+``char_readings`` table. See docs/search.md.
 """
