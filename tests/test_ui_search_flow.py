@@ -160,9 +160,13 @@ def test_nonsense_letters_show_zero_results_help(qtbot, kiosk):
     assert find(window, "zeroResultsHelp").isVisible()
     assert find(window, "staffHelp").isVisible()
     assert not find(window, "resultList").isVisible()
-    # The categories are one tap away.
-    tap(qtbot, window, find(window, "browse_services"))
-    assert current_page(window).objectName() != "searchPage"
+    # The categories are one tap away: a service category opens the catalogue on it.
+    tap(qtbot, window, find(window, "browse_services_专利"))
+    assert current_page(window).property("category") == "专利"
+    QMetaObject.invokeMethod(window, "goBack")
+    settle(qtbot, window)
+    tap(qtbot, window, find(window, "browse_policies"))
+    assert current_page(window).property("kind") == "policies"
 
 
 def test_hardware_keyboard_typing_searches(qtbot, kiosk):

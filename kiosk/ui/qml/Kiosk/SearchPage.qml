@@ -290,16 +290,19 @@ Item {
                                 font.family: Theme.fontFamily
                                 font.pixelSize: Theme.fontBody
                                 text: label + " " + count
+                                // Whole kinds filled, service categories outlined.
                                 contentItem: Text {
                                     text: categoryButton.text
                                     font: categoryButton.font
-                                    color: Theme.onPrimary
+                                    color: categoryButton.category ? Theme.primary : Theme.onPrimary
                                     horizontalAlignment: Text.AlignHCenter
                                     verticalAlignment: Text.AlignVCenter
                                 }
                                 background: Rectangle {
                                     radius: Theme.radius
-                                    color: Theme.primary
+                                    color: categoryButton.category ? Theme.surface : Theme.primary
+                                    border.color: Theme.primary
+                                    border.width: 2
                                     opacity: categoryButton.down ? 0.6 : 1.0
                                 }
                                 onClicked: page.browse(kind, category)
