@@ -198,3 +198,16 @@ def test_content_update_keeps_the_visitors_place(kiosk_ui, qtbot, tmp_path):
     assert services.property("count") == 14
     assert services.property("contentY") == y_before
     assert find(window, "category_商标").property("text") == "商标  14"  # the count on the chip follows
+
+
+def test_no_countdown_while_the_attract_screen_shows(kiosk_ui, qtbot):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=300, countdown_s=1)
+    window.resetToAttract()
+    qtbot.wait(50)
+    assert current_page(window).objectName() == "attractPage"
+    qtbot.wait(900)
+    assert not find(window, "idleOverlay").isVisible()
+    # A touch on the attract screen starts the visit at home, and the idle timer runs again.
+    tap(qtbot, window, find(window, "attractTouchArea"))
+    assert current_page(window).objectName() == "homePage"
+    qtbot.waitUntil(find(window, "idleOverlay").isVisible, timeout=2000)

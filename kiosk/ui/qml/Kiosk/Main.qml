@@ -60,7 +60,7 @@ ApplicationWindow {
         showPageNow(Shell.hasPage(attractPage) ? attractPage : homePage, {})
         Shell.resetVisitor()
         root.visitorReset()
-        idleTimer.restart()
+        restartIdleTimer()
     }
 
     NavBar {
@@ -81,6 +81,17 @@ ApplicationWindow {
     }
 
     // Idle: no touch for Shell.idleTimeoutMs → countdown overlay → attract screen, visitor state cleared.
+    // The attract screen is where idle leads; no countdown runs while it is showing.
+    readonly property bool onAttract: stack.currentItem !== null && stack.currentItem.objectName === "attractPage"
+
+    function restartIdleTimer() {
+        if (root.onAttract)
+            idleTimer.stop()
+        else
+            idleTimer.restart()
+    }
+    onOnAttractChanged: restartIdleTimer()
+
     Timer {
         id: idleTimer
         interval: Shell.idleTimeoutMs
@@ -91,7 +102,7 @@ ApplicationWindow {
     Connections {
         target: Shell
         function onUserActivity() {
-            idleTimer.restart()
+            root.restartIdleTimer()
             if (idleOverlay.visible)
                 idleOverlay.close()
         }
