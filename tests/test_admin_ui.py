@@ -244,3 +244,58 @@ def test_corrupt_station_db_kiosk_runs_and_admin_restores_a_backup(kiosk_ui, qtb
     preserved = [p for p in backup.backups_dir(cfg.data_path).iterdir() if p.name.startswith("before-restore-")]
     assert [p.read_bytes() for p in preserved] == [corrupt_bytes]
     assert station.recent_audit(1)[0]["action"] == "station.restore"
+
+
+def test_edit_and_delete_by_touch_end_is_exclusive(kiosk_ui, qtbot, clock):
+    from kiosk.store.pin import PinGuard
+
+    ctx, window = _start(kiosk_ui, clock)
+    PinGuard(clock=clock).set_pin(PIN)
+    ending = station.add_announcement("明天结束的公告", ends_at="2026-12-02T09:03", actor="cli")
+    doomed = station.add_announcement("要删除的公告", actor="cli")
+    qtbot.waitUntil(lambda: "明天结束的公告" in ticker_text(window) and "要删除的公告" in ticker_text(window), timeout=5000)
+
+    tap_hot_corner(qtbot, window)
+    type_pin(qtbot, window, PIN)
+    qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+    qtbot.wait(400)
+    tap_name(qtbot, window, f"adminAnnouncement_{ending.id}")
+    qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
+    qtbot.wait(400)
+    assert find(window, "annTitleField").property("text") == "明天结束的公告"
+    assert find(window, "annEndValue").property("text") == "2026-12-02 周三 09:03"
+    tap_name(qtbot, window, "annEnd_day_minus")  # ends now, 09:03: the end is exclusive
+    tap_name(qtbot, window, "annSave")
+    qtbot.waitUntil(lambda: exists(window, "adminPage") and not exists(window, "announcementEditor"), timeout=3000)
+    qtbot.wait(400)
+
+    tap_name(qtbot, window, f"adminAnnouncement_{doomed.id}")
+    qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
+    qtbot.wait(400)
+    tap_name(qtbot, window, "annDelete")
+    qtbot.waitUntil(lambda: exists(window, "annConfirmDeleteOk"), timeout=3000)
+    tap_name(qtbot, window, "annConfirmDeleteOk")
+    qtbot.waitUntil(lambda: not exists(window, "announcementEditor"), timeout=3000)
+
+    assert [(a["title"], a["ends_at"]) for a in station.list_announcements()] == [
+        ("明天结束的公告", "2026-12-01T01:03:00+00:00")]
+    qtbot.waitUntil(lambda: not find(window, "announcementTicker", visible_only=False).isVisible(), timeout=5000)
+    actions = [(r["actor"], r["action"], r["object"]) for r in station.recent_audit(3)]
+    assert actions == [("admin-screen", "announcement.remove", str(doomed.id)),
+                       ("admin-screen", "announcement.edit", str(ending.id)),
+                       ("admin-screen", "admin.login", "pin")]
+
+
+def test_idle_reset_ends_the_admin_session(kiosk_ui, qtbot, clock):
+    from kiosk.store.pin import PinGuard
+
+    ctx, window = _start(kiosk_ui, clock, idle_timeout_ms=1500, countdown_s=1)
+    PinGuard(clock=clock).set_pin(PIN)
+    tap_hot_corner(qtbot, window)
+    type_pin(qtbot, window, PIN)
+    qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+    admin = ctx.singletons["Admin"]
+    assert admin.property("unlocked")
+    qtbot.waitUntil(lambda: not admin.property("unlocked"), timeout=8000)
+    assert not exists(window, "adminPage")
+    assert station.recent_audit(1)[0]["action"] == "admin.logout"
