@@ -3,9 +3,11 @@
 Start-up order (``build_context`` then ``load_main``):
 1. pin the Controls style, load the bundled CJK font;
 2. open content.db (seeding it on first start) and station.db;
-3. build the QML engine with a network-access factory that refuses every request;
-4. for each module in VIEW_MODEL_MODULES import ``kiosk.ui.<name>`` and call ``register(ctx)``;
-5. ``engine.loadFromModule("Kiosk", "Main")`` and size/show the window.
+3. register every QML type (see the WORKAROUND at prepare_qml_types), then for each module in
+   VIEW_MODEL_MODULES import ``kiosk.ui.<name>`` and call ``register(ctx)``; meanwhile
+   ``ctx.engine`` is an EngineInWaiting (a QObject parent that also takes addImageProvider);
+4. build the QML engine with a network-access factory that refuses every request;
+5. ``engine.loadFromModule("Kiosk", "Main")``; ``run`` then shows the window frameless fullscreen.
 
 The UI process reads content only; the sync child (``ipkiosk sync --loop``) writes
 content.db and the UI notices a new apply_serial within POLL_INTERVAL_MS.
