@@ -105,3 +105,38 @@ def test_set_rows_reconciles_moves_inserts_and_removals(qtmodeltester):
     model.set_rows([{"recordId": k, "title": k.upper()} for k in "ecxa"])
     assert [model.data(model.index(i, 0)) for i in range(model.rowCount(QModelIndex()))] == ["E", "C", "X", "A"]
     qtmodeltester.check(model, force_py=True)
+
+
+def test_service_detail_carries_every_guide_field(kiosk_ui):
+    ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
+    facade = next(vm for vm in ctx.view_models if type(vm).__name__ == "ContentFacade")
+    rec = facade.record("svc-patent-application")
+    for key in ("conditions", "timeLimit", "fee", "provider"):
+        assert rec[key], key
+    for key in ("materials", "process", "channels"):
+        assert rec[key] and all(block["text"] for block in rec[key]), key
+    assert [b["marker"] for b in rec["process"]][:2] == ["1.", "2."]
+    assert rec["bookingTypeId"] == "bk-patent-consult" and rec["bookingLabel"] == "预约专利咨询"
+    assert facade.record("svc-does-not-exist") == {}
+
+
+def test_notice_and_event_details_are_time_aware(kiosk_ui):
+    ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
+    facade = next(vm for vm in ctx.view_models if type(vm).__name__ == "ContentFacade")
+    expired = facade.record("ntc-20260908-ip-search-training-phase1")
+    assert expired["expired"] is True and expired["validUntil"] == "2026-10-20 17:00"
+    past = facade.record("evt-20261020-ip-search-training-1")
+    assert past["past"] is True and past["time"] == "2026-10-20 14:00–17:00"
+    assert [r["recordId"] for r in past["related"]] == ["ntc-20260908-ip-search-training-phase1"]
+    policy = facade.record("pol-zz-2022-140-notice")
+    assert policy["docNumber"] == "郑市监文〔2022〕140号" and policy["issuer"].startswith("郑州市市场监督管理局")
+
+
+def test_window_size_follows_orientation(qapp):
+    from kiosk import config as config_mod
+    from kiosk.ui.app import window_size_px
+
+    assert window_size_px(config_mod.from_mapping({"orientation": "portrait"})) == (1080, 1920)
+    assert window_size_px(config_mod.from_mapping({"orientation": "landscape"})) == (1920, 1080)
+    screen = qapp.primaryScreen().geometry()
+    assert window_size_px(config_mod.from_mapping({"orientation": "auto"})) == (screen.width(), screen.height())
