@@ -15,7 +15,7 @@ from kiosk import seed
 from kiosk.store import content
 from kiosk.ui.content_models import list_rows
 from tests.conftest import REPO_ROOT
-from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, tap
+from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, tap
 
 
 @pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
@@ -211,3 +211,16 @@ def test_no_countdown_while_the_attract_screen_shows(kiosk_ui, qtbot):
     tap(qtbot, window, find(window, "attractTouchArea"))
     assert current_page(window).objectName() == "homePage"
     qtbot.waitUntil(find(window, "idleOverlay").isVisible, timeout=2000)
+
+
+def test_upcoming_event_offers_registration_qr_and_past_event_greys_it_out(kiosk_ui, qtbot):
+    _, window = kiosk_ui(clock=lambda: SEED_NOW)
+    window.openRecord("evt-20261210-ip-search-training-2")
+    qtbot.wait(450)
+    assert find(window, "eventRegistration").property("closed") is False
+    assert find(window, "bookingQr").isVisible()
+    window.openRecord("evt-20261020-ip-search-training-1")
+    qtbot.wait(450)
+    registration = find(window, "eventRegistration")
+    assert registration.property("closed") is True
+    assert not [q for q in find_all(window, "bookingQr") if q.isVisible()]

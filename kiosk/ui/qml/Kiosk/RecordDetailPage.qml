@@ -19,11 +19,14 @@ Page {
 
     readonly property bool isEvent: rec.kind === "events"
     readonly property bool hasRegistration: isEvent && (rec.registrationType || "") !== ""
+    // Landscape: the registration panel stays beside the text instead of inside it.
+    readonly property bool sidePanel: !Theme.portrait && hasRegistration
 
     Flickable {
         id: flick
         objectName: "detailFlick"
-        anchors.fill: parent
+        anchors { left: parent.left; top: parent.top; bottom: parent.bottom
+                  right: page.sidePanel ? side.left : parent.right }
         contentHeight: column.implicitHeight + 2 * Theme.pageMargin
         clip: true
         boundsBehavior: Flickable.StopAtBounds
@@ -96,15 +99,9 @@ Page {
             GuideField { width: parent.width; visible: page.isEvent && text !== ""; label: "地点"; text: page.rec.venue || "" }
             Loader {
                 width: parent.width
-                active: page.hasRegistration
+                active: page.hasRegistration && !page.sidePanel
                 visible: active
-                sourceComponent: BookingPanel {
-                    objectName: "eventRegistration"
-                    serviceId: page.recordId
-                    bookingTypeId: page.rec.registrationType || ""
-                    label: page.rec.registrationLabel || "扫码报名"
-                    closed: page.rec.past === true
-                }
+                sourceComponent: registration
             }
             Rectangle { width: parent.width; height: 2; color: Theme.divider }
             BodyText {
@@ -131,6 +128,25 @@ Page {
                     onClicked: page.ApplicationWindow.window.openRecord(modelData.recordId)
                 }
             }
+        }
+    }
+
+    Loader {
+        id: side
+        anchors { right: parent.right; top: parent.top; margins: Theme.pageMargin }
+        width: page.sidePanel ? 560 : 0
+        active: page.sidePanel
+        sourceComponent: registration
+    }
+
+    Component {
+        id: registration
+        BookingPanel {
+            objectName: "eventRegistration"
+            serviceId: page.recordId
+            bookingTypeId: page.rec.registrationType || ""
+            label: page.rec.registrationLabel || "扫码报名"
+            closed: page.rec.past === true
         }
     }
 }
