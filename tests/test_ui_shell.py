@@ -56,3 +56,20 @@ def test_context_menu_events_are_swallowed(kiosk_ui):
     ctx, window = kiosk_ui()
     event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(10, 10), QPoint(10, 10))
     assert ctx.lockdown.eventFilter(window, event) is True
+
+
+def test_theme_touch_tokens(kiosk_ui):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtQml import QQmlComponent
+
+    from kiosk.ui import app as ui_app
+
+    ctx, window = kiosk_ui()
+    component = QQmlComponent(ctx.engine)
+    component.setData(b"import QtQuick\nimport Kiosk\nQtObject { property int touchMin: Theme.touchMin\n"
+                      b"property int fontBody: Theme.fontBody\nproperty bool portrait: Theme.portrait\n"
+                      b"property string family: Theme.fontFamily\nproperty string onPrimary: String(Theme.onPrimary) }",
+                      QUrl("file:///theme-probe.qml"))
+    probe = component.create()
+    assert probe.property("touchMin") >= 64 and probe.property("fontBody") >= 28 and probe.property("portrait")
+    assert probe.property("family") == ui_app.FONT_FAMILY and probe.property("onPrimary") == "#ffffff"
