@@ -53,13 +53,14 @@ def memory_kb() -> dict[str, int]:
 
     PSS splits shared library pages among the processes mapping them, so it moves when other Qt
     processes on the machine come and go; Pss_Anon (the heap) does not, and shows real growth.
+    On a terminal the UI is the only Qt process, so there PSS is close to RSS (reported too).
     """
     fields = {}
     for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
         name, _, rest = line.partition(":")
         if rest.strip().endswith("kB"):
             fields[name] = int(rest.split()[0])
-    return {"pss": fields["Pss"], "anon": fields["Pss_Anon"],
+    return {"pss": fields["Pss"], "anon": fields["Pss_Anon"], "rss": fields["Rss"],
             "uss": fields["Private_Clean"] + fields["Private_Dirty"]}
 
 
@@ -295,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         "anon_final_mb": mb(final["anon"]),
         "anon_growth_last_half_mb": mb(final["anon"] - half["anon"]),
         "uss_final_mb": mb(final["uss"]),
+        "rss_final_mb": mb(final["rss"]),
+        "rss_growth_last_half_mb": mb(final["rss"] - half["rss"]),
         "pss_samples_mb": [(visit, mb(m["pss"])) for visit, m in samples],
         "visit_loop_s": round(visits["elapsed_s"], 1),
         "keystroke_to_frame_median_ms": round(statistics.median(visits["keystroke_ms"]), 1),
@@ -312,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
               f"target <= {PSS_TARGET_MB:.0f} MB); growth over the last half: "
               f"{result['pss_growth_last_half_mb']} MB (target <= {PSS_GROWTH_TARGET_MB:.0f} MB)")
         print(f"  of which anonymous (heap): {result['anon_final_mb']} MB, growth over the last half "
-              f"{result['anon_growth_last_half_mb']} MB; USS {result['uss_final_mb']} MB")
+              f"{result['anon_growth_last_half_mb']} MB; USS {result['uss_final_mb']} MB; RSS {result['rss_final_mb']} MB "
+              f"(growth over the last half {result['rss_growth_last_half_mb']} MB)")
         print(f"search keystroke to rendered frame: median {result['keystroke_to_frame_median_ms']} ms, "
               f"p95 {result['keystroke_to_frame_p95_ms']} ms")
         print(f"visit loop: {result['visit_loop_s']} s; pages: {', '.join(result['pages'])}")
