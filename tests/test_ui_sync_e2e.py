@@ -1,0 +1,50 @@
+"""End to end: the UI starts the real `ipkiosk sync --loop` child against a signed file:// repository,
+the child applies a new generation, and the open list shows it without the visitor doing anything."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk import config as config_mod
+from kiosk.ui import app as ui_app
+from sync import publish
+from tests.sync_helpers import ContentSource, Publisher, terminal_config, write_config_file
+from tests.ui_helpers import SEED_NOW, find
+
+NEW_TITLE = "同步测试：新版政策速览"
+
+
+@pytest.fixture
+def publisher(tmp_path) -> Publisher:
+    keys = tmp_path / "keys"
+    assert publish.main(["init", str(keys)]) == 0
+    pub = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
+    news_id = pub.source.records("news")[0]["id"]
+    pub.source.edit("news", news_id, title=NEW_TITLE)
+    pub.build()
+    return pub
+
+
+@pytest.fixture
+def cfg(publisher, data_dir, tmp_path) -> config_mod.Config:
+    # Overrides the conftest cfg: this terminal has a repository, so the UI runs the sync child.
+    terminal = terminal_config(data_dir, publisher.repo_dir.as_uri(), publisher.root_path)
+    return config_mod.load(write_config_file(tmp_path / "kiosk.toml", terminal))
+
+
+def test_ui_runs_the_sync_child_and_lists_follow(kiosk_ui, qtbot, cfg):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    window.openPageNow("RecordListPage.qml", {"kind": "news"})
+    qtbot.wait(200)
+    titles_before = {r["title"] for r in find(window, "recordList").property("model").rows()}
+    assert NEW_TITLE not in titles_before
+    serial_before = ctx.shell.contentSerial
+    supervisor = ui_app.start_sync_child(ctx)
+    assert supervisor is not None and "--loop" in supervisor.arguments
+    try:
+        qtbot.waitUntil(lambda: ctx.shell.contentSerial > serial_before, timeout=60_000)
+        rows = find(window, "recordList").property("model").rows()
+        assert NEW_TITLE in {r["title"] for r in rows}
+        assert supervisor.starts == 1  # the child did not die
+    finally:
+        supervisor.stop()
