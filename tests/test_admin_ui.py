@@ -66,13 +66,20 @@ def tap_name(qtbot, window, object_name: str) -> None:
     tap(qtbot, window, find(window, object_name))
 
 
+def settle(qtbot, window) -> None:
+    """Wait until the page transition has finished (taps during it land on moving items)."""
+    stack = find(window, "pageStack")
+    qtbot.waitUntil(lambda: not stack.property("busy"), timeout=5000)
+    qtbot.wait(50)
+
+
 def tap_hot_corner(qtbot, window) -> None:
     corner = QPoint(window.width() - 40, 40)
     for _ in range(5):
         QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, corner)
         qtbot.wait(40)
     qtbot.waitUntil(lambda: exists(window, "pinPage"), timeout=3000)
-    qtbot.wait(400)  # the push transition
+    settle(qtbot, window)
 
 
 def type_pin(qtbot, window, pin: str) -> None:
@@ -104,14 +111,14 @@ def enter_admin_first_time(qtbot, window) -> None:
     assert "再输入" in find(window, "pinPrompt").property("text")
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
-    qtbot.wait(400)
+    settle(qtbot, window)
 
 
 def add_scheduled_announcement_by_touch(qtbot, window, title: str) -> None:
     """On the admin page: new announcement starting one hour after the suggested start."""
     tap_name(qtbot, window, "adminNewAnnouncement")
     qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
-    qtbot.wait(400)
+    settle(qtbot, window)
     title_field = find(window, "annTitleField")
     tap(qtbot, window, title_field)
     # What the system input method (fcitx/ibus) sends when staff pick the hanzi: a commit string
@@ -235,7 +242,7 @@ def test_corrupt_station_db_kiosk_runs_and_admin_restores_a_backup(kiosk_ui, qtb
     assert not exists(window, "pinPad")
     tap_name(qtbot, window, "pinOpenRestore")
     qtbot.waitUntil(lambda: exists(window, "adminStationProblem"), timeout=3000)
-    qtbot.wait(400)
+    settle(qtbot, window)
     tap_name(qtbot, window, "adminRestore0")
     qtbot.waitUntil(lambda: exists(window, "adminConfirmRestoreOk"), timeout=3000)
     tap_name(qtbot, window, "adminConfirmRestoreOk")
@@ -258,20 +265,20 @@ def test_edit_and_delete_by_touch_end_is_exclusive(kiosk_ui, qtbot, clock):
     tap_hot_corner(qtbot, window)
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
-    qtbot.wait(400)
+    settle(qtbot, window)
     tap_name(qtbot, window, f"adminAnnouncement_{ending.id}")
     qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
-    qtbot.wait(400)
+    settle(qtbot, window)
     assert find(window, "annTitleField").property("text") == "明天结束的公告"
     assert find(window, "annEndValue").property("text") == "2026-12-02 周三 09:03"
     tap_name(qtbot, window, "annEnd_day_minus")  # ends now, 09:03: the end is exclusive
     tap_name(qtbot, window, "annSave")
     qtbot.waitUntil(lambda: exists(window, "adminPage") and not exists(window, "announcementEditor"), timeout=3000)
-    qtbot.wait(400)
+    settle(qtbot, window)
 
     tap_name(qtbot, window, f"adminAnnouncement_{doomed.id}")
     qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
-    qtbot.wait(400)
+    settle(qtbot, window)
     tap_name(qtbot, window, "annDelete")
     qtbot.waitUntil(lambda: exists(window, "annConfirmDeleteOk"), timeout=3000)
     tap_name(qtbot, window, "annConfirmDeleteOk")
