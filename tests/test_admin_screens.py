@@ -121,6 +121,20 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
             if out_dir is not None:
                 image = window.grabWindow()
                 assert image.save(str(out_dir / f"{stem}-{size_px[0]}x{size_px[1]}.png"))
+        # station.db found corrupt at start: the PIN page explains, the admin page offers the restore.
+        QMetaObject.invokeMethod(window, "goHome")
+        qtbot_wait(600)
+        admin.lock()
+        station.station_db.close()
+        cfg.station_db_path.write_bytes(b"\x00" * 4096 + cfg.station_db_path.read_bytes()[4096:])
+        assert not station.open_station_db_safely(cfg.station_db_path)[0]
+        admin.refresh()
+        for stem, page in (("pin-broken", "PinPage.qml"), ("admin-restore", "AdminPage.qml")):
+            QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", {}))
+            qtbot_wait(700)
+            problems[stem] = _layout_problems(window)
+            if out_dir is not None:
+                assert window.grabWindow().save(str(out_dir / f"{stem}-{size_px[0]}x{size_px[1]}.png"))
     finally:
         ui_app.stop_context(ctx)
         qtbot_wait(50)
@@ -134,9 +148,10 @@ def test_admin_screens_lay_out_for_touch(qtbot, cfg, size_px, tmp_path):
     problems = render_screens(cfg, size_px, tmp_path, qtbot.wait)
     content_db.close()
     station.station_db.close()
-    assert set(problems) == {s[0] for s in SCREENS}
+    stems = [s[0] for s in SCREENS] + ["pin-broken", "admin-restore"]
+    assert sorted(problems) == sorted(stems)
     assert {stem: p for stem, p in problems.items() if p} == {}
-    assert all((tmp_path / f"{s[0]}-{size_px[0]}x{size_px[1]}.png").stat().st_size > 10_000 for s in SCREENS)
+    assert all((tmp_path / f"{stem}-{size_px[0]}x{size_px[1]}.png").stat().st_size > 10_000 for stem in stems)
 
 
 def main(out_dir: str) -> int:

@@ -331,7 +331,7 @@ Page {
                     SectionTitle { text: "本站数据备份（每晚自动，保留 7 份）" }
                     Tile {
                         objectName: "adminBackupNow"
-                        visible: Admin.unlocked
+                        visible: Admin.unlocked && !page.restoreOnly
                         width: 360
                         compact: true
                         text: "立即备份"
@@ -378,9 +378,9 @@ Page {
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
                     }
-                    SectionTitle { visible: Admin.unlocked; text: "技术人员" }
+                    SectionTitle { visible: Admin.unlocked && !page.restoreOnly; text: "技术人员" }
                     Flow {
-                        visible: Admin.unlocked
+                        visible: Admin.unlocked && !page.restoreOnly
                         width: parent.width
                         spacing: Theme.spacing
                         Tile {
