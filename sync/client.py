@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import peewee
+
 from kiosk import __version__
 from kiosk import seed as seed_mod
 from kiosk.config import Config
@@ -146,8 +148,6 @@ class SyncClient:
             return SyncOutcome(UNCHANGED, "another sync process is running; nothing done", busy=True)
         try:
             open_content_db_recovering(self.cfg.content_db_path)
-            if not content.has_content():
-                seed_mod.import_seed()
             outcome = self._cycle(bootstrap)
             delay_s = schedule(outcome)
             next_at = iso(_utcnow() + dt.timedelta(seconds=delay_s)) if delay_s is not None else None
@@ -159,6 +159,8 @@ class SyncClient:
     def _cycle(self, bootstrap: bytes) -> SyncOutcome:
         self.fetcher.start_cycle()
         try:
+            if not content.has_content():  # first boot, or content.db was rebuilt: show the seed meanwhile
+                seed_mod.import_seed()
             result, reason, changed = self._verified_update(bootstrap)
         except _Failure as failure:
             result, reason, changed = failure.result, failure.reason, []
@@ -167,6 +169,9 @@ class SyncClient:
         except OSError as exc:
             # Local storage (ENOSPC, EIO): transient like the network; content.db is untouched.
             result, reason, changed = OFFLINE, f"local storage error: {os.strerror(exc.errno or errno.EIO)}", []
+        except peewee.DatabaseError as exc:
+            # e.g. "database or disk is full" during apply: the transaction was rolled back.
+            result, reason, changed = OFFLINE, f"local storage error: content.db: {exc}", []
         finally:
             self._clean_staging()
         # INFO, not WARNING: the command prints the one summary line on stderr itself.

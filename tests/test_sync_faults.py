@@ -198,6 +198,32 @@ def test_disk_full_or_io_error_while_writing_blobs(server, pub, terminal, monkey
     terminal.converges()
 
 
+def test_database_full_during_apply_rolls_back(server, pub, terminal, monkeypatch):
+    """SQLite's own SQLITE_FULL, produced for real by capping the database size for this connection."""
+    base = pub.source.records("news")[0]
+    pub.source.write("news", pub.source.records("news") + [dict(base, id=f"nws-extra-{i:04d}") for i in range(300)])
+    pub.build()
+    from kiosk import seed
+
+    content.open_content_db(terminal.cfg.content_db_path)
+    seed.import_seed()
+    real_apply = content.apply_manifests
+
+    def apply_on_a_full_disk(manifests, **kwargs):
+        pages = content.content_db.execute_sql("PRAGMA page_count").fetchone()[0]
+        content.content_db.execute_sql(f"PRAGMA max_page_count = {pages}")
+        return real_apply(manifests, **kwargs)
+
+    monkeypatch.setattr(content, "apply_manifests", apply_on_a_full_disk)
+    outcome = terminal.sync()
+    assert outcome.result == OFFLINE and "content.db" in outcome.reason and "full" in outcome.reason, outcome.reason
+    assert {s.source for s in content.collection_states().values()} == {"seed"}
+    terminal.check()
+    monkeypatch.setattr(content, "apply_manifests", real_apply)
+    terminal.converges()  # a new connection has no size cap
+    assert content.get_record("nws-extra-0299") is not None
+
+
 def test_corrupt_content_db_is_moved_aside_rebuilt_and_resynced(server, pub, terminal):
     assert terminal.sync().result == OK
     content.content_db.close()
