@@ -150,3 +150,10 @@ def test_admin_commands_on_a_corrupt_station_db_point_to_restore(cli, cfg):
     code, _, err = cli("admin", "audit")
     assert code == 1 and "station restore" in err
     assert cfg.station_db_path.read_bytes() == b"broken" * 500
+
+
+def test_announce_on_a_corrupt_station_db_fails_cleanly_and_keeps_the_file(cli, cfg):
+    cfg.station_db_path.write_bytes(b"broken" * 500)
+    code, _, err = cli("announce", "list")
+    assert code == 1 and "station.db is unusable" in err and "station restore" in err
+    assert cfg.station_db_path.read_bytes() == b"broken" * 500

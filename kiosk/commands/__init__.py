@@ -40,6 +40,9 @@ def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
 
 
 def open_station(cfg: config_mod.Config) -> None:
-    from kiosk.store.station import open_station_db
+    """Open station.db; a corrupt file is left untouched and reported with the way out."""
+    from kiosk.store.station import open_station_db_safely
 
-    open_station_db(cfg.station_db_path)
+    ok, problem = open_station_db_safely(cfg.station_db_path)
+    if not ok:
+        raise CliError(f"station.db is unusable ({problem}); restore a backup with `ipkiosk station restore FILE`")

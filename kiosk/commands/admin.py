@@ -9,21 +9,13 @@ from __future__ import annotations
 import getpass
 import sys
 
-from kiosk.commands import EXIT_USAGE, CliError, print_json
-
-
-def _open_station_or_fail(cfg) -> None:
-    from kiosk.store import station
-
-    ok, problem = station.open_station_db_safely(cfg.station_db_path)
-    if not ok:
-        raise CliError(f"station.db is unusable ({problem}); restore a backup with `ipkiosk station restore FILE`")
+from kiosk.commands import EXIT_USAGE, CliError, open_station, print_json
 
 
 def cmd_set_pin(cfg, args) -> int:
     from kiosk.store.pin import PinError, PinGuard, check_pin_format
 
-    _open_station_or_fail(cfg)
+    open_station(cfg)
     guard = PinGuard(actor="cli")
     if guard.is_set():
         print("a PIN is already set; entering a new one replaces it", file=sys.stderr)
@@ -45,7 +37,7 @@ def cmd_set_pin(cfg, args) -> int:
 def cmd_unlock(cfg, args) -> int:
     from kiosk.store.pin import PinGuard
 
-    _open_station_or_fail(cfg)
+    open_station(cfg)
     PinGuard(actor="cli").clear_lockout()
     print("PIN pad unlocked; wrong-try counter and backoff reset")
     return 0
@@ -54,7 +46,7 @@ def cmd_unlock(cfg, args) -> int:
 def cmd_audit(cfg, args) -> int:
     from kiosk.store import station
 
-    _open_station_or_fail(cfg)
+    open_station(cfg)
     rows = station.recent_audit(args.limit)
     if args.json:
         print_json(rows)
