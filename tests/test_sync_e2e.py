@@ -283,3 +283,25 @@ def test_loop_syncs_and_exits_cleanly_on_sigterm(publisher, server, data_dir, st
     status = content.status_dict()
     assert status["last_result"] == "OK" and status["next_attempt_at"] is not None
     assert_invariants(cfg, station_digest=station_digest, publisher=publisher)
+
+
+def test_two_of_three_offline_root_keys(tmp_path, data_dir, station_digest):
+    keys, repo = tmp_path / "keys", tmp_path / "repo"
+    assert publish.main(["init", str(keys), "--root-threshold", "2", "--root-keys", "3"]) == 0
+    pub = Publisher(keys, repo, ContentSource(tmp_path / "source"))
+    pub.build()
+    cfg = terminal_config(data_dir, repo.as_uri(), pub.root_path)
+    assert SyncClient(cfg).run_once().result == OK
+    # One root key holder is away: two of three still rotate the timestamp key.
+    (keys / "root-3.pem").rename(tmp_path / "root-3.pem.away")
+    assert publish.main(["rotate-keys", str(keys), str(repo), "--role", "timestamp"]) == 0
+    pub.source.edit("news", pub.source.records("news")[0]["id"], title="轮换后")
+    pub.build()
+    outcome = SyncClient(cfg).run_once()
+    assert outcome.result == OK, outcome.reason
+    assert (data_dir / "tuf" / "root_history" / "2.root.json").exists()
+    assert_invariants(cfg, station_digest=station_digest, publisher=pub)
+    # With only one root key left, no new root can be signed.
+    (keys / "root-2.pem").rename(tmp_path / "root-2.pem.away")
+    assert publish.main(["rotate-keys", str(keys), str(repo), "--role", "snapshot"]) == 2
+    assert not (keys / "3.root.json").exists()
