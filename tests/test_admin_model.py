@@ -142,3 +142,42 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
     assert message.startswith("立即同步结果："), message
     assert "OK" not in message, "nothing listens on port 9: the child cannot have synced"
     admin.deleteLater()
+
+
+def test_printer_test_goes_through_the_booking_module(qtbot, seeded, station_store, data_dir):
+    from kiosk.ui.booking_model import BookingBackend
+
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": "ipkiosk-no-such-queue"})
+    booking = BookingBackend(cfg, clock=lambda: T0)  # the real printer check: this queue does not exist
+    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[booking], exit_authorised=False)
+    admin = AdminBackend(ctx, quit_app=lambda code: None)
+    admin.setPin(PIN, PIN)
+    admin.printTest()
+    qtbot.waitUntil(lambda: admin.property("printerMessage").startswith("打印失败"), timeout=10_000)
+    assert station.recent_audit(1)[0] | {"at": ""} == {"at": "", "actor": "admin-screen", "action": "printer.test",
+                                                       "object": "ipkiosk-no-such-queue", "detail": ""}
+    admin.printTest()  # a second test after the first finished is handled the same way
+    qtbot.waitUntil(lambda: station.recent_audit(1)[0]["action"] == "printer.test", timeout=1000)
+    admin.deleteLater()
+    booking.deleteLater()
+
+
+def test_printer_test_prints_a_real_slip_on_the_cups_pdf_queue(qtbot, seeded, station_store, data_dir, tmp_path):
+    from kiosk.ui.booking_model import BookingBackend
+    from tests import cups_helpers
+
+    queue = cups_helpers.cups_pdf_queue()
+    cups_helpers.require_poppler()
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name})
+    booking = BookingBackend(cfg, clock=lambda: T0)
+    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[booking], exit_authorised=False)
+    admin = AdminBackend(ctx, quit_app=lambda code: None)
+    admin.setPin(PIN, PIN)
+    before = queue.pdfs()
+    admin.printTest()
+    qtbot.waitUntil(lambda: admin.property("printerMessage") == "测试凭条已发送到打印机", timeout=60_000)
+    pdf = queue.wait_for_new_pdf(before)
+    [payload] = cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path))
+    assert f"station={cfg.station_id}" in payload, "the slip's QR carries this station's booking URL"
+    admin.deleteLater()
+    booking.deleteLater()

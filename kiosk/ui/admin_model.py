@@ -23,7 +23,7 @@ from PySide6.QtGui import QGuiApplication
 from kiosk import __version__
 from kiosk.store import backup, content, station
 from kiosk.store.db import iso
-from kiosk.store.pin import PinError, PinGuard, check_pin_format
+from kiosk.store.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, PinGuard, check_pin_format
 from kiosk.ui.content_models import RowListModel
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class AdminBackend(QObject):
         self._sync_process: QProcess | None = None
         self._sync_message = ""
         self._printer_message = ""
+        self._print_pending = False
         self._device_info: list[dict] = []
         self._demo_count = 0
         self._lock_timer = QTimer(self, interval=LOCK_TICK_MS)
@@ -119,12 +120,10 @@ class AdminBackend(QObject):
 
     @Property(int, constant=True)
     def pinMinDigits(self) -> int:  # noqa: N802
-        from kiosk.store.pin import PIN_MIN_DIGITS
         return PIN_MIN_DIGITS
 
     @Property(int, constant=True)
     def pinMaxDigits(self) -> int:  # noqa: N802
-        from kiosk.store.pin import PIN_MAX_DIGITS
         return PIN_MAX_DIGITS
 
     @Property(bool, notify=unlockedChanged)
@@ -381,6 +380,8 @@ class AdminBackend(QObject):
         return self._printer_message
 
     def _booking_backend(self):
+        """The Booking singleton's backend (kiosk.ui.booking_model), found by its contract API so
+        the admin screen still works in a build without the booking module."""
         for vm in self._ctx.view_models:
             if hasattr(vm, "printSlip") and hasattr(vm, "printFinished"):
                 return vm
@@ -401,15 +402,19 @@ class AdminBackend(QObject):
         if backend is None:
             self._set_printer_message("打印模块未加载")
             return
-        types = backend.bookingTypes.rows()
-        if not types:
+        if self._print_pending:
+            return
+        booking_types = content.list_records("booking_types")
+        if not booking_types:
             self._set_printer_message("没有预约类型，无法生成测试凭条")
             return
+        self._print_pending = True
         backend.printFinished.connect(self._print_finished)
         self._set_printer_message("正在打印测试凭条…")
-        backend.printSlip("", types[0]["id"])
+        backend.printSlip("", booking_types[0]["id"])
 
     def _print_finished(self, ok: bool, message: str) -> None:
+        self._print_pending = False
         backend = self._booking_backend()
         if backend is not None:
             backend.printFinished.disconnect(self._print_finished)
