@@ -7,6 +7,8 @@ temporary data dir); taps are QTest mouse clicks at the centre of the on-screen 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 
 import pytest
 from PySide6.QtCore import Q_ARG, QMetaObject, QPointF, Qt
@@ -15,6 +17,7 @@ from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from kiosk.ui import app as ui_app
+from tests.conftest import REPO_ROOT
 
 FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
 SIZES_PX = [(1080, 1920), (1920, 1080)]
@@ -286,3 +289,29 @@ def test_idle_reset_with_searches_under_other_pages(qtbot, kiosk):
     settle(qtbot, window)
     assert current_page(window).objectName() == "attractPage"
     assert search.query == ""
+
+
+def test_new_content_refreshes_results_and_keeps_the_query(qtbot, kiosk, tmp_path):
+    ctx, window = kiosk
+    from kiosk import seed
+    from kiosk.store import content
+
+    QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"),
+                            Q_ARG("QVariant", {"initialQuery": "商标"}))
+    settle(qtbot, window)
+    search = search_controller(ctx)
+    before = search.resultCount
+    # The sync process applies a new generation with one more 商标 service.
+    source = tmp_path / "content"
+    shutil.copytree(REPO_ROOT / "assets" / "content", source)
+    doc = json.loads((source / "services.json").read_text(encoding="utf-8"))
+    template = next(r for r in doc["records"] if r["category"] == "商标")
+    doc["records"].append(dict(template, id="svc-zz-test-new", title="测试新增商标事项", rev=1, hot=False))
+    (source / "services.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    content.apply_manifests([m for m in seed.load_source_dir(source, 1) if m.collection == "services"])
+    ctx.shell.poll_content()
+    qtbot.wait(50)
+    assert search.query == "商标"
+    assert search.resultCount == before + 1
+    assert "svc-zz-test-new" in [row["recordId"] for row in search.results.rows()]
+    assert find(window, "resultList").property("count") == before + 1

@@ -2,8 +2,8 @@
 
 Station announcements on the attract screen come from UI-core's ``Announcements`` model;
 this module adds the events that have not started yet (``starts_at >= now``, soonest
-first). The clock is injected so tests pin "now". ``refresh()`` is called by the page each
-time it is shown, so the list follows both the clock and content updates.
+first). The clock is injected so tests pin "now". ``refresh()`` runs each time the page is
+shown (the clock moved) and when a sync applied new content.
 """
 
 from __future__ import annotations
@@ -77,5 +77,6 @@ class AttractController(QObject):
 def register(ctx) -> AttractController:
     controller = AttractController(ctx.cfg.station_name, ctx.clock, parent=ctx.engine)
     controller.refresh()
+    ctx.content_changed.connect(controller.refresh)
     ctx.register_singleton("Attract", controller)
     return controller

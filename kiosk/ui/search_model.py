@@ -218,5 +218,7 @@ class SearchController(QObject):
 
 def register(ctx) -> SearchController:
     controller = SearchController(ctx.search_index, parent=ctx.engine)
+    # A sync applied new content: the visitor keeps the query, the results follow the new content.
+    ctx.content_changed.connect(controller.refresh)
     ctx.register_singleton("Search", controller)
     return controller
