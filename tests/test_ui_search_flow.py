@@ -315,3 +315,16 @@ def test_new_content_refreshes_results_and_keeps_the_query(qtbot, kiosk, tmp_pat
     assert search.resultCount == before + 1
     assert "svc-zz-test-new" in [row["recordId"] for row in search.results.rows()]
     assert find(window, "resultList").property("count") == before + 1
+
+
+def test_attract_carousel_advances_through_events(qtbot, kiosk):
+    ctx, window = kiosk
+    QMetaObject.invokeMethod(window, "resetToAttract")
+    settle(qtbot, window)
+    page = current_page(window)
+    assert page.property("slideCount") == 4  # the four events after FIXED_NOW, no announcements
+    assert find(window, "attractEvent_0").isVisible()
+    page.setProperty("slideIntervalMs", 100)
+    qtbot.waitUntil(lambda: page.property("currentSlide") == 1, timeout=2000)
+    assert find(window, "attractEvent_1").isVisible()
+    assert not find(window, "attractEvent_0").isVisible()

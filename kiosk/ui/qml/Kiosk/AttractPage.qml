@@ -11,7 +11,7 @@ Rectangle {
     objectName: "attractPage"
 
     property string pageTitle: ""
-    readonly property int slideIntervalMs: 7000
+    property int slideIntervalMs: 7000  // time each slide stays (tests shorten it)
     readonly property int announcementCount: announcementSlides.count
     readonly property int slideCount: announcementSlides.count + eventSlides.count
     property int currentSlide: 0
