@@ -181,3 +181,37 @@ def test_printer_test_prints_a_real_slip_on_the_cups_pdf_queue(qtbot, seeded, st
     assert f"station={cfg.station_id}" in payload, "the slip's QR carries this station's booking URL"
     admin.deleteLater()
     booking.deleteLater()
+
+
+def test_sync_now_applies_a_signed_publication_and_keeps_station_data(qtbot, data_dir, tmp_path):
+    from kiosk.commands import open_content
+    from sync import publish
+    from tests.sync_helpers import ContentSource, Publisher, RepoServer, terminal_config, write_config_file
+
+    keys = tmp_path / "keys"
+    assert publish.main(["init", str(keys)]) == 0
+    publisher = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
+    publisher.build()
+    with RepoServer(publisher.repo_dir) as server:
+        cfg_path = write_config_file(tmp_path / "kiosk.toml",
+                                     terminal_config(data_dir, server.url, publisher.root_path))
+        cfg = config_mod.load(cfg_path)
+        open_content(cfg)
+        station.open_station_db(cfg.station_db_path)
+        ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False)
+        admin = AdminBackend(ctx, quit_app=lambda code: None)
+        admin.setPin(PIN, PIN)
+        admin.saveAnnouncement(0, "同步前的本站公告", "", "", "", True)
+        before = station.list_announcements()
+        admin.syncNow()
+        qtbot.waitUntil(lambda: not admin.property("syncRunning"), timeout=120_000)
+    status = admin.property("syncStatus")
+    assert status["message"].startswith("立即同步结果：OK"), status["message"]
+    assert status["lastResult"] == "OK"
+    assert "服务 1" in status["generations"], "the signed generation 1 replaced the seed (generation 0)"
+    assert station.list_announcements() == before
+    admin.deleteLater()
+    from kiosk.store.content import content_db
+
+    content_db.close()
+    station.station_db.close()
