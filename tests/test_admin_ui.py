@@ -306,3 +306,20 @@ def test_idle_reset_ends_the_admin_session(kiosk_ui, qtbot, clock):
     qtbot.waitUntil(lambda: not admin.property("unlocked"), timeout=8000)
     assert not exists(window, "adminPage")
     assert station.recent_audit(1)[0]["action"] == "admin.logout"
+
+
+def test_cli_changes_show_in_the_running_kiosk_within_5_s(kiosk_ui, qtbot, clock, cfg, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO_ROOT
+
+    ctx, window = _start(kiosk_ui, clock)
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "kiosk.cli", "announce", "add", "--title", "命令行添加的公告", "--pinned",
+                    "--config", str(conf)], cwd=REPO_ROOT, check=True, timeout=60, capture_output=True)
+    added_at = time.monotonic()
+    qtbot.waitUntil(lambda: "命令行添加的公告" in ticker_text(window), timeout=5000)
+    assert time.monotonic() - added_at < 5
