@@ -3,7 +3,7 @@
 # Layout: /opt/ipkiosk (bundle), /usr/bin/ipkiosk (wrapper), /etc/ipkiosk/kiosk.toml (conffile),
 # /lib/systemd/system/ipkiosk.service (+ optional sync timer), /usr/share/doc/ipkiosk.
 # Depends are computed: the Debian packages owning every OS library the bundle links.
-# Usage: packaging/build-deb.sh [PYTHON]    env DEB_VERSION overrides the version.
+# Usage: packaging/build-deb.sh [PYTHON]    env DEB_VERSION overrides the version, DEB_COMPRESS (xz) the compressor.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${1:-.venv/bin/python}"
@@ -49,5 +49,5 @@ Description: IP Service Kiosk touch terminal
 CONTROL
 
 deb="dist/ipkiosk_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+dpkg-deb --root-owner-group -Z"${DEB_COMPRESS:-xz}" --build "$root" "$deb" >/dev/null
 echo "deb: $deb ($(du -m "$deb" | cut -f1) MB; installed $((installed_kb / 1024)) MB)"

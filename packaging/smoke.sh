@@ -4,8 +4,8 @@
 #     stderr, a non-blank 1080x1920 PNG (timed: the frozen first-frame benchmark);
 #  2. doctor --json on that data dir: valid JSON, exit 0;
 #  3. the .deb: contents and control checked with dpkg-deb; units checked with systemd-analyze verify;
-#  4. IPKIOSK_SMOKE_INSTALL=1 (CI, as root): install, upgrade in place, remove and reinstall the
-#     .deb and check that station.db survives each step;
+#  4. IPKIOSK_SMOKE_INSTALL=1 (CI, as root): install the .deb, upgrade to a newer build, roll back,
+#     reinstall, remove, install again and purge, checking that station.db survives each step;
 #  5. the bundle's licence and size check (packaging/qt_bundle.py) — last, so the steps above
 #     always report.
 # Usage: packaging/smoke.sh [PYTHON]
@@ -76,6 +76,8 @@ else fail "systemd-analyze not installed (packaging/system-deps.sh test installs
 if [ "${IPKIOSK_SMOKE_INSTALL:-0}" = 1 ] && [ -f "$DEB" ]; then
     export DEBIAN_FRONTEND=noninteractive
     station=/var/lib/ipkiosk/station.db
+    # A fresh container may have no package lists yet; apt needs them to resolve Depends.
+    ls /var/lib/apt/lists/*Packages >/dev/null 2>&1 || apt-get update -qq
     if ! apt-get install -y -qq "./$DEB" >"$work/apt.log" 2>&1; then fail "apt-get install $DEB"; tail -20 "$work/apt.log" >&2; else
         /usr/bin/ipkiosk announce add --title "安装测试公告" >/dev/null || fail "ipkiosk announce add after install"
         before="$(sha256sum "$station" | cut -d' ' -f1)"
@@ -83,8 +85,19 @@ if [ "${IPKIOSK_SMOKE_INSTALL:-0}" = 1 ] && [ -f "$DEB" ]; then
         systemd-analyze verify /lib/systemd/system/ipkiosk-sync.service 2>"$work/verify.err" \
             && ok "systemd-analyze verify ipkiosk-sync.service (installed)" || { fail "verify ipkiosk-sync.service"; cat "$work/verify.err" >&2; }
         /usr/bin/ipkiosk doctor --json >"$work/doctor-installed.json" || fail "installed doctor exited non-zero: $(cat "$work/doctor-installed.json")"
-        dpkg -i "$DEB" >>"$work/apt.log" 2>&1 || fail "reinstall (upgrade path)"
+        # Update to a newer version, then roll back to the previous package (the technician guide's steps).
+        newer_version="${version}+smoke1"
+        newer_deb="dist/ipkiosk_${newer_version}_$(dpkg --print-architecture).deb"
+        DEB_VERSION="$newer_version" DEB_COMPRESS=gzip packaging/build-deb.sh "$PY" >>"$work/apt.log" 2>&1 || fail "build the newer .deb"
+        apt-get install -y -qq "./$newer_deb" >>"$work/apt.log" 2>&1 || fail "upgrade to $newer_version"
+        [ "$(dpkg-query -W -f='${Version}' ipkiosk)" = "$newer_version" ] || fail "upgrade did not install $newer_version"
         [ "$(sha256sum "$station" | cut -d' ' -f1)" = "$before" ] || fail "station.db changed by upgrade"
+        apt-get install -y -qq --allow-downgrades "./$DEB" >>"$work/apt.log" 2>&1 || fail "roll back to $version"
+        [ "$(dpkg-query -W -f='${Version}' ipkiosk)" = "$version" ] || fail "roll back did not install $version"
+        [ "$(sha256sum "$station" | cut -d' ' -f1)" = "$before" ] || fail "station.db changed by roll back"
+        rm -rf "$newer_deb" "build/deb/ipkiosk_${newer_version}_$(dpkg --print-architecture)"
+        dpkg -i "$DEB" >>"$work/apt.log" 2>&1 || fail "reinstall of the same version"
+        [ "$(sha256sum "$station" | cut -d' ' -f1)" = "$before" ] || fail "station.db changed by reinstall"
         dpkg -r ipkiosk >>"$work/apt.log" 2>&1 || fail "dpkg -r"
         [ -f "$station" ] && [ "$(sha256sum "$station" | cut -d' ' -f1)" = "$before" ] || fail "station.db lost by remove"
         dpkg -i "$DEB" >>"$work/apt.log" 2>&1 || fail "install after remove"
@@ -92,7 +105,7 @@ if [ "${IPKIOSK_SMOKE_INSTALL:-0}" = 1 ] && [ -f "$DEB" ]; then
         dpkg -P ipkiosk >>"$work/apt.log" 2>&1 || fail "dpkg -P"
         [ -f "$station" ] || fail "station.db lost by purge"
         [ ! -e /etc/ipkiosk/kiosk.toml ] || fail "purge left the conffile"
-        ok "install, upgrade, remove, reinstall and purge kept station.db"
+        ok "install, upgrade, roll back, reinstall, remove, install and purge kept station.db"
     fi
 fi
 
