@@ -328,3 +328,23 @@ def test_attract_carousel_advances_through_events(qtbot, kiosk):
     qtbot.waitUntil(lambda: page.property("currentSlide") == 1, timeout=2000)
     assert find(window, "attractEvent_1").isVisible()
     assert not find(window, "attractEvent_0").isVisible()
+
+
+TARGET_PREFIXES = ("key_", "candidate_", "result_", "group_", "nearest_", "browse_")
+
+
+@pytest.mark.parametrize("query", ["", "zlsq", "专利", "qxqxqx"])
+def test_every_search_target_is_at_least_64_px(qtbot, kiosk, query):
+    ctx, window = kiosk
+    QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"),
+                            Q_ARG("QVariant", {"initialQuery": query}))
+    settle(qtbot, window)
+    targets = [item for item in _items(window.contentItem())
+               if item.objectName().startswith(TARGET_PREFIXES) and item.isVisible()]
+    assert len(targets) >= 30  # at least the keyboard
+    small = [(t.objectName(), t.width(), t.height()) for t in targets if t.width() < 64 or t.height() < 64]
+    assert not small
+    scene = window.contentItem()
+    off_screen = [t.objectName() for t in targets if t.objectName().startswith("key_")
+                  and not scene.contains(t.mapToScene(QPointF(t.width(), t.height())))]
+    assert not off_screen, "the whole keyboard is on screen"
