@@ -41,6 +41,9 @@ FILE_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 TERMINAL_FORMAT = "%(levelname)s %(name)s: %(message)s"
 JOURNAL_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
+# Set on a record (extra={FILE_ONLY: True}) that must not be repeated on stderr.
+FILE_ONLY = "ipkiosk_file_only"
+
 # A file entry starts with the UTC timestamp written by _UtcFormatter; other lines
 # (tracebacks, multi-line messages) continue the entry above them.
 ENTRY_START = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z ")
@@ -114,6 +117,7 @@ def install(logs_path: Path, command: str | None) -> _Installed:
     file_handler.setLevel(FILE_LEVEL)
     file_handler.setFormatter(_UtcFormatter(FILE_FORMAT))
     stderr_handler = _CurrentStderrHandler()
+    stderr_handler.addFilter(lambda record: not getattr(record, FILE_ONLY, False))
     if _under_journal():
         stderr_handler.setLevel(logging.INFO)
         stderr_handler.setFormatter(logging.Formatter(JOURNAL_FORMAT))
@@ -143,7 +147,8 @@ def configured(logs_path: Path, command: str | None) -> Iterator[None]:
     try:
         yield
     except Exception:
-        logging.getLogger("ipkiosk").exception("unhandled error")
+        # Python prints the traceback on stderr as the process dies; the file needs its own copy.
+        logging.getLogger("ipkiosk").exception("unhandled error", extra={FILE_ONLY: True})
         raise
     finally:
         uninstall(installed)

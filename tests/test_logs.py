@@ -154,11 +154,12 @@ def test_logs_command_without_files_and_with_a_bad_tail(tmp_path, data_dir, caps
     assert "--tail -3: expected 0 or more" in capsys.readouterr().err
 
 
-def test_unhandled_error_is_logged_with_its_traceback(tmp_path, monkeypatch):
-    monkeypatch.delenv("JOURNAL_STREAM", raising=False)
+def test_unhandled_error_is_logged_with_its_traceback_in_the_file_only(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("JOURNAL_STREAM", "8:1")  # stderr is the journal: it gets Python's own traceback
 
     with pytest.raises(RuntimeError), logs.configured(tmp_path / "logs", "run"):
         raise RuntimeError("display went away")
     text = (tmp_path / "logs" / "ui.log").read_text(encoding="utf-8")
     assert "ERROR" in text and "unhandled error" in text
     assert "RuntimeError: display went away" in text
+    assert capsys.readouterr().err == ""
