@@ -2,7 +2,8 @@
 # `make smoke`: the frozen smoke test of dist/ipkiosk and the .deb.
 #  1. selftest renders the home screen offscreen with an empty data dir: exit 0, nothing on
 #     stderr, a non-blank 1080x1920 PNG (timed: the frozen first-frame benchmark);
-#  2. doctor --json on that data dir: valid JSON, exit 0;
+#  2. doctor --json on that data dir: valid JSON, exit 0; then a frozen `sync --once` from a
+#     freshly signed file:// repository, and doctor reports repository and signature ok;
 #  3. the .deb: contents and control checked with dpkg-deb; units checked with systemd-analyze verify;
 #  4. IPKIOSK_SMOKE_INSTALL=1 (CI, as root): install the .deb, upgrade to a newer build, roll back,
 #     reinstall, remove, install again and purge, checking that station.db survives each step;
@@ -47,6 +48,24 @@ if ! "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["ch
 elif [ $code -ne 0 ]; then fail "doctor exited $code:"; cat "$work/doctor.json" >&2
 elif [ -s "$work/doctor.err" ]; then fail "doctor wrote to stderr:"; cat "$work/doctor.err" >&2
 else ok "doctor --json: $("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["status"], " ".join(c["name"]+"="+c["status"] for c in d["checks"]))' "$work/doctor.json")"; fi
+
+# 2b. a signed sync through the frozen python-tuf/cryptography stack: publish the seed content
+#     to a file:// repository with the development tool, sync once, and doctor must be all ok
+#     about it (exit 0 is "content changed").
+if "$PY" -m sync.publish init "$work/keys" >"$work/publish.log" 2>&1 \
+    && "$PY" -m sync.publish build --keys "$work/keys" assets/content "$work/repo" >>"$work/publish.log" 2>&1; then
+    printf 'data_dir = "%s/data-sync"\nrepository_url = "file://%s/repo"\ntrusted_root = "%s/keys/1.root.json"\n' \
+        "$work" "$work" "$work" > "$work/kiosk-sync.toml"
+    env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 IPKIOSK_CONFIG="$work/kiosk-sync.toml" \
+        "$BIN" sync --once >"$work/sync.out" 2>&1
+    code=$?
+    env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 IPKIOSK_CONFIG="$work/kiosk-sync.toml" \
+        "$BIN" doctor --json >"$work/doctor-sync.json" 2>&1
+    if [ $code -ne 0 ]; then fail "frozen sync --once exited $code:"; cat "$work/sync.out" >&2
+    elif ! "$PY" -c 'import json,sys; c={x["name"]: x["status"] for x in json.load(open(sys.argv[1]))["checks"]}; assert c["repository"] == c["signature"] == c["trusted_root"] == "ok", c' "$work/doctor-sync.json"; then
+        fail "doctor after a frozen sync:"; cat "$work/doctor-sync.json" >&2
+    else ok "frozen sync --once from a signed file:// repository: $(tail -1 "$work/sync.out")"; fi
+else fail "could not publish a test repository:"; cat "$work/publish.log" >&2; fi
 
 # 3. the .deb
 if [ ! -f "$DEB" ]; then fail "$DEB missing (run make deb)"; else
