@@ -142,7 +142,9 @@ def test_backspace_and_clear_keys(qtbot, kiosk):
 def test_digits_page_types_digits(qtbot, kiosk):
     ctx, window = kiosk
     open_search(qtbot, window)
+    page_key_at = find(window, "key_page").mapToScene(QPointF(0, 0))
     tap(qtbot, window, find(window, "key_page"))
+    assert find(window, "key_page").mapToScene(QPointF(0, 0)) == page_key_at, "the ABC/123 key does not move"
     tap(qtbot, window, find(window, "key_1"))
     tap(qtbot, window, find(window, "key_4"))
     tap(qtbot, window, find(window, "key_0"))

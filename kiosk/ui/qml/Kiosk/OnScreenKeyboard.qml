@@ -23,9 +23,11 @@ Item {
         ["a", "s", "d", "f", "g", "h", "j", "k", "l"],
         ["z", "x", "c", "v", "b", "n", "m"]
     ]
+    // Digits, and the hanzi that go with numbers in titles (2026年, 140号, 第二期); punctuation is
+    // not offered because search ignores it.
     readonly property var digitRows: [
         ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"],
-        ["-", "/", ".", "(", ")", "〔", "〕", "号", "年"]
+        ["年", "月", "日", "号", "第", "期"]
     ]
 
     implicitWidth: Theme.touchMin * 15 + keyGap * 9
@@ -57,8 +59,11 @@ Item {
         }
     }
 
+    // Anchored at the bottom: the control row (ABC/123, space, backspace, clear) stays in the same
+    // place on both pages, whatever the number of key rows above it.
     Column {
         anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
         spacing: keyboard.keyGap
 
         Repeater {
