@@ -73,3 +73,13 @@ def test_theme_touch_tokens(kiosk_ui):
     probe = component.create()
     assert probe.property("touchMin") >= 64 and probe.property("fontBody") >= 28 and probe.property("portrait")
     assert probe.property("family") == ui_app.FONT_FAMILY and probe.property("onPrimary") == "#ffffff"
+
+
+def test_corrupt_station_db_does_not_keep_the_kiosk_off_the_screen(kiosk_ui, cfg):
+    cfg.data_path.mkdir(parents=True, exist_ok=True)
+    cfg.station_db_path.write_bytes(b"\x00not a database" * 2048)
+    before = cfg.station_db_path.read_bytes()
+    ctx, window = kiosk_ui()
+    assert find(window, "stationName").property("text") == cfg.station_name
+    assert not find(window, "announcementTicker").isVisible()
+    assert cfg.station_db_path.read_bytes() == before  # staff data is never rewritten or moved

@@ -49,6 +49,11 @@ class AnnouncementsModel(RowListModel):
 
     @Slot()
     def refresh(self) -> None:
+        if station.station_problem() is not None or station.station_db.is_closed():
+            # station.db is unusable (the admin screen offers a restore): no announcements, no failure.
+            current = []
+        else:
+            current = station.current_announcements(self._ctx.clock())
         rows = [{
             "annId": a["id"],
             "title": a["title"],
@@ -56,7 +61,7 @@ class AnnouncementsModel(RowListModel):
             "pinned": bool(a["pinned"]),
             "period": _period(a["starts_at"], a["ends_at"]),
             "blocks": text.blocks(a["body"]),
-        } for a in station.current_announcements(self._ctx.clock())]
+        } for a in current]
         self.set_rows(rows)
         ticker = TICKER_SEPARATOR.join(r["title"] for r in rows)
         if ticker != self._ticker:
