@@ -1,4 +1,4 @@
-// One search hit: kind label and title; a tap opens the record's detail page.
+// One search hit (its kind is the list section): the title; a tap opens the record's detail page.
 import QtQuick
 import QtQuick.Controls
 
@@ -6,7 +6,6 @@ ItemDelegate {
     id: row
 
     required property string recordId
-    required property string kindLabel
     required property string title
     required property int index
 
