@@ -27,7 +27,8 @@ echo "/etc/ipkiosk/kiosk.toml" > "$root/DEBIAN/conffiles"
 
 # Debian packages owning the OS libraries the bundle's ELF files load (Qt: GL, xkbcommon, Wayland…).
 lib_depends="$("$PY" packaging/deb_depends.py dist/ipkiosk)"
-depends="cage, adduser, util-linux, ${lib_depends}"
+# cage 0.1.4 (Debian 12) refuses to start without the Xwayland binary.
+depends="cage, xwayland, adduser, util-linux, ${lib_depends}"
 
 installed_kb="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
 cat > "$root/DEBIAN/control" <<CONTROL

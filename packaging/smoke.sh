@@ -104,6 +104,24 @@ if [ "${IPKIOSK_SMOKE_INSTALL:-0}" = 1 ] && [ -f "$DEB" ]; then
         systemd-analyze verify /lib/systemd/system/ipkiosk-sync.service 2>"$work/verify.err" \
             && ok "systemd-analyze verify ipkiosk-sync.service (installed)" || { fail "verify ipkiosk-sync.service"; cat "$work/verify.err" >&2; }
         /usr/bin/ipkiosk doctor --json >"$work/doctor-installed.json" || fail "installed doctor exited non-zero: $(cat "$work/doctor-installed.json")"
+        # The installed kiosk under a real cage (headless wlroots backend, software rendering): it
+        # must map a fullscreen xdg-shell window and log no warning within 10 s. timeout's exit 124
+        # is the kiosk still running, as it should.
+        cage_dir="$(mktemp -d /tmp/ipkiosk-cage.XXXXXX)"
+        install -d -m 0700 "$cage_dir/rt"
+        printf 'data_dir = "%s/data"\n' "$cage_dir" > "$cage_dir/kiosk.toml"
+        chown -R ipkiosk:ipkiosk "$cage_dir"
+        runuser -u ipkiosk -- env -i PATH=/usr/bin:/bin HOME="$cage_dir" LANG=C.UTF-8 XDG_RUNTIME_DIR="$cage_dir/rt" \
+            WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman QT_QPA_PLATFORM=wayland \
+            WAYLAND_DEBUG=client IPKIOSK_CONFIG="$cage_dir/kiosk.toml" \
+            timeout 10 cage -d -- /opt/ipkiosk/ipkiosk run >/dev/null 2>"$cage_dir/wayland.log"
+        code=$?
+        if [ $code -ne 124 ]; then fail "kiosk under cage exited $code before the timeout:"; grep -v '^\[' "$cage_dir/wayland.log" | tail -5 >&2
+        elif ! grep -q 'xdg_toplevel@[0-9]*\.set_fullscreen' "$cage_dir/wayland.log" \
+            || ! grep -q 'wl_surface@[0-9]*\.attach' "$cage_dir/wayland.log"; then fail "kiosk under cage mapped no fullscreen window"
+        elif grep -E ' (WARNING|ERROR|CRITICAL) ' "$cage_dir/data/logs/ui.log"; then fail "kiosk under cage logged warnings (above)"
+        else ok "kiosk under cage (headless): fullscreen xdg-shell window, buffers attached, no warnings"; fi
+        rm -rf "$cage_dir"
         # Update to a newer version, then roll back to the previous package (the technician guide's steps).
         newer_version="${version}+smoke1"
         newer_deb="dist/ipkiosk_${newer_version}_$(dpkg --print-architecture).deb"
