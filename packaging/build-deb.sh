@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make deb`: dist/ipkiosk → dist/ipkiosk_<version>_<arch>.deb with dpkg-deb.
-# Layout: /opt/ipkiosk (bundle), /usr/bin/ipkiosk (wrapper), /etc/ipkiosk/kiosk.toml (conffile),
+# Layout: /opt/ipkiosk (bundle), /usr/bin/ipkiosk (wrapper), /usr/lib/ipkiosk/kiosk-session (what cage
+# runs), /etc/ipkiosk/kiosk.toml (conffile),
 # /lib/systemd/system/ipkiosk.service (+ optional sync timer), /usr/share/doc/ipkiosk.
 # Depends are computed: the Debian packages owning every OS library the bundle links.
 # Usage: packaging/build-deb.sh [PYTHON]    env DEB_VERSION overrides the version, DEB_COMPRESS (xz) the compressor.
@@ -17,6 +18,7 @@ install -d "$root/DEBIAN" "$root/opt" "$root/usr/bin" "$root/etc/ipkiosk" "$root
     "$root/usr/share/doc/ipkiosk"
 cp -a dist/ipkiosk "$root/opt/ipkiosk"
 install -m 0755 packaging/deb/ipkiosk-wrapper.sh "$root/usr/bin/ipkiosk"
+install -D -m 0755 packaging/deb/kiosk-session.sh "$root/usr/lib/ipkiosk/kiosk-session"
 "$PY" packaging/default_config.py "$root/etc/ipkiosk/kiosk.toml"
 install -m 0644 packaging/deb/systemd/ipkiosk.service packaging/deb/systemd/ipkiosk-sync.service \
     packaging/deb/systemd/ipkiosk-sync.timer "$root/lib/systemd/system/"
@@ -39,6 +41,7 @@ Maintainer: IP Service Kiosk maintainers <ipkiosk@example.cn>
 Installed-Size: ${installed_kb}
 Depends: ${depends}
 Recommends: cups, cups-client, systemd-timesyncd | chrony | ntpsec
+Suggests: ibus, ibus-libpinyin
 Section: misc
 Priority: optional
 Homepage: https://ipservice.example.cn/

@@ -73,7 +73,7 @@ if [ ! -f "$DEB" ]; then fail "$DEB missing (run make deb)"; else
     for path in ./opt/ipkiosk/ipkiosk ./usr/bin/ipkiosk ./etc/ipkiosk/kiosk.toml ./lib/systemd/system/ipkiosk.service \
                 ./lib/systemd/system/ipkiosk-sync.service ./lib/systemd/system/ipkiosk-sync.timer \
                 ./opt/ipkiosk/_internal/kiosk/ui/qml/Kiosk/qmldir ./opt/ipkiosk/_internal/assets/content/services.json \
-                ./usr/share/doc/ipkiosk/README.md ./usr/share/doc/ipkiosk/copyright; do
+                ./usr/lib/ipkiosk/kiosk-session ./usr/share/doc/ipkiosk/README.md ./usr/share/doc/ipkiosk/copyright; do
         grep -qxF "$path" "$work/deb.list" || fail "$DEB lacks $path"
     done
     if grep -q '^./var/lib/ipkiosk' "$work/deb.list"; then fail "$DEB ships files in /var/lib/ipkiosk (station data is never packaged)"; fi
@@ -114,7 +114,7 @@ if [ "${IPKIOSK_SMOKE_INSTALL:-0}" = 1 ] && [ -f "$DEB" ]; then
         runuser -u ipkiosk -- env -i PATH=/usr/bin:/bin HOME="$cage_dir" LANG=C.UTF-8 XDG_RUNTIME_DIR="$cage_dir/rt" \
             WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman QT_QPA_PLATFORM=wayland \
             WAYLAND_DEBUG=client IPKIOSK_CONFIG="$cage_dir/kiosk.toml" \
-            timeout 10 cage -d -- /opt/ipkiosk/ipkiosk run >/dev/null 2>"$cage_dir/wayland.log"
+            timeout 10 cage -d -- /usr/lib/ipkiosk/kiosk-session >/dev/null 2>"$cage_dir/wayland.log"
         code=$?
         if [ $code -ne 124 ]; then fail "kiosk under cage exited $code before the timeout:"; grep -v '^\[' "$cage_dir/wayland.log" | tail -5 >&2
         elif ! grep -q 'xdg_toplevel@[0-9]*\.set_fullscreen' "$cage_dir/wayland.log" \

@@ -62,6 +62,7 @@ def test_gpl_only_qt_files_are_never_kept(dest):
     ("PySide6/Qt/plugins/platforms/libqvnc.so", False),
     ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
     ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", True),
+    ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", True),
     ("PySide6/Qt/translations/qtbase_zh_CN.qm", True),
     ("PySide6/Qt/translations/qtbase_de.qm", False),
     ("PySide6/QtQuick.abi3.so", True),
@@ -156,7 +157,10 @@ def test_kiosk_unit_runs_under_cage_on_a_vt_and_always_restarts():
     unit = _unit("ipkiosk.service")
     service = unit["Service"]
     assert service["ExecStart"].split()[0] == "/usr/bin/cage"
-    assert service["ExecStart"].endswith("-- /opt/ipkiosk/ipkiosk run")
+    assert service["ExecStart"].endswith("-- /usr/lib/ipkiosk/kiosk-session")
+    session = (PACKAGING / "deb" / "kiosk-session.sh").read_text()
+    assert session.rstrip().endswith("exec /opt/ipkiosk/ipkiosk run")
+    assert subprocess.run(["sh", "-n", str(PACKAGING / "deb" / "kiosk-session.sh")], check=False).returncode == 0
     assert service["Restart"] == "always"
     assert unit["Unit"]["StartLimitIntervalSec"] == "0"
     assert service["User"] == "ipkiosk" and service["TTYPath"].startswith("/dev/tty")
