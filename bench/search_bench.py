@@ -10,7 +10,8 @@ search keys are computed, so "apply" is the index build the issue asks about); t
 by one with cold pattern caches: 1–6-letter A–Z queries (initials and full-pinyin
 prefixes of catalogue words), 1–6-hanzi queries (pieces of titles and keywords, plus
 strings found nowhere, which scan every tier), the typed sequence ``zhuanlishenqing``
-(every prefix) and ``suggest`` for the letter queries. Results: median / p95 / p99 in ms.
+(every prefix), hanzi followed by initials (``专利sq``, as after a candidate-bar pick) and
+``suggest`` for the letter queries. Results: median / p95 / p99 in ms.
 """
 
 from __future__ import annotations
@@ -117,6 +118,21 @@ def hanzi_queries(index: SearchIndex, rng: random.Random, n: int) -> list[str]:
     return out
 
 
+def mixed_queries(index: SearchIndex, rng: random.Random, n: int) -> list[str]:
+    """Hanzi then letters, as after picking a candidate-bar word and typing on (专利 + sq)."""
+    out = []
+    while len(out) < n:
+        keys = rng.choice(index._ranked).keys
+        title, initials = keys["title"], keys["title_py"][1]
+        if len(title) != len(initials) or len(title) < 3:  # ASCII runs: units are not characters
+            continue
+        at = rng.randrange(len(title) - 2)
+        hanzi = rng.randint(1, min(3, len(title) - at - 1))
+        letters = rng.randint(1, min(3, len(title) - at - hanzi))
+        out.append(title[at : at + hanzi] + initials[at + hanzi : at + hanzi + letters])
+    return out
+
+
 def timed_ms(index: SearchIndex, fn, queries: list[str]) -> tuple[list[float], list[float]]:
     """(wall-clock ms, CPU ms) per query. CPU time is reported too because the benchmark
     machine is shared: wall-clock includes time spent waiting for a core."""
@@ -161,6 +177,7 @@ def run(records: int, n_queries: int, limit: int) -> dict:
     build_s, build_cpu_s = time.perf_counter() - t0, time.process_time() - c0
     letters = letter_queries(index, rng, n_queries)
     hanzi = hanzi_queries(index, rng, n_queries)
+    mixed = mixed_queries(index, rng, n_queries)
     typed = [TYPED_SEQUENCE[:i] for i in range(1, len(TYPED_SEQUENCE) + 1)] * 5
     return {
         "records": records + sum(len(r) for r in seed_records().values()),
@@ -172,6 +189,7 @@ def run(records: int, n_queries: int, limit: int) -> dict:
         "vocabulary_words": len(index._words),
         "letters": summary(timed_ms(index, lambda q: index.search(q, limit), letters)),
         "hanzi": summary(timed_ms(index, lambda q: index.search(q, limit), hanzi)),
+        "mixed": summary(timed_ms(index, lambda q: index.search(q, limit), mixed)),
         "typed_zhuanlishenqing": summary(timed_ms(index, lambda q: index.search(q, limit), typed)),
         "suggest": summary(timed_ms(index, index.suggest, letters)),
     }
@@ -206,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"(CPU {r['apply_with_index_cpu_s']} s), load keys {r['load_keys_s']} s, "
                   f"engine build {r['engine_build_s']} s (CPU {r['engine_build_cpu_s']} s), "
                   f"{r['vocabulary_words']} vocabulary words")
-            for cls in ("letters", "hanzi", "typed_zhuanlishenqing", "suggest"):
+            for cls in ("letters", "hanzi", "mixed", "typed_zhuanlishenqing", "suggest"):
                 s = r[cls]
                 print(f"  {cls:22} n={s['n']:4d} median {s['median_ms']:6.2f} ms  p95 {s['p95_ms']:6.2f} ms  "
                       f"p99 {s['p99_ms']:6.2f} ms  max {s['max_ms']:6.2f} ms   "

@@ -95,6 +95,11 @@ def test_hanzi_mixed_with_letters():
     assert ids(idx, "zc商标") == ["svc-a"]
     assert ids(idx, "商标zhuc") == ["svc-b"]
     assert ids(idx, "商标zx") == []
+    idx = build({"services": [rec("svc-a", "专利申请受理"), rec("svc-b", "银行贷款")]})
+    assert ids(idx, "专利sq") == ["svc-a"]  # a candidate-bar word, then more letters
+    assert ids(idx, "专利shenq") == ["svc-a"]
+    assert ids(idx, "银xing") == ["svc-b"] and ids(idx, "银hd") == ["svc-b"]
+    assert ids(idx, "专利dk") == []
 
 
 @pytest.mark.parametrize(

@@ -578,6 +578,8 @@ class SearchIndex:
         keyword_py, postings = _distinct(zip(k["keywords"], ([py] for py in k["keyword_py"]), strict=True)
                                          for k in ranked_keys)
         self._keyword_py = _PinyinField(keyword_py, postings)
+        # Unit slot strings of the distinct keywords, in the same group order as _keywords.
+        self._keyword_slots, _ = _distinct(zip(k["keywords"], k["keyword_slots"], strict=True) for k in ranked_keys)
 
     @staticmethod
     def _is_stale(doc: _Doc, moment: dt.datetime) -> bool:
@@ -697,25 +699,41 @@ class SearchIndex:
         yield SCORE_BODY, "body", lambda: self._body_ascii.ranks(letters)
 
     def _mixed_tiers(self, word: str) -> Iterator[Tier]:
-        """Hanzi with letters: records holding the longest literal run, checked against the pinyin."""
-        anchor = max(re.findall(r"[^a-z]+", word), key=len)
+        """Hanzi with letters (``zl申请``, ``专利sq`` after a candidate-bar pick): hanzi literally,
+        letters as reading prefixes."""
         at_start, anywhere = _mixed_pattern(word, True), _mixed_pattern(word, False)
+        anchor = max(re.findall(r"[^a-z]+", word), key=len)
+        sequences = self._mixed_initials(word)
 
-        def matching(corpus: _Corpus, slots_of: Callable[[dict], list[str]], pattern: re.Pattern) -> Iterator[int]:
-            for rank in corpus.ranks(anchor):
-                if any(pattern.search(s) for s in slots_of(self._ranked[rank].keys)):
-                    yield rank
+        def titles(pattern: re.Pattern, start: bool) -> Iterator[int]:
+            # Narrow down by the pair index (hanzi by the initials of their readings), else by
+            # scanning for the longest literal run.
+            bits = self._title_py.pairs.candidates(sequences, at_start=start) if sequences else None
+            ranks = _bits_ascending(bits) if bits is not None else self._title.ranks(anchor)
+            return (r for r in ranks if pattern.search(self._ranked[r].keys["title_slots"]))
 
-        def title(k):
-            return [k["title_slots"]]
+        def keywords(pattern: re.Pattern) -> Iterator[int]:
+            groups = self._keywords.groups(anchor)
+            return self._keywords.to_ranks(g for g in groups if pattern.search(self._keyword_slots[g]))
 
-        def keywords(k):
-            return k["keyword_slots"]
+        yield SCORE_TITLE_INITIALS_PREFIX, "title:initials", lambda: titles(at_start, True)
+        yield SCORE_TITLE_INITIALS, "title:initials", lambda: titles(anywhere, False)
+        yield SCORE_KEYWORD_INITIALS_PREFIX, "keywords:initials", lambda: keywords(at_start)
+        yield SCORE_KEYWORD_INITIALS, "keywords:initials", lambda: keywords(anywhere)
 
-        yield SCORE_TITLE_INITIALS_PREFIX, "title:initials", lambda: matching(self._title, title, at_start)
-        yield SCORE_TITLE_INITIALS, "title:initials", lambda: matching(self._title, title, anywhere)
-        yield SCORE_KEYWORD_INITIALS_PREFIX, "keywords:initials", lambda: matching(self._keywords, keywords, at_start)
-        yield SCORE_KEYWORD_INITIALS, "keywords:initials", lambda: matching(self._keywords, keywords, anywhere)
+    def _mixed_initials(self, word: str) -> set[str] | None:
+        """The initials sequences a mixed word can stand for (None when a part has no pinyin)."""
+        sequences = [""]
+        for part in re.findall(r"[a-z]+|[^a-z]", word):
+            if part[0].isascii() and part[0].isalpha():
+                choices = list(dict.fromkeys("".join(p[0] for p in pieces)
+                                             for pieces in self._segmenter.split(part, full=False)))
+            else:
+                choices = list(dict.fromkeys(r[0] for r in readings_of(part)))
+            if not choices:
+                return None
+            sequences = [seq + c for seq in sequences for c in choices][: 4 * MAX_SEGMENTATIONS]
+        return set(sequences)
 
     def _partial(self, word: str, found: dict[int, tuple[float, str]], limit: int | None) -> None:
         """Records whose title or keywords hold at least half of WORD's character pairs
