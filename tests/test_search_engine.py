@@ -124,6 +124,8 @@ def test_homophone_typo_through_pinyin_ranks_below_literal_matches():
     hits = idx.search("专利申清")
     assert [h.id for h in hits] == ["svc-a"] and hits[0].matched == "title:homophone"
     assert ids(idx, "专利伸请") == ["svc-a"]
+    idx = build({"services": [rec("svc-c", "专利申请")]})  # the typo on the last character of the title
+    assert [(h.id, h.matched) for h in idx.search("专利申清")] == [("svc-c", "title:homophone")]
     assert ids(idx, "专利神经") == []
 
 

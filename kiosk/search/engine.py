@@ -672,7 +672,7 @@ class SearchIndex:
         for rs in readings:  # most common readings first: the cap keeps the likeliest spellings
             choices = list(dict.fromkeys(r[0] for r in rs))
             sequences = [seq + c for seq in sequences for c in choices][:MAX_SEGMENTATIONS]
-        check = re.compile("".join(r"\|(?:" + "|".join(rs) + r")(?=[|\n\t])" for rs in readings))
+        check = re.compile("".join(r"\|(?:" + "|".join(rs) + r")(?=[|\n\t]|\Z)" for rs in readings))
         return field.checked_ranks(set(sequences), check)
 
     def _letter_tiers(self, letters: str) -> Iterator[Tier]:
