@@ -382,7 +382,6 @@ class _PairIndex:
                 any_pairs.setdefault(pair, []).append(group)
             if seg[0] == "\n" and len(seg) >= 3:
                 start_pairs.setdefault(seg[1:3], []).append(group)
-        self.groups = len(initials.group_end)
         self.any = {pair: _bitset(groups) for pair, groups in any_pairs.items()}
         self.start = {pair: _bitset(groups) for pair, groups in start_pairs.items()}
 
