@@ -312,3 +312,11 @@ def test_keys_of_an_older_version_are_rebuilt_by_reindex_all(seeded):
     assert index.keys_are_current(content.SearchDoc)
     idx = SearchIndex(content.search_docs(), content.vocabulary_rows(), now=lambda: NOW)
     assert idx.search("zlsq")[0].id == "svc-patent-application"
+
+
+def test_suggest_puts_words_spelled_exactly_first():
+    idx = build({"services": [rec("svc-a", "甲", keywords=["专利贷款"], hot=True), rec("svc-b", "乙", keywords=["专利贷款"]),
+                              rec("svc-c", "丙", keywords=["专利"])]})
+    assert idx.suggest("zl") == ["专利", "专利贷款"]
+    assert idx.suggest("zhuanli") == ["专利", "专利贷款"]
+    assert idx.suggest("zhuanl") == ["专利贷款", "专利"]  # a partial syllable spells nothing exactly: weight wins

@@ -753,7 +753,11 @@ class SearchIndex:
     # ------------------------------------------------------------ candidate bar
 
     def suggest(self, letters: str, limit: int = SUGGEST_LIMIT) -> list[str]:
-        """Up to LIMIT candidate-bar words for what is typed so far; each one finds results."""
+        """Up to LIMIT candidate-bar words for what is typed so far; each one finds results.
+
+        Order: words spelled exactly by the letters (initials or whole pinyin), then words whose
+        pinyin starts with them, then syllable prefixes at the start, then anywhere; heavier
+        and shorter words first within each."""
         words = query_words(letters)
         if not words:
             return []
@@ -761,7 +765,8 @@ class SearchIndex:
         found: dict[int, tuple[float, str]] = {}
         seg, py = self._segmenter, self._word_py
         if _LETTERS_RE.fullmatch(word):
-            tiers = [lambda: py.ranks(word, seg, full=True, at_start=True),
+            tiers = [lambda: self._spelled_exactly(word),
+                     lambda: py.ranks(word, seg, full=True, at_start=True),
                      lambda: py.ranks(word, seg, full=False, at_start=True),
                      lambda: py.ranks(word, seg, full=False, at_start=False)]
         else:
@@ -770,6 +775,14 @@ class SearchIndex:
             if _take(ranks(), 0.0, "", found, limit):
                 break
         return [self._words[rank] for rank in found]
+
+    def _spelled_exactly(self, letters: str) -> Iterator[int]:
+        """Candidate words whose initials or whole pinyin are exactly LETTERS (zl → 专利)."""
+        py = self._word_py
+        complete = [p for p in self._segmenter.split(letters, full=True) if p[-1] in self._segmenter.readings]
+        readings = ["\n|" + "|".join(pieces) + end for pieces in complete for end in ("\n", "\t")]
+        initials = ["\n" + letters + end for end in ("\n", "\t")]
+        return _merge([py.readings.groups_any(readings), py.initials.groups_any(initials)])
 
     # ------------------------------------------------------------ zero results
 
