@@ -140,3 +140,18 @@ def test_role_names_declared_once(controller):
                   controller.browse):
         names = {bytes(name).decode() for name in model.roleNames().values()}
         assert names == set(type(model).ROLES)
+
+
+def test_empty_query_never_builds_the_index(qapp, seeded):
+    built = []
+
+    def provider():
+        built.append(1)
+        return SearchIndex(content.search_docs(), content.vocabulary_rows())
+
+    controller = SearchController(provider, parent=qapp)
+    controller.refresh()  # a sync applied content while nobody was searching
+    controller.reset()  # idle reset
+    assert built == []
+    controller.typeText("z")
+    assert built == [1]

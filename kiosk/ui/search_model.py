@@ -2,8 +2,8 @@
 
 The search itself runs here, in the UI process, over keys pre-computed at apply time
 (kiosk.search.engine.SearchIndex); pypinyin is never loaded in this process. The index
-comes from a provider callable (AppContext.search_index) so a content change is picked
-up on the next keystroke without this module knowing how the index is cached.
+comes from a provider callable (AppContext.search_index, rebuilt when content.db changes);
+after a sync applied new content the current query is re-run, so the visitor keeps their place.
 
 QML sees one singleton, ``Search`` (KioskBackend 1.0), with list models ``results``
 (hits, sectioned by kind with counts), ``groups`` (kind, label, count of the results),
@@ -13,7 +13,6 @@ QML sees one singleton, ``Search`` (KioskBackend 1.0), with list models ``result
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -24,8 +23,6 @@ from kiosk.ui.content_models import RowListModel
 
 if TYPE_CHECKING:  # the engine is loaded on the first search, not at start-up (cold start budget)
     from kiosk.search.engine import SearchIndex
-
-log = logging.getLogger(__name__)
 
 # KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
 QML_SINGLETONS = ("Search",)
@@ -51,7 +48,7 @@ _TRAILING_LETTERS = re.compile(r"[A-Za-z]+$")
 class ResultListModel(RowListModel):
     """Search hits; ``section`` ("服务事项 · 3") is the ListView section key and carries the group count."""
 
-    ROLES = ("recordId", "kind", "kindLabel", "title", "section")
+    ROLES = ("recordId", "kind", "title", "section")
 
 
 class WordListModel(RowListModel):
@@ -101,8 +98,7 @@ def group_hits(hits) -> tuple[list[dict], list[dict]]:
         label = KIND_LABELS[kind]
         groups.append({"kind": kind, "label": label, "count": len(kind_hits)})
         section = f"{label} · {len(kind_hits)}"
-        rows.extend({"recordId": h.id, "kind": kind, "kindLabel": label, "title": h.title, "section": section}
-                    for h in kind_hits)
+        rows.extend({"recordId": h.id, "kind": kind, "title": h.title, "section": section} for h in kind_hits)
     return rows, groups
 
 
@@ -202,13 +198,18 @@ class SearchController(QObject):
     # ------------------------------------------------------------ internals
 
     def _run(self) -> None:
-        index = self._index_provider()
         query = self._query.strip()
-        hits = index.search(query, RESULT_LIMIT) if query else []
-        rows, groups = group_hits(hits)
+        if not query:
+            # Nothing to search: no index needed (an idle reset or a sync must not build one).
+            for model in (self._results, self._groups, self._candidates, self._nearest, self._browse):
+                model.set_rows([])
+            self.resultsChanged.emit()
+            return
+        index = self._index_provider()
+        rows, groups = group_hits(index.search(query, RESULT_LIMIT))
         letters = self._get_letters()
         self._candidates.set_rows(word_rows(index.suggest(letters, CANDIDATE_LIMIT)) if letters else [])
-        zero = index.zero_results(query, NEAREST_LIMIT) if query and not rows else None
+        zero = index.zero_results(query, NEAREST_LIMIT) if not rows else None
         self._nearest.set_rows(word_rows(zero.suggestions) if zero else [])
         self._browse.set_rows(browse_rows(zero.categories) if zero else [])
         self._results.set_rows(rows)
