@@ -1,23 +1,21 @@
-"""Attract screen view-model: upcoming events for the carousel, and the station name.
+"""Attract screen view-model: upcoming events for the carousel.
 
 Station announcements on the attract screen come from UI-core's ``Announcements`` model;
 this module adds the events that have not started yet (``starts_at >= now``, soonest
-first). The clock is injected so tests pin "now". ``refresh()`` runs each time the page is
-shown (the clock moved) and when a sync applied new content.
+first). The station name comes from ``Shell``. The clock is injected so tests pin "now".
+``refresh()`` runs each time the page is shown (the clock moved) and when a sync applied
+new content.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, Slot
 
 from kiosk.store import content
 from kiosk.ui.content_models import RowListModel
-
-log = logging.getLogger(__name__)
 
 # KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
 QML_SINGLETONS = ("Attract",)
@@ -50,18 +48,14 @@ class UpcomingEventListModel(RowListModel):
 
 
 class AttractController(QObject):
-    stationNameChanged = Signal()
-
-    def __init__(self, station_name: str, clock: Callable[[], dt.datetime],
+    def __init__(self, clock: Callable[[], dt.datetime],
                  load_events: Callable[[], list[dict]] = lambda: content.list_records("events"),
                  parent: QObject | None = None):
         super().__init__(parent)
-        self._station_name = station_name
         self._clock = clock
         self._load_events = load_events
         self._events = UpcomingEventListModel(self)
 
-    stationName = Property(str, lambda self: self._station_name, notify=stationNameChanged)
     events = Property(QObject, lambda self: self._events, constant=True)
 
     @Slot()
@@ -75,7 +69,7 @@ class AttractController(QObject):
 
 
 def register(ctx) -> AttractController:
-    controller = AttractController(ctx.cfg.station_name, ctx.clock, parent=ctx.engine)
+    controller = AttractController(ctx.clock, parent=ctx.engine)
     controller.refresh()
     ctx.content_changed.connect(controller.refresh)
     ctx.register_singleton("Attract", controller)

@@ -42,7 +42,7 @@ Rectangle {
             font.pixelSize: Theme.fontHuge
             font.bold: true
             color: Theme.onPrimary
-            text: Attract.stationName
+            text: Shell.stationName
         }
 
         Text {
