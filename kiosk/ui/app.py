@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -634,6 +635,21 @@ def show_window(window: QQuickWindow, cfg: config_mod.Config, *, windowed: bool)
         window.showFullScreen()
 
 
+def quit_on_termination_signals(ctx: AppContext) -> None:
+    """SIGTERM (systemd stop) and SIGINT end the UI cleanly, so the sync child is stopped too.
+
+    Python runs signal handlers only between Python calls; the 2 s content poll timer (and every
+    input event) provides those, so the UI quits within about 2 s.
+    """
+    def handle(signum, frame):
+        log.info("signal %d: quitting", signum)
+        ctx.exit_authorised = True
+        QGuiApplication.quit()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+
+
 def run(cfg: config_mod.Config, *, windowed: bool = False) -> int:
     """`ipkiosk run`: the kiosk until the admin authorises an exit."""
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
@@ -643,6 +659,7 @@ def run(cfg: config_mod.Config, *, windowed: bool = False) -> int:
     window = load_main(ctx)
     start_sync_child(ctx)
     show_window(window, cfg, windowed=windowed)
+    quit_on_termination_signals(ctx)
     code = app.exec()
     stop_context(ctx)
     return code
