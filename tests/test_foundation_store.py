@@ -244,3 +244,14 @@ def test_sqlite_files_are_plain_sqlite(seeded, cfg):
     con = sqlite3.connect(cfg.content_db_path)
     assert con.execute("SELECT count(*) FROM record WHERE kind='services'").fetchone()[0] == 40
     con.close()
+
+
+def test_search_keys_of_an_older_format_are_recomputed_at_open(seeded, cfg):
+    from kiosk.commands import open_content
+
+    content.SearchDoc.update(keys='{"v": -1}').execute()
+    assert not search_index.keys_are_current(content.SearchDoc)
+    content.content_db.close()
+    open_content(cfg)
+    assert search_index.keys_are_current(content.SearchDoc)
+    assert {rid for rid, *_ in content.search_docs()} == {r.id for r in content.Record.select(content.Record.id)}

@@ -37,6 +37,8 @@ def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
     open_content_db_recovering(cfg.content_db_path)
     if seed_if_empty and not content.has_content():
         seed.import_seed()
+    # After an upgrade that changed the search-key format, recompute the stored keys once.
+    content.ensure_search_keys_current()
 
 
 def open_station(cfg: config_mod.Config) -> None:

@@ -274,6 +274,15 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[i : i + size]
 
 
+def ensure_search_keys_current() -> int:
+    """Recompute search keys written by an older key format; returns how many records were redone."""
+    if search_index.keys_are_current(SearchDoc):
+        return 0
+    count = search_index.reindex_all(content_db, Vocabulary, Record, SearchDoc)
+    log.info("recomputed search keys of %d records for key format %s", count, search_index.KEYS_VERSION)
+    return count
+
+
 # ---------------------------------------------------------------- reads
 
 

@@ -448,7 +448,7 @@ class AppContext:
 
         serial = self.content_serial()
         if self._index_cache[0] != serial:
-            self._index_cache = (serial, SearchIndex(content.search_docs()))
+            self._index_cache = (serial, SearchIndex(content.search_docs(), content.vocabulary_rows(), now=self.clock))
         return self._index_cache[1]
 
     def register_singleton(self, name: str, instance: QObject) -> QObject:
