@@ -240,13 +240,22 @@ def apply_manifests(manifests: Sequence[ManifestLike], *, source: str = "sync") 
     return result
 
 
+# Rows per multi-row INSERT: well under SQLite's bound-variable limit for the widest table.
+_BATCH_ROWS = 500
+
+
 def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
-    current = {r.id: (r.kind, r.rev, r.data) for r in Record.select(Record.id, Record.kind, Record.rev, Record.data)
-               .where(Record.id.in_([rec["id"] for rec in m.records]))} if m.records else {}
+    current = {}
+    for chunk in _chunks([rec["id"] for rec in m.records], _BATCH_ROWS):
+        q = Record.select(Record.id, Record.kind, Record.rev, Record.data).where(Record.id.in_(chunk)).tuples()
+        current.update({rid: (kind, rev, data) for rid, kind, rev, data in q})
+    new_rows, attachments, search_rows = [], [], []
     for rec in m.records:
         row = _row_for(m.collection, rec)
         old = current.get(rec["id"])
-        if old is not None:
+        if old is None:
+            new_rows.append(row)
+        else:
             old_kind, old_rev, old_data = old
             if old_kind != m.collection:
                 raise ApplyError(f"record {rec['id']!r} is listed in {m.collection!r} but also lives in {old_kind!r}")
@@ -254,19 +263,23 @@ def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
                 raise ApplyError(f"record {rec['id']!r}: rev {rec['rev']} is lower than the applied rev {old_rev}")
             if old_data == row["data"]:
                 continue
-        if old is None:
-            Record.insert(**row).execute()
-        else:
             Record.update(**row).where(Record.id == rec["id"]).execute()
             Attachment.delete().where(Attachment.record == rec["id"]).execute()
-        for att in rec.get("attachments", ()):
-            Attachment.create(record=rec["id"], **att)
-        SearchDoc.replace(
-            record=rec["id"], kind=m.collection, keys=json.dumps(search_index.index_record(m.collection, rec), ensure_ascii=False)
-        ).execute()
+        attachments += [{"record": rec["id"], **att} for att in rec.get("attachments", ())]
+        keys = search_index.index_record(m.collection, rec)
+        search_rows.append({"record": rec["id"], "kind": m.collection, "keys": json.dumps(keys, ensure_ascii=False)})
         result.upserted += 1
-    for t in m.tombstones:
-        Tombstone.replace(id=t["id"], kind=m.collection, rev=t["rev"], generation=t["generation"]).execute()
+    # Multi-row statements: building one SQL statement per record dominated large applies.
+    for chunk in _chunks(new_rows, _BATCH_ROWS):
+        Record.insert_many(chunk).execute()
+    for chunk in _chunks(attachments, _BATCH_ROWS):
+        Attachment.insert_many(chunk).execute()
+    for chunk in _chunks(search_rows, _BATCH_ROWS):
+        SearchDoc.insert_many(chunk).on_conflict_replace().execute()
+    tombstones = [{"id": t["id"], "kind": m.collection, "rev": t["rev"], "generation": t["generation"]}
+                  for t in m.tombstones]
+    for chunk in _chunks(tombstones, _BATCH_ROWS):
+        Tombstone.insert_many(chunk).on_conflict_replace().execute()
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
