@@ -14,6 +14,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from kiosk.store.durable import fsync_dir
+
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
@@ -27,13 +29,6 @@ class BlobMismatchError(ValueError):
 def blob_relpath(sha256: str) -> str:
     return f"sha256/{sha256[:2]}/{sha256}"
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def file_sha256(path: Path) -> str:
@@ -87,7 +82,7 @@ class BlobStore:
             dest = self.path_for(sha256)
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, dest)
-            _fsync_dir(dest.parent)
+            fsync_dir(dest.parent)
             return dest
         finally:
             tmp.unlink(missing_ok=True)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -46,6 +45,8 @@ from tuf.api.metadata import (
 from tuf.api.serialization import DeserializationError
 from tuf.api.serialization.json import JSONSerializer
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
+
+from kiosk.store.durable import write_atomic
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -74,27 +75,6 @@ def _serializer() -> JSONSerializer:
     return JSONSerializer(compact=True)
 
 
-def _write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Write via a temporary file, fsync and rename: readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 # ---------------------------------------------------------------- keys
 
 
@@ -103,7 +83,7 @@ def generate_signer() -> CryptoSigner:
 
 
 def save_signer(signer: CryptoSigner, path: Path) -> None:
-    _write_atomic(path, signer.private_bytes, mode=0o600)
+    write_atomic(path, signer.private_bytes, mode=0o600)
 
 
 def load_signer(path: Path) -> CryptoSigner:
@@ -155,7 +135,7 @@ def init_keys(keys_dir: Path, *, root_threshold: int = 1, root_key_count: int | 
         save_signer(signer, keys_dir / f"{role}.pem")
         root.add_key(signer.public_key, role)
     path = keys_dir / "1.root.json"
-    _write_atomic(path, sign_metadata(Metadata(root), root_signers))
+    write_atomic(path, sign_metadata(Metadata(root), root_signers))
     return path
 
 
@@ -181,7 +161,7 @@ def rotate_keys(keys_dir: Path, roles: Iterable[str], *, now: dt.datetime | None
     root.expires = (now or _now()) + ROOT_EXPIRY
     signers = list(old_root_signers) + list(new_signers.get(Root.type, []))
     path = keys_dir / f"{root.version}.root.json"
-    _write_atomic(path, sign_metadata(Metadata(root), signers))
+    write_atomic(path, sign_metadata(Metadata(root), signers))
     for role, role_signers in new_signers.items():
         for pem in keys_dir.glob(f"{role}*.pem"):
             pem.rename(pem.with_name(pem.name + ".retired"))
@@ -261,7 +241,7 @@ class RepositoryWriter:
         for version, path in root_versions(self.keys.root_path.parent).items():
             dest = self.metadata_dir / f"{version}.root.json"
             if not dest.exists():
-                _write_atomic(dest, path.read_bytes())
+                write_atomic(dest, path.read_bytes())
 
     def _load_latest_root(self) -> Metadata[Root]:
         versions = root_versions(self.metadata_dir)
@@ -303,7 +283,7 @@ class RepositoryWriter:
         dirname, _, basename = path.rpartition("/")
         dest = self.targets_dir / dirname / f"{sha256}.{basename}"
         if not dest.exists():
-            _write_atomic(dest, data)
+            write_atomic(dest, data)
 
     def publish(self, manifests: dict[str, tuple[bytes, str, int]], *, timestamp_expiry: dt.timedelta) -> int:
         """Sign a new targets version listing MANIFESTS ({collection: (bytes, sha256, generation)}),
@@ -317,7 +297,7 @@ class RepositoryWriter:
             targets.targets[path] = TargetFile(len(data), {"sha256": sha256}, path,
                                                unrecognized_fields={"custom": {"generation": generation}})
         targets_bytes = sign_metadata(Metadata(targets), self.keys.signers_for(self.root.signed, Targets.type))
-        _write_atomic(self.metadata_dir / f"{version}.targets.json", targets_bytes)
+        write_atomic(self.metadata_dir / f"{version}.targets.json", targets_bytes)
 
         old_snapshot = self._load(Snapshot.type)
         snapshot = Snapshot(version=(old_snapshot.signed.version if old_snapshot else 0) + 1,
@@ -325,7 +305,7 @@ class RepositoryWriter:
         snapshot.meta["targets.json"] = MetaFile(version=version, length=len(targets_bytes),
                                                  hashes={"sha256": hashlib.sha256(targets_bytes).hexdigest()})
         snapshot_bytes = sign_metadata(Metadata(snapshot), self.keys.signers_for(self.root.signed, Snapshot.type))
-        _write_atomic(self.metadata_dir / f"{snapshot.version}.snapshot.json", snapshot_bytes)
+        write_atomic(self.metadata_dir / f"{snapshot.version}.snapshot.json", snapshot_bytes)
         self._write_timestamp(snapshot.version, snapshot_bytes, timestamp_expiry)
         return version
 
@@ -343,7 +323,7 @@ class RepositoryWriter:
                        snapshot_meta=MetaFile(version=snapshot_version, length=len(snapshot_bytes),
                                               hashes={"sha256": hashlib.sha256(snapshot_bytes).hexdigest()}))
         data = sign_metadata(Metadata(ts), self.keys.signers_for(self.root.signed, Timestamp.type))
-        _write_atomic(self.metadata_dir / "timestamp.json", data)
+        write_atomic(self.metadata_dir / "timestamp.json", data)
         return ts.version
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.store.db import utcnow
+from kiosk.store.durable import fsync_dir
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -56,13 +57,6 @@ def backup_time(path: Path) -> dt.datetime | None:
     return dt.datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC) if m else None
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def _copy_with_backup_api(source: Path, target: Path) -> None:
     """Consistent snapshot of SOURCE into TARGET via a temporary file + fsync + rename."""
@@ -82,7 +76,7 @@ def _copy_with_backup_api(source: Path, target: Path) -> None:
     with open(tmp, "rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
 def check_backup_file(path: Path) -> None:
@@ -182,13 +176,13 @@ def restore_station(backup_file: Path, station_path: Path, directory: Path, *,
             part = Path(str(station_path) + suffix)
             if part.exists():
                 shutil.copy2(part, Path(str(preserved) + suffix))
-        _fsync_dir(directory)
+        fsync_dir(directory)
     restored_tmp = station_path.with_name(station_path.name + ".restoring")
     _copy_with_backup_api(backup_file, restored_tmp)
     # A -wal left by the corrupt file would be replayed into the restored one: it was preserved above.
     for suffix in ("-wal", "-shm"):
         Path(str(station_path) + suffix).unlink(missing_ok=True)
     os.replace(restored_tmp, station_path)
-    _fsync_dir(station_path.parent)
+    fsync_dir(station_path.parent)
     log.warning("station.db replaced by %s (unusable previous file preserved at %s)", backup_file, preserved)
     return preserved
