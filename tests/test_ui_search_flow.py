@@ -88,17 +88,6 @@ def tap(qtbot, window, item: QQuickItem) -> None:
     settle(qtbot, window)
 
 
-def xfail_without_vocabulary(ctx) -> None:
-    """The candidate bar and near-miss words come from the vocabulary, which the engine only has
-    when the app builds it as SearchIndex(docs, vocabulary, now=clock). Until AppContext.search_index
-    (kiosk/ui/app.py) passes it, these flows cannot work in the app; say so instead of failing."""
-    from kiosk.search.engine import SearchIndex
-    from kiosk.store import content
-
-    if not ctx.search_index().suggest("zl") and SearchIndex(content.search_docs(), content.vocabulary_rows()).suggest("zl"):
-        pytest.xfail("AppContext.search_index() builds SearchIndex without content.vocabulary_rows()")
-
-
 def search_controller(ctx):
     return next(vm for vm in ctx.view_models if type(vm).__name__ == "SearchController")
 
@@ -155,7 +144,6 @@ def test_digits_page_types_digits(qtbot, kiosk):
 
 def test_candidate_tap_searches_that_word(qtbot, kiosk):
     ctx, window = kiosk
-    xfail_without_vocabulary(ctx)
     open_search(qtbot, window)
     search = search_controller(ctx)
     for letter in "zl":
@@ -188,7 +176,6 @@ def test_nonsense_letters_show_zero_results_help(qtbot, kiosk):
 
 def test_near_miss_offers_words_that_find_something(qtbot, kiosk):
     ctx, window = kiosk
-    xfail_without_vocabulary(ctx)
     open_search(qtbot, window)
     search = search_controller(ctx)
     for letter in "zhaunli":  # a typo of zhuanli
