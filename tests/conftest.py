@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,22 @@ import pytest
 from kiosk import config as config_mod
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Headless by configuration, however pytest is started (make test sets the same).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+
+@pytest.fixture(autouse=True)
+def _flush_deferred_deletes():
+    """Objects a test handed to deleteLater() are gone before the next test starts, so their
+    polling timers cannot fire into a later test whose stores live elsewhere."""
+    yield
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import sqlite3
 import types
 
 import pytest
+from PySide6.QtCore import QTimer
 
 from kiosk import config as config_mod
 from kiosk.store import backup, station
@@ -26,7 +27,11 @@ def admin(qtbot, seeded, station_store, cfg):
     backend.quits = quits
     backend.ctx = ctx
     yield backend
+    # Its polling timers must not fire into later tests, whose stores are elsewhere.
+    for timer in backend.findChildren(QTimer):
+        timer.stop()
     backend.deleteLater()
+    qtbot.wait(1)
 
 
 def _actions() -> list[str]:

@@ -605,6 +605,12 @@ def stop_context(ctx: AppContext) -> None:
     """Tear down in an order that leaves no dangling QML bindings (used by tests and selftest)."""
     app = QGuiApplication.instance()
     ctx.poll_timer.stop()
+    # View-models poll their stores on timers; once the context is gone those stores may be
+    # closed or deleted, so no timer of this context may fire again.
+    for owner in (ctx.view_model_owner, *ctx.singletons.values()):
+        if owner is not None:
+            for timer in owner.findChildren(QTimer):
+                timer.stop()
     app.removeEventFilter(ctx.lockdown)
     if ctx.sync_supervisor is not None:
         ctx.sync_supervisor.stop()
