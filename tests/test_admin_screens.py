@@ -15,8 +15,8 @@ import pytest
 
 from kiosk import config as config_mod
 from kiosk.store import station
+from tests.ui_helpers import SIZES_PX, window_items
 
-SIZES_PX = [(1080, 1920), (1920, 1080)]
 MIN_TARGET_PX = 64
 PIN = "402718"
 # (file name stem, page, props, tab of AdminPage or None)
@@ -41,23 +41,12 @@ def _demo_announcements() -> None:
                              ends_at=(now - dt.timedelta(days=20)).isoformat(), actor="admin-screen")
 
 
-def _all_items(window):
-    root = window.contentItem()
-    while root.parentItem() is not None:
-        root = root.parentItem()
-    found, todo = [], [root]
-    while todo:
-        item = todo.pop()
-        found.append(item)
-        todo.extend(c for c in item.childItems() if c.isVisible())
-    return found
-
 
 def _layout_problems(window) -> list[str]:
     """Touch targets smaller than MIN_TARGET_PX and items sticking out of the window sideways."""
     problems = []
     width = window.width()
-    for item in _all_items(window):
+    for item in window_items(window, visible_only=True):
         if not item.isVisible() or item.width() <= 0 or item.height() <= 0:
             continue
         kind = item.metaObject().className()
@@ -112,7 +101,7 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
             if stem == "admin-backup" and not admin.property("backups"):
                 assert admin.backupNow() == ""
             if tab is not None:
-                page_item = next(i for i in _all_items(window) if i.objectName() == "adminPage")
+                page_item = next(i for i in window_items(window, visible_only=True) if i.objectName() == "adminPage")
                 page_item.setProperty("tab", tab)
                 qtbot_wait(300)
             problems[stem] = _layout_problems(window)

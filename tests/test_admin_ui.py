@@ -18,6 +18,7 @@ from PySide6.QtTest import QTest
 
 from kiosk import seed
 from kiosk.store import backup, content, station
+from tests.ui_helpers import window_items
 
 PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 3, 0, tzinfo=dt.UTC)  # 09:03 China time
@@ -32,28 +33,16 @@ class FakeClock:
         return self.now
 
 
-def _items(window) -> list[QQuickItem]:
-    """Every item of the window, popups included (they live in the overlay, beside contentItem)."""
-    root = window.contentItem()
-    while root.parentItem() is not None:
-        root = root.parentItem()
-    found, todo = [], [root]
-    while todo:
-        item = todo.pop()
-        found.append(item)
-        todo.extend(item.childItems())
-    return found
-
 
 def find(window, object_name: str, *, visible_only: bool = True) -> QQuickItem:
-    for item in _items(window):
+    for item in window_items(window):
         if item.objectName() == object_name and (item.isVisible() or not visible_only):
             return item
     raise AssertionError(f"no visible item named {object_name!r}")
 
 
 def exists(window, object_name: str) -> bool:
-    return any(i.objectName() == object_name and i.isVisible() for i in _items(window))
+    return any(i.objectName() == object_name and i.isVisible() for i in window_items(window))
 
 
 def tap(qtbot, window, item: QQuickItem) -> None:
@@ -93,7 +82,7 @@ def ticker_text(window) -> str:
     ticker = find(window, "announcementTicker", visible_only=False)
     if not ticker.isVisible():
         return ""
-    return " ".join(str(i.property("text")) for i in _items(window) if _inside(i, ticker) and i.property("text"))
+    return " ".join(str(i.property("text")) for i in window_items(window) if _inside(i, ticker) and i.property("text"))
 
 
 def _inside(item: QQuickItem, ancestor: QQuickItem) -> bool:

@@ -18,9 +18,9 @@ from PySide6.QtTest import QTest
 
 from kiosk.ui import app as ui_app
 from tests.conftest import REPO_ROOT
+from tests.ui_helpers import SIZES_PX, find, items_below
 
 FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
-SIZES_PX = [(1080, 1920), (1920, 1080)]
 
 
 @pytest.fixture(params=SIZES_PX, ids=["portrait", "landscape"])
@@ -46,22 +46,6 @@ def kiosk(qtbot, cfg, size_px):
     station_db.close()
 
 
-def _items(root: QQuickItem) -> list[QQuickItem]:
-    """ROOT and every item below it in the visual tree."""
-    found, todo = [], [root]
-    while todo:
-        item = todo.pop()
-        found.append(item)
-        todo.extend(item.childItems())
-    return found
-
-
-def find(window, name: str) -> QQuickItem:
-    """The item named NAME in the visual tree (pages created by StackView have no QObject parent)."""
-    matches = [item for item in _items(window.contentItem()) if item.objectName() == name]
-    assert matches, f"no item named {name!r} on screen"
-    visible = [item for item in matches if item.isVisible()]
-    return (visible or matches)[0]
 
 
 def current_page(window) -> QQuickItem:
@@ -256,7 +240,7 @@ def test_attract_carousel_shows_station_announcement_labelled(qtbot, kiosk):
 
 
 def _has_item(window, name: str) -> bool:
-    return any(item.objectName() == name for item in _items(window.contentItem()))
+    return any(item.objectName() == name for item in items_below(window.contentItem()))
 
 
 def test_idle_reset_with_searches_under_other_pages(qtbot, kiosk):
@@ -328,7 +312,7 @@ def test_every_search_target_is_at_least_64_px(qtbot, kiosk, query):
     QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"),
                             Q_ARG("QVariant", {"initialQuery": query}))
     settle(qtbot, window)
-    targets = [item for item in _items(window.contentItem())
+    targets = [item for item in items_below(window.contentItem())
                if item.objectName().startswith(TARGET_PREFIXES) and item.isVisible()]
     assert len(targets) >= 30  # at least the keyboard
     small = [(t.objectName(), t.width(), t.height()) for t in targets if t.width() < 64 or t.height() < 64]

@@ -13,15 +13,27 @@ SEED_NOW = dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.UTC)
 SIZES_PX = [(1080, 1920), (1920, 1080)]
 
 
-def find_all(window, object_name: str) -> list[QQuickItem]:
-    """Search the visual tree (pages are visual children of the StackView, not QObject children)."""
-    found, todo = [], [window.contentItem()]
+def items_below(root: QQuickItem, *, visible_only: bool = False) -> list[QQuickItem]:
+    """ROOT and every item below it in the visual tree (pages are visual children of the
+    StackView, not QObject children); VISIBLE_ONLY prunes hidden subtrees."""
+    found, todo = [], [root]
     while todo:
         item = todo.pop()
-        if item.objectName() == object_name:
-            found.append(item)
-        todo.extend(item.childItems())
+        found.append(item)
+        todo.extend(c for c in item.childItems() if c.isVisible() or not visible_only)
     return found
+
+
+def window_items(window, *, visible_only: bool = False) -> list[QQuickItem]:
+    """Every item of the window, popups included (they live in the overlay, beside contentItem)."""
+    root = window.contentItem()
+    while root.parentItem() is not None:
+        root = root.parentItem()
+    return items_below(root, visible_only=visible_only)
+
+
+def find_all(window, object_name: str) -> list[QQuickItem]:
+    return [i for i in window_items(window) if i.objectName() == object_name]
 
 
 def find(window, object_name: str) -> QQuickItem:
