@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
 
@@ -20,8 +21,11 @@ from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.store.db import utcnow
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs, printer_problem
+from kiosk.ui.printer_check import printer_problem
 from kiosk.ui.qr import PROVIDER_ID, QrImageProvider, qr_source
+
+if TYPE_CHECKING:
+    from kiosk.ui.printing import SlipPrintJobs
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -70,10 +74,11 @@ class BookingBackend(QObject):
         self._type_records = booking_types()
         self._types = BookingTypeListModel(self)
         self._types.set_booking_types(self._type_records)
-        self._jobs = jobs or SlipPrintJobs(parent=self)
-        self._jobs.setParent(self)
-        self._jobs.busyChanged.connect(self.printingChanged)
-        self._jobs.finished.connect(self._on_job_finished)
+        # Print jobs (and with them QtPrintSupport, QtWidgets and the slip fonts, ~10 MB) are set
+        # up on the first slip: most visitors never print one.
+        self._jobs: SlipPrintJobs | None = None
+        if jobs is not None:
+            self._adopt_jobs(jobs)
         self._printer_checked.connect(self._set_printer_problem, Qt.ConnectionType.QueuedConnection)
         # Checked once at start-up (before the window shows), then in the background after each job.
         self._printer_problem = check_printer(cfg.printer_name)
@@ -95,7 +100,7 @@ class BookingBackend(QObject):
 
     @Property(bool, notify=printingChanged)
     def printing(self) -> bool:
-        return self._jobs.busy
+        return self._jobs is not None and self._jobs.busy
 
     # ------------------------------------------------------------ links
 
@@ -151,6 +156,8 @@ class BookingBackend(QObject):
     @Slot(str, str)
     def printSlip(self, serviceId: str, bookingTypeId: str) -> None:  # noqa: N802,N803
         """Start printing a slip; the answer comes as printFinished(ok, visitor message)."""
+        from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs
+
         if self._printer_problem is not None:
             log.warning("slip not printed: %s", self._printer_problem)
             self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
@@ -164,10 +171,18 @@ class BookingBackend(QObject):
             log.error("slip not printed: %s", exc)
             self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
             return
+        if self._jobs is None:
+            self._adopt_jobs(SlipPrintJobs())
         started = self._jobs.submit(slip, paper_width_mm=self._cfg.paper_width_mm,
                                     printer_name=self._cfg.printer_name)
         if not started:
             log.info("print request ignored: a slip is still printing")
+
+    def _adopt_jobs(self, jobs: SlipPrintJobs) -> None:
+        self._jobs = jobs
+        jobs.setParent(self)
+        jobs.busyChanged.connect(self.printingChanged)
+        jobs.finished.connect(self._on_job_finished)
 
     def _on_job_finished(self, ok: bool, visitor_message: str, detail: str) -> None:
         self.printFinished.emit(ok, visitor_message)

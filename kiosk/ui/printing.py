@@ -22,9 +22,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPen
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.booking import SlipContent
+from kiosk.ui.printer_check import printer_problem
 from kiosk.ui.qr import paint_qr
 
 log = logging.getLogger(__name__)
@@ -195,21 +196,6 @@ def render_slip(printer: QPrinter, slip: SlipContent, paper_width_mm: int) -> bo
     finally:
         ended = painter.end()
     return ended and printer.printerState() != QPrinter.PrinterState.Error
-
-
-def printer_problem(printer_name: str) -> str | None:
-    """Why printing to ``printer_name`` (empty: the system default) cannot work, or None if it can."""
-    if printer_name:
-        if printer_name not in QPrinterInfo.availablePrinterNames():
-            return f"printer queue {printer_name!r} does not exist"
-        info = QPrinterInfo.printerInfo(printer_name)
-    else:
-        info = QPrinterInfo.defaultPrinter()
-        if info.isNull():
-            return "no printer_name configured and no system default printer"
-    if info.state() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
-        return f"printer {info.printerName()!r} is stopped or in error"
-    return None
 
 
 def print_slip(slip: SlipContent, *, paper_width_mm: int, printer_name: str = "", pdf_path: str | None = None) -> None:

@@ -1,0 +1,56 @@
+"""UI-process memory: printing support loads only when a slip is printed; memory is handed back
+after the idle reset."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Q_ARG, QMetaObject
+
+from tests.ui_helpers import find
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TRANSITIONS_DONE_MS = 800  # longer than any StackView transition of the Basic style
+
+
+def test_idle_reset_hands_memory_back_once_the_old_pages_are_gone(kiosk_ui, qtbot, monkeypatch):
+    from kiosk.ui import app as ui_app
+
+    ctx, window = kiosk_ui()
+    releases = []
+    real_release = ctx.release_memory
+    # Wrapped to observe the call; the real release (gc, QML garbage, component cache, malloc_trim) runs.
+    monkeypatch.setattr(ctx, "release_memory", lambda: releases.append(real_release()))
+    ctx.shell._release_memory_timer.timeout.disconnect()
+    ctx.shell._release_memory_timer.timeout.connect(ctx.release_memory)
+    QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "CatalogPage.qml"), Q_ARG("QVariant", {}))
+    qtbot.wait(TRANSITIONS_DONE_MS)
+    QMetaObject.invokeMethod(window, "resetToAttract")
+    assert releases == []  # not while the last visitor's pages are still being deleted
+    qtbot.waitUntil(lambda: releases == [None], timeout=ui_app.RELEASE_MEMORY_DELAY_MS + 2000)
+    assert find(window, "pageStack").property("depth") == 1
+
+
+def test_the_ui_process_does_not_load_print_support_until_a_slip_is_printed(cfg, tmp_path):
+    # A separate interpreter: pytest-qt itself imports QtWidgets into this one.
+    script = (
+        "import sys\n"
+        "from PySide6.QtGui import QGuiApplication\n"
+        "from kiosk import config\n"
+        "from kiosk.ui import app\n"
+        "qapp = QGuiApplication([])\n"
+        f"ctx = app.build_context(config.from_mapping({{'data_dir': {str(tmp_path / 'data')!r}}}))\n"
+        "window = app.load_main(ctx)\n"
+        "booking = ctx.singletons['Booking']\n"
+        "print(sorted(m for m in sys.modules if m in ('PySide6.QtPrintSupport', 'PySide6.QtWidgets')),\n"
+        "      booking.property('printerStatus') != '')\n"
+        "app.stop_context(ctx)\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software",
+               QML_DISK_CACHE_PATH=str(tmp_path / "qmlcache"))
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[] True"
