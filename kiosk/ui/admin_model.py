@@ -97,7 +97,11 @@ class AdminBackend(QObject):
         self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
         self._backup_timer.timeout.connect(self.backup_if_due)
         self._backup_timer.start()
-        QTimer.singleShot(FIRST_BACKUP_CHECK_MS, self, self.backup_if_due)
+        # A child timer, not QTimer.singleShot: stop_context stops the children of a context's
+        # objects, so a finished context's first check cannot fire into the next one.
+        self._first_backup_timer = QTimer(self, singleShot=True, interval=FIRST_BACKUP_CHECK_MS)
+        self._first_backup_timer.timeout.connect(self.backup_if_due)
+        self._first_backup_timer.start()
         if self.lockedForS:
             self._lock_timer.start()
 

@@ -15,7 +15,9 @@ content.db and the UI notices a new apply_serial within POLL_INTERVAL_MS.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import gc
 import importlib
 import logging
 import signal
@@ -61,6 +63,9 @@ FONT_FAMILY = "Kiosk Sans SC"
 
 WINDOW_SIZES_PX = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 POLL_INTERVAL_MS = 2000
+# After the idle reset the pages of the last visitor are deleted on the next event-loop turns;
+# memory is handed back once that has happened.
+RELEASE_MEMORY_DELAY_MS = 1000
 COUNTDOWN_S = 10
 
 
@@ -218,6 +223,9 @@ class Shell(QObject):
         self._ctx = ctx
         self._content_serial = ctx.content_serial()
         self._freshness = _freshness_text(content.status_dict()["content_updated_at"])
+        # A child of the Shell singleton: stop_context stops it with the other timers of the context.
+        self._release_memory_timer = QTimer(self, singleShot=True, interval=RELEASE_MEMORY_DELAY_MS)
+        self._release_memory_timer.timeout.connect(ctx.release_memory)
 
     @Property(str, constant=True)
     def stationName(self) -> str:
@@ -278,6 +286,7 @@ class Shell(QObject):
     def resetVisitor(self) -> None:
         self._ctx.reset_visitor()
         self.visitorResetDone.emit()
+        self._release_memory_timer.start()
 
 
 # ---------------------------------------------------------------- sync child
@@ -463,10 +472,39 @@ class AppContext:
             if callable(reset):
                 reset()
 
+    def release_memory(self) -> None:
+        """Hand memory the last visitor's pages used back (called a moment after the idle reset).
+
+        Python's and the QML engine's garbage go first, then compiled QML types no page uses any
+        more, then glibc's malloc_trim returns the freed heap pages to the system: without it the
+        heap keeps its high-water mark from the busiest visit.
+        """
+        gc.collect()
+        if isinstance(self.engine, QQmlApplicationEngine):
+            self.engine.collectGarbage()
+            self.engine.trimComponentCache()
+        _malloc_trim()
+
     @property
     def content_changed(self):
         """Signal emitted after content.db got a new apply (lists refresh, keeping the visitor's place)."""
         return self.shell.contentSerialChanged
+
+
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    # glibc only (the terminals run Debian); other C libraries keep their own policy.
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_libc_malloc_trim = _load_malloc_trim()
+
+
+def _malloc_trim() -> None:
+    if _libc_malloc_trim is not None:
+        _libc_malloc_trim(0)
 
 
 _current_context: AppContext | None = None
