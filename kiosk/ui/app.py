@@ -269,10 +269,6 @@ class Shell(QObject):
         return True
 
     @Slot(str, result=bool)
-    def hasPage(self, file_name: str) -> bool:
-        return (KIOSK_QML_DIR / file_name).is_file()
-
-    @Slot(str, result=bool)
     def hasSingleton(self, name: str) -> bool:
         """True when a view-model module registered the KioskBackend singleton NAME (optional parts)."""
         return name in self._ctx.singletons

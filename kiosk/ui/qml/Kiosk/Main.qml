@@ -57,7 +57,7 @@ ApplicationWindow {
 
     function resetToAttract() {
         idleOverlay.close()
-        showPageNow(Shell.hasPage(attractPage) ? attractPage : homePage, {})
+        showPageNow(attractPage, {})
         Shell.resetVisitor()
         root.visitorReset()
         restartIdleTimer()
@@ -132,10 +132,7 @@ ApplicationWindow {
             if (taps.length >= 5) {
                 taps = []
                 root.adminRequested()
-                if (Shell.hasPage("PinPage.qml"))
-                    root.openPage("PinPage.qml", {})
-                else
-                    console.info("admin corner: PinPage.qml is not installed")
+                root.openPage("PinPage.qml", {})
             }
             mouse.accepted = false
         }
