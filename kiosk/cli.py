@@ -11,9 +11,11 @@ import importlib
 import logging
 import sys
 
+import peewee
+
 from kiosk import __version__, logs
 from kiosk import config as config_mod
-from kiosk.commands import EXIT_USAGE, CliError, open_content, open_station
+from kiosk.commands import EXIT_ERROR, EXIT_USAGE, CliError, open_content, open_station
 from kiosk.commands import print_json as _print_json
 
 log = logging.getLogger("ipkiosk")
@@ -226,6 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         except CliError as exc:
             print(f"ipkiosk: {exc}", file=sys.stderr)
             return exc.code
+        except (OSError, peewee.DatabaseError) as exc:
+            # A full disk, a read-only data dir, a locked or damaged database: name it in one line
+            # (the traceback goes to the log file), never a raw traceback on the technician's screen.
+            log.info("ipkiosk %s failed", args.command, exc_info=True)
+            print(f"ipkiosk: {args.command}: {type(exc).__name__}: {exc} (data dir {cfg.data_path})", file=sys.stderr)
+            return EXIT_ERROR
 
 
 if __name__ == "__main__":

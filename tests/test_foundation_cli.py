@@ -138,3 +138,15 @@ def test_core_import_does_not_load_qt_at_runtime():
             "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_unwritable_data_dir_is_one_clear_line_not_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data dir should be", encoding="utf-8")
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(f'data_dir = "{blocker / "data"}"\n', encoding="utf-8")
+    assert main(["announce", "list", "--config", str(conf)]) == 1
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("ipkiosk: announce: NotADirectoryError") and str(blocker / "data") in last
+    assert "Traceback" not in err
