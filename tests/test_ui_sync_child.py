@@ -8,6 +8,7 @@ import sys
 from PySide6.QtCore import QProcess
 
 from kiosk import config as config_mod
+from kiosk.commands import self_command
 from kiosk.ui import app as ui_app
 
 
@@ -39,7 +40,7 @@ def test_sync_command_runs_ipkiosk_sync_loop_with_the_config_file(tmp_path, data
     path.write_text(f'data_dir = "{data_dir}"\nrepository_url = "file:///srv/repo"\ntrusted_root = "{root}"\n',
                     encoding="utf-8")
     cfg = config_mod.load(path)
-    program, args = ui_app.sync_command(cfg)
+    program, args = self_command(cfg, "sync", "--loop")
     assert program == sys.executable
     assert args == ["-m", "kiosk.cli", "sync", "--loop", "--config", str(path)]
 

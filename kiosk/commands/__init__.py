@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from kiosk import config as config_mod
 
@@ -48,3 +49,15 @@ def open_station(cfg: config_mod.Config) -> None:
     ok, problem = open_station_db_safely(cfg.station_db_path)
     if not ok:
         raise CliError(f"station.db is unusable ({problem}); restore a backup with `ipkiosk station restore FILE`")
+
+
+def self_command(cfg: config_mod.Config, *subcommand: str) -> tuple[str, list[str]]:
+    """Program and arguments that run `ipkiosk SUBCOMMAND…` with this configuration as a child
+    process: the frozen binary is ipkiosk itself, a source tree runs ``python -m kiosk.cli``.
+    A config given as a file is passed on; otherwise the child finds the same defaults and
+    $IPKIOSK_CONFIG in the environment it inherits."""
+    program, args = (sys.executable, []) if getattr(sys, "frozen", False) else (sys.executable, ["-m", "kiosk.cli"])
+    args = [*args, *subcommand]
+    if Path(cfg.source).is_file():
+        args += ["--config", cfg.source]
+    return program, args

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot, qV
 from PySide6.QtGui import QGuiApplication
 
 from kiosk import __version__
+from kiosk.commands import self_command
 from kiosk.store import backup, content, station
 from kiosk.store.db import iso
 from kiosk.store.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, PinGuard, check_pin_format
@@ -332,11 +332,7 @@ class AdminBackend(QObject):
     def sync_command(self) -> tuple[str, list[str]]:
         if self._sync_program is not None:
             return self._sync_program
-        program, args = (sys.executable, []) if getattr(sys, "frozen", False) else (sys.executable, ["-m", "kiosk.cli"])
-        args = [*args, "sync", "--once"]
-        if Path(self._cfg.source).is_file():
-            args += ["--config", self._cfg.source]
-        return program, args
+        return self_command(self._cfg, "sync", "--once")
 
     @Slot()
     def syncNow(self) -> None:  # noqa: N802

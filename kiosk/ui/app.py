@@ -45,6 +45,7 @@ from PySide6.QtQuick import QQuickWindow
 from PySide6.QtQuickControls2 import QQuickStyle
 
 from kiosk import config as config_mod
+from kiosk.commands import self_command
 from kiosk.store import content
 from kiosk.store.db import utcnow
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
@@ -269,6 +270,10 @@ class Shell(QObject):
         return True
 
     @Slot(str, result=bool)
+    def hasPage(self, file_name: str) -> bool:
+        return (KIOSK_QML_DIR / file_name).is_file()
+
+    @Slot(str, result=bool)
     def hasSingleton(self, name: str) -> bool:
         """True when a view-model module registered the KioskBackend singleton NAME (optional parts)."""
         return name in self._ctx.singletons
@@ -344,18 +349,6 @@ class SyncSupervisor(QObject):
     def _on_error(self, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
             self._schedule_restart("failed to start")
-
-
-def sync_command(cfg: config_mod.Config) -> tuple[str, list[str]]:
-    """The program and arguments of the sync child (the frozen binary is ipkiosk itself)."""
-    if getattr(sys, "frozen", False):
-        program, args = sys.executable, []
-    else:
-        program, args = sys.executable, ["-m", "kiosk.cli"]
-    args += ["sync", "--loop"]
-    if Path(cfg.source).is_file():
-        args += ["--config", cfg.source]
-    return program, args
 
 
 # ---------------------------------------------------------------- QML type registration
@@ -556,6 +549,8 @@ def open_stores(cfg: config_mod.Config) -> None:
     from kiosk.store.station import open_station_db_safely
 
     cfg.data_path.mkdir(parents=True, exist_ok=True)
+    # First boot only: the bundled seed is imported here, through the same apply code as a sync
+    # (afterwards only the sync child writes content.db).
     open_content(cfg)
     # A corrupt station.db is never touched: the kiosk shows content without station
     # announcements and the admin screen offers a restore (kiosk.ui.admin_model).
@@ -674,7 +669,7 @@ def start_sync_child(ctx: AppContext) -> SyncSupervisor | None:
     """When a repository is configured, run `ipkiosk sync --loop` beside the UI, restarted if it dies."""
     if not ctx.cfg.repository_url:
         return None
-    program, args = sync_command(ctx.cfg)
+    program, args = self_command(ctx.cfg, "sync", "--loop")
     ctx.sync_supervisor = SyncSupervisor(program, args, parent=ctx.engine)
     ctx.sync_supervisor.start()
     return ctx.sync_supervisor
