@@ -20,14 +20,37 @@ import base64
 import datetime as dt
 import hashlib
 import string
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import qrcode
-import qrcode.constants
-
 from kiosk import config as config_mod
+
+
+def _import_qrcode_without_pillow():
+    """qrcode as a terminal has it: without Pillow.
+
+    The package imports its optional Pillow drawers whenever Pillow is installed (a
+    development machine has it for the tests; the terminal bundle excludes it). The kiosk
+    draws its QR codes with Qt, and Pillow would cost the UI process about 4 MB, so it is
+    hidden while qrcode is first imported; qrcode then skips those drawers as it does on a
+    terminal. Pillow stays importable for everything else.
+    """
+    if "qrcode" in sys.modules or "PIL" in sys.modules:
+        import qrcode
+    else:
+        sys.modules["PIL"] = None  # makes "from PIL import …" raise ImportError
+        try:
+            import qrcode
+        finally:
+            del sys.modules["PIL"]
+    import qrcode.constants
+
+    return qrcode
+
+
+qrcode = _import_qrcode_without_pillow()
 
 # Events carry {"registration": {"type": "appointment"}}; their booking type is this name.
 EVENT_BOOKING_TYPE = "appointment"

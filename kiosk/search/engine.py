@@ -432,8 +432,7 @@ class _Segmenter:
     """Splits a letter query into pieces that are (prefixes of) pinyin readings."""
 
     def __init__(self, extra_readings: Iterable[str] = ()):
-        table = _char_readings()
-        self.readings = {r for rs in table.values() for r in rs if _VOWELS.intersection(r)} | set(extra_readings)
+        self.readings = {r for r in _all_readings() if _VOWELS.intersection(r)} | set(extra_readings)
         self.prefixes = {r[:i] for r in self.readings for i in range(1, len(r) + 1)}
 
     @lru_cache(maxsize=512)  # noqa: B019 - one segmenter per index, queries repeat while typing
@@ -486,16 +485,31 @@ def _mixed_pattern(word: str, at_start: bool) -> re.Pattern:
     return re.compile("".join(out))
 
 
+# The bundled table stays the text it is shipped as: a dict of its 7,000 hanzi would hold
+# 1.5 MB of small objects in the UI process for the few characters a query ever looks up.
 @lru_cache(maxsize=1)
-def _char_readings() -> dict[str, tuple[str, ...]]:
+def _readings_text() -> str:
+    """The table with a newline before every line, so "\n" + hanzi finds that hanzi's line."""
     from kiosk.search.char_readings import CHAR_READINGS
 
-    return {line[0]: tuple(line[1:].split(",")) for line in CHAR_READINGS.splitlines() if line}
+    return "\n" + CHAR_READINGS
 
 
+def _all_readings() -> set[str]:
+    """Every reading in the table (a few hundred syllables)."""
+    return set(re.findall(r"[a-z]+", _readings_text()))
+
+
+@lru_cache(maxsize=1024)
 def readings_of(ch: str) -> tuple[str, ...]:
     """Tone-less readings of one hanzi from the bundled table (empty if unknown)."""
-    return _char_readings().get(ch, ())
+    if len(ch) != 1 or ch.isascii():
+        return ()
+    table = _readings_text()
+    start = table.find("\n" + ch)
+    if start < 0:
+        return ()
+    return tuple(table[start + 2:table.find("\n", start + 2)].split(","))
 
 
 def prefix_edit_distance(query: str, target: str, max_distance: int) -> int:

@@ -4,5 +4,42 @@ Everything Qt lives here. View-models read content only through kiosk.store and
 kiosk.search; the UI process never writes content.db and never does network I/O.
 """
 
+import linecache
+
+import PySide6.QtCore  # noqa: F401 - loads shiboken, whose import hook is tamed below
+
+
+def _forget_sources_read_by_pyside() -> None:
+    """Keep PySide's import hook from caching the source of every module imported after it.
+
+    shiboken replaces ``__import__``; for each newly imported .py module it asks whether the
+    source mentions "PySide6" (for its opt-in ``__feature__`` switches) by reading it with
+    inspect.getsource, which leaves every line of every later module (peewee, the search
+    tables, the stdlib) in linecache: about 6 MB of the UI process. The check still runs;
+    only the cached lines are dropped. Tracebacks read the lines again when they need them.
+    Without the hook (another Python, a frozen build without sources) this changes nothing.
+    """
+    import sys
+
+    feature = sys.modules.get("shibokensupport.feature")
+    check = getattr(feature, "_mod_uses_pyside", None)
+    if check is None or getattr(check, "forgets_sources", False):
+        return
+
+    def mod_uses_pyside(module) -> bool:
+        cached = set(linecache.cache)
+        try:
+            return check(module)
+        finally:
+            for filename in set(linecache.cache) - cached:
+                linecache.cache.pop(filename, None)
+
+    mod_uses_pyside.forgets_sources = True
+    feature._mod_uses_pyside = mod_uses_pyside
+    linecache.clearcache()  # what the hook read before now (PySide6's own import, enum.py)
+
+
+_forget_sources_read_by_pyside()
+
 QML_IMPORT_NAME = "KioskBackend"
 QML_IMPORT_MAJOR_VERSION = 1
