@@ -302,6 +302,18 @@ def test_bundled_readings_table_matches_pypinyin():
         CHAR_READINGS + '"""\n', "regenerate with: python -m kiosk.search.index --write-char-readings"
 
 
+def test_readings_are_looked_up_in_the_bundled_table_text():
+    from kiosk.search.char_readings import CHAR_READINGS
+    from kiosk.search.engine import readings_of
+
+    lines = CHAR_READINGS.splitlines()
+    assert len(lines) == 6763  # every GB2312 hanzi, the first and the last line included
+    for line in lines:
+        assert readings_of(line[0]) == tuple(line[1:].split(",")), line
+    for not_a_hanzi in ("", "a", "1", ",", "\n", "一丁", "㐀"):
+        assert readings_of(not_a_hanzi) == ()
+
+
 def test_keys_of_an_older_version_are_rebuilt_by_reindex_all(seeded):
     content.SearchDoc.update(keys='{"v": 1}').execute()
     assert not index.keys_are_current(content.SearchDoc)

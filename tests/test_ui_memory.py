@@ -54,3 +54,34 @@ def test_the_ui_process_does_not_load_print_support_until_a_slip_is_printed(cfg,
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[] True"
+
+
+def _fresh_interpreter(script: str) -> str:
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True,
+                         timeout=60, check=True)
+    return out.stdout.strip()
+
+
+def test_modules_imported_after_pyside_leave_no_source_lines_in_memory():
+    # shiboken's import hook reads every new module's source; kiosk.ui drops what it cached.
+    script = (
+        "import linecache, kiosk.ui, peewee, json.tool\n"
+        "print(sorted(name for name in linecache.cache if 'peewee' in name or 'json' in name))\n"
+        "import traceback\n"
+        "try:\n"
+        "    peewee.SqliteDatabase(':memory:').execute_sql('select nonsense')\n"
+        "except Exception as exc:\n"
+        "    print('cursor.execute(sql' in ''.join(traceback.format_exception(exc)))\n"
+    )
+    # ... and tracebacks still show the source lines they need.
+    assert _fresh_interpreter(script).splitlines() == ["[]", "True"]
+
+
+def test_qrcode_is_imported_without_pillow_which_stays_importable():
+    script = (
+        "import sys, kiosk.booking\n"
+        "print('PIL' in sys.modules, len(kiosk.booking.qr_matrix('https://example.cn/b')))\n"
+        "import PIL.Image\n"
+        "print(PIL.Image.new('1', (2, 2)).size)\n"
+    )
+    assert _fresh_interpreter(script).splitlines() == ["False 33", "(2, 2)"]  # version 4 for this URL
