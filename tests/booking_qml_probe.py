@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from kiosk import config as config_mod
     from kiosk.ui import app as ui_app
+    from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING
 
     warnings: list[str] = []
 
@@ -114,6 +115,10 @@ Window {{
         return None
 
     settle(0.5)
+    # The printer check runs in a child process; wait for its answer as a visitor would.
+    deadline = time.monotonic() + 30
+    while backend.printerStatus == PRINTER_STATUS_CHECKING and time.monotonic() < deadline:
+        settle(0.05)
     for name in args.click:
         item = find(name)
         if item is None:

@@ -20,8 +20,8 @@ from PySide6.QtCore import QSize, QTimer
 from kiosk import booking
 from kiosk import config as config_mod
 from kiosk.store import content
-from kiosk.ui import printing
-from kiosk.ui.booking_model import BookingBackend, BookingTypeListModel
+
+from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel
 from kiosk.ui.qr import QrImageProvider, qr_source
 from tests import cups_helpers
 from tests.conftest import REPO_ROOT
@@ -40,7 +40,13 @@ def params(url: str) -> dict[str, str]:
 @pytest.fixture
 def backend(seeded, cfg, qapp) -> BookingBackend:
     # Parented to the app so the list model outlives the test body (qtmodeltester checks at teardown).
-    return BookingBackend(cfg, clock=lambda: NOW, check_printer=printing.printer_problem, parent=qapp)
+    return BookingBackend(cfg, clock=lambda: NOW, parent=qapp)
+
+
+def checked_printer_status(qtbot, backend: BookingBackend) -> str:
+    """printerStatus once the child process has answered (the first read starts the check)."""
+    qtbot.waitUntil(lambda: backend.printerStatus != PRINTER_STATUS_CHECKING, timeout=20000)
+    return backend.printerStatus
 
 
 def test_booking_type_model_lists_the_eight_types_and_passes_the_model_tester(backend, qtmodeltester):
@@ -93,8 +99,8 @@ def test_image_provider_renders_a_decodable_qr_of_at_least_300_px(tmp_path):
 def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_dir, qapp, qtbot):
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": NO_SUCH_QUEUE})
     backend = BookingBackend(cfg, clock=lambda: NOW)
+    assert checked_printer_status(qtbot, backend) == f"printer queue {NO_SUCH_QUEUE!r} does not exist"
     assert backend.printerAvailable is False
-    assert backend.printerStatus == f"printer queue {NO_SUCH_QUEUE!r} does not exist"
     with qtbot.waitSignal(backend.printFinished, timeout=1000) as blocker:
         backend.printSlip("svc-patent-application", "bk-patent-consult")
     assert blocker.args == [False, "打印机暂不可用，请用手机扫码"]
@@ -105,7 +111,8 @@ def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded
     queue = cups_helpers.cups_pdf_queue()
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name, "paper_width_mm": 58})
     backend = BookingBackend(cfg, clock=lambda: NOW)
-    assert backend.printerAvailable, backend.printerStatus
+    assert checked_printer_status(qtbot, backend) == "ok"
+    assert backend.printerAvailable
     ticks = []
     timer = QTimer()
     timer.setInterval(10)
@@ -121,6 +128,7 @@ def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded
     pdf = queue.wait_for_new_pdf(before)
     url = booking.make_link(cfg, "svc-ip-rights-assistance", "bk-rights-assistance").url
     assert cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path)) == [url]
+    assert checked_printer_status(qtbot, backend) == "ok"  # checked again after the job
 
 
 # ---------------------------------------------------------------- QML (child process)

@@ -1,4 +1,5 @@
-"""`ipkiosk print-test`: print one booking slip to the configured printer or to a PDF file."""
+"""`ipkiosk print-test`: print one booking slip to the configured printer or to a PDF file.
+`ipkiosk printer-status`: can slips be printed at all (the UI asks this in a child process)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,18 @@ def cmd_print_test(cfg, args) -> int:
     return 0
 
 
+def cmd_printer_status(cfg, args) -> int:
+    from kiosk.ui.printer_check import printer_problem
+
+    name = cfg.printer_name if args.printer is None else args.printer
+    problem = printer_problem(name)
+    if args.json:
+        print_json({"printer": name, "problem": problem})
+    else:
+        print(problem or f"ok: {name or 'the system default printer'} can print")
+    return 0 if problem is None else 1
+
+
 def register(sub, common) -> None:
     p = sub.add_parser("print-test", help="print a booking slip for a service or event (printer or --pdf file)",
                        parents=[common])
@@ -80,3 +93,9 @@ def register(sub, common) -> None:
     p.add_argument("--timeout-s", type=float, default=20.0, help="give up when the printer does not answer (default 20)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_print_test)
+
+    p = sub.add_parser("printer-status", help="say whether booking slips can be printed (exit 1 when not)",
+                       parents=[common])
+    p.add_argument("--printer", metavar="QUEUE", help="CUPS queue to check instead of printer_name ('' = the default)")
+    p.add_argument("--json", action="store_true", help='print {"printer", "problem"} (problem null when it can print)')
+    p.set_defaults(func=cmd_printer_status)

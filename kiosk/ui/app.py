@@ -651,11 +651,15 @@ def stop_context(ctx: AppContext) -> None:
     app = QGuiApplication.instance()
     ctx.poll_timer.stop()
     # View-models poll their stores on timers; once the context is gone those stores may be
-    # closed or deleted, so no timer of this context may fire again.
+    # closed or deleted, so no timer of this context may fire again, and no child process of
+    # theirs (the printer check) may outlive it.
     for owner in (ctx.view_model_owner, *ctx.singletons.values()):
         if owner is not None:
             for timer in owner.findChildren(QTimer):
                 timer.stop()
+            for process in owner.findChildren(QProcess):
+                process.kill()
+                process.waitForFinished(1000)
     app.removeEventFilter(ctx.lockdown)
     if ctx.sync_supervisor is not None:
         ctx.sync_supervisor.stop()

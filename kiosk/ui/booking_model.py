@@ -9,19 +9,18 @@ only clears the last print message.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
+from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot
 
 from kiosk import booking
 from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.store.db import utcnow
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.printer_check import printer_problem
 from kiosk.ui.qr import PROVIDER_ID, QrImageProvider, qr_source
 
 if TYPE_CHECKING:
@@ -35,6 +34,73 @@ QML_SINGLETONS = ("Booking",)
 
 # Slips show the time of the station (all stations are in Zhengzhou), whatever the OS zone.
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+PRINTER_CHECK_TIMEOUT_MS = 15000
+PRINTER_STATUS_CHECKING = "checking"
+
+
+class PrinterStatusProcess(QObject):
+    """Asks `ipkiosk printer-status` in a child process whether slips can be printed.
+
+    Out of process because libcups brings its TLS, Kerberos and Avahi libraries (about 4.5 MB)
+    into any process that asks, and because a slow or hung CUPS must never stall the screen.
+    ``answered`` carries "" when the printer can print, else the reason.
+    """
+
+    answered = Signal(str)
+
+    def __init__(self, cfg: config_mod.Config, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cfg = cfg
+        self._process: QProcess | None = None
+        self._deadline = QTimer(self, singleShot=True, interval=PRINTER_CHECK_TIMEOUT_MS)
+        self._deadline.timeout.connect(self._give_up)
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    def start(self) -> None:
+        """Start a check unless one is running; the answer comes as ``answered``."""
+        from kiosk.commands import self_command
+
+        if self._process is not None:
+            return
+        program, args = self_command(self._cfg, "printer-status", "--printer", self._cfg.printer_name, "--json")
+        self._process = QProcess(self)
+        self._process.finished.connect(self._finished)
+        self._process.errorOccurred.connect(self._failed_to_start)
+        self._deadline.start()
+        self._process.start(program, args)
+
+    def _finished(self) -> None:
+        process = self._end()
+        if process is None:
+            return
+        out = bytes(process.readAllStandardOutput()).decode(errors="replace")
+        try:
+            problem = json.loads(out)["problem"] or ""
+        except (ValueError, KeyError, TypeError):
+            err = bytes(process.readAllStandardError()).decode(errors="replace").strip().splitlines()
+            problem = f"printer check failed: {err[-1] if err else 'no answer'}"
+        self.answered.emit(problem)
+
+    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and self._end() is not None:
+            self.answered.emit("printer check could not start")
+
+    def _give_up(self) -> None:
+        process = self._end()
+        if process is not None:
+            process.kill()
+            self.answered.emit(f"printer check did not answer within {PRINTER_CHECK_TIMEOUT_MS // 1000} s")
+
+    def _end(self) -> QProcess | None:
+        process, self._process = self._process, None
+        self._deadline.stop()
+        if process is not None:
+            process.deleteLater()
+        return process
 
 
 class BookingTypeListModel(RowListModel):
@@ -56,13 +122,11 @@ class BookingBackend(QObject):
     printerStatusChanged = Signal()
     printFinished = Signal(bool, str)
     stateCleared = Signal()
-    _printer_checked = Signal(str)
 
     def __init__(self, cfg: config_mod.Config, *,
                  booking_types: Callable[[], list[dict]] = lambda: content.list_records("booking_types"),
                  get_record: Callable[[str], dict | None] = content.get_record,
                  clock: Callable[[], dt.datetime] = utcnow,
-                 check_printer: Callable[[str], str | None] = printer_problem,
                  jobs: SlipPrintJobs | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +134,6 @@ class BookingBackend(QObject):
         self._booking_types = booking_types
         self._get_record = get_record
         self._clock = clock
-        self._check_printer = check_printer
         self._type_records = booking_types()
         self._types = BookingTypeListModel(self)
         self._types.set_booking_types(self._type_records)
@@ -79,9 +142,13 @@ class BookingBackend(QObject):
         self._jobs: SlipPrintJobs | None = None
         if jobs is not None:
             self._adopt_jobs(jobs)
-        self._printer_checked.connect(self._set_printer_problem, Qt.ConnectionType.QueuedConnection)
-        # Checked once at start-up (before the window shows), then in the background after each job.
-        self._printer_problem = check_printer(cfg.printer_name)
+        # The printer is checked when a screen first asks about it, and again after each slip.
+        # Until the first answer it counts as available: terminals have their printer, and a
+        # slip sent to a missing one fails with the same visitor message as a known problem.
+        self._printer_problem: str | None = None
+        self._printer_checked = False
+        self._printer_status = PrinterStatusProcess(cfg, self)
+        self._printer_status.answered.connect(self._set_printer_problem)
 
     # ------------------------------------------------------------ properties
 
@@ -91,12 +158,22 @@ class BookingBackend(QObject):
 
     @Property(bool, notify=printerAvailableChanged)
     def printerAvailable(self) -> bool:
+        self._check_printer_once()
         return self._printer_problem is None
 
     @Property(str, notify=printerStatusChanged)
     def printerStatus(self) -> str:
-        """'ok' or why printing cannot work (for the admin screen and doctor-like checks)."""
+        """'ok', 'checking' until the first answer, or why printing cannot work (admin screen)."""
+        self._check_printer_once()
+        if self._printer_problem is None and self._printer_status.running:
+            return PRINTER_STATUS_CHECKING
         return self._printer_problem or "ok"
+
+    def _check_printer_once(self) -> None:
+        # Called from property reads, so it only starts the check: the answer notifies.
+        if not self._printer_checked:
+            self._printer_checked = True
+            self._printer_status.start()
 
     @Property(bool, notify=printingChanged)
     def printing(self) -> bool:
@@ -190,20 +267,13 @@ class BookingBackend(QObject):
 
     @Slot()
     def refreshPrinter(self) -> None:  # noqa: N802
-        """Re-check the printer in the background (CUPS queries can be slow when cupsd is busy)."""
-        def check() -> None:
-            problem = self._check_printer(self._cfg.printer_name) or ""
-            try:
-                self._printer_checked.emit(problem)
-            except RuntimeError:  # the backend was deleted meanwhile (app shutting down)
-                pass
-
-        threading.Thread(target=check, name="printer-check", daemon=True).start()
+        """(Re-)check the printer in a child process; the answer updates printerAvailable/printerStatus."""
+        self._printer_checked = True
+        self._printer_status.start()
+        self.printerStatusChanged.emit()  # 'checking' while the first check runs
 
     def _set_printer_problem(self, problem: str) -> None:
         new = problem or None
-        if new == self._printer_problem:
-            return
         was_available = self._printer_problem is None
         self._printer_problem = new
         self.printerStatusChanged.emit()
