@@ -63,9 +63,7 @@ Item {
                 objectName: "bookingQrImage"
                 anchors.fill: parent
                 anchors.margins: 2
-                source: root.url !== "" ? Booking.qrSource(root.serviceId, root.bookingTypeId) : ""
-                sourceSize.width: width
-                sourceSize.height: height
+                source: root.url !== "" && width > 0 ? Booking.qrSource(root.serviceId, root.bookingTypeId, width) : ""
                 fillMode: Image.Pad  // never rescale: module edges stay sharp
                 smooth: false
                 cache: false
