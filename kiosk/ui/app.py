@@ -106,6 +106,10 @@ class RefusingNetworkAccessManager(QNetworkAccessManager):
         self._refused = refused
 
     def createRequest(self, operation, request, outgoing_data=None):
+        # A data: URL carries its bytes inside itself (the booking QR is one): decoding it is no
+        # network I/O, and Qt Quick routes every non-file image source through this manager.
+        if request.url().scheme() == "data":
+            return super().createRequest(operation, request, outgoing_data)
         url = request.url().toString()
         self._refused.append(url)
         log.warning("refused network request from the UI: %s", url)

@@ -21,6 +21,7 @@ from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.store.db import utcnow
 from kiosk.ui.content_models import RowListModel
+from kiosk.ui.qr import qr_data_url
 
 if TYPE_CHECKING:
     from kiosk.ui.printing import SlipPrintJobs
@@ -194,20 +195,11 @@ class BookingBackend(QObject):
         link = self._link(serviceId, bookingTypeId)
         return link.url if link else ""
 
-    @Slot(str, str, result="QVariantMap")
-    def qrModules(self, serviceId: str, bookingTypeId: str) -> dict:  # noqa: N802,N803
-        """The booking QR for BookingQr's Canvas: {size: modules per side (quiet zone included),
-        runs: [row, first column, length, …] of the dark modules}; {} without a link.
-
-        QML draws it rather than showing an image: an image provider is the one thing that would
-        need PySide's QtQuick binding (with QtOpenGL, ≈ 2.5 MB), and a data: URL image makes
-        Qt load every image-format plugin to sniff it.
-        """
+    @Slot(str, str, int, result=str)
+    def qrSource(self, serviceId: str, bookingTypeId: str, sizePx: int) -> str:  # noqa: N802,N803
+        """The booking QR as an image URL, at most sizePx wide with whole pixels per module."""
         link = self._link(serviceId, bookingTypeId)
-        if link is None:
-            return {}
-        matrix = booking.qr_matrix(link.url)
-        return {"size": len(matrix), "runs": [n for run in booking.dark_runs(matrix) for n in run]}
+        return qr_data_url(link.url, sizePx) if link and sizePx > 0 else ""
 
     @Slot(str, str, result=str)
     def shortCode(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803

@@ -1,16 +1,19 @@
-"""QR codes on printed slips (on screen, BookingQr.qml draws the same runs on a Canvas).
+"""QR codes for QML (a PNG ``data:`` URL for an Image) and for printed slips.
 
 The matrix comes from :func:`kiosk.booking.qr_matrix` (qrcode, error correction M, quiet
-zone 4). On paper it is one filled vector path, so a printer or a PDF rasteriser never sees
-seams between neighbouring modules.
+zone 4). On screen it is a QImage whose module size is a whole number of pixels, so every
+module edge is sharp; on paper it is one filled vector path, so a printer or a PDF
+rasteriser never sees seams between neighbouring modules.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
 
-from kiosk.booking import dark_runs, qr_matrix
+from kiosk.booking import qr_matrix
+
+DEFAULT_SIZE_PX = 600
 
 
 def dark_modules_path(matrix: list[list[bool]], rect: QRectF) -> QPainterPath:
@@ -18,8 +21,17 @@ def dark_modules_path(matrix: list[list[bool]], rect: QRectF) -> QPainterPath:
     module = rect.width() / len(matrix)
     path = QPainterPath()
     path.setFillRule(Qt.FillRule.WindingFill)  # overlapping runs merge into one seamless area
-    for row, start, length in dark_runs(matrix):
-        path.addRect(QRectF(rect.x() + start * module, rect.y() + row * module, length * module, module))
+    for row_index, row in enumerate(matrix):
+        col = 0
+        while col < len(row):
+            if not row[col]:
+                col += 1
+                continue
+            start = col
+            while col < len(row) and row[col]:
+                col += 1
+            path.addRect(QRectF(rect.x() + start * module, rect.y() + row_index * module,
+                                (col - start) * module, module))
     return path
 
 
@@ -31,3 +43,31 @@ def paint_qr(painter: QPainter, rect: QRectF, payload: str) -> None:
     painter.fillRect(rect, QColor("white"))
     painter.fillPath(dark_modules_path(matrix, rect), QColor("black"))
     painter.restore()
+
+
+def qr_image(payload: str, size_px: int = DEFAULT_SIZE_PX) -> QImage:
+    """The QR as an image at most ``size_px`` wide, with a whole number of pixels per module."""
+    matrix = qr_matrix(payload)
+    module_px = max(1, size_px // len(matrix))
+    side_px = module_px * len(matrix)
+    image = QImage(side_px, side_px, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.fillRect(image.rect(), QColor("white"))
+        painter.fillPath(dark_modules_path(matrix, QRectF(0, 0, side_px, side_px)), QColor("black"))
+    finally:
+        painter.end()
+    return image
+
+
+def qr_data_url(payload: str, size_px: int = DEFAULT_SIZE_PX) -> str:
+    """The QR of ``payload`` as a PNG ``data:`` URL for a QML Image, at most ``size_px`` wide.
+
+    A data URL rather than a QQuickImageProvider: the provider class is the only reason the UI
+    would import PySide6's QtQuick binding, which brings QtOpenGL with it (about 2.5 MB).
+    """
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    qr_image(payload, size_px).save(buffer, "PNG")
+    return "data:image/png;base64," + bytes(buffer.data().toBase64()).decode("ascii")

@@ -58,32 +58,15 @@ Item {
             border.color: Theme.divider
             border.width: 1
 
-            // Drawn from the module runs with a whole number of px per module, so every edge is sharp.
-            Canvas {
+            Image {
                 id: qrImage
                 objectName: "bookingQrImage"
                 anchors.fill: parent
                 anchors.margins: 2
-                property var qr: root.url !== "" ? Booking.qrModules(root.serviceId, root.bookingTypeId) : ({})
-                readonly property int modulePx: qr.size ? Math.floor(Math.min(width, height) / qr.size) : 0
-                readonly property int paintedWidth: modulePx * (qr.size || 0)
-                readonly property int paintedHeight: paintedWidth
-                onQrChanged: requestPaint()
-                onModulePxChanged: requestPaint()
-                onPaint: {
-                    var ctx = getContext("2d")
-                    ctx.reset()
-                    if (modulePx < 1)
-                        return
-                    var x0 = Math.floor((width - paintedWidth) / 2)
-                    var y0 = Math.floor((height - paintedHeight) / 2)
-                    ctx.fillStyle = "white"
-                    ctx.fillRect(x0, y0, paintedWidth, paintedHeight)
-                    ctx.fillStyle = "black"
-                    var runs = qr.runs
-                    for (var i = 0; i < runs.length; i += 3)
-                        ctx.fillRect(x0 + runs[i + 1] * modulePx, y0 + runs[i] * modulePx, runs[i + 2] * modulePx, modulePx)
-                }
+                source: root.url !== "" && width > 0 ? Booking.qrSource(root.serviceId, root.bookingTypeId, width) : ""
+                fillMode: Image.Pad  // never rescale: module edges stay sharp
+                smooth: false
+                cache: false
             }
         }
 
