@@ -15,14 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QSize, QTimer
 
 from kiosk import booking
 from kiosk import config as config_mod
 from kiosk.store import content
+
 from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel
-from kiosk.ui.qr import qr_data_url
+from kiosk.ui.qr import QrImageProvider, qr_source
 from tests import cups_helpers
 from tests.conftest import REPO_ROOT
 
@@ -67,7 +67,7 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
     link = booking.make_link(cfg, "svc-trademark-renewal", "bk-trademark-consult")
     assert backend.urlFor("svc-trademark-renewal", "bk-trademark-consult") == link.url
     assert backend.shortCode("svc-trademark-renewal", "bk-trademark-consult") == link.short_code
-    assert backend.qrSource("svc-trademark-renewal", "bk-trademark-consult", 420) == qr_data_url(link.url, 420)
+    assert backend.qrSource("svc-trademark-renewal", "bk-trademark-consult") == qr_source(link.url)
     assert backend.bookingTypeFor("svc-trademark-renewal") == "bk-trademark-consult"
     assert backend.bookingTypeFor("evt-20261210-ip-search-training-2") == "appointment"
     assert backend.bookingTypeFor("pol-zz-2022-140-notice") == ""
@@ -77,20 +77,20 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
     assert backend.bookingTypeInfo("appointment")["title"] == "活动报名"
     assert backend.bookingTypeInfo("bk-nope") == {}
     # No booking type: nothing to show (QML hides the QR), never a half-filled URL.
-    assert backend.urlFor("svc-x", "") == "" and backend.qrSource("svc-x", "", 420) == ""
+    assert backend.urlFor("svc-x", "") == "" and backend.qrSource("svc-x", "") == ""
 
 
-def test_qr_data_url_is_a_decodable_png_of_at_least_300_px_with_whole_pixel_modules(tmp_path):
+def test_image_provider_renders_a_decodable_qr_of_at_least_300_px(tmp_path):
     import zxingcpp
 
     url = "https://ipservice.example.cn/book?station=zz-demo-01&service=svc-a&type=bk-b&lang=zh-CN"
-    source = qr_data_url(url, 420)
-    assert source.startswith("data:image/png;base64,")
-    image = QImage.fromData(QByteArray.fromBase64(source.removeprefix("data:image/png;base64,").encode()), "PNG")
-    assert not image.isNull() and image.width() == image.height()
+    source = qr_source(url)
+    assert source.startswith("image://qr/https%3A%2F%2F")
+    image_id = source.removeprefix("image://qr/")
+    size = QSize()
+    image = QrImageProvider().requestImage(image_id, size, QSize(420, 420))
+    assert (size.width(), size.height()) == (image.width(), image.height())
     assert 300 <= image.width() <= 420
-    modules = len(booking.qr_matrix(url))
-    assert image.width() % modules == 0, "every module is a whole number of pixels"
     path = tmp_path / "qr.png"
     image.save(str(path))
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(path))] == [url]

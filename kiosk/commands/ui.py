@@ -75,7 +75,6 @@ def cmd_selftest(cfg, args) -> int:
 
     from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtQuick import QQuickWindow  # noqa: F401 - gives the window grabWindow(); the kiosk never needs it
 
     from kiosk.ui import app as ui_app
 

@@ -21,7 +21,7 @@ from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.store.db import utcnow
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.qr import qr_data_url
+from kiosk.ui.qr import PROVIDER_ID, QrImageProvider, qr_source
 
 if TYPE_CHECKING:
     from kiosk.ui.printing import SlipPrintJobs
@@ -195,11 +195,10 @@ class BookingBackend(QObject):
         link = self._link(serviceId, bookingTypeId)
         return link.url if link else ""
 
-    @Slot(str, str, int, result=str)
-    def qrSource(self, serviceId: str, bookingTypeId: str, sizePx: int) -> str:  # noqa: N802,N803
-        """The booking QR as an image URL, at most sizePx wide with whole pixels per module."""
+    @Slot(str, str, result=str)
+    def qrSource(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803
         link = self._link(serviceId, bookingTypeId)
-        return qr_data_url(link.url, sizePx) if link and sizePx > 0 else ""
+        return qr_source(link.url) if link else ""
 
     @Slot(str, str, result=str)
     def shortCode(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803
@@ -294,7 +293,8 @@ class BookingBackend(QObject):
 
 
 def register(ctx) -> BookingBackend:
-    """The ``Booking`` singleton (called by kiosk.ui.app)."""
+    """Image provider ``image://qr/…`` and the ``Booking`` singleton (called by kiosk.ui.app)."""
+    ctx.engine.addImageProvider(PROVIDER_ID, QrImageProvider())
     backend = BookingBackend(ctx.cfg, clock=ctx.clock, parent=ctx.engine)
     ctx.content_changed.connect(backend.reload)
     ctx.register_singleton("Booking", backend)

@@ -1,4 +1,4 @@
-"""QR codes for QML (a PNG ``data:`` URL for an Image) and for printed slips.
+"""QR codes for QML (``image://qr/<url-encoded payload>``) and for printed slips.
 
 The matrix comes from :func:`kiosk.booking.qr_matrix` (qrcode, error correction M, quiet
 zone 4). On screen it is a QImage whose module size is a whole number of pixels, so every
@@ -8,12 +8,22 @@ rasteriser never sees seams between neighbouring modules.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, Qt
+from urllib.parse import quote, unquote
+
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
+from PySide6.QtQuick import QQuickImageProvider
 
 from kiosk.booking import qr_matrix
 
+PROVIDER_ID = "qr"
+# Used when QML sets no sourceSize: large enough to stay crisp when scaled to 300–600 px.
 DEFAULT_SIZE_PX = 600
+
+
+def qr_source(payload: str) -> str:
+    """The QML image URL for a payload; every reserved character is percent-encoded."""
+    return f"image://{PROVIDER_ID}/{quote(payload, safe='')}"
 
 
 def dark_modules_path(matrix: list[list[bool]], rect: QRectF) -> QPainterPath:
@@ -61,13 +71,16 @@ def qr_image(payload: str, size_px: int = DEFAULT_SIZE_PX) -> QImage:
     return image
 
 
-def qr_data_url(payload: str, size_px: int = DEFAULT_SIZE_PX) -> str:
-    """The QR of ``payload`` as a PNG ``data:`` URL for a QML Image, at most ``size_px`` wide.
+class QrImageProvider(QQuickImageProvider):
+    """``image://qr/<percent-encoded payload>`` → the QR image (QML sets sourceSize for the size)."""
 
-    A data URL rather than a QQuickImageProvider: the provider class is the only reason the UI
-    would import PySide6's QtQuick binding, which brings QtOpenGL with it (about 2.5 MB).
-    """
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    qr_image(payload, size_px).save(buffer, "PNG")
-    return "data:image/png;base64," + bytes(buffer.data().toBase64()).decode("ascii")
+    def __init__(self) -> None:
+        super().__init__(QQuickImageProvider.ImageType.Image)
+
+    def requestImage(self, image_id: str, size: QSize, requested_size: QSize) -> QImage:  # noqa: N802 (Qt API)
+        payload = unquote(image_id)
+        wanted_px = min(requested_size.width(), requested_size.height()) if requested_size.isValid() else 0
+        image = qr_image(payload, wanted_px if wanted_px > 0 else DEFAULT_SIZE_PX)
+        size.setWidth(image.width())
+        size.setHeight(image.height())
+        return image

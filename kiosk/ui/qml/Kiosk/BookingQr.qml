@@ -63,7 +63,9 @@ Item {
                 objectName: "bookingQrImage"
                 anchors.fill: parent
                 anchors.margins: 2
-                source: root.url !== "" && width > 0 ? Booking.qrSource(root.serviceId, root.bookingTypeId, width) : ""
+                source: root.url !== "" ? Booking.qrSource(root.serviceId, root.bookingTypeId) : ""
+                sourceSize.width: width
+                sourceSize.height: height
                 fillMode: Image.Pad  // never rescale: module edges stay sharp
                 smooth: false
                 cache: false
