@@ -20,7 +20,6 @@ from PySide6.QtCore import QSize, QTimer
 from kiosk import booking
 from kiosk import config as config_mod
 from kiosk.store import content
-
 from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel
 from kiosk.ui.qr import QrImageProvider, qr_source
 from tests import cups_helpers
