@@ -11,8 +11,6 @@ import importlib
 import logging
 import sys
 
-import peewee
-
 from kiosk import __version__, logs
 from kiosk import config as config_mod
 from kiosk.commands import EXIT_ERROR, EXIT_USAGE, CliError, open_content, open_station
@@ -207,6 +205,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_data_error(exc: Exception) -> bool:
+    """A full disk, a read-only data dir, a locked or damaged database.
+
+    peewee is looked up, not imported: a database error can only come from a command that
+    imported it, and `ipkiosk run` must reach the UI (kiosk/ui/__init__.py) before anything
+    imports peewee and, with it, hashlib.
+    """
+    peewee = sys.modules.get("peewee")
+    return isinstance(exc, OSError) or (peewee is not None and isinstance(exc, peewee.DatabaseError))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -228,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         except CliError as exc:
             print(f"ipkiosk: {exc}", file=sys.stderr)
             return exc.code
-        except (OSError, peewee.DatabaseError) as exc:
+        except Exception as exc:
+            if not _is_data_error(exc):
+                raise
             # A full disk, a read-only data dir, a locked or damaged database: name it in one line
             # (the traceback goes to the log file), never a raw traceback on the technician's screen.
             log.info("ipkiosk %s failed", args.command, exc_info=True)

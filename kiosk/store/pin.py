@@ -63,10 +63,19 @@ def check_pin_format(pin: str) -> None:
         raise PinError("PIN must not be a run of consecutive digits (such as 123456)")
 
 
+def _scrypt(password: bytes, *, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    # hashlib offers scrypt only when it was imported with OpenSSL behind it. The UI process
+    # imports it without (kiosk/ui/__init__.py), so there OpenSSL loads here, when staff unlock.
+    scrypt = getattr(hashlib, "scrypt", None)
+    if scrypt is None:
+        from _hashlib import scrypt
+    return scrypt(password, salt=salt, n=n, r=r, p=p, dklen=dklen)
+
+
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     """Encode as ``scrypt$n$r$p$<salt b64>$<key b64>`` so the cost can change later."""
     salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
-    key = hashlib.scrypt(pin.encode("ascii"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=SCRYPT_KEY_BYTES)
+    key = _scrypt(pin.encode("ascii"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=SCRYPT_KEY_BYTES)
     b64 = base64.b64encode
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(key).decode()}"
 
@@ -77,7 +86,7 @@ def verify_pin(pin: str, encoded: str) -> bool:
         if scheme != "scrypt":
             return False
         salt, expected = base64.b64decode(salt_b64), base64.b64decode(key_b64)
-        key = hashlib.scrypt(pin.encode("ascii", "replace"), salt=salt, n=int(n), r=int(r), p=int(p),
+        key = _scrypt(pin.encode("ascii", "replace"), salt=salt, n=int(n), r=int(r), p=int(p),
                              dklen=len(expected))
     except (ValueError, UnicodeError):
         log.error("stored PIN hash is malformed; refusing every PIN until it is set again")
