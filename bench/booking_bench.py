@@ -4,7 +4,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/booking_bench.py --cups-queue ipkiosk-pdf
 
 Times each call with ``time.perf_counter`` on a seed service's booking URL: ``make_link``,
-``qr_image`` at 420 px (what the booking panel shows), ``print_slip`` to a PDF at 58 mm, 80 mm
+``qr_matrix`` + ``dark_runs`` (what the booking panel draws), ``print_slip`` to a PDF at 58 mm, 80 mm
 and A4, and, with ``--cups-queue``, ``print_slip`` to that cups-pdf queue until cups-pdf has
 written its file (the queue set up by packaging/ci-cups-setup.sh). Results: median and max in ms.
 """
@@ -43,7 +43,7 @@ def timed_ms(fn, runs: int) -> dict:
 def run(args) -> dict:
     from PySide6.QtGui import QGuiApplication
 
-    from kiosk.ui import printing, qr
+    from kiosk.ui import printing
 
     app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - QPrinter/QImage need it
     work = Path(tempfile.mkdtemp(prefix="booking-bench-"))
@@ -58,7 +58,7 @@ def run(args) -> dict:
     url = slip.link.url
     results = {
         "booking link": timed_ms(lambda: booking.make_link(cfg, SERVICE_ID, type_id), args.runs * 10),
-        "QR image, 420 px": timed_ms(lambda: qr.qr_image(url, 420), args.runs),
+        "QR modules (matrix + runs)": timed_ms(lambda: booking.dark_runs(booking.qr_matrix(url)), args.runs),
     }
     for width_mm, label in ((58, "slip PDF 58 mm"), (80, "slip PDF 80 mm"), (210, "slip PDF A4")):
         pdf = work / f"slip-{width_mm}.pdf"

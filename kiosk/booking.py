@@ -147,6 +147,22 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     return [[bool(cell) for cell in row] for row in qr.get_matrix()]
 
 
+def dark_runs(matrix: list[list[bool]]) -> list[tuple[int, int, int]]:
+    """The dark modules as horizontal runs (row, first column, length): what screen and paper fill."""
+    runs = []
+    for row_index, row in enumerate(matrix):
+        col = 0
+        while col < len(row):
+            if not row[col]:
+                col += 1
+                continue
+            start = col
+            while col < len(row) and row[col]:
+                col += 1
+            runs.append((row_index, start, col - start))
+    return runs
+
+
 # Printed on every slip, under the QR.
 SLIP_INSTRUCTION = "请用手机扫描二维码完成预约"
 EVENT_BOOKING_TITLE = "活动报名"

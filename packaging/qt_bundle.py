@@ -32,26 +32,26 @@ GPL_ONLY_PATTERNS = (
     "SafeRenderer",
 )
 
-# Qt shared libraries the kiosk needs (all LGPL-3): Qt Quick + Controls (Basic style), QML,
+# Qt shared libraries the kiosk needs (all LGPL-3): Qt Quick + Controls (Basic style) + Shapes (the booking QR), QML,
 # printing (PrintSupport pulls Widgets), the Wayland client for cage, xcb and eglfs for
 # technicians' screens, DBus (accessibility/input).
 REVIEWED_QT_LIBS = frozenset(f"libQt6{name}.so.6" for name in (
     "Core", "Gui", "DBus", "Network", "OpenGL", "Widgets", "PrintSupport",
     "Qml", "QmlCore", "QmlMeta", "QmlModels", "QmlWorkerScript",
-    "Quick", "QuickLayouts", "QuickTemplates2", "QuickControls2", "QuickControls2Impl",
+    "Quick", "QuickLayouts", "QuickShapes", "QuickTemplates2", "QuickControls2", "QuickControls2Impl",
     "QuickControls2Basic", "QuickControls2BasicStyleImpl",
     "WaylandClient", "WlShellIntegration", "XcbQpa", "EglFSDeviceIntegration", "EglFsKmsSupport",
 ))
 
 # PySide6 binding modules the kiosk imports (plus their base); anything else is excluded.
-USED_PYSIDE_MODULES = ("QtCore", "QtGui", "QtNetwork", "QtQml", "QtQuick", "QtQuickControls2", "QtPrintSupport",
+USED_PYSIDE_MODULES = ("QtCore", "QtGui", "QtNetwork", "QtQml", "QtQuick", "QtPrintSupport",
                        "QtWidgets", "QtOpenGL", "QtDBus")
 
 # QML module directories (relative to Qt/qml) the kiosk's QML imports: QtQuick,
-# QtQuick.Controls with the pinned Basic style, QtQuick.Layouts and what they depend on.
+# QtQuick.Controls with the pinned Basic style, QtQuick.Layouts, QtQuick.Shapes and what they depend on.
 KEPT_QML_DIRS = frozenset({
     "QtQml", "QtQml/Models", "QtQml/WorkerScript",
-    "QtQuick", "QtQuick/Window", "QtQuick/Layouts", "QtQuick/Templates",
+    "QtQuick", "QtQuick/Window", "QtQuick/Layouts", "QtQuick/Shapes", "QtQuick/Templates",
     "QtQuick/Controls", "QtQuick/Controls/impl", "QtQuick/Controls/Basic", "QtQuick/Controls/Basic/impl",
 })
 

@@ -1,7 +1,7 @@
 """Render a booking QML component offscreen in a fresh process and report on it (used by tests).
 
 It goes through the real start-up path (kiosk.ui.app.build_context with the booking_model module,
-whose register(ctx) adds the ``image://qr`` provider and the ``Booking`` singleton), then loads
+whose register(ctx) adds the ``Booking`` singleton), then loads
 BookingQr or BookingPage in a bare window. A fresh process per probe because QML types are
 registered process-wide and only before the first QQmlEngine (see kiosk.ui.app).
 
@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
     from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer, qInstallMessageHandler
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQuick import QQuickWindow  # noqa: F401 - gives the window grabWindow()
     from PySide6.QtTest import QTest
 
     from kiosk import config as config_mod

@@ -129,6 +129,16 @@ def test_qr_matrix_decodes_to_the_url_with_quiet_zone_and_level_m():
     assert results[0].ec_level == "M"
 
 
+def test_dark_runs_cover_exactly_the_dark_modules():
+    matrix = booking.qr_matrix("https://ipservice.example.cn/book?station=zz-demo-01&service=svc-a&type=bk-b")
+    rebuilt = [[False] * len(matrix) for _ in matrix]
+    for row, start, length in booking.dark_runs(matrix):
+        assert length >= 1 and not any(rebuilt[row][start:start + length]), "runs do not overlap"
+        rebuilt[row][start:start + length] = [True] * length
+    assert rebuilt == matrix
+    assert booking.dark_runs([[True, True, False, True]]) == [(0, 0, 2), (0, 3, 1)]
+
+
 def test_qr_matrix_refuses_an_empty_payload():
     with pytest.raises(booking.BookingError, match="empty"):
         booking.qr_matrix("")

@@ -14,14 +14,12 @@ import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from PIL import Image
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QTimer
 
 from kiosk import booking
 from kiosk import config as config_mod
 from kiosk.store import content
-from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel
-from kiosk.ui.qr import QrImageProvider, qr_source
+from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel, qr_svg_path
 from tests import cups_helpers
 from tests.conftest import REPO_ROOT
 
@@ -66,7 +64,10 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
     link = booking.make_link(cfg, "svc-trademark-renewal", "bk-trademark-consult")
     assert backend.urlFor("svc-trademark-renewal", "bk-trademark-consult") == link.url
     assert backend.shortCode("svc-trademark-renewal", "bk-trademark-consult") == link.short_code
-    assert backend.qrSource("svc-trademark-renewal", "bk-trademark-consult") == qr_source(link.url)
+    matrix = booking.qr_matrix(link.url)
+    qr = backend.qrModules("svc-trademark-renewal", "bk-trademark-consult")
+    assert qr == {"size": len(matrix), "path": qr_svg_path(booking.dark_runs(matrix))}
+    assert qr["path"].startswith("M4 4h7v1h-7z")  # the finder pattern's top edge, after the quiet zone
     assert backend.bookingTypeFor("svc-trademark-renewal") == "bk-trademark-consult"
     assert backend.bookingTypeFor("evt-20261210-ip-search-training-2") == "appointment"
     assert backend.bookingTypeFor("pol-zz-2022-140-notice") == ""
@@ -76,23 +77,7 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
     assert backend.bookingTypeInfo("appointment")["title"] == "活动报名"
     assert backend.bookingTypeInfo("bk-nope") == {}
     # No booking type: nothing to show (QML hides the QR), never a half-filled URL.
-    assert backend.urlFor("svc-x", "") == "" and backend.qrSource("svc-x", "") == ""
-
-
-def test_image_provider_renders_a_decodable_qr_of_at_least_300_px(tmp_path):
-    import zxingcpp
-
-    url = "https://ipservice.example.cn/book?station=zz-demo-01&service=svc-a&type=bk-b&lang=zh-CN"
-    source = qr_source(url)
-    assert source.startswith("image://qr/https%3A%2F%2F")
-    image_id = source.removeprefix("image://qr/")
-    size = QSize()
-    image = QrImageProvider().requestImage(image_id, size, QSize(420, 420))
-    assert (size.width(), size.height()) == (image.width(), image.height())
-    assert 300 <= image.width() <= 420
-    path = tmp_path / "qr.png"
-    image.save(str(path))
-    assert [r.text for r in zxingcpp.read_barcodes(Image.open(path))] == [url]
+    assert backend.urlFor("svc-x", "") == "" and backend.qrModules("svc-x", "") == {}
 
 
 def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_dir, qapp, qtbot):

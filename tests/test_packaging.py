@@ -56,6 +56,8 @@ def test_gpl_only_qt_files_are_never_kept(dest):
     ("PySide6/Qt/qml/QtQuick/Controls/Basic/Button.qml", True),
     ("PySide6/Qt/qml/QtQuick/Controls/Material/Button.qml", False),
     ("PySide6/Qt/qml/QtQuick/Layouts/qmldir", True),
+    ("PySide6/Qt/qml/QtQuick/Shapes/qmldir", True),  # the booking QR
+    ("PySide6/Qt/lib/libQt6QuickShapes.so.6", True),
     ("PySide6/Qt/qml/QtQuick/Pdf/qmldir", False),
     ("PySide6/Qt/plugins/platforms/libqwayland.so", True),
     ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),

@@ -34,7 +34,7 @@ def test_idle_reset_hands_memory_back_once_the_old_pages_are_gone(kiosk_ui, qtbo
     assert find(window, "pageStack").property("depth") == 1
 
 
-def test_the_ui_process_loads_neither_print_support_nor_libcups_until_a_slip_is_printed(cfg, tmp_path):
+def test_the_ui_process_loads_neither_print_support_nor_libcups_nor_the_qtquick_binding(cfg, tmp_path):
     # A separate interpreter: pytest-qt itself imports QtWidgets into this one.
     script = (
         "import sys\n"
@@ -48,7 +48,8 @@ def test_the_ui_process_loads_neither_print_support_nor_libcups_until_a_slip_is_
         "import time\n"
         "while booking.property('printerStatus') == 'checking':\n"
         "    qapp.processEvents(); time.sleep(0.02)\n"
-        "print(sorted(m for m in sys.modules if m in ('PySide6.QtPrintSupport', 'PySide6.QtWidgets')),\n"
+        "print(sorted(m for m in sys.modules if m in ('PySide6.QtPrintSupport', 'PySide6.QtWidgets',\n"
+        "                                           'PySide6.QtQuick', 'PySide6.QtOpenGL')),\n"
         "      'libcups' in open('/proc/self/maps').read(), booking.property('printerStatus') != '')\n"
         "app.stop_context(ctx)\n"
     )

@@ -5,7 +5,7 @@ Start-up order (``build_context`` then ``load_main``):
 2. open content.db (seeding it on first start) and station.db;
 3. register every QML type (see the WORKAROUND at prepare_qml_types), then for each module in
    VIEW_MODEL_MODULES import ``kiosk.ui.<name>`` and call ``register(ctx)``; meanwhile
-   ``ctx.engine`` is an EngineInWaiting (a QObject parent that also takes addImageProvider);
+   ``ctx.engine`` is a plain QObject that parents the view-models;
 4. build the QML engine with a network-access factory that refuses every request;
 5. ``engine.loadFromModule("Kiosk", "Main")``; ``run`` then shows the window frameless fullscreen.
 
@@ -20,6 +20,7 @@ import datetime as dt
 import gc
 import importlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -38,11 +39,9 @@ from PySide6.QtCore import (
     Slot,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QWindow
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply
 from PySide6.QtQml import QJSEngine, QQmlApplicationEngine, QQmlNetworkAccessManagerFactory, qmlRegisterSingletonType
-from PySide6.QtQuick import QQuickWindow
-from PySide6.QtQuickControls2 import QQuickStyle
 
 from kiosk import config as config_mod
 from kiosk.commands import self_command
@@ -186,11 +185,11 @@ class LockdownFilter(QObject):
 
     def eventFilter(self, obj, event) -> bool:
         etype = event.type()
-        if etype in _ACTIVITY_EVENTS and isinstance(obj, QQuickWindow):
+        if etype in _ACTIVITY_EVENTS and isinstance(obj, QWindow):
             self._ctx.shell.userActivity.emit()
         if etype == QEvent.Type.ContextMenu:
             return True
-        if etype == QEvent.Type.Close and isinstance(obj, QQuickWindow) and not self._ctx.exit_authorised:
+        if etype == QEvent.Type.Close and isinstance(obj, QWindow) and not self._ctx.exit_authorised:
             event.ignore()
             log.info("window close ignored (exit not authorised)")
             return True
@@ -523,8 +522,9 @@ def current_context() -> AppContext:
 
 def pin_controls_style() -> None:
     # The Basic style looks the same on every platform and does not follow the desktop theme.
-    if QQuickStyle.name() != "Basic":
-        QQuickStyle.setStyle("Basic")
+    # Set through the environment (read when the first engine resolves the style) rather than
+    # QQuickStyle, whose binding would bring PySide6's QtQuick and QtOpenGL modules (≈ 2.5 MB).
+    os.environ["QT_QUICK_CONTROLS_STYLE"] = "Basic"
 
 
 def load_fonts() -> str:
@@ -557,29 +557,14 @@ def open_stores(cfg: config_mod.Config) -> None:
     open_station_db_safely(cfg.station_db_path)
 
 
-class EngineInWaiting(QObject):
-    """Stands in for ctx.engine while view-models register (before the real engine exists).
-
-    It parents the view-model objects (so they live as long as the context) and records image
-    providers, which build_context hands to the real engine right after creating it.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self.image_providers: list[tuple[str, object]] = []
-
-    def addImageProvider(self, provider_id: str, provider) -> None:  # noqa: N802 - QQmlEngine's name
-        self.image_providers.append((provider_id, provider))
-
-
 def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = utcnow,
                   idle_timeout_ms: int | None = None, countdown_s: int = COUNTDOWN_S,
                   modules: tuple[str, ...] = VIEW_MODEL_MODULES) -> AppContext:
     """Open the stores, register the view-models, then build the engine. Does not load QML yet.
 
     A QGuiApplication must exist. The view-models' register(ctx) runs BEFORE the QQmlEngine is
-    created (see the WORKAROUND above prepare_qml_types); meanwhile ctx.engine is an
-    EngineInWaiting that accepts parents and addImageProvider().
+    created (see the WORKAROUND above prepare_qml_types); meanwhile ctx.engine is a plain
+    QObject that parents the view-models (so they live as long as the context).
     """
     app = QGuiApplication.instance()
     if app is None:
@@ -589,10 +574,10 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     load_fonts()
     open_stores(cfg)
     prepare_qml_types(modules)
-    waiting = EngineInWaiting()
-    ctx = AppContext(cfg=cfg, engine=waiting, clock=clock, countdown_s=countdown_s,
+    owner = QObject()  # stands in for ctx.engine (as the view-models' parent) until the engine exists
+    ctx = AppContext(cfg=cfg, engine=owner, clock=clock, countdown_s=countdown_s,
                      idle_timeout_ms=idle_timeout_ms if idle_timeout_ms is not None else cfg.idle_timeout_s * 1000)
-    ctx.view_model_owner = waiting
+    ctx.view_model_owner = owner
     global _current_context
     _current_context = ctx
     ctx.shell = Shell(ctx)
@@ -603,8 +588,6 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     _engine_created = True
     engine = QQmlApplicationEngine()
     ctx.engine = engine
-    for provider_id, provider in waiting.image_providers:
-        engine.addImageProvider(provider_id, provider)
     ctx.network_factory = RefusingNetworkAccessManagerFactory()
     engine.setNetworkAccessManagerFactory(ctx.network_factory)
     engine.addImportPath(str(QML_IMPORT_DIR))
@@ -624,7 +607,7 @@ def register_view_models(ctx: AppContext, modules: tuple[str, ...] = VIEW_MODEL_
             ctx.view_models.append(vm)
 
 
-def load_main(ctx: AppContext, *, size_px: tuple[int, int] | None = None) -> QQuickWindow:
+def load_main(ctx: AppContext, *, size_px: tuple[int, int] | None = None) -> QWindow:
     """Load Kiosk/Main and size the window (not shown yet)."""
     ctx.engine.loadFromModule("Kiosk", "Main")
     roots = ctx.engine.rootObjects()
@@ -679,7 +662,7 @@ def start_sync_child(ctx: AppContext) -> SyncSupervisor | None:
     return ctx.sync_supervisor
 
 
-def show_window(window: QQuickWindow, cfg: config_mod.Config, *, windowed: bool) -> None:
+def show_window(window: QWindow, cfg: config_mod.Config, *, windowed: bool) -> None:
     """Kiosk presentation: frameless fullscreen (no title bar to close), cursor hidden on touch-only screens."""
     if cfg.touch_only:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)

@@ -21,7 +21,6 @@ from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.store.db import utcnow
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.qr import PROVIDER_ID, QrImageProvider, qr_source
 
 if TYPE_CHECKING:
     from kiosk.ui.printing import SlipPrintJobs
@@ -195,10 +194,23 @@ class BookingBackend(QObject):
         link = self._link(serviceId, bookingTypeId)
         return link.url if link else ""
 
-    @Slot(str, str, result=str)
-    def qrSource(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803
+    @Slot(str, str, result="QVariantMap")
+    def qrModules(self, serviceId: str, bookingTypeId: str) -> dict:  # noqa: N802,N803
+        """The booking QR for BookingQr.qml: {size: modules per side (quiet zone included), path: the
+        dark modules as an SVG path in module units, one ``M col row h len v1 h-len z`` per run};
+        {} without a link.
+
+        QML fills the path (QtQuick.Shapes) rather than showing an image: an image provider is the
+        one thing that would need PySide's QtQuick binding (with QtOpenGL, ≈ 2.5 MB); a data: URL
+        image makes Qt load every image-format plugin to sniff it and made the heap erratic; a
+        Canvas keeps its image until the JS garbage collector runs; a Rectangle per run left ≈ 9 MB
+        more heap behind after 300 visits (bench/ui_bench.py).
+        """
         link = self._link(serviceId, bookingTypeId)
-        return qr_source(link.url) if link else ""
+        if link is None:
+            return {}
+        matrix = booking.qr_matrix(link.url)
+        return {"size": len(matrix), "path": qr_svg_path(booking.dark_runs(matrix))}
 
     @Slot(str, str, result=str)
     def shortCode(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803
@@ -292,9 +304,13 @@ class BookingBackend(QObject):
         self.stateCleared.emit()
 
 
+def qr_svg_path(runs: list[tuple[int, int, int]]) -> str:
+    """The dark runs (row, first column, length) as one SVG path in module units."""
+    return "".join(f"M{col} {row}h{length}v1h-{length}z" for row, col, length in runs)
+
+
 def register(ctx) -> BookingBackend:
-    """Image provider ``image://qr/…`` and the ``Booking`` singleton (called by kiosk.ui.app)."""
-    ctx.engine.addImageProvider(PROVIDER_ID, QrImageProvider())
+    """The ``Booking`` singleton (called by kiosk.ui.app)."""
     backend = BookingBackend(ctx.cfg, clock=ctx.clock, parent=ctx.engine)
     ctx.content_changed.connect(backend.reload)
     ctx.register_singleton("Booking", backend)

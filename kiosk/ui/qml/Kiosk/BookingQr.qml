@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Shapes
 import QtQuick.Controls
 import KioskBackend
 
@@ -58,17 +59,33 @@ Item {
             border.color: Theme.divider
             border.width: 1
 
-            Image {
+            // The dark modules as one vector path in module units, scaled by a whole number of px
+            // per module so every edge is sharp. A path, not an image: no image provider (PySide's
+            // QtQuick binding), no image decoder, and it goes with the page.
+            Item {
                 id: qrImage
                 objectName: "bookingQrImage"
-                anchors.fill: parent
-                anchors.margins: 2
-                source: root.url !== "" ? Booking.qrSource(root.serviceId, root.bookingTypeId) : ""
-                sourceSize.width: width
-                sourceSize.height: height
-                fillMode: Image.Pad  // never rescale: module edges stay sharp
-                smooth: false
-                cache: false
+                anchors.centerIn: parent
+                property var qr: root.url !== "" ? Booking.qrModules(root.serviceId, root.bookingTypeId) : ({})
+                readonly property int modules: qr.size || 0
+                readonly property int modulePx: modules ? Math.floor((qrFrame.width - 4) / modules) : 0
+                readonly property int paintedWidth: modulePx * modules
+                readonly property int paintedHeight: paintedWidth
+                width: paintedWidth
+                height: paintedHeight
+                visible: modules > 0
+
+                Shape {
+                    width: qrImage.modules
+                    height: qrImage.modules
+                    scale: qrImage.modulePx
+                    transformOrigin: Item.TopLeft
+                    ShapePath {
+                        fillColor: "black"
+                        strokeWidth: -1
+                        PathSvg { path: qrImage.modules ? qrImage.qr.path : "" }
+                    }
+                }
             }
         }
 
