@@ -187,7 +187,7 @@ def test_hostile_body_and_remote_image_cause_no_network_io(kiosk_ui, qtbot, http
 
 def test_content_update_keeps_the_visitors_place(kiosk_ui, qtbot, tmp_path):
     ctx, window = kiosk_ui(size_px=(1920, 1080), clock=lambda: SEED_NOW)
-    window.openPageNow("CatalogPage.qml", {"category": "商标"})
+    window.openPage("CatalogPage.qml", {"category": "商标"})
     qtbot.wait(200)
     services = find(window, "serviceList")
     services.setProperty("contentY", 400.0)

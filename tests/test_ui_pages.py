@@ -46,7 +46,7 @@ def _touch_targets(root: QQuickItem) -> list[QQuickItem]:
 def test_page_loads_cleanly_with_large_targets(kiosk_ui, qtbot, size_px, file_name, props, object_name):
     ctx, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
     station.add_announcement("本周六上午正常开放", "**周六** 9:00–12:00 提供咨询。", pinned=True)
-    window.openPageNow(file_name, props)
+    window.openPage(file_name, props)
     qtbot.wait(2100 if file_name == "StationNoticesPage.qml" else 200)  # announcements poll every 2 s
     page = current_page(window)
     assert page.objectName() == object_name

@@ -57,9 +57,7 @@ def _stack_view(window) -> QQuickItem:
 
 
 def settle(qtbot, window) -> None:
-    """Let StackView transitions finish and the scene render."""
-    stack = _stack_view(window)
-    qtbot.waitUntil(lambda: not stack.property("busy"), timeout=3000)
+    """Let the scene render (pages change without transitions)."""
     qtbot.wait(30)
 
 

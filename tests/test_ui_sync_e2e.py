@@ -34,7 +34,7 @@ def cfg(publisher, data_dir, tmp_path) -> config_mod.Config:
 
 def test_ui_runs_the_sync_child_and_lists_follow(kiosk_ui, qtbot, cfg):
     ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
-    window.openPageNow("RecordListPage.qml", {"kind": "news"})
+    window.openPage("RecordListPage.qml", {"kind": "news"})
     qtbot.wait(200)
     titles_before = {r["title"] for r in find(window, "recordList").property("model").rows()}
     assert NEW_TITLE not in titles_before

@@ -75,6 +75,7 @@ def cmd_selftest(cfg, args) -> int:
 
     from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QTimer
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtQuick import QQuickWindow  # noqa: F401 - gives the window grabWindow(); the kiosk never needs it
 
     from kiosk.ui import app as ui_app
 
@@ -92,7 +93,7 @@ def cmd_selftest(cfg, args) -> int:
                 raise CliError(f"--page {args.page}: {file_name} is not installed")
             # Pages are pushed over home, so the back/home bar shows as a visitor sees it; the attract
             # screen replaces the stack as the idle reset does.
-            method = "showPageNow" if file_name == "AttractPage.qml" else "openPageNow"
+            method = "showPage" if file_name == "AttractPage.qml" else "openPage"
             QMetaObject.invokeMethod(window, method, Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
         loop = QEventLoop()
         QTimer.singleShot(SETTLE_MS, loop.quit)

@@ -6,18 +6,17 @@ import KioskBackend
 // Station staff: 本站公告 (list / create / edit / delete), sync status + 立即同步, printer test,
 // device info, station.db backups and restore, restart and exit for technicians.
 // Reached only through PinPage; the session ends when this page leaves the stack.
-Page {
+KioskPage {
     id: page
     objectName: "adminPage"
-    property string pageTitle: "站点管理"
-    background: Rectangle { color: Theme.bg }
+    pageTitle: "站点管理"
 
     // Without a usable station.db only the restore is offered (no PIN can be checked then).
     readonly property bool restoreOnly: !Admin.stationOk
     property int tab: restoreOnly ? 3 : 0
     property string notice: ""
 
-    StackView.onRemoved: Admin.lock()
+    onRemoved: Admin.lock()
     Component.onCompleted: Admin.refresh()
 
     component SectionTitle: Text {
@@ -121,7 +120,7 @@ Page {
                         Layout.preferredHeight: Theme.touchMin
                         compact: true
                         text: "＋ 新建公告"
-                        onClicked: ApplicationWindow.window.openPage("AnnouncementEditor.qml", {})
+                        onClicked: page.Window.window.openPage("AnnouncementEditor.qml", {})
                     }
                     Text {
                         Layout.fillWidth: true
@@ -195,7 +194,7 @@ Page {
                         MouseArea {
                             id: cardTap
                             anchors.fill: parent
-                            onClicked: ApplicationWindow.window.openPage("AnnouncementEditor.qml", {
+                            onClicked: page.Window.window.openPage("AnnouncementEditor.qml", {
                                 annId: card.model.annId, annTitle: card.model.title, annBody: card.model.body,
                                 startsAt: card.model.startsAt, endsAt: card.model.endsAt, pinned: card.model.pinned })
                         }
@@ -415,7 +414,7 @@ Page {
             const error = Admin.restoreBackup(path)
             page.notice = error === "" ? "已恢复 " + label + " 的备份" : error
             if (error === "" && !Admin.unlocked)
-                ApplicationWindow.window.goHome()
+                page.Window.window.goHome()
         }
     }
     ConfirmPopup {

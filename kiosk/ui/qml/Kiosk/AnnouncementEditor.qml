@@ -4,11 +4,10 @@ import KioskBackend
 
 // Create or edit one station announcement (本站公告). Title and body take a hardware keyboard
 // through the system input method (see docs/admin.md); start and end are chosen with steppers.
-Page {
+KioskPage {
     id: page
     objectName: "announcementEditor"
-    property string pageTitle: annId ? "编辑本站公告" : "新建本站公告"
-    background: Rectangle { color: Theme.bg }
+    pageTitle: annId ? "编辑本站公告" : "新建本站公告"
 
     property int annId: 0
     property string annTitle: ""
@@ -23,15 +22,15 @@ Page {
     function save() {
         error = Admin.saveAnnouncement(annId, titleField.text, bodyField.text, startsAt, endsAt, pinned)
         if (error === "")
-            ApplicationWindow.window.goBack()
+            page.Window.window.goBack()
     }
 
     // Leaving admin (idle reset, home) must not leave an editor reachable without the PIN.
     Connections {
         target: Admin
         function onUnlockedChanged() {
-            if (!Admin.unlocked && page.StackView.status === StackView.Active && ApplicationWindow.window)
-                ApplicationWindow.window.goHome()
+            if (!Admin.unlocked && page.active && page.Window.window)
+                page.Window.window.goHome()
         }
     }
 
@@ -169,7 +168,7 @@ Page {
                     text: "取消"
                     compact: true
                     fill: Theme.textMuted
-                    onClicked: ApplicationWindow.window.goBack()
+                    onClicked: page.Window.window.goBack()
                 }
                 Tile {
                     objectName: "annDelete"
@@ -192,7 +191,7 @@ Page {
         onConfirmed: {
             page.error = Admin.removeAnnouncement(page.annId)
             if (page.error === "")
-                ApplicationWindow.window.goBack()
+                page.Window.window.goBack()
         }
     }
 }

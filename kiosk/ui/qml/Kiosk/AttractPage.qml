@@ -2,15 +2,14 @@
 // station announcements (本站公告) and upcoming events, and "轻触屏幕开始".
 // A touch anywhere goes to the home page; the carousel advances on its own.
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import KioskBackend 1.0
 
-Rectangle {
+KioskPage {
     id: page
     objectName: "attractPage"
 
-    property string pageTitle: ""
+    pageTitle: ""
     property int slideIntervalMs: 7000  // time each slide stays (tests shorten it)
     readonly property int announcementCount: announcementSlides.count
     readonly property int slideCount: announcementSlides.count + eventSlides.count
@@ -235,6 +234,6 @@ Rectangle {
     MouseArea {
         objectName: "attractTouchArea"
         anchors.fill: parent
-        onClicked: page.ApplicationWindow.window.goHome()
+        onClicked: page.Window.window.goHome()
     }
 }

@@ -1,15 +1,14 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import KioskBackend
 
 // 预约咨询 / 维权援助: pick one of the booking types (big buttons) → its QR, short code and 打印凭条.
 // Opened from a service (serviceId) the service's own type is pre-selected and the QR names the
 // service; picking another type books that type without the service.
-Page {
+KioskPage {
     id: page
     objectName: "bookingPage"
-    property string pageTitle: "预约咨询 · 维权援助"
+    pageTitle: "预约咨询 · 维权援助"
     property string serviceId: ""
     property string bookingTypeId: ""
 
@@ -22,7 +21,6 @@ Page {
 
     Component.onCompleted: selectedTypeId = serviceTypeId
 
-    background: Rectangle { color: Theme.bg }
 
     Flickable {
         id: flick

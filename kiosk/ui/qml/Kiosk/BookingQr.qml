@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Shapes
-import QtQuick.Controls
 import KioskBackend
 
 // Booking QR for one (service or event, booking type): the QR (>= 300 px), the short code
@@ -111,31 +110,17 @@ Item {
             font.letterSpacing: 2
         }
 
-        Button {
+        TouchButton {
             id: printButton
             objectName: "bookingPrintButton"
             anchors.horizontalCenter: parent.horizontalCenter
             width: Math.max(qrFrame.width, implicitWidth)
-            height: Math.max(Theme.touchMin, implicitHeight)
             enabled: root.url !== "" && Booking.printerAvailable && !Booking.printing && root.printState !== "printing"
             text: !Booking.printerAvailable ? "仅支持扫码 · 请用手机扫码"
                 : root.printState === "printing" ? "正在打印…"
                 : "打印凭条"
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.fontBody
-            contentItem: Text {
-                text: printButton.text
-                font: printButton.font
-                color: printButton.enabled ? Theme.onPrimary : Theme.textMuted
-                horizontalAlignment: Text.AlignHCenter
-                verticalAlignment: Text.AlignVCenter
-                wrapMode: Text.Wrap
-            }
-            background: Rectangle {
-                radius: Theme.radius
-                color: !printButton.enabled ? Theme.divider
-                     : printButton.down ? Qt.darker(Theme.primary, 1.2) : Theme.primary
-            }
+            fill: enabled ? Theme.primary : Theme.divider
+            ink: Theme.onPrimary
             onClicked: {
                 root.printState = "printing"
                 Booking.printSlip(root.serviceId, root.bookingTypeId)

@@ -1,7 +1,6 @@
 // Hanzi words for the letters being typed (from the search engine's suggest()). Tapping one
 // emits picked(word); the page replaces the typed letters with it.
 import QtQuick
-import QtQuick.Controls
 
 Item {
     id: bar
@@ -34,33 +33,15 @@ Item {
         clip: true
         boundsBehavior: Flickable.StopAtBounds
         model: bar.model
-        delegate: Button {
-            id: chip
+        delegate: TouchButton {
             required property string word
             required property int index
             objectName: "candidate_" + index
             height: Theme.touchMin
             anchors.verticalCenter: parent ? parent.verticalCenter : undefined
-            leftPadding: Theme.spacing
-            rightPadding: Theme.spacing
-            focusPolicy: Qt.NoFocus
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.fontBody
             text: word
-            contentItem: Text {
-                text: chip.text
-                font: chip.font
-                color: Theme.primary
-                horizontalAlignment: Text.AlignHCenter
-                verticalAlignment: Text.AlignVCenter
-            }
-            background: Rectangle {
-                radius: Theme.radius
-                color: Theme.surface
-                border.color: Theme.primary
-                border.width: 2
-                opacity: chip.down ? 0.6 : 1.0
-            }
+            ink: Theme.primary
+            border.width: 2
             onClicked: bar.picked(word)
         }
     }

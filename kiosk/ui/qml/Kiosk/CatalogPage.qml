@@ -1,15 +1,13 @@
 import QtQuick
-import QtQuick.Controls
 import KioskBackend
 
 // Service catalogue: the 8 categories (with counts) as chips, the services of the chosen one below.
 // One tap on a service opens its guide with the booking QR.
-Page {
+KioskPage {
     id: page
     objectName: "catalogPage"
     property string category: "专利"
-    property string pageTitle: "服务事项"
-    background: Rectangle { color: Theme.bg }
+    pageTitle: "服务事项"
 
     CategoryModel { id: categories }
     RecordListModel {
@@ -56,7 +54,7 @@ Page {
             width: ListView.view.width
             title: model.title
             subtitle: model.subtitle
-            onClicked: page.ApplicationWindow.window.openRecord(model.recordId)
+            onClicked: page.Window.window.openRecord(model.recordId)
         }
     }
 }

@@ -1,13 +1,11 @@
 import QtQuick
-import QtQuick.Controls
 import KioskBackend
 
 // Home: station name, freshness, station announcements ticker, tiles, hot searches, hours/address.
-Page {
+KioskPage {
     id: page
     objectName: "homePage"
-    property string pageTitle: "首页"
-    background: Rectangle { color: Theme.bg }
+    pageTitle: "首页"
 
     readonly property var tiles: [
         { key: "services", text: "服务事项", subtitle: "专利、商标、地理标志等办事指南", page: "CatalogPage.qml", props: {} },
@@ -92,7 +90,7 @@ Page {
                 }
                 MouseArea {
                     anchors.fill: parent
-                    onClicked: page.ApplicationWindow.window.openPage("StationNoticesPage.qml", {})
+                    onClicked: page.Window.window.openPage("StationNoticesPage.qml", {})
                 }
             }
 
@@ -110,7 +108,7 @@ Page {
                         height: Theme.portrait ? 208 : 170
                         text: modelData.text
                         subtitle: modelData.subtitle
-                        onClicked: page.ApplicationWindow.window.openPage(modelData.page, modelData.props)
+                        onClicked: page.Window.window.openPage(modelData.page, modelData.props)
                     }
                 }
             }
@@ -138,7 +136,7 @@ Page {
                         fill: Theme.surface
                         ink: Theme.primary
                         border.color: Theme.primary
-                        onClicked: page.ApplicationWindow.window.openRecord(modelData.recordId)
+                        onClicked: page.Window.window.openRecord(modelData.recordId)
                     }
                 }
             }

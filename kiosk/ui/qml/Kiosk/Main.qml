@@ -1,18 +1,15 @@
 import QtQuick
-import QtQuick.Controls
 import KioskBackend
 
-// The kiosk window: one StackView of pages, a back/home bar, the idle countdown and the
-// hidden admin corner. Pages navigate through the functions below (see the UI contract).
-ApplicationWindow {
+// The kiosk window: one stack of pages, a back/home bar, the idle countdown and the hidden
+// admin corner. Pages navigate through the functions below (see the UI contract).
+Window {
     id: root
     width: 1080
     height: 1920
     visible: false
     title: Shell.stationName
     color: Theme.bg
-    font.family: Theme.fontFamily
-    font.pixelSize: Theme.fontBody
 
     signal visitorReset()
     signal adminRequested()     // the hidden corner got its 5 taps
@@ -37,27 +34,26 @@ ApplicationWindow {
     }
 
     function goBack() {
-        if (stack.depth > 1)
-            stack.pop()
+        stack.pop()
     }
 
     function goHome() {
-        stack.replace(null, Qt.resolvedUrl(homePage), {})
+        showPage(homePage, {})
     }
 
-    // Replace the whole stack at once, no transition (idle reset and the selftest page switch).
-    function showPageNow(fileName, props) {
-        stack.replace(null, Qt.resolvedUrl(fileName), props || {}, StackView.Immediate)
+    // The whole stack becomes this one page (home, the idle reset, the selftest page switch).
+    function showPage(fileName, props) {
+        stack.replace(null, Qt.resolvedUrl(fileName), props || {})
     }
 
-    // Push without a transition (selftest screenshots and tests that need the final layout at once).
-    function openPageNow(fileName, props) {
-        stack.push(Qt.resolvedUrl(fileName), props || {}, StackView.Immediate)
+    // PAGE and what is above it give way to another page (the PIN pad to the admin screen).
+    function replacePage(page, fileName, props) {
+        stack.replace(page, Qt.resolvedUrl(fileName), props || {})
     }
 
     function resetToAttract() {
         idleOverlay.close()
-        showPageNow(attractPage, {})
+        showPage(attractPage, {})
         Shell.resetVisitor()
         root.visitorReset()
         restartIdleTimer()
@@ -73,11 +69,11 @@ ApplicationWindow {
         onHomeClicked: root.goHome()
     }
 
-    StackView {
+    PageStack {
         id: stack
         objectName: "pageStack"
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom; top: navBar.visible ? navBar.bottom : parent.top }
-        Component.onCompleted: stack.push(Qt.resolvedUrl(root.homePage), {}, StackView.Immediate)
+        Component.onCompleted: stack.push(Qt.resolvedUrl(root.homePage), {})
     }
 
     // Idle: no touch for Shell.idleTimeoutMs → countdown overlay → attract screen, visitor state cleared.

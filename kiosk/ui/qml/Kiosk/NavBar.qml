@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls
 
 // Back / home bar shown above every page except home and attract.
 Rectangle {

@@ -1,7 +1,6 @@
 // On-screen keyboard for pinyin letters and digits. No input method and no Qt Virtual
 // Keyboard (GPL-only): keys only emit signals; the page decides what they do.
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 
 Item {
@@ -33,30 +32,15 @@ Item {
     implicitWidth: Theme.touchMin * 15 + keyGap * 9
     implicitHeight: keyHeight * 4 + keyGap * 3
 
-    component KeyButton: Button {
-        id: key
-        property string label: text
+    component KeyButton: TouchButton {
         property bool special: false
         implicitWidth: keyboard.keyWidth
         implicitHeight: keyboard.keyHeight
-        font.family: Theme.fontFamily
-        font.pixelSize: Theme.fontBody
-        focusPolicy: Qt.NoFocus  // keep the query line's focus for a hardware keyboard
-        contentItem: Text {
-            text: key.label
-            font: key.font
-            color: key.special ? Theme.onPrimary : Theme.text
-            horizontalAlignment: Text.AlignHCenter
-            verticalAlignment: Text.AlignVCenter
-            elide: Text.ElideRight
-        }
-        background: Rectangle {
-            radius: Theme.radius
-            color: key.special ? Theme.primary : Theme.surface
-            border.color: Theme.textMuted
-            border.width: 1
-            opacity: key.down ? 0.6 : 1.0
-        }
+        horizontalPadding: 4
+        fill: special ? Theme.primary : Theme.surface
+        ink: special ? Theme.onPrimary : Theme.text
+        border.color: Theme.textMuted
+        border.width: 1
     }
 
     // Anchored at the bottom: the control row (ABC/123, space, backspace, clear) stays in the same

@@ -1,14 +1,12 @@
 import QtQuick
-import QtQuick.Controls
 import KioskBackend
 
 // Staff entry behind the hidden corner. With no PIN yet, staff set one (entered twice) first.
 // Wrong PINs count towards the lockout (5 tries → 60 s, doubling up to 1 h), kept in station.db.
-Page {
+KioskPage {
     id: page
     objectName: "pinPage"
-    property string pageTitle: "管理员登录"
-    background: Rectangle { color: Theme.bg }
+    pageTitle: "管理员登录"
 
     // enter | newPin | repeatPin | broken
     property string mode: !Admin.stationOk ? "broken" : (Admin.pinIsSet ? "enter" : "newPin")
@@ -17,7 +15,7 @@ Page {
 
     function openAdmin() {
         pad.clear()
-        page.StackView.view.replace(page, Qt.resolvedUrl("AdminPage.qml"), {})
+        page.Window.window.replacePage(page, "AdminPage.qml", {})
     }
 
     function submit(pin) {
@@ -51,7 +49,7 @@ Page {
         }
     }
 
-    StackView.onRemoved: { firstPin = ""; pad.clear() }
+    onRemoved: { firstPin = ""; pad.clear() }
 
     Flickable {
         anchors.fill: parent

@@ -1,16 +1,14 @@
 import QtQuick
-import QtQuick.Controls
 import KioskBackend
 
 // Detail of a policy, notice, news item or event: issuer, 文号, date, the body as text blocks
 // (no HTML, no remote loads, links inert), validity / event time, registration and related records.
-Page {
+KioskPage {
     id: page
     objectName: "recordDetailPage"
     property string recordId: ""
     property var rec: Content.record(recordId)
-    property string pageTitle: rec.kindTitle || ""
-    background: Rectangle { color: Theme.bg }
+    pageTitle: rec.kindTitle || ""
 
     Connections {
         target: Shell
@@ -125,7 +123,7 @@ Page {
                     width: column.width
                     title: modelData.title
                     subtitle: modelData.kindTitle
-                    onClicked: page.ApplicationWindow.window.openRecord(modelData.recordId)
+                    onClicked: page.Window.window.openRecord(modelData.recordId)
                 }
             }
         }

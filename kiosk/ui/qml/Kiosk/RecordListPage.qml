@@ -1,16 +1,14 @@
 import QtQuick
-import QtQuick.Controls
 import KioskBackend
 
 // Policies, notices, news or events as one list. Notices past valid_until and past events are
 // listed after the current ones, under their own heading, greyed.
-Page {
+KioskPage {
     id: page
     objectName: "recordListPage"
     property string kind: "policies"
     property string category: ""
-    property string pageTitle: Content.kindTitle(kind)
-    background: Rectangle { color: Theme.bg }
+    pageTitle: Content.kindTitle(kind)
 
     RecordListModel {
         id: records
@@ -51,7 +49,7 @@ Page {
             inactive: model.inactive
             badge: page.kind === "notices" && model.inactive ? "已过期"
                  : page.kind === "events" && model.inactive ? "已结束" : ""
-            onClicked: page.ApplicationWindow.window.openRecord(model.recordId)
+            onClicked: page.Window.window.openRecord(model.recordId)
         }
 
         Text {

@@ -2,30 +2,29 @@
 // grouped by kind, zero-result help, and the on-screen A–Z keyboard.
 // Portrait: query, candidates, results, keyboard stacked; landscape: input left, results right.
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import KioskBackend 1.0
 
-Item {
+KioskPage {
     id: page
     objectName: "searchPage"
 
-    property string pageTitle: "搜索"
+    pageTitle: "搜索"
     // Opened from a home hot-search chip with a word already filled in.
     property string initialQuery: ""
     // The page that browses a kind (UI-core's pages); a service category opens the catalogue on it.
     function browse(kind, category) {
         if (kind === "services")
-            ApplicationWindow.window.openPage("CatalogPage.qml", category ? { category: category } : {})
+            page.Window.window.openPage("CatalogPage.qml", category ? { category: category } : {})
         else
-            ApplicationWindow.window.openPage("RecordListPage.qml", { kind: kind })
+            page.Window.window.openPage("RecordListPage.qml", { kind: kind })
     }
     readonly property int inputColumnWidth: Theme.portrait ? grid.width : Math.round(grid.width * 0.5)
 
     Component.onCompleted: Search.query = initialQuery
     // The query line holds the keyboard focus so a hardware keyboard / input method types into it
     // (only possible once the page is in the window, hence on activation, not on creation).
-    StackView.onActivated: queryField.forceActiveFocus()
+    onActiveChanged: if (active) queryField.forceActiveFocus()
 
     GridLayout {
         id: grid
@@ -47,23 +46,30 @@ Item {
             border.color: Theme.primary
             border.width: 3
 
-            TextField {
+            // Typed into by the on-screen keyboard (through Search) or a hardware keyboard / input method.
+            TextInput {
                 id: queryField
                 objectName: "queryField"
-                anchors.fill: parent
-                anchors.margins: 3
-                leftPadding: Theme.spacing
-                rightPadding: Theme.spacing
-                background: null
+                anchors { fill: parent; margins: 3; leftMargin: Theme.spacing; rightMargin: Theme.spacing }
+                verticalAlignment: TextInput.AlignVCenter
+                clip: true
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
                 color: Theme.text
-                placeholderText: "输入拼音首字母，如 zlsq（专利申请）"
-                placeholderTextColor: Theme.textMuted
                 inputMethodHints: Qt.ImhNoPredictiveText
                 maximumLength: 40
                 text: Search.query
                 onTextEdited: Search.query = text
+
+                Text {
+                    anchors.fill: parent
+                    verticalAlignment: Text.AlignVCenter
+                    visible: queryField.text === "" && !queryField.inputMethodComposing
+                    text: "输入拼音首字母，如 zlsq（专利申请）"
+                    color: Theme.textMuted
+                    font: queryField.font
+                    elide: Text.ElideRight
+                }
             }
         }
 
@@ -121,6 +127,7 @@ Item {
 
             // Results: a summary of the groups, then the list sectioned by kind.
             ColumnLayout {
+                id: resultsLayout
                 anchors.fill: parent
                 anchors.margins: Theme.spacing / 2
                 spacing: Theme.spacing / 2
@@ -132,29 +139,16 @@ Item {
                     spacing: Theme.spacing / 2
                     Repeater {
                         model: Search.groups
-                        delegate: Button {
-                            id: groupChip
+                        delegate: TouchButton {
                             required property string kind
                             required property string label
                             required property int count
                             objectName: "group_" + kind
                             height: Theme.touchMin
-                            focusPolicy: Qt.NoFocus
-                            font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontSmall
                             text: label + " " + count
-                            contentItem: Text {
-                                text: groupChip.text
-                                font: groupChip.font
-                                color: Theme.onPrimary
-                                horizontalAlignment: Text.AlignHCenter
-                                verticalAlignment: Text.AlignVCenter
-                            }
-                            background: Rectangle {
-                                radius: Theme.radius
-                                color: Theme.primary
-                                opacity: groupChip.down ? 0.6 : 1.0
-                            }
+                            fill: Theme.primary
+                            ink: Theme.onPrimary
                             onClicked: resultList.positionViewAtIndex(Search.firstRowOfKind(kind), ListView.Beginning)
                         }
                     }
@@ -193,8 +187,20 @@ Item {
                     delegate: SearchResultDelegate {
                         width: ListView.view.width
                     }
-                    ScrollIndicator.vertical: ScrollIndicator {}
                 }
+            }
+
+            // Where the visible part is, when the results are longer than the list.
+            Rectangle {
+                objectName: "resultScrollHint"
+                visible: resultsLayout.visible && resultList.visibleArea.heightRatio < 1
+                x: resultsLayout.x + resultList.x + resultList.width - width
+                y: resultsLayout.y + resultList.y + resultList.visibleArea.yPosition * resultList.height
+                width: 6
+                height: resultList.visibleArea.heightRatio * resultList.height
+                radius: 3
+                color: Theme.textMuted
+                opacity: 0.6
             }
 
             // Nothing matched: nearest words, the categories, staff help.
@@ -234,32 +240,15 @@ Item {
                         visible: Search.nearest.count > 0
                         Repeater {
                             model: Search.nearest
-                            delegate: Button {
-                                id: nearChip
+                            delegate: TouchButton {
                                 required property string word
                                 required property int index
                                 objectName: "nearest_" + index
                                 height: Theme.touchMin
-                                leftPadding: Theme.spacing
-                                rightPadding: Theme.spacing
-                                focusPolicy: Qt.NoFocus
-                                font.family: Theme.fontFamily
-                                font.pixelSize: Theme.fontBody
                                 text: word
-                                contentItem: Text {
-                                    text: nearChip.text
-                                    font: nearChip.font
-                                    color: Theme.primary
-                                    horizontalAlignment: Text.AlignHCenter
-                                    verticalAlignment: Text.AlignVCenter
-                                }
-                                background: Rectangle {
-                                    radius: Theme.radius
-                                    color: Theme.bg
-                                    border.color: Theme.primary
-                                    border.width: 2
-                                    opacity: nearChip.down ? 0.6 : 1.0
-                                }
+                                fill: Theme.bg
+                                ink: Theme.primary
+                                border.width: 2
                                 onClicked: Search.query = word
                             }
                         }
@@ -276,35 +265,19 @@ Item {
                         spacing: Theme.spacing / 2
                         Repeater {
                             model: Search.browse
-                            delegate: Button {
-                                id: categoryButton
+                            // Whole kinds filled, service categories outlined.
+                            delegate: TouchButton {
                                 required property string kind
                                 required property string category
                                 required property string label
                                 required property int count
                                 objectName: "browse_" + kind + (category ? "_" + category : "")
                                 height: Theme.touchMin
-                                leftPadding: Theme.spacing * 1.5
-                                rightPadding: Theme.spacing * 1.5
-                                focusPolicy: Qt.NoFocus
-                                font.family: Theme.fontFamily
-                                font.pixelSize: Theme.fontBody
+                                horizontalPadding: Theme.spacing * 1.5
                                 text: label + " " + count
-                                // Whole kinds filled, service categories outlined.
-                                contentItem: Text {
-                                    text: categoryButton.text
-                                    font: categoryButton.font
-                                    color: categoryButton.category ? Theme.primary : Theme.onPrimary
-                                    horizontalAlignment: Text.AlignHCenter
-                                    verticalAlignment: Text.AlignVCenter
-                                }
-                                background: Rectangle {
-                                    radius: Theme.radius
-                                    color: categoryButton.category ? Theme.surface : Theme.primary
-                                    border.color: Theme.primary
-                                    border.width: 2
-                                    opacity: categoryButton.down ? 0.6 : 1.0
-                                }
+                                fill: category ? Theme.surface : Theme.primary
+                                ink: category ? Theme.primary : Theme.onPrimary
+                                border.width: 2
                                 onClicked: page.browse(kind, category)
                             }
                         }

@@ -1,8 +1,7 @@
 // One search hit (its kind is the list section): the title; a tap opens the record's detail page.
 import QtQuick
-import QtQuick.Controls
 
-ItemDelegate {
+Rectangle {
     id: row
 
     required property string recordId
@@ -11,36 +10,30 @@ ItemDelegate {
 
     objectName: "result_" + recordId
     implicitHeight: Math.max(Theme.touchMin + Theme.spacing, label.implicitHeight + Theme.spacing * 2)
-    focusPolicy: Qt.NoFocus
+    color: tap.pressed ? Theme.bg : Theme.surface
 
-    background: Rectangle {
-        color: row.down ? Theme.bg : Theme.surface
-        Rectangle {
-            anchors.left: parent.left
-            anchors.right: parent.right
-            anchors.bottom: parent.bottom
-            height: 1
-            color: Theme.bg
-        }
+    Rectangle {
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: 1
+        color: Theme.bg
     }
 
-    contentItem: Item {
-        Text {
-            id: label
-            anchors.left: parent.left
-            anchors.right: parent.right
-            anchors.verticalCenter: parent.verticalCenter
-            anchors.leftMargin: Theme.spacing
-            anchors.rightMargin: Theme.spacing
-            text: row.title
-            wrapMode: Text.Wrap
-            maximumLineCount: 2
-            elide: Text.ElideRight
-            font.family: Theme.fontFamily
-            font.pixelSize: Theme.fontBody
-            color: Theme.text
-        }
+    Text {
+        id: label
+        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
+                  leftMargin: Theme.spacing; rightMargin: Theme.spacing }
+        text: row.title
+        wrapMode: Text.Wrap
+        maximumLineCount: 2
+        elide: Text.ElideRight
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontBody
+        color: Theme.text
     }
 
-    onClicked: ApplicationWindow.window.openRecord(recordId)
+    MouseArea {
+        id: tap
+        anchors.fill: parent
+        onClicked: row.Window.window.openRecord(row.recordId)
+    }
 }

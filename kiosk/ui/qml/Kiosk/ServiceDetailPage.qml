@@ -1,16 +1,14 @@
 import QtQuick
-import QtQuick.Controls
 import KioskBackend
 
 // 办事指南 of one service: every field the record has, and its booking QR.
 // Portrait: the QR panel comes right after the summary; landscape: it stays on the right.
-Page {
+KioskPage {
     id: page
     objectName: "serviceDetailPage"
     property string recordId: ""
     property var rec: Content.record(recordId)
-    property string pageTitle: rec.title || "服务事项"
-    background: Rectangle { color: Theme.bg }
+    pageTitle: rec.title || "服务事项"
 
     Connections {
         target: Shell

@@ -1,13 +1,11 @@
 import QtQuick
-import QtQuick.Controls
 import KioskBackend
 
 // 本站公告: announcements of this station (from station.db), pinned first.
-Page {
+KioskPage {
     id: page
     objectName: "stationNoticesPage"
-    property string pageTitle: "本站公告"
-    background: Rectangle { color: Theme.bg }
+    pageTitle: "本站公告"
 
     ListView {
         id: list

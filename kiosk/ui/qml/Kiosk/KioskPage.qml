@@ -1,0 +1,13 @@
+import QtQuick
+
+// The root of every page on Main's page stack: fills the stack, paints the page background and
+// carries the title the back/home bar shows. PageStack sets `active` on the page on top and
+// emits removed() just before it destroys a page (leaving it by back, home or the idle reset).
+Rectangle {
+    property string pageTitle: ""
+    property bool active: false
+    signal removed()
+
+    anchors.fill: parent
+    color: Theme.bg
+}
