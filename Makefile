@@ -4,7 +4,7 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 PYTHON    ?= python3
 
-.PHONY: run test lint bench sysdeps-run sysdeps-test clean dist deb smoke
+.PHONY: run test lint bench gallery sysdeps-run sysdeps-test clean dist deb smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,21 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# docs/screens/<name>-<size>.png ← `ipkiosk selftest --page <page>` for the visitor screens.
+GALLERY := home=home services=services service=service:svc-patent-application policies=policies \
+	policy=policy:pol-zz-2022-140-notice notices=notices notice=notice:ntc-20260908-ip-search-training-phase1 \
+	news=news events=events event=event:evt-20261210-ip-search-training-2 station-notices=station-notices \
+	search-empty=search search-zlsq=search:zlsq search-nearmiss=search:zhaunli search-zero=search:qxqxqx \
+	attract=attract booking=booking
+
+## render the screenshot gallery docs/screens/ (visitor and staff screens, 1080x1920 and 1920x1080)
+gallery: $(STAMP)
+	@for size in 1080x1920 1920x1080; do for shot in $(GALLERY); do \
+		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size \
+			--page $${shot#*=} --screenshot docs/screens/$${shot%%=*}-$$size.png || exit 1; \
+	done; done
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_admin_screens docs/screens
 
 ## packaged build: dist/ipkiosk/ (PyInstaller one-dir) + tarball; fails on GPL-only Qt files
 dist: $(STAMP)

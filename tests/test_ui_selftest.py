@@ -72,3 +72,10 @@ def test_run_quits_cleanly_on_sigterm(tmp_path):
             proc.communicate()
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
+
+
+def test_search_page_letters_are_optional():
+    from kiosk.commands.ui import page_request
+
+    assert page_request("search") == ("SearchPage.qml", {})
+    assert page_request("search:zlsq") == ("SearchPage.qml", {"initialQuery": "zlsq"})

@@ -31,6 +31,8 @@ SELFTEST_PAGES: dict[str, tuple[str, str | None]] = {
 }
 # List pages that show one collection get it as their `kind`.
 _LIST_KINDS = {"policies", "notices", "news", "events"}
+# Pages whose argument may be left out: `search` alone is the search page before any typing.
+_ARG_OPTIONAL = {"search"}
 
 SETTLE_MS = 700  # let images, models and the first frame settle before grabbing
 
@@ -53,9 +55,10 @@ def page_request(spec: str) -> tuple[str, dict]:
     file_name, arg_prop = SELFTEST_PAGES[name]
     props: dict = {"kind": name} if name in _LIST_KINDS else {}
     if arg_prop is not None:
-        if not arg:
+        if not arg and name not in _ARG_OPTIONAL:
             raise CliError(f"--page {name}: needs an argument, e.g. {name}:<{arg_prop}>", EXIT_USAGE)
-        props[arg_prop] = arg
+        if arg:
+            props[arg_prop] = arg
     elif arg:
         raise CliError(f"--page {name}: takes no argument (got {arg!r})", EXIT_USAGE)
     return file_name, props
