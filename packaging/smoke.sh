@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make smoke`: the frozen smoke test of dist/ipkiosk and the .deb.
-#  1. selftest renders the home screen offscreen with an empty data dir: exit 0, nothing on
+#  1. selftest renders the home screen (and a service page with its QR) offscreen with an empty data dir: exit 0, nothing on
 #     stderr, a non-blank 1080x1920 PNG (timed: the frozen first-frame benchmark);
 #  2. doctor --json on that data dir: valid JSON, exit 0; then a frozen `sync --once` from a
 #     freshly signed file:// repository, and doctor reports repository and signature ok;
@@ -39,6 +39,12 @@ if [ $code -ne 0 ]; then fail "selftest exited $code"; cat "$work/selftest.err" 
 elif [ -s "$work/selftest.err" ]; then fail "selftest wrote to stderr:"; cat "$work/selftest.err" >&2
 elif ! "$PY" packaging/png_check.py "$work/home.png" 1080x1920; then fail "selftest screenshot"
 else ok "selftest in ${elapsed_ms} ms: $(cat "$work/selftest.out")"; fi
+# A service page: its booking QR is a Qt Quick Shapes path, which the bundle must carry.
+if ! frozen selftest --page service:svc-patent-application --screenshot "$work/service.png" \
+        >"$work/selftest-service.out" 2>"$work/selftest-service.err"; then
+    fail "selftest of a service page:"; cat "$work/selftest-service.err" >&2
+elif [ -s "$work/selftest-service.err" ]; then fail "selftest of a service page wrote to stderr:"; cat "$work/selftest-service.err" >&2
+else ok "$(cat "$work/selftest-service.out")"; fi
 
 # 2. doctor
 frozen doctor --json >"$work/doctor.json" 2>"$work/doctor.err"
