@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -39,9 +40,58 @@ def test_font_is_renamed_and_keeps_copyright(path):
     assert "Open Font License" in (REPO_ROOT / "assets" / "fonts" / "OFL.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("path", FONT_FILES, ids=lambda p: p.name)
+def test_shipped_characters_have_the_first_glyphs(path):
+    """The glyphs the kiosk draws sit together at the front of the file, so few of its pages are touched
+    (see assets/fonts/build.py); a font rebuilt in the source's order would fail here."""
+    font = TTFont(path)
+    glyph_id = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+    cmap = font.getBestCmap()
+    shipped = {cmap[ord(c)] for c in _build_module().required_chars()}
+    assert max(glyph_id[name] for name in shipped) == len(shipped - {".notdef"})
+    assert not hasattr(font["CFF "].cff, "GlobalSubrs") or len(font["CFF "].cff.GlobalSubrs) == 0
+
+
 def test_font_size_budget():
     assert sum(p.stat().st_size for p in FONT_FILES) <= 12_000_000
 
 
 def test_app_loads_the_bundled_family(qapp):
     assert ui_app.load_fonts() == ui_app.FONT_FAMILY
+
+
+
+def _cached_pages(path) -> int:
+    """Pages of `path` in the page cache: mincore over a fresh mapping (which faults nothing in)."""
+    import ctypes
+    import mmap
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long)
+    libc.mincore.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p)
+    libc.munmap.argtypes = (ctypes.c_void_p, ctypes.c_size_t)
+    size = path.stat().st_size
+    pages = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
+    with open(path, "rb") as f:
+        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 0)
+    assert address not in (None, ctypes.c_void_p(-1).value)
+    try:
+        residency = ctypes.create_string_buffer(pages)
+        assert libc.mincore(address, size, residency) == 0, ctypes.get_errno()
+        return sum(byte & 1 for byte in residency.raw)
+    finally:
+        libc.munmap(address, size)
+
+
+def test_fonts_are_read_back_from_disk_before_they_are_mapped(tmp_path):
+    """A just-written font (an upgrade) would be mapped in whole large folios; load_fonts drops the cached
+    copy first so only the pages around drawn glyphs come back."""
+    font = tmp_path / "font.otf"
+    font.write_bytes(FONT_FILES[0].read_bytes())
+    with open(font, "rb+") as f:
+        os.fsync(f.fileno())  # dirty pages cannot be dropped; an installed package is written back too
+    assert _cached_pages(font) > 0
+    ui_app._drop_cached_pages(font)
+    assert _cached_pages(font) == 0
+    ui_app._drop_cached_pages(tmp_path / "missing.otf")  # no such file: nothing to do, no error
