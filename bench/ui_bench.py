@@ -14,7 +14,9 @@ start-ups open an existing content.db like a terminal after its first boot.
 2. Memory: one process opens the app and makes ``--visits`` scripted page visits. A visit
    opens one page the way a visitor does (home tiles, lists, details, search with typed
    letters and a candidate pick, booking, attract) cycling through every page; every
-   VISITS_PER_VISITOR visits the idle reset runs (attract screen, visitor state cleared).
+   VISITS_PER_VISITOR visits the idle reset runs (attract screen, visitor state cleared) and
+   the loop waits for the memory release the kiosk makes a second later: on a terminal the
+   next visitor comes at least idle_timeout_s + the countdown (100 s) after the last touch.
    After every visit the window renders a frame. PSS is read from /proc/self/smaps_rollup
    every SAMPLE_EVERY visits; growth = PSS at the end minus PSS after half the visits.
 
@@ -204,6 +206,14 @@ def wait_for_frame(window, qapp) -> None:
     qapp.processEvents()
 
 
+def wait_ms(ms: int) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def child_visits(data_dir: str, visits: int) -> None:
     from PySide6.QtCore import QMetaObject
     from PySide6.QtGui import QGuiApplication
@@ -227,6 +237,7 @@ def child_visits(data_dir: str, visits: int) -> None:
         if visit % VISITS_PER_VISITOR == 0:
             QMetaObject.invokeMethod(window, "resetToAttract")
             wait_for_frame(window, qapp)
+            wait_ms(ui_app.RELEASE_MEMORY_DELAY_MS + 200)
         if visit % SAMPLE_EVERY == 0:
             samples.append((visit, memory_kb()))
     elapsed_s = time.perf_counter() - started

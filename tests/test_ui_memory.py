@@ -110,3 +110,47 @@ def test_the_ui_process_hashes_without_openssl_until_staff_unlock():
     from kiosk.store import pin
 
     assert lines[2] == pin.hash_pin("482916", salt=bytes(16)).rsplit("$", 1)[1]
+
+
+def _malloc_in_use_bytes() -> int:
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in
+                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                     "keepcost")]
+
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = MallInfo2
+    return libc.mallinfo2().uordblks
+
+
+def _draw_text(family: str, text: str, sizes: tuple[int, ...]) -> None:
+    from PySide6.QtGui import QFont, QImage, QPainter
+
+    image = QImage(1200, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    for size in sizes:
+        font = QFont(family)
+        font.setPixelSize(size)
+        painter.setFont(font)
+        for start in range(0, len(text), 40):
+            painter.drawText(0, 100, text[start:start + 40])
+    painter.end()
+
+
+def test_dropping_font_caches_frees_the_glyphs_and_keeps_the_bundled_family(qapp):
+    from PySide6.QtGui import QFontDatabase, QGuiApplication
+
+    from kiosk.ui import app as ui_app
+
+    assert ui_app.load_fonts() == ui_app.FONT_FAMILY
+    hanzi = "".join(bytes((hi, lo)).decode("gb2312") for hi in range(0xB0, 0xC0) for lo in range(0xA1, 0xFF))
+    before = _malloc_in_use_bytes()
+    _draw_text(ui_app.FONT_FAMILY, hanzi, (30, 40))  # ~1,500 glyphs at two sizes: a few MB of rasterised glyphs
+    filled = _malloc_in_use_bytes()
+    assert filled - before > 2_000_000
+    ui_app.drop_font_caches()
+    assert _malloc_in_use_bytes() < filled - 2_000_000
+    assert ui_app.FONT_FAMILY in QFontDatabase.families()
+    assert QGuiApplication.font().family() == ui_app.FONT_FAMILY

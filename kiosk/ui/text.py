@@ -9,18 +9,19 @@ in it is ``<b>…</b>`` that this module wrote.
 
 from __future__ import annotations
 
-import html
 import re
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _NUMBERED = re.compile(r"^(\d{1,3})[.、)]\s+(.*)$")
+# html.escape(quote=False) without the html package, whose entity table the UI process would carry.
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def inline(text: str) -> str:
     """One line of Markdown → StyledText: escaped, links reduced to their label, **bold** → <b>."""
     text = _LINK.sub(lambda m: m.group(1), text)
-    text = html.escape(text, quote=False)
+    text = text.translate(_ESCAPE)
     return _BOLD.sub(lambda m: f"<b>{m.group(1)}</b>", text)
 
 
