@@ -552,11 +552,16 @@ def _drop_cached_pages(path: Path) -> None:
 
 def load_fonts() -> str:
     """Register the bundled CJK font; returns the family name (or the default family if missing)."""
+    for name in FONT_FILES:
+        _drop_cached_pages(FONT_DIR / name)
+    return _register_fonts()
+
+
+def _register_fonts() -> str:
     families: list[str] = []
     for name in FONT_FILES:
         path = FONT_DIR / name
         if path.is_file():
-            _drop_cached_pages(path)
             font_id = QFontDatabase.addApplicationFont(str(path))
             families += QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if FONT_FAMILY not in families:
@@ -571,9 +576,10 @@ def load_fonts() -> str:
 def drop_font_caches() -> None:
     """Make Qt drop its font engines and their glyph caches; the text on screen is laid out again.
 
-    Qt has no call for this, but re-registering application fonts empties its font cache."""
+    Qt has no call for this, but re-registering application fonts empties its font cache. The
+    files' page cache is left alone: it was read back from disk at start-up (load_fonts)."""
     QFontDatabase.removeAllApplicationFonts()
-    load_fonts()
+    _register_fonts()
 
 
 def open_stores(cfg: config_mod.Config) -> None:

@@ -1,8 +1,9 @@
 """Is the slip printer usable? Asked of CUPS directly (libcups through ctypes).
 
-The UI checks the printer at start-up, long before (and usually without) any slip being
-printed. Asking through QPrinterInfo would load QtPrintSupport, which pulls in QtWidgets and
-Qt's CUPS plugin: about 10 MB in the UI process for a yes/no answer. libcups is what that
+Run by `ipkiosk printer-status`, which the UI starts as a child process when a screen first asks
+about the printer and after each slip (kiosk.ui.booking_model). Asking through QPrinterInfo would
+load QtPrintSupport, which pulls in QtWidgets and Qt's CUPS plugin: about 10 MB for a yes/no
+answer. libcups is what that
 plugin asks anyway, with the same rules: a queue must exist (the named one, else the system
 default), and a printer-state other than idle (3) or processing (4) is a stopped printer.
 """
