@@ -18,7 +18,9 @@ start-ups open an existing content.db like a terminal after its first boot.
    the loop waits for the memory release the kiosk makes a second later: on a terminal the
    next visitor comes at least idle_timeout_s + the countdown (100 s) after the last touch.
    After every visit the window renders a frame. PSS is read from /proc/self/smaps_rollup
-   every SAMPLE_EVERY visits; growth = PSS at the end minus PSS after half the visits.
+   every SAMPLE_EVERY visits; growth = PSS at the end minus PSS after half the visits. The UI's
+   data service child (`ipkiosk data-service`, which answers every data request) is reported
+   apart, at the end.
 
 Targets (issue 5): first frame <= 0.55 s median; PSS <= 100 MB after 1,000 visits with
 <= 5 MB growth over the last 500.
@@ -50,15 +52,15 @@ SIZE_PX = (1080, 1920)
 OFFSCREEN_ENV = {"QT_QPA_PLATFORM": "offscreen", "QT_QUICK_BACKEND": "software"}
 
 
-def memory_kb() -> dict[str, int]:
-    """PSS, its anonymous part and USS (private pages) of this process, kB, from /proc/self/smaps_rollup.
+def memory_kb(pid: int | str = "self") -> dict[str, int]:
+    """PSS, its anonymous part and USS (private pages) of a process (this one), kB, from smaps_rollup.
 
     PSS splits shared library pages among the processes mapping them, so it moves when other Qt
     processes on the machine come and go; Pss_Anon (the heap) does not, and shows real growth.
     On a terminal the UI is the only Qt process, so there PSS is close to RSS (reported too).
     """
     fields = {}
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         name, _, rest = line.partition(":")
         if rest.strip().endswith("kB"):
             fields[name] = int(rest.split()[0])
@@ -145,13 +147,8 @@ def visit_script(ctx, keystroke_ms: list[float]) -> list:
     Search steps append their keystroke-to-frame times (ms) to KEYSTROKE_MS."""
     from PySide6.QtGui import QGuiApplication
 
-    from kiosk.store import content
-
-    services = content.list_records("services")
-    policies = content.list_records("policies")
-    notices = content.list_records("notices")
-    news = content.list_records("news")
-    events = content.list_records("events")
+    services, policies, notices, news, events = (ctx.data.list_records(kind) for kind in
+                                                 ("services", "policies", "notices", "news", "events"))
     search = next(vm for vm in ctx.view_models if type(vm).__name__ == "SearchController")
 
     def call(method, *args):
@@ -241,7 +238,9 @@ def child_visits(data_dir: str, visits: int) -> None:
         if visit % SAMPLE_EVERY == 0:
             samples.append((visit, memory_kb()))
     elapsed_s = time.perf_counter() - started
-    print(json.dumps({"samples": samples, "elapsed_s": elapsed_s, "pages": [n for n, _ in steps],
+    data_service = memory_kb(ctx.data.pid)
+    print(json.dumps({"samples": samples, "data_service": data_service, "elapsed_s": elapsed_s,
+                      "pages": [n for n, _ in steps],
                       "keystroke_ms": keystroke_ms,
                       "qt_warnings": messages.warnings[:10]}), flush=True)
     ui_app.stop_context(ctx)
@@ -310,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         "rss_final_mb": mb(final["rss"]),
         "rss_growth_last_half_mb": mb(final["rss"] - half["rss"]),
         "pss_samples_mb": [(visit, mb(m["pss"])) for visit, m in samples],
+        "data_service_pss_final_mb": mb(visits["data_service"]["pss"]),
+        "data_service_rss_final_mb": mb(visits["data_service"]["rss"]),
         "visit_loop_s": round(visits["elapsed_s"], 1),
         "keystroke_to_frame_median_ms": round(statistics.median(visits["keystroke_ms"]), 1),
         "keystroke_to_frame_p95_ms": round(statistics.quantiles(visits["keystroke_ms"], n=20)[-1], 1),
@@ -328,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  of which anonymous (heap): {result['anon_final_mb']} MB, growth over the last half "
               f"{result['anon_growth_last_half_mb']} MB; USS {result['uss_final_mb']} MB; RSS {result['rss_final_mb']} MB "
               f"(growth over the last half {result['rss_growth_last_half_mb']} MB)")
+        print(f"the data service child after the visits: PSS {result['data_service_pss_final_mb']} MB, "
+              f"RSS {result['data_service_rss_final_mb']} MB (not part of the UI process's figures above)")
         print(f"search keystroke to rendered frame: median {result['keystroke_to_frame_median_ms']} ms, "
               f"p95 {result['keystroke_to_frame_p95_ms']} ms")
         print(f"visit loop: {result['visit_loop_s']} s; pages: {', '.join(result['pages'])}")

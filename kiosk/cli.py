@@ -209,8 +209,7 @@ def _is_data_error(exc: Exception) -> bool:
     """A full disk, a read-only data dir, a locked or damaged database.
 
     peewee is looked up, not imported: a database error can only come from a command that
-    imported it, and `ipkiosk run` must reach the UI (kiosk/ui/__init__.py) before anything
-    imports peewee and, with it, hashlib.
+    imported it, and `ipkiosk run` never imports it (its data service child does).
     """
     peewee = sys.modules.get("peewee")
     return isinstance(exc, OSError) or (peewee is not None and isinstance(exc, peewee.DatabaseError))

@@ -74,6 +74,45 @@ def seeded(content_store):
     return content_store
 
 
+class DataServiceInProcess:
+    """The data service called as kiosk.ui.data_client calls its child (a JSON request, a JSON
+    answer, failures raised as DataError), without the process: for view-model tests."""
+
+    def __init__(self, cfg: config_mod.Config):
+        from kiosk.dataservice import DataService
+
+        self.service = DataService(cfg)
+
+    def __getattr__(self, name: str):
+        import json
+
+        from kiosk.ui.data_client import result_of
+
+        def call(*args, **kwargs):
+            request = json.loads(json.dumps({"id": 1, "method": name, "args": args, "kwargs": kwargs}))
+            return result_of(json.loads(json.dumps(self.service.answer(request), ensure_ascii=False)))
+
+        return call
+
+
+def booking_backend(cfg: config_mod.Config, clock, parent=None):
+    """kiosk.ui.booking_model.BookingBackend reading through the data service (in this process)."""
+    from kiosk.ui.booking_model import BookingBackend
+
+    data = DataServiceInProcess(cfg)
+    return BookingBackend(cfg, booking_types=lambda: data.list_records("booking_types"), get_record=data.get_record,
+                          clock=clock, parent=parent)
+
+
+@pytest.fixture
+def data_service(seeded, cfg):
+    """The UI's data service (in this process) on the seeded content.db and a station.db."""
+    from kiosk.store.station import station_db
+
+    yield DataServiceInProcess(cfg)
+    station_db.close()
+
+
 def file_digest(path: Path) -> str | None:
     """sha256 of a file, or None if it does not exist (for 'station.db untouched' checks)."""
     import hashlib
@@ -88,6 +127,16 @@ def _qml_types_registered():
     from kiosk.ui import app as ui_app
 
     ui_app.prepare_qml_types()
+
+
+def open_stores_beside_the_kiosk(cfg: config_mod.Config) -> None:
+    """Open content.db and station.db in the test process, as `ipkiosk announce` or the sync child
+    would beside a running kiosk (whose data service has opened and seeded them already)."""
+    from kiosk.store.content import open_content_db
+    from kiosk.store.station import open_station_db_safely
+
+    open_content_db(cfg.content_db_path)
+    open_station_db_safely(cfg.station_db_path)
 
 
 @pytest.fixture
@@ -105,6 +154,7 @@ def kiosk_ui(qtbot, cfg):
 
     def start(size_px=(1080, 1920), **context_options):
         ctx = ui_app.build_context(cfg, **context_options)
+        open_stores_beside_the_kiosk(cfg)
         window = ui_app.load_main(ctx, size_px=size_px)
         started.append(ctx)
         window.show()

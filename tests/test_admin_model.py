@@ -13,15 +13,22 @@ from PySide6.QtCore import QTimer
 from kiosk import config as config_mod
 from kiosk.store import backup, station
 from kiosk.ui.admin_model import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART, NOT_UNLOCKED, AdminBackend
+from tests.conftest import DataServiceInProcess, booking_backend
 
 PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
 
 
+def staff_context(cfg, view_models: list) -> types.SimpleNamespace:
+    """What AdminBackend uses of the UI's AppContext, with the data service in this process."""
+    return types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=view_models, exit_authorised=False,
+                                 data=DataServiceInProcess(cfg))
+
+
 @pytest.fixture
 def admin(qtbot, seeded, station_store, cfg):
     quits: list[int] = []
-    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False)
+    ctx = staff_context(cfg, [])
     # quit_app records the exit code instead of ending the test process.
     backend = AdminBackend(ctx, quit_app=quits.append)
     backend.quits = quits
@@ -137,7 +144,7 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
     cfg_path.write_text(f'data_dir = "{data_dir}"\nrepository_url = "http://127.0.0.1:9/repo"\n'
                         f'trusted_root = "{tmp_path / "root.json"}"\n', encoding="utf-8")
     cfg = config_mod.load(cfg_path)
-    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False)
+    ctx = staff_context(cfg, [])
     admin = AdminBackend(ctx, quit_app=lambda code: None)
     admin.setPin(PIN, PIN)
     admin.syncNow()
@@ -150,11 +157,10 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
 
 
 def test_printer_test_goes_through_the_booking_module(qtbot, seeded, station_store, data_dir):
-    from kiosk.ui.booking_model import BookingBackend
 
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": "ipkiosk-no-such-queue"})
-    booking = BookingBackend(cfg, clock=lambda: T0)  # the real printer check: this queue does not exist
-    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[booking], exit_authorised=False)
+    booking = booking_backend(cfg, clock=lambda: T0)  # the real printer check: this queue does not exist
+    ctx = staff_context(cfg, [booking])
     admin = AdminBackend(ctx, quit_app=lambda code: None)
     admin.setPin(PIN, PIN)
     admin.printTest()
@@ -168,14 +174,13 @@ def test_printer_test_goes_through_the_booking_module(qtbot, seeded, station_sto
 
 
 def test_printer_test_prints_a_real_slip_on_the_cups_pdf_queue(qtbot, seeded, station_store, data_dir, tmp_path):
-    from kiosk.ui.booking_model import BookingBackend
     from tests import cups_helpers
 
     queue = cups_helpers.cups_pdf_queue()
     cups_helpers.require_poppler()
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name})
-    booking = BookingBackend(cfg, clock=lambda: T0)
-    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[booking], exit_authorised=False)
+    booking = booking_backend(cfg, clock=lambda: T0)
+    ctx = staff_context(cfg, [booking])
     admin = AdminBackend(ctx, quit_app=lambda code: None)
     admin.setPin(PIN, PIN)
     before = queue.pdfs()
@@ -203,7 +208,7 @@ def test_sync_now_applies_a_signed_publication_and_keeps_station_data(qtbot, dat
         cfg = config_mod.load(cfg_path)
         open_content(cfg)
         station.open_station_db(cfg.station_db_path)
-        ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False)
+        ctx = staff_context(cfg, [])
         admin = AdminBackend(ctx, quit_app=lambda code: None)
         admin.setPin(PIN, PIN)
         admin.saveAnnouncement(0, "同步前的本站公告", "", "", "", True)

@@ -15,6 +15,7 @@ import pytest
 
 from kiosk import config as config_mod
 from kiosk.store import station
+from tests.conftest import open_stores_beside_the_kiosk
 from tests.ui_helpers import SIZES_PX, window_items
 
 MIN_TARGET_PX = 64
@@ -79,6 +80,7 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
     from kiosk.ui import app as ui_app
 
     ctx = ui_app.build_context(cfg)
+    open_stores_beside_the_kiosk(cfg)
     window = ui_app.load_main(ctx, size_px=size_px)
     window.show()
     qtbot_wait(300)
@@ -114,6 +116,7 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
         QMetaObject.invokeMethod(window, "goHome")
         qtbot_wait(600)
         admin.lock()
+        ctx.data.stop()  # the next call starts it again, on the corrupt file
         station.station_db.close()
         cfg.station_db_path.write_bytes(b"\x00" * 4096 + cfg.station_db_path.read_bytes()[4096:])
         assert not station.open_station_db_safely(cfg.station_db_path)[0]

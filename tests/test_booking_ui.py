@@ -21,7 +21,7 @@ from kiosk import config as config_mod
 from kiosk.store import content
 from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel, qr_svg_path
 from tests import cups_helpers
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, booking_backend
 
 NOW = dt.datetime(2026, 11, 24, 2, 5, tzinfo=dt.UTC)
 NO_SUCH_QUEUE = "ipkiosk-no-such-queue"
@@ -37,7 +37,7 @@ def params(url: str) -> dict[str, str]:
 @pytest.fixture
 def backend(seeded, cfg, qapp) -> BookingBackend:
     # Parented to the app so the list model outlives the test body (qtmodeltester checks at teardown).
-    return BookingBackend(cfg, clock=lambda: NOW, parent=qapp)
+    return booking_backend(cfg, clock=lambda: NOW, parent=qapp)
 
 
 def checked_printer_status(qtbot, backend: BookingBackend) -> str:
@@ -82,7 +82,7 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
 
 def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_dir, qapp, qtbot):
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": NO_SUCH_QUEUE})
-    backend = BookingBackend(cfg, clock=lambda: NOW)
+    backend = booking_backend(cfg, clock=lambda: NOW)
     assert checked_printer_status(qtbot, backend) == f"printer queue {NO_SUCH_QUEUE!r} does not exist"
     assert backend.printerAvailable is False
     with qtbot.waitSignal(backend.printFinished, timeout=1000) as blocker:
@@ -94,7 +94,7 @@ def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_d
 def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded, data_dir, qapp, qtbot, tmp_path):
     queue = cups_helpers.cups_pdf_queue()
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name, "paper_width_mm": 58})
-    backend = BookingBackend(cfg, clock=lambda: NOW)
+    backend = booking_backend(cfg, clock=lambda: NOW)
     assert checked_printer_status(qtbot, backend) == "ok"
     assert backend.printerAvailable
     ticks = []

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk import seed
+from kiosk.clock import iso
 from kiosk.store import content, station
-from kiosk.store.db import iso
 from tests.conftest import REPO_ROOT, file_digest
 
 T0 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)

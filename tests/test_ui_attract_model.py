@@ -30,9 +30,9 @@ def test_event_starting_exactly_now_counts_as_upcoming():
     assert format_event_time(rec["starts_at"]) == "2026年11月24日 18:00"
 
 
-def test_attract_refresh_follows_the_clock(seeded, qapp, qtmodeltester):
+def test_attract_refresh_follows_the_clock(data_service, qapp, qtmodeltester):
     now = [NOW]
-    attract = AttractController(clock=lambda: now[0], parent=qapp)
+    attract = AttractController(lambda: now[0], lambda: data_service.list_records("events"), parent=qapp)
     attract.refresh()
     assert attract.events.rowCount() == 4
     qtmodeltester.check(attract.events, force_py=True)

@@ -49,7 +49,7 @@ def test_each_collection_list_opens_its_detail(kiosk_ui, qtbot, tile, kind):
     tap(qtbot, window, find(window, tile))
     assert current_page(window).objectName() == "recordListPage"
     # The top row is the newest current item (for events: the next upcoming one).
-    first = list_rows(kind, "", SEED_NOW)[0]["recordId"]
+    first = list_rows(kind, content.list_records(kind), SEED_NOW)[0]["recordId"]
     record = content.get_record(first)
     assert not (kind == "events" and record["ends_at"] < SEED_NOW.isoformat())
     tap(qtbot, window, find(window, f"row_{first}"))

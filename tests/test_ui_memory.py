@@ -33,8 +33,9 @@ def test_idle_reset_hands_memory_back_once_the_old_pages_are_gone(kiosk_ui, qtbo
     assert find(window, "pageStack").property("depth") == 1
 
 
-def test_the_ui_process_loads_neither_print_support_nor_libcups_nor_the_qtquick_binding(cfg, tmp_path):
-    # A separate interpreter: pytest-qt itself imports QtWidgets into this one.
+def test_the_ui_process_loads_no_database_code_print_support_libcups_or_qtquick_binding(cfg, tmp_path):
+    # A separate interpreter: pytest-qt itself imports QtWidgets into this one. The stores, peewee,
+    # SQLite and the search engine run in the data service child.
     script = (
         "import sys\n"
         "from PySide6.QtGui import QGuiApplication\n"
@@ -47,8 +48,10 @@ def test_the_ui_process_loads_neither_print_support_nor_libcups_nor_the_qtquick_
         "import time\n"
         "while booking.property('printerStatus') == 'checking':\n"
         "    qapp.processEvents(); time.sleep(0.02)\n"
+        "assert ctx.data.list_records('services')\n"
         "print(sorted(m for m in sys.modules if m in ('PySide6.QtPrintSupport', 'PySide6.QtWidgets',\n"
-        "                                           'PySide6.QtQuick', 'PySide6.QtOpenGL')),\n"
+        "                                           'PySide6.QtQuick', 'PySide6.QtOpenGL', 'peewee', 'sqlite3',\n"
+        "                                           'kiosk.store.content', 'kiosk.search.engine')),\n"
         "      'libcups' in open('/proc/self/maps').read(), booking.property('printerStatus') != '')\n"
         "app.stop_context(ctx)\n"
     )

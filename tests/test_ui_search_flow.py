@@ -16,7 +16,6 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
-from kiosk.ui import app as ui_app
 from tests.conftest import REPO_ROOT
 from tests.ui_helpers import SIZES_PX, find, items_below
 
@@ -29,21 +28,10 @@ def size_px(request) -> tuple[int, int]:
 
 
 @pytest.fixture
-def kiosk(qtbot, cfg, size_px):
+def kiosk(kiosk_ui, size_px):
     """The whole app on the seeded content with the clock pinned (the attract screen lists
-    events starting after FIXED_NOW). Same start-up path as the shared kiosk_ui fixture."""
-    from kiosk.store.content import content_db
-    from kiosk.store.station import station_db
-
-    ctx = ui_app.build_context(cfg, clock=lambda: FIXED_NOW)
-    window = ui_app.load_main(ctx, size_px=size_px)
-    window.show()
-    qtbot.waitExposed(window)
-    yield ctx, window
-    ui_app.stop_context(ctx)
-    qtbot.wait(10)
-    content_db.close()
-    station_db.close()
+    events starting after FIXED_NOW)."""
+    return kiosk_ui(size_px=size_px, clock=lambda: FIXED_NOW)
 
 
 

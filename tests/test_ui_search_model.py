@@ -1,23 +1,19 @@
-"""Search view-model on the real seeded content.db and search engine (no QML here)."""
+"""Search view-model on the real seeded content.db, through the data service's search (in this
+process; no QML here)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kiosk.search.engine import SearchIndex
-from kiosk.store import content
 from kiosk.ui.search_model import KIND_LABELS, SearchController, group_hits
 
-
-@pytest.fixture
-def index(seeded) -> SearchIndex:
-    return SearchIndex(content.search_docs(), content.vocabulary_rows())
+NOW = "2026-11-24T04:00:00+00:00"
 
 
 @pytest.fixture
-def controller(qapp, index) -> SearchController:
+def controller(qapp, data_service) -> SearchController:
     # Parented to the app so the models outlive the test body: qtmodeltester disconnects at teardown.
-    return SearchController(lambda: index, parent=qapp)
+    return SearchController(data_service.search, lambda: NOW, parent=qapp)
 
 
 def result_ids(ctrl: SearchController) -> list[str]:
@@ -96,13 +92,14 @@ def test_nonsense_letters_show_zero_results_help(controller):
     assert any(c["category"] == "专利" and c["label"] == "专利" for c in controller.browse.rows())
 
 
-def test_near_miss_offers_words_that_find_something(controller, index):
+def test_near_miss_offers_words_that_find_something(controller, data_service):
     controller.query = "zhaunli"
     assert controller.noResults
     nearest = words(controller.nearest)
     assert nearest
     for word in nearest:
-        assert index.search(word, 1), f"suggested word {word!r} finds nothing"
+        found = data_service.search(word, "", NOW, kinds=list(KIND_LABELS), limit=1, candidate_limit=0, nearest_limit=0)
+        assert found["hits"], f"suggested word {word!r} finds nothing"
 
 
 def test_reset_forgets_the_visitor(controller):
@@ -119,11 +116,19 @@ def test_query_is_capped(controller):
     assert len(controller.query) == 40
 
 
-def test_group_hits_drops_kinds_visitors_do_not_browse(index):
-    hits = index.search("yuyue", 50)
+def test_group_hits_drops_kinds_visitors_do_not_browse(data_service):
+    hits = data_service.search("yuyue", "yuyue", NOW, kinds=["booking_types", *KIND_LABELS], limit=50,
+                               candidate_limit=8, nearest_limit=6)["hits"]
+    assert any(hit["kind"] == "booking_types" for hit in hits), "the query must also find a kind visitors do not browse"
     rows, groups = group_hits(hits)
-    assert all(row["kind"] in KIND_LABELS for row in rows)
+    assert rows and all(row["kind"] in KIND_LABELS for row in rows)
     assert sum(group["count"] for group in groups) == len(rows)
+
+
+def test_search_answers_only_the_kinds_asked_for(data_service):
+    found = data_service.search("zl", "", NOW, kinds=["services"], limit=50, candidate_limit=8, nearest_limit=6)
+    assert found["hits"] and {hit["kind"] for hit in found["hits"]} == {"services"}
+    assert found["candidates"] == [], "no trailing letters given: no candidate words"
 
 
 @pytest.mark.parametrize("query", ["zlsq", "sb", "qxqxqx", "zhaunli"])
@@ -142,16 +147,16 @@ def test_role_names_declared_once(controller):
         assert names == set(type(model).ROLES)
 
 
-def test_empty_query_never_builds_the_index(qapp, seeded):
-    built = []
+def test_empty_query_never_asks_the_data_service(qapp, data_service):
+    asked = []
 
-    def provider():
-        built.append(1)
-        return SearchIndex(content.search_docs(), content.vocabulary_rows())
+    def search(*args, **kwargs):
+        asked.append(args[0])
+        return data_service.search(*args, **kwargs)
 
-    controller = SearchController(provider, parent=qapp)
+    controller = SearchController(search, lambda: NOW, parent=qapp)
     controller.refresh()  # a sync applied content while nobody was searching
     controller.reset()  # idle reset
-    assert built == []
+    assert asked == []
     controller.typeText("z")
-    assert built == [1]
+    assert asked == ["z"]

@@ -1,4 +1,5 @@
-"""`ipkiosk run` (the kiosk) and `ipkiosk selftest` (render one page offscreen, fail on any QML warning)."""
+"""`ipkiosk run` (the kiosk), `ipkiosk selftest` (render one page offscreen, fail on any QML warning) and
+`ipkiosk data-service` (the UI's child process that answers its data requests)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,15 @@ def cmd_run(cfg, args) -> int:
     return app.run(cfg, windowed=args.windowed)
 
 
+def cmd_data_service(cfg, args) -> int:
+    from kiosk.hashing import import_hashing_without_openssl
+
+    import_hashing_without_openssl()  # before peewee imports hashlib: no TLS here, the PIN loads it
+    from kiosk import dataservice
+
+    return dataservice.main(cfg)
+
+
 def cmd_selftest(cfg, args) -> int:
     size = parse_size(args.size)
     file_name, props = page_request(args.page)
@@ -133,3 +143,7 @@ def register(sub, common) -> None:
     p.add_argument("--page", default="home", metavar="PAGE[:ARG]",
                    help="page to render: " + "|".join(k + (":<id>" if v[1] else "") for k, v in SELFTEST_PAGES.items()))
     p.set_defaults(func=cmd_selftest)
+
+    p = sub.add_parser("data-service", parents=[common],
+                       help="answer the kiosk UI's data requests (JSON lines on stdin/stdout); started by `run`")
+    p.set_defaults(func=cmd_data_service)

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.store.db import utcnow
+from kiosk.clock import utcnow
 from kiosk.store.durable import fsync_dir
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,9 @@ from peewee import (
     TextField,
 )
 
+from kiosk.clock import iso, utcnow
 from kiosk.search import index as search_index
-from kiosk.store.db import init_database, iso, utcnow
+from kiosk.store.db import init_database
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -7,12 +7,13 @@ functions recorded in a ``migrations`` table (applied once, in order).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from peewee import SqliteDatabase
+
+from kiosk.clock import iso, utcnow
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -26,14 +27,6 @@ PRAGMAS = {
 }
 
 Migration = Callable[[SqliteDatabase], None]
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def init_database(db: SqliteDatabase, path: Path | str, migrations: list[tuple[str, Migration]]) -> SqliteDatabase:

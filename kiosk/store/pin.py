@@ -15,19 +15,17 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.clock import iso, utcnow
+from kiosk.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, check_pin_format  # noqa: F401 - part of this API
 from kiosk.store import station
-from kiosk.store.db import iso, utcnow
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-PIN_MIN_DIGITS = 6
-PIN_MAX_DIGITS = 8
 TRIES_BEFORE_LOCKOUT = 5
 FIRST_LOCKOUT_S = 60
 MAX_LOCKOUT_S = 3600
@@ -48,24 +46,9 @@ KEY_LOCKED_UNTIL = "admin.pin_locked_until"
 Clock = Callable[[], dt.datetime]
 
 
-class PinError(ValueError):
-    """A PIN that cannot be used; the message says why."""
-
-
-def check_pin_format(pin: str) -> None:
-    """Refuse PINs that are not 6–8 ASCII digits, or that are trivially guessable."""
-    if not re.fullmatch(rf"[0-9]{{{PIN_MIN_DIGITS},{PIN_MAX_DIGITS}}}", pin or ""):
-        raise PinError(f"PIN must be {PIN_MIN_DIGITS}–{PIN_MAX_DIGITS} digits (0–9), got {len(pin or '')} characters")
-    if len(set(pin)) == 1:
-        raise PinError("PIN must not repeat one digit (such as 000000)")
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
-    if steps in ({1}, {9}):
-        raise PinError("PIN must not be a run of consecutive digits (such as 123456)")
-
-
 def _scrypt(password: bytes, *, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
-    # hashlib offers scrypt only when it was imported with OpenSSL behind it. The UI process
-    # imports it without (kiosk/ui/__init__.py), so there OpenSSL loads here, when staff unlock.
+    # hashlib offers scrypt only when it was imported with OpenSSL behind it. The UI's data service
+    # imports it without (kiosk/hashing.py), so there OpenSSL loads here, when staff unlock.
     scrypt = getattr(hashlib, "scrypt", None)
     if scrypt is None:
         from _hashlib import scrypt

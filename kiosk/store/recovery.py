@@ -11,8 +11,9 @@ from pathlib import Path
 
 from peewee import DatabaseError
 
+from kiosk.clock import utcnow
 from kiosk.store.content import content_db, open_content_db
-from kiosk.store.db import integrity_ok, utcnow
+from kiosk.store.db import integrity_ok
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

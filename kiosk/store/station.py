@@ -14,15 +14,14 @@ from pathlib import Path
 
 from peewee import AutoField, BooleanField, CharField, DatabaseError, Model, SqliteDatabase, TextField
 
-from kiosk.store.db import init_database, iso, utcnow
+from kiosk.clock import iso, utcnow
+from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS
+from kiosk.store.db import init_database
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 station_db = SqliteDatabase(None)
-
-MAX_TITLE_CHARS = 80
-MAX_BODY_CHARS = 2000
 
 
 class StationError(ValueError):

@@ -1,12 +1,15 @@
 """The Qt Quick terminal UI: app bootstrap (app.py), view-models and the QML module in qml/Kiosk.
 
-Everything Qt lives here. View-models read content only through kiosk.store and
-kiosk.search; the UI process never writes content.db and never does network I/O.
+Everything Qt lives here. View-models read and write data only through the data service
+(kiosk.ui.data_client → `ipkiosk data-service`, which runs kiosk.store and kiosk.search); the UI
+process opens no database and never does network I/O.
 """
 
 import linecache
 
 import PySide6.QtCore  # noqa: F401 - loads shiboken, whose import hook is tamed below
+
+from kiosk.hashing import import_hashing_without_openssl
 
 
 def _forget_sources_read_by_pyside() -> None:
@@ -39,29 +42,8 @@ def _forget_sources_read_by_pyside() -> None:
     linecache.clearcache()  # what the hook read before now (PySide6's own import, enum.py)
 
 
-def _import_hashing_without_openssl() -> None:
-    """Import hashlib and hmac with their OpenSSL backend hidden, before anything else does.
-
-    peewee imports hashlib at the top, and hashlib loads OpenSSL's libcrypto when it can: 3.3 MB
-    of the UI process for a sha256 per booking link, which hashlib's built-in code does as well.
-    The UI does no TLS (it has no network). The staff PIN's scrypt, which only OpenSSL offers,
-    loads it when staff unlock (kiosk/store/pin.py). Where hashlib is already imported (tests,
-    other entry points) this changes nothing.
-    """
-    import sys
-
-    if "hashlib" in sys.modules or "hmac" in sys.modules:
-        return
-    sys.modules["_hashlib"] = None  # makes `import _hashlib` fail: hashlib and hmac fall back
-    try:
-        import hashlib  # noqa: F401
-        import hmac  # noqa: F401
-    finally:
-        del sys.modules["_hashlib"]
-
-
 _forget_sources_read_by_pyside()
-_import_hashing_without_openssl()
+import_hashing_without_openssl()
 
 QML_IMPORT_NAME = "KioskBackend"
 QML_IMPORT_MAJOR_VERSION = 1

@@ -1,11 +1,12 @@
 """The station staff side of the UI: QML singleton ``Admin`` (KioskBackend).
 
-PIN pad rules come from kiosk.store.pin, announcements from kiosk.store.station (actor
-"admin-screen", audited there), backups from kiosk.store.backup. Every staff action writes an
-audit row. The admin session ends (``unlocked`` false) when staff leave the admin page or the
-idle timeout resets the kiosk for the next visitor.
+Everything behind it runs in the data service (kiosk/dataservice.py): the PIN pad's rules
+(kiosk.store.pin), announcements (kiosk.store.station, actor "admin-screen", audited there) and
+backups (kiosk.store.backup). Every staff action writes an audit row. The admin session ends
+(``unlocked`` false) when staff leave the admin page or the idle timeout resets the kiosk for the
+next visitor. While the data service does not answer, staff actions report it and change nothing.
 
-Also owns the nightly station.db backup timer of the UI process (see docs/admin.md).
+Also owns the nightly station.db backup timer of the UI (see docs/admin.md).
 """
 
 from __future__ import annotations
@@ -14,17 +15,23 @@ import datetime as dt
 import logging
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import QGuiApplication
 
 from kiosk import __version__
+from kiosk.clock import iso
 from kiosk.commands import self_command
-from kiosk.store import backup, content, station
-from kiosk.store.db import iso
-from kiosk.store.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, PinGuard, check_pin_format
+from kiosk.staff_rules import (
+    MAX_BODY_CHARS,
+    MAX_TITLE_CHARS,
+    PIN_MAX_DIGITS,
+    PIN_MIN_DIGITS,
+    PinError,
+    check_pin_format,
+)
 from kiosk.ui.content_models import RowListModel
+from kiosk.ui.data_client import DataError, DataUnavailable
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -46,6 +53,7 @@ SYNC_EXIT_MEANING = {0: "OK 已更新", 1: "UNCHANGED 无变化", 10: "OFFLINE �
 KIND_LABELS = (("services", "服务"), ("policies", "政策"), ("notices", "通知"), ("news", "动态"), ("events", "活动"),
                ("booking_types", "预约类型"))
 NOT_UNLOCKED = "请先输入管理密码"
+NO_DATA_SERVICE = "数据服务暂不可用，请过一会再试"
 
 
 def _china(iso_value: str | None) -> str:
@@ -80,7 +88,7 @@ class AdminBackend(QObject):
         self._clock = ctx.clock
         self._quit_app = quit_app
         self._sync_program = sync_program
-        self._guard = PinGuard(clock=ctx.clock, actor=ACTOR)
+        self._data = ctx.data
         self._unlocked = False
         self._announcements = AdminAnnouncementsModel(self)
         self._sync_status: dict = {}
@@ -102,25 +110,42 @@ class AdminBackend(QObject):
         self._first_backup_timer = QTimer(self, singleShot=True, interval=FIRST_BACKUP_CHECK_MS)
         self._first_backup_timer.timeout.connect(self.backup_if_due)
         self._first_backup_timer.start()
-        if self.lockedForS:
-            self._lock_timer.start()
 
     # ------------------------------------------------------------ PIN and session
 
+    def _station_problem(self) -> str:
+        """'' when station.db is usable; else why not (also when the data service does not answer)."""
+        try:
+            return self._data.station_problem()
+        except DataUnavailable as exc:
+            return str(exc)
+
     def _station_ok(self) -> bool:
-        return station.station_problem() is None and not station.station_db.is_closed()
+        return not self._station_problem()
+
+    def _pin_state(self) -> dict:
+        try:
+            return self._data.pin_state(self._now())
+        except DataUnavailable:
+            return {"isSet": False, "lockedForS": 0, "triesLeft": 0}
+
+    def _now(self) -> str:
+        return iso(self._clock())
 
     @Property(bool, notify=pinStateChanged)
     def pinIsSet(self) -> bool:  # noqa: N802 (QML API)
-        return self._station_ok() and self._guard.is_set()
+        return self._pin_state()["isSet"]
 
     @Property(int, notify=pinStateChanged)
     def lockedForS(self) -> int:  # noqa: N802
-        return self._guard.locked_for_s() if self._station_ok() else 0
+        locked = self._pin_state()["lockedForS"]
+        if locked and not self._lock_timer.isActive():
+            self._lock_timer.start()  # counts down on the pad, also after a restart during a lockout
+        return locked
 
     @Property(int, notify=pinStateChanged)
     def triesLeft(self) -> int:  # noqa: N802
-        return self._guard.tries_left() if self._station_ok() else 0
+        return self._pin_state()["triesLeft"]
 
     @Property(int, constant=True)
     def pinMinDigits(self) -> int:  # noqa: N802
@@ -158,19 +183,23 @@ class AdminBackend(QObject):
             return {"ok": False, "lockedForS": 0, "triesLeft": 0,
                     "message": "本机数据库 station.db 无法打开，请技术人员用 ipkiosk station restore 恢复备份"}
         try:
-            result = self._guard.check(pin)
-        except PinError:
+            result = self._data.check_pin(pin, self._now())
+        except DataError as exc:
+            if exc.kind != "PinError":
+                raise
             return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": "尚未设置管理密码"}
-        if result.locked_for_s:
+        except DataUnavailable:
+            return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": NO_DATA_SERVICE}
+        if result["lockedForS"]:
             self._lock_timer.start()
-            message = f"错误次数过多，请 {result.locked_for_s} 秒后再试"
-        elif result.ok:
+            message = f"错误次数过多，请 {result['lockedForS']} 秒后再试"
+        elif result["ok"]:
             message = ""
         else:
-            message = f"密码错误，还可尝试 {result.tries_left} 次"
+            message = f"密码错误，还可尝试 {result['triesLeft']} 次"
         self.pinStateChanged.emit()
-        self._set_unlocked(result.ok)
-        return {"ok": result.ok, "lockedForS": result.locked_for_s, "triesLeft": result.tries_left, "message": message}
+        self._set_unlocked(result["ok"])
+        return {**result, "message": message}
 
     @Slot(str, result=str)
     def pinProblem(self, pin: str) -> str:  # noqa: N802
@@ -186,14 +215,18 @@ class AdminBackend(QObject):
         """First-time PIN (no PIN set yet), or a change while unlocked. '' on success."""
         if not self._station_ok():
             return "station.db 无法打开，不能设置密码"
-        if self._guard.is_set() and not self._unlocked:
+        if self.pinIsSet and not self._unlocked:
             return NOT_UNLOCKED
         if first != second:
             return "两次输入的密码不一致，请重新设置"
         try:
-            self._guard.set_pin(first)
-        except PinError as exc:
+            self._data.set_pin(first, self._now())
+        except DataError as exc:
+            if exc.kind != "PinError":
+                raise
             return _pin_problem_zh(exc)
+        except DataUnavailable:
+            return NO_DATA_SERVICE
         self.pinStateChanged.emit()
         self._set_unlocked(True)
         return ""
@@ -202,8 +235,15 @@ class AdminBackend(QObject):
     def lock(self) -> None:
         """Leave the admin screen: the next entry needs the PIN again."""
         if self._unlocked and self._station_ok():
-            station.audit("admin.logout", "admin", "", ACTOR)
+            self._audit("admin.logout", "admin")
         self._set_unlocked(False)
+
+    def _audit(self, action: str, obj: str, detail: str = "", actor: str = ACTOR) -> None:
+        """An audit row for a staff action (lost, and logged here, while the data service does not answer)."""
+        try:
+            self._data.audit(action, obj, detail, actor)
+        except DataUnavailable as exc:
+            log.error("audit %s %s not written: %s", action, obj, exc)
 
     def reset(self) -> None:
         """Idle timeout: the visitor screen is back, so the admin session ends."""
@@ -216,12 +256,14 @@ class AdminBackend(QObject):
         return self._announcements
 
     def _refresh_announcements(self) -> None:
-        if not self._station_ok():
-            self._announcements.set_rows([])
+        try:
+            announcements = self._data.list_announcements() if self._station_ok() else []
+        except DataUnavailable as exc:
+            log.warning("admin announcements not refreshed: %s", exc)
             return
-        now = iso(self._clock())
+        now = self._now()
         rows = []
-        for a in station.list_announcements():
+        for a in announcements:
             if a["ends_at"] and a["ends_at"] <= now:
                 state = "已结束"
             elif a["starts_at"] and a["starts_at"] > now:
@@ -242,14 +284,13 @@ class AdminBackend(QObject):
         if not self._unlocked:
             return NOT_UNLOCKED
         try:
-            if annId:
-                station.edit_announcement(annId, actor=ACTOR, title=title, body=body, starts_at=startsAt or None,
-                                          ends_at=endsAt or None, pinned=pinned)
-            else:
-                station.add_announcement(title, body, starts_at=startsAt or None, ends_at=endsAt or None,
-                                         pinned=pinned, actor=ACTOR)
-        except station.StationError as exc:
+            self._data.save_announcement(annId, title, body, startsAt or None, endsAt or None, pinned, ACTOR)
+        except DataError as exc:
+            if exc.kind != "StationError":
+                raise
             return _station_problem_zh(str(exc))
+        except DataUnavailable:
+            return NO_DATA_SERVICE
         self._refresh_announcements()
         return ""
 
@@ -258,9 +299,13 @@ class AdminBackend(QObject):
         if not self._unlocked:
             return NOT_UNLOCKED
         try:
-            station.remove_announcement(annId, actor=ACTOR)
-        except station.StationError:
+            self._data.remove_announcement(annId, ACTOR)
+        except DataError as exc:
+            if exc.kind != "StationError":
+                raise
             return "该公告已不存在"
+        except DataUnavailable:
+            return NO_DATA_SERVICE
         self._refresh_announcements()
         return ""
 
@@ -308,7 +353,11 @@ class AdminBackend(QObject):
         return self._sync_process is not None
 
     def _refresh_status(self) -> None:
-        doc = content.status_dict()
+        try:
+            doc = self._data.status()
+        except DataUnavailable as exc:
+            log.warning("sync status not refreshed: %s", exc)
+            return
         generations = "  ".join(
             f"{label} {'-' if doc['collections'][kind]['generation'] is None else doc['collections'][kind]['generation']}"
             for kind, label in KIND_LABELS)
@@ -339,7 +388,7 @@ class AdminBackend(QObject):
         """立即同步: one `ipkiosk sync --once` child; the UI itself never touches the network."""
         if not self._unlocked or self._sync_process is not None:
             return
-        station.audit("sync.now", "content", "", ACTOR)
+        self._audit("sync.now", "content")
         if not self._cfg.repository_url:
             self._sync_message = "未配置内容服务器（repository_url），仅使用内置内容"
             self._refresh_status()
@@ -397,14 +446,18 @@ class AdminBackend(QObject):
         """Print a sample slip through the Booking module (the same path visitors use)."""
         if not self._unlocked:
             return
-        station.audit("printer.test", self._cfg.printer_name or "(default printer)", "", ACTOR)
+        self._audit("printer.test", self._cfg.printer_name or "(default printer)")
         backend = self._booking_backend()
         if backend is None:
             self._set_printer_message("打印模块未加载")
             return
         if self._print_pending:
             return
-        booking_types = content.list_records("booking_types")
+        try:
+            booking_types = self._data.list_records("booking_types")
+        except DataUnavailable:
+            self._set_printer_message(NO_DATA_SERVICE)
+            return
         if not booking_types:
             self._set_printer_message("没有预约类型，无法生成测试凭条")
             return
@@ -432,12 +485,16 @@ class AdminBackend(QObject):
         return self._demo_count
 
     def _refresh_device_info(self) -> None:
-        counts = content.counts_by_kind()
+        try:
+            counts = self._data.counts_by_kind()
+            self._demo_count = self._data.demo_count()
+        except DataUnavailable as exc:
+            log.warning("device info not refreshed: %s", exc)
+            return
         try:
             free_gb = f"{shutil.disk_usage(self._cfg.data_path).free / 1e9:.1f} GB"
         except OSError as exc:
             free_gb = f"未知（{exc.strerror}）"
-        self._demo_count = content.Record.select().where(content.Record.is_demo == True).count()  # noqa: E712
         self._device_info = [
             {"label": "软件版本", "value": f"ipkiosk {__version__} · Qt {qVersion()}"},
             {"label": "终端编号", "value": self._cfg.station_id},
@@ -457,37 +514,37 @@ class AdminBackend(QObject):
 
     @Property(str, notify=stationChanged)
     def stationProblem(self) -> str:  # noqa: N802
-        return station.station_problem() or ""
+        return self._station_problem()
 
     @Property("QVariantList", notify=backupsChanged)
     def backups(self) -> list:
-        copies = reversed(backup.list_backups(backup.backups_dir(self._cfg.data_path)))
-        return [{"path": str(p), "label": _china(iso(backup.backup_time(p)))} for p in copies]
+        try:
+            copies = self._data.backups()
+        except DataUnavailable:
+            return []
+        return [{"path": c["path"], "label": _china(c["takenAt"])} for c in copies]
 
     @Slot()
     def backup_if_due(self) -> None:
-        """The nightly backup (timer in the UI process; see backup.backup_due)."""
-        directory = backup.backups_dir(self._cfg.data_path)
-        if not self._station_ok() or not backup.backup_due(directory, self._clock()):
-            return
+        """The nightly backup (the timer is here, the work in the data service; see backup.backup_due)."""
         try:
-            path = backup.backup_station(self._cfg.station_db_path, directory, clock=self._clock)
-        except backup.BackupError as exc:
+            made = self._data.backup_if_due(self._now())
+        except (DataError, DataUnavailable) as exc:
             log.error("nightly station.db backup failed: %s", exc)
             return
-        station.audit("station.backup", path.name, "nightly", "kiosk")
-        self.backupsChanged.emit()
+        if made:
+            self.backupsChanged.emit()
 
     @Slot(result=str)
     def backupNow(self) -> str:  # noqa: N802
         if not self._unlocked:
             return NOT_UNLOCKED
         try:
-            path = backup.backup_station(self._cfg.station_db_path, backup.backups_dir(self._cfg.data_path),
-                                         clock=self._clock)
-        except backup.BackupError as exc:
+            self._data.backup_now(ACTOR, self._now())
+        except DataError as exc:
             return f"备份失败：{exc}"
-        station.audit("station.backup", path.name, "", ACTOR)
+        except DataUnavailable:
+            return NO_DATA_SERVICE
         self.backupsChanged.emit()
         return ""
 
@@ -497,29 +554,26 @@ class AdminBackend(QObject):
         (then the PIN cannot be checked either, so the PIN pad leads here only in that state)."""
         if self._station_ok() and not self._unlocked:
             return NOT_UNLOCKED
-        if not station.station_db.is_closed():
-            station.station_db.close()
         try:
-            backup.restore_station(Path(path), self._cfg.station_db_path, backup.backups_dir(self._cfg.data_path),
-                                   clock=self._clock)
-        except backup.BackupError as exc:
-            station.open_station_db_safely(self._cfg.station_db_path)
+            problem = self._data.restore_backup(path, ACTOR, self._now())
+        except DataError as exc:
+            if exc.kind != "BackupError":
+                raise
             return f"恢复失败：{exc}"
-        ok, problem = station.open_station_db_safely(self._cfg.station_db_path)
-        if ok:
-            station.audit("station.restore", Path(path).name, "", ACTOR)
+        except DataUnavailable:
+            return NO_DATA_SERVICE
         self.stationChanged.emit()
         self.pinStateChanged.emit()
         self.backupsChanged.emit()
         self._refresh_announcements()
-        return "" if ok else f"恢复后仍无法打开：{problem}"
+        return f"恢复后仍无法打开：{problem}" if problem else ""
 
     # ------------------------------------------------------------ leaving the kiosk
 
     def _leave(self, code: int, action: str) -> None:
         if not self._unlocked:
             return
-        station.audit(action, "kiosk", "", ACTOR)
+        self._audit(action, "kiosk")
         self._ctx.exit_authorised = True
         log.warning("%s authorised on the admin screen", action)
         self._quit_app(code)
@@ -544,7 +598,7 @@ class AdminBackend(QObject):
         self.backupsChanged.emit()
 
 
-def _pin_problem_zh(exc: PinError) -> str:
+def _pin_problem_zh(exc: Exception) -> str:
     text = str(exc)
     if "repeat" in text:
         return "密码不能是同一个数字重复"
@@ -557,9 +611,9 @@ def _station_problem_zh(text: str) -> str:
     if text.startswith("title: empty"):
         return "请填写标题"
     if text.startswith("title:"):
-        return f"标题太长（最多 {station.MAX_TITLE_CHARS} 字）"
+        return f"标题太长（最多 {MAX_TITLE_CHARS} 字）"
     if text.startswith("body:"):
-        return f"正文太长（最多 {station.MAX_BODY_CHARS} 字）"
+        return f"正文太长（最多 {MAX_BODY_CHARS} 字）"
     if "must be after" in text:
         return "结束时间必须晚于开始时间"
     return text

@@ -1,7 +1,7 @@
 """Station announcements (本站公告) for the home ticker, the list page and the attract carousel.
 
 QML singleton ``Announcements`` (a list model with roles annId, title, body, pinned, period and the
-properties ``count`` / ``tickerText``). It polls kiosk.store.station.current_announcements() every
+properties ``count`` / ``tickerText``). It asks the data service for the current announcements every
 POLL_INTERVAL_MS with the context's clock, so announcements appear and expire on schedule and
 changes made with `ipkiosk announce` or the admin screen show within a few seconds.
 """
@@ -9,12 +9,15 @@ changes made with `ipkiosk announce` or the admin screen show within a few secon
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from PySide6.QtCore import Property, QTimer, Signal, Slot
 
-from kiosk.store import station
 from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
+from kiosk.ui.data_client import DataUnavailable
+
+log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 2000
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
@@ -49,11 +52,12 @@ class AnnouncementsModel(RowListModel):
 
     @Slot()
     def refresh(self) -> None:
-        if station.station_problem() is not None or station.station_db.is_closed():
-            # station.db is unusable (the admin screen offers a restore): no announcements, no failure.
-            current = []
-        else:
-            current = station.current_announcements(self._ctx.clock())
+        try:
+            # [] while station.db is unusable (the admin screen offers a restore): no failure.
+            current = self._ctx.data.current_announcements(self._ctx.now_iso())
+        except DataUnavailable as exc:
+            log.warning("announcements not refreshed: %s", exc)
+            return
         rows = [{
             "annId": a["id"],
             "title": a["title"],

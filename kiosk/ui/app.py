@@ -1,16 +1,18 @@
 """Qt Quick app bootstrap: the AppContext every view-model gets, lockdown, the QML engine.
 
 Start-up order (``build_context`` then ``load_main``):
-1. pin the Controls style, load the bundled CJK font;
-2. open content.db (seeding it on first start) and station.db;
+1. start the data service child (``ipkiosk data-service``, kiosk.ui.data_client): it opens content.db
+   (seeding it on first start) and station.db while the UI goes on;
+2. pin the Controls style, load the bundled CJK font;
 3. register every QML type (see the WORKAROUND at prepare_qml_types), then for each module in
    VIEW_MODEL_MODULES import ``kiosk.ui.<name>`` and call ``register(ctx)``; meanwhile
    ``ctx.engine`` is a plain QObject that parents the view-models;
 4. build the QML engine with a network-access factory that refuses every request;
 5. ``engine.loadFromModule("Kiosk", "Main")``; ``run`` then shows the window frameless fullscreen.
 
-The UI process reads content only; the sync child (``ipkiosk sync --loop``) writes
-content.db and the UI notices a new apply_serial within POLL_INTERVAL_MS.
+The UI process opens no database: view-models call ``ctx.data`` (the data service). The sync
+child (``ipkiosk sync --loop``) writes content.db and the UI notices a new apply_serial within
+POLL_INTERVAL_MS.
 """
 
 from __future__ import annotations
@@ -44,10 +46,10 @@ from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply
 from PySide6.QtQml import QJSEngine, QQmlApplicationEngine, QQmlNetworkAccessManagerFactory, qmlRegisterSingletonType
 
 from kiosk import config as config_mod
+from kiosk.clock import iso, utcnow
 from kiosk.commands import self_command
-from kiosk.store import content
-from kiosk.store.db import utcnow
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
+from kiosk.ui.data_client import DataClient, DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -221,8 +223,8 @@ class Shell(QObject):
     def __init__(self, ctx: AppContext):
         super().__init__()
         self._ctx = ctx
-        self._content_serial = ctx.content_serial()
-        self._freshness = _freshness_text(content.status_dict()["content_updated_at"])
+        self._content_serial = -1  # none yet: the first poll_content reads it
+        self._freshness = _freshness_text(None)
         # A child of the Shell singleton: stop_context stops it with the other timers of the context.
         self._release_memory_timer = QTimer(self, singleShot=True, interval=RELEASE_MEMORY_DELAY_MS)
         self._release_memory_timer.timeout.connect(ctx.release_memory)
@@ -257,11 +259,16 @@ class Shell(QObject):
 
     def poll_content(self) -> bool:
         """Called every POLL_INTERVAL_MS: notice a new apply by the sync process."""
-        serial = self._ctx.content_serial()
-        if serial == self._content_serial:
+        try:
+            serial = self._ctx.data.content_serial()
+            if serial == self._content_serial:
+                return False
+            updated_at = self._ctx.data.status()["content_updated_at"]
+        except DataUnavailable as exc:
+            log.warning("content poll: %s", exc)  # what is on screen stays; the next poll tries again
             return False
         self._content_serial = serial
-        freshness = _freshness_text(content.status_dict()["content_updated_at"])
+        freshness = _freshness_text(updated_at)
         if freshness != self._freshness:
             self._freshness = freshness
             self.freshnessTextChanged.emit()
@@ -279,8 +286,11 @@ class Shell(QObject):
 
     @Slot(str, result=str)
     def recordKind(self, record_id: str) -> str:
-        row = content.Record.get_or_none(content.Record.id == record_id)
-        return row.kind if row else ""
+        try:
+            return self._ctx.data.record_kind(record_id)
+        except DataUnavailable as exc:
+            log.warning("record kind of %s: %s", record_id, exc)
+            return ""
 
     @Slot()
     def resetVisitor(self) -> None:
@@ -429,24 +439,15 @@ class AppContext:
     poll_timer: QTimer | None = None
     sync_supervisor: SyncSupervisor | None = None
     view_model_owner: QObject | None = None
-    _index_cache: tuple = (None, None)
+    data: DataClient | None = None
 
     @property
     def qml_dir(self) -> Path:
         return KIOSK_QML_DIR
 
-    @staticmethod
-    def content_serial() -> int:
-        return content.sync_status().apply_serial
-
-    def search_index(self):
-        """The search index over the current content, rebuilt when content.db changed."""
-        from kiosk.search.engine import SearchIndex
-
-        serial = self.content_serial()
-        if self._index_cache[0] != serial:
-            self._index_cache = (serial, SearchIndex(content.search_docs(), content.vocabulary_rows(), now=self.clock))
-        return self._index_cache[1]
+    def now_iso(self) -> str:
+        """The context's clock as the data service takes instants."""
+        return iso(self.clock())
 
     def register_singleton(self, name: str, instance: QObject) -> QObject:
         """``import KioskBackend`` → NAME in QML; keeps INSTANCE alive as long as the context."""
@@ -582,17 +583,13 @@ def drop_font_caches() -> None:
     _register_fonts()
 
 
-def open_stores(cfg: config_mod.Config) -> None:
-    from kiosk.commands import open_content
-    from kiosk.store.station import open_station_db_safely
-
-    cfg.data_path.mkdir(parents=True, exist_ok=True)
-    # First boot only: the bundled seed is imported here, through the same apply code as a sync
-    # (afterwards only the sync child writes content.db).
-    open_content(cfg)
-    # A corrupt station.db is never touched: the kiosk shows content without station
-    # announcements and the admin screen offers a restore (kiosk.ui.admin_model).
-    open_station_db_safely(cfg.station_db_path)
+def start_data_service(cfg: config_mod.Config) -> DataClient:
+    """`ipkiosk data-service` as a child: it opens the stores (the seed on first boot) while the UI
+    loads its fonts and QML; the first call waits for it to be ready."""
+    program, args = self_command(cfg, "data-service")
+    client = DataClient(program, args)
+    client.start()
+    return client
 
 
 def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = utcnow,
@@ -607,18 +604,21 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     app = QGuiApplication.instance()
     if app is None:
         raise RuntimeError("build_context needs a QGuiApplication")
+    data = start_data_service(cfg)
     keep_large_blocks_out_of_the_heap()
     pin_controls_style()
     load_fonts()
-    open_stores(cfg)
     prepare_qml_types(modules)
     owner = QObject()  # stands in for ctx.engine (as the view-models' parent) until the engine exists
     ctx = AppContext(cfg=cfg, engine=owner, clock=clock, countdown_s=countdown_s,
                      idle_timeout_ms=idle_timeout_ms if idle_timeout_ms is not None else cfg.idle_timeout_s * 1000)
     ctx.view_model_owner = owner
+    ctx.data = data
+    data.setParent(owner)
     global _current_context
     _current_context = ctx
     ctx.shell = Shell(ctx)
+    ctx.shell.poll_content()
     ctx.register_singleton("Shell", ctx.shell)
     register_view_models(ctx, modules)
 
@@ -671,6 +671,7 @@ def stop_context(ctx: AppContext) -> None:
     """Tear down in an order that leaves no dangling QML bindings (used by tests and selftest)."""
     app = QGuiApplication.instance()
     ctx.poll_timer.stop()
+    ctx.data.stop()
     # View-models poll their stores on timers; once the context is gone those stores may be
     # closed or deleted, so no timer of this context may fire again, and no child process of
     # theirs (the printer check) may outlive it.

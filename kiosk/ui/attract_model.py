@@ -10,12 +10,15 @@ new content.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Slot
 
-from kiosk.store import content
 from kiosk.ui.content_models import RowListModel
+from kiosk.ui.data_client import DataUnavailable
+
+log = logging.getLogger(__name__)
 
 # KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
 QML_SINGLETONS = ("Attract",)
@@ -48,8 +51,7 @@ class UpcomingEventListModel(RowListModel):
 
 
 class AttractController(QObject):
-    def __init__(self, clock: Callable[[], dt.datetime],
-                 load_events: Callable[[], list[dict]] = lambda: content.list_records("events"),
+    def __init__(self, clock: Callable[[], dt.datetime], load_events: Callable[[], list[dict]],
                  parent: QObject | None = None):
         super().__init__(parent)
         self._clock = clock
@@ -60,7 +62,12 @@ class AttractController(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        self._events.set_rows(upcoming_events(self._load_events(), self._clock()))
+        try:
+            events = self._load_events()
+        except DataUnavailable as exc:
+            log.warning("upcoming events not refreshed: %s", exc)
+            return
+        self._events.set_rows(upcoming_events(events, self._clock()))
 
     @Slot()
     def reset(self) -> None:
@@ -69,7 +76,7 @@ class AttractController(QObject):
 
 
 def register(ctx) -> AttractController:
-    controller = AttractController(ctx.clock, parent=ctx.engine)
+    controller = AttractController(ctx.clock, lambda: ctx.data.list_records("events"), parent=ctx.engine)
     controller.refresh()
     ctx.content_changed.connect(controller.refresh)
     ctx.register_singleton("Attract", controller)

@@ -18,9 +18,9 @@ from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot
 
 from kiosk import booking
 from kiosk import config as config_mod
-from kiosk.store import content
-from kiosk.store.db import utcnow
+from kiosk.clock import utcnow
 from kiosk.ui.content_models import RowListModel
+from kiosk.ui.data_client import DataUnavailable
 
 if TYPE_CHECKING:
     from kiosk.ui.printing import SlipPrintJobs
@@ -123,8 +123,8 @@ class BookingBackend(QObject):
     stateCleared = Signal()
 
     def __init__(self, cfg: config_mod.Config, *,
-                 booking_types: Callable[[], list[dict]] = lambda: content.list_records("booking_types"),
-                 get_record: Callable[[str], dict | None] = content.get_record,
+                 booking_types: Callable[[], list[dict]],
+                 get_record: Callable[[str], dict | None],
                  clock: Callable[[], dt.datetime] = utcnow,
                  jobs: SlipPrintJobs | None = None,
                  parent: QObject | None = None) -> None:
@@ -133,9 +133,9 @@ class BookingBackend(QObject):
         self._booking_types = booking_types
         self._get_record = get_record
         self._clock = clock
-        self._type_records = booking_types()
+        self._type_records: list[dict] = []
         self._types = BookingTypeListModel(self)
-        self._types.set_booking_types(self._type_records)
+        self.reload()
         # Print jobs (and with them QtPrintSupport, QtWidgets and the slip fonts, ~10 MB) are set
         # up on the first slip: most visitors never print one.
         self._jobs: SlipPrintJobs | None = None
@@ -220,7 +220,7 @@ class BookingBackend(QObject):
     @Slot(str, result=str)
     def bookingTypeFor(self, recordId: str) -> str:  # noqa: N802,N803
         """Booking type id for a service or event id ('' when it has none): pre-selects BookingPage."""
-        record = self._get_record(recordId) if recordId else None
+        record = self._record(recordId)
         if record is None:
             return ""
         return booking.booking_type_id_for_record(record, self._type_records) or ""
@@ -237,8 +237,18 @@ class BookingBackend(QObject):
 
     @Slot(str, result=str)
     def recordTitle(self, recordId: str) -> str:  # noqa: N802,N803
-        record = self._get_record(recordId) if recordId else None
+        record = self._record(recordId)
         return record["title"] if record else ""
+
+    def _record(self, record_id: str) -> dict | None:
+        """The record, or None when it is gone or cannot be read now."""
+        if not record_id:
+            return None
+        try:
+            return self._get_record(record_id)
+        except DataUnavailable as exc:
+            log.warning("record %s not read: %s", record_id, exc)
+            return None
 
     # ------------------------------------------------------------ printing
 
@@ -254,7 +264,7 @@ class BookingBackend(QObject):
         try:
             slip = booking.slip_content(
                 self._cfg, serviceId, bookingTypeId,
-                record=self._get_record(serviceId) if serviceId else None,
+                record=self._record(serviceId),
                 booking_types=self._type_records, now=self._clock().astimezone(CHINA_TZ))
         except booking.BookingError as exc:
             log.error("slip not printed: %s", exc)
@@ -296,7 +306,11 @@ class BookingBackend(QObject):
 
     def reload(self) -> None:
         """Content changed (sync): booking types may have changed."""
-        self._type_records = self._booking_types()
+        try:
+            self._type_records = self._booking_types()
+        except DataUnavailable as exc:
+            log.warning("booking types not refreshed: %s", exc)
+            return
         self._types.set_booking_types(self._type_records)
 
     def reset(self) -> None:
@@ -311,7 +325,8 @@ def qr_svg_path(runs: list[tuple[int, int, int]]) -> str:
 
 def register(ctx) -> BookingBackend:
     """The ``Booking`` singleton (called by kiosk.ui.app)."""
-    backend = BookingBackend(ctx.cfg, clock=ctx.clock, parent=ctx.engine)
+    backend = BookingBackend(ctx.cfg, booking_types=lambda: ctx.data.list_records("booking_types"),
+                             get_record=ctx.data.get_record, clock=ctx.clock, parent=ctx.engine)
     ctx.content_changed.connect(backend.reload)
     ctx.register_singleton("Booking", backend)
     return backend

@@ -2,8 +2,9 @@
 
 QML: ``import KioskBackend`` → ``RecordListModel { kind: "notices" }``, ``CategoryModel {}`` and the
 singleton ``Content`` (``Content.record(id)``, ``Content.hotServices``). Data comes only from
-kiosk.store.content. When the sync process applies new content, every model updates in place
-(rows inserted/removed/moved, never a reset), so a visitor's scroll position survives.
+the data service (``ctx.data``, kiosk/dataservice.py). When the sync process applies new content,
+every model updates in place (rows inserted/removed/moved, never a reset), so a visitor's scroll
+position survives; while the data service does not answer, every model keeps what it shows.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement
 
-from kiosk.store import content
+from kiosk.booking import booking_type_for_service
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.app import current_context
+from kiosk.ui.data_client import DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +75,8 @@ def is_past(rec: dict, now: dt.datetime) -> bool:
     return end is not None and end <= now
 
 
-def list_rows(kind: str, category: str, now: dt.datetime) -> list[dict]:
-    """Display rows of KIND: current items first, expired notices / past events after them."""
-    records = content.list_records(kind, category=category or None)
+def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
+    """Display rows of RECORDS (all of KIND): current items first, expired notices / past events after them."""
     rows = []
     for rec in records:
         inactive, section, date = False, "", rec.get("published_at") or ""
@@ -218,8 +219,14 @@ class RecordListModel(RowListModel):
 
     @Slot()
     def refresh(self) -> None:
-        if self._kind:
-            self.set_rows(list_rows(self._kind, self._category, self._ctx.clock()))
+        if not self._kind:
+            return
+        try:
+            records = self._ctx.data.list_records(self._kind, self._category or None)
+        except DataUnavailable as exc:
+            log.warning("%s list not refreshed: %s", self._kind, exc)
+            return
+        self.set_rows(list_rows(self._kind, records, self._ctx.clock()))
 
     def reset(self) -> None:
         """Nothing visitor-specific is kept here (the page holds its own scroll state)."""
@@ -240,8 +247,13 @@ class CategoryModel(RowListModel):
 
     @Slot()
     def refresh(self) -> None:
+        try:
+            services = self._ctx.data.list_records("services")
+        except DataUnavailable as exc:
+            log.warning("service categories not refreshed: %s", exc)
+            return
         counts: dict[str, int] = {}
-        for rec in content.list_records("services"):
+        for rec in services:
             counts[rec.get("category") or "其他"] = counts.get(rec.get("category") or "其他", 0) + 1
         names = list(SERVICE_CATEGORIES) + sorted(set(counts) - set(SERVICE_CATEGORIES))
         self.set_rows([{"name": n, "count": counts.get(n, 0), "title": n} for n in names])
@@ -260,7 +272,12 @@ class ContentFacade(QObject):
         self._refresh()
 
     def _refresh(self) -> None:
-        hot = [{"recordId": r["id"], "title": r["title"]} for r in content.list_records("services") if r.get("hot")]
+        try:
+            services = self._ctx.data.list_records("services")
+        except DataUnavailable as exc:
+            log.warning("hot services not refreshed: %s", exc)
+            return
+        hot = [{"recordId": r["id"], "title": r["title"]} for r in services if r.get("hot")]
         hot = hot[:HOT_SERVICES_MAX]
         if hot != self._hot:
             self._hot = hot
@@ -276,15 +293,20 @@ class ContentFacade(QObject):
 
     @Slot(str, result="QVariantMap")
     def record(self, record_id: str) -> dict:
-        """Everything a detail page shows, already formatted; {} if the record is gone."""
-        rec = content.get_record(record_id)
-        return detail(rec, self._ctx.clock()) if rec else {}
+        """Everything a detail page shows, already formatted; {} if the record is gone (or cannot be read)."""
+        try:
+            rec = self._ctx.data.get_record(record_id)
+            return detail(self._ctx.data, rec, self._ctx.clock()) if rec else {}
+        except DataUnavailable as exc:
+            log.warning("record %s not read: %s", record_id, exc)
+            return {}
 
     def reset(self) -> None:
         """No visitor state lives here."""
 
 
-def detail(rec: dict, now: dt.datetime) -> dict:
+def detail(data, rec: dict, now: dt.datetime) -> dict:
+    """The detail page's view of REC; DATA (the data service) gives its related records and booking type."""
     kind = rec["kind"]
     out = {
         "recordId": rec["id"],
@@ -305,7 +327,7 @@ def detail(rec: dict, now: dt.datetime) -> dict:
         "registrationLabel": (rec.get("registration") or {}).get("label", ""),
         "registrationType": (rec.get("registration") or {}).get("type", ""),
         "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": KIND_TITLES.get(r["kind"], r["kind"])}
-                    for r in (content.get_record(rid) for rid in rec.get("related_ids") or ()) if r],
+                    for r in (data.get_record(rid) for rid in rec.get("related_ids") or ()) if r],
     }
     if kind == "services":
         booking = rec.get("booking") or {}
@@ -319,17 +341,9 @@ def detail(rec: dict, now: dt.datetime) -> dict:
             "provider": text.inline(rec.get("provider") or ""),
             "bookingType": booking.get("type", ""),
             "bookingLabel": booking.get("label", ""),
-            "bookingTypeId": booking_type_for(rec["id"]),
+            "bookingTypeId": (booking_type_for_service(rec["id"], data.list_records("booking_types")) or {}).get("id", ""),
         })
     return out
-
-
-def booking_type_for(service_id: str) -> str:
-    """The booking_types record that lists SERVICE_ID (each booked service is in exactly one)."""
-    for bt in content.list_records("booking_types"):
-        if service_id in (bt.get("service_ids") or ()):
-            return bt["id"]
-    return ""
 
 
 def register(ctx) -> ContentFacade:

@@ -1,9 +1,9 @@
 """Search page view-models: the query, the candidate bar and results grouped by kind.
 
-The search itself runs here, in the UI process, over keys pre-computed at apply time
-(kiosk.search.engine.SearchIndex); pypinyin is never loaded in this process. The index
-comes from a provider callable (AppContext.search_index, rebuilt when content.db changes);
-after a sync applied new content the current query is re-run, so the visitor keeps their place.
+The search itself runs in the data service (kiosk/dataservice.py ``search``: the engine over keys
+pre-computed at apply time, its index rebuilt when content.db changes); this module keeps the
+page's state. After a sync applied new content the current query is re-run, so the visitor keeps
+their place; while the data service does not answer, the last results stay.
 
 QML sees one singleton, ``Search`` (KioskBackend 1.0), with list models ``results``
 (hits, sectioned by kind with counts), ``groups`` (kind, label, count of the results),
@@ -13,16 +13,16 @@ QML sees one singleton, ``Search`` (KioskBackend 1.0), with list models ``result
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.ui.content_models import RowListModel
+from kiosk.ui.data_client import DataUnavailable
 
-if TYPE_CHECKING:  # the engine is loaded on the first search, not at start-up (cold start budget)
-    from kiosk.search.engine import SearchIndex
+log = logging.getLogger(__name__)
 
 # KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
 QML_SINGLETONS = ("Search",)
@@ -72,24 +72,24 @@ class BrowseListModel(RowListModel):
     KEY = "key"
 
 
-def browse_rows(categories) -> list[dict]:
-    """Engine categories as rows: "服务事项" for a whole kind, "专利" for one service category."""
-    return [{"key": f"{c.kind}/{c.category or ''}", "kind": c.kind, "category": c.category or "",
-             "label": c.category or KIND_LABELS[c.kind], "count": c.count}
-            for c in categories if c.kind in KIND_LABELS]
+def browse_rows(categories: list[dict]) -> list[dict]:
+    """The service's categories as rows: "服务事项" for a whole kind, "专利" for one service category."""
+    return [{"key": f"{c['kind']}/{c['category'] or ''}", "kind": c["kind"], "category": c["category"] or "",
+             "label": c["category"] or KIND_LABELS[c["kind"]], "count": c["count"]}
+            for c in categories if c["kind"] in KIND_LABELS]
 
 
 def word_rows(words: list[str]) -> list[dict]:
     return [{"word": w} for w in dict.fromkeys(words)]
 
 
-def group_hits(hits) -> tuple[list[dict], list[dict]]:
+def group_hits(hits: list[dict]) -> tuple[list[dict], list[dict]]:
     """Result rows ordered by kind (KIND_LABELS order), keeping the engine's rank within a kind,
     and the (kind, label, count) groups."""
     by_kind: dict[str, list] = {kind: [] for kind in KIND_LABELS}
     for hit in hits:
-        if hit.kind in by_kind:
-            by_kind[hit.kind].append(hit)
+        if hit["kind"] in by_kind:
+            by_kind[hit["kind"]].append(hit)
     rows: list[dict] = []
     groups: list[dict] = []
     for kind, kind_hits in by_kind.items():
@@ -98,20 +98,24 @@ def group_hits(hits) -> tuple[list[dict], list[dict]]:
         label = KIND_LABELS[kind]
         groups.append({"kind": kind, "label": label, "count": len(kind_hits)})
         section = f"{label} · {len(kind_hits)}"
-        rows.extend({"recordId": h.id, "kind": kind, "title": h.title, "section": section} for h in kind_hits)
+        rows.extend({"recordId": h["id"], "kind": kind, "title": h["title"], "section": section} for h in kind_hits)
     return rows, groups
 
 
 class SearchController(QObject):
     """The search page's state. Every change of ``query`` re-runs the search synchronously:
-    the engine scans pre-computed keys, a few milliseconds even for thousands of records."""
+    the engine scans pre-computed keys, a few milliseconds even for thousands of records.
+
+    SEARCH is the data service's ``search`` (query, letters, now, limits → hits, candidates and
+    the zero-result help); CLOCK gives "now" (upcoming events rank higher)."""
 
     queryChanged = Signal()
     resultsChanged = Signal()
 
-    def __init__(self, index_provider: Callable[[], SearchIndex], parent: QObject | None = None):
+    def __init__(self, search: Callable[..., dict], clock: Callable[[], str], parent: QObject | None = None):
         super().__init__(parent)
-        self._index_provider = index_provider
+        self._search = search
+        self._clock = clock
         self._query = ""
         self._results = ResultListModel(self)
         self._groups = GroupListModel(self)
@@ -205,20 +209,23 @@ class SearchController(QObject):
                 model.set_rows([])
             self.resultsChanged.emit()
             return
-        index = self._index_provider()
-        rows, groups = group_hits(index.search(query, RESULT_LIMIT))
-        letters = self._get_letters()
-        self._candidates.set_rows(word_rows(index.suggest(letters, CANDIDATE_LIMIT)) if letters else [])
-        zero = index.zero_results(query, NEAREST_LIMIT) if not rows else None
-        self._nearest.set_rows(word_rows(zero.suggestions) if zero else [])
-        self._browse.set_rows(browse_rows(zero.categories) if zero else [])
+        try:
+            found = self._search(query, self._get_letters(), self._clock(), kinds=list(KIND_LABELS),
+                                 limit=RESULT_LIMIT, candidate_limit=CANDIDATE_LIMIT, nearest_limit=NEAREST_LIMIT)
+        except DataUnavailable as exc:
+            log.warning("search %r not run: %s", query, exc)
+            return
+        rows, groups = group_hits(found["hits"])
+        self._candidates.set_rows(word_rows(found["candidates"]))
+        self._nearest.set_rows(word_rows(found["nearest"]))
+        self._browse.set_rows(browse_rows(found["browse"]))
         self._results.set_rows(rows)
         self._groups.set_rows(groups)
         self.resultsChanged.emit()
 
 
 def register(ctx) -> SearchController:
-    controller = SearchController(ctx.search_index, parent=ctx.engine)
+    controller = SearchController(ctx.data.search, ctx.now_iso, parent=ctx.engine)
     # A sync applied new content: the visitor keeps the query, the results follow the new content.
     ctx.content_changed.connect(controller.refresh)
     ctx.register_singleton("Search", controller)

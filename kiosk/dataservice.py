@@ -1,0 +1,259 @@
+"""The data service: what the kiosk UI reads and writes, answered by `ipkiosk data-service`.
+
+The UI process starts this as a child (kiosk.ui.data_client) and talks to it over its stdin and
+stdout, one JSON document per line:
+
+    request   {"id": 7, "method": "list_records", "args": ["services"]}
+    answer    {"id": 7, "result": [...]}
+    failure   {"id": 7, "error": {"type": "StationError", "message": "title: empty"}}
+
+The child owns everything behind the screen: it opens content.db (importing the bundled seed on
+first boot) and station.db, keeps the search index over the current content, checks the staff
+PIN and makes station.db backups. The UI process imports none of peewee, SQLite, the stores or
+the search engine: that is about 6 MB it would otherwise carry all day (docs/benchmarks.md, UI),
+and a fault in the data layer (a corrupt file, a failing disk) ends at most this process, which
+the UI restarts while the last good content stays on screen.
+
+Every "now" comes from the UI as an ISO instant: its clock is the one tests pin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import IO
+
+from kiosk import config as config_mod
+from kiosk.clock import iso
+from kiosk.store import backup, content, station
+from kiosk.store.pin import PinError, PinGuard
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+# Failures a caller is told about by type (the admin screen words each in Chinese); anything else
+# is reported as InternalError with its message and logged with the traceback here.
+EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, content.ApplyError, LookupError, ValueError)
+
+
+def _instant(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
+
+class DataService:
+    """The methods the UI may call (METHODS); arguments and results are plain JSON values."""
+
+    METHODS = (
+        # visitors' screens
+        "content_serial", "status", "list_records", "get_record", "record_kind", "search",
+        "current_announcements",
+        # staff screens
+        "station_problem", "list_announcements", "save_announcement", "remove_announcement", "audit",
+        "pin_state", "check_pin", "set_pin", "counts_by_kind", "demo_count",
+        "backups", "backup_if_due", "backup_now", "restore_backup",
+    )
+
+    def __init__(self, cfg: config_mod.Config):
+        from kiosk.commands import open_content
+
+        self._cfg = cfg
+        self._now = dt.datetime.now(dt.UTC)
+        self._index_serial: int | None = None
+        self._index = None
+        cfg.data_path.mkdir(parents=True, exist_ok=True)
+        # First boot only: the bundled seed is imported here, through the same apply code as a sync
+        # (afterwards only the sync child writes content.db).
+        open_content(cfg)
+        # A corrupt station.db is never touched: the kiosk shows content without station
+        # announcements and the admin screen offers a restore.
+        station.open_station_db_safely(cfg.station_db_path)
+        self._guard = PinGuard(clock=lambda: self._now)  # audits as the admin screen, its only user
+
+    def _at(self, now: str) -> None:
+        self._now = _instant(now)
+
+    # ------------------------------------------------------------ content
+
+    def content_serial(self) -> int:
+        return content.sync_status().apply_serial
+
+    def status(self) -> dict:
+        return content.status_dict()
+
+    def list_records(self, kind: str, category: str | None = None) -> list[dict]:
+        return content.list_records(kind, category=category or None)
+
+    def get_record(self, record_id: str) -> dict | None:
+        return content.get_record(record_id)
+
+    def record_kind(self, record_id: str) -> str:
+        row = content.Record.get_or_none(content.Record.id == record_id)
+        return row.kind if row else ""
+
+    def counts_by_kind(self) -> dict:
+        return content.counts_by_kind()
+
+    def demo_count(self) -> int:
+        return content.Record.select().where(content.Record.is_demo == True).count()  # noqa: E712
+
+    def search(self, query: str, letters: str, now: str, *, kinds: list[str], limit: int, candidate_limit: int,
+               nearest_limit: int) -> dict:
+        """The first LIMIT hits for QUERY that are of KINDS, candidate words for LETTERS and, when no
+        hit is left, what to try instead."""
+        self._at(now)
+        index = self._search_index()
+        hits = [h for h in index.search(query, limit) if h.kind in kinds]
+        zero = index.zero_results(query, nearest_limit) if not hits else None
+        return {
+            "hits": [{"id": h.id, "kind": h.kind, "title": h.title} for h in hits],
+            "candidates": index.suggest(letters, candidate_limit) if letters else [],
+            "nearest": zero.suggestions if zero else [],
+            "browse": [{"kind": c.kind, "category": c.category, "count": c.count} for c in zero.categories]
+            if zero else [],
+        }
+
+    def _search_index(self):
+        """The index over the current content, rebuilt when content.db got a new apply."""
+        from kiosk.search.engine import SearchIndex
+
+        serial = self.content_serial()
+        if self._index_serial != serial:
+            self._index = SearchIndex(content.search_docs(), content.vocabulary_rows(), now=lambda: self._now)
+            self._index_serial = serial
+        return self._index
+
+    # ------------------------------------------------------------ station
+
+    def station_problem(self) -> str:
+        """'' when station.db is usable, else why not."""
+        if station.station_db.is_closed():
+            return station.station_problem() or "station.db is not open"
+        return station.station_problem() or ""
+
+    def current_announcements(self, now: str) -> list[dict]:
+        """Announcements showing at NOW; none while station.db is unusable (no failure)."""
+        if self.station_problem():
+            return []
+        return station.current_announcements(_instant(now))
+
+    def list_announcements(self) -> list[dict]:
+        return station.list_announcements()
+
+    def save_announcement(self, ann_id: int, title: str, body: str, starts_at: str | None, ends_at: str | None,
+                          pinned: bool, actor: str) -> int:
+        """Create (ANN_ID 0) or update an announcement; its id."""
+        if ann_id:
+            return station.edit_announcement(ann_id, actor=actor, title=title, body=body, starts_at=starts_at,
+                                             ends_at=ends_at, pinned=pinned).id
+        return station.add_announcement(title, body, starts_at=starts_at, ends_at=ends_at, pinned=pinned,
+                                        actor=actor).id
+
+    def remove_announcement(self, ann_id: int, actor: str) -> None:
+        station.remove_announcement(ann_id, actor=actor)
+
+    def audit(self, action: str, obj: str, detail: str, actor: str) -> None:
+        station.audit(action, obj, detail, actor)
+
+    # ------------------------------------------------------------ staff PIN
+
+    def pin_state(self, now: str) -> dict:
+        self._at(now)
+        if self.station_problem():
+            return {"isSet": False, "lockedForS": 0, "triesLeft": 0}
+        return {"isSet": self._guard.is_set(), "lockedForS": self._guard.locked_for_s(),
+                "triesLeft": self._guard.tries_left()}
+
+    def check_pin(self, pin: str, now: str) -> dict:
+        self._at(now)
+        result = self._guard.check(pin)
+        return {"ok": result.ok, "lockedForS": result.locked_for_s, "triesLeft": result.tries_left}
+
+    def set_pin(self, pin: str, now: str) -> None:
+        self._at(now)
+        self._guard.set_pin(pin)
+
+    # ------------------------------------------------------------ station.db backups
+
+    def _backups_dir(self) -> Path:
+        return backup.backups_dir(self._cfg.data_path)
+
+    def backups(self) -> list[dict]:
+        """Backup copies, newest first: path and the instant it was taken."""
+        return [{"path": str(p), "takenAt": iso(t) if (t := backup.backup_time(p)) else ""}
+                for p in reversed(backup.list_backups(self._backups_dir()))]
+
+    def backup_if_due(self, now: str) -> str:
+        """The nightly backup: the new copy's file name, or '' when none was due."""
+        self._at(now)
+        if self.station_problem() or not backup.backup_due(self._backups_dir(), self._now):
+            return ""
+        path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: self._now)
+        station.audit("station.backup", path.name, "nightly", "kiosk")
+        return path.name
+
+    def backup_now(self, actor: str, now: str) -> str:
+        self._at(now)
+        path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: self._now)
+        station.audit("station.backup", path.name, "", actor)
+        return path.name
+
+    def restore_backup(self, path: str, actor: str, now: str) -> str:
+        """Replace station.db with the backup PATH; '' when the restored file opens, else why not."""
+        self._at(now)
+        if not station.station_db.is_closed():
+            station.station_db.close()
+        try:
+            backup.restore_station(Path(path), self._cfg.station_db_path, self._backups_dir(),
+                                   clock=lambda: self._now)
+        finally:
+            ok, problem = station.open_station_db_safely(self._cfg.station_db_path)
+        if ok:
+            station.audit("station.restore", Path(path).name, "", actor)
+        return "" if ok else problem
+
+    # ------------------------------------------------------------ dispatch
+
+    def answer(self, request: dict) -> dict:
+        """The answer document to one request document."""
+        req_id = request.get("id")
+        method = request.get("method")
+        if method not in self.METHODS:
+            return {"id": req_id, "error": {"type": "UnknownMethod", "message": f"no method {method!r}"}}
+        try:
+            result = getattr(self, method)(*request.get("args", ()), **request.get("kwargs", {}))
+        except EXPECTED_ERRORS as exc:
+            return {"id": req_id, "error": {"type": type(exc).__name__, "message": str(exc)}}
+        except Exception as exc:  # noqa: BLE001 - one bad request must not end the service
+            log.exception("data service: %s failed", method)
+            return {"id": req_id, "error": {"type": "InternalError", "message": f"{type(exc).__name__}: {exc}"}}
+        return {"id": req_id, "result": result}
+
+
+def serve(service: DataService, requests: IO[str], answers: IO[str]) -> None:
+    """Answer request lines until REQUESTS ends (the UI closed the pipe or went away)."""
+    for line in requests:
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise ValueError("a request is a JSON object")
+        except ValueError as exc:
+            reply = {"id": None, "error": {"type": "BadRequest", "message": str(exc)}}
+        else:
+            reply = service.answer(request)
+        answers.write(json.dumps(reply, ensure_ascii=False, separators=(",", ":")) + "\n")
+        answers.flush()
+
+
+def main(cfg: config_mod.Config) -> int:
+    """`ipkiosk data-service`: open the stores, say ready, then serve stdin → stdout."""
+    answers = sys.stdout
+    # stdout carries answers only: anything else printed in this process goes to stderr (the log).
+    sys.stdout = sys.stderr
+    service = DataService(cfg)
+    answers.write(json.dumps({"ready": True}) + "\n")
+    answers.flush()
+    serve(service, sys.stdin, answers)
+    return 0
