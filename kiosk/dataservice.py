@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from kiosk import config as config_mod
-from kiosk.clock import iso
+from kiosk.clock import iso, utcnow
 from kiosk.store import backup, content, station
 from kiosk.store.pin import PinError, PinGuard
 
@@ -36,7 +36,7 @@ log.addHandler(logging.NullHandler())
 
 # Failures a caller is told about by type (the admin screen words each in Chinese); anything else
 # is reported as InternalError with its message and logged with the traceback here.
-EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, content.ApplyError, LookupError, ValueError)
+EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, LookupError, ValueError)
 
 
 def _instant(value: str) -> dt.datetime:
@@ -60,7 +60,7 @@ class DataService:
         from kiosk.commands import open_content
 
         self._cfg = cfg
-        self._now = dt.datetime.now(dt.UTC)
+        self._now = utcnow()
         self._index_serial: int | None = None
         self._index = None
         cfg.data_path.mkdir(parents=True, exist_ok=True)
@@ -129,9 +129,10 @@ class DataService:
 
     def station_problem(self) -> str:
         """'' when station.db is usable, else why not."""
-        if station.station_db.is_closed():
-            return station.station_problem() or "station.db is not open"
-        return station.station_problem() or ""
+        problem = station.station_problem()
+        if problem is None and station.station_db.is_closed():
+            problem = "station.db is not open"
+        return problem or ""
 
     def current_announcements(self, now: str) -> list[dict]:
         """Announcements showing at NOW; none while station.db is unusable (no failure)."""

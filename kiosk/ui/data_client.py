@@ -2,8 +2,9 @@
 
 ``client.list_records("services")`` sends one request line (kiosk/dataservice.py has the protocol
 and the methods) and waits for its answer, so view-models read as if the stores were in this
-process; an answer for the bundled content takes well under a millisecond. The UI process thus
-never imports peewee, SQLite, the stores or the search engine.
+process. On the bundled content a round trip takes 0.2–0.4 ms (a record, a search) and 1.4 ms
+for the largest answer, the 40 services (bench/data_service_bench.py). The UI process thus never
+imports peewee, SQLite, the stores or the search engine.
 
 When the child is gone or does not answer in time, the call raises DataUnavailable: view-models
 keep what they show (the last good content stays on screen) and the next call starts a new child,
