@@ -37,12 +37,12 @@ from sync import trust
 from sync.blobs import BlobMismatchError, BlobStore, blob_relpath
 from sync.fetcher import CancelledError, make_fetcher
 from sync.manifest import COLLECTIONS, Manifest, ManifestError, parse_manifest
-from sync.trust import OFFLINE, OK, SECURITY_ALERT, STALE, UNCHANGED
+from sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, STALE, UNCHANGED
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-EXIT_CODES = {OK: 0, UNCHANGED: 1, OFFLINE: 10, STALE: 11, SECURITY_ALERT: 12}
+EXIT_CODES = {OK: 0, UNCHANGED: 1, OFFLINE: 10, STALE: 11, SECURITY_ALERT: 12, REFUSED: 13}
 EXIT_USAGE = 2
 MIN_INTERVAL_S = 300
 JITTER_FRACTION = 0.2

@@ -59,8 +59,11 @@ SNAPSHOT_EXPIRY = dt.timedelta(days=365)
 DEFAULT_TIMESTAMP_EXPIRY = dt.timedelta(hours=24)
 _ROOT_FILE_RE = re.compile(r"^(\d+)\.root\.json$")
 
-# Outcome classes of a sync cycle (DESIGN.md "Sync protocol").
+# Outcome classes of a sync cycle (DESIGN.md "Sync protocol"). REFUSED: validly signed content that breaks
+# the content rules (docs/sync.md) — a publisher's mistake, not an attack; the refused collections keep their
+# last good generation and every other collection still applies.
 OK, UNCHANGED, OFFLINE, STALE, SECURITY_ALERT = "OK", "UNCHANGED", "OFFLINE", "STALE", "SECURITY_ALERT"
+REFUSED = "REFUSED"
 
 
 class KeyStoreError(RuntimeError):
