@@ -43,6 +43,10 @@ REQUIRED = {
 }
 DATE_FIELDS = {"published_at": DATE_RE, "valid_until": DATETIME_RE, "starts_at": DATETIME_RE, "ends_at": DATETIME_RE}
 LIST_OF_STR_FIELDS = ("keywords", "materials", "process", "channels", "related_ids", "service_ids", "prepare")
+# Most items a list field may hold (publisher and terminal refuse more): a detail page shows every item,
+# so these bound what one page costs to build and draw. The seed's largest lists are a quarter of these.
+LIST_LIMITS = {"keywords": 30, "materials": 60, "process": 40, "channels": 20, "related_ids": 30,
+               "service_ids": 200, "prepare": 30, "attachments": 20}
 
 
 class ManifestError(ValueError):
