@@ -1,6 +1,7 @@
 """The admin flow on the real offscreen kiosk, driven by mouse/touch events only.
 
-Staff tap the hidden corner 5×, set or enter the PIN on the pad, add a scheduled announcement,
+Staff tap the hidden corner 5×, enter the PIN a technician set (`ipkiosk admin set-pin`; until then the
+page names that command and offers no pad), add a scheduled announcement,
 and see it in the home ticker when its start comes — and it survives a sync, a deleted
 content.db and a restart. A corrupt station.db leaves the kiosk running and offers the restore.
 """
@@ -91,11 +92,13 @@ def _inside(item: QQuickItem, ancestor: QQuickItem) -> bool:
     return False
 
 
-def enter_admin_first_time(qtbot, window) -> None:
+def enter_admin(qtbot, window, clock) -> None:
+    """A technician set the PIN from a shell (as at installation); staff enter it on the pad."""
+    from kiosk.store.pin import PinGuard
+
+    PinGuard(clock=clock, actor="cli").set_pin(PIN)
     tap_hot_corner(qtbot, window)
-    assert "首次使用" in find(window, "pinPrompt").property("text")
-    type_pin(qtbot, window, PIN)
-    assert "再输入" in find(window, "pinPrompt").property("text")
+    assert "请输入管理密码" in find(window, "pinPrompt").property("text")
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
     settle(qtbot, window)
@@ -144,7 +147,7 @@ def _go_home_and_wait_for_ticker(qtbot, window, title: str, clock: FakeClock) ->
 
 def test_staff_add_a_scheduled_announcement_by_touch_and_it_appears_in_the_ticker(kiosk_ui, qtbot, clock):
     ctx, window = _start(kiosk_ui, clock)
-    enter_admin_first_time(qtbot, window)
+    enter_admin(qtbot, window, clock)
     add_scheduled_announcement_by_touch(qtbot, window, TITLE)
     [ann] = station.list_announcements()
     assert (ann["title"], ann["starts_at"], ann["ends_at"]) == (TITLE, "2026-12-01T02:10:00+00:00", None)
@@ -154,13 +157,14 @@ def test_staff_add_a_scheduled_announcement_by_touch_and_it_appears_in_the_ticke
 
     assert not ctx.singletons["Admin"].property("unlocked"), "leaving the admin page ends the session"
     actions = [(r["actor"], r["action"]) for r in reversed(station.recent_audit())]
-    assert actions == [("admin-screen", "pin.set"), ("admin-screen", "announcement.add"), ("admin-screen", "admin.logout")]
+    assert actions == [("cli", "pin.set"), ("admin-screen", "admin.login"), ("admin-screen", "announcement.add"),
+                       ("admin-screen", "admin.logout")]
 
 
 @pytest.mark.parametrize("event", ["sync", "content_db_deleted", "restart"])
 def test_announcement_made_by_touch_survives(kiosk_ui, qtbot, clock, cfg, event):
     ctx, window = _start(kiosk_ui, clock)
-    enter_admin_first_time(qtbot, window)
+    enter_admin(qtbot, window, clock)
     add_scheduled_announcement_by_touch(qtbot, window, TITLE)
     _go_home_and_wait_for_ticker(qtbot, window, TITLE, clock)
     before = station.list_announcements()
@@ -190,6 +194,32 @@ def test_announcement_made_by_touch_survives(kiosk_ui, qtbot, clock, cfg, event)
         tap_hot_corner(qtbot, window)
         type_pin(qtbot, window, PIN)
         qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+
+
+def test_first_boot_pad_takes_no_pin_until_a_technician_sets_one(kiosk_ui, qtbot, clock, cfg, tmp_path):
+    """A visitor tapping the corner of a fresh terminal must not choose the PIN: the page names the shell
+    command and has no keys. After the real `ipkiosk admin set-pin` (on a terminal), the pad takes that PIN."""
+    from tests.test_admin_cli import _run_on_tty
+
+    ctx, window = _start(kiosk_ui, clock)
+    tap_hot_corner(qtbot, window)
+    assert find(window, "pinPrompt").property("text") == "尚未设置管理密码"
+    assert "ipkiosk admin set-pin" in find(window, "pinMessage").property("text")
+    assert not exists(window, "pinPad") and not exists(window, "pinKey1") and not exists(window, "pinOk")
+    assert not ctx.singletons["Admin"].property("pinIsSet") and station.recent_audit() == []
+
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
+    code, shown = _run_on_tty(["admin", "set-pin", "--config", str(conf)], [PIN, PIN])
+    assert code == 0 and "admin PIN set" in shown, shown
+    tap_name(qtbot, window, "navHome")
+    qtbot.waitUntil(lambda: exists(window, "homePage"), timeout=3000)
+    tap_hot_corner(qtbot, window)
+    assert "请输入管理密码" in find(window, "pinPrompt").property("text")
+    type_pin(qtbot, window, PIN)
+    qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+    assert [(r["actor"], r["action"]) for r in reversed(station.recent_audit())] == [
+        ("cli", "pin.set"), ("admin-screen", "admin.login")]
 
 
 def test_wrong_pins_lock_the_pad(kiosk_ui, qtbot, clock):
