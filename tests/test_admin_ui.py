@@ -310,6 +310,56 @@ def test_edit_and_delete_by_touch_end_is_exclusive(kiosk_ui, qtbot, clock):
                        ("admin-screen", "admin.login", "pin")]
 
 
+def _is_plain_text(item: QQuickItem, element: str = "Text") -> bool:
+    """The item's textFormat is PlainText (PySide6 cannot convert the enum, so QML compares it)."""
+    from PySide6.QtQml import QQmlEngine, QQmlExpression
+
+    expression = QQmlExpression(QQmlEngine.contextForObject(item), item, f"textFormat === {element}.PlainText")
+    return expression.evaluate()[0] is True
+
+
+def test_staff_and_network_text_is_shown_as_plain_text_never_as_markup(kiosk_ui, qtbot, clock, tmp_path):
+    """An announcement titled like HTML and a sync reason quoting an HTML error page: QML's default AutoText
+    would render them, loading the <img> file on the GUI thread (a big image here makes that measurable)."""
+    import shutil
+    import tempfile
+
+    from PySide6.QtGui import QImage
+
+    # A short path: the title must stay within the 80 characters staff may enter.
+    short_dir = Path(tempfile.mkdtemp(prefix="k", dir="/tmp"))
+    image = short_dir / "i.png"
+    picture = QImage(600, 600, QImage.Format.Format_RGB32)
+    picture.fill(Qt.GlobalColor.red)
+    assert picture.save(str(image))
+    markup = f'<img src="{image.as_uri()}"><b>标记</b>'
+    ctx, window = _start(kiosk_ui, clock)
+    ann = station.add_announcement(f"公告{markup}", f"正文{markup}", actor="cli")
+    content.SyncStatus.update(last_result="OFFLINE", last_reason=f"HTTP 502: {markup}").execute()
+    enter_admin(qtbot, window, clock)
+    qtbot.waitUntil(lambda: exists(window, f"adminAnnouncement_{ann.id}"), timeout=3000)
+    shown = []
+    for tab in (0, 1):
+        find(window, "adminPage").setProperty("tab", tab)
+        settle(qtbot, window)
+        shown += [i for i in window_items(window, visible_only=True)
+                  if i.metaObject().className().startswith("QQuickText") and markup in str(i.property("text"))]
+    assert len(shown) == 2, "the title on the card and the reason on the sync tab"
+    for item in shown:
+        assert _is_plain_text(item)
+        assert item.property("implicitHeight") < 200, "no 600 px image was laid out"
+
+    find(window, "adminPage").setProperty("tab", 0)
+    settle(qtbot, window)
+    tap_name(qtbot, window, f"adminAnnouncement_{ann.id}")
+    qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
+    settle(qtbot, window)
+    body = find(window, "annBodyField")
+    assert _is_plain_text(body, "TextEdit") and body.property("text") == f"正文{markup}"
+    assert find(window, "annTitleField").property("text") == f"公告{markup}"
+    shutil.rmtree(short_dir)
+
+
 def test_idle_reset_ends_the_admin_session(kiosk_ui, qtbot, clock):
     from kiosk.store.pin import PinGuard
 

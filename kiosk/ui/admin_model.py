@@ -22,6 +22,7 @@ from PySide6.QtGui import QGuiApplication
 from kiosk import __version__
 from kiosk.clock import iso
 from kiosk.commands import self_command
+from kiosk.safe_text import for_display
 from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataError, DataUnavailable
@@ -241,7 +242,9 @@ class AdminBackend(QObject):
                 state = "未开始"
             else:
                 state = "显示中"
-            rows.append({"annId": a["id"], "title": a["title"], "body": a["body"], "startsAt": a["starts_at"] or "",
+            # Cleaned like every displayed string (kiosk.safe_text): rows written by older versions or by hand
+            # may hold a NUL or a bidi override; the screen shows them as plain text (Text.PlainText) too.
+            rows.append({"annId": a["id"], "title": for_display(a["title"]), "body": for_display(a["body"]), "startsAt": a["starts_at"] or "",
                          "endsAt": a["ends_at"] or "", "pinned": bool(a["pinned"]),
                          "period": f"{_china(a['starts_at']) if a['starts_at'] else '立即'} 至 "
                                    f"{_china(a['ends_at']) if a['ends_at'] else '长期'}",
@@ -336,13 +339,13 @@ class AdminBackend(QObject):
             "configured": bool(self._cfg.repository_url),
             "server": self._cfg.repository_url or "未配置（只显示内置内容）",
             "lastResult": doc["last_result"] or "从未同步",
-            "lastReason": doc["last_reason"] or "",
+            "lastReason": for_display(doc["last_reason"] or ""),  # it quotes what a server or network said
             "lastAttemptAt": _china(doc["last_attempt_at"]),
             "lastSuccessAt": _china(doc["last_success_at"]),
             "nextAttemptAt": _china(doc["next_attempt_at"]),
             "contentUpdatedAt": _china(doc["content_updated_at"]),
             "generations": generations,
-            "message": self._sync_message,
+            "message": for_display(self._sync_message),
         }
         if status != self._sync_status:
             self._sync_status = status
@@ -469,11 +472,11 @@ class AdminBackend(QObject):
         self._device_info = [
             {"label": "软件版本", "value": f"ipkiosk {__version__} · Qt {qVersion()}"},
             {"label": "终端编号", "value": self._cfg.station_id},
-            {"label": "数据目录", "value": str(self._cfg.data_path)},
+            {"label": "数据目录", "value": for_display(str(self._cfg.data_path))},
             {"label": "剩余磁盘", "value": free_gb},
             {"label": "内容数量", "value": " · ".join(f"{label} {counts.get(kind, 0)}" for kind, label in KIND_LABELS)},
             {"label": "字体", "value": QGuiApplication.font().family()},
-            {"label": "配置文件", "value": self._cfg.source},
+            {"label": "配置文件", "value": for_display(self._cfg.source)},
         ]
         self.deviceInfoChanged.emit()
 
