@@ -49,7 +49,7 @@ KIND_LABELS = (("services", "服务"), ("policies", "政策"), ("notices", "通�
 NOT_UNLOCKED = "请先输入管理密码"
 # Until a PIN is set the pad takes none: the first person to tap the corner must not choose it.
 # Technicians set it from a shell at installation (`ipkiosk admin set-pin`).
-NO_PIN_YET = "尚未设置管理密码。请技术人员在终端上运行 ipkiosk admin set-pin 设置（6–8 位数字），然后重新进入本页"
+NO_PIN_YET = "请技术人员在终端上运行 ipkiosk admin set-pin 设置管理密码（6–8 位数字），设置后重新进入本页"
 NO_DATA_SERVICE = "数据服务暂不可用，请过一会再试"
 
 
