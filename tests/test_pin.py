@@ -166,6 +166,8 @@ def test_lockout_stored_while_the_clock_was_years_ahead_ends_within_its_length(s
     assert _fail_until_locked(guard).locked_for_s == pin_mod.FIRST_LOCKOUT_S
     clock.now = corrected
     assert guard.locked_for_s() == pin_mod.FIRST_LOCKOUT_S
+    last = station.recent_audit(1)[0]
+    assert (last["action"], last["object"]) == ("pin.lockout", "pin") and "clock moved back" in last["detail"]
     refused = guard.check(GOOD_PIN)
     assert not refused.ok and refused.locked_for_s == pin_mod.FIRST_LOCKOUT_S
     clock.advance(pin_mod.FIRST_LOCKOUT_S)

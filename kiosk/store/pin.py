@@ -22,6 +22,8 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import peewee
+
 from kiosk.clock import iso, utcnow
 from kiosk.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, check_pin_format  # noqa: F401 - part of this API
 from kiosk.store import station
@@ -138,10 +140,17 @@ class PinGuard:
         except (ValueError, TypeError):  # not an ISO instant, or one without an offset
             remaining = float("inf")
         if remaining > longest:
-            station.set_setting(KEY_LOCKED_UNTIL, iso(now + dt.timedelta(seconds=longest)))
+            remaining = longest
             log.warning("stored PIN lock end %r is more than %d s ahead (clock moved back?): the pad is locked "
                         "for %d s from now instead", until_text, longest, longest)
-            remaining = longest
+            try:
+                with station.station_db.atomic():
+                    station.set_setting(KEY_LOCKED_UNTIL, iso(now + dt.timedelta(seconds=longest)))
+                    station.audit("pin.lockout", "pin", f"{longest} s from now: the stored end {until_text!r} "
+                                  "was further ahead (clock moved back)", self._actor)
+            except peewee.DatabaseError as exc:
+                # Still capped for this answer; the next one tries to store the corrected end again.
+                log.error("corrected PIN lock end not stored: %s", exc)
         # Round up: "locked for 0 s" must not be shown while a try would still be refused.
         return max(0, int(-(-remaining // 1)))
 
