@@ -61,8 +61,8 @@ KIND_ORDER = {"services": 0, "policies": 1, "events": 2, "notices": 3, "news": 4
 SUGGEST_LIMIT = 8
 # The most characters of a query that count; the rest is ignored. The touch keyboard's field holds as
 # many (SearchPage.qml, kiosk/ui/search_model.py), so only a pasted or scripted query is ever cut.
-# Without a cap a 1,000-letter query overflows the pinyin segmenter's recursion and 100,000 letters
-# take minutes; 40 is longer than any title a visitor would type.
+# Without a cap a query of 1,000 letters overflowed the pinyin segmenter's recursion (a traceback), and
+# every further word of a long query is one more scan of all records. 40 is more than any real query needs.
 MAX_QUERY_CHARS = 40
 
 # Tier scores: higher is better; the gaps leave room for new tiers.
