@@ -2,6 +2,10 @@
 
 Errors go to stderr with a non-zero exit: 2 for usage/config errors, 1 for others.
 The --json documents are stable and described in docs/cli.md.
+
+Plain output shows text from content, the network and station.db through
+kiosk.safe_text.for_terminal: an ESC or OSC sequence, a BEL or a bidi override in a title is
+printed escaped (``\x1b``, ``\u202e``), so content never drives the technician's terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from kiosk import __version__, logs
 from kiosk import config as config_mod
 from kiosk.commands import EXIT_ERROR, EXIT_USAGE, CliError, open_content, open_station
 from kiosk.commands import print_json as _print_json
+from kiosk.safe_text import for_terminal
 
 log = logging.getLogger("ipkiosk")
 
@@ -23,6 +28,11 @@ COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "se
 
 
 # ---------------------------------------------------------------- commands
+
+
+def terminal_text(text: str) -> str:
+    """Multi-line TEXT (a body, a summary) for the terminal: its line breaks kept, each line escaped."""
+    return "\n".join(for_terminal(line) for line in str(text).split("\n"))
 
 
 def cmd_config_show(cfg, args) -> int:
@@ -56,9 +66,11 @@ def cmd_status(cfg, args) -> int:
         return 0
     for kind, info in doc["collections"].items():
         gen = "-" if info["generation"] is None else info["generation"]
-        print(f"{kind:14} {info['count']:6d} records  generation {gen}  ({info['source'] or 'none'})")
-    print(f"content updated at: {doc['content_updated_at'] or '-'}")
-    print(f"last sync: {doc['last_result'] or 'never'} {doc['last_reason'] or ''} at {doc['last_attempt_at'] or '-'}")
+        print(for_terminal(f"{kind:14} {info['count']:6d} records  generation {gen}  ({info['source'] or 'none'})"))
+    print(for_terminal(f"content updated at: {doc['content_updated_at'] or '-'}"))
+    # The reason quotes what a server or a network said.
+    print(for_terminal(f"last sync: {doc['last_result'] or 'never'} {doc['last_reason'] or ''} "
+                       f"at {doc['last_attempt_at'] or '-'}"))
     return 0
 
 
@@ -71,7 +83,7 @@ def cmd_list(cfg, args) -> int:
         _print_json([{"id": r["id"], "kind": r["kind"], "title": r["title"], "rev": r["rev"]} for r in records])
     else:
         for r in records:
-            print(f"{r['id']}\t{r['title']}")
+            print(f"{for_terminal(r['id'])}\t{for_terminal(r['title'])}")
     return 0
 
 
@@ -85,25 +97,25 @@ def cmd_show(cfg, args) -> int:
     if args.json:
         _print_json(rec)
         return 0
-    print(rec["title"])
+    print(for_terminal(str(rec["title"])))
     for key in ("issuer", "doc_number", "published_at", "category", "starts_at", "ends_at", "venue", "provider"):
         if rec.get(key):
-            print(f"{key}: {rec[key]}")
+            print(f"{key}: {for_terminal(str(rec[key]))}")
     for key in ("summary", "conditions", "time_limit", "fee"):
         if rec.get(key):
-            print(f"\n{rec[key]}")
+            print(f"\n{terminal_text(rec[key])}")
     for key in ("materials", "process", "channels"):
         for item in rec.get(key) or ():
-            print(f"- {item}")
+            print(f"- {terminal_text(item)}")
     if rec.get("body"):
         print()
-        print(rec["body"])
+        print(terminal_text(rec["body"]))
     return 0
 
 
 def _announcement_line(a: dict) -> str:
     window = f"{a['starts_at'] or '…'} → {a['ends_at'] or '…'}"
-    return f"{a['id']}\t{'[pinned] ' if a['pinned'] else ''}{a['title']}\t{window}"
+    return f"{a['id']}\t{'[pinned] ' if a['pinned'] else ''}{for_terminal(a['title'])}\t{for_terminal(window)}"
 
 
 def cmd_announce(cfg, args) -> int:
@@ -224,17 +236,18 @@ def main(argv: list[str] | None = None) -> int:
         # `doctor` reports a broken config as one of its findings instead of stopping here.
         if hasattr(args, "on_config_error"):
             return args.on_config_error(exc, args)
-        print(f"ipkiosk: config error: {exc}", file=sys.stderr)
+        print(f"ipkiosk: config error: {for_terminal(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     # Rotating files in the data dir + stderr (the journal under systemd); see kiosk/logs.py.
     with logs.configured(cfg.logs_path, args.command):
         try:
             return args.func(cfg, args)
         except config_mod.ConfigError as exc:
-            print(f"ipkiosk: config error: {exc}", file=sys.stderr)
+            print(f"ipkiosk: config error: {for_terminal(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
         except CliError as exc:
-            print(f"ipkiosk: {exc}", file=sys.stderr)
+            # Messages may quote an id, a title or a file name as given: one escaped line.
+            print(f"ipkiosk: {for_terminal(str(exc))}", file=sys.stderr)
             return exc.code
         except Exception as exc:
             if not _is_data_error(exc):
@@ -242,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
             # A full disk, a read-only data dir, a locked or damaged database: name it in one line
             # (the traceback goes to the log file), never a raw traceback on the technician's screen.
             log.info("ipkiosk %s failed", args.command, exc_info=True)
-            print(f"ipkiosk: {args.command}: {type(exc).__name__}: {exc} (data dir {cfg.data_path})", file=sys.stderr)
+            print(for_terminal(f"ipkiosk: {args.command}: {type(exc).__name__}: {exc} (data dir {cfg.data_path})"),
+                  file=sys.stderr)
             return EXIT_ERROR
 
 

@@ -12,7 +12,8 @@ from PySide6.QtCore import QTimer
 
 from kiosk import config as config_mod
 from kiosk.store import backup, station
-from kiosk.ui.admin_model import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART, NOT_UNLOCKED, AdminBackend
+from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, MAX_LOCKOUT_S, PinGuard
+from kiosk.ui.admin_model import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART, NO_PIN_YET, NOT_UNLOCKED, AdminBackend
 from tests.conftest import DataServiceInProcess, booking_backend
 
 PIN = "402718"
@@ -41,6 +42,13 @@ def admin(qtbot, seeded, station_store, cfg):
     qtbot.wait(1)
 
 
+def sign_in(admin) -> None:
+    """What staff do: the PIN was set by a technician (`ipkiosk admin set-pin`) and is typed on the pad."""
+    if not admin.property("pinIsSet"):
+        PinGuard(actor="cli").set_pin(PIN)
+    assert admin.checkPin(PIN)["ok"] and admin.property("unlocked")
+
+
 def _actions() -> list[str]:
     return [r["action"] for r in reversed(station.recent_audit(200))]
 
@@ -56,7 +64,7 @@ def test_nothing_works_before_the_pin(admin):
 
 
 def test_every_admin_action_is_audited(admin, cfg):
-    assert admin.setPin(PIN, PIN) == ""
+    sign_in(admin)
     admin.lock()
     assert admin.checkPin("999990")["message"] == "密码错误，还可尝试 4 次"
     assert admin.checkPin(PIN)["ok"]
@@ -75,7 +83,7 @@ def test_every_admin_action_is_audited(admin, cfg):
 
     # The restore brought back the audit log as it was in the backup (taken just before its own
     # "station.backup" row was written); the replaced file with that row is kept in backups/.
-    assert _actions() == ["pin.set", "admin.logout", "pin.fail", "admin.login", "announcement.add", "announcement.edit",
+    assert _actions() == ["pin.set", "admin.login", "admin.logout", "pin.fail", "admin.login", "announcement.add", "announcement.edit",
                           "announcement.remove", "sync.now", "printer.test", "station.restore",
                           "kiosk.restart", "kiosk.exit", "admin.logout"]
     preserved = next(p for p in backup.backups_dir(cfg.data_path).iterdir() if p.name.startswith("before-restore-"))
@@ -83,14 +91,15 @@ def test_every_admin_action_is_audited(admin, cfg):
     assert conn.execute("SELECT action FROM auditlog ORDER BY id DESC LIMIT 1").fetchone() == ("station.backup",)
     conn.close()
     rows = station.recent_audit(200)
-    assert all(r["at"] and r["object"] and r["actor"] == "admin-screen" for r in rows)
+    assert all(r["at"] and r["object"] and r["actor"] == ("cli" if r["action"] == "pin.set" else "admin-screen")
+               for r in rows)
     assert admin.quits == [EXIT_CODE_RESTART, EXIT_CODE_DESKTOP] and admin.ctx.exit_authorised
     assert "未配置内容服务器" in admin.property("syncStatus")["message"]
     assert admin.property("printerMessage") == "打印模块未加载"
 
 
 def test_announcement_model_passes_the_model_tester_and_shows_states(admin, qtmodeltester):
-    admin.setPin(PIN, PIN)
+    sign_in(admin)
     admin.saveAnnouncement(0, "进行中", "", "", "", False)
     admin.saveAnnouncement(0, "将来", "", admin.shiftInstant(admin.suggestedStart(), "day", 1), "", True)
     admin.saveAnnouncement(0, "过去", "", "2026-11-01T09:00", "2026-11-02T09:00", False)
@@ -102,21 +111,32 @@ def test_announcement_model_passes_the_model_tester_and_shows_states(admin, qtmo
 
 
 def test_staff_errors_come_back_in_chinese_and_change_nothing(admin):
-    admin.setPin(PIN, PIN)
+    sign_in(admin)
     assert admin.saveAnnouncement(0, "  ", "", "", "", False) == "请填写标题"
     start = admin.suggestedStart()
     assert admin.saveAnnouncement(0, "x", "", start, admin.shiftInstant(start, "hour", -1), False) == "结束时间必须晚于开始时间"
     assert station.list_announcements() == []
 
 
-def test_first_pin_needs_two_equal_entries_and_a_good_pin(admin):
-    assert admin.pinProblem("123456") == "密码不能是连续数字（如 123456）"
-    assert admin.pinProblem("12345") == "密码须为 6–8 位数字"
-    assert admin.setPin(PIN, "402719") == "两次输入的密码不一致，请重新设置"
+def test_without_a_pin_the_screen_takes_none_and_names_the_command(admin):
+    """Until a technician sets the PIN, no PIN typed on the pad opens or sets anything: the first visitor to
+    tap the corner must not choose it."""
     assert not admin.property("pinIsSet")
-    assert admin.setPin(PIN, PIN) == "" and admin.property("unlocked")
+    assert not hasattr(admin, "setPin"), "the screen has no way to choose a PIN"
+    result = admin.checkPin(PIN)
+    assert not result["ok"] and result["message"] == NO_PIN_YET and not admin.property("unlocked")
+    assert "ipkiosk admin set-pin" in admin.property("noPinMessage")
+    assert station.get_setting("admin.pin_hash") is None and _actions() == []
+
+
+def test_pin_pad_wait_is_capped_after_the_clock_moved_back(admin):
+    """A lock end stored while the clock was years ahead: the pad shows (and enforces) at most 1 h."""
+    sign_in(admin)
     admin.lock()
-    assert admin.setPin("864209", "864209") == NOT_UNLOCKED, "an existing PIN is changed only after signing in"
+    station.set_setting(KEY_LOCKOUTS, "3")
+    station.set_setting(KEY_LOCKED_UNTIL, "2031-12-01T01:00:00+00:00")
+    assert admin.property("lockedForS") == 240  # the third lockout in a row lasts 60 s × 2 × 2
+    assert admin.checkPin(PIN)["lockedForS"] == 240 <= MAX_LOCKOUT_S
 
 
 def test_steppers_move_in_china_time(admin):
@@ -146,7 +166,7 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
     cfg = config_mod.load(cfg_path)
     ctx = staff_context(cfg, [])
     admin = AdminBackend(ctx, quit_app=lambda code: None)
-    admin.setPin(PIN, PIN)
+    sign_in(admin)
     admin.syncNow()
     assert admin.property("syncRunning")
     qtbot.waitUntil(lambda: not admin.property("syncRunning"), timeout=60_000)
@@ -162,7 +182,7 @@ def test_printer_test_goes_through_the_booking_module(qtbot, seeded, station_sto
     booking = booking_backend(cfg, clock=lambda: T0)  # the real printer check: this queue does not exist
     ctx = staff_context(cfg, [booking])
     admin = AdminBackend(ctx, quit_app=lambda code: None)
-    admin.setPin(PIN, PIN)
+    sign_in(admin)
     admin.printTest()
     qtbot.waitUntil(lambda: admin.property("printerMessage").startswith("打印失败"), timeout=10_000)
     assert station.recent_audit(1)[0] | {"at": ""} == {"at": "", "actor": "admin-screen", "action": "printer.test",
@@ -182,7 +202,7 @@ def test_printer_test_prints_a_real_slip_on_the_cups_pdf_queue(qtbot, seeded, st
     booking = booking_backend(cfg, clock=lambda: T0)
     ctx = staff_context(cfg, [booking])
     admin = AdminBackend(ctx, quit_app=lambda code: None)
-    admin.setPin(PIN, PIN)
+    sign_in(admin)
     before = queue.pdfs()
     admin.printTest()
     qtbot.waitUntil(lambda: admin.property("printerMessage") == "测试凭条已发送到打印机", timeout=60_000)
@@ -210,7 +230,7 @@ def test_sync_now_applies_a_signed_publication_and_keeps_station_data(qtbot, dat
         station.open_station_db(cfg.station_db_path)
         ctx = staff_context(cfg, [])
         admin = AdminBackend(ctx, quit_app=lambda code: None)
-        admin.setPin(PIN, PIN)
+        sign_in(admin)
         admin.saveAnnouncement(0, "同步前的本站公告", "", "", "", True)
         before = station.list_announcements()
         admin.syncNow()

@@ -15,6 +15,7 @@ import pytest
 
 from kiosk import config as config_mod
 from kiosk.store import station
+from kiosk.store.pin import PinGuard
 from tests.conftest import open_stores_beside_the_kiosk
 from tests.ui_helpers import SIZES_PX, window_items
 
@@ -22,6 +23,7 @@ MIN_TARGET_PX = 64
 PIN = "402718"
 # (file name stem, page, props, tab of AdminPage or None)
 SCREENS = [
+    ("pin-no-pin", "PinPage.qml", {}, None),  # first boot: no pad until a technician sets the PIN
     ("pin", "PinPage.qml", {}, None),
     ("admin-announcements", "AdminPage.qml", {}, 0),
     ("admin-sync", "AdminPage.qml", {}, 1),
@@ -91,12 +93,10 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
             # Going home ends the admin session (the page locks it when it leaves the stack).
             QMetaObject.invokeMethod(window, "goHome")
             qtbot_wait(600)  # after the transition, so the old page's lock() comes before the new login
-            if stem == "pin":
-                pass  # first start: no PIN yet, the pad asks for a new one
-            elif not admin.property("pinIsSet"):
-                assert admin.setPin(PIN, PIN) == ""
+            if stem != "pin-no-pin" and not admin.property("pinIsSet"):
+                PinGuard(actor="cli").set_pin(PIN)  # `ipkiosk admin set-pin` at installation
                 _demo_announcements()
-            else:
+            if stem.startswith("admin-"):
                 assert admin.checkPin(PIN)["ok"]
             QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", props))
             qtbot_wait(700)

@@ -1,6 +1,7 @@
 """The admin flow on the real offscreen kiosk, driven by mouse/touch events only.
 
-Staff tap the hidden corner 5×, set or enter the PIN on the pad, add a scheduled announcement,
+Staff tap the hidden corner 5×, enter the PIN a technician set (`ipkiosk admin set-pin`; until then the
+page names that command and offers no pad), add a scheduled announcement,
 and see it in the home ticker when its start comes — and it survives a sync, a deleted
 content.db and a restart. A corrupt station.db leaves the kiosk running and offers the restore.
 """
@@ -91,11 +92,13 @@ def _inside(item: QQuickItem, ancestor: QQuickItem) -> bool:
     return False
 
 
-def enter_admin_first_time(qtbot, window) -> None:
+def enter_admin(qtbot, window, clock) -> None:
+    """A technician set the PIN from a shell (as at installation); staff enter it on the pad."""
+    from kiosk.store.pin import PinGuard
+
+    PinGuard(clock=clock, actor="cli").set_pin(PIN)
     tap_hot_corner(qtbot, window)
-    assert "首次使用" in find(window, "pinPrompt").property("text")
-    type_pin(qtbot, window, PIN)
-    assert "再输入" in find(window, "pinPrompt").property("text")
+    assert "请输入管理密码" in find(window, "pinPrompt").property("text")
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
     settle(qtbot, window)
@@ -144,7 +147,7 @@ def _go_home_and_wait_for_ticker(qtbot, window, title: str, clock: FakeClock) ->
 
 def test_staff_add_a_scheduled_announcement_by_touch_and_it_appears_in_the_ticker(kiosk_ui, qtbot, clock):
     ctx, window = _start(kiosk_ui, clock)
-    enter_admin_first_time(qtbot, window)
+    enter_admin(qtbot, window, clock)
     add_scheduled_announcement_by_touch(qtbot, window, TITLE)
     [ann] = station.list_announcements()
     assert (ann["title"], ann["starts_at"], ann["ends_at"]) == (TITLE, "2026-12-01T02:10:00+00:00", None)
@@ -154,13 +157,14 @@ def test_staff_add_a_scheduled_announcement_by_touch_and_it_appears_in_the_ticke
 
     assert not ctx.singletons["Admin"].property("unlocked"), "leaving the admin page ends the session"
     actions = [(r["actor"], r["action"]) for r in reversed(station.recent_audit())]
-    assert actions == [("admin-screen", "pin.set"), ("admin-screen", "announcement.add"), ("admin-screen", "admin.logout")]
+    assert actions == [("cli", "pin.set"), ("admin-screen", "admin.login"), ("admin-screen", "announcement.add"),
+                       ("admin-screen", "admin.logout")]
 
 
 @pytest.mark.parametrize("event", ["sync", "content_db_deleted", "restart"])
 def test_announcement_made_by_touch_survives(kiosk_ui, qtbot, clock, cfg, event):
     ctx, window = _start(kiosk_ui, clock)
-    enter_admin_first_time(qtbot, window)
+    enter_admin(qtbot, window, clock)
     add_scheduled_announcement_by_touch(qtbot, window, TITLE)
     _go_home_and_wait_for_ticker(qtbot, window, TITLE, clock)
     before = station.list_announcements()
@@ -190,6 +194,32 @@ def test_announcement_made_by_touch_survives(kiosk_ui, qtbot, clock, cfg, event)
         tap_hot_corner(qtbot, window)
         type_pin(qtbot, window, PIN)
         qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+
+
+def test_first_boot_pad_takes_no_pin_until_a_technician_sets_one(kiosk_ui, qtbot, clock, cfg, tmp_path):
+    """A visitor tapping the corner of a fresh terminal must not choose the PIN: the page names the shell
+    command and has no keys. After the real `ipkiosk admin set-pin` (on a terminal), the pad takes that PIN."""
+    from tests.test_admin_cli import _run_on_tty
+
+    ctx, window = _start(kiosk_ui, clock)
+    tap_hot_corner(qtbot, window)
+    assert find(window, "pinPrompt").property("text") == "尚未设置管理密码"
+    assert "ipkiosk admin set-pin" in find(window, "pinMessage").property("text")
+    assert not exists(window, "pinPad") and not exists(window, "pinKey1") and not exists(window, "pinOk")
+    assert not ctx.singletons["Admin"].property("pinIsSet") and station.recent_audit() == []
+
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
+    code, shown = _run_on_tty(["admin", "set-pin", "--config", str(conf)], [PIN, PIN])
+    assert code == 0 and "admin PIN set" in shown, shown
+    tap_name(qtbot, window, "navHome")
+    qtbot.waitUntil(lambda: exists(window, "homePage"), timeout=3000)
+    tap_hot_corner(qtbot, window)
+    assert "请输入管理密码" in find(window, "pinPrompt").property("text")
+    type_pin(qtbot, window, PIN)
+    qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+    assert [(r["actor"], r["action"]) for r in reversed(station.recent_audit())] == [
+        ("cli", "pin.set"), ("admin-screen", "admin.login")]
 
 
 def test_wrong_pins_lock_the_pad(kiosk_ui, qtbot, clock):
@@ -278,6 +308,56 @@ def test_edit_and_delete_by_touch_end_is_exclusive(kiosk_ui, qtbot, clock):
     assert actions == [("admin-screen", "announcement.remove", str(doomed.id)),
                        ("admin-screen", "announcement.edit", str(ending.id)),
                        ("admin-screen", "admin.login", "pin")]
+
+
+def _is_plain_text(item: QQuickItem, element: str = "Text") -> bool:
+    """The item's textFormat is PlainText (PySide6 cannot convert the enum, so QML compares it)."""
+    from PySide6.QtQml import QQmlEngine, QQmlExpression
+
+    expression = QQmlExpression(QQmlEngine.contextForObject(item), item, f"textFormat === {element}.PlainText")
+    return expression.evaluate()[0] is True
+
+
+def test_staff_and_network_text_is_shown_as_plain_text_never_as_markup(kiosk_ui, qtbot, clock, tmp_path):
+    """An announcement titled like HTML and a sync reason quoting an HTML error page: QML's default AutoText
+    would render them, loading the <img> file on the GUI thread (a big image here makes that measurable)."""
+    import shutil
+    import tempfile
+
+    from PySide6.QtGui import QImage
+
+    # A short path: the title must stay within the 80 characters staff may enter.
+    short_dir = Path(tempfile.mkdtemp(prefix="k", dir="/tmp"))
+    image = short_dir / "i.png"
+    picture = QImage(600, 600, QImage.Format.Format_RGB32)
+    picture.fill(Qt.GlobalColor.red)
+    assert picture.save(str(image))
+    markup = f'<img src="{image.as_uri()}"><b>标记</b>'
+    ctx, window = _start(kiosk_ui, clock)
+    ann = station.add_announcement(f"公告{markup}", f"正文{markup}", actor="cli")
+    content.SyncStatus.update(last_result="OFFLINE", last_reason=f"HTTP 502: {markup}").execute()
+    enter_admin(qtbot, window, clock)
+    qtbot.waitUntil(lambda: exists(window, f"adminAnnouncement_{ann.id}"), timeout=3000)
+    shown = []
+    for tab in (0, 1):
+        find(window, "adminPage").setProperty("tab", tab)
+        settle(qtbot, window)
+        shown += [i for i in window_items(window, visible_only=True)
+                  if i.metaObject().className().startswith("QQuickText") and markup in str(i.property("text"))]
+    assert len(shown) == 2, "the title on the card and the reason on the sync tab"
+    for item in shown:
+        assert _is_plain_text(item)
+        assert item.property("implicitHeight") < 200, "no 600 px image was laid out"
+
+    find(window, "adminPage").setProperty("tab", 0)
+    settle(qtbot, window)
+    tap_name(qtbot, window, f"adminAnnouncement_{ann.id}")
+    qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
+    settle(qtbot, window)
+    body = find(window, "annBodyField")
+    assert _is_plain_text(body, "TextEdit") and body.property("text") == f"正文{markup}"
+    assert find(window, "annTitleField").property("text") == f"公告{markup}"
+    shutil.rmtree(short_dir)
 
 
 def test_idle_reset_ends_the_admin_session(kiosk_ui, qtbot, clock):

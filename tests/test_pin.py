@@ -154,3 +154,38 @@ def test_rejected_new_pin_changes_nothing(station_store, clock):
     with pytest.raises(PinError):
         guard.set_pin("111111")
     assert guard.check(GOOD_PIN).ok
+
+
+def test_lockout_stored_while_the_clock_was_years_ahead_ends_within_its_length(station_store, clock):
+    """The clock was set years ahead when the lockout was stored, then corrected: the pad must not stay locked
+    until the wrong date comes round, only for the lockout's own length from the corrected time."""
+    guard = PinGuard(clock=clock)
+    guard.set_pin(GOOD_PIN)
+    corrected = clock.now
+    clock.now = corrected.replace(year=corrected.year + 5)
+    assert _fail_until_locked(guard).locked_for_s == pin_mod.FIRST_LOCKOUT_S
+    clock.now = corrected
+    assert guard.locked_for_s() == pin_mod.FIRST_LOCKOUT_S
+    last = station.recent_audit(1)[0]
+    assert (last["action"], last["object"]) == ("pin.lockout", "pin") and "clock moved back" in last["detail"]
+    refused = guard.check(GOOD_PIN)
+    assert not refused.ok and refused.locked_for_s == pin_mod.FIRST_LOCKOUT_S
+    clock.advance(pin_mod.FIRST_LOCKOUT_S)
+    assert guard.locked_for_s() == 0
+    assert guard.check(GOOD_PIN).ok, "the lockout ended after its 60 s on the corrected clock"
+
+
+@pytest.mark.parametrize("stored", ["2999-01-01T00:00:00+00:00", "not a time", "2026-12-01T09:00:00"])
+def test_any_stored_lock_end_locks_for_at_most_the_maximum(station_store, clock, stored):
+    """Whatever station.db holds (far future, damaged, without an offset, with the top backoff level), the wait
+    shown and enforced is at most MAX_LOCKOUT_S from now, and it really ends then."""
+    guard = PinGuard(clock=clock)
+    guard.set_pin(GOOD_PIN)
+    station.set_setting(pin_mod.KEY_LOCKOUTS, "99")
+    station.set_setting(pin_mod.KEY_LOCKED_UNTIL, stored)
+    assert guard.locked_for_s() == pin_mod.MAX_LOCKOUT_S
+    assert guard.check(GOOD_PIN).locked_for_s == pin_mod.MAX_LOCKOUT_S
+    clock.advance(pin_mod.MAX_LOCKOUT_S - 1)
+    assert guard.locked_for_s() == 1, "the wait counts down from the corrected end, it is not re-capped each time"
+    clock.advance(1)
+    assert guard.check(GOOD_PIN).ok

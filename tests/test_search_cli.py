@@ -55,3 +55,47 @@ def test_suggest_json_lists_words_that_find_results(run):
         assert len(json.loads(out)) == 1, word
     code, out, _ = run("suggest", "zl")
     assert out.split() == words
+
+
+# ---------------------------------------------------------------- hostile queries, through the real entry point
+
+
+def _ipkiosk(config_path, *argv):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", *argv, "--config", str(config_path)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
+
+
+@pytest.fixture
+def conf(data_dir, tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'data_dir = "{data_dir}"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("query", ["a" * 1000, "zl" * 50_000, "专" * 1000, "zhuanli " * 200,
+                                   "\x1b[2J\x07\u202e" * 300 + "zlsq", "\ud800" * 1000],
+                         ids=["1000-letters", "100000-letters", "1000-hanzi", "200-words", "controls", "surrogates"])
+@pytest.mark.parametrize("command", ["search", "suggest"])
+def test_a_long_or_strange_query_is_cut_to_its_first_40_characters(conf, command, query):
+    """Before, 1,000 letters overflowed the pinyin segmenter (RecursionError traceback, exit 1). Now the first
+    MAX_QUERY_CHARS characters are searched, as the touch keyboard's field allows, and stderr says so."""
+    from kiosk.search.engine import MAX_QUERY_CHARS
+
+    if query.startswith("\ud800"):
+        query = "\udcff" * 1000  # what Python makes of invalid UTF-8 bytes on the command line
+    long = _ipkiosk(conf, command, query, "--json")
+    assert long.returncode == 0 and "Traceback" not in long.stderr, long.stderr
+    assert long.stderr.strip().splitlines()[0] == (f"{command}: only the first {MAX_QUERY_CHARS} of {len(query)} "
+                                                   "characters are used")
+    cut = _ipkiosk(conf, command, query[:MAX_QUERY_CHARS], "--json")
+    assert json.loads(long.stdout) == json.loads(cut.stdout), "the same answer as for the first 40 characters"
+
+
+def test_a_query_within_the_cap_is_searched_whole(conf):
+    hits = json.loads(_ipkiosk(conf, "search", "专利申请", "--json").stdout)
+    assert hits and hits[0]["id"] == "svc-patent-application"

@@ -10,6 +10,7 @@ import getpass
 import sys
 
 from kiosk.commands import EXIT_USAGE, CliError, open_station, print_json
+from kiosk.safe_text import for_terminal
 
 
 def cmd_set_pin(cfg, args) -> int:
@@ -51,8 +52,9 @@ def cmd_audit(cfg, args) -> int:
     if args.json:
         print_json(rows)
     else:
+        # An entry's object and detail can quote an announcement title or a file name: escaped, one line each.
         for r in rows:
-            print(f"{r['at']}\t{r['actor']}\t{r['action']}\t{r['object']}\t{r['detail']}")
+            print("\t".join(for_terminal(str(r[key])) for key in ("at", "actor", "action", "object", "detail")))
     return 0
 
 
@@ -64,7 +66,7 @@ def cmd_station_backup(cfg, args) -> int:
     except backup.BackupError as exc:
         raise CliError(str(exc)) from None
     _audit_if_possible(cfg, "station.backup", path.name)
-    print(path)
+    print(for_terminal(str(path)))
     return 0
 
 
@@ -72,7 +74,7 @@ def cmd_station_backups(cfg, args) -> int:
     from kiosk.store import backup
 
     for path in reversed(backup.list_backups(backup.backups_dir(cfg.data_path))):
-        print(path)
+        print(for_terminal(str(path)))
     return 0
 
 
@@ -84,9 +86,9 @@ def cmd_station_restore(cfg, args) -> int:
     except backup.BackupError as exc:
         raise CliError(f"not restored: {exc}") from None
     _audit_if_possible(cfg, "station.restore", str(args.file))
-    print(f"station.db restored from {args.file}")
+    print(for_terminal(f"station.db restored from {args.file}"))
     if preserved:
-        print(f"the replaced station.db was kept at {preserved}")
+        print(for_terminal(f"the replaced station.db was kept at {preserved}"))
     return 0
 
 

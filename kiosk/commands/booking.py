@@ -9,6 +9,7 @@ import sys
 import threading
 
 from kiosk.commands import EXIT_USAGE, CliError, open_content, print_json
+from kiosk.safe_text import for_terminal
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -67,7 +68,7 @@ def cmd_print_test(cfg, args) -> int:
     if args.json:
         print_json(doc)
     else:
-        print(f"slip sent to {target} ({paper_width_mm} mm): {slip.link.short_code} {slip.link.url}")
+        print(for_terminal(f"slip sent to {target} ({paper_width_mm} mm): {slip.link.short_code} {slip.link.url}"))
     return 0
 
 
@@ -79,7 +80,8 @@ def cmd_printer_status(cfg, args) -> int:
     if args.json:
         print_json({"printer": name, "problem": problem})
     else:
-        print(problem or f"ok: {name or 'the system default printer'} can print")
+        # The problem can quote a queue name and CUPS's own state message.
+        print(for_terminal(problem or f"ok: {name or 'the system default printer'} can print"))
     return 0 if problem is None else 1
 
 

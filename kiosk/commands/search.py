@@ -4,7 +4,10 @@
     ipkiosk suggest LETTERS [--json]             → ["专利申请", ...]   (the candidate bar)
 
 With no results, plain `search` prints the nearest words and the categories to browse
-on stderr; --json always prints just the list.
+on stderr; --json always prints just the list. A query longer than the engine's
+MAX_QUERY_CHARS is searched by its first MAX_QUERY_CHARS characters, as on the touch
+screen, and a note on stderr says so. Plain output escapes control and bidi characters
+from content (kiosk.safe_text.for_terminal).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import sys
 
 from kiosk.commands import EXIT_USAGE, CliError, open_content, print_json
+from kiosk.safe_text import for_terminal
 
 
 def _index(cfg):
@@ -22,38 +26,47 @@ def _index(cfg):
     return SearchIndex(content.search_docs(), content.vocabulary_rows())
 
 
+def _note_if_cut(command: str, text: str) -> None:
+    from kiosk.search.engine import MAX_QUERY_CHARS
+
+    if len(text) > MAX_QUERY_CHARS:
+        print(f"{command}: only the first {MAX_QUERY_CHARS} of {len(text)} characters are used", file=sys.stderr)
+
+
 def cmd_search(cfg, args) -> int:
     if args.limit < 1:
         raise CliError(f"search: --limit must be at least 1, got {args.limit}", EXIT_USAGE)
+    _note_if_cut("search", args.query)
     index = _index(cfg)
     hits = index.search(args.query, limit=args.limit)
     if args.json:
         print_json([h.as_dict() for h in hits])
         return 0
     for h in hits:
-        print(f"{h.score:6.1f}  {h.kind:9} {h.id}\t{h.title}\t[{h.matched}]")
+        print(f"{h.score:6.1f}  {h.kind:9} {for_terminal(h.id)}\t{for_terminal(h.title)}\t[{h.matched}]")
     if not hits:
         nothing = index.zero_results(args.query)
         print("no results", file=sys.stderr)
         if nothing.suggestions:
-            print(f"did you mean: {' '.join(nothing.suggestions)}", file=sys.stderr)
+            print(f"did you mean: {for_terminal(' '.join(nothing.suggestions))}", file=sys.stderr)
         browse = ", ".join(f"{c.category or c.kind} ({c.count})" for c in nothing.categories)
-        print(f"browse: {browse}", file=sys.stderr)
+        print(f"browse: {for_terminal(browse)}", file=sys.stderr)
     return 0
 
 
 def cmd_suggest(cfg, args) -> int:
+    _note_if_cut("suggest", args.letters)
     words = _index(cfg).suggest(args.letters)
     if args.json:
         print_json(words)
     else:
-        print(" ".join(words))
+        print(for_terminal(" ".join(words)))
     return 0
 
 
 def register(sub, common) -> None:
     p = sub.add_parser("search", help="search the content (hanzi, pinyin initials or full pinyin)", parents=[common])
-    p.add_argument("query", help="e.g. 专利申请, zlsq, zhuanlish, zl申请")
+    p.add_argument("query", help="e.g. 专利申请, zlsq, zhuanlish, zl申请 (the first 40 characters count)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
     p.set_defaults(func=cmd_search)

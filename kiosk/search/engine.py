@@ -59,6 +59,11 @@ log.addHandler(logging.NullHandler())
 
 KIND_ORDER = {"services": 0, "policies": 1, "events": 2, "notices": 3, "news": 4, "booking_types": 5}
 SUGGEST_LIMIT = 8
+# The most characters of a query that count; the rest is ignored. The touch keyboard's field holds as
+# many (SearchPage.qml, kiosk/ui/search_model.py), so only a pasted or scripted query is ever cut.
+# Without a cap a query of 1,000 letters overflowed the pinyin segmenter's recursion (a traceback), and
+# every further word of a long query is one more scan of all records. 40 is more than any real query needs.
+MAX_QUERY_CHARS = 40
 
 # Tier scores: higher is better; the gaps leave room for new tiers.
 SCORE_TITLE_EXACT = 100.0
@@ -111,8 +116,11 @@ def normalise(query: str) -> str:
 
 
 def query_words(query: str) -> list[str]:
-    """The words of a query, normalised like the indexed text (kiosk.search.index.normalise_text)."""
-    folded = unicodedata.normalize("NFKC", query or "").lower()
+    """The words of a query, normalised like the indexed text (kiosk.search.index.normalise_text).
+
+    Only the first MAX_QUERY_CHARS characters count, cut again after NFKC (which can lengthen text:
+    one ligature becomes several letters)."""
+    folded = unicodedata.normalize("NFKC", (query or "")[:MAX_QUERY_CHARS]).lower()[:MAX_QUERY_CHARS]
     return "".join(ch if ch.isalnum() else " " for ch in folded).split()
 
 

@@ -6,6 +6,9 @@ move time. Every outcome (set, login, failure, lockout) is written to the audit 
 
 Lockout rule: 5 wrong tries in a row lock the pad for 60 s; each further lockout doubles
 the wait, up to 1 h. A correct PIN resets both the try counter and the backoff level.
+The lock end is stored as an instant, so a clock that was wrong when it was stored (set years
+ahead, then corrected) would leave it far in the future; the wait is therefore never longer
+than the lockout's own length from now, whatever is stored.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import peewee
 
 from kiosk.clock import iso, utcnow
 from kiosk.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, check_pin_format  # noqa: F401 - part of this API
@@ -84,6 +89,22 @@ class PinCheck:
     tries_left: int = TRIES_BEFORE_LOCKOUT
 
 
+def _lock_length(lockouts: int) -> int:
+    """Seconds the LOCKOUTS-th lockout in a row lasts (the first when 0 or less): 60 s doubling, at most
+    MAX_LOCKOUT_S. The exponent is bounded so a huge stored counter cannot build a huge integer."""
+    return min(FIRST_LOCKOUT_S * 2 ** min(max(lockouts, 1) - 1, 16), MAX_LOCKOUT_S)
+
+
+def _stored_count(key: str) -> int:
+    """A counter setting; a damaged value counts as 0 (the lockout still holds through the lock end)."""
+    value = station.get_setting(key, "0")
+    try:
+        return max(0, int(value or "0"))
+    except ValueError:
+        log.error("PIN setting %s holds %r, not a count; counting from 0", key, value)
+        return 0
+
+
 class PinGuard:
     """The PIN pad's rules. Needs station.db open (``open_station_db_safely``)."""
 
@@ -104,15 +125,37 @@ class PinGuard:
             station.audit(action, "pin", "", self._actor)
 
     def locked_for_s(self) -> int:
-        until = station.get_setting(KEY_LOCKED_UNTIL)
-        if not until:
+        """Seconds until the pad takes a PIN again: 0 when not locked, at most the current lockout's length.
+
+        A stored lock end further ahead than that (the clock was set back since it was stored, or
+        the value is damaged) is moved to that length from now, so the lockout ends on time instead
+        of when the clock catches up."""
+        until_text = station.get_setting(KEY_LOCKED_UNTIL)
+        if not until_text:
             return 0
-        remaining = (dt.datetime.fromisoformat(until) - self._clock()).total_seconds()
+        now = self._clock()
+        longest = _lock_length(_stored_count(KEY_LOCKOUTS))
+        try:
+            remaining = (dt.datetime.fromisoformat(until_text) - now).total_seconds()
+        except (ValueError, TypeError):  # not an ISO instant, or one without an offset
+            remaining = float("inf")
+        if remaining > longest:
+            remaining = longest
+            log.warning("stored PIN lock end %r is more than %d s ahead (clock moved back?): the pad is locked "
+                        "for %d s from now instead", until_text, longest, longest)
+            try:
+                with station.station_db.atomic():
+                    station.set_setting(KEY_LOCKED_UNTIL, iso(now + dt.timedelta(seconds=longest)))
+                    station.audit("pin.lockout", "pin", f"{longest} s from now: the stored end {until_text!r} "
+                                  "was further ahead (clock moved back)", self._actor)
+            except peewee.DatabaseError as exc:
+                # Still capped for this answer; the next one tries to store the corrected end again.
+                log.error("corrected PIN lock end not stored: %s", exc)
         # Round up: "locked for 0 s" must not be shown while a try would still be refused.
         return max(0, int(-(-remaining // 1)))
 
     def tries_left(self) -> int:
-        return TRIES_BEFORE_LOCKOUT - int(station.get_setting(KEY_FAILURES, "0"))
+        return max(0, TRIES_BEFORE_LOCKOUT - _stored_count(KEY_FAILURES))
 
     def check(self, pin: str) -> PinCheck:
         """Verify PIN unless locked out; count failures and start a lockout on the fifth."""
@@ -129,13 +172,13 @@ class PinGuard:
                 station.audit("admin.login", "pin", "", self._actor)
             return PinCheck(ok=True)
         with station.station_db.atomic():
-            failures = int(station.get_setting(KEY_FAILURES, "0")) + 1
+            failures = _stored_count(KEY_FAILURES) + 1
             if failures < TRIES_BEFORE_LOCKOUT:
                 station.set_setting(KEY_FAILURES, str(failures))
                 station.audit("pin.fail", "pin", f"try {failures} of {TRIES_BEFORE_LOCKOUT}", self._actor)
                 return PinCheck(ok=False, tries_left=TRIES_BEFORE_LOCKOUT - failures)
-            lockouts = int(station.get_setting(KEY_LOCKOUTS, "0")) + 1
-            lock_s = min(FIRST_LOCKOUT_S * 2 ** (lockouts - 1), MAX_LOCKOUT_S)
+            lockouts = _stored_count(KEY_LOCKOUTS) + 1
+            lock_s = _lock_length(lockouts)
             station.set_setting(KEY_FAILURES, "0")
             station.set_setting(KEY_LOCKOUTS, str(lockouts))
             station.set_setting(KEY_LOCKED_UNTIL, iso(self._clock() + dt.timedelta(seconds=lock_s)))

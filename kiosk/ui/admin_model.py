@@ -22,14 +22,8 @@ from PySide6.QtGui import QGuiApplication
 from kiosk import __version__
 from kiosk.clock import iso
 from kiosk.commands import self_command
-from kiosk.staff_rules import (
-    MAX_BODY_CHARS,
-    MAX_TITLE_CHARS,
-    PIN_MAX_DIGITS,
-    PIN_MIN_DIGITS,
-    PinError,
-    check_pin_format,
-)
+from kiosk.safe_text import for_display
+from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataError, DataUnavailable
 
@@ -53,6 +47,9 @@ SYNC_EXIT_MEANING = {0: "OK 已更新", 1: "UNCHANGED 无变化", 10: "OFFLINE �
 KIND_LABELS = (("services", "服务"), ("policies", "政策"), ("notices", "通知"), ("news", "动态"), ("events", "活动"),
                ("booking_types", "预约类型"))
 NOT_UNLOCKED = "请先输入管理密码"
+# Until a PIN is set the pad takes none: the first person to tap the corner must not choose it.
+# Technicians set it from a shell at installation (`ipkiosk admin set-pin`).
+NO_PIN_YET = "请技术人员在终端上运行 ipkiosk admin set-pin 设置管理密码（6–8 位数字），设置后重新进入本页"
 NO_DATA_SERVICE = "数据服务暂不可用，请过一会再试"
 
 
@@ -147,6 +144,11 @@ class AdminBackend(QObject):
     def triesLeft(self) -> int:  # noqa: N802
         return self._pin_state()["triesLeft"]
 
+    @Property(str, constant=True)
+    def noPinMessage(self) -> str:  # noqa: N802
+        """What the PIN page says instead of offering a pad while no PIN is set."""
+        return NO_PIN_YET
+
     @Property(int, constant=True)
     def pinMinDigits(self) -> int:  # noqa: N802
         return PIN_MIN_DIGITS
@@ -187,7 +189,7 @@ class AdminBackend(QObject):
         except DataError as exc:
             if exc.kind != "PinError":
                 raise
-            return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": "尚未设置管理密码"}
+            return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": NO_PIN_YET}
         except DataUnavailable:
             return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": NO_DATA_SERVICE}
         if result["lockedForS"]:
@@ -200,36 +202,6 @@ class AdminBackend(QObject):
         self.pinStateChanged.emit()
         self._set_unlocked(result["ok"])
         return {**result, "message": message}
-
-    @Slot(str, result=str)
-    def pinProblem(self, pin: str) -> str:  # noqa: N802
-        """Why PIN cannot be a new PIN ('' when it can): shown before asking for the repeat."""
-        try:
-            check_pin_format(pin)
-        except PinError as exc:
-            return _pin_problem_zh(exc)
-        return ""
-
-    @Slot(str, str, result=str)
-    def setPin(self, first: str, second: str) -> str:  # noqa: N802
-        """First-time PIN (no PIN set yet), or a change while unlocked. '' on success."""
-        if not self._station_ok():
-            return "station.db 无法打开，不能设置密码"
-        if self.pinIsSet and not self._unlocked:
-            return NOT_UNLOCKED
-        if first != second:
-            return "两次输入的密码不一致，请重新设置"
-        try:
-            self._data.set_pin(first, self._now())
-        except DataError as exc:
-            if exc.kind != "PinError":
-                raise
-            return _pin_problem_zh(exc)
-        except DataUnavailable:
-            return NO_DATA_SERVICE
-        self.pinStateChanged.emit()
-        self._set_unlocked(True)
-        return ""
 
     @Slot()
     def lock(self) -> None:
@@ -270,7 +242,9 @@ class AdminBackend(QObject):
                 state = "未开始"
             else:
                 state = "显示中"
-            rows.append({"annId": a["id"], "title": a["title"], "body": a["body"], "startsAt": a["starts_at"] or "",
+            # Cleaned like every displayed string (kiosk.safe_text): rows written by older versions or by hand
+            # may hold a NUL or a bidi override; the screen shows them as plain text (Text.PlainText) too.
+            rows.append({"annId": a["id"], "title": for_display(a["title"]), "body": for_display(a["body"]), "startsAt": a["starts_at"] or "",
                          "endsAt": a["ends_at"] or "", "pinned": bool(a["pinned"]),
                          "period": f"{_china(a['starts_at']) if a['starts_at'] else '立即'} 至 "
                                    f"{_china(a['ends_at']) if a['ends_at'] else '长期'}",
@@ -365,13 +339,13 @@ class AdminBackend(QObject):
             "configured": bool(self._cfg.repository_url),
             "server": self._cfg.repository_url or "未配置（只显示内置内容）",
             "lastResult": doc["last_result"] or "从未同步",
-            "lastReason": doc["last_reason"] or "",
+            "lastReason": for_display(doc["last_reason"] or ""),  # it quotes what a server or network said
             "lastAttemptAt": _china(doc["last_attempt_at"]),
             "lastSuccessAt": _china(doc["last_success_at"]),
             "nextAttemptAt": _china(doc["next_attempt_at"]),
             "contentUpdatedAt": _china(doc["content_updated_at"]),
             "generations": generations,
-            "message": self._sync_message,
+            "message": for_display(self._sync_message),
         }
         if status != self._sync_status:
             self._sync_status = status
@@ -498,11 +472,11 @@ class AdminBackend(QObject):
         self._device_info = [
             {"label": "软件版本", "value": f"ipkiosk {__version__} · Qt {qVersion()}"},
             {"label": "终端编号", "value": self._cfg.station_id},
-            {"label": "数据目录", "value": str(self._cfg.data_path)},
+            {"label": "数据目录", "value": for_display(str(self._cfg.data_path))},
             {"label": "剩余磁盘", "value": free_gb},
             {"label": "内容数量", "value": " · ".join(f"{label} {counts.get(kind, 0)}" for kind, label in KIND_LABELS)},
             {"label": "字体", "value": QGuiApplication.font().family()},
-            {"label": "配置文件", "value": self._cfg.source},
+            {"label": "配置文件", "value": for_display(self._cfg.source)},
         ]
         self.deviceInfoChanged.emit()
 
@@ -596,15 +570,6 @@ class AdminBackend(QObject):
         self._refresh_status()
         self._refresh_device_info()
         self.backupsChanged.emit()
-
-
-def _pin_problem_zh(exc: Exception) -> str:
-    text = str(exc)
-    if "repeat" in text:
-        return "密码不能是同一个数字重复"
-    if "consecutive" in text:
-        return "密码不能是连续数字（如 123456）"
-    return "密码须为 6–8 位数字"
 
 
 def _station_problem_zh(text: str) -> str:

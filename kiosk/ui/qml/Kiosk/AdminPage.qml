@@ -6,6 +6,9 @@ import KioskBackend
 // Station staff: 本站公告 (list / create / edit / delete), sync status + 立即同步, printer test,
 // device info, station.db backups and restore, restart and exit for technicians.
 // Reached only through PinPage; the session ends when this page leaves the stack.
+// Every Text here is Text.PlainText: announcement titles, sync reasons and device facts come from staff,
+// the network or the disk, and QML's default AutoText would render anything that looks like HTML
+// (a title `<img src="file:///…">` would load that file on the GUI thread).
 KioskPage {
     id: page
     objectName: "adminPage"
@@ -20,6 +23,7 @@ KioskPage {
     Component.onCompleted: Admin.refresh()
 
     component SectionTitle: Text {
+        textFormat: Text.PlainText
         color: Theme.primary
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontTitle
@@ -31,6 +35,7 @@ KioskPage {
         width: parent ? parent.width : 0
         spacing: Theme.spacing
         Text {
+            textFormat: Text.PlainText
             width: Theme.portrait ? 220 : 280
             text: parent.label
             color: Theme.textMuted
@@ -38,6 +43,7 @@ KioskPage {
             font.pixelSize: Theme.fontBody
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width - (Theme.portrait ? 220 : 280) - Theme.spacing
             text: parent.value
             color: Theme.text
@@ -49,6 +55,7 @@ KioskPage {
 
     // Not signed in (e.g. the idle reset ended the session while this page was being built).
     Text {
+        textFormat: Text.PlainText
         anchors.centerIn: parent
         visible: !Admin.unlocked && !page.restoreOnly
         text: "请先通过管理员登录进入"
@@ -72,6 +79,7 @@ KioskPage {
             border.color: Theme.danger
             Text {
                 id: problemText
+                textFormat: Text.PlainText
                 anchors { fill: parent; margins: Theme.spacing }
                 wrapMode: Text.Wrap
                 text: "本机数据库 station.db 无法打开，访客界面正常显示内容但没有本站公告。原文件未被删除。"
@@ -123,6 +131,7 @@ KioskPage {
                         onClicked: page.Window.window.openPage("AnnouncementEditor.qml", {})
                     }
                     Text {
+                        textFormat: Text.PlainText
                         Layout.fillWidth: true
                         text: "共 " + Admin.announcements.count + " 条；访客界面每 2 秒更新"
                         color: Theme.textMuted
@@ -166,6 +175,7 @@ KioskPage {
                                          : card.model.state === "未开始" ? Theme.accent : Theme.disabled
                                     Text {
                                         id: stateText
+                                        textFormat: Text.PlainText
                                         anchors.centerIn: parent
                                         text: card.model.state + (card.model.pinned ? " · 置顶" : "")
                                         color: "white"
@@ -175,6 +185,7 @@ KioskPage {
                                     }
                                 }
                                 Text {
+                                    textFormat: Text.PlainText
                                     width: parent.width - stateChip.width - parent.spacing
                                     text: card.model.title
                                     color: Theme.text
@@ -185,6 +196,7 @@ KioskPage {
                                 }
                             }
                             Text {
+                                textFormat: Text.PlainText
                                 text: card.model.period
                                 color: Theme.textMuted
                                 font.family: Theme.fontFamily
@@ -200,6 +212,7 @@ KioskPage {
                         }
                     }
                     Text {
+                        textFormat: Text.PlainText
                         anchors.centerIn: parent
                         visible: annList.count === 0
                         text: "还没有本站公告"
@@ -238,6 +251,7 @@ KioskPage {
                     }
                     Text {
                         objectName: "adminSyncMessage"
+                        textFormat: Text.PlainText
                         width: parent.width
                         visible: text !== ""
                         text: Admin.syncStatus.message || ""
@@ -270,6 +284,7 @@ KioskPage {
                         }
                         Text {
                             objectName: "adminPrinterMessage"
+                            textFormat: Text.PlainText
                             anchors.verticalCenter: parent.verticalCenter
                             width: deviceColumn.width - 360 - Theme.spacing
                             text: Admin.printerMessage
@@ -297,6 +312,7 @@ KioskPage {
                             color: Theme.accent
                             Text {
                                 id: demoText
+                                textFormat: Text.PlainText
                                 anchors.centerIn: parent
                                 text: "演示数据 / DEMO"
                                 color: "white"
@@ -307,6 +323,7 @@ KioskPage {
                         }
                         Text {
                             objectName: "adminDemoCount"
+                            textFormat: Text.PlainText
                             text: Admin.demoCount + " 条演示记录（通知、动态、活动），正式运行前应由中心替换"
                             width: deviceColumn.width - demoText.implicitWidth - 24 - Theme.spacing
                             wrapMode: Text.Wrap
@@ -343,6 +360,7 @@ KioskPage {
                             required property int index
                             spacing: Theme.spacing
                             Text {
+                                textFormat: Text.PlainText
                                 anchors.verticalCenter: parent.verticalCenter
                                 width: Theme.portrait ? 420 : 520
                                 text: modelData.label
@@ -361,6 +379,7 @@ KioskPage {
                         }
                     }
                     Text {
+                        textFormat: Text.PlainText
                         visible: Admin.backups.length === 0
                         text: "还没有备份"
                         color: Theme.textMuted
@@ -369,6 +388,7 @@ KioskPage {
                     }
                     Text {
                         objectName: "adminNotice"
+                        textFormat: Text.PlainText
                         width: parent.width
                         visible: text !== ""
                         text: page.notice

@@ -4,6 +4,7 @@ import KioskBackend
 
 // Create or edit one station announcement (本站公告). Title and body take a hardware keyboard
 // through the system input method (see docs/admin.md); start and end are chosen with steppers.
+// Texts and the body field are plain text: what staff type is never interpreted as markup.
 KioskPage {
     id: page
     objectName: "announcementEditor"
@@ -35,6 +36,7 @@ KioskPage {
     }
 
     component Label: Text {
+        textFormat: Text.PlainText
         color: Theme.textMuted
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontSmall
@@ -85,6 +87,7 @@ KioskPage {
                 TextArea {
                     id: bodyField
                     objectName: "annBodyField"
+                    textFormat: TextEdit.PlainText
                     text: page.annBody
                     wrapMode: TextEdit.Wrap
                     placeholderText: "公告内容，可分段"
@@ -143,6 +146,7 @@ KioskPage {
 
             Text {
                 objectName: "annError"
+                textFormat: Text.PlainText
                 width: parent.width
                 visible: text !== ""
                 text: page.error

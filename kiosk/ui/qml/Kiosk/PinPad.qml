@@ -61,6 +61,7 @@ Column {
                 border.width: 2
                 opacity: usable ? 1 : 0.45
                 Text {
+                    textFormat: Text.PlainText
                     anchors.centerIn: parent
                     text: key.isDigit ? key.modelData : (key.modelData === "ok" ? "确定" : "清除")
                     color: key.modelData === "ok" && key.usable ? Theme.onPrimary : Theme.text

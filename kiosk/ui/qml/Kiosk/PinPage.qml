@@ -1,16 +1,16 @@
 import QtQuick
 import KioskBackend
 
-// Staff entry behind the hidden corner. With no PIN yet, staff set one (entered twice) first.
+// Staff entry behind the hidden corner. With no PIN yet there is no pad: whoever taps the corner first
+// must not choose it, so the page asks for a technician to run `ipkiosk admin set-pin`.
 // Wrong PINs count towards the lockout (5 tries → 60 s, doubling up to 1 h), kept in station.db.
 KioskPage {
     id: page
     objectName: "pinPage"
     pageTitle: "管理员登录"
 
-    // enter | newPin | repeatPin | broken
-    property string mode: !Admin.stationOk ? "broken" : (Admin.pinIsSet ? "enter" : "newPin")
-    property string firstPin: ""
+    // enter | noPin | broken
+    readonly property string mode: !Admin.stationOk ? "broken" : (Admin.pinIsSet ? "enter" : "noPin")
     property string message: ""
 
     function openAdmin() {
@@ -19,37 +19,17 @@ KioskPage {
     }
 
     function submit(pin) {
-        if (mode === "enter") {
-            const result = Admin.checkPin(pin)
-            pad.clear()
-            if (result.ok)
-                openAdmin()
-            else
-                message = result.message
-        } else if (mode === "newPin") {
-            const problem = Admin.pinProblem(pin)
-            pad.clear()
-            if (problem !== "") {
-                message = problem
-            } else {
-                firstPin = pin
-                message = ""
-                mode = "repeatPin"
-            }
-        } else if (mode === "repeatPin") {
-            const error = Admin.setPin(firstPin, pin)
-            pad.clear()
-            firstPin = ""
-            if (error === "") {
-                openAdmin()
-            } else {
-                message = error
-                mode = "newPin"
-            }
-        }
+        if (mode !== "enter")
+            return
+        const result = Admin.checkPin(pin)
+        pad.clear()
+        if (result.ok)
+            openAdmin()
+        else
+            message = result.message
     }
 
-    onRemoved: { firstPin = ""; pad.clear() }
+    onRemoved: pad.clear()
 
     Flickable {
         anchors.fill: parent
@@ -69,12 +49,12 @@ KioskPage {
                 width: Math.min(parent.width - 2 * Theme.pageMargin, 900)
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
+                textFormat: Text.PlainText
                 text: page.mode === "broken" ? "本机数据库（station.db）无法打开"
-                    : page.mode === "newPin" ? "首次使用：请设置管理密码（6–8 位数字）"
-                    : page.mode === "repeatPin" ? "请再输入一次新密码"
+                    : page.mode === "noPin" ? "尚未设置管理密码"
                     : Admin.lockedForS > 0 ? "已锁定，请 " + Admin.lockedForS + " 秒后再试"
                     : "请输入管理密码"
-                color: Admin.lockedForS > 0 && page.mode === "enter" ? Theme.danger : Theme.text
+                color: (Admin.lockedForS > 0 && page.mode === "enter") || page.mode === "noPin" ? Theme.danger : Theme.text
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
                 font.bold: true
@@ -87,7 +67,10 @@ KioskPage {
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 visible: text !== ""
-                text: page.mode === "broken" ? Admin.stationProblem : page.message
+                // The station problem names a file and an error from the data service: plain text, never markup.
+                textFormat: Text.PlainText
+                text: page.mode === "broken" ? Admin.stationProblem : page.mode === "noPin" ? Admin.noPinMessage
+                    : page.message
                 color: Theme.danger
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
@@ -96,11 +79,11 @@ KioskPage {
             PinPad {
                 id: pad
                 objectName: "pinPad"
-                visible: page.mode !== "broken"
+                visible: page.mode === "enter"
                 anchors.horizontalCenter: parent.horizontalCenter
                 minDigits: Admin.pinMinDigits
                 maxDigits: Admin.pinMaxDigits
-                active: page.mode !== "enter" || Admin.lockedForS === 0
+                active: Admin.lockedForS === 0
                 onSubmitted: (pin) => page.submit(pin)
             }
 
