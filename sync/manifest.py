@@ -358,9 +358,9 @@ def _validate_record(collection: str, index: int, rec: object, *, allow_unknown_
     for name, value in rec.items():
         if name in rules or name in ("id", "rev"):
             continue
+        _check_text(f"{where}: field name {_shown(name)}", name, SHORT_TEXT_CHARS)
         if not allow_unknown_fields:
             _fail(where, f"field {_shown(name)}: unknown field for {collection} (known: {', '.join(sorted(rules))})")
-        _check_text(f"{where}: field name {_shown(name)}", name, SHORT_TEXT_CHARS)
         _check_unknown(f"{where}: field {_shown(name)}", value)
     if collection == "events" and _moment(rec["ends_at"], "datetime") < _moment(rec["starts_at"], "datetime"):
         _fail(where, f"field 'ends_at': {rec['ends_at']} is before starts_at {rec['starts_at']}")
@@ -433,7 +433,7 @@ def load_json(data: bytes | str) -> object:
     100,000 deep exhausts the decoder's recursion; a lone surrogate escape is caught later by the rules)."""
     try:
         return json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # not UTF-8, not JSON, or an integer of more than 4,300 digits
         raise ManifestError(f"not UTF-8 JSON ({exc})") from None
     except RecursionError:
         raise ManifestError("JSON nested too deeply") from None

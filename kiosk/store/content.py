@@ -197,6 +197,16 @@ def _utc(value: object) -> str | None:
         return None
 
 
+_INSTANT_FIELDS = ("starts_at", "ends_at", "valid_until")
+
+
+def _readable_instants(rec: dict) -> dict:
+    """REC without the instants _utc cannot read, for the search index: it then treats them as
+    unknown, like the typed columns do, instead of raising in the middle of an apply."""
+    bad = {name for name in _INSTANT_FIELDS if rec.get(name) and _utc(rec[name]) is None}
+    return {k: v for k, v in rec.items() if k not in bad} if bad else rec
+
+
 def _row_for(kind: str, rec: dict) -> dict:
     return {
         "id": rec["id"],
@@ -318,7 +328,7 @@ def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
             Record.update(**row).where(Record.id == rec["id"]).execute()
             Attachment.delete().where(Attachment.record == rec["id"]).execute()
         attachments += [{"record": rec["id"], **att} for att in rec.get("attachments") or ()]
-        keys = search_index.index_record(m.collection, rec)
+        keys = search_index.index_record(m.collection, _readable_instants(rec))
         search_rows.append({"record": rec["id"], "kind": m.collection, "keys": json.dumps(keys, ensure_ascii=False)})
         result.upserted += 1
     # Multi-row statements: building one SQL statement per record dominated large applies.
