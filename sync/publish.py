@@ -256,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     except trust.KeyStoreError as exc:
         print(f"ipkiosk-publish: keys: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except (trust.DeserializationError, trust.tuf_exc.RepositoryError) as exc:
+        print(f"ipkiosk-publish: repository {getattr(args, 'repo_dir', '')}: signed metadata cannot be read ({exc}); "
+              "restore the repository folder from its backup", file=sys.stderr)
+        return EXIT_ERROR
     except OSError as exc:  # the repository or keys folder cannot be read or written
         print(f"ipkiosk-publish: {exc.filename or 'file'}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR

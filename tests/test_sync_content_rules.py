@@ -181,6 +181,15 @@ def test_publisher_reports_unreadable_sources_in_one_line(publisher, damage):
     assert_one_clear_line(proc, "news.json", needle)
 
 
+def test_publisher_reports_damaged_repository_metadata_in_one_line(publisher):
+    (publisher.repo_dir / "metadata" / "1.targets.json").write_text("garbage")
+    recs = publisher.source.records("news")
+    publisher.source.write("news", [bumped(recs[0], title="新标题")] + recs[1:])
+    proc = publish_cli(publisher)
+    assert proc.returncode == 1
+    assert_one_clear_line(proc, "signed metadata cannot be read", "restore the repository folder")
+
+
 # ---------------------------------------------------------------- terminal
 
 
