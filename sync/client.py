@@ -223,8 +223,7 @@ class SyncClient:
                                                               str(exc))
         for collection, reason in content.id_clashes(manifests).items():
             target = targets[collection]
-            refusals[collection] = content.Refusal(collection, target.generation, target.sha256,
-                                                   f"signed manifest refused: {reason}", signed_set)
+            refusals[collection] = content.Refusal(collection, target.generation, target.sha256, reason, signed_set)
         manifests = [m for m in manifests if m.collection not in refusals]
         self._fetch_missing_blobs(manifests)
         parts = []
@@ -240,8 +239,8 @@ class SyncClient:
         # Also without an apply: a process killed after its commit but before its collection left orphans.
         self.blobs.collect_garbage(content.referenced_blob_hashes())
         ordered = [refusals[c] for c in sorted(refusals)]
-        parts += [f"{r.collection} generation {r.generation} refused, keeping the last good content: {r.reason}"
-                  for r in ordered]
+        parts += [f"signed {r.collection} generation {r.generation} refused, keeping the last good content: "
+                  f"{r.reason}" for r in ordered]
         if refusals:
             return REFUSED, "; ".join(parts), changed, ordered
         if manifests:
@@ -277,7 +276,7 @@ class SyncClient:
             manifest = parse_manifest(data, expected_collection=target.collection)
         except ManifestError as exc:
             # Validly signed, so the publisher made it: a content rule broken, not an attack.
-            raise _Refused(f"signed manifest refused: {exc}") from None
+            raise _Refused(str(exc)) from None
         if manifest.generation != target.generation or manifest.sha256() != target.sha256:
             raise _Failure(SECURITY_ALERT, f"collection {target.collection!r}: manifest does not match its signed "
                                            f"target (generation {manifest.generation} vs {target.generation}, or not canonical)")
