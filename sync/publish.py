@@ -113,11 +113,14 @@ def _published_manifest(data: bytes, collection: str) -> Manifest:
         return parse_manifest(data, expected_collection=collection)
     except ManifestError as exc:
         doc = load_json(data)
-        try:
-            records = [{**r, "id": r["id"], "rev": r["rev"]} for r in doc["records"]]
-            return Manifest(collection, doc["generation"], records, list(doc.get("tombstones", [])))
-        except (KeyError, TypeError):
+        records = doc.get("records") if isinstance(doc, dict) else None
+        tombstones = doc.get("tombstones", []) if isinstance(doc, dict) else None
+        # What _check_revisions and _tombstones rely on: every record and tombstone has a str id and an int rev.
+        if (not isinstance(records, list) or not isinstance(tombstones, list)
+                or not all(isinstance(r, dict) and isinstance(r.get("id"), str) and type(r.get("rev")) is int
+                           for r in records + tombstones)):
             raise ManifestError(f"the published manifest of {collection!r} cannot be read: {exc}") from None
+        return Manifest(collection, doc.get("generation", 0), records, tombstones)
 
 
 def _check_revisions(collection: str, previous: Manifest, new: Manifest) -> None:

@@ -190,6 +190,16 @@ def test_publisher_reports_damaged_repository_metadata_in_one_line(publisher):
     assert_one_clear_line(proc, "signed metadata cannot be read", "restore the repository folder")
 
 
+def test_a_manifest_signed_under_older_rules_is_replaced_by_the_next_build(publisher):
+    news = publisher.source.records("news")
+    # Published before the rules knew better: a field the publisher now refuses as unknown.
+    sign_raw(publisher, {"news": [bumped(news[0], subtitle="旧字段")] + news[1:]})
+    publisher.source.write("news", [dict(news[0], rev=news[0]["rev"] + 2, title="新版")] + news[1:])
+    proc = publish_cli(publisher)
+    assert proc.returncode == 0, proc.stderr
+    assert "news changed" in proc.stdout
+
+
 # ---------------------------------------------------------------- terminal
 
 
@@ -301,7 +311,7 @@ def test_a_calendar_invalid_date_refuses_that_collection_only_and_is_not_fetched
     assert terminal.status()["refused"]["news"]["generation"] == gen
 
     # The publisher fixes it: the next generation applies and the refusal is gone.
-    fixed = sign_raw(pub, {"news": [bumped(news[0], rev=news[0]["rev"] + 2, title="修正后")] + news[1:]})
+    fixed = sign_raw(pub, {"news": [dict(news[0], rev=news[0]["rev"] + 2, title="修正后")] + news[1:]})
     proc = terminal.sync_cli()
     assert proc.returncode == 0, proc.stderr
     assert content.get_record(news[0]["id"])["title"] == "修正后"
