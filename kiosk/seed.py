@@ -12,9 +12,9 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "assets" / "content"
 SEED_GENERATION = 0
 
 
-def _sort_key(record: object) -> str:
-    rid = record.get("id") if isinstance(record, dict) else None
-    return rid if isinstance(rid, str) else ""
+def _sort_key(record: dict) -> str:
+    rid = record.get("id")
+    return rid if isinstance(rid, str) else ""  # a bad id sorts first; validation names it
 
 
 def check_unique_ids(manifests: dict[str, Manifest], names: dict[str, str]) -> None:
@@ -51,6 +51,9 @@ def load_source_dir(source_dir: Path, generation: int, *, prepare_record=None) -
             raise ManifestError(f"{path}: {exc}") from None
         if not isinstance(doc, dict) or doc.get("collection") != collection or not isinstance(doc.get("records"), list):
             raise ManifestError(f"{path}: expected {{\"collection\": {collection!r}, \"records\": [...]}}")
+        for i, rec in enumerate(doc["records"]):  # before sorting, so the number is the file's order
+            if not isinstance(rec, dict):
+                raise ManifestError(f"{path}: record #{i}: expected an object, got {type(rec).__name__}")
         records = sorted(doc["records"], key=_sort_key)
         try:
             if prepare_record is not None:

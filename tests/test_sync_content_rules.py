@@ -152,7 +152,7 @@ def test_publisher_refuses_the_same_id_in_two_collections_naming_both_files(publ
 
 
 @pytest.mark.parametrize("damage", ["nested-100000-deep", "a-folder", "not-utf8", "surrogate-escape-in-a-key",
-                                    "a-huge-integer", "too-many-records"])
+                                    "a-huge-integer", "a-record-not-an-object", "too-many-records"])
 def test_publisher_reports_unreadable_sources_in_one_line(publisher, damage):
     path = publisher.source.path / "news.json"
     if damage == "nested-100000-deep":
@@ -172,6 +172,9 @@ def test_publisher_reports_unreadable_sources_in_one_line(publisher, damage):
     elif damage == "a-huge-integer":
         path.write_text('{"collection": "news", "records": [{"id": "nws-x", "rev": ' + "9" * 5000 + "}]}")
         needle = "not UTF-8 JSON"
+    elif damage == "a-record-not-an-object":
+        publisher.source.write("news", publisher.source.records("news") + [12345])
+        needle = f"record #{len(publisher.source.records('news')) - 1}: expected an object, got int"
     else:
         base = first(publisher, "news")
         publisher.source.write("news", [dict(base, id=f"nws-{i:06d}") for i in range(MAX_RECORDS + 1)])
