@@ -7,7 +7,12 @@ Qt-free. One cycle (DESIGN.md "Sync protocol")::
     (verified against the sha256 + length pinned in the manifest; fsync + rename) → apply all
     changed collections in ONE transaction → collect unreferenced blobs → record the outcome.
 
-Only ``OK`` changes content; every failure leaves content.db as it was, and the next cycle starts
+A validly signed manifest that breaks the content rules (sync/manifest.py, docs/sync.md) is REFUSED:
+its collection keeps its last good generation, every other changed collection still applies, and the
+refusal is remembered (content.RefusedTarget) so the same target is not downloaded again each cycle and
+status keeps naming it until the publisher signs a fixed generation.
+
+Only ``OK`` and ``REFUSED`` change content; every failure leaves content.db as it was, and the next cycle starts
 from the trusted state again (never from an unverified shortcut). Collaborators (fetcher,
 clock, sleep) are injected so tests drive faults and time.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import logging
 import os
 import random
@@ -64,6 +70,8 @@ class SyncOutcome:
     retry_after_s: float | None = None
     # True when another sync process held the lock: nothing was done or recorded.
     busy: bool = False
+    # Set when the cycle compared every signed collection: the refusals standing after it (maybe none).
+    refusals: list[content.Refusal] | None = None
 
     @property
     def exit_code(self) -> int:
@@ -71,7 +79,8 @@ class SyncOutcome:
 
     @property
     def verified(self) -> bool:
-        return self.result in (OK, UNCHANGED) and not self.busy
+        """The signed metadata was verified as current (REFUSED too: the trust chain held, content did not)."""
+        return self.result in (OK, UNCHANGED, REFUSED) and not self.busy
 
     def summary(self) -> str:
         return f"sync {self.result}: {self.reason} ({self.requests} requests, {self.body_bytes} bytes)"
@@ -84,6 +93,10 @@ class _Failure(Exception):
         super().__init__(reason)
         self.result = result
         self.reason = reason
+
+
+class _Refused(Exception):
+    """One signed manifest breaks the content rules: its collection is refused, the cycle goes on."""
 
 
 class SyncLock:
@@ -151,17 +164,19 @@ class SyncClient:
             outcome = self._cycle(bootstrap)
             delay_s = schedule(outcome)
             next_at = iso(_utcnow() + dt.timedelta(seconds=delay_s)) if delay_s is not None else None
-            content.record_sync_outcome(outcome.result, outcome.reason, verified=outcome.verified, next_attempt_at=next_at)
+            content.record_sync_outcome(outcome.result, outcome.reason, verified=outcome.verified,
+                                        next_attempt_at=next_at, refusals=outcome.refusals)
             return outcome
         finally:
             self.lock.release()
 
     def _cycle(self, bootstrap: bytes) -> SyncOutcome:
         self.fetcher.start_cycle()
+        refusals: list[content.Refusal] | None = None  # stays None unless every signed collection was compared
         try:
             if not content.has_content():  # first boot, or content.db was rebuilt: show the seed meanwhile
                 seed_mod.import_seed()
-            result, reason, changed = self._verified_update(bootstrap)
+            result, reason, changed, refusals = self._verified_update(bootstrap)
         except _Failure as failure:
             result, reason, changed = failure.result, failure.reason, []
         except CancelledError:
@@ -177,9 +192,9 @@ class SyncClient:
         # INFO, not WARNING: the command prints the one summary line on stderr itself.
         log.info("sync %s: %s", result, reason)
         return SyncOutcome(result, reason, changed, self.fetcher.stats.requests, self.fetcher.stats.body_bytes,
-                           self.fetcher.retry_after_s)
+                           self.fetcher.retry_after_s, refusals=refusals)
 
-    def _verified_update(self, bootstrap: bytes) -> tuple[str, str, list[str]]:
+    def _verified_update(self, bootstrap: bytes) -> tuple[str, str, list[str], list[content.Refusal]]:
         try:
             repo = trust.TrustedRepository(self.metadata_dir, self.repository_url, bootstrap, self.fetcher,
                                            reference_time=self.clock())
@@ -192,19 +207,45 @@ class SyncClient:
             raise _Failure(*trust.classify_error(exc)) from None
 
         wanted = self._changed_targets(targets)
-        manifests = [self._fetch_manifest(repo, t) for t in wanted]
+        signed_set = _signed_set(targets)
+        standing = content.refused_targets()
+        manifests: list[Manifest] = []
+        refusals: dict[str, content.Refusal] = {}
+        for target in wanted:
+            known = standing.get(target.collection)
+            if known is not None and known.sha256 == target.sha256 and known.signed_set in (None, signed_set):
+                refusals[target.collection] = known  # refused before and unchanged since: not fetched again
+                continue
+            try:
+                manifests.append(self._fetch_manifest(repo, target))
+            except _Refused as exc:
+                refusals[target.collection] = content.Refusal(target.collection, target.generation, target.sha256,
+                                                              str(exc))
+        for collection, reason in content.id_clashes(manifests).items():
+            target = targets[collection]
+            refusals[collection] = content.Refusal(collection, target.generation, target.sha256, reason, signed_set)
+        manifests = [m for m in manifests if m.collection not in refusals]
         self._fetch_missing_blobs(manifests)
-        if not manifests:
-            # Also here: a process killed after its commit but before its collection left orphans.
-            self.blobs.collect_garbage(content.referenced_blob_hashes())
-            return UNCHANGED, "content is current", []
-        try:
-            applied = content.apply_manifests(manifests, source="sync")
-        except content.ApplyError as exc:
-            raise _Failure(SECURITY_ALERT, str(exc)) from None
+        parts = []
+        changed: list[str] = []
+        if manifests:
+            try:
+                applied = content.apply_manifests(manifests, source="sync")
+            except content.ApplyError as exc:
+                raise _Failure(SECURITY_ALERT, str(exc)) from None
+            described = ", ".join(f"{m.collection} (generation {m.generation})" for m in manifests)
+            parts.append(f"applied {described}: {applied.upserted} upserted, {applied.deleted} deleted")
+            changed = applied.changed_collections
+        # Also without an apply: a process killed after its commit but before its collection left orphans.
         self.blobs.collect_garbage(content.referenced_blob_hashes())
-        described = ", ".join(f"{m.collection} (generation {m.generation})" for m in manifests)
-        return OK, f"applied {described}: {applied.upserted} upserted, {applied.deleted} deleted", applied.changed_collections
+        ordered = [refusals[c] for c in sorted(refusals)]
+        parts += [f"signed {r.collection} generation {r.generation} refused, keeping the last good content: "
+                  f"{r.reason}" for r in ordered]
+        if refusals:
+            return REFUSED, "; ".join(parts), changed, ordered
+        if manifests:
+            return OK, parts[0], changed, []
+        return UNCHANGED, "content is current", [], []
 
     def _changed_targets(self, targets: dict[str, trust.SignedTarget]) -> list[trust.SignedTarget]:
         states = content.collection_states()
@@ -234,7 +275,8 @@ class SyncClient:
         try:
             manifest = parse_manifest(data, expected_collection=target.collection)
         except ManifestError as exc:
-            raise _Failure(SECURITY_ALERT, f"signed manifest refused: {exc}") from None
+            # Validly signed, so the publisher made it: a content rule broken, not an attack.
+            raise _Refused(str(exc)) from None
         if manifest.generation != target.generation or manifest.sha256() != target.sha256:
             raise _Failure(SECURITY_ALERT, f"collection {target.collection!r}: manifest does not match its signed "
                                            f"target (generation {manifest.generation} vs {target.generation}, or not canonical)")
@@ -266,6 +308,13 @@ class SyncClient:
                 leftover.unlink(missing_ok=True)
 
 
+def _signed_set(targets: dict[str, trust.SignedTarget]) -> str:
+    """Fingerprint of every signed collection target: a refusal that depends on other collections
+    (an id listed twice) is decided again whenever any of them changes."""
+    lines = "".join(f"{c} {t.sha256}\n" for c, t in sorted(targets.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
 # ---------------------------------------------------------------- the loop
 
 
@@ -291,7 +340,8 @@ class _Backoff:
         self.last_delay_s: float | None = None
 
     def __call__(self, outcome: SyncOutcome) -> float:
-        self.failures = 0 if outcome.result in (OK, UNCHANGED) else self.failures + 1
+        # REFUSED is no fault of the network: poll at the normal pace, so a fixed generation arrives soon.
+        self.failures = 0 if outcome.result in (OK, UNCHANGED, REFUSED) else self.failures + 1
         self.last_delay_s = next_delay_s(outcome, self.failures, self.interval_s, self.rng)
         return self.last_delay_s
 

@@ -1,4 +1,4 @@
-"""Strict parsing and validation of collection manifests.
+"""Strict parsing and validation of collection manifests: the content rules, written down once.
 
 Qt-free. A manifest is the complete current state of one collection::
 
@@ -9,16 +9,26 @@ Qt-free. A manifest is the complete current state of one collection::
 A record may pin attachments: ``"attachments": [{"name": "guide.pdf",
 "sha256": "<64 hex>", "length": 1234, "media_type": "application/pdf"}]``.
 
+:data:`SCHEMA` says, per collection, which fields a record may carry, their type and shape,
+which are required and how long they may be; :data:`LIST_LIMITS` bounds every list. The publisher
+(and the seed import) checks a record against them strictly, unknown fields included; a terminal
+checks a signed manifest against the same rules but lets an unknown field through (a newer publisher
+may add an optional field before every terminal is updated), as long as it is small, shallow and
+made of clean text. Every string, keys included, must pass :func:`kiosk.safe_text.content_problem`.
+
 Everything that reaches the apply function has been through :func:`parse_manifest`
 or :func:`validate_manifest`; errors name the collection, the record and the field.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+
+from kiosk.safe_text import content_problem
 
 FORMAT = "ipkiosk-manifest/1"
 COLLECTIONS = ("services", "policies", "notices", "news", "events", "booking_types")
@@ -28,25 +38,145 @@ ATTACHMENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
+MEDIA_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$", re.IGNORECASE)
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+# Records per manifest: a list page and the search index hold every record of a collection. Ten times
+# the largest collection planned for the fleet; the search benchmark's 100,000 records spread over five.
+MAX_RECORDS = 50_000
+# Text lengths in characters. Titles and labels sit in one line of a tile or the nav bar; summaries and
+# service facts fill a paragraph; bodies (a policy's full text) are the only long text.
+SHORT_TEXT_CHARS = 200
+MEDIUM_TEXT_CHARS = 2_000
 MAX_TEXT_CHARS = 200_000
+LIST_ITEM_CHARS = 500
+# Years a date may name: policies go back decades, nothing is planned past the 29th century, and
+# every instant in that range converts to UTC without overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+# A real time zone is between UTC-12:00 and UTC+14:00.
+MAX_UTC_OFFSET = dt.timedelta(hours=14)
+# What a terminal accepts in a field it does not know (see the module docstring).
+UNKNOWN_FIELD_MAX_DEPTH = 3
+UNKNOWN_FIELD_MAX_ITEMS = 200
 
-# Fields every record of a collection must have (non-empty), and their types.
-REQUIRED = {
-    "services": {"title": str, "category": str, "summary": str},
-    "policies": {"title": str, "summary": str, "body": str},
-    "notices": {"title": str, "summary": str, "body": str},
-    "news": {"title": str, "summary": str, "body": str},
-    "events": {"title": str, "starts_at": str, "ends_at": str, "summary": str},
-    "booking_types": {"title": str, "service_ids": list},
-}
-DATE_FIELDS = {"published_at": DATE_RE, "valid_until": DATETIME_RE, "starts_at": DATETIME_RE, "ends_at": DATETIME_RE}
-LIST_OF_STR_FIELDS = ("keywords", "materials", "process", "channels", "related_ids", "service_ids", "prepare")
 # Most items a list field may hold (publisher and terminal refuse more): a detail page shows every item,
 # so these bound what one page costs to build and draw. The seed's largest lists are a quarter of these.
 LIST_LIMITS = {"keywords": 30, "materials": 60, "process": 40, "channels": 20, "related_ids": 30,
                "service_ids": 200, "prepare": 30, "attachments": 20}
+
+BOOKING_KINDS = ("consult", "assistance", "appointment")
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """One field of a record. kind: text | date | datetime | bool | text_list | id_list | choice |
+    object (``fields`` gives its members, all required) | attachments. A required field is present,
+    not null and not empty; an optional one may be absent or null."""
+
+    kind: str
+    required: bool = False
+    max_chars: int = SHORT_TEXT_CHARS  # text and choice: the value; lists: each item
+    choices: tuple[str, ...] = ()
+    fields: tuple[tuple[str, FieldRule], ...] = ()
+
+    def describe(self) -> str:
+        """How the rule reads in an error message ("a text of at most 200 characters")."""
+        if self.kind == "text":
+            return f"{'a non-empty' if self.required else 'a'} text of at most {self.max_chars} characters"
+        if self.kind == "date":
+            return f"a calendar date YYYY-MM-DD (years {MIN_YEAR}–{MAX_YEAR})"
+        if self.kind == "datetime":
+            return ("a calendar datetime YYYY-MM-DDTHH:MM[:SS] with an offset between -14:00 and +14:00 or Z "
+                    f"(years {MIN_YEAR}–{MAX_YEAR})")
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "text_list":
+            return f"a list of texts of at most {self.max_chars} characters each"
+        if self.kind == "id_list":
+            return "a list of record ids"
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == "object":
+            return "an object with exactly " + ", ".join(name for name, _ in self.fields)
+        return "a list of attachments"
+
+
+def _text(required: bool = False, max_chars: int = SHORT_TEXT_CHARS) -> FieldRule:
+    return FieldRule("text", required, max_chars)
+
+
+_BOOKING = FieldRule("object", fields=(("type", FieldRule("choice", True, choices=BOOKING_KINDS)),
+                                       ("label", _text(True))))
+# Fields any record may carry.
+_COMMON = {
+    "title": _text(True),
+    "summary": _text(False, MEDIUM_TEXT_CHARS),
+    "keywords": FieldRule("text_list", max_chars=40),
+    "related_ids": FieldRule("id_list"),
+    "attachments": FieldRule("attachments"),
+    "published_at": FieldRule("date"),
+    "source": _text(False, MEDIUM_TEXT_CHARS),
+    "hot": FieldRule("bool"),
+    "is_demo": FieldRule("bool"),
+}
+# Fields of documents (policies, notices, news).
+_DOCUMENT = {
+    "summary": _text(True, MEDIUM_TEXT_CHARS),
+    "body": _text(True, MAX_TEXT_CHARS),
+    "issuer": _text(),
+}
+
+
+def _with_english(rules: dict[str, FieldRule]) -> dict[str, FieldRule]:
+    """Every text field may have an optional English twin ``<field>_en`` (DESIGN.md: the 中文/English toggle)."""
+    twins = {f"{name}_en": FieldRule(rule.kind, False, rule.max_chars)
+             for name, rule in rules.items() if rule.kind in ("text", "text_list")}
+    return {**rules, **twins}
+
+
+# The one description of every collection's records (assets/content/README.md explains the fields).
+# id and rev are checked first, for every collection.
+SCHEMA: dict[str, dict[str, FieldRule]] = {name: _with_english(rules) for name, rules in {
+    "services": {
+        **_COMMON,
+        "category": _text(True),
+        "summary": _text(True, MEDIUM_TEXT_CHARS),
+        "conditions": _text(False, MEDIUM_TEXT_CHARS),
+        "materials": FieldRule("text_list", max_chars=LIST_ITEM_CHARS),
+        "process": FieldRule("text_list", max_chars=LIST_ITEM_CHARS),
+        "time_limit": _text(False, MEDIUM_TEXT_CHARS),
+        "fee": _text(False, MEDIUM_TEXT_CHARS),
+        "channels": FieldRule("text_list", max_chars=LIST_ITEM_CHARS),
+        "provider": _text(False, MEDIUM_TEXT_CHARS),
+        "booking": _BOOKING,
+        "verified": FieldRule("choice", choices=("S", "N", "I")),
+    },
+    "policies": {
+        **_COMMON,
+        **_DOCUMENT,
+        "category": _text(),
+        "doc_number": _text(),
+        "index_number": _text(),
+        "full_text": FieldRule("bool"),
+    },
+    "notices": {**_COMMON, **_DOCUMENT, "valid_until": FieldRule("datetime")},
+    "news": {**_COMMON, **_DOCUMENT, "valid_until": FieldRule("datetime")},
+    "events": {
+        **_COMMON,
+        "summary": _text(True, MEDIUM_TEXT_CHARS),
+        "starts_at": FieldRule("datetime", True),
+        "ends_at": FieldRule("datetime", True),
+        "body": _text(False, MAX_TEXT_CHARS),
+        "venue": _text(),
+        "organizer": _text(),
+        "registration": _BOOKING,
+    },
+    "booking_types": {
+        **_COMMON,
+        "service_ids": FieldRule("id_list", True),
+        "prepare": FieldRule("text_list", max_chars=LIST_ITEM_CHARS),
+    },
+}.items()}
 
 
 class ManifestError(ValueError):
@@ -69,7 +199,7 @@ class Manifest:
     tombstones: list[dict] = field(default_factory=list)
 
     def attachments(self) -> list[Attachment]:
-        return [Attachment(**a) for r in self.records for a in r.get("attachments", ())]
+        return [Attachment(**a) for r in self.records for a in r.get("attachments") or ()]
 
     def to_json_bytes(self) -> bytes:
         """Canonical serialisation: what the publisher signs and the terminal hashes."""
@@ -90,68 +220,185 @@ def _fail(where: str, problem: str) -> None:
     raise ManifestError(f"{where}: {problem}")
 
 
-def _validate_record(collection: str, index: int, rec: object) -> dict:
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: object) -> str:
+    """VALUE for an error message: short, one line, escaped (it may be the very thing that is wrong)."""
+    text = repr(value) if not isinstance(value, (dict, list)) else f"a {'list' if isinstance(value, list) else 'object'}"
+    text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_text(where: str, value: str, max_chars: int) -> None:
+    if len(value) > max_chars:
+        _fail(where, f"{len(value)} characters, expected at most {max_chars}")
+    problem = content_problem(value)
+    if problem:
+        _fail(where, problem)
+
+
+def _moment(value: str, kind: str) -> dt.date | None:
+    """The calendar date or aware datetime VALUE names, or None if it names none (2026-02-30, +99:00)."""
+    try:
+        if kind == "date":
+            moment = dt.date.fromisoformat(value) if DATE_RE.match(value) else None
+        else:
+            moment = dt.datetime.fromisoformat(value) if DATETIME_RE.match(value) else None
+            if moment is not None:
+                offset = moment.utcoffset()
+                if offset is None or abs(offset) > MAX_UTC_OFFSET:
+                    return None
+                moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+    if moment is None or not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return None
+    return moment
+
+
+def _check_field(where: str, name: str, rule: FieldRule, value: object) -> None:
+    """Check one present, non-null VALUE against RULE; WHERE names the record."""
+    here = f"{where}: field {name!r}"
+    expected = f"expected {rule.describe()}"
+    if rule.kind in ("text", "choice"):
+        if not isinstance(value, str):
+            _fail(here, f"got {_shown(value)}, {expected}")
+        if rule.required and not value:
+            _fail(here, f"is empty, {expected}")
+        _check_text(here, value, rule.max_chars)
+        if rule.kind == "choice" and value not in rule.choices:
+            _fail(here, f"got {_shown(value)}, {expected}")
+    elif rule.kind in ("date", "datetime"):
+        if not isinstance(value, str) or _moment(value, rule.kind) is None:
+            _fail(here, f"got {_shown(value)}, {expected}")
+    elif rule.kind == "bool":
+        if not isinstance(value, bool):
+            _fail(here, f"got {_shown(value)}, {expected}")
+    elif rule.kind in ("text_list", "id_list", "attachments"):
+        if not isinstance(value, list):
+            _fail(here, f"got {_shown(value)}, {expected}")
+        if rule.required and not value:
+            _fail(here, f"is empty, {expected}")
+        limit = LIST_LIMITS[name.removesuffix("_en")]
+        if len(value) > limit:
+            _fail(here, f"{len(value)} items, expected at most {limit}")
+        for i, item in enumerate(value):
+            item_where = f"{here}, item #{i}"
+            if rule.kind == "attachments":
+                _check_attachment(item_where, item)
+            elif not isinstance(item, str):
+                _fail(item_where, f"got {_shown(item)}, expected a text")
+            elif rule.kind == "id_list" and not ID_RE.match(item):
+                _fail(item_where, f"got {_shown(item)}, expected a record id")
+            else:
+                _check_text(item_where, item, rule.max_chars)
+    elif rule.kind == "object":
+        members = dict(rule.fields)
+        if not isinstance(value, dict) or set(value) != set(members):
+            _fail(here, f"got {_shown(value) if not isinstance(value, dict) else sorted(value)}, {expected}")
+        for key, member in members.items():
+            if value[key] is None:
+                _fail(f"{here}, member {key!r}", f"is null, expected {member.describe()}")
+            _check_field(here, key, member, value[key])
+    else:  # pragma: no cover - SCHEMA is written above
+        raise AssertionError(rule.kind)
+
+
+def _check_attachment(where: str, att: object) -> None:
+    if not isinstance(att, dict) or set(att) != {"name", "sha256", "length", "media_type"}:
+        _fail(where, "expected exactly name, sha256, length, media_type")
+    if not isinstance(att["name"], str) or not ATTACHMENT_NAME_RE.match(att["name"]) or ".." in att["name"]:
+        _fail(where, f"field 'name': got {_shown(att['name'])}, expected a plain file name")
+    if not isinstance(att["sha256"], str) or not SHA256_RE.match(att["sha256"]):
+        _fail(where, f"field 'sha256': got {_shown(att['sha256'])}, expected 64 lowercase hex digits")
+    length = att["length"]
+    if not _is_int(length) or not 0 < length <= MAX_ATTACHMENT_BYTES:
+        _fail(where, f"field 'length': got {_shown(length)}, expected 1..{MAX_ATTACHMENT_BYTES}")
+    if not isinstance(att["media_type"], str) or not MEDIA_TYPE_RE.match(att["media_type"]):
+        _fail(where, f"field 'media_type': got {_shown(att['media_type'])}, expected a MIME type")
+
+
+def _check_unknown(where: str, value: object, depth: int = 0) -> None:
+    """A field the terminal does not know: small, shallow, clean text throughout (keys included)."""
+    if depth > UNKNOWN_FIELD_MAX_DEPTH:
+        _fail(where, f"nested deeper than {UNKNOWN_FIELD_MAX_DEPTH} levels")
+    if isinstance(value, str):
+        _check_text(where, value, MAX_TEXT_CHARS)
+    elif isinstance(value, (list, dict)):
+        if len(value) > UNKNOWN_FIELD_MAX_ITEMS:
+            _fail(where, f"{len(value)} items, expected at most {UNKNOWN_FIELD_MAX_ITEMS}")
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(key, str):
+                _check_text(f"{where}, key {_shown(key)}", key, SHORT_TEXT_CHARS)
+            _check_unknown(f"{where}[{_shown(key)}]", item, depth + 1)
+
+
+def _validate_record(collection: str, index: int, rec: object, *, allow_unknown_fields: bool) -> dict:
     where = f"collection {collection!r}, record #{index}"
     if not isinstance(rec, dict):
         _fail(where, f"expected an object, got {type(rec).__name__}")
     rid = rec.get("id")
     if not isinstance(rid, str) or not ID_RE.match(rid):
-        _fail(where, f"field 'id': got {rid!r}, expected a lowercase ASCII slug (a-z, 0-9, '-', ≤ 80 chars)")
+        _fail(where, f"field 'id': got {_shown(rid)}, expected a lowercase ASCII slug (a-z, 0-9, '-', ≤ 80 chars)")
     where = f"collection {collection!r}, record {rid!r}"
     rev = rec.get("rev")
-    if not isinstance(rev, int) or isinstance(rev, bool) or rev < 1:
-        _fail(where, f"field 'rev': got {rev!r}, expected an integer ≥ 1")
-    for name, typ in REQUIRED[collection].items():
+    if not _is_int(rev) or rev < 1:
+        _fail(where, f"field 'rev': got {_shown(rev)}, expected an integer ≥ 1")
+    rules = SCHEMA[collection]
+    for name, rule in rules.items():
         value = rec.get(name)
-        if not isinstance(value, typ) or not value:
-            _fail(where, f"field {name!r}: got {value!r}, expected a non-empty {typ.__name__}")
-    for name, pattern in DATE_FIELDS.items():
-        value = rec.get(name)
-        if value is not None and (not isinstance(value, str) or not pattern.match(value)):
-            _fail(where, f"field {name!r}: got {value!r}, expected an ISO 8601 {'date' if pattern is DATE_RE else 'datetime with offset'}")
-    for name in LIST_OF_STR_FIELDS:
-        value = rec.get(name)
-        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
-            _fail(where, f"field {name!r}: expected a list of strings")
+        if value is None:
+            if rule.required:
+                _fail(where, f"field {name!r}: missing, expected {rule.describe()}")
+            continue
+        _check_field(where, name, rule, value)
     for name, value in rec.items():
-        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
-            _fail(where, f"field {name!r}: {len(value)} characters, expected at most {MAX_TEXT_CHARS}")
-    for i, att in enumerate(rec.get("attachments", ()) or ()):
-        awhere = f"{where}, attachment #{i}"
-        if not isinstance(att, dict) or set(att) != {"name", "sha256", "length", "media_type"}:
-            _fail(awhere, "expected exactly name, sha256, length, media_type")
-        if not isinstance(att["name"], str) or not ATTACHMENT_NAME_RE.match(att["name"]) or ".." in att["name"]:
-            _fail(awhere, f"field 'name': got {att['name']!r}, expected a plain file name")
-        if not isinstance(att["sha256"], str) or not SHA256_RE.match(att["sha256"]):
-            _fail(awhere, f"field 'sha256': got {att['sha256']!r}, expected 64 lowercase hex digits")
-        length = att["length"]
-        if not isinstance(length, int) or isinstance(length, bool) or not 0 < length <= MAX_ATTACHMENT_BYTES:
-            _fail(awhere, f"field 'length': got {length!r}, expected 1..{MAX_ATTACHMENT_BYTES}")
-        if not isinstance(att["media_type"], str) or "/" not in att["media_type"]:
-            _fail(awhere, f"field 'media_type': got {att['media_type']!r}, expected a MIME type")
+        if name in rules or name in ("id", "rev"):
+            continue
+        _check_text(f"{where}: field name {_shown(name)}", name, SHORT_TEXT_CHARS)
+        if not allow_unknown_fields:
+            _fail(where, f"field {_shown(name)}: unknown field for {collection} (known: {', '.join(sorted(rules))})")
+        _check_unknown(f"{where}: field {_shown(name)}", value)
+    if collection == "events" and _moment(rec["ends_at"], "datetime") < _moment(rec["starts_at"], "datetime"):
+        _fail(where, f"field 'ends_at': {rec['ends_at']} is before starts_at {rec['starts_at']}")
     return rec
 
 
-def validate_manifest(doc: object, *, expected_collection: str | None = None) -> Manifest:
+def validate_manifest(doc: object, *, expected_collection: str | None = None,
+                      allow_unknown_fields: bool = False) -> Manifest:
+    """DOC (a decoded manifest) checked against the content rules, as a Manifest; ManifestError names
+    what is wrong. ALLOW_UNKNOWN_FIELDS: the terminal's leniency (module docstring); the publisher is strict."""
     if not isinstance(doc, dict):
         raise ManifestError(f"manifest: expected a JSON object, got {type(doc).__name__}")
     if doc.get("format") != FORMAT:
-        raise ManifestError(f"manifest: field 'format': got {doc.get('format')!r}, expected {FORMAT!r}")
+        raise ManifestError(f"manifest: field 'format': got {_shown(doc.get('format'))}, expected {FORMAT!r}")
     collection = doc.get("collection")
-    if collection not in COLLECTIONS:
-        raise ManifestError(f"manifest: field 'collection': got {collection!r}, expected one of {', '.join(COLLECTIONS)}")
+    if not isinstance(collection, str) or collection not in COLLECTIONS:
+        raise ManifestError(f"manifest: field 'collection': got {_shown(collection)}, "
+                            f"expected one of {', '.join(COLLECTIONS)}")
     if expected_collection is not None and collection != expected_collection:
         raise ManifestError(f"manifest: field 'collection': got {collection!r}, expected {expected_collection!r}")
     generation = doc.get("generation")
-    if not isinstance(generation, int) or isinstance(generation, bool) or generation < 0:
-        raise ManifestError(f"manifest {collection!r}: field 'generation': got {generation!r}, expected an integer ≥ 0")
+    if not _is_int(generation) or generation < 0:
+        raise ManifestError(f"manifest {collection!r}: field 'generation': got {_shown(generation)}, "
+                            "expected an integer ≥ 0")
     records = doc.get("records")
     if not isinstance(records, list):
         raise ManifestError(f"manifest {collection!r}: field 'records': expected a list")
-    records = [_validate_record(collection, i, r) for i, r in enumerate(records)]
+    if len(records) > MAX_RECORDS:
+        raise ManifestError(f"manifest {collection!r}: {len(records)} records, expected at most {MAX_RECORDS}")
+    records = [_validate_record(collection, i, r, allow_unknown_fields=allow_unknown_fields)
+               for i, r in enumerate(records)]
     ids = [r["id"] for r in records]
-    if ids != sorted(ids) or len(set(ids)) != len(ids):
-        raise ManifestError(f"manifest {collection!r}: records must be sorted by id without duplicates")
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        twice = next(rid for rid in ids if rid in seen or seen.add(rid))
+        raise ManifestError(f"manifest {collection!r}: record {twice!r} is listed twice")
+    if ids != sorted(ids):
+        raise ManifestError(f"manifest {collection!r}: records must be sorted by id")
     tombstones = doc.get("tombstones", [])
     if not isinstance(tombstones, list):
         raise ManifestError(f"manifest {collection!r}: field 'tombstones': expected a list")
@@ -159,10 +406,11 @@ def validate_manifest(doc: object, *, expected_collection: str | None = None) ->
     for i, t in enumerate(tombstones):
         if (
             not isinstance(t, dict)
-            or not isinstance(t.get("id"), str)
+            or set(t) != {"id", "rev", "generation"}
+            or not isinstance(t["id"], str)
             or not ID_RE.match(t["id"])
-            or not isinstance(t.get("rev"), int)
-            or not isinstance(t.get("generation"), int)
+            or not _is_int(t["rev"])
+            or not _is_int(t["generation"])
         ):
             raise ManifestError(f"manifest {collection!r}: tombstone #{i}: expected {{id, rev, generation}}")
         if t["id"] in live:
@@ -170,11 +418,33 @@ def validate_manifest(doc: object, *, expected_collection: str | None = None) ->
     return Manifest(collection=collection, generation=generation, records=records, tombstones=tombstones)
 
 
+def duplicate_ids(id_sets: dict[str, set[str]]) -> dict[str, list[str]]:
+    """{id: [collections]} for every id listed by more than one of ID_SETS ({collection: ids}).
+    An id names one record on the whole terminal (detail pages, related_ids, search)."""
+    owners: dict[str, list[str]] = {}
+    for collection in sorted(id_sets):
+        for rid in id_sets[collection]:
+            owners.setdefault(rid, []).append(collection)
+    return {rid: names for rid, names in sorted(owners.items()) if len(names) > 1}
+
+
+def load_json(data: bytes | str) -> object:
+    """Decode JSON text, turning every way it can fail into ManifestError (a document nested
+    100,000 deep exhausts the decoder's recursion; a lone surrogate escape is caught later by the rules)."""
+    try:
+        return json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
+    except ValueError as exc:  # not UTF-8, not JSON, or an integer of more than 4,300 digits
+        raise ManifestError(f"not UTF-8 JSON ({exc})") from None
+    except RecursionError:
+        raise ManifestError("JSON nested too deeply") from None
+
+
 def parse_manifest(data: bytes, *, expected_collection: str | None = None) -> Manifest:
+    """A signed manifest as the terminal reads it (unknown fields allowed, see the module docstring)."""
     if len(data) > MAX_MANIFEST_BYTES:
         raise ManifestError(f"manifest: {len(data)} bytes, more than the cap of {MAX_MANIFEST_BYTES}")
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ManifestError(f"manifest: not UTF-8 JSON ({exc})") from None
-    return validate_manifest(doc, expected_collection=expected_collection)
+        doc = load_json(data)
+    except ManifestError as exc:
+        raise ManifestError(f"manifest: {exc}") from None
+    return validate_manifest(doc, expected_collection=expected_collection, allow_unknown_fields=True)

@@ -24,10 +24,18 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.seed import load_source_dir
+from kiosk.seed import check_unique_ids, load_source_dir
 from sync import trust
 from sync.blobs import BlobStore
-from sync.manifest import ATTACHMENT_NAME_RE, ID_RE, Manifest, ManifestError, parse_manifest
+from sync.manifest import (
+    ATTACHMENT_NAME_RE,
+    ID_RE,
+    LIST_LIMITS,
+    Manifest,
+    ManifestError,
+    load_json,
+    parse_manifest,
+)
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -63,6 +71,9 @@ class _AttachmentPinner:
         atts = record["attachments"]
         if not isinstance(atts, list):
             raise ManifestError(f"collection {collection!r}, record {rid!r}: field 'attachments': expected a list")
+        if len(atts) > LIST_LIMITS["attachments"]:  # before hashing any file
+            raise ManifestError(f"collection {collection!r}, record {rid!r}: field 'attachments': {len(atts)} items, "
+                                f"expected at most {LIST_LIMITS['attachments']}")
         pinned = []
         for i, att in enumerate(atts):
             where = f"collection {collection!r}, record {rid!r}, attachment #{i}"
@@ -74,7 +85,10 @@ class _AttachmentPinner:
             path = self.source_dir / "attachments" / rid / name
             if not path.is_file():
                 raise ManifestError(f"{where}: file attachments/{rid}/{name} not found in the source folder")
-            sha256, length, added = self.blobs.add_file(path)
+            try:
+                sha256, length, added = self.blobs.add_file(path)
+            except OSError as exc:
+                raise ManifestError(f"{where}: file attachments/{rid}/{name}: cannot read ({exc.strerror})") from None
             self.added += added
             media_type = att.get("media_type") or mimetypes.guess_type(name)[0] or "application/octet-stream"
             pinned.append({"name": name, "sha256": sha256, "length": length, "media_type": media_type})
@@ -90,6 +104,23 @@ def _tombstones(previous: Manifest | None, new_ids: set[str], generation: int) -
         if rec["id"] not in new_ids:
             kept[rec["id"]] = {"id": rec["id"], "rev": rec["rev"], "generation": generation}
     return [kept[k] for k in sorted(kept)]
+
+
+def _published_manifest(data: bytes, collection: str) -> Manifest:
+    """The published manifest of COLLECTION, for comparison. One signed by an older publisher may break
+    a content rule added since: it is still read (ids, revs, tombstones), so the new source replaces it."""
+    try:
+        return parse_manifest(data, expected_collection=collection)
+    except ManifestError as exc:
+        doc = load_json(data)
+        records = doc.get("records") if isinstance(doc, dict) else None
+        tombstones = doc.get("tombstones", []) if isinstance(doc, dict) else None
+        # What _check_revisions and _tombstones rely on: every record and tombstone has a str id and an int rev.
+        if (not isinstance(records, list) or not isinstance(tombstones, list)
+                or not all(isinstance(r, dict) and isinstance(r.get("id"), str) and type(r.get("rev")) is int
+                           for r in records + tombstones)):
+            raise ManifestError(f"the published manifest of {collection!r} cannot be read: {exc}") from None
+        return Manifest(collection, doc.get("generation", 0), records, tombstones)
 
 
 def _check_revisions(collection: str, previous: Manifest, new: Manifest) -> None:
@@ -127,14 +158,23 @@ def build(source_dir: Path, repo_dir: Path, keys_dir: Path, *,
 
     out: dict[str, tuple[bytes, str, int]] = {}
     result = BuildResult(targets_version=writer.targets_version())
+    # What terminals will hold after this build, per collection, and where it comes from (for messages).
+    final = dict(source)
+    names = {c: str(source_dir / f"{c}.json") for c in source}
     for collection, target in published.items():
         data = (repo_dir / "targets" / "content" / f"{target.sha256}.{collection}.json").read_bytes()
-        previous = parse_manifest(data, expected_collection=collection)
         out[collection] = (data, target.sha256, target.generation)
         new = source.get(collection)
         if new is None:
             log.warning("collection %s has no file in %s: keeping the published manifest", collection, source_dir)
+            try:  # re-signed as it is, so it must pass today's rules
+                final[collection] = parse_manifest(data, expected_collection=collection)
+            except ManifestError as exc:
+                raise ManifestError(f"collection {collection!r} has no file in {source_dir} and its published "
+                                    f"manifest breaks the content rules ({exc}): add {collection}.json") from None
+            names[collection] = f"the published {collection} manifest"
             continue
+        previous = _published_manifest(data, collection)
         if new.records == previous.records:
             continue  # unchanged: keep the manifest and its generation
         _check_revisions(collection, previous, new)
@@ -142,6 +182,7 @@ def build(source_dir: Path, repo_dir: Path, keys_dir: Path, *,
         data = new.to_json_bytes()
         out[collection] = (data, hashlib.sha256(data).hexdigest(), next_version)
         result.changed_collections.append(collection)
+    check_unique_ids(final, names)
     for collection, new in source.items():
         if collection not in published:
             data = new.to_json_bytes()
@@ -218,6 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     except trust.KeyStoreError as exc:
         print(f"ipkiosk-publish: keys: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except (trust.DeserializationError, trust.tuf_exc.RepositoryError) as exc:
+        print(f"ipkiosk-publish: repository {getattr(args, 'repo_dir', '')}: signed metadata cannot be read ({exc}); "
+              "restore the repository folder from its backup", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # the repository or keys folder cannot be read or written
+        print(f"ipkiosk-publish: {exc.filename or 'file'}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """`ipkiosk sync --once | --loop`: fetch, verify and apply signed content (sync/client.py).
 
 Exit codes of --once: 0 OK (content changed), 1 UNCHANGED, 10 OFFLINE, 11 STALE,
-12 SECURITY_ALERT, 2 usage/config error. One summary line goes to stderr. --loop runs until
+12 SECURITY_ALERT, 13 REFUSED (a signed collection breaks the content rules: it keeps its last good
+generation, the others applied), 2 usage/config error. One summary line goes to stderr. --loop runs until
 SIGTERM/SIGINT and then exits 0; SIGUSR1 starts the next cycle at once ("sync now").
 The UI spawns it as a child process.
 """
@@ -47,7 +48,8 @@ def register(sub, common) -> None:
     p = sub.add_parser("sync", help="fetch, verify and apply signed content from repository_url", parents=[common])
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--once", action="store_true",
-                      help="one cycle; exit 0 OK, 1 UNCHANGED, 10 OFFLINE, 11 STALE, 12 SECURITY_ALERT, 2 config error")
+                      help="one cycle; exit 0 OK, 1 UNCHANGED, 10 OFFLINE, 11 STALE, 12 SECURITY_ALERT, "
+                           "13 REFUSED, 2 config error")
     mode.add_argument("--loop", action="store_true",
                       help="cycle every sync_interval_s (±20 %% jitter, backoff on failure) until SIGTERM; SIGUSR1 = sync now")
     p.add_argument("--deadline-s", type=float, default=900.0, metavar="S",

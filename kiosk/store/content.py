@@ -30,6 +30,7 @@ from peewee import (
 from kiosk.clock import iso, utcnow
 from kiosk.search import index as search_index
 from kiosk.store.db import init_database
+from sync.manifest import duplicate_ids
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -135,15 +136,35 @@ class SyncStatus(BaseModel):
     apply_serial = IntegerField(default=0)
 
 
-MODELS = [Record, Attachment, SearchDoc, Vocabulary, Tombstone, CollectionState, SyncStatus]
+class RefusedTarget(BaseModel):
+    """A signed manifest this terminal refused for breaking the content rules (outcome REFUSED), one row
+    per collection. Its collection keeps its last good generation; while the signed target stays the
+    same (same sha256 and, for a refusal that depends on other collections, the same signed set) it is
+    not downloaded again, and status keeps naming it until the publisher fixes it."""
+
+    collection = CharField(primary_key=True)
+    generation = IntegerField()
+    sha256 = CharField()
+    reason = TextField()
+    # Fingerprint of every signed collection target when the refusal depends on other collections
+    # (an id listed twice); NULL when the manifest breaks a rule on its own.
+    signed_set = CharField(null=True)
+    refused_at = CharField()
+
+
+MODELS = [Record, Attachment, SearchDoc, Vocabulary, Tombstone, CollectionState, SyncStatus, RefusedTarget]
 
 
 def _m0001_initial(db: SqliteDatabase) -> None:
-    db.create_tables(MODELS)
+    db.create_tables([Record, Attachment, SearchDoc, Vocabulary, Tombstone, CollectionState, SyncStatus])
     SyncStatus.create(id=1)
 
 
-MIGRATIONS = [("0001_initial", _m0001_initial)]
+def _m0002_refused_target(db: SqliteDatabase) -> None:
+    db.create_tables([RefusedTarget])
+
+
+MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_refused_target", _m0002_refused_target)]
 
 
 def open_content_db(path: Path | str) -> SqliteDatabase:
@@ -164,10 +185,26 @@ class ApplyResult:
         return bool(self.changed_collections)
 
 
-def _utc(value: str | None) -> str | None:
-    if not value:
+def _utc(value: object) -> str | None:
+    """VALUE (an ISO 8601 datetime with offset) as a UTC ISO string, or None. Never raises: manifests are
+    validated before they get here, but one bad date must not stop an apply (it then sorts as unknown)."""
+    if not value or not isinstance(value, str):
         return None
-    return iso(dt.datetime.fromisoformat(value))
+    try:
+        return iso(dt.datetime.fromisoformat(value))
+    except (ValueError, OverflowError):
+        log.warning("date %r is not a valid datetime: stored as unknown", value)
+        return None
+
+
+_INSTANT_FIELDS = ("starts_at", "ends_at", "valid_until")
+
+
+def _readable_instants(rec: dict) -> dict:
+    """REC without the instants _utc cannot read, for the search index: it then treats them as
+    unknown, like the typed columns do, instead of raising in the middle of an apply."""
+    bad = {name for name in _INSTANT_FIELDS if rec.get(name) and _utc(rec[name]) is None}
+    return {k: v for k, v in rec.items() if k not in bad} if bad else rec
 
 
 def _row_for(kind: str, rec: dict) -> dict:
@@ -185,6 +222,30 @@ def _row_for(kind: str, rec: dict) -> dict:
         "is_demo": bool(rec.get("is_demo", False)),
         "data": json.dumps(rec, ensure_ascii=False, sort_keys=True),
     }
+
+
+def id_clashes(manifests: Sequence[ManifestLike]) -> dict[str, str]:
+    """{collection: reason} for the incoming MANIFESTS that would leave one id in two collections once
+    applied, every other collection counted as content.db holds it. A refused manifest's collection keeps
+    its applied ids, which may clash with another incoming one: so this repeats until nothing clashes.
+    Both sides of a clash between two incoming manifests are refused (neither is known to be the right one)."""
+    id_sets: dict[str, set[str]] = {}
+    for rid, kind in Record.select(Record.id, Record.kind).tuples():
+        id_sets.setdefault(kind, set()).add(rid)
+    incoming = {m.collection: {rec["id"] for rec in m.records} for m in manifests}
+    refused: dict[str, str] = {}
+    while True:
+        clashes = duplicate_ids({**id_sets, **{c: ids for c, ids in incoming.items() if c not in refused}})
+        found = {}
+        for rid, collections in clashes.items():
+            for c in collections:
+                if c in incoming and c not in refused and c not in found:
+                    other = next(o for o in collections if o != c)
+                    found[c] = (f"collection {c!r}: record {rid!r} is also listed in {other!r} "
+                                "(an id must be unique across all collections)")
+        if not found:
+            return refused
+        refused.update(found)
 
 
 def check_manifest_against_state(m: ManifestLike) -> str:
@@ -266,8 +327,8 @@ def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
                 continue
             Record.update(**row).where(Record.id == rec["id"]).execute()
             Attachment.delete().where(Attachment.record == rec["id"]).execute()
-        attachments += [{"record": rec["id"], **att} for att in rec.get("attachments", ())]
-        keys = search_index.index_record(m.collection, rec)
+        attachments += [{"record": rec["id"], **att} for att in rec.get("attachments") or ()]
+        keys = search_index.index_record(m.collection, _readable_instants(rec))
         search_rows.append({"record": rec["id"], "kind": m.collection, "keys": json.dumps(keys, ensure_ascii=False)})
         result.upserted += 1
     # Multi-row statements: building one SQL statement per record dominated large applies.
@@ -318,14 +379,41 @@ def sync_status() -> SyncStatus:
     return SyncStatus.get_by_id(1)
 
 
-def record_sync_outcome(result: str, reason: str, *, verified: bool = False, next_attempt_at: str | None = None) -> None:
+@dataclass(frozen=True)
+class Refusal:
+    """A signed manifest refused for breaking the content rules (stored as a RefusedTarget row)."""
+
+    collection: str
+    generation: int
+    sha256: str
+    reason: str
+    signed_set: str | None = None
+    refused_at: str | None = None  # set when stored; kept while the same target stays refused
+
+
+def refused_targets() -> dict[str, Refusal]:
+    """The refusals the last completed sync cycle left standing, by collection."""
+    return {r.collection: Refusal(r.collection, r.generation, r.sha256, r.reason, r.signed_set, r.refused_at)
+            for r in RefusedTarget.select()}
+
+
+def record_sync_outcome(result: str, reason: str, *, verified: bool = False, next_attempt_at: str | None = None,
+                        refusals: Iterable[Refusal] | None = None) -> None:
+    """Record a cycle's outcome. REFUSALS, given by a cycle that compared every signed collection (OK,
+    UNCHANGED, REFUSED), replace the standing ones; None (the cycle ended early) keeps them."""
     now = iso(utcnow())
     fields = {"last_result": result, "last_reason": reason, "last_attempt_at": now, "next_attempt_at": next_attempt_at}
     if verified:
         fields["last_verified_at"] = now
     if result == "OK":
         fields["last_success_at"] = now
-    SyncStatus.update(**fields).where(SyncStatus.id == 1).execute()
+    with content_db.atomic():
+        SyncStatus.update(**fields).where(SyncStatus.id == 1).execute()
+        if refusals is not None:
+            RefusedTarget.delete().execute()
+            for r in refusals:
+                RefusedTarget.create(collection=r.collection, generation=r.generation, sha256=r.sha256,
+                                     reason=r.reason, signed_set=r.signed_set, refused_at=r.refused_at or now)
 
 
 def status_dict() -> dict:
@@ -333,6 +421,7 @@ def status_dict() -> dict:
     states = collection_states()
     counts = counts_by_kind()
     s = sync_status()
+    refused = refused_targets()
     return {
         "collections": {
             kind: {
@@ -343,6 +432,9 @@ def status_dict() -> dict:
             }
             for kind in KINDS
         },
+        # Signed generations refused for breaking the content rules; their collection shows the generation above.
+        "refused": {c: {"generation": r.generation, "reason": r.reason, "refused_at": r.refused_at}
+                    for c, r in sorted(refused.items())},
         "last_result": s.last_result,
         "last_reason": s.last_reason,
         "last_attempt_at": s.last_attempt_at,
