@@ -67,6 +67,8 @@ def cmd_status(cfg, args) -> int:
     for kind, info in doc["collections"].items():
         gen = "-" if info["generation"] is None else info["generation"]
         print(for_terminal(f"{kind:14} {info['count']:6d} records  generation {gen}  ({info['source'] or 'none'})"))
+    for collection, refusal in doc["refused"].items():
+        print(for_terminal(f"refused: {collection} generation {refusal['generation']}: {refusal['reason']}"))
     print(for_terminal(f"content updated at: {doc['content_updated_at'] or '-'}"))
     # The reason quotes what a server or a network said.
     print(for_terminal(f"last sync: {doc['last_result'] or 'never'} {doc['last_reason'] or ''} "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.search import index as search_index
 from kiosk.store import content
 from sync import manifest as manifest_mod
 from sync import trust
@@ -312,6 +313,9 @@ def test_a_calendar_invalid_date_refuses_that_collection_only_and_is_not_fetched
     assert "news generation" in proc.stderr and "'published_at'" in proc.stderr
     assert terminal.manifest_downloads() == []
     assert terminal.status()["refused"]["news"]["generation"] == gen
+    plain = subprocess.run([sys.executable, "-m", "kiosk.cli", "status", "--config", str(terminal.conf)],
+                           capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
+    assert f"refused: news generation {gen}: " in plain.stdout and "'published_at'" in plain.stdout
 
     # The publisher fixes it: the next generation applies and the refusal is gone.
     fixed = sign_raw(pub, {"news": [dict(news[0], rev=news[0]["rev"] + 2, title="修正后")] + news[1:]})
@@ -434,6 +438,8 @@ def test_apply_never_raises_on_a_date(content_store):
     content.apply_manifests([bad])
     row = content.Record.get_by_id("evt-bad")
     assert row.starts_at is None and row.ends_at is None
+    # Rows written before the publisher checked calendars are re-indexed without a crash (no expiry).
+    assert search_index.index_record("events", {"title": "活动", "ends_at": "2026-02-30T09:00:00+08:00"})
 
 
 def test_schema_covers_every_field_of_the_seed():

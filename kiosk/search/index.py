@@ -144,7 +144,10 @@ def first_reading_pinyin(slots: str) -> str:
 def _utc_iso(value: str | None) -> str | None:
     if not value:
         return None
-    moment = dt.datetime.fromisoformat(value)
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:  # rows written before the publisher checked calendars: no expiry rather than a crash
+        return None
     if moment.tzinfo is None:  # naive times in content are China time
         moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds")

@@ -43,7 +43,8 @@ DEFAULT_DURATION_DAYS = 7
 EXIT_CODE_DESKTOP = 0
 EXIT_CODE_RESTART = 75
 SYNC_EXIT_MEANING = {0: "OK 已更新", 1: "UNCHANGED 无变化", 10: "OFFLINE 无法连接", 11: "STALE 元数据过期",
-                     12: "SECURITY_ALERT 安全告警", 2: "配置错误"}
+                     12: "SECURITY_ALERT 安全告警", 13: "REFUSED 内容不合规，已拒收",
+                     2: "配置错误"}
 KIND_LABELS = (("services", "服务"), ("policies", "政策"), ("notices", "通知"), ("news", "动态"), ("events", "活动"),
                ("booking_types", "预约类型"))
 NOT_UNLOCKED = "请先输入管理密码"
