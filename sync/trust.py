@@ -353,7 +353,7 @@ class TrustedRepository:
         if reference_time is not None:
             # WORKAROUND: ngclient reads the wall clock itself and has no clock parameter; the
             # injected clock (tests: ±2 days, frozen repositories) replaces its reference time.
-            # Pinned by tuf>=7,<8 in pyproject.toml.
+            # Pinned by tuf>=7.0.1,<8 in pyproject.toml.
             self._updater._trusted_set.reference_time = reference_time
 
     def refresh(self) -> None:
