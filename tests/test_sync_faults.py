@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,7 @@ import pytest
 from kiosk.store import content
 from sync import publish, trust
 from sync.client import SyncClient
+from sync.fetcher import HttpFetcher
 from sync.trust import OFFLINE, OK, SECURITY_ALERT, STALE, UNCHANGED
 from tests.conftest import file_digest
 from tests.sync_helpers import (
@@ -162,6 +167,130 @@ def test_slow_retrieval_hits_the_overall_deadline(server, pub, terminal):
     assert content.collection_states()["services"].source == "seed"
     terminal.check()
     terminal.converges()
+
+
+class DribblingServer:
+    """A raw-socket web server on 127.0.0.1 for what http.server cannot do: answer the paths
+    DRIBBLE(path) picks by sending their response *headers* one byte a second (``tls=True``: answer
+    every connection by dribbling a TLS handshake record instead). Other paths are served from the
+    repository directory ROOT, one request per connection (``Connection: close``).
+    ``hung_up`` is set when the client closed a dribbled connection."""
+
+    def __init__(self, root: Path, dribble: Callable[[str], bool], *, tls: bool = False):
+        self.root = root
+        self.dribble = dribble
+        self.tls = tls
+        self.hung_up = threading.Event()
+        self._stop = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.thread = threading.Thread(target=self._accept, name="dribbling-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def __enter__(self) -> DribblingServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            request = b""
+            while b"\r\n\r\n" not in request and not (self.tls and request):
+                data = conn.recv(65536)
+                if not data:
+                    return
+                request += data
+            if self.tls:  # the client's hello arrived; a server hello that never ends
+                self._drip(conn, b"\x16\x03\x03\x40\x00\x02" + b"\x00" * 20000)
+                return
+            path = request.split(b" ", 2)[1].decode("ascii")
+            file = self.root / path.lstrip("/")
+            if self.dribble(path):
+                self._drip(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Pad: " + b"a" * 20000)
+            elif file.is_file():
+                body = file.read_bytes()
+                conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            else:
+                conn.sendall(b"HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+
+    def _drip(self, conn: socket.socket, data: bytes) -> None:
+        try:
+            for i in range(len(data)):
+                if self._stop.is_set():
+                    return
+                conn.sendall(data[i:i + 1])
+                time.sleep(1.0)
+        except OSError:  # the client shut the connection down
+            self.hung_up.set()
+
+
+def _ipkiosk(conf: Path, *args: str, timeout_s: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", *args, "--config", str(conf)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=timeout_s, check=False)
+
+
+def test_server_dribbling_response_headers_is_cut_at_the_wall_clock_deadline(tmp_path, pub, data_dir):
+    # Each byte restarts the per-read timeout, so only a wall-clock deadline ends this cycle.
+    with DribblingServer(pub.repo_dir, dribble=lambda path: path.endswith("/timestamp.json")) as slow:
+        conf = write_config_file(tmp_path / "kiosk.toml", terminal_config(data_dir, slow.url, pub.root_path))
+        start = time.monotonic()
+        sync = _ipkiosk(conf, "sync", "--once", "--deadline-s", "3", timeout_s=90)
+        elapsed_s = time.monotonic() - start
+        assert slow.hung_up.wait(timeout=10), "the client kept the dribbling connection open"
+    assert sync.returncode == 10, sync.stderr  # OFFLINE
+    assert "overall deadline of 3 s passed while fetching" in sync.stderr and "timestamp.json" in sync.stderr
+    assert "Traceback" not in sync.stderr
+    assert elapsed_s < 3 + 30, elapsed_s  # a hang detector (process start-up included), not a speed test
+    status = json.loads(_ipkiosk(conf, "status", "--json").stdout)
+    assert status["last_result"] == OFFLINE and "overall deadline of 3 s" in status["last_reason"]
+    assert {c["source"] for c in status["collections"].values()} == {"seed"}
+
+
+def test_a_cycle_cut_at_its_deadline_does_not_cut_the_next_one(tmp_path, pub, data_dir):
+    """`sync --loop` reuses one fetcher: each cycle gets its own deadline, and connections a cycle
+    closed are really closed (the watchdog holds no descriptor of its own after a close)."""
+    dribbling = [True]
+    with DribblingServer(pub.repo_dir, dribble=lambda path: dribbling[0] and path.endswith("/timestamp.json")) as slow:
+        client = SyncClient(terminal_config(data_dir, slow.url, pub.root_path), deadline_s=2)
+        outcomes = []
+        cycle = threading.Thread(target=lambda: outcomes.append(client.run_once()), daemon=True)
+        cycle.start()
+        cycle.join(timeout=60)  # a hang detector: without a wall-clock deadline this cycle never ends
+        assert not cycle.is_alive(), "the cycle did not end at its deadline"
+        first = outcomes[0]
+        assert first.result == OFFLINE and "overall deadline of 2 s" in first.reason, first.reason
+        dribbling[0] = False
+        open_fds = len(os.listdir("/proc/self/fd"))
+        second = client.run_once()  # a full cycle: about 20 connections, each closed by the server
+        assert second.result == OK, second.reason
+        assert len(os.listdir("/proc/self/fd")) <= open_fds + 2
+    assert content.status_dict()["last_result"] == OK
+
+
+def test_tls_handshake_dribbled_one_byte_a_second_is_cut_at_the_deadline(tmp_path):
+    # The fetcher alone: the handshake never completes, so nothing above it (TUF, the client) runs.
+    with DribblingServer(tmp_path, dribble=lambda path: True, tls=True) as slow:
+        fetcher = HttpFetcher(user_agent="ipkiosk-test", deadline_s=2)
+        fetcher.start_cycle()
+        start = time.monotonic()
+        with pytest.raises(trust.tuf_exc.SlowRetrievalError, match="overall deadline of 2 s"):
+            b"".join(fetcher.fetch(f"{slow.url}/metadata/timestamp.json"))
+        assert time.monotonic() - start < 2 + 20  # a hang detector, not a speed test
+        assert slow.hung_up.wait(timeout=10)
 
 
 @pytest.mark.parametrize("what", ["timestamp.json", "blob"])
