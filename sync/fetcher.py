@@ -10,11 +10,17 @@ The deadline covers everything a server can stretch: connecting, the TLS handsha
 response headers and the body. A per-read timeout cannot do that (it restarts with every
 byte, so a server dribbling one byte a second never trips it); a watchdog timer shuts the
 cycle's sockets down when the deadline passes, which ends any read in progress at once.
+
+Answers for metadata and manifests (``*.json``) must be JSON, and metadata must have the shape
+of signed TUF metadata; anything else (a captive portal's login page, a proxy's error page) is
+:class:`NotMetadataError`, a network problem, however long it is. What has the shape of signed
+metadata is left to TUF to verify, and a refusal there is a security alert (sync/trust.py).
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import socket
 import threading
@@ -40,6 +46,26 @@ DEFAULT_DEADLINE_S = 900.0
 
 class CancelledError(tuf_exc.DownloadError):
     """The sync process was asked to stop while downloading."""
+
+
+class NotMetadataError(tuf_exc.DownloadError):
+    """A metadata or manifest URL answered with something that is not repository metadata
+    (a captive portal's login page, a proxy's error page): the network is in the way."""
+
+
+JSON_SUFFIX = ".json"
+METADATA_PATH_PART = "/metadata/"
+_JSON_WHITESPACE = b" \t\r\n"
+
+
+def _is_signed_metadata_shape(body: bytes) -> bool:
+    """True when BODY is a JSON object with a ``signed`` object naming its ``_type``: what every
+    TUF metadata file looks like, whether or not its signatures and fields are valid."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("signed"), dict) and "_type" in doc["signed"]
 
 
 @dataclass
@@ -92,10 +118,45 @@ class _BaseFetcher(FetcherInterface):
             raise self._deadline_error(url)
 
     def _counted(self, url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """Every response body passes through here: budget checks between chunks, byte counts,
+        and for metadata and manifests the checks that the answer is repository metadata at all."""
+        counted = self._count(url, chunks)
+        if not url.endswith(JSON_SUFFIX):
+            return counted  # blobs: any bytes, verified against their pinned sha256 + length
+        starts_as_json = self._starts_as_json(url, counted)
+        return self._shaped_as_metadata(url, starts_as_json) if METADATA_PATH_PART in url else starts_as_json
+
+    def _count(self, url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
         for chunk in chunks:
             self._check_budget(url)
             self.stats.body_bytes += len(chunk)
             yield chunk
+
+    @staticmethod
+    def _starts_as_json(url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """Stop at the first significant byte when it cannot start a JSON object: an HTML page longer
+        than the metadata size cap would otherwise be cut by TUF as "more data than allowed", which
+        is what an endless-data attack looks like, not what a captive portal is."""
+        for chunk in chunks:
+            significant = chunk.lstrip(_JSON_WHITESPACE)
+            if significant and not significant.startswith(b"{"):
+                # The server's bytes stay out of the message: it is recorded and shown to staff.
+                raise NotMetadataError(f"{url}: the answer is not JSON")
+            yield chunk
+            if significant:
+                yield from chunks
+                return
+
+    @staticmethod
+    def _shaped_as_metadata(url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """After the whole body (TUF caps its length): JSON that is not shaped like signed metadata
+        (a gateway's {"error": ...}) is not metadata; what is shaped like it goes on to TUF."""
+        body = bytearray()
+        for chunk in chunks:
+            body += chunk
+            yield chunk
+        if not _is_signed_metadata_shape(bytes(body)):
+            raise NotMetadataError(f"{url}: the answer is JSON but not signed TUF metadata")
 
 
 class _DeadlineWatchdog:

@@ -47,6 +47,7 @@ from tuf.api.serialization.json import JSONSerializer
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from kiosk.store.durable import write_atomic
+from sync.fetcher import NotMetadataError
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -378,12 +379,25 @@ class TrustedRepository:
 
 
 def classify_error(exc: BaseException) -> tuple[str, str]:
-    """(outcome class, one-line reason) for an exception raised during refresh or download."""
+    """(outcome class, one-line reason) for an exception raised during refresh or download.
+
+    The line between the classes: OFFLINE is whatever a broken or intercepting network produces
+    (no answer, HTTP errors, a captive portal's page, a proxy's JSON error, a deadline); an attacker
+    on the path can always cause it anyway by dropping packets, so calling garbage OFFLINE hides
+    nothing. SECURITY_ALERT is what only a forger or a compromised repository produces: metadata
+    that looks signed but fails verification or is malformed, rollbacks, too much data for a file
+    that starts like metadata.
+    """
     if isinstance(exc, tuf_exc.ExpiredMetadataError):
         return STALE, f"expired metadata: {exc} (repository frozen or terminal clock wrong)"
-    if isinstance(exc, DeserializationError):
-        # Not metadata at all (an HTML captive portal, a proxy error page): a network problem.
+    if isinstance(exc, NotMetadataError):
+        # An HTML captive portal, a proxy's error page, a gateway's JSON error, of whatever length.
         return OFFLINE, "the server answered with something that is not repository metadata (captive portal or proxy?)"
+    if isinstance(exc, DeserializationError):
+        # The fetcher let it through because it has the shape of signed metadata: a file that looks
+        # signed but breaks the format (e.g. duplicate signatures or key ids to fake a threshold).
+        cause = exc.__cause__ or exc
+        return SECURITY_ALERT, f"malformed signed metadata refused: {type(cause).__name__}: {cause}"
     if isinstance(exc, tuf_exc.DownloadLengthMismatchError):
         return SECURITY_ALERT, f"server sent more data than allowed: {exc}"
     if isinstance(exc, tuf_exc.DownloadHTTPError):

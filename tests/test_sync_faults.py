@@ -298,9 +298,84 @@ def test_endless_data_over_http_is_cut(server, pub, terminal, what):
     server.fault = lambda i, path: Fault("endless") if (what in path or (what == "blob" and "/blobs/" in path)) else None
     before_seed = None
     outcome = terminal.sync()
-    assert outcome.result == SECURITY_ALERT, outcome.reason
+    # The stream is b"AAAA…": for timestamp.json that is not metadata at all (like a captive portal's
+    # page), cut at its first byte; a blob has no format to check and is cut at its pinned length.
+    expected = OFFLINE if what == "timestamp.json" else SECURITY_ALERT
+    assert outcome.result == expected, outcome.reason
     assert outcome.body_bytes < 2 * 1024 * 1024
     assert before_seed is None and {s.source for s in content.collection_states().values()} == {"seed"}
+    terminal.check()
+    terminal.converges()
+
+
+CAPTIVE_PORTAL_PAGE = (b"<!DOCTYPE html><html><head><title>Wi-Fi</title></head><body>"
+                       + b"<p>Please log in to use the free Wi-Fi.</p>" * 600 + b"</body></html>")
+GATEWAY_ERROR = b'{"error": "upstream unavailable", "code": 502}'
+
+
+@pytest.mark.parametrize("body", [CAPTIVE_PORTAL_PAGE, GATEWAY_ERROR], ids=["html-page", "gateway-json"])
+@pytest.mark.parametrize("where", ["/metadata/timestamp.json", "/targets/content/"])
+def test_captive_portal_or_proxy_page_of_any_length_is_offline(server, pub, terminal, body, where):
+    # The page is longer than timestamp.json's size cap (16 KB): before, TUF cut it as "more data than
+    # allowed" and the terminal raised a security alert for a hotel's Wi-Fi login page.
+    assert len(CAPTIVE_PORTAL_PAGE) > 16 * 1024
+    server.fault = lambda i, path: (Fault("body", body=body, headers={"Content-Type": "text/html"})
+                                    if path.startswith(where) else None)
+    outcome = terminal.sync()
+    if where.startswith("/targets/") and body == GATEWAY_ERROR:
+        # A manifest is a TUF target: any bytes other than the signed ones are a hash mismatch.
+        assert outcome.result == SECURITY_ALERT, outcome.reason
+    else:
+        assert outcome.result == OFFLINE, outcome.reason
+        assert "not repository metadata" in outcome.reason
+    assert content.status_dict()["last_result"] == outcome.result
+    assert {s.source for s in content.collection_states().values()} == {"seed"}
+    terminal.check()
+    terminal.converges()
+
+
+def test_timestamp_that_starts_like_metadata_and_never_ends_is_a_security_alert(server, pub, terminal):
+    # The endless-data attack: what begins like metadata and exceeds the cap is not a portal page.
+    endless_json = b'{"signatures": [], "signed": {"_type": "timestamp", "pad": "' + b"A" * 100_000 + b'"}}'
+    server.fault = lambda i, path: Fault("body", body=endless_json) if path == "/metadata/timestamp.json" else None
+    outcome = terminal.sync()
+    assert outcome.result == SECURITY_ALERT and "more data than allowed" in outcome.reason, outcome.reason
+    terminal.check()
+    terminal.converges()
+
+
+def _with_duplicates(data: bytes, *, keyids: bool = False) -> bytes:
+    """DATA (signed metadata) made to fake a threshold: every signature listed twice, or (KEYIDS)
+    every root key id listed twice under a doubled threshold, so that one key counts as two."""
+    doc = json.loads(data)
+    if keyids:
+        role = doc["signed"]["roles"]["root"]
+        role["keyids"] = role["keyids"] * 2
+        role["threshold"] *= 2
+    else:
+        doc["signatures"] = doc["signatures"] * 2
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize("forgery", ["timestamp-duplicate-signatures", "root-duplicate-signatures",
+                                     "root-duplicate-keyids"])
+def test_metadata_faking_a_threshold_with_duplicates_is_a_security_alert(server, pub, terminal, forgery):
+    if forgery.startswith("timestamp"):
+        path = "/metadata/timestamp.json"
+        forged = _with_duplicates((pub.repo_dir / "metadata" / "timestamp.json").read_bytes())
+        because = "Multiple signatures"
+    else:  # a "new root" offered at the version probe, made from the trusted one
+        path = "/metadata/2.root.json"
+        doc = json.loads(pub.root_path.read_bytes())
+        doc["signed"]["version"] = 2
+        forged = _with_duplicates(json.dumps(doc).encode(), keyids=forgery.endswith("keyids"))
+        because = "Nonunique keyids" if forgery.endswith("keyids") else "Multiple signatures"
+    server.fault = lambda i, p: Fault("body", body=forged) if p == path else None
+    outcome = terminal.sync()
+    assert outcome.result == SECURITY_ALERT, outcome.reason  # was OFFLINE ("not repository metadata")
+    assert "malformed signed metadata" in outcome.reason and because in outcome.reason
+    status = content.status_dict()
+    assert status["last_result"] == SECURITY_ALERT and status["last_reason"] == outcome.reason
     terminal.check()
     terminal.converges()
 
