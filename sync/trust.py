@@ -334,6 +334,37 @@ class RepositoryWriter:
 # ---------------------------------------------------------------- client (terminal side)
 
 
+class TrustedRootError(ValueError):
+    """The trusted root file (``trusted_root`` in the config) is one the TUF client would refuse."""
+
+
+def load_trusted_root(path: Path) -> Root:
+    """The root metadata in PATH, checked the way the TUF client checks its trusted root before it
+    trusts anything: it parses as TUF root metadata, and valid signatures from its own root keys
+    meet its own root threshold. An expired root passes, as in the client (only the newest root's
+    expiry counts, after the chain of newer roots is walked). Raises :class:`TrustedRootError`
+    with one line naming the problem; a tampered byte in the signed part fails the signatures."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TrustedRootError(exc.strerror or str(exc)) from None
+    try:
+        md = Metadata.from_bytes(data)
+    except DeserializationError as exc:
+        cause = exc.__cause__ or exc
+        raise TrustedRootError(f"not TUF metadata ({type(cause).__name__}: {cause})") from None
+    if md.signed.type != Root.type:
+        raise TrustedRootError(f"not root metadata (signed._type is {md.signed.type!r})")
+    root: Root = md.signed
+    result = root.get_verification_result(Root.type, md.signed_bytes, md.signatures)
+    if not result.verified:
+        raise TrustedRootError(f"root metadata version {root.version} is not signed by its own root keys: "
+                               f"{len(result.signed)} valid signature(s), threshold {result.threshold} "
+                               "(the file was changed after signing, or is not the published root)")
+    return root
+
+
+
 class TrustedRepository:
     """python-tuf's ngclient Updater behind the few calls a sync cycle needs.
 
