@@ -277,7 +277,7 @@ def test_a_cycle_cut_at_its_deadline_does_not_cut_the_next_one(tmp_path, pub, da
         open_fds = len(os.listdir("/proc/self/fd"))
         second = client.run_once()  # a full cycle: about 20 connections, each closed by the server
         assert second.result == OK, second.reason
-        assert len(os.listdir("/proc/self/fd")) <= open_fds + 2
+        assert len(os.listdir("/proc/self/fd")) <= open_fds + 5  # a leak would be one per connection
     assert content.status_dict()["last_result"] == OK
 
 
