@@ -26,6 +26,7 @@ import socket
 import threading
 import time
 import urllib.parse
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,15 +179,21 @@ class _DeadlineWatchdog:
 
     def arm(self, seconds: float) -> None:
         """Start a new cycle that must end within SECONDS."""
+        self.disarm()
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
             self._armed += 1
             self.expired = False
             # A daemon thread: it must never keep a finished `sync --once` process alive.
             self._timer = threading.Timer(max(seconds, 0.0), self._expire, args=(self._armed,))
             self._timer.daemon = True
             self._timer.start()
+
+    def disarm(self) -> None:
+        """Stop the timer: its thread ends now instead of sleeping until a deadline nobody waits for."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
 
     def watch(self, sock: socket.socket) -> socket.socket:
         """Watch the newly connected SOCK until :meth:`release`; returns the handle to release."""
@@ -286,6 +293,7 @@ class HttpFetcher(_BaseFetcher):
         # (If-None-Match / If-Modified-Since) instead of downloading it again. {url: (etag, last_modified, body)}
         self._revalidate: dict[str, tuple[str | None, str | None, bytes]] = {}
         self._watchdog.arm(self.deadline_s)
+        weakref.finalize(self, self._watchdog.disarm)  # a discarded fetcher leaves no timer thread behind
 
     def start_cycle(self) -> None:
         super().start_cycle()
