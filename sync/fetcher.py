@@ -183,6 +183,8 @@ class _DeadlineWatchdog:
         with self._lock:
             self._armed += 1
             self.expired = False
+            if not seconds < threading.TIMEOUT_MAX:  # inf, nan or centuries: no deadline (a timer would overflow)
+                return
             # A daemon thread: it must never keep a finished `sync --once` process alive.
             self._timer = threading.Timer(max(seconds, 0.0), self._expire, args=(self._armed,))
             self._timer.daemon = True

@@ -281,6 +281,15 @@ def test_a_cycle_cut_at_its_deadline_does_not_cut_the_next_one(tmp_path, pub, da
     assert content.status_dict()["last_result"] == OK
 
 
+@pytest.mark.parametrize("deadline", ["1e10", "inf"])
+def test_a_deadline_beyond_what_a_timer_can_wait_means_no_deadline(tmp_path, server, terminal, deadline):
+    # Before: the watchdog's timer thread died with an OverflowError traceback on stderr.
+    conf = write_config_file(tmp_path / "kiosk.toml", terminal.cfg)
+    sync = _ipkiosk(conf, "sync", "--once", "--deadline-s", deadline)
+    assert sync.returncode == 0, sync.stderr
+    assert "Traceback" not in sync.stderr and "Error" not in sync.stderr
+
+
 def test_tls_handshake_dribbled_one_byte_a_second_is_cut_at_the_deadline(tmp_path):
     # The fetcher alone: the handshake never completes, so nothing above it (TUF, the client) runs.
     with DribblingServer(tmp_path, dribble=lambda path: True, tls=True) as slow:
