@@ -54,9 +54,14 @@ class NotMetadataError(tuf_exc.DownloadError):
     (a captive portal's login page, a proxy's error page): the network is in the way."""
 
 
-JSON_SUFFIX = ".json"
-METADATA_PATH_PART = "/metadata/"
 _JSON_WHITESPACE = b" \t\r\n"
+
+
+def _is_metadata_url(url: str) -> bool:
+    """TUF metadata lives in the repository's metadata/ directory (``<repository>/metadata/N.root.json``);
+    manifests are ``<repository>/targets/content/<sha256>.<collection>.json``. Only the last directory
+    counts: the repository's own URL may contain anything."""
+    return url.endswith(".json") and url.rsplit("/", 2)[-2:-1] == ["metadata"]
 
 
 def _is_signed_metadata_shape(body: bytes) -> bool:
@@ -122,10 +127,10 @@ class _BaseFetcher(FetcherInterface):
         """Every response body passes through here: budget checks between chunks, byte counts,
         and for metadata and manifests the checks that the answer is repository metadata at all."""
         counted = self._count(url, chunks)
-        if not url.endswith(JSON_SUFFIX):
+        if not url.endswith(".json"):
             return counted  # blobs: any bytes, verified against their pinned sha256 + length
         starts_as_json = self._starts_as_json(url, counted)
-        return self._shaped_as_metadata(url, starts_as_json) if METADATA_PATH_PART in url else starts_as_json
+        return self._shaped_as_metadata(url, starts_as_json) if _is_metadata_url(url) else starts_as_json
 
     def _count(self, url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
         for chunk in chunks:

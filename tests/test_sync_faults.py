@@ -343,6 +343,15 @@ def test_captive_portal_or_proxy_page_of_any_length_is_offline(server, pub, term
     terminal.converges()
 
 
+def test_repository_under_a_path_named_metadata_syncs(tmp_path, pub, data_dir):
+    # Only the last directory tells metadata from manifests, whatever the repository's own URL holds.
+    www = tmp_path / "www"
+    shutil.copytree(pub.repo_dir, www / "metadata" / "kiosk")
+    with RepoServer(www) as srv:
+        outcome = SyncClient(terminal_config(data_dir, f"{srv.url}/metadata/kiosk", pub.root_path)).run_once()
+    assert outcome.result == OK, outcome.reason
+
+
 def test_timestamp_that_starts_like_metadata_and_never_ends_is_a_security_alert(server, pub, terminal):
     # The endless-data attack: what begins like metadata and exceeds the cap is not a portal page.
     endless_json = b'{"signatures": [], "signed": {"_type": "timestamp", "pad": "' + b"A" * 100_000 + b'"}}'
