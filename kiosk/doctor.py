@@ -12,7 +12,6 @@ the check works in the frozen build without fontTools and without starting Qt.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import struct
 import subprocess
@@ -20,6 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 from urllib.request import url2pathname
 
@@ -28,6 +28,9 @@ from peewee import DatabaseError, SqliteDatabase
 from kiosk import __version__
 from kiosk import config as config_mod
 from kiosk.store import content, station
+
+if TYPE_CHECKING:
+    from sync import trust
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -258,20 +261,29 @@ def _integrity(db: SqliteDatabase) -> tuple[bool, str]:
 # ---------------------------------------------------------------- the checks
 
 
+TRUSTED_ROOT_REMEDY = ("copy the root.json published with the repository to this path (trusted_root in the config); "
+                       "if it was changed by someone, tell the central office")
+
+
 def _check_config(cfg: config_mod.Config) -> list[Check]:
     checks = [Check("config", OK, f"{cfg.source}: valid (station {cfg.station_id})")]
     if cfg.repository_url:
-        root = Path(cfg.trusted_root)
+        root_path = Path(cfg.trusted_root)
         try:
-            doc = json.loads(root.read_text(encoding="utf-8"))
-            if not (isinstance(doc, dict) and isinstance(doc.get("signed"), dict) and doc["signed"].get("_type") == "root"):
-                raise ValueError("not TUF root metadata (signed._type is not 'root')")
-            checks.append(Check("trusted_root", OK, f"{root}: root metadata version {doc['signed'].get('version')}"))
-        except (OSError, ValueError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            checks.append(Check("trusted_root", FAIL, f"{root}: {reason}",
-                                "copy the root.json published with the repository to this path (trusted_root in the config)"))
+            root = _trusted_root(cfg)
+            checks.append(Check("trusted_root", OK, f"{root_path}: root metadata version {root.version}, "
+                                                    "signed by its own threshold of root keys"))
+        except ValueError as exc:  # sync.trust.TrustedRootError
+            checks.append(Check("trusted_root", FAIL, f"{root_path}: {exc}", TRUSTED_ROOT_REMEDY))
     return checks
+
+
+def _trusted_root(cfg: config_mod.Config) -> trust.Root:
+    """The trusted root checked exactly as sync checks it (sync.trust.load_trusted_root), so doctor
+    never calls a root fine that sync refuses. Raises sync.trust.TrustedRootError."""
+    from sync import trust  # tuf and cryptography: loaded only when a repository is configured
+
+    return trust.load_trusted_root(Path(cfg.trusted_root))
 
 
 def _existing_parent(path: Path) -> Path:
@@ -403,6 +415,11 @@ def _check_repository(cfg: config_mod.Config, probes: Probes) -> Check:
 def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check:
     if not cfg.repository_url:
         return Check("signature", OK, "no repository configured: nothing to verify")
+    try:
+        _trusted_root(cfg)
+    except ValueError as exc:  # sync.trust.TrustedRootError: the last recorded outcome no longer tells the truth
+        return Check("signature", FAIL, f"sync refuses to verify anything: trusted root {cfg.trusted_root}: {exc}",
+                     TRUSTED_ROOT_REMEDY)
     sync = facts.sync or {}
     result, reason, at = sync.get("last_result"), sync.get("last_reason") or "", sync.get("last_attempt_at")
     if result is None:

@@ -2,17 +2,31 @@
 
 Qt-free. Both are python-tuf ``FetcherInterface`` implementations, so metadata, manifests and
 blobs all go through the same verification, whatever carries them. They enforce a per-read
-timeout (HTTP), an overall deadline for the cycle, a size cap per request (the caller's
-``max_length``), and can be cancelled between chunks (SIGTERM of ``sync --loop``).
+timeout (HTTP), an overall wall-clock deadline for the cycle, a size cap per request (the
+caller's ``max_length``), and can be cancelled between chunks (SIGTERM of ``sync --loop``).
 They count requests and body bytes, and remember the server's Retry-After.
+
+The deadline covers everything a server can stretch: connecting, the TLS handshake, the
+response headers and the body. A per-read timeout cannot do that (it restarts with every
+byte, so a server dribbling one byte a second never trips it); a watchdog timer shuts the
+cycle's sockets down when the deadline passes, which ends any read in progress at once.
+
+Answers for metadata and manifests (``*.json``) must be JSON, and metadata must have the shape
+of signed TUF metadata; anything else (a captive portal's login page, a proxy's error page) is
+:class:`NotMetadataError`, a network problem, however long it is. What has the shape of signed
+metadata is left to TUF to verify, and a refusal there is a security alert (sync/trust.py).
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
+import socket
+import threading
 import time
 import urllib.parse
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +47,31 @@ DEFAULT_DEADLINE_S = 900.0
 
 class CancelledError(tuf_exc.DownloadError):
     """The sync process was asked to stop while downloading."""
+
+
+class NotMetadataError(tuf_exc.DownloadError):
+    """A metadata or manifest URL answered with something that is not repository metadata
+    (a captive portal's login page, a proxy's error page): the network is in the way."""
+
+
+_JSON_WHITESPACE = b" \t\r\n"
+
+
+def _is_metadata_url(url: str) -> bool:
+    """TUF metadata lives in the repository's metadata/ directory (``<repository>/metadata/N.root.json``);
+    manifests are ``<repository>/targets/content/<sha256>.<collection>.json``. Only the last directory
+    counts: the repository's own URL may contain anything."""
+    return url.endswith(".json") and url.rsplit("/", 2)[-2:-1] == ["metadata"]
+
+
+def _is_signed_metadata_shape(body: bytes) -> bool:
+    """True when BODY is a JSON object with a ``signed`` object naming its ``_type``: what every
+    TUF metadata file looks like, whether or not its signatures and fields are valid."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("signed"), dict) and "_type" in doc["signed"]
 
 
 @dataclass
@@ -75,21 +114,172 @@ class _BaseFetcher(FetcherInterface):
         self.retry_after_s = None
         self._deadline_at = self.monotonic() + self.deadline_s
 
+    def _deadline_error(self, url: str) -> tuf_exc.SlowRetrievalError:
+        return tuf_exc.SlowRetrievalError(f"overall deadline of {self.deadline_s:.0f} s passed while fetching {url}")
+
     def _check_budget(self, url: str) -> None:
         if self.should_stop():
             raise CancelledError(f"stopped while fetching {url}")
         if self.monotonic() > self._deadline_at:
-            raise tuf_exc.SlowRetrievalError(f"overall deadline of {self.deadline_s:.0f} s passed while fetching {url}")
+            raise self._deadline_error(url)
 
     def _counted(self, url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """Every response body passes through here: budget checks between chunks, byte counts,
+        and for metadata and manifests the checks that the answer is repository metadata at all."""
+        counted = self._count(url, chunks)
+        if not url.endswith(".json"):
+            return counted  # blobs: any bytes, verified against their pinned sha256 + length
+        starts_as_json = self._starts_as_json(url, counted)
+        return self._shaped_as_metadata(url, starts_as_json) if _is_metadata_url(url) else starts_as_json
+
+    def _count(self, url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
         for chunk in chunks:
             self._check_budget(url)
             self.stats.body_bytes += len(chunk)
             yield chunk
 
+    @staticmethod
+    def _starts_as_json(url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """Stop at the first significant byte when it cannot start a JSON object: an HTML page longer
+        than the metadata size cap would otherwise be cut by TUF as "more data than allowed", which
+        is what an endless-data attack looks like, not what a captive portal is."""
+        for chunk in chunks:
+            significant = chunk.lstrip(_JSON_WHITESPACE)
+            if significant and not significant.startswith(b"{"):
+                # The server's bytes stay out of the message: it is recorded and shown to staff.
+                raise NotMetadataError(f"{url}: the answer is not JSON")
+            yield chunk
+            if significant:
+                yield from chunks
+                return
+
+    @staticmethod
+    def _shaped_as_metadata(url: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """After the whole body (TUF caps its length): JSON that is not shaped like signed metadata
+        (a gateway's {"error": ...}) is not metadata; what is shaped like it goes on to TUF."""
+        body = bytearray()
+        for chunk in chunks:
+            body += chunk
+            yield chunk
+        if not _is_signed_metadata_shape(bytes(body)):
+            raise NotMetadataError(f"{url}: the answer is JSON but not signed TUF metadata")
+
+
+class _DeadlineWatchdog:
+    """Shuts down every socket of a cycle once the cycle's deadline has passed.
+
+    A shut-down socket ends a read blocked in another thread at once (it sees end of stream), so
+    connect, TLS handshake, headers and body all stop at the deadline, however slowly the server
+    sends. Each watched socket is a duplicate of the connection's file descriptor, owned here and
+    closed when the connection closes: shutting it down stops the connection even after TLS wrapped
+    (and detached) the original socket object, and it never touches a descriptor someone else reuses.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: set[socket.socket] = set()
+        self._timer: threading.Timer | None = None
+        self._armed = 0  # which arming the running timer belongs to: a late one from a past cycle is ignored
+        self.expired = False
+
+    def arm(self, seconds: float) -> None:
+        """Start a new cycle that must end within SECONDS."""
+        self.disarm()
+        with self._lock:
+            self._armed += 1
+            self.expired = False
+            if not seconds < threading.TIMEOUT_MAX:  # inf, nan or centuries: no deadline (a timer would overflow)
+                return
+            # A daemon thread: it must never keep a finished `sync --once` process alive.
+            self._timer = threading.Timer(max(seconds, 0.0), self._expire, args=(self._armed,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def disarm(self) -> None:
+        """Stop the timer: its thread ends now instead of sleeping until a deadline nobody waits for."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        """Watch the newly connected SOCK until :meth:`release`; returns the handle to release."""
+        with self._lock:
+            handle = sock.dup()
+            self._sockets.add(handle)
+            if self.expired:
+                self._shut(handle)
+        return handle
+
+    def release(self, handle: socket.socket) -> None:
+        """The connection closed: stop watching it (the duplicate must not keep the connection open)."""
+        with self._lock:
+            self._sockets.discard(handle)
+        handle.close()
+
+    def _expire(self, armed: int) -> None:
+        with self._lock:
+            if armed != self._armed:
+                return
+            self.expired = True
+            for handle in self._sockets:
+                self._shut(handle)
+
+    @staticmethod
+    def _shut(handle: socket.socket) -> None:
+        try:
+            handle.shutdown(socket.SHUT_RDWR)
+        except OSError:  # the peer already went away
+            pass
+
+
+class _WatchedConnection:
+    """Mixin for urllib3 connections: the socket is watched from the moment it is connected
+    (before any TLS handshake) until the connection closes."""
+
+    watchdog: _DeadlineWatchdog
+    _watch_handle: socket.socket | None = None
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        self._watch_handle = self.watchdog.watch(sock)
+        return sock
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._watch_handle is not None:
+                self.watchdog.release(self._watch_handle)
+                self._watch_handle = None
+
+
+def _watched_adapter(watchdog: _DeadlineWatchdog) -> requests.adapters.HTTPAdapter:
+    """A requests adapter whose connections are watched by WATCHDOG."""
+
+    class WatchedHTTPConnection(_WatchedConnection, urllib3.connection.HTTPConnection):
+        pass
+
+    class WatchedHTTPSConnection(_WatchedConnection, urllib3.connection.HTTPSConnection):
+        pass
+
+    WatchedHTTPConnection.watchdog = WatchedHTTPSConnection.watchdog = watchdog
+
+    class WatchedHTTPConnectionPool(urllib3.HTTPConnectionPool):
+        ConnectionCls = WatchedHTTPConnection
+
+    class WatchedHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = WatchedHTTPSConnection
+
+    adapter = requests.adapters.HTTPAdapter()
+    # urllib3's PoolManager keeps its pool classes per instance so that they can be replaced like this.
+    adapter.poolmanager.pool_classes_by_scheme = {"http": WatchedHTTPConnectionPool,
+                                                  "https": WatchedHTTPSConnectionPool}
+    return adapter
+
 
 class HttpFetcher(_BaseFetcher):
-    """requests-based fetcher with timeouts, a deadline, and the kiosk's User-Agent."""
+    """requests-based fetcher with timeouts, a wall-clock deadline, and the kiosk's User-Agent."""
 
     def __init__(self, *, user_agent: str, session: requests.Session | None = None,
                  connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S, read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
@@ -99,12 +289,34 @@ class HttpFetcher(_BaseFetcher):
         # Never pick up proxies or credentials from the environment (.netrc): the repository is public.
         self.session.trust_env = False
         self.session.headers["User-Agent"] = user_agent
+        self._watchdog = _DeadlineWatchdog()
+        adapter = _watched_adapter(self._watchdog)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
         self.wall_clock = wall_clock
         # timestamp.json is the only mutable file: a long-running process revalidates it
         # (If-None-Match / If-Modified-Since) instead of downloading it again. {url: (etag, last_modified, body)}
         self._revalidate: dict[str, tuple[str | None, str | None, bytes]] = {}
+        self._watchdog.arm(self.deadline_s)
+        weakref.finalize(self, self._watchdog.disarm)  # a discarded fetcher leaves no timer thread behind
+
+    def start_cycle(self) -> None:
+        super().start_cycle()
+        # Connections kept alive since the previous cycle may have been shut down by its deadline.
+        self.session.close()
+        self._watchdog.arm(self.deadline_s)
+
+    def _check_budget(self, url: str) -> None:
+        super()._check_budget(url)
+        if self._watchdog.expired:  # the timer and the monotonic clock may disagree by a hair
+            raise self._deadline_error(url)
+
+    def _timeouts(self) -> tuple[float, float]:
+        """(connect, read) timeouts, never longer than what is left of the deadline."""
+        left_s = max(self._deadline_at - self.monotonic(), 0.001)
+        return min(self.connect_timeout_s, left_s), min(self.read_timeout_s, left_s)
 
     def _fetch(self, url: str) -> Iterator[bytes]:
         self._check_budget(url)
@@ -119,10 +331,14 @@ class HttpFetcher(_BaseFetcher):
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
         try:
-            response = self.session.get(url, stream=True, timeout=(self.connect_timeout_s, self.read_timeout_s),
-                                        allow_redirects=True, headers=headers)
-        except requests.exceptions.Timeout as exc:
-            raise tuf_exc.SlowRetrievalError(f"timed out connecting to {url}") from exc
+            response = self.session.get(url, stream=True, timeout=self._timeouts(), allow_redirects=True,
+                                        headers=headers)
+        except requests.exceptions.RequestException as exc:
+            if self._watchdog.expired:  # the watchdog shut the socket while we waited for the answer
+                raise self._deadline_error(url) from exc
+            if isinstance(exc, requests.exceptions.Timeout):
+                raise tuf_exc.SlowRetrievalError(f"timed out connecting to {url}") from exc
+            raise
         if response.status_code == 304 and cached is not None:
             response.close()
             return iter([cached[2]])  # verified again by TUF like any download
@@ -150,9 +366,13 @@ class HttpFetcher(_BaseFetcher):
         try:
             while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
                 yield chunk
-        except urllib3.exceptions.ReadTimeoutError as exc:
-            raise tuf_exc.SlowRetrievalError(f"no data for {self.read_timeout_s:.0f} s from {url}") from exc
+            if self._watchdog.expired:  # a shut-down socket may read as a clean end of stream
+                raise self._deadline_error(url)
         except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if self._watchdog.expired:
+                raise self._deadline_error(url) from exc
+            if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+                raise tuf_exc.SlowRetrievalError(f"no data for {self.read_timeout_s:.0f} s from {url}") from exc
             raise tuf_exc.DownloadError(f"connection broken while fetching {url}: {exc}") from exc
         finally:
             response.close()

@@ -47,6 +47,7 @@ from tuf.api.serialization.json import JSONSerializer
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from kiosk.store.durable import write_atomic
+from sync.fetcher import NotMetadataError
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -333,6 +334,37 @@ class RepositoryWriter:
 # ---------------------------------------------------------------- client (terminal side)
 
 
+class TrustedRootError(ValueError):
+    """The trusted root file (``trusted_root`` in the config) is one the TUF client would refuse."""
+
+
+def load_trusted_root(path: Path) -> Root:
+    """The root metadata in PATH, checked the way the TUF client checks its trusted root before it
+    trusts anything: it parses as TUF root metadata, and valid signatures from its own root keys
+    meet its own root threshold. An expired root passes, as in the client (only the newest root's
+    expiry counts, after the chain of newer roots is walked). Raises :class:`TrustedRootError`
+    with one line naming the problem; a tampered byte in the signed part fails the signatures."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TrustedRootError(exc.strerror or str(exc)) from None
+    try:
+        md = Metadata.from_bytes(data)
+    except DeserializationError as exc:
+        cause = exc.__cause__ or exc
+        raise TrustedRootError(f"not TUF metadata ({type(cause).__name__}: {cause})") from None
+    if md.signed.type != Root.type:
+        raise TrustedRootError(f"not root metadata (signed._type is {md.signed.type!r})")
+    root: Root = md.signed
+    result = root.get_verification_result(Root.type, md.signed_bytes, md.signatures)
+    if not result.verified:
+        raise TrustedRootError(f"root metadata version {root.version} is not signed by its own root keys: "
+                               f"{len(result.signed)} valid signature(s), threshold {result.threshold} "
+                               "(the file was changed after signing, or is not the published root)")
+    return root
+
+
+
 class TrustedRepository:
     """python-tuf's ngclient Updater behind the few calls a sync cycle needs.
 
@@ -353,7 +385,7 @@ class TrustedRepository:
         if reference_time is not None:
             # WORKAROUND: ngclient reads the wall clock itself and has no clock parameter; the
             # injected clock (tests: ±2 days, frozen repositories) replaces its reference time.
-            # Pinned by tuf>=7,<8 in pyproject.toml.
+            # Pinned by tuf>=7.0.1,<8 in pyproject.toml.
             self._updater._trusted_set.reference_time = reference_time
 
     def refresh(self) -> None:
@@ -378,12 +410,25 @@ class TrustedRepository:
 
 
 def classify_error(exc: BaseException) -> tuple[str, str]:
-    """(outcome class, one-line reason) for an exception raised during refresh or download."""
+    """(outcome class, one-line reason) for an exception raised during refresh or download.
+
+    The line between the classes: OFFLINE is whatever a broken or intercepting network produces
+    (no answer, HTTP errors, a captive portal's page, a proxy's JSON error, a deadline); an attacker
+    on the path can always cause it anyway by dropping packets, so calling garbage OFFLINE hides
+    nothing. SECURITY_ALERT is what only a forger or a compromised repository produces: metadata
+    that looks signed but fails verification or is malformed, rollbacks, too much data for a file
+    that starts like metadata.
+    """
     if isinstance(exc, tuf_exc.ExpiredMetadataError):
         return STALE, f"expired metadata: {exc} (repository frozen or terminal clock wrong)"
-    if isinstance(exc, DeserializationError):
-        # Not metadata at all (an HTML captive portal, a proxy error page): a network problem.
+    if isinstance(exc, NotMetadataError):
+        # An HTML captive portal, a proxy's error page, a gateway's JSON error, of whatever length.
         return OFFLINE, "the server answered with something that is not repository metadata (captive portal or proxy?)"
+    if isinstance(exc, DeserializationError):
+        # The fetcher let it through because it has the shape of signed metadata: a file that looks
+        # signed but breaks the format (e.g. duplicate signatures or key ids to fake a threshold).
+        cause = exc.__cause__ or exc
+        return SECURITY_ALERT, f"malformed signed metadata refused: {type(cause).__name__}: {cause}"
     if isinstance(exc, tuf_exc.DownloadLengthMismatchError):
         return SECURITY_ALERT, f"server sent more data than allowed: {exc}"
     if isinstance(exc, tuf_exc.DownloadHTTPError):

@@ -12,13 +12,15 @@ import http.server
 import json
 import re
 import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from kiosk import cli, doctor
 from kiosk import config as config_mod
-from tests.conftest import file_digest
+from tests.conftest import REPO_ROOT, file_digest
 
 
 def _lpstat(default="receipt", state="idle.  enabled since Mon 01 Jun 2026"):
@@ -247,9 +249,13 @@ def repo_server(tmp_path):
 
 @pytest.fixture
 def root_json(tmp_path):
-    path = tmp_path / "root.json"
-    path.write_text(json.dumps({"signed": {"_type": "root", "version": 3}, "signatures": []}), encoding="utf-8")
-    return path
+    # A really signed root (version 3 after two key rotations): doctor verifies its signatures as sync does.
+    from sync import trust
+
+    keys = tmp_path / "keys"
+    trust.init_keys(keys)
+    trust.rotate_keys(keys, ["timestamp"])
+    return trust.rotate_keys(keys, ["timestamp"])
 
 
 def _repo_cfg(data_dir, url, root):
@@ -299,6 +305,58 @@ def test_missing_trusted_root_fails(data_dir, tmp_path):
     check = _by_name(doctor.run_checks(_repo_cfg(data_dir, "https://cdn.example.cn/ipkiosk/", tmp_path / "nope.json"),
                                        _probes(http_status=lambda _url, _t: 200)))["trusted_root"]
     assert check.status == "fail" and "No such file" in check.detail
+
+
+def _flip_one_byte_of_the_expiry(root: Path) -> None:
+    """Change one digit of the year in the signed part of ROOT: still well-formed root metadata."""
+    data = root.read_bytes()
+    at = data.index(b'"expires":"') + len(b'"expires":"') + 3
+    root.write_bytes(data[:at] + str((int(chr(data[at])) + 1) % 10).encode() + data[at + 1:])
+
+
+def test_tampered_trusted_root_fails_doctor_and_sync_refuses_it_too(tmp_path, data_dir):
+    from sync import trust
+    from tests.sync_helpers import ContentSource, Publisher, terminal_config, write_config_file
+
+    keys = tmp_path / "keys"
+    trust.init_keys(keys)
+    pub = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
+    pub.build()
+    trusted = tmp_path / "trusted-root.json"
+    trusted.write_bytes(pub.root_path.read_bytes())
+    conf = write_config_file(tmp_path / "kiosk.toml", terminal_config(data_dir, f"file://{pub.repo_dir}", trusted))
+
+    def ipkiosk(*args):
+        return subprocess.run([sys.executable, "-m", "kiosk.cli", *args, "--config", str(conf)], cwd=REPO_ROOT,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    def doctor_checks():
+        return {c["name"]: c for c in json.loads(ipkiosk("doctor", "--json").stdout)["checks"]}
+
+    assert ipkiosk("sync", "--once").returncode == 0  # the genuine root: content verified and applied
+    checks = doctor_checks()
+    assert checks["trusted_root"]["status"] == "ok" and checks["signature"]["status"] == "ok"
+
+    _flip_one_byte_of_the_expiry(trusted)
+    checks = doctor_checks()  # before: "ok: root metadata version 1"
+    assert checks["trusted_root"]["status"] == "fail"
+    assert str(trusted) in checks["trusted_root"]["detail"]
+    assert "not signed by its own root keys" in checks["trusted_root"]["detail"]
+    assert checks["signature"]["status"] == "fail" and "trusted root" in checks["signature"]["detail"]
+    sync = ipkiosk("sync", "--once")
+    assert sync.returncode == 2 and "not a valid signed root" in sync.stderr and "Traceback" not in sync.stderr
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b'{"signed": {"_type": "root", "version": 3}, "signatures": []}', "not TUF metadata"),
+    (b"<html>not json</html>", "not TUF metadata"),
+])
+def test_trusted_root_that_is_not_signed_root_metadata_fails(data_dir, tmp_path, content, problem):
+    root = tmp_path / "root.json"
+    root.write_bytes(content)
+    check = _by_name(doctor.run_checks(_repo_cfg(data_dir, "https://cdn.example.cn/ipkiosk/", root),
+                                       _probes(http_status=lambda _url, _t: 200)))["trusted_root"]
+    assert check.status == "fail" and problem in check.detail and str(root) in check.detail
 
 
 # ---------------------------------------------------------------- command line

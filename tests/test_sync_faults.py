@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,7 @@ import pytest
 from kiosk.store import content
 from sync import publish, trust
 from sync.client import SyncClient
+from sync.fetcher import HttpFetcher
 from sync.trust import OFFLINE, OK, SECURITY_ALERT, STALE, UNCHANGED
 from tests.conftest import file_digest
 from tests.sync_helpers import (
@@ -164,14 +169,231 @@ def test_slow_retrieval_hits_the_overall_deadline(server, pub, terminal):
     terminal.converges()
 
 
+class DribblingServer:
+    """A raw-socket web server on 127.0.0.1 for what http.server cannot do: answer the paths
+    DRIBBLE(path) picks by sending their response *headers* one byte a second (``tls=True``: answer
+    every connection by dribbling a TLS handshake record instead). Other paths are served from the
+    repository directory ROOT, one request per connection (``Connection: close``).
+    ``hung_up`` is set when the client closed a dribbled connection."""
+
+    def __init__(self, root: Path, dribble: Callable[[str], bool], *, tls: bool = False):
+        self.root = root
+        self.dribble = dribble
+        self.tls = tls
+        self.hung_up = threading.Event()
+        self._stop = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.thread = threading.Thread(target=self._accept, name="dribbling-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def __enter__(self) -> DribblingServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            request = b""
+            while b"\r\n\r\n" not in request and not (self.tls and request):
+                data = conn.recv(65536)
+                if not data:
+                    return
+                request += data
+            if self.tls:  # the client's hello arrived; a server hello that never ends
+                self._drip(conn, b"\x16\x03\x03\x40\x00\x02" + b"\x00" * 20000)
+                return
+            path = request.split(b" ", 2)[1].decode("ascii")
+            file = self.root / path.lstrip("/")
+            if self.dribble(path):
+                self._drip(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Pad: " + b"a" * 20000)
+            elif file.is_file():
+                body = file.read_bytes()
+                conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            else:
+                conn.sendall(b"HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+
+    def _drip(self, conn: socket.socket, data: bytes) -> None:
+        try:
+            for i in range(len(data)):
+                if self._stop.is_set():
+                    return
+                conn.sendall(data[i:i + 1])
+                time.sleep(1.0)
+        except OSError:  # the client shut the connection down
+            self.hung_up.set()
+
+
+def _ipkiosk(conf: Path, *args: str, timeout_s: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", *args, "--config", str(conf)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=timeout_s, check=False)
+
+
+def test_server_dribbling_response_headers_is_cut_at_the_wall_clock_deadline(tmp_path, pub, data_dir):
+    # Each byte restarts the per-read timeout, so only a wall-clock deadline ends this cycle.
+    with DribblingServer(pub.repo_dir, dribble=lambda path: path.endswith("/timestamp.json")) as slow:
+        conf = write_config_file(tmp_path / "kiosk.toml", terminal_config(data_dir, slow.url, pub.root_path))
+        start = time.monotonic()
+        sync = _ipkiosk(conf, "sync", "--once", "--deadline-s", "3", timeout_s=90)
+        elapsed_s = time.monotonic() - start
+        assert slow.hung_up.wait(timeout=10), "the client kept the dribbling connection open"
+    assert sync.returncode == 10, sync.stderr  # OFFLINE
+    assert "overall deadline of 3 s passed while fetching" in sync.stderr and "timestamp.json" in sync.stderr
+    assert "Traceback" not in sync.stderr
+    assert elapsed_s < 3 + 30, elapsed_s  # a hang detector (process start-up included), not a speed test
+    status = json.loads(_ipkiosk(conf, "status", "--json").stdout)
+    assert status["last_result"] == OFFLINE and "overall deadline of 3 s" in status["last_reason"]
+    assert {c["source"] for c in status["collections"].values()} == {"seed"}
+
+
+def test_a_cycle_cut_at_its_deadline_does_not_cut_the_next_one(tmp_path, pub, data_dir):
+    """`sync --loop` reuses one fetcher: each cycle gets its own deadline, and connections a cycle
+    closed are really closed (the watchdog holds no descriptor of its own after a close)."""
+    dribbling = [True]
+    with DribblingServer(pub.repo_dir, dribble=lambda path: dribbling[0] and path.endswith("/timestamp.json")) as slow:
+        client = SyncClient(terminal_config(data_dir, slow.url, pub.root_path), deadline_s=2)
+        outcomes = []
+        cycle = threading.Thread(target=lambda: outcomes.append(client.run_once()), daemon=True)
+        cycle.start()
+        cycle.join(timeout=60)  # a hang detector: without a wall-clock deadline this cycle never ends
+        assert not cycle.is_alive(), "the cycle did not end at its deadline"
+        first = outcomes[0]
+        assert first.result == OFFLINE and "overall deadline of 2 s" in first.reason, first.reason
+        dribbling[0] = False
+        open_fds = len(os.listdir("/proc/self/fd"))
+        second = client.run_once()  # a full cycle: about 20 connections, each closed by the server
+        assert second.result == OK, second.reason
+        assert len(os.listdir("/proc/self/fd")) <= open_fds + 5  # a leak would be one per connection
+    assert content.status_dict()["last_result"] == OK
+
+
+@pytest.mark.parametrize("deadline", ["1e10", "inf"])
+def test_a_deadline_beyond_what_a_timer_can_wait_means_no_deadline(tmp_path, server, terminal, deadline):
+    # Before: the watchdog's timer thread died with an OverflowError traceback on stderr.
+    conf = write_config_file(tmp_path / "kiosk.toml", terminal.cfg)
+    sync = _ipkiosk(conf, "sync", "--once", "--deadline-s", deadline)
+    assert sync.returncode == 0, sync.stderr
+    assert "Traceback" not in sync.stderr and "Error" not in sync.stderr
+
+
+def test_tls_handshake_dribbled_one_byte_a_second_is_cut_at_the_deadline(tmp_path):
+    # The fetcher alone: the handshake never completes, so nothing above it (TUF, the client) runs.
+    with DribblingServer(tmp_path, dribble=lambda path: True, tls=True) as slow:
+        fetcher = HttpFetcher(user_agent="ipkiosk-test", deadline_s=2)
+        fetcher.start_cycle()
+        start = time.monotonic()
+        with pytest.raises(trust.tuf_exc.SlowRetrievalError, match="overall deadline of 2 s"):
+            b"".join(fetcher.fetch(f"{slow.url}/metadata/timestamp.json"))
+        assert time.monotonic() - start < 2 + 20  # a hang detector, not a speed test
+        assert slow.hung_up.wait(timeout=10)
+
+
 @pytest.mark.parametrize("what", ["timestamp.json", "blob"])
 def test_endless_data_over_http_is_cut(server, pub, terminal, what):
     server.fault = lambda i, path: Fault("endless") if (what in path or (what == "blob" and "/blobs/" in path)) else None
     before_seed = None
     outcome = terminal.sync()
-    assert outcome.result == SECURITY_ALERT, outcome.reason
+    # The stream is b"AAAA…": for timestamp.json that is not metadata at all (like a captive portal's
+    # page), cut at its first byte; a blob has no format to check and is cut at its pinned length.
+    expected = OFFLINE if what == "timestamp.json" else SECURITY_ALERT
+    assert outcome.result == expected, outcome.reason
     assert outcome.body_bytes < 2 * 1024 * 1024
     assert before_seed is None and {s.source for s in content.collection_states().values()} == {"seed"}
+    terminal.check()
+    terminal.converges()
+
+
+CAPTIVE_PORTAL_PAGE = (b"<!DOCTYPE html><html><head><title>Wi-Fi</title></head><body>"
+                       + b"<p>Please log in to use the free Wi-Fi.</p>" * 600 + b"</body></html>")
+GATEWAY_ERROR = b'{"error": "upstream unavailable", "code": 502}'
+
+
+@pytest.mark.parametrize("body", [CAPTIVE_PORTAL_PAGE, GATEWAY_ERROR], ids=["html-page", "gateway-json"])
+@pytest.mark.parametrize("where", ["/metadata/timestamp.json", "/targets/content/"])
+def test_captive_portal_or_proxy_page_of_any_length_is_offline(server, pub, terminal, body, where):
+    # The page is longer than timestamp.json's size cap (16 KB): before, TUF cut it as "more data than
+    # allowed" and the terminal raised a security alert for a hotel's Wi-Fi login page.
+    assert len(CAPTIVE_PORTAL_PAGE) > 16 * 1024
+    server.fault = lambda i, path: (Fault("body", body=body, headers={"Content-Type": "text/html"})
+                                    if path.startswith(where) else None)
+    outcome = terminal.sync()
+    if where.startswith("/targets/") and body == GATEWAY_ERROR:
+        # A manifest is a TUF target: any bytes other than the signed ones are a hash mismatch.
+        assert outcome.result == SECURITY_ALERT, outcome.reason
+    else:
+        assert outcome.result == OFFLINE, outcome.reason
+        assert "not repository metadata" in outcome.reason
+    assert content.status_dict()["last_result"] == outcome.result
+    assert {s.source for s in content.collection_states().values()} == {"seed"}
+    terminal.check()
+    terminal.converges()
+
+
+def test_repository_under_a_path_named_metadata_syncs(tmp_path, pub, data_dir):
+    # Only the last directory tells metadata from manifests, whatever the repository's own URL holds.
+    www = tmp_path / "www"
+    shutil.copytree(pub.repo_dir, www / "metadata" / "kiosk")
+    with RepoServer(www) as srv:
+        outcome = SyncClient(terminal_config(data_dir, f"{srv.url}/metadata/kiosk", pub.root_path)).run_once()
+    assert outcome.result == OK, outcome.reason
+
+
+def test_timestamp_that_starts_like_metadata_and_never_ends_is_a_security_alert(server, pub, terminal):
+    # The endless-data attack: what begins like metadata and exceeds the cap is not a portal page.
+    endless_json = b'{"signatures": [], "signed": {"_type": "timestamp", "pad": "' + b"A" * 100_000 + b'"}}'
+    server.fault = lambda i, path: Fault("body", body=endless_json) if path == "/metadata/timestamp.json" else None
+    outcome = terminal.sync()
+    assert outcome.result == SECURITY_ALERT and "more data than allowed" in outcome.reason, outcome.reason
+    terminal.check()
+    terminal.converges()
+
+
+def _with_duplicates(data: bytes, *, keyids: bool = False) -> bytes:
+    """DATA (signed metadata) made to fake a threshold: every signature listed twice, or (KEYIDS)
+    every root key id listed twice under a doubled threshold, so that one key counts as two."""
+    doc = json.loads(data)
+    if keyids:
+        role = doc["signed"]["roles"]["root"]
+        role["keyids"] = role["keyids"] * 2
+        role["threshold"] *= 2
+    else:
+        doc["signatures"] = doc["signatures"] * 2
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize("forgery", ["timestamp-duplicate-signatures", "root-duplicate-signatures",
+                                     "root-duplicate-keyids"])
+def test_metadata_faking_a_threshold_with_duplicates_is_a_security_alert(server, pub, terminal, forgery):
+    if forgery.startswith("timestamp"):
+        path = "/metadata/timestamp.json"
+        forged = _with_duplicates((pub.repo_dir / "metadata" / "timestamp.json").read_bytes())
+        because = "Multiple signatures"
+    else:  # a "new root" offered at the version probe, made from the trusted one
+        path = "/metadata/2.root.json"
+        doc = json.loads(pub.root_path.read_bytes())
+        doc["signed"]["version"] = 2
+        forged = _with_duplicates(json.dumps(doc).encode(), keyids=forgery.endswith("keyids"))
+        because = "Nonunique keyids" if forgery.endswith("keyids") else "Multiple signatures"
+    server.fault = lambda i, p: Fault("body", body=forged) if p == path else None
+    outcome = terminal.sync()
+    assert outcome.result == SECURITY_ALERT, outcome.reason  # was OFFLINE ("not repository metadata")
+    assert "malformed signed metadata" in outcome.reason and because in outcome.reason
+    status = content.status_dict()
+    assert status["last_result"] == SECURITY_ALERT and status["last_reason"] == outcome.reason
     terminal.check()
     terminal.converges()
 
