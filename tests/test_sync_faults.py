@@ -281,13 +281,21 @@ def test_a_cycle_cut_at_its_deadline_does_not_cut_the_next_one(tmp_path, pub, da
     assert content.status_dict()["last_result"] == OK
 
 
-@pytest.mark.parametrize("deadline", ["1e10", "inf"])
-def test_a_deadline_beyond_what_a_timer_can_wait_means_no_deadline(tmp_path, server, terminal, deadline):
+def test_a_deadline_beyond_what_a_timer_can_wait_means_no_deadline(tmp_path, server, terminal):
     # Before: the watchdog's timer thread died with an OverflowError traceback on stderr.
     conf = write_config_file(tmp_path / "kiosk.toml", terminal.cfg)
-    sync = _ipkiosk(conf, "sync", "--once", "--deadline-s", deadline)
+    sync = _ipkiosk(conf, "sync", "--once", "--deadline-s", "1e10")
     assert sync.returncode == 0, sync.stderr
     assert "Traceback" not in sync.stderr and "Error" not in sync.stderr
+
+
+@pytest.mark.parametrize("deadline", ["nan", "inf", "0", "-5", "soon"])
+def test_a_deadline_that_is_not_a_positive_number_is_a_usage_error(tmp_path, terminal, deadline):
+    # NaN compares false with everything, so it silently meant "no deadline"; 0 and negatives ended every cycle at once.
+    conf = write_config_file(tmp_path / "kiosk.toml", terminal.cfg)
+    sync = _ipkiosk(conf, "sync", "--once", f"--deadline-s={deadline}")
+    assert sync.returncode == 2
+    assert "--deadline-s" in sync.stderr and "Traceback" not in sync.stderr
 
 
 def test_tls_handshake_dribbled_one_byte_a_second_is_cut_at_the_deadline(tmp_path):

@@ -14,6 +14,20 @@ import sys
 from kiosk.commands import EXIT_USAGE, CliError
 
 
+def _deadline_s(text: str) -> float:
+    """A positive, finite number of seconds: NaN, 0, negatives and infinity would disable the deadline."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a positive number of seconds")
+    return value
+
+
 def cmd_sync(cfg, args) -> int:
     import signal
     import threading
@@ -52,6 +66,6 @@ def register(sub, common) -> None:
                            "13 REFUSED, 2 config error")
     mode.add_argument("--loop", action="store_true",
                       help="cycle every sync_interval_s (±20 %% jitter, backoff on failure) until SIGTERM; SIGUSR1 = sync now")
-    p.add_argument("--deadline-s", type=float, default=900.0, metavar="S",
-                   help="give up a cycle after S seconds of downloading (default 900)")
+    p.add_argument("--deadline-s", type=_deadline_s, default=900.0, metavar="S",
+                   help="end a cycle S seconds after it started, however slowly the server answers (default 900)")
     p.set_defaults(func=cmd_sync)
