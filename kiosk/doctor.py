@@ -428,6 +428,11 @@ def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> C
     if result == "SECURITY_ALERT":
         return Check("signature", FAIL, summary,
                      "do not bypass: report to the central office; content stays at the last verified version")
+    if result == "REFUSED":
+        return Check("signature", WARN, summary,
+                     "the central office published content that breaks the content rules; this terminal keeps the "
+                     "last good version of that collection. Tell the central office: the reason names the "
+                     "collection, record and field")
     if result == "STALE":
         return Check("signature", WARN, summary, "check the clock; if it is right, the repository stopped publishing (tell the central office)")
     if result == "OFFLINE":

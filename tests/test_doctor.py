@@ -301,6 +301,16 @@ def test_security_alert_fails(data_dir, seeded, root_json, tmp_path):
     assert doctor.exit_code(checks) == 1
 
 
+def test_refused_content_warns_naming_the_field(data_dir, seeded, root_json, tmp_path):
+    _sync_outcome("REFUSED", "news generation 4 refused: record 'nws-1': field 'published_at': 2026-02-30")
+    seeded.close()
+    (tmp_path / "usb" / "metadata").mkdir(parents=True)
+    (tmp_path / "usb" / "metadata" / "timestamp.json").write_text("{}", encoding="utf-8")
+    checks = doctor.run_checks(_repo_cfg(data_dir, f"file://{tmp_path / 'usb'}", root_json), _probes())
+    check = _by_name(checks)["signature"]
+    assert check.status == "warn" and "'published_at'" in check.detail and "central office" in check.remedy
+
+
 def test_missing_trusted_root_fails(data_dir, tmp_path):
     check = _by_name(doctor.run_checks(_repo_cfg(data_dir, "https://cdn.example.cn/ipkiosk/", tmp_path / "nope.json"),
                                        _probes(http_status=lambda _url, _t: 200)))["trusted_root"]
