@@ -51,15 +51,13 @@ def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
 def open_station(cfg: config_mod.Config) -> None:
     """Open station.db; a corrupt file is left untouched and reported with the way out.
 
-    Damaged rows (skipped by every list) and a read-only open on a full disk are said on stderr."""
+    Damaged rows (skipped by every list) are said on stderr with the restore offer; a read-only
+    open on a full disk is logged (and shown on stderr) by the store itself."""
     from kiosk.store import station
 
     ok, problem = station.open_station_db_safely(cfg.station_db_path)
     if not ok:
         raise CliError(f"station.db is unusable ({problem}); restore a backup with `ipkiosk station restore FILE`")
-    if station.read_only_reason():
-        print(f"ipkiosk: station.db is read-only ({station.read_only_reason()}): changes are refused until "
-              "space is freed", file=sys.stderr)
     if station.damage_summary():
         print(f"ipkiosk: station.db: {station.damage_summary()}", file=sys.stderr)
 

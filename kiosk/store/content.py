@@ -28,8 +28,9 @@ from peewee import (
 )
 
 from kiosk.clock import iso, utcnow
+from kiosk.logs import FILE_ONLY
 from kiosk.search import index as search_index
-from kiosk.store.db import DamagedRow, KioskDatabase, find_damaged_rows, init_database, is_damaged
+from kiosk.store.db import DamagedRow, KioskDatabase, describe_damage, find_damaged_rows, init_database, is_damaged
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -436,7 +437,9 @@ def _log_skipped(what: str, key: object) -> None:
     name = _row_name(key)
     if (what, name) not in _skipped_logged:
         _skipped_logged.add((what, name))
-        log.error("content.db: %s %s cannot be read (damaged on disk); skipped until it is re-fetched", what, name)
+        # The file only: the repair at open (kiosk/store/recovery.py) and doctor say it on screen.
+        log.error("content.db: %s %s cannot be read (damaged on disk); skipped until it is re-fetched", what, name,
+                  extra={FILE_ONLY: True})
 
 
 def _readable(row: Record) -> dict | None:
@@ -468,8 +471,10 @@ def _text_columns(model: type[Model]) -> tuple[str, ...]:
 
 
 def damaged_rows() -> list[DamagedRow]:
-    """Every row of content.db holding a value that cannot be read (not UTF-8, or JSON that does not parse)."""
-    conn = content_db.connection()
+    """Every row of content.db holding a value that cannot be read (not UTF-8, or JSON that does not parse).
+
+    Reads the database the models are bound to (doctor binds them to a read-only connection)."""
+    conn = Record._meta.database.connection()
     found: list[DamagedRow] = []
     for model, (key, json_columns) in _DAMAGE_SCAN.items():
         found += find_damaged_rows(conn, model._meta.table_name, key, _text_columns(model), json_columns)
@@ -483,7 +488,7 @@ def _kind_of(table: str, rowid: int) -> str | None:
            "searchdoc": "SELECT CAST(kind AS BLOB) FROM searchdoc WHERE rowid = ?",
            "attachment": "SELECT CAST(r.kind AS BLOB) FROM attachment a JOIN record r ON r.id = a.record_id"
                          " WHERE a.rowid = ?"}.get(table)
-    row = content_db.execute_sql(sql, (rowid,)).fetchone() if sql else None
+    row = Record._meta.database.execute_sql(sql, (rowid,)).fetchone() if sql else None
     try:
         return row[0].decode("utf-8") if row and row[0] is not None else None
     except UnicodeDecodeError:
@@ -534,6 +539,15 @@ def schedule_refetch(damage: list[DamagedRow]) -> list[str]:
             search_index.rebuild_vocabulary(content_db, Vocabulary, Record, SearchDoc)
             SyncStatus.update(apply_serial=SyncStatus.apply_serial + 1).where(SyncStatus.id == 1).execute()
     return sorted(marked)
+
+
+def damage_by_collection(damage: list[DamagedRow]) -> str:
+    """'2 damaged rows in services (svc-a, svc-b); 1 damaged row in an unknown collection (rowid 7)'."""
+    groups: dict[str, list[DamagedRow]] = {}
+    for d in damage:
+        where = d.table if d.table in ("vocabulary", "collectionstate", "syncstatus") else _kind_of(d.table, d.rowid)
+        groups.setdefault(where or "an unknown collection", []).append(d)
+    return "; ".join(describe_damage(rows).replace(" (", f" in {where} (", 1) for where, rows in groups.items())
 
 
 def refetch_pending() -> dict[str, str]:

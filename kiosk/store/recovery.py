@@ -26,7 +26,7 @@ from peewee import DatabaseError
 from kiosk.clock import utcnow
 from kiosk.store import content
 from kiosk.store.content import content_db, open_content_db
-from kiosk.store.db import describe_damage, disk_full, integrity_ok, is_corruption, open_read_only, storage_problem
+from kiosk.store.db import disk_full, integrity_ok, is_corruption, open_read_only, storage_problem
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -101,7 +101,7 @@ def _repair_damaged_rows(path: Path) -> list[str]:
     damage = content.damaged_rows()
     if not damage:
         return []
-    by_table = ", ".join(sorted({d.table for d in damage}))
+    what = content.damage_by_collection(damage)  # before the rows are gone
     try:
         marked = content.schedule_refetch(damage)
         seeded = [c for c, source in content.refetch_pending().items() if source == "seed" and c in marked]
@@ -112,10 +112,10 @@ def _repair_damaged_rows(path: Path) -> list[str]:
             content.apply_manifests(manifests, source="seed")
     except DatabaseError as exc:
         # A full disk cannot take the repair: readers skip the damaged rows meanwhile.
-        log.error("content.db: %s in %s; repair postponed (%s)", describe_damage(damage), by_table,
-                  storage_problem(exc, path.parent) or exc)
+        log.error("content.db: %s; repair postponed (%s)", what, storage_problem(exc, path.parent) or exc)
         return []
-    log.warning("content.db: %s in %s removed; %s scheduled for a clean re-fetch%s", describe_damage(damage),
-                by_table, ", ".join(marked) or "nothing",
-                f" (re-applied from the bundled seed: {', '.join(seeded)})" if seeded else " by the next sync")
+    log.warning("content.db: %s removed; %s%s", what,
+                f"re-applied from the bundled seed: {', '.join(seeded)}" if seeded else "",
+                f"{'; ' if seeded else ''}scheduled for a clean re-fetch by the next sync: "
+                f"{', '.join(c for c in marked if c not in seeded)}" if set(marked) - set(seeded) else "")
     return marked

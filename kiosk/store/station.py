@@ -171,6 +171,7 @@ def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
 def _open_read_only(path: Path, reason: str) -> tuple[bool, str]:
     """A full or failing disk: read station.db without writing a byte (announcements still show)."""
     global _open_problem, _read_only_reason
+    tighten_private_files(path, Path(f"{path}-wal"), Path(f"{path}-shm"))  # a chmod needs no free space
     open_read_only(station_db, path)
     _open_problem, _read_only_reason = None, reason
     log.error("station.db opened read-only: %s; announcements are shown, staff changes wait for free space", reason)
@@ -180,8 +181,7 @@ def _open_read_only(path: Path, reason: str) -> tuple[bool, str]:
 
 def _note_damage(path: Path | str) -> None:
     global _damage
-    conn = station_db.connection()
-    _damage = [d for table in _SCANNED_AT_OPEN for d in _scan(conn, table)]
+    _damage = damaged_rows(_SCANNED_AT_OPEN)
     if _damage:
         # The file only: `ipkiosk` commands print the summary themselves (kiosk.commands.open_station).
         log.error("station.db %s: %s", path, damage_summary(), extra={FILE_ONLY: True})
@@ -195,8 +195,9 @@ def _scan(conn: sqlite3.Connection, table: str) -> list[DamagedRow]:
 
 
 def damaged_rows(tables: tuple[str, ...] | None = None) -> list[DamagedRow]:
-    """Rows of the open station.db with a value that cannot be read (all tables by default)."""
-    conn = station_db.connection()
+    """Rows of station.db with a value that cannot be read (all tables by default); reads the
+    database the models are bound to (doctor binds them to a read-only connection)."""
+    conn = Announcement._meta.database.connection()
     return [d for table in tables or tuple(m._meta.table_name for m in MODELS) for d in _scan(conn, table)]
 
 
@@ -209,7 +210,7 @@ def damage_summary(rows: list[DamagedRow] | None = None) -> str | None:
     rows = _damage if rows is None else rows
     if not rows:
         return None
-    parts = [describe_damage([r for r in rows if r.table == t], _NOUNS.get(t, t))
+    parts = [describe_damage([r for r in rows if r.table == t], _NOUNS.get(t, t), "" if t == "stationsetting" else "id ")
              for t in dict.fromkeys(r.table for r in rows)]
     return "; ".join(parts) + " (skipped; restore a backup with `ipkiosk station restore FILE`)"
 
@@ -248,6 +249,11 @@ def parse_instant(value: str | None, field: str) -> str | None:
     return iso(moment)
 
 
+def _check_writable() -> None:
+    if _read_only_reason is not None:
+        raise StationError(f"station.db is read-only ({_read_only_reason}): free space on the data disk, then try again")
+
+
 def _check_text(title: str, body: str) -> None:
     if not title or not title.strip():
         raise StationError("title: empty, expected some text")
@@ -264,6 +270,7 @@ def _check_window(starts_at: str | None, ends_at: str | None) -> None:
 
 def add_announcement(title: str, body: str = "", *, starts_at: str | None = None, ends_at: str | None = None,
                      pinned: bool = False, actor: str = "cli") -> Announcement:
+    _check_writable()
     _check_text(title, body)
     starts, ends = parse_instant(starts_at, "starts_at"), parse_instant(ends_at, "ends_at")
     _check_window(starts, ends)
@@ -276,6 +283,7 @@ def add_announcement(title: str, body: str = "", *, starts_at: str | None = None
 
 
 def edit_announcement(ann_id: int, *, actor: str = "cli", **changes) -> Announcement:
+    _check_writable()
     ann = Announcement.get_or_none(Announcement.id == ann_id)
     if ann is None:
         raise StationError(f"announcement {ann_id}: not found")
@@ -293,6 +301,7 @@ def edit_announcement(ann_id: int, *, actor: str = "cli", **changes) -> Announce
 
 
 def remove_announcement(ann_id: int, *, actor: str = "cli") -> None:
+    _check_writable()
     with station_db.atomic():
         if not Announcement.delete().where(Announcement.id == ann_id).execute():
             raise StationError(f"announcement {ann_id}: not found")
