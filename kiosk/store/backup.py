@@ -130,6 +130,8 @@ def backup_station(station_path: Path, directory: Path, *, clock: Callable[[], d
     except (sqlite3.DatabaseError, OSError) as exc:
         reason = storage_problem(exc, directory) or exc
         raise BackupError(f"{station_path}: cannot back up ({reason})") from None
+    # Copies written by an older version (or loosened by hand) are as private as the new one.
+    tighten_private_files(*(p for p in directory.iterdir() if p.is_file()))
     for old in list_backups(directory)[:-keep]:
         old.unlink()
         log.info("removed old station.db backup %s", old)

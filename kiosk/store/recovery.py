@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import sqlite3
 from pathlib import Path
 
 from peewee import DatabaseError
@@ -98,7 +99,11 @@ def _storage_fault(path: Path, reason: str, read_only_fallback: bool) -> None:
 
 def _repair_damaged_rows(path: Path) -> list[str]:
     """Remove unreadable rows and schedule their collections for a clean re-fetch (module docstring)."""
-    damage = content.damaged_rows()
+    try:
+        damage = content.damaged_rows()
+    except (DatabaseError, sqlite3.Error) as exc:  # a read error while scanning: the file stays as it is
+        log.error("content.db: could not scan for damaged rows (%s)", exc)
+        return []
     if not damage:
         return []
     what = content.damage_by_collection(damage)  # before the rows are gone

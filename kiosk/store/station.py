@@ -136,6 +136,8 @@ def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
         station_db.close()
     _damage = []
     problem = ""
+    # Only a file that already holds station data can be shown read-only (a new one has no tables).
+    had_data = Path(path).is_file() and Path(path).stat().st_size > 0
     if Path(path).exists():
         try:
             probe = sqlite3.connect(str(path))
@@ -148,16 +150,16 @@ def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
                 problem = f"integrity_check: {detail[:200]}"
         except sqlite3.DatabaseError as exc:
             storage = storage_problem(exc, Path(path).parent)
-            if storage is not None:
+            if storage is not None and had_data:
                 return _open_read_only(Path(path), storage)
-            problem = str(exc)
+            problem = storage or str(exc)
     if not problem:
         try:
             open_station_db(path)
         except DatabaseError as exc:
             station_db.close()
             storage = storage_problem(exc, Path(path).parent)
-            if storage is not None and Path(path).is_file():
+            if storage is not None and had_data:
                 return _open_read_only(Path(path), storage)
             problem = storage or str(exc)
         else:
@@ -181,7 +183,11 @@ def _open_read_only(path: Path, reason: str) -> tuple[bool, str]:
 
 def _note_damage(path: Path | str) -> None:
     global _damage
-    _damage = damaged_rows(_SCANNED_AT_OPEN)
+    try:
+        _damage = damaged_rows(_SCANNED_AT_OPEN)
+    except (DatabaseError, sqlite3.Error) as exc:  # e.g. a read error: the lists will say more
+        log.error("station.db %s: could not scan for damaged rows (%s)", path, exc)
+        _damage = []
     if _damage:
         # The file only: `ipkiosk` commands print the summary themselves (kiosk.commands.open_station).
         log.error("station.db %s: %s", path, damage_summary(), extra={FILE_ONLY: True})
