@@ -281,7 +281,7 @@ def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
     for a in announcements:
         facts.texts[f"announcement/{a['id']}"] = a["title"] + a["body"]
     if damage:
-        summary = station.damage_summary(damage).split(" (skipped;")[0]
+        summary = station.damage_summary(damage, remedy=False)
         return Check("station_db", FAIL, f"station.db: {summary}; the rest is shown", restore)
     if read_only:
         return Check("station_db", FAIL, f"{path}: intact, {len(announcements)} announcements, but only readable: "

@@ -217,6 +217,34 @@ def test_a_record_whose_id_itself_is_unreadable_does_not_crash(seed_terminal):
     assert not _table_damaged(db, "record") and "[ok  ] content_db" in run_cli(seed_terminal, "doctor").stdout
 
 
+_BAD_UTF8 = "CAST(CAST({col} AS BLOB) || x'ff' AS TEXT)"
+
+
+@pytest.mark.parametrize("table,column,damaged_value", [
+    ("record", "title", _BAD_UTF8), ("record", "kind", _BAD_UTF8), ("record", "category", _BAD_UTF8),
+    ("record", "data", "substr(data, 2)"), ("searchdoc", "keys", _BAD_UTF8), ("searchdoc", "keys", "substr(keys, 2)"),
+    ("searchdoc", "record_id", _BAD_UTF8), ("vocabulary", "word", _BAD_UTF8), ("vocabulary", "keys", "substr(keys, 2)"),
+    ("collectionstate", "collection", _BAD_UTF8), ("collectionstate", "source", _BAD_UTF8),
+    ("syncstatus", "last_reason", "CAST(x'6f6bff' AS TEXT)"),
+])
+def test_any_damaged_content_value_is_survived(seed_terminal, table, column, damaged_value):
+    """Every text column of content.db, one value damaged (written by SQL, as a bad write would leave it)."""
+    db = _data(seed_terminal) / "content.db"
+    conn = sqlite3.connect(db)
+    with conn:
+        where = {"record": "kind = 'services'", "searchdoc": "kind = 'services'",
+                 "collectionstate": "collection = 'services'"}.get(table, "1")
+        conn.execute(f"UPDATE {table} SET {column} = {damaged_value.format(col=column)} "  # noqa: S608 (test's own)
+                     f"WHERE rowid = (SELECT min(rowid) FROM {table} WHERE {where})")
+    conn.close()
+    for args in (["doctor"], ["list", "services"], ["search", "专利"], ["status", "--json"]):
+        proc = no_traceback(run_cli(seed_terminal, *args))
+        assert proc.returncode in (0, 1) if args == ["doctor"] else proc.returncode == 0, proc.stderr
+    status = json.loads(run_cli(seed_terminal, "status", "--json").stdout)
+    assert status["collections"]["services"]["count"] == 40  # repaired from the seed
+    assert "[ok  ] content_db" in run_cli(seed_terminal, "doctor").stdout
+
+
 # ---------------------------------------------------------------- damaged rows: station.db
 
 

@@ -520,9 +520,15 @@ def schedule_refetch(damage: list[DamagedRow]) -> list[str]:
                 content_db.execute_sql("DELETE FROM vocabulary WHERE rowid = ?", (d.rowid,))
             elif d.table == "collectionstate":
                 if d.key is None:
+                    # Which collection it was is unknown: every other one is re-fetched, and this one,
+                    # now without a state, is new to the next sync (or to the seed import).
                     content_db.execute_sql("DELETE FROM collectionstate WHERE rowid = ?", (d.rowid,))
                     every = True
                 else:
+                    # Rewrite the damaged columns; an unreadable source counts as the seed (re-applied at once).
+                    content_db.execute_sql(
+                        "UPDATE collectionstate SET applied_at = ?, source = CASE WHEN CAST(source AS BLOB) = "
+                        "CAST('sync' AS BLOB) THEN 'sync' ELSE 'seed' END WHERE rowid = ?", (iso(utcnow()), d.rowid))
                     marked.add(d.key)
             elif d.table == "syncstatus":
                 columns = ", ".join(f"{c} = NULL" for c in _text_columns(SyncStatus))

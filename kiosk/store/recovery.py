@@ -115,6 +115,12 @@ def _repair_damaged_rows(path: Path) -> list[str]:
 
             manifests = [m for m in seed.load_source_dir(seed.SEED_DIR, seed.SEED_GENERATION) if m.collection in seeded]
             content.apply_manifests(manifests, source="seed")
+        if set(content.KINDS) - set(content.collection_states()):
+            # A high-water mark whose collection name was unreadable is gone: the seed fills that
+            # collection (only collections never applied), a later sync supersedes it as usual.
+            from kiosk import seed
+
+            seeded += seed.import_seed().changed_collections
     except DatabaseError as exc:
         # A full disk cannot take the repair: readers skip the damaged rows meanwhile.
         log.error("content.db: %s; repair postponed (%s)", what, storage_problem(exc, path.parent) or exc)

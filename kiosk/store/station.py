@@ -211,14 +211,16 @@ _NOUNS = {"announcement": "announcement", "stationsetting": "setting", "auditlog
           "usageevent": "usage event"}
 
 
-def damage_summary(rows: list[DamagedRow] | None = None) -> str | None:
-    """'1 damaged announcement (3)' (per table, joined by '; ') with the way out, or None."""
+def damage_summary(rows: list[DamagedRow] | None = None, *, remedy: bool = True) -> str | None:
+    """'1 damaged announcement (id 3)' (per table, joined by '; '), with the way out unless not
+    REMEDY; None without damage. ROWS default to those found at open."""
     rows = _damage if rows is None else rows
     if not rows:
         return None
     parts = [describe_damage([r for r in rows if r.table == t], _NOUNS.get(t, t), "" if t == "stationsetting" else "id ")
              for t in dict.fromkeys(r.table for r in rows)]
-    return "; ".join(parts) + " (skipped; restore a backup with `ipkiosk station restore FILE`)"
+    way_out = " (unreadable; restore a backup with `ipkiosk station restore FILE`)" if remedy else ""
+    return "; ".join(parts) + way_out
 
 
 def station_problem() -> str | None:
