@@ -19,7 +19,6 @@ Three kinds of fault are kept apart here, because each has its own answer:
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -236,12 +235,3 @@ def describe_damage(rows: list[DamagedRow], noun: str = "row", key_label: str = 
     names = [f"{key_label}{r.key}" if r.key is not None else f"rowid {r.rowid}" for r in rows]
     shown = ", ".join(names[:5]) + (f", … {len(names) - 5} more" if len(names) > 5 else "")
     return f"{len(rows)} damaged {noun}{'' if len(rows) == 1 else 's'} ({shown})"
-
-
-def raw_connection(db: SqliteDatabase) -> sqlite3.Connection:
-    """The sqlite3 connection under a peewee database (opened if needed)."""
-    return db.connection()
-
-
-def file_mode(path: Path) -> int:
-    return os.stat(path).st_mode & 0o777
