@@ -466,3 +466,11 @@ def test_a_shared_sticky_data_dir_is_left_alone(tmp_path):
     config = write_config(tmp_path / "kiosk.toml", shared)
     assert no_traceback(run_cli(config, "announce", "add", "--title", "本站公告")).returncode == 0
     assert _mode(shared) == 0o1777 and _mode(shared / "station.db") == 0o640
+
+
+def test_a_new_data_dir_is_private_from_the_first_command(tmp_path, usual_umask):
+    """`doctor` writes only its log line, which creates logs/ before anything else creates the data dir."""
+    data = tmp_path / "new" / "data"
+    config = write_config(tmp_path / "kiosk.toml", data)
+    no_traceback(run_cli(config, "doctor"))
+    assert (_mode(data), _mode(data / "logs"), _mode(data / "logs" / "cli.log")) == (0o750, 0o750, 0o640)

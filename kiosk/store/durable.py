@@ -43,10 +43,17 @@ def _tighten(path: Path, allowed: int) -> None:
 
 
 def private_dir(path: Path) -> Path:
-    """Create PATH (and parents) as a private directory, or tighten an existing one."""
+    """Create PATH as a private directory, or tighten an existing one.
+
+    Missing parents are created private too (logs/ may be made before the data dir that holds it);
+    parents that exist are never changed."""
     path = Path(path)
-    if not path.is_dir():
-        path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    missing, parent = [], path
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    for directory in reversed(missing):
+        directory.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
     _tighten(path, PRIVATE_DIR_MODE)
     return path
 
