@@ -553,7 +553,7 @@ def damage_by_collection(damage: list[DamagedRow]) -> str:
     for d in damage:
         where = d.table if d.table in ("vocabulary", "collectionstate", "syncstatus") else _kind_of(d.table, d.rowid)
         groups.setdefault(where or "an unknown collection", []).append(d)
-    return "; ".join(describe_damage(rows).replace(" (", f" in {where} (", 1) for where, rows in groups.items())
+    return "; ".join(describe_damage(rows, where=where) for where, rows in groups.items())
 
 
 def refetch_pending() -> dict[str, str]:

@@ -230,8 +230,8 @@ def _json_ok(conn: sqlite3.Connection, table: str, column: str, rowid: int) -> b
     return bool(conn.execute(sql, (rowid,)).fetchone()[0])
 
 
-def describe_damage(rows: list[DamagedRow], noun: str = "row", key_label: str = "") -> str:
-    """'2 damaged rows (svc-a, rowid 17)' style wording for logs, CLI and doctor."""
+def describe_damage(rows: list[DamagedRow], noun: str = "row", *, key_label: str = "", where: str = "") -> str:
+    """'2 damaged rows in services (svc-a, rowid 17)' style wording for logs, CLI and doctor."""
     names = [f"{key_label}{r.key}" if r.key is not None else f"rowid {r.rowid}" for r in rows]
     shown = ", ".join(names[:5]) + (f", … {len(names) - 5} more" if len(names) > 5 else "")
-    return f"{len(rows)} damaged {noun}{'' if len(rows) == 1 else 's'} ({shown})"
+    return f"{len(rows)} damaged {noun}{'' if len(rows) == 1 else 's'}{f' in {where}' if where else ''} ({shown})"

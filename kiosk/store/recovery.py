@@ -98,35 +98,43 @@ def _storage_fault(path: Path, reason: str, read_only_fallback: bool) -> None:
 
 
 def _repair_damaged_rows(path: Path) -> list[str]:
-    """Remove unreadable rows and schedule their collections for a clean re-fetch (module docstring)."""
+    """Remove unreadable rows and schedule their collections for a clean re-fetch (module docstring);
+    returns the collections scheduled."""
     try:
         damage = content.damaged_rows()
     except (DatabaseError, sqlite3.Error) as exc:  # a read error while scanning: the file stays as it is
         log.error("content.db: could not scan for damaged rows (%s)", exc)
         return []
-    if not damage:
-        return []
-    what = content.damage_by_collection(damage)  # before the rows are gone
+    what = content.damage_by_collection(damage) if damage else ""  # named before the rows are gone
     try:
-        marked = content.schedule_refetch(damage)
-        seeded = [c for c, source in content.refetch_pending().items() if source == "seed" and c in marked]
-        if seeded:
-            from kiosk import seed
-
-            manifests = [m for m in seed.load_source_dir(seed.SEED_DIR, seed.SEED_GENERATION) if m.collection in seeded]
-            content.apply_manifests(manifests, source="seed")
-        if set(content.KINDS) - set(content.collection_states()):
-            # A high-water mark whose collection name was unreadable is gone: the seed fills that
-            # collection (only collections never applied), a later sync supersedes it as usual.
-            from kiosk import seed
-
-            seeded += seed.import_seed().changed_collections
+        marked = content.schedule_refetch(damage) if damage else []
+        # Also a seed collection marked by an earlier start that ended before re-applying it.
+        seeded = _reapply_seed(missing_states=bool(damage))
     except DatabaseError as exc:
         # A full disk cannot take the repair: readers skip the damaged rows meanwhile.
-        log.error("content.db: %s; repair postponed (%s)", what, storage_problem(exc, path.parent) or exc)
+        log.error("content.db: %s; repair postponed (%s)", what or "re-apply of seed collections",
+                  storage_problem(exc, path.parent) or exc)
         return []
-    log.warning("content.db: %s removed; %s%s", what,
-                f"re-applied from the bundled seed: {', '.join(seeded)}" if seeded else "",
-                f"{'; ' if seeded else ''}scheduled for a clean re-fetch by the next sync: "
-                f"{', '.join(c for c in marked if c not in seeded)}" if set(marked) - set(seeded) else "")
+    waiting = [c for c in marked if c not in seeded]
+    if damage:
+        log.warning("content.db: %s removed; %s", what, "; ".join(
+            ([f"re-applied from the bundled seed: {', '.join(seeded)}"] if seeded else [])
+            + ([f"scheduled for a clean re-fetch by the next sync: {', '.join(waiting)}"] if waiting else [])))
     return marked
+
+
+def _reapply_seed(*, missing_states: bool) -> list[str]:
+    """Re-apply from the bundled seed the collections marked for re-fetch whose content came from it,
+    and (MISSING_STATES) fill collections whose high-water mark was removed because its name was
+    unreadable (the seed import only fills collections never applied; a later sync supersedes it)."""
+    pending = [c for c, source in content.refetch_pending().items() if source == "seed"]
+    missing = missing_states and set(content.KINDS) - set(content.collection_states())
+    if not pending and not missing:
+        return []
+    from kiosk import seed
+
+    manifests = [m for m in seed.load_source_dir(seed.SEED_DIR, seed.SEED_GENERATION) if m.collection in pending]
+    applied = content.apply_manifests(manifests, source="seed").changed_collections if manifests else []
+    if missing:
+        applied += seed.import_seed().changed_collections
+    return applied

@@ -217,7 +217,8 @@ def damage_summary(rows: list[DamagedRow] | None = None, *, remedy: bool = True)
     rows = _damage if rows is None else rows
     if not rows:
         return None
-    parts = [describe_damage([r for r in rows if r.table == t], _NOUNS.get(t, t), "" if t == "stationsetting" else "id ")
+    parts = [describe_damage([r for r in rows if r.table == t], _NOUNS.get(t, t),
+                             key_label="" if t == "stationsetting" else "id ")
              for t in dict.fromkeys(r.table for r in rows)]
     way_out = " (unreadable; restore a backup with `ipkiosk station restore FILE`)" if remedy else ""
     return "; ".join(parts) + way_out
