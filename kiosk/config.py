@@ -43,7 +43,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("station_name", str, "郑州市知识产权公共信息服务示范工作站（演示）", "Name shown on the home screen and printed on slips."),
     Setting("station_address", str, "郑州市（演示地址，请在配置中填写）", "Address shown on the home screen."),
     Setting("station_hours", str, "周一至周五 9:00–12:00，13:30–17:30", "Opening hours shown on the home screen."),
-    Setting("data_dir", str, "", "Directory for content.db, station.db, blobs and logs. Empty: the per-user data dir (~/.local/share/ipkiosk)."),
+    Setting("data_dir", str, "", "Directory for content.db, station.db, blobs and logs. Empty: the per-user data dir (~/.local/share/ipkiosk). "
+            "Private wherever it is: the kiosk creates it 0750 and station.db (with its -wal/-shm), its backups and the "
+            "logs 0640, and tightens them when found looser (a shared sticky directory such as /tmp is left alone; "
+            "see docs/admin.md)."),
     Setting("repository_url", str, "", "Base URL of the signed content repository (https://…, http://… or file:///…). Empty: no sync, bundled content only."),
     Setting("trusted_root", str, "", "Path of the trusted root.json that anchors signature checks. Required when repository_url is set."),
     Setting("sync_interval_s", int, 900, "Seconds between sync attempts (±20 % jitter).", minimum=300, maximum=86400),

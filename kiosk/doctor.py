@@ -1,7 +1,9 @@
 """`ipkiosk doctor`: what is wrong with this terminal, each finding with a one-line remedy.
 
 Qt-free and read-only: both databases are opened with SQLite ``mode=ro`` (station.db is
-precious and content.db belongs to the sync process), nothing is created or migrated.
+precious and content.db belongs to the sync process), nothing is created or migrated; on a full
+disk, where even ``mode=ro`` fails, they are read ``immutable``. Each fault class is named in
+its own words: a damaged file, damaged rows, a full disk, loose permissions.
 Every outside fact (clock, disk, printer, network, fonts) comes from a collaborator in
 :class:`Probes`, so tests pass fakes and the packaged build uses the defaults.
 
@@ -27,7 +29,9 @@ from peewee import DatabaseError, SqliteDatabase
 
 from kiosk import __version__
 from kiosk import config as config_mod
-from kiosk.store import content, station
+from kiosk.store import backup, content, station
+from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, open_read_only, storage_problem
+from kiosk.store.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
 if TYPE_CHECKING:
     from sync import trust
@@ -186,8 +190,19 @@ def _strings(value) -> Iterable[str]:
 # ---------------------------------------------------------------- database access (read-only)
 
 
-def _read_only(path: Path) -> SqliteDatabase:
-    return SqliteDatabase(f"file:{quote(str(path))}?mode=ro", uri=True, pragmas={"query_only": 1})
+def _read_only(path: Path) -> tuple[SqliteDatabase, str | None]:
+    """PATH opened without writing; on a full or failing disk read ``immutable`` → (db, why)."""
+    db = KioskDatabase(f"file:{quote(str(path))}?mode=ro", uri=True, pragmas={"query_only": 1})
+    try:
+        db.connect()
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        return db, None
+    except DatabaseError as exc:
+        db.close()
+        reason = storage_problem(exc, path.parent)
+        if reason is None:
+            raise
+    return open_read_only(KioskDatabase(None), path), reason
 
 
 @dataclass
@@ -205,13 +220,17 @@ def _check_content_db(cfg: config_mod.Config, facts: _Facts) -> Check:
     if not path.exists():
         return Check("content_db", WARN, f"{path} does not exist yet",
                      "start the kiosk (or run `ipkiosk import-seed`): it is built from the bundled content")
-    db = _read_only(path)
+    db = None
     try:
+        db, read_only = _read_only(path)
         with db.bind_ctx(content.MODELS):
             ok, detail = _integrity(db)
             if not ok:
                 return Check("content_db", WARN, f"{path} is damaged ({detail[:120]})",
                              "restart the kiosk: a damaged content.db is moved aside and rebuilt from seed and sync")
+            damage = content.damaged_rows()
+            damaged = content.damage_by_collection(damage) if damage else ""
+            pending = content.refetch_pending()
             counts = content.counts_by_kind()
             for kind in content.KINDS:
                 for rec in content.list_records(kind):
@@ -223,9 +242,19 @@ def _check_content_db(cfg: config_mod.Config, facts: _Facts) -> Check:
         return Check("content_db", WARN, f"{path} cannot be read ({exc})",
                      "restart the kiosk: an unreadable content.db is moved aside and rebuilt")
     finally:
-        db.close()
+        if db is not None:
+            db.close()
     facts.content_ok = True
     total = sum(counts.values())
+    if damaged:
+        return Check("content_db", WARN, f"content.db: {damaged}; those records are not shown",
+                     "restart the kiosk or run `ipkiosk sync --once`: damaged rows are removed and re-fetched")
+    if pending:
+        return Check("content_db", WARN, f"content.db: damaged rows were removed from {', '.join(pending)}; "
+                     "waiting for a clean re-fetch", "run `ipkiosk sync --once` (check network and repository_url)")
+    if read_only:
+        return Check("content_db", FAIL, f"{path}: intact, {total} records, but only readable: {read_only}",
+                     "free space on the data disk: the kiosk shows this content but cannot update it")
     if total == 0:
         return Check("content_db", WARN, f"{path}: intact but empty", "run `ipkiosk import-seed` or `ipkiosk sync --once`")
     return Check("content_db", OK, f"{path}: intact, {total} records")
@@ -235,20 +264,31 @@ def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
     path = cfg.station_db_path
     if not path.exists():
         return Check("station_db", OK, f"{path} does not exist yet (created at first start; no station data to lose)")
-    db = _read_only(path)
+    restore = ("restore the newest backup: `ipkiosk station restore FILE` (see the technician guide; the "
+               "current file is preserved first)")
+    db = None
     try:
+        db, read_only = _read_only(path)
         with db.bind_ctx(station.MODELS):
             ok, detail = _integrity(db)
             if not ok:
                 raise DatabaseError(detail[:120])
+            damage = station.damaged_rows()
             announcements = station.list_announcements()
     except DatabaseError as exc:
         return Check("station_db", FAIL, f"{path} is damaged or unreadable ({exc})",
-                     "stop the kiosk, copy station.db* aside and restore the newest backup (see the technician guide)")
+                     "stop the kiosk, copy station.db* aside and " + restore)
     finally:
-        db.close()
+        if db is not None:
+            db.close()
     for a in announcements:
         facts.texts[f"announcement/{a['id']}"] = a["title"] + a["body"]
+    if damage:
+        summary = station.damage_summary(damage, remedy=False)
+        return Check("station_db", FAIL, f"station.db: {summary}; the rest is shown", restore)
+    if read_only:
+        return Check("station_db", FAIL, f"{path}: intact, {len(announcements)} announcements, but only readable: "
+                     f"{read_only}", "free space on the data disk: staff changes are refused until then")
     return Check("station_db", OK, f"{path}: intact, {len(announcements)} announcements")
 
 
@@ -296,11 +336,46 @@ def _check_disk(cfg: config_mod.Config, probes: Probes) -> Check:
     where = _existing_parent(cfg.data_path)
     free = probes.disk_usage(str(where))[2]
     detail = f"{free / 1024 / 1024:.0f} MB free on {where}"
+    if free < DISK_FULL_BELOW_BYTES:
+        return Check("disk", FAIL, f"disk full: {free} bytes free on {where}",
+                     "free space now: content is shown read-only and sync, staff changes, backups and logs "
+                     "stop until then (nothing is moved or lost)")
     if free < DISK_FAIL_BELOW_BYTES:
         return Check("disk", FAIL, detail, "free space: remove old files or enlarge the disk (sync and logs need room)")
     if free < DISK_WARN_BELOW_BYTES:
         return Check("disk", WARN, detail, "free some space soon (sync needs room for new content)")
     return Check("disk", OK, detail)
+
+
+def _private_paths(cfg: config_mod.Config) -> list[tuple[Path, int]]:
+    """What must be private (kiosk/store/durable.py) and the most each may allow."""
+    data = cfg.data_path
+    paths = [(data, PRIVATE_DIR_MODE), (cfg.logs_path, PRIVATE_DIR_MODE), (backup.backups_dir(data), PRIVATE_DIR_MODE)]
+    paths += [(Path(f"{cfg.station_db_path}{suffix}"), PRIVATE_FILE_MODE) for suffix in ("", "-wal", "-shm")]
+    for folder in (cfg.logs_path, backup.backups_dir(data)):
+        if folder.is_dir():
+            paths += [(p, PRIVATE_FILE_MODE) for p in sorted(folder.iterdir()) if p.is_file()]
+    present = [(p, allowed) for p, allowed in paths if p.exists()]
+    # Folders only matter once they hold something private (a fresh, empty data dir is no fault).
+    if not any(p.is_file() for p, _ in present):
+        return []
+    return present
+
+
+def _check_permissions(cfg: config_mod.Config) -> Check:
+    loose = []
+    for path, allowed in _private_paths(cfg):
+        mode = path.stat().st_mode & 0o777
+        if mode & ~allowed:
+            name = "data dir" if path == cfg.data_path else str(path.relative_to(cfg.data_path))
+            loose.append(f"{name} {mode:04o} (at most {allowed:04o})")
+    if not loose:
+        return Check("permissions", OK, f"{cfg.data_path} and its private files are private "
+                     f"(dirs ≤ {PRIVATE_DIR_MODE:04o}, files ≤ {PRIVATE_FILE_MODE:04o})")
+    return Check("permissions", FAIL, f"loose permissions in {cfg.data_path}: {'; '.join(loose[:6])}"
+                 + (f"; … {len(loose) - 6} more" if len(loose) > 6 else ""),
+                 "start the kiosk or run any `ipkiosk` command as the kiosk user (it tightens them), "
+                 f"or chmod {PRIVATE_DIR_MODE:o} the folders and {PRIVATE_FILE_MODE:o} the files")
 
 
 def _check_fonts(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check:
@@ -452,6 +527,7 @@ def run_checks(cfg: config_mod.Config, probes: Probes | None = None) -> list[Che
     checks.append(_check_content_db(cfg, facts))
     checks.append(_check_station_db(cfg, facts))
     checks.append(_check_disk(cfg, probes))
+    checks.append(_check_permissions(cfg))
     checks.append(_check_fonts(cfg, facts, probes))
     checks.append(_check_printer(cfg, probes))
     checks.append(_check_clock(facts, probes))

@@ -14,6 +14,10 @@ Qt messages reach Python logging as logger ``qt`` (the UI installs the message
 handler); records of every logger propagate to the root handlers installed here.
 
 ``ipkiosk logs`` reads the files back with :func:`read_entries`.
+
+The logs are private (the logs dir 0750, files 0640, see kiosk/store/durable.py): they name staff
+actions and what visitors looked at. On a full disk the file handler stops writing after saying so
+once on stderr, so a full disk never fills up further nor shows a logging traceback.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.store.durable import PRIVATE_FILE_MODE, private_dir, tighten_private_files
 
 LOG_FILE_MAX_BYTES = 1024 * 1024
 LOG_BACKUP_COUNT = 4
@@ -86,14 +92,46 @@ class _LazyRotatingFileHandler(logging.handlers.RotatingFileHandler):
             return
         if self.stream is None:
             try:
-                Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+                private_dir(Path(self.baseFilename).parent)
                 self.stream = self._open()
             except OSError as exc:
-                self.disabled_reason = exc.strerror or str(exc)
-                sys.stderr.write(f"ipkiosk: cannot write log file {self.baseFilename} ({self.disabled_reason}); "
-                                 "logging to stderr only\n")
+                self._give_up(exc)
                 return
         super().emit(record)
+
+    def _open(self):
+        """The file is created private (0640) and tightened if an older version left it looser."""
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
+        tighten_private_files(Path(self.baseFilename))
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115 (the handler owns it)
+
+    def handleError(self, record):  # noqa: N802 (logging API name)
+        # A write that fails (ENOSPC, EIO): stop file logging, say it once; never a logging traceback.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            self._give_up(exc)
+        else:
+            super().handleError(record)
+
+    def _give_up(self, exc: OSError) -> None:
+        self.disabled_reason = exc.strerror or str(exc)
+        sys.stderr.write(f"ipkiosk: cannot write log file {self.baseFilename} ({self.disabled_reason}); "
+                         "logging to stderr only\n")
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+
+    def flush(self):
+        with contextlib.suppress(OSError):  # buffered lines a full disk cannot take are dropped
+            super().flush()
+
+    def close(self):
+        try:
+            super().close()
+        except OSError:
+            # The final flush failed on a full disk; the file itself was closed regardless.
+            self.stream = None
 
 
 @dataclass

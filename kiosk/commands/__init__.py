@@ -30,12 +30,18 @@ def print_json(doc) -> None:
 
 
 def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
-    """Open content.db (moving a corrupt one aside) and import the bundled seed on first start."""
+    """Open content.db and import the bundled seed on first start.
+
+    A corrupt file is moved aside and rebuilt; damaged rows are removed and re-fetched; on a full
+    disk the file is opened read-only and the reason is said once on stderr (kiosk/store/recovery.py)."""
     from kiosk import seed
     from kiosk.store import content
-    from kiosk.store.recovery import open_content_db_recovering
+    from kiosk.store.recovery import open_content_db_recovering, read_only_reason
 
-    open_content_db_recovering(cfg.content_db_path)
+    open_content_db_recovering(cfg.content_db_path, read_only_fallback=True)
+    if read_only_reason() is not None:
+        # Stored content is shown as it is; no seed import, no key recompute (both would write).
+        return
     if seed_if_empty and not content.has_content():
         seed.import_seed()
     # After an upgrade that changed the search-key format, recompute the stored keys once.
@@ -43,12 +49,17 @@ def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
 
 
 def open_station(cfg: config_mod.Config) -> None:
-    """Open station.db; a corrupt file is left untouched and reported with the way out."""
-    from kiosk.store.station import open_station_db_safely
+    """Open station.db; a corrupt file is left untouched and reported with the way out.
 
-    ok, problem = open_station_db_safely(cfg.station_db_path)
+    Damaged rows (skipped by every list) are said on stderr with the restore offer; a read-only
+    open on a full disk is logged (and shown on stderr) by the store itself."""
+    from kiosk.store import station
+
+    ok, problem = station.open_station_db_safely(cfg.station_db_path)
     if not ok:
         raise CliError(f"station.db is unusable ({problem}); restore a backup with `ipkiosk station restore FILE`")
+    if station.damage_summary():
+        print(f"ipkiosk: station.db: {station.damage_summary()}", file=sys.stderr)
 
 
 CHILD_CONFIG_NAME = "child-config.toml"

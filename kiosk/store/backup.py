@@ -20,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.clock import utcnow
-from kiosk.store.durable import fsync_dir
+from kiosk.store.db import storage_problem
+from kiosk.store.durable import fsync_dir, private_dir, private_file, tighten_private_files
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -62,20 +63,27 @@ def _copy_with_backup_api(source: Path, target: Path) -> None:
     """Consistent snapshot of SOURCE into TARGET via a temporary file + fsync + rename."""
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(tmp)
+        private_file(tmp)  # a copy of station.db is as private as station.db
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
-            src.backup(dst)
-            # The copy is a standalone file: no -wal beside it.
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                # The copy is a standalone file: no -wal beside it.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+            src.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        # A full disk must not keep a half copy (nor its journal) on the disk it filled.
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
     fsync_dir(target.parent)
 
 
@@ -115,12 +123,15 @@ def backup_station(station_path: Path, directory: Path, *, clock: Callable[[], d
     station_path = Path(station_path)
     if not station_path.is_file():
         raise BackupError(f"{station_path}: no such file, nothing to back up")
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     target = directory / f"{BACKUP_PREFIX}{clock().astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.db"
     try:
         _copy_with_backup_api(station_path, target)
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{station_path}: cannot back up ({exc})") from None
+    except (sqlite3.DatabaseError, OSError) as exc:
+        reason = storage_problem(exc, directory) or exc
+        raise BackupError(f"{station_path}: cannot back up ({reason})") from None
+    # Copies written by an older version (or loosened by hand) are as private as the new one.
+    tighten_private_files(*(p for p in directory.iterdir() if p.is_file()))
     for old in list_backups(directory)[:-keep]:
         old.unlink()
         log.info("removed old station.db backup %s", old)
@@ -150,7 +161,7 @@ def restore_station(backup_file: Path, station_path: Path, directory: Path, *,
     swapped for the restored copy by rename."""
     backup_file, station_path = Path(backup_file), Path(station_path)
     check_backup_file(backup_file)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     stamp = f"{clock().astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
     preserved = None
     if station_path.exists():
@@ -176,6 +187,7 @@ def restore_station(backup_file: Path, station_path: Path, directory: Path, *,
             part = Path(str(station_path) + suffix)
             if part.exists():
                 shutil.copy2(part, Path(str(preserved) + suffix))
+                tighten_private_files(Path(str(preserved) + suffix))
         fsync_dir(directory)
     restored_tmp = station_path.with_name(station_path.name + ".restoring")
     _copy_with_backup_api(backup_file, restored_tmp)

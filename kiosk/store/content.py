@@ -28,17 +28,22 @@ from peewee import (
 )
 
 from kiosk.clock import iso, utcnow
+from kiosk.logs import FILE_ONLY
 from kiosk.search import index as search_index
-from kiosk.store.db import init_database
+from kiosk.store.db import DamagedRow, KioskDatabase, describe_damage, find_damaged_rows, init_database, is_damaged
 from sync.manifest import duplicate_ids
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-content_db = SqliteDatabase(None)
+content_db = KioskDatabase(None)
 
 # Display order of kinds (also the search tie-break order).
 KINDS = ("services", "policies", "events", "notices", "news", "booking_types")
+
+
+class DamagedRecordError(ValueError):
+    """A stored record cannot be read (a damaged byte on disk); readers skip it."""
 
 
 class ApplyError(RuntimeError):
@@ -75,7 +80,15 @@ class Record(BaseModel):
     data = TextField()  # the full record as JSON
 
     def as_dict(self) -> dict:
-        out = json.loads(self.data)
+        """The record as published, plus its kind; DamagedRecordError when a stored byte is damaged."""
+        if is_damaged(self.id, self.kind, self.data):
+            raise DamagedRecordError(f"record {_row_name(self.id)}: stored text is not valid UTF-8")
+        try:
+            out = json.loads(self.data)
+        except ValueError:
+            raise DamagedRecordError(f"record {self.id!r}: stored data is not valid JSON") from None
+        if not isinstance(out, dict):
+            raise DamagedRecordError(f"record {self.id!r}: stored data is not a JSON object")
         out["kind"] = self.kind
         return out
 
@@ -368,7 +381,8 @@ def collection_states() -> dict[str, CollectionState]:
 def counts_by_kind() -> dict[str, int]:
     from peewee import fn
 
-    return {kind: n for kind, n in Record.select(Record.kind, fn.COUNT(Record.id)).group_by(Record.kind).tuples()}
+    q = Record.select(Record.kind, fn.COUNT(Record.id)).group_by(Record.kind).tuples()
+    return {kind: n for kind, n in q if not is_damaged(kind)}
 
 
 def has_content() -> bool:
@@ -446,8 +460,9 @@ def status_dict() -> dict:
 
 
 def get_record(record_id: str) -> dict | None:
+    """The record, or None when there is none or it cannot be read (then it is logged)."""
     row = Record.get_or_none(Record.id == record_id)
-    return row.as_dict() if row else None
+    return _readable(row) if row else None
 
 
 def list_records(kind: str, *, category: str | None = None) -> list[dict]:
@@ -462,7 +477,7 @@ def list_records(kind: str, *, category: str | None = None) -> list[dict]:
         q = q.order_by(Record.published_at.desc(nulls="last"), Record.id)
     else:
         q = q.order_by(Record.id)
-    return [r.as_dict() for r in q]
+    return [rec for rec in map(_readable, q) if rec is not None]
 
 
 def referenced_blob_hashes() -> set[str]:
@@ -470,10 +485,170 @@ def referenced_blob_hashes() -> set[str]:
 
 
 def search_docs() -> list[tuple[str, str, str, dict]]:
-    """(id, kind, title, keys) for every record: what the search engine indexes."""
+    """(id, kind, title, keys) for every readable record: what the search engine indexes."""
     q = SearchDoc.select(SearchDoc.record, SearchDoc.kind, Record.title, SearchDoc.keys).join(Record).tuples()
-    return [(rid, kind, title, json.loads(keys)) for rid, kind, title, keys in q]
+    out = []
+    for rid, kind, title, keys in q:
+        doc = _json_or_none(keys, rid, kind, title)
+        if doc is None:
+            _log_skipped("search keys of record", rid)
+        else:
+            out.append((rid, kind, title, doc))
+    return out
 
 
 def vocabulary_rows() -> list[tuple[str, dict, int]]:
-    return [(w, json.loads(k), weight) for w, k, weight in Vocabulary.select().tuples()]
+    """Candidate-bar words; a damaged word is left out (the next apply rebuilds the table)."""
+    out = []
+    for word, keys, weight in Vocabulary.select().tuples():
+        doc = _json_or_none(keys, word)
+        if doc is None:
+            _log_skipped("candidate word", word)
+        else:
+            out.append((word, doc, weight))
+    return out
+
+
+# ---------------------------------------------------------------- damaged rows
+
+# CollectionState of a collection whose rows were damaged: generation -1 is below every signed
+# generation (≥ 0), so the next sync downloads the collection again and the apply rewrites
+# every row that is missing or differs; the marker hash never equals a real one.
+REFETCH_GENERATION = -1
+REFETCH_MARK = "refetch: damaged rows removed"
+
+# Each read logs a damaged row once per process (a list page is read again every few seconds).
+_skipped_logged: set[tuple[str, str]] = set()
+
+
+def _row_name(value: object) -> str:
+    return "(id itself unreadable)" if is_damaged(value) else repr(value)
+
+
+def _log_skipped(what: str, key: object) -> None:
+    name = _row_name(key)
+    if (what, name) not in _skipped_logged:
+        _skipped_logged.add((what, name))
+        # The file only: the repair at open (kiosk/store/recovery.py) and doctor say it on screen.
+        log.error("content.db: %s %s cannot be read (damaged on disk); skipped until it is re-fetched", what, name,
+                  extra={FILE_ONLY: True})
+
+
+def _readable(row: Record) -> dict | None:
+    try:
+        return row.as_dict()
+    except DamagedRecordError:
+        _log_skipped("record", row.id)
+        return None
+
+
+def _json_or_none(raw: str, *texts: object) -> dict | None:
+    if is_damaged(raw, *texts):
+        return None
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+# Per table: the column naming a row, and its JSON columns (every text column is checked for UTF-8).
+_DAMAGE_SCAN = {Record: ("id", ("data",)), Attachment: ("record_id", ()), SearchDoc: ("record_id", ("keys",)),
+                Vocabulary: ("word", ("keys",)), Tombstone: ("id", ()), CollectionState: ("collection", ()),
+                SyncStatus: ("id", ())}
+
+
+def _text_columns(model: type[Model]) -> tuple[str, ...]:
+    return tuple(f.column_name for f in model._meta.sorted_fields if f.field_type in ("VARCHAR", "TEXT"))
+
+
+def damaged_rows() -> list[DamagedRow]:
+    """Every row of content.db holding a value that cannot be read (not UTF-8, or JSON that does not parse).
+
+    Reads the database the models are bound to (doctor binds them to a read-only connection)."""
+    conn = Record._meta.database.connection()
+    found: list[DamagedRow] = []
+    for model, (key, json_columns) in _DAMAGE_SCAN.items():
+        found += find_damaged_rows(conn, model._meta.table_name, key, _text_columns(model), json_columns)
+    return found
+
+
+def _kind_of(table: str, rowid: int) -> str | None:
+    """The collection of a damaged row, when that part of it is still readable."""
+    sql = {"record": "SELECT CAST(kind AS BLOB) FROM record WHERE rowid = ?",
+           "tombstone": "SELECT CAST(kind AS BLOB) FROM tombstone WHERE rowid = ?",
+           "searchdoc": "SELECT CAST(kind AS BLOB) FROM searchdoc WHERE rowid = ?",
+           "attachment": "SELECT CAST(r.kind AS BLOB) FROM attachment a JOIN record r ON r.id = a.record_id"
+                         " WHERE a.rowid = ?"}.get(table)
+    row = Record._meta.database.execute_sql(sql, (rowid,)).fetchone() if sql else None
+    try:
+        return row[0].decode("utf-8") if row and row[0] is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def schedule_refetch(damage: list[DamagedRow]) -> list[str]:
+    """Remove the damaged rows and mark their collections for a clean re-fetch; returns those collections.
+
+    content.db is disposable, so nothing is lost: a damaged record (or its attachments or search
+    keys) is deleted with everything hanging off it, and its collection's high-water mark is set to
+    REFETCH_GENERATION, so the next sync downloads that collection's verified manifest again and the
+    apply re-inserts the missing rows. A row whose collection cannot be read marks every collection.
+    Returns the marked collections (a seed-only collection is re-applied from the seed by the caller)."""
+    marked: set[str] = set()
+    every = False
+    with content_db.atomic():
+        for d in damage:
+            if d.table in ("record", "attachment", "searchdoc", "tombstone"):
+                kind = _kind_of(d.table, d.rowid)
+                if kind is None:
+                    every = True
+                else:
+                    marked.add(kind)
+                if d.table in ("attachment", "searchdoc") and d.key is not None:
+                    Record.delete().where(Record.id == d.key).execute()
+                content_db.execute_sql(f"DELETE FROM {d.table} WHERE rowid = ?", (d.rowid,))  # noqa: S608
+            elif d.table == "vocabulary":
+                content_db.execute_sql("DELETE FROM vocabulary WHERE rowid = ?", (d.rowid,))
+            elif d.table == "collectionstate":
+                if d.key is None:
+                    # Which collection it was is unknown: every other one is re-fetched, and this one,
+                    # now without a state, is new to the next sync (or to the seed import).
+                    content_db.execute_sql("DELETE FROM collectionstate WHERE rowid = ?", (d.rowid,))
+                    every = True
+                else:
+                    # Rewrite the damaged columns; an unreadable source counts as the seed (re-applied at once).
+                    content_db.execute_sql(
+                        "UPDATE collectionstate SET applied_at = ?, source = CASE WHEN CAST(source AS BLOB) = "
+                        "CAST('sync' AS BLOB) THEN 'sync' ELSE 'seed' END WHERE rowid = ?", (iso(utcnow()), d.rowid))
+                    marked.add(d.key)
+            elif d.table == "syncstatus":
+                columns = ", ".join(f"{c} = NULL" for c in _text_columns(SyncStatus))
+                content_db.execute_sql(f"UPDATE syncstatus SET {columns} WHERE rowid = ?", (d.rowid,))  # noqa: S608
+        if every:
+            # A damaged id leaves its search keys and attachments pointing at nothing: drop them too.
+            content_db.execute_sql("DELETE FROM searchdoc WHERE record_id NOT IN (SELECT id FROM record)")
+            content_db.execute_sql("DELETE FROM attachment WHERE record_id NOT IN (SELECT id FROM record)")
+            marked |= {s.collection for s in CollectionState.select(CollectionState.collection)
+                       if not is_damaged(s.collection)}
+        CollectionState.update(generation=REFETCH_GENERATION, manifest_sha256=REFETCH_MARK).where(
+            CollectionState.collection.in_(sorted(marked))).execute()
+        if any(d.table in ("record", "searchdoc", "vocabulary") for d in damage):
+            search_index.rebuild_vocabulary(content_db, Vocabulary, Record, SearchDoc)
+            SyncStatus.update(apply_serial=SyncStatus.apply_serial + 1).where(SyncStatus.id == 1).execute()
+    return sorted(marked)
+
+
+def damage_by_collection(damage: list[DamagedRow]) -> str:
+    """'2 damaged rows in services (svc-a, svc-b); 1 damaged row in an unknown collection (rowid 7)'."""
+    groups: dict[str, list[DamagedRow]] = {}
+    for d in damage:
+        where = d.table if d.table in ("vocabulary", "collectionstate", "syncstatus") else _kind_of(d.table, d.rowid)
+        groups.setdefault(where or "an unknown collection", []).append(d)
+    return "; ".join(describe_damage(rows, where=where) for where, rows in groups.items())
+
+
+def refetch_pending() -> dict[str, str]:
+    """Collections waiting for a clean re-fetch after damaged rows were removed → their source."""
+    q = CollectionState.select().where(CollectionState.manifest_sha256 == REFETCH_MARK)
+    return {s.collection: s.source for s in q}

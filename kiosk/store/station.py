@@ -15,13 +15,24 @@ from pathlib import Path
 from peewee import AutoField, BooleanField, CharField, DatabaseError, Model, SqliteDatabase, TextField
 
 from kiosk.clock import iso, utcnow
+from kiosk.logs import FILE_ONLY
 from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS
-from kiosk.store.db import init_database
+from kiosk.store.db import (
+    DamagedRow,
+    KioskDatabase,
+    describe_damage,
+    find_damaged_rows,
+    init_database,
+    is_damaged,
+    open_read_only,
+    storage_problem,
+)
+from kiosk.store.durable import private_file, tighten_private_files
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-station_db = SqliteDatabase(None)
+station_db = KioskDatabase(None)
 
 
 class StationError(ValueError):
@@ -88,15 +99,30 @@ MIGRATIONS = [("0001_initial", _m0001_initial)]
 
 
 def open_station_db(path: Path | str) -> SqliteDatabase:
-    global _open_problem
+    """Open (creating if needed) station.db read-write; it and its -wal/-shm stay private (0640)."""
+    global _open_problem, _read_only_reason
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(path))
     db = init_database(station_db, path, MIGRATIONS)
+    if str(path) != ":memory:":
+        tighten_private_files(Path(f"{path}-wal"), Path(f"{path}-shm"))
     _open_problem = None
+    _read_only_reason = None
     return db
 
 
 # Why station.db could not be opened (None while healthy). While set, visitors see content
 # without station announcements and the admin screen offers a restore from a backup.
 _open_problem: str | None = None
+# Why station.db is open read-only (a full disk or an I/O error: the file is fine, so nothing is
+# restored; announcements still show and staff changes wait until there is room again).
+_read_only_reason: str | None = None
+# Rows found unreadable at open (a flipped byte on disk); they are skipped, never deleted here.
+_damage: list[DamagedRow] = []
+
+# Tables scanned at every open (what screens show and the PIN); doctor scans all of MODELS.
+_SCANNED_AT_OPEN = ("announcement", "stationsetting")
 
 
 def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
@@ -105,10 +131,13 @@ def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
     A corrupt or unreadable station.db is NEVER deleted, moved or rewritten here: it holds the
     only copy of staff work. The file is first checked on a plain connection that writes
     nothing (no pragmas, no migrations); only a healthy file is then opened for real."""
-    global _open_problem
+    global _open_problem, _read_only_reason, _damage
     if not station_db.is_closed():
         station_db.close()
+    _damage = []
     problem = ""
+    # Only a file that already holds station data can be shown read-only (a new one has no tables).
+    had_data = Path(path).is_file() and Path(path).stat().st_size > 0
     if Path(path).exists():
         try:
             probe = sqlite3.connect(str(path))
@@ -120,22 +149,89 @@ def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
             if detail != "ok":
                 problem = f"integrity_check: {detail[:200]}"
         except sqlite3.DatabaseError as exc:
-            problem = str(exc)
+            storage = storage_problem(exc, Path(path).parent)
+            if storage is not None and had_data:
+                return _open_read_only(Path(path), storage)
+            problem = storage or str(exc)
     if not problem:
         try:
             open_station_db(path)
-            return True, ""
         except DatabaseError as exc:
             station_db.close()
-            problem = str(exc)
+            storage = storage_problem(exc, Path(path).parent)
+            if storage is not None and had_data:
+                return _open_read_only(Path(path), storage)
+            problem = storage or str(exc)
+        else:
+            _note_damage(path)
+            return True, ""
     _open_problem = f"{path}: {problem}"
     log.error("station.db unusable, running without station announcements (file left untouched): %s", _open_problem)
     return False, _open_problem
 
 
+def _open_read_only(path: Path, reason: str) -> tuple[bool, str]:
+    """A full or failing disk: read station.db without writing a byte (announcements still show)."""
+    global _open_problem, _read_only_reason
+    tighten_private_files(path, Path(f"{path}-wal"), Path(f"{path}-shm"))  # a chmod needs no free space
+    open_read_only(station_db, path)
+    _open_problem, _read_only_reason = None, reason
+    log.error("station.db opened read-only: %s; announcements are shown, staff changes wait for free space", reason)
+    _note_damage(path)
+    return True, ""
+
+
+def _note_damage(path: Path | str) -> None:
+    global _damage
+    try:
+        _damage = damaged_rows(_SCANNED_AT_OPEN)
+    except (DatabaseError, sqlite3.Error) as exc:  # e.g. a read error: the lists will say more
+        log.error("station.db %s: could not scan for damaged rows (%s)", path, exc)
+        _damage = []
+    if _damage:
+        # The file only: `ipkiosk` commands print the summary themselves (kiosk.commands.open_station).
+        log.error("station.db %s: %s", path, damage_summary(), extra={FILE_ONLY: True})
+
+
+def _scan(conn: sqlite3.Connection, table: str) -> list[DamagedRow]:
+    model = next(m for m in MODELS if m._meta.table_name == table)
+    key = model._meta.primary_key.column_name
+    columns = tuple(f.column_name for f in model._meta.sorted_fields if f.field_type in ("VARCHAR", "TEXT"))
+    return list(find_damaged_rows(conn, table, key, columns))
+
+
+def damaged_rows(tables: tuple[str, ...] | None = None) -> list[DamagedRow]:
+    """Rows of station.db with a value that cannot be read (all tables by default); reads the
+    database the models are bound to (doctor binds them to a read-only connection)."""
+    conn = Announcement._meta.database.connection()
+    return [d for table in tables or tuple(m._meta.table_name for m in MODELS) for d in _scan(conn, table)]
+
+
+_NOUNS = {"announcement": "announcement", "stationsetting": "setting", "auditlog": "audit entry",
+          "usageevent": "usage event"}
+
+
+def damage_summary(rows: list[DamagedRow] | None = None, *, remedy: bool = True) -> str | None:
+    """'1 damaged announcement (id 3)' (per table, joined by '; '), with the way out unless not
+    REMEDY; None without damage. ROWS default to those found at open."""
+    rows = _damage if rows is None else rows
+    if not rows:
+        return None
+    parts = [describe_damage([r for r in rows if r.table == t], _NOUNS.get(t, t),
+                             key_label="" if t == "stationsetting" else "id ")
+             for t in dict.fromkeys(r.table for r in rows)]
+    way_out = " (unreadable; restore a backup with `ipkiosk station restore FILE`)" if remedy else ""
+    return "; ".join(parts) + way_out
+
+
 def station_problem() -> str | None:
-    """The reason station.db is unavailable, or None when it is open and healthy."""
+    """The reason station.db is unavailable, or None when it is open (maybe read-only, see read_only_reason)."""
     return _open_problem
+
+
+def read_only_reason() -> str | None:
+    """'disk full (…)' while station.db is open read-only, else None."""
+    return _read_only_reason
 
 
 def audit(action: str, obj: str = "", detail: str = "", actor: str = "cli") -> None:
@@ -145,7 +241,8 @@ def audit(action: str, obj: str = "", detail: str = "", actor: str = "cli") -> N
 def recent_audit(limit: int = 50) -> list[dict]:
     """Newest audit rows first (admin screen, `ipkiosk admin audit`)."""
     q = AuditLog.select().order_by(AuditLog.id.desc()).limit(limit)
-    return [{"at": r.at, "actor": r.actor, "action": r.action, "object": r.object, "detail": r.detail} for r in q]
+    return [{"at": r.at, "actor": r.actor, "action": r.action, "object": r.object, "detail": r.detail} for r in q
+            if not _skipped("audit entry", r.id, r.at, r.actor, r.action, r.object, r.detail)]
 
 
 def parse_instant(value: str | None, field: str) -> str | None:
@@ -159,6 +256,11 @@ def parse_instant(value: str | None, field: str) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
     return iso(moment)
+
+
+def _check_writable() -> None:
+    if _read_only_reason is not None:
+        raise StationError(f"station.db is read-only ({_read_only_reason}): free space on the data disk, then try again")
 
 
 def _check_text(title: str, body: str) -> None:
@@ -177,6 +279,7 @@ def _check_window(starts_at: str | None, ends_at: str | None) -> None:
 
 def add_announcement(title: str, body: str = "", *, starts_at: str | None = None, ends_at: str | None = None,
                      pinned: bool = False, actor: str = "cli") -> Announcement:
+    _check_writable()
     _check_text(title, body)
     starts, ends = parse_instant(starts_at, "starts_at"), parse_instant(ends_at, "ends_at")
     _check_window(starts, ends)
@@ -189,6 +292,7 @@ def add_announcement(title: str, body: str = "", *, starts_at: str | None = None
 
 
 def edit_announcement(ann_id: int, *, actor: str = "cli", **changes) -> Announcement:
+    _check_writable()
     ann = Announcement.get_or_none(Announcement.id == ann_id)
     if ann is None:
         raise StationError(f"announcement {ann_id}: not found")
@@ -206,6 +310,7 @@ def edit_announcement(ann_id: int, *, actor: str = "cli", **changes) -> Announce
 
 
 def remove_announcement(ann_id: int, *, actor: str = "cli") -> None:
+    _check_writable()
     with station_db.atomic():
         if not Announcement.delete().where(Announcement.id == ann_id).execute():
             raise StationError(f"announcement {ann_id}: not found")
@@ -215,7 +320,23 @@ def remove_announcement(ann_id: int, *, actor: str = "cli") -> None:
 def list_announcements() -> list[dict]:
     q = Announcement.select().order_by(Announcement.pinned.desc(), Announcement.starts_at.desc(nulls="last"),
                                        Announcement.id.desc())
-    return [a.as_dict() for a in q]
+    return [a.as_dict() for a in q
+            if not _skipped("announcement", a.id, a.title, a.body, a.starts_at, a.ends_at, a.created_at, a.updated_at)]
+
+
+# Each damaged row is logged once per process (screens read the list again every few seconds).
+_skipped_logged: set[tuple[str, int]] = set()
+
+
+def _skipped(what: str, row_id: int, *values: object) -> bool:
+    """True (and logged once) when a value of the row cannot be read: it is left out of lists."""
+    if not is_damaged(*values):
+        return False
+    if (what, row_id) not in _skipped_logged:
+        _skipped_logged.add((what, row_id))
+        log.error("station.db: %s %s cannot be read (damaged on disk); skipped — restore a backup "
+                  "with `ipkiosk station restore FILE`", what, row_id, extra={FILE_ONLY: True})
+    return True
 
 
 def current_announcements(now: dt.datetime | None = None) -> list[dict]:
