@@ -38,7 +38,7 @@ from kiosk import seed as seed_mod
 from kiosk.config import Config
 from kiosk.store import content
 from kiosk.store.db import iso
-from kiosk.store.recovery import open_content_db_recovering
+from kiosk.store.recovery import StorageError, open_content_db_recovering
 from sync import trust
 from sync.blobs import BlobMismatchError, BlobStore, blob_relpath
 from sync.fetcher import CancelledError, make_fetcher
@@ -160,12 +160,23 @@ class SyncClient:
         if not self.lock.acquire():
             return SyncOutcome(UNCHANGED, "another sync process is running; nothing done", busy=True)
         try:
-            open_content_db_recovering(self.cfg.content_db_path)
+            try:
+                open_content_db_recovering(self.cfg.content_db_path)
+            except StorageError as exc:
+                # A full or failing disk: content.db was kept as it is and cannot take the outcome either,
+                # so it is only reported (stderr, the log) and the loop backs off like any OFFLINE cycle.
+                outcome = SyncOutcome(OFFLINE, f"local storage error: {exc.strerror}")
+                log.info("sync %s: %s", outcome.result, outcome.reason)
+                schedule(outcome)
+                return outcome
             outcome = self._cycle(bootstrap)
             delay_s = schedule(outcome)
             next_at = iso(_utcnow() + dt.timedelta(seconds=delay_s)) if delay_s is not None else None
-            content.record_sync_outcome(outcome.result, outcome.reason, verified=outcome.verified,
-                                        next_attempt_at=next_at, refusals=outcome.refusals)
+            try:
+                content.record_sync_outcome(outcome.result, outcome.reason, verified=outcome.verified,
+                                            next_attempt_at=next_at, refusals=outcome.refusals)
+            except peewee.DatabaseError as exc:  # the disk filled up during the cycle: report, do not crash
+                log.warning("sync outcome %s not recorded: content.db: %s", outcome.result, exc)
             return outcome
         finally:
             self.lock.release()

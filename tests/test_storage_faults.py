@@ -393,8 +393,6 @@ def test_a_full_disk_is_reported_and_content_stays(tmp_path, small_fs, synced_te
     assert "disk full" not in run_cli(config, "doctor").stdout
 
 
-@pytest.mark.xfail(strict=True, reason="needs SyncClient.run_once to answer the StorageError raised by "
-                                       "open_content_db_recovering with an OFFLINE outcome (content.db cannot record it)")
 def test_sync_on_a_full_disk_is_offline(tmp_path, small_fs, synced_terminal, server, pub):
     data = small_fs / "data"
     shutil.copytree(_data(synced_terminal), data)
