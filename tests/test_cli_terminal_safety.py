@@ -111,8 +111,6 @@ def test_json_output_keeps_the_exact_text_and_runs_no_escape_sequence(hostile_da
     assert any(HOSTILE in s for s in _strings(json.loads(result.stdout)))
 
 
-@pytest.mark.xfail(strict=True, reason="print_json (kiosk/commands/__init__.py) still writes DEL, C1 and bidi "
-                                       "controls raw; escaping them as \\uXXXX keeps the JSON value identical")
 @pytest.mark.parametrize("argv", JSON_COMMANDS[:1])
 def test_json_output_escapes_c1_and_bidi_controls_too(hostile_data, conf, argv):
     result = ipkiosk(conf, *argv)

@@ -10,6 +10,7 @@ A handler is ``func(cfg, args) -> int`` and raises CliError for a clean failure.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -25,8 +26,14 @@ class CliError(Exception):
         self.code = code
 
 
+# json.dumps escapes C0 controls but writes DEL, C1 controls, bidi controls and lone surrogates raw (a surrogate
+# even fails the write); \uXXXX escapes keep the JSON value identical and the terminal safe.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def print_json(doc) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
