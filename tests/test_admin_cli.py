@@ -157,3 +157,14 @@ def test_announce_on_a_corrupt_station_db_fails_cleanly_and_keeps_the_file(cli, 
     code, _, err = cli("announce", "list")
     assert code == 1 and "station.db is unusable" in err and "station restore" in err
     assert cfg.station_db_path.read_bytes() == b"broken" * 500
+
+
+@pytest.mark.parametrize(("title", "named"), [("本站\x1b]0;x\x07公告", "control character U+001B"),
+                                              ("本站\u202e公告", "bidi control U+202E"),
+                                              ("本站\udcff公告", "lone surrogate U+DCFF")])
+def test_announcement_with_characters_the_screen_must_not_get_is_refused(cli, title, named):
+    # Before: ESC and U+202E were stored and shown; a byte that is not UTF-8 in argv ended in a traceback.
+    code, out, err = cli("announce", "add", "--title", title)
+    assert code == 2 and f"title: {named}" in err
+    code, out, err = cli("announce", "list")
+    assert code == 0 and "本站" not in out

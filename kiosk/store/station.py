@@ -16,6 +16,7 @@ from peewee import AutoField, BooleanField, CharField, DatabaseError, Model, Sql
 
 from kiosk.clock import iso, utcnow
 from kiosk.logs import FILE_ONLY
+from kiosk.safe_text import content_problem
 from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS
 from kiosk.store.db import (
     DamagedRow,
@@ -270,6 +271,10 @@ def _check_text(title: str, body: str) -> None:
         raise StationError(f"title: {len(title)} characters, expected at most {MAX_TITLE_CHARS}")
     if len(body) > MAX_BODY_CHARS:
         raise StationError(f"body: {len(body)} characters, expected at most {MAX_BODY_CHARS}")
+    # The same character rules as published content: an announcement is shown on the public screen too.
+    for name, text in (("title", title), ("body", body)):
+        if problem := content_problem(text):
+            raise StationError(f"{name}: {problem}")
 
 
 def _check_window(starts_at: str | None, ends_at: str | None) -> None:
