@@ -24,6 +24,7 @@ Rectangle {
         spacing: 6
         Text {
             id: titleText
+            textFormat: Text.PlainText
             width: parent.width
             text: tile.text
             color: tile.ink
@@ -35,6 +36,7 @@ Rectangle {
         }
         Text {
             id: subtitleText
+            textFormat: Text.PlainText
             width: parent.width
             visible: tile.subtitle !== ""
             text: tile.subtitle
