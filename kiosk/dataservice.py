@@ -15,6 +15,14 @@ and a fault in the data layer (a corrupt file, a failing disk) ends at most this
 the UI restarts while the last good content stays on screen.
 
 Every "now" comes from the UI as an ISO instant: its clock is the one tests pin.
+
+Two limits guard the screen. Every result is passed through kiosk.safe_text.clean_tree on its way
+out, once, here: whatever content.db or station.db holds (rows from older versions, a hand-signed
+manifest, a staff announcement), no control character, bidi override or pile of combining marks
+reaches a screen. And a line of the pipe is at most MAX_LINE_BYTES in either direction, each end
+refusing a longer one without reading it into memory whole: a request with BadRequest, an answer
+(kiosk.ui.data_client) with DataUnavailable. Answers stay far below it because every list field
+is bounded and a detail page is built from one bounded call (detail_page).
 """
 
 from __future__ import annotations
@@ -27,9 +35,12 @@ from pathlib import Path
 from typing import IO
 
 from kiosk import config as config_mod
+from kiosk.booking import booking_type_for_service
 from kiosk.clock import iso, utcnow
+from kiosk.safe_text import clean_tree
 from kiosk.store import backup, content, station
 from kiosk.store.pin import PinError, PinGuard
+from sync.manifest import LIST_LIMITS
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -37,6 +48,10 @@ log.addHandler(logging.NullHandler())
 # Failures a caller is told about by type (the admin screen words each in Chinese); anything else
 # is reported as InternalError with its message and logged with the traceback here.
 EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, LookupError, ValueError)
+
+# The longest line either end of the pipe reads. The largest real answer, the 40 bundled services,
+# is about 100 KB; 100,000 records of the largest size the publisher accepts stay below 16 MB.
+MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 def _instant(value: str) -> dt.datetime:
@@ -48,7 +63,7 @@ class DataService:
 
     METHODS = (
         # visitors' screens
-        "content_serial", "status", "list_records", "get_record", "record_kind", "search",
+        "content_serial", "status", "list_records", "get_record", "detail_page", "record_kind", "search",
         "current_announcements",
         # staff screens
         "station_problem", "list_announcements", "save_announcement", "remove_announcement", "audit",
@@ -88,6 +103,33 @@ class DataService:
 
     def get_record(self, record_id: str) -> dict | None:
         return content.get_record(record_id)
+
+    def detail_page(self, record_id: str) -> dict | None:
+        """Everything a detail page shows, in one answer of bounded size, or None when RECORD_ID is gone:
+        {"record": the record with every list field cut to LIST_LIMITS, "related": [{id, kind, title}]
+        of its related records that exist (in its order, at most LIST_LIMITS["related_ids"]),
+        "bookingTypeId": the booking type of a service, else ""}.
+
+        The publisher and the sync apply refuse longer lists; this cap is the terminal's own defence
+        against a content.db written otherwise (an older version, a hand-signed manifest), so that a
+        record with 50,000 related ids costs one query and a page of 30 rows, not 50,000 round trips."""
+        rec = content.get_record(record_id)
+        if rec is None:
+            return None
+        for name, limit in LIST_LIMITS.items():
+            if isinstance(rec.get(name), list) and len(rec[name]) > limit:
+                rec[name] = rec[name][:limit]
+        related_ids = rec.get("related_ids") if isinstance(rec.get("related_ids"), list) else []
+        wanted = list(dict.fromkeys(rid for rid in related_ids if isinstance(rid, str)))
+        rows = {row.id: row for row in content.Record.select(content.Record.id, content.Record.kind,
+                                                             content.Record.title)
+                .where(content.Record.id.in_(wanted))} if wanted else {}
+        related = [{"id": rid, "kind": rows[rid].kind, "title": rows[rid].title} for rid in wanted if rid in rows]
+        booking_type_id = ""
+        if rec.get("kind") == "services":
+            booking_type_id = (booking_type_for_service(rec["id"], content.list_records("booking_types")) or {}).get(
+                "id", "")
+        return {"record": rec, "related": related, "bookingTypeId": booking_type_id}
 
     def record_kind(self, record_id: str) -> str:
         row = content.Record.get_or_none(content.Record.id == record_id)
@@ -218,7 +260,11 @@ class DataService:
     # ------------------------------------------------------------ dispatch
 
     def answer(self, request: dict) -> dict:
-        """The answer document to one request document."""
+        """The answer document to one request document, cleaned for display: the one place results
+        and error messages leave for the screen (see the module docstring)."""
+        return clean_tree(self._answer(request))
+
+    def _answer(self, request: dict) -> dict:
         req_id = request.get("id")
         method = request.get("method")
         if method not in self.METHODS:
@@ -233,14 +279,38 @@ class DataService:
         return {"id": req_id, "result": result}
 
 
-def serve(service: DataService, requests: IO[str], answers: IO[str]) -> None:
+class LineTooLong(ValueError):
+    """A line of the pipe exceeded MAX_LINE_BYTES (the over-long line has been skipped)."""
+
+
+def read_line(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> bytes | None:
+    """The next line of STREAM (without its newline), None at the end, or LineTooLong once LIMIT bytes
+    were read without a newline. The rest of an over-long line is skipped in LIMIT-sized pieces, so
+    memory stays bounded whatever the sender writes."""
+    line = stream.readline(limit + 1)
+    if not line:
+        return None
+    if line.endswith(b"\n"):
+        return line[:-1]
+    if len(line) <= limit:
+        return line  # the last line, without a newline
+    while True:
+        rest = stream.readline(limit)
+        if not rest or rest.endswith(b"\n"):
+            raise LineTooLong(f"a line longer than {limit} bytes")
+
+
+def serve(service: DataService, requests: IO[bytes], answers: IO[str], *, max_line_bytes: int = MAX_LINE_BYTES) -> None:
     """Answer request lines until REQUESTS ends (the UI closed the pipe or went away)."""
-    for line in requests:
+    while True:
         try:
+            line = read_line(requests, max_line_bytes)
+            if line is None:
+                return
             request = json.loads(line)
             if not isinstance(request, dict):
                 raise ValueError("a request is a JSON object")
-        except ValueError as exc:
+        except ValueError as exc:  # LineTooLong, not JSON, not an object
             reply = {"id": None, "error": {"type": "BadRequest", "message": str(exc)}}
         else:
             reply = service.answer(request)
@@ -256,5 +326,5 @@ def main(cfg: config_mod.Config) -> int:
     service = DataService(cfg)
     answers.write(json.dumps({"ready": True}) + "\n")
     answers.flush()
-    serve(service, sys.stdin, answers)
+    serve(service, sys.stdin.buffer, answers)
     return 0

@@ -48,6 +48,7 @@ from PySide6.QtQml import QJSEngine, QQmlApplicationEngine, QQmlNetworkAccessMan
 from kiosk import config as config_mod
 from kiosk.clock import iso, utcnow
 from kiosk.commands import self_command
+from kiosk.safe_text import for_display
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
 from kiosk.ui.data_client import DataClient, DataUnavailable
 
@@ -213,7 +214,10 @@ def _freshness_text(updated_at_iso: str | None) -> str:
 
 
 class Shell(QObject):
-    """Station facts, timings and navigation helpers for Main.qml and the pages (QML: ``Shell``)."""
+    """Station facts, timings and navigation helpers for Main.qml and the pages (QML: ``Shell``).
+
+    The station facts come from the config file, not through the data service, so they are cleaned
+    for display here (kiosk.safe_text)."""
 
     userActivity = Signal()
     contentSerialChanged = Signal()
@@ -231,15 +235,15 @@ class Shell(QObject):
 
     @Property(str, constant=True)
     def stationName(self) -> str:
-        return self._ctx.cfg.station_name
+        return for_display(self._ctx.cfg.station_name)
 
     @Property(str, constant=True)
     def stationAddress(self) -> str:
-        return self._ctx.cfg.station_address
+        return for_display(self._ctx.cfg.station_address)
 
     @Property(str, constant=True)
     def stationHours(self) -> str:
-        return self._ctx.cfg.station_hours
+        return for_display(self._ctx.cfg.station_hours)
 
     @Property(int, constant=True)
     def idleTimeoutMs(self) -> int:

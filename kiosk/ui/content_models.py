@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement
 
-from kiosk.booking import booking_type_for_service
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.app import current_context
 from kiosk.ui.data_client import DataUnavailable
@@ -293,20 +292,23 @@ class ContentFacade(QObject):
 
     @Slot(str, result="QVariantMap")
     def record(self, record_id: str) -> dict:
-        """Everything a detail page shows, already formatted; {} if the record is gone (or cannot be read)."""
+        """Everything a detail page shows, already formatted; {} if the record is gone (or cannot be read).
+        One call to the data service, whose answer is bounded however many related records or
+        materials the record lists."""
         try:
-            rec = self._ctx.data.get_record(record_id)
-            return detail(self._ctx.data, rec, self._ctx.clock()) if rec else {}
+            page = self._ctx.data.detail_page(record_id)
         except DataUnavailable as exc:
             log.warning("record %s not read: %s", record_id, exc)
             return {}
+        return detail(page, self._ctx.clock()) if page else {}
 
     def reset(self) -> None:
         """No visitor state lives here."""
 
 
-def detail(data, rec: dict, now: dt.datetime) -> dict:
-    """The detail page's view of REC; DATA (the data service) gives its related records and booking type."""
+def detail(page: dict, now: dt.datetime) -> dict:
+    """The detail page's view of PAGE, the data service's detail_page answer (record, related, bookingTypeId)."""
+    rec = page["record"]
     kind = rec["kind"]
     out = {
         "recordId": rec["id"],
@@ -327,7 +329,7 @@ def detail(data, rec: dict, now: dt.datetime) -> dict:
         "registrationLabel": (rec.get("registration") or {}).get("label", ""),
         "registrationType": (rec.get("registration") or {}).get("type", ""),
         "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": KIND_TITLES.get(r["kind"], r["kind"])}
-                    for r in (data.get_record(rid) for rid in rec.get("related_ids") or ()) if r],
+                    for r in page["related"]],
     }
     if kind == "services":
         booking = rec.get("booking") or {}
@@ -341,7 +343,7 @@ def detail(data, rec: dict, now: dt.datetime) -> dict:
             "provider": text.inline(rec.get("provider") or ""),
             "bookingType": booking.get("type", ""),
             "bookingLabel": booking.get("label", ""),
-            "bookingTypeId": (booking_type_for_service(rec["id"], data.list_records("booking_types")) or {}).get("id", ""),
+            "bookingTypeId": page["bookingTypeId"],
         })
     return out
 
