@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -260,3 +261,42 @@ def test_an_over_long_answer_line_is_refused_as_unavailable(qapp, tmp_path):
         assert client.pid is None  # discarded: the next call starts a new child
     finally:
         client.stop()
+
+
+# ---------------------------------------------------------------- every visitor Text declares its format
+
+STAFF_QML = {"AdminPage.qml", "PinPage.qml", "PinPad.qml", "AnnouncementEditor.qml"}  # their own owner's rules
+_TEXT_OPENER = re.compile(r"^\s*(?:[\w.]+:\s*)?Text\s*\{\s*$")
+
+
+def _text_blocks(qml: str):
+    """(line number, the Text block's own lines) for every `Text {` block of QML."""
+    lines = qml.split("\n")
+    for i, line in enumerate(lines):
+        if _TEXT_OPENER.match(line):
+            depth, j, own = 1, i + 1, []
+            while j < len(lines) and depth > 0:
+                if depth == 1:
+                    own.append(lines[j].strip())
+                depth += lines[j].count("{") - lines[j].count("}")
+                j += 1
+            yield i + 1, own
+
+
+def test_every_visitor_text_declares_plain_or_styled_format():
+    """Qt's default (AutoText) turns anything that looks like HTML into markup, images included, so a
+    Text added without a format would show content markup again. StyledText only where text.py's
+    escaped output is shown."""
+    from kiosk.ui.app import KIOSK_QML_DIR
+
+    styled_allowed = {"BodyText.qml", "GuideField.qml", "ServiceDetailPage.qml"}
+    missing, styled = [], []
+    for path in sorted(KIOSK_QML_DIR.glob("*.qml")):
+        if path.name in STAFF_QML:
+            continue
+        for line_no, own in _text_blocks(path.read_text(encoding="utf-8")):
+            formats = [s for s in own if s.startswith("textFormat:")]
+            if formats != ["textFormat: Text.PlainText"]:
+                (styled if formats == ["textFormat: Text.StyledText"] else missing).append(f"{path.name}:{line_no}")
+    assert missing == []
+    assert {where.split(":")[0] for where in styled} <= styled_allowed
