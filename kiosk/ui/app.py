@@ -72,7 +72,17 @@ RELEASE_MEMORY_DELAY_MS = 1000
 COUNTDOWN_S = 10
 
 
-# ---------------------------------------------------------------- no network
+# ---------------------------------------------------------------- no network, no files from content
+#
+# Network URLs are refused by the engine's access manager below. Local files (file:) never pass an
+# access manager: the guard for them is that no content string is ever markup. Every Text of the
+# visitor pages is PlainText, and the only StyledText shows kiosk/ui/text.py's escaped output, so an
+# <img src="file:///dev/stdin"> in a title is drawn as those characters (before, the GUI thread
+# blocked reading stdin). tests/test_hostile_display.py renders such content and checks every Text.
+# An engine URL interceptor (QQmlAbstractUrlInterceptor) is deliberately not used: in PySide6 6.11
+# a Python interceptor deadlocks, since Qt calls it from the QML type-loader thread while the GUI
+# thread waits for that thread holding the Python GIL, and Qt 6.11 does not pass the images of
+# StyledText or RichText through interceptors at all (only Image and component sources).
 
 
 class RefusedReply(QNetworkReply):
