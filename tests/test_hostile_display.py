@@ -191,6 +191,20 @@ def test_a_record_with_huge_lists_opens_as_one_bounded_page(seeded, cfg, tmp_pat
     assert sum(1 for s in shown if s.startswith("步骤")) == LIST_LIMITS["process"]
 
 
+def test_wrong_field_types_still_show_the_page(seeded, cfg, tmp_path):
+    """Wrong types the publisher refuses (a hand-signed manifest, an older content.db): the page shows
+    what it can, without QML TypeErrors or 已下架."""
+    _put_records(_service("svc-aaa-types", "类型错误的事项", hot=False, conditions=12345, booking="x",
+                          materials="不是列表", process=[1, "第二步", None], body=7, summary=["x"],
+                          related_ids="svc-patent-application", channels={"a": 1}))
+    seeded.close()
+    report = _probe(cfg.data_path, tmp_path / "types.png", "--record", "svc-aaa-types")
+    assert report["warnings"] == []
+    shown = [t["text"] for t in report["texts"]]
+    assert "类型错误的事项" in shown and "第二步" in shown
+    assert not any("已下架" in s for s in shown)
+
+
 def test_the_detail_view_model_makes_one_call_per_page(data_service, monkeypatch):
     from kiosk.ui import content_models
 

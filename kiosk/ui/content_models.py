@@ -74,6 +74,28 @@ def is_past(rec: dict, now: dt.datetime) -> bool:
     return end is not None and end <= now
 
 
+def _text(rec: dict, *names: str) -> str:
+    """The first of REC's fields NAMES that holds a non-empty string, else ''. The publisher checks
+    types; this keeps a page showing what it can when content.db holds a wrong one anyway
+    (``conditions: 12345``, ``booking: "x"``) instead of failing in a formatter."""
+    for name in names:
+        value = rec.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _texts(rec: dict, name: str) -> list[str]:
+    """REC's list field NAME, its string items only ([] when it is not a list)."""
+    value = rec.get(name)
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _mapping(rec: dict, name: str) -> dict:
+    value = rec.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
     """Display rows of RECORDS (all of KIND): current items first, expired notices / past events after them."""
     rows = []
@@ -87,9 +109,9 @@ def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
             section = "往期活动" if inactive else "即将举行"
             date = event_time_text(rec.get("starts_at"), rec.get("ends_at"))
         if kind == "services":
-            subtitle = rec.get("summary") or ""
+            subtitle = _text(rec, "summary")
         else:
-            subtitle = rec.get("issuer") or rec.get("venue") or rec.get("category") or ""
+            subtitle = _text(rec, "issuer", "venue", "category")
         rows.append({
             "recordId": rec["id"],
             "title": rec.get("title", ""),
@@ -314,35 +336,35 @@ def detail(page: dict, now: dt.datetime) -> dict:
         "recordId": rec["id"],
         "kind": kind,
         "kindTitle": KIND_TITLES.get(kind, kind),
-        "title": rec.get("title", ""),
-        "summary": text.inline(rec.get("summary") or ""),
-        "issuer": rec.get("issuer") or rec.get("organizer") or "",
-        "docNumber": rec.get("doc_number") or "",
-        "date": rec.get("published_at") or "",
-        "category": rec.get("category") or "",
-        "blocks": text.blocks(rec.get("body")),
+        "title": _text(rec, "title"),
+        "summary": text.inline(_text(rec, "summary")),
+        "issuer": _text(rec, "issuer", "organizer"),
+        "docNumber": _text(rec, "doc_number"),
+        "date": _text(rec, "published_at"),
+        "category": _text(rec, "category"),
+        "blocks": text.blocks(_text(rec, "body")),
         "expired": kind == "notices" and is_expired(rec, now),
         "past": kind == "events" and is_past(rec, now),
         "validUntil": f"{_china(_instant(rec['valid_until'])):%Y-%m-%d %H:%M}" if rec.get("valid_until") else "",
         "time": event_time_text(rec.get("starts_at"), rec.get("ends_at")) if kind == "events" else "",
-        "venue": rec.get("venue") or "",
-        "registrationLabel": (rec.get("registration") or {}).get("label", ""),
-        "registrationType": (rec.get("registration") or {}).get("type", ""),
+        "venue": _text(rec, "venue"),
+        "registrationLabel": _text(_mapping(rec, "registration"), "label"),
+        "registrationType": _text(_mapping(rec, "registration"), "type"),
         "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": KIND_TITLES.get(r["kind"], r["kind"])}
                     for r in page["related"]],
     }
     if kind == "services":
-        booking = rec.get("booking") or {}
+        booking = _mapping(rec, "booking")
         out.update({
-            "conditions": text.inline(rec.get("conditions") or ""),
-            "materials": text.list_blocks(rec.get("materials")),
-            "process": text.list_blocks(rec.get("process"), numbered=True),
-            "timeLimit": text.inline(rec.get("time_limit") or ""),
-            "fee": text.inline(rec.get("fee") or ""),
-            "channels": text.list_blocks(rec.get("channels")),
-            "provider": text.inline(rec.get("provider") or ""),
-            "bookingType": booking.get("type", ""),
-            "bookingLabel": booking.get("label", ""),
+            "conditions": text.inline(_text(rec, "conditions")),
+            "materials": text.list_blocks(_texts(rec, "materials")),
+            "process": text.list_blocks(_texts(rec, "process"), numbered=True),
+            "timeLimit": text.inline(_text(rec, "time_limit")),
+            "fee": text.inline(_text(rec, "fee")),
+            "channels": text.list_blocks(_texts(rec, "channels")),
+            "provider": text.inline(_text(rec, "provider")),
+            "bookingType": _text(booking, "type"),
+            "bookingLabel": _text(booking, "label"),
             "bookingTypeId": page["bookingTypeId"],
         })
     return out
