@@ -314,3 +314,16 @@ def test_every_visitor_text_declares_plain_or_styled_format():
                 (styled if formats == ["textFormat: Text.StyledText"] else missing).append(f"{path.name}:{line_no}")
     assert missing == []
     assert {where.split(":")[0] for where in styled} <= styled_allowed
+
+
+def test_for_screen_cleans_like_clean_tree_and_returns_clean_answers_unchanged():
+    from kiosk.dataservice import for_screen
+    from kiosk.safe_text import clean_tree
+
+    clean = [{"title": "专利申请受理", "items": ["é", "<img src=x>"], "n": 3}]
+    assert for_screen(clean) is clean  # the common case: no copy
+    accents = ["a\u0301\u0301"]  # combining marks take the slow path, and stay when they are few
+    assert for_screen(accents) == accents
+    for hostile in (["a\x00b"], {"k\u202e": "v"}, ["x" + "\u0301" * 3000], [{"t": ["\ud800", 1, None]}],
+                    ["\u0301\u0301\u0301", "\u0301" * 4]):
+        assert for_screen(hostile) == clean_tree(hostile)
