@@ -76,7 +76,9 @@ def seeded(content_store):
 
 class DataServiceInProcess:
     """The data service called as kiosk.ui.data_client calls its child (a JSON request, a JSON
-    answer, failures raised as DataError), without the process: for view-model tests."""
+    answer, failures raised as DataError), without the process: for view-model tests. Answers come
+    from DataService.answer, so they are cleaned for display as the child's are; only the pipe's
+    line cap (kiosk.dataservice.serve) is not exercised here."""
 
     def __init__(self, cfg: config_mod.Config):
         from kiosk.dataservice import DataService
