@@ -49,9 +49,14 @@ log.addHandler(logging.NullHandler())
 # is reported as InternalError with its message and logged with the traceback here.
 EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, LookupError, ValueError)
 
-# The longest line either end of the pipe reads. The largest real answer, the 40 bundled services,
-# is about 100 KB; 100,000 records of the largest size the publisher accepts stay below 16 MB.
-MAX_LINE_BYTES = 16 * 1024 * 1024
+# Fields only a detail page shows; list answers leave them out.
+DETAIL_ONLY_FIELDS = ("body", "conditions", "materials", "process", "channels", "related_ids", "attachments",
+                      "keywords")
+
+# The longest line either end of the pipe reads. A list row is 500-850 bytes on the bundled content
+# (the 40 services answer in 29 KB), so this holds some 80,000 rows of one kind: it refuses a runaway
+# line (a 100 MB one cost the UI 551 MB), it does not limit a catalogue.
+MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
 # Characters known to need no cleaning however many follow each other; grows to the content's alphabet.
@@ -130,7 +135,14 @@ class DataService:
         return content.status_dict()
 
     def list_records(self, kind: str, category: str | None = None) -> list[dict]:
-        return content.list_records(kind, category=category or None)
+        """Records of KIND (one service CATEGORY) in display order, without the fields only a detail
+        page shows (DETAIL_ONLY_FIELDS: detail_page has them, bounded), so that a list answer stays
+        small however long the bodies and lists of its records are."""
+        rows = content.list_records(kind, category=category or None)
+        for row in rows:
+            for name in DETAIL_ONLY_FIELDS:
+                row.pop(name, None)
+        return rows
 
     def get_record(self, record_id: str) -> dict | None:
         return content.get_record(record_id)

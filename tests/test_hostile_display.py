@@ -327,3 +327,14 @@ def test_for_screen_cleans_like_clean_tree_and_returns_clean_answers_unchanged()
     for hostile in (["a\x00b"], {"k\u202e": "v"}, ["x" + "\u0301" * 3000], [{"t": ["\ud800", 1, None]}],
                     ["\u0301\u0301\u0301", "\u0301" * 4]):
         assert for_screen(hostile) == clean_tree(hostile)
+
+
+def test_list_answers_leave_out_what_only_a_detail_page_shows(data_service):
+    from kiosk.dataservice import DETAIL_ONLY_FIELDS
+
+    _put_records(_service("svc-aaa-long", "正文很长的事项", body="长" * 1_000_000, materials=["材料"] * 10_000))
+    rows = {r["id"]: r for r in data_service.list_records("services")}
+    assert rows["svc-aaa-long"]["summary"] == "摘要"
+    assert not set(DETAIL_ONLY_FIELDS) & set(rows["svc-aaa-long"])
+    assert len(json.dumps(rows["svc-aaa-long"], ensure_ascii=False)) < 1000
+    assert len(data_service.detail_page("svc-aaa-long")["record"]["body"]) == 1_000_000

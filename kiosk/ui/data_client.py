@@ -31,7 +31,7 @@ RESTART_INTERVAL_MS = 5_000
 STOP_TIMEOUT_MS = 2_000
 # The longest answer line read, the same bound as the service's for request lines
 # (kiosk.dataservice.MAX_LINE_BYTES; the UI process does not import the service's module).
-MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
 class DataUnavailable(RuntimeError):
