@@ -19,10 +19,10 @@ Every "now" comes from the UI as an ISO instant: its clock is the one tests pin.
 Two limits guard the screen. Every answer is cleaned by kiosk.safe_text's rules on its way out,
 once, here (for_screen): whatever content.db or station.db holds (rows from older versions, a
 hand-signed manifest, a staff announcement), no control character, bidi override or pile of
-combining marks reaches a screen. And a line of the pipe is at most MAX_LINE_BYTES in either direction, each end
-refusing a longer one without reading it into memory whole: a request with BadRequest, an answer
-(kiosk.ui.data_client) with DataUnavailable. Answers stay far below it because every list field
-is bounded and a detail page is built from one bounded call (detail_page).
+combining marks reaches a screen. And a line of the pipe is at most MAX_LINE_BYTES in either
+direction, each end refusing a longer one without reading it into memory whole: a request with
+BadRequest, an answer (kiosk.ui.data_client) with DataUnavailable. Answers stay far below it: list
+answers leave out what only a detail page shows, and a detail page is one bounded call (detail_page).
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ _DISPLAY_SAFE_CHARS: set[str] = set()
 
 
 def _strings(value, out: list[str]) -> None:
+    """Append every string in VALUE (a JSON value), dict keys included, to OUT."""
     if isinstance(value, str):
         out.append(value)
     elif isinstance(value, list):
@@ -88,6 +89,14 @@ def for_screen(value):
         if content_problem(ch * (MAX_COMBINING_RUN + 1)) is None:
             _DISPLAY_SAFE_CHARS.add(ch)
     return value if chars <= _DISPLAY_SAFE_CHARS else clean_tree(value)
+
+
+def _summary_rows(record_ids: list[str]):
+    """Id, kind and title of those of RECORD_IDS that exist, in one query (the ids are few: a capped list)."""
+    if not record_ids:
+        return []
+    rec = content.Record
+    return rec.select(rec.id, rec.kind, rec.title).where(rec.id.in_(record_ids))
 
 
 def _instant(value: str) -> dt.datetime:
@@ -164,10 +173,8 @@ class DataService:
                 rec[name] = rec[name][:limit]
         related_ids = rec.get("related_ids") if isinstance(rec.get("related_ids"), list) else []
         wanted = list(dict.fromkeys(rid for rid in related_ids if isinstance(rid, str)))
-        rows = {row.id: row for row in content.Record.select(content.Record.id, content.Record.kind,
-                                                             content.Record.title)
-                .where(content.Record.id.in_(wanted))} if wanted else {}
-        related = [{"id": rid, "kind": rows[rid].kind, "title": rows[rid].title} for rid in wanted if rid in rows]
+        found = {row.id: row for row in _summary_rows(wanted)}
+        related = [{"id": rid, "kind": found[rid].kind, "title": found[rid].title} for rid in wanted if rid in found]
         booking_type_id = ""
         if rec.get("kind") == "services":
             booking_type_id = (booking_type_for_service(rec["id"], content.list_records("booking_types")) or {}).get(
@@ -343,11 +350,11 @@ def read_line(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> bytes | None:
             raise LineTooLong(f"a line longer than {limit} bytes")
 
 
-def serve(service: DataService, requests: IO[bytes], answers: IO[str], *, max_line_bytes: int = MAX_LINE_BYTES) -> None:
+def serve(service: DataService, requests: IO[bytes], answers: IO[str]) -> None:
     """Answer request lines until REQUESTS ends (the UI closed the pipe or went away)."""
     while True:
         try:
-            line = read_line(requests, max_line_bytes)
+            line = read_line(requests)
             if line is None:
                 return
             request = json.loads(line)
