@@ -108,6 +108,21 @@ def test_markup_in_titles_shows_as_text_and_loads_nothing(seeded, cfg, tmp_path)
     assert not _has_red(QImage(str(tmp_path / "freeze.png")))
 
 
+def test_markup_in_an_event_shows_as_text_on_the_attract_screen(seeded, cfg, tmp_path):
+    red = _red_png(tmp_path / "red.png")
+    picture = f'<img src="{red.as_uri()}" width="400" height="400">'
+    _put_records({"id": "evt-aaa-markup", "kind": "events", "rev": 1, "title": f"宣讲会{picture}",
+                  "starts_at": "2026-11-25T09:00:00+08:00", "ends_at": "2026-11-25T11:00:00+08:00",
+                  "venue": f"<b>会议室</b>{picture}", "summary": f"**摘要**{picture}"})
+    seeded.close()
+    report = _probe(cfg.data_path, tmp_path / "attract.png", "--page", "AttractPage.qml")
+    assert report["warnings"] == []
+    shown = [t["text"] for t in report["texts"]]
+    assert f"宣讲会{picture}" in shown and f"地点：<b>会议室</b>{picture}" in shown
+    _assert_no_markup_interpreted(report)
+    assert not _has_red(QImage(str(tmp_path / "attract.png")))
+
+
 def test_body_markup_is_escaped_and_bold_smuggles_nothing():
     from kiosk.ui import text
 
