@@ -99,11 +99,11 @@ class DataServiceInProcess:
 
 def booking_backend(cfg: config_mod.Config, clock, parent=None):
     """kiosk.ui.booking_model.BookingBackend reading through the data service (in this process)."""
-    from kiosk.ui.booking_model import BookingBackend
+    from kiosk.ui.booking_model import BookingBackend, bounded_record
 
     data = DataServiceInProcess(cfg)
-    return BookingBackend(cfg, booking_types=lambda: data.list_records("booking_types"), get_record=data.get_record,
-                          clock=clock, parent=parent)
+    return BookingBackend(cfg, booking_types=lambda: data.list_records("booking_types"),
+                          get_record=bounded_record(data), clock=clock, parent=parent)
 
 
 @pytest.fixture
