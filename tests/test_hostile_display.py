@@ -353,3 +353,15 @@ def test_list_answers_leave_out_what_only_a_detail_page_shows(data_service):
     assert not set(DETAIL_ONLY_FIELDS) & set(rows["svc-aaa-long"])
     assert len(json.dumps(rows["svc-aaa-long"], ensure_ascii=False)) < 1000
     assert len(data_service.detail_page("svc-aaa-long")["record"]["body"]) == 1_000_000
+
+
+def test_no_qml_file_loads_images_files_or_urls():
+    """Nothing in the UI loads a picture, a file or a URL (the QR is a path drawn by Shapes), so no
+    content string can become something to load: an element that would needs a reason and a guard."""
+    from kiosk.ui.app import KIOSK_QML_DIR
+
+    loaders = re.compile(r"\b(Image|AnimatedImage|BorderImage|AnimatedSprite|FontLoader|XMLHttpRequest|"
+                         r"openUrlExternally|WebView|MediaPlayer)\b")
+    found = [f"{path.name}: {m.group(0)}" for path in sorted(KIOSK_QML_DIR.glob("*.qml"))
+             for m in loaders.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []
