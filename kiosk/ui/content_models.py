@@ -92,6 +92,7 @@ def _texts(rec: dict, name: str) -> list[str]:
 
 
 def _mapping(rec: dict, name: str) -> dict:
+    """REC's object field NAME ({} when it is not an object)."""
     value = rec.get(name)
     return value if isinstance(value, dict) else {}
 
