@@ -15,6 +15,14 @@ and a fault in the data layer (a corrupt file, a failing disk) ends at most this
 the UI restarts while the last good content stays on screen.
 
 Every "now" comes from the UI as an ISO instant: its clock is the one tests pin.
+
+Two limits guard the screen. Every answer is cleaned by kiosk.safe_text's rules on its way out,
+once, here (for_screen): whatever content.db or station.db holds (rows from older versions, a
+hand-signed manifest, a staff announcement), no control character, bidi override or pile of
+combining marks reaches a screen. And a line of the pipe is at most MAX_LINE_BYTES in either
+direction, each end refusing a longer one without reading it into memory whole: a request with
+BadRequest, an answer (kiosk.ui.data_client) with DataUnavailable. Answers stay far below it: list
+answers leave out what only a detail page shows, and a detail page is one bounded call (detail_page).
 """
 
 from __future__ import annotations
@@ -27,9 +35,12 @@ from pathlib import Path
 from typing import IO
 
 from kiosk import config as config_mod
+from kiosk.booking import booking_type_for_service
 from kiosk.clock import iso, utcnow
+from kiosk.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
 from kiosk.store import backup, content, station
 from kiosk.store.pin import PinError, PinGuard
+from sync.manifest import LIST_LIMITS
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -37,6 +48,55 @@ log.addHandler(logging.NullHandler())
 # Failures a caller is told about by type (the admin screen words each in Chinese); anything else
 # is reported as InternalError with its message and logged with the traceback here.
 EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, LookupError, ValueError)
+
+# Fields only a detail page shows; list answers leave them out.
+DETAIL_ONLY_FIELDS = ("body", "conditions", "materials", "process", "channels", "related_ids", "attachments",
+                      "keywords")
+
+# The longest line either end of the pipe reads. A list row is 500-850 bytes on the bundled content
+# (the 40 services answer in 29 KB), so this holds some 80,000 rows of one kind: it refuses a runaway
+# line (a 100 MB one cost the UI 551 MB), it does not limit a catalogue.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+
+# Characters known to need no cleaning however many follow each other; grows to the content's alphabet.
+_DISPLAY_SAFE_CHARS: set[str] = set()
+
+
+def _strings(value, out: list[str]) -> None:
+    """Append every string in VALUE (a JSON value), dict keys included, to OUT."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, out)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _strings(key, out)
+            _strings(item, out)
+
+
+def for_screen(value):
+    """VALUE as clean_tree makes it, at the cost of a set of its characters when it is clean already.
+
+    clean_tree looks at every character in Python (about 50 ms for the 40 bundled services, which the
+    UI reads while it waits); almost every answer needs no change, and a text made only of characters
+    that are neither forbidden nor combining marks needs none."""
+    parts: list[str] = []
+    _strings(value, parts)
+    chars = set("".join(parts))
+    for ch in chars - _DISPLAY_SAFE_CHARS:
+        if content_problem(ch * (MAX_COMBINING_RUN + 1)) is None:
+            _DISPLAY_SAFE_CHARS.add(ch)
+    return value if chars <= _DISPLAY_SAFE_CHARS else clean_tree(value)
+
+
+def _summary_rows(record_ids: list[str]):
+    """Id, kind and title of those of RECORD_IDS that exist, in one query (the ids are few: a capped list)."""
+    if not record_ids:
+        return []
+    rec = content.Record
+    return rec.select(rec.id, rec.kind, rec.title).where(rec.id.in_(record_ids))
 
 
 def _instant(value: str) -> dt.datetime:
@@ -48,7 +108,7 @@ class DataService:
 
     METHODS = (
         # visitors' screens
-        "content_serial", "status", "list_records", "get_record", "record_kind", "search",
+        "content_serial", "status", "list_records", "get_record", "detail_page", "record_kind", "search",
         "current_announcements",
         # staff screens
         "station_problem", "list_announcements", "save_announcement", "remove_announcement", "audit",
@@ -84,10 +144,42 @@ class DataService:
         return content.status_dict()
 
     def list_records(self, kind: str, category: str | None = None) -> list[dict]:
-        return content.list_records(kind, category=category or None)
+        """Records of KIND (one service CATEGORY) in display order, without the fields only a detail
+        page shows (DETAIL_ONLY_FIELDS: detail_page has them, bounded), so that a list answer stays
+        small however long the bodies and lists of its records are."""
+        rows = content.list_records(kind, category=category or None)
+        for row in rows:
+            for name in DETAIL_ONLY_FIELDS:
+                row.pop(name, None)
+        return rows
 
     def get_record(self, record_id: str) -> dict | None:
         return content.get_record(record_id)
+
+    def detail_page(self, record_id: str) -> dict | None:
+        """Everything a detail page shows, in one answer of bounded size, or None when RECORD_ID is gone:
+        {"record": the record with every list field cut to LIST_LIMITS, "related": [{id, kind, title}]
+        of its related records that exist (in its order, at most LIST_LIMITS["related_ids"]),
+        "bookingTypeId": the booking type of a service, else ""}.
+
+        The publisher and the sync apply refuse longer lists; this cap is the terminal's own defence
+        against a content.db written otherwise (an older version, a hand-signed manifest), so that a
+        record with 50,000 related ids costs one query and a page of 30 rows, not 50,000 round trips."""
+        rec = content.get_record(record_id)
+        if rec is None:
+            return None
+        for name, limit in LIST_LIMITS.items():
+            if isinstance(rec.get(name), list) and len(rec[name]) > limit:
+                rec[name] = rec[name][:limit]
+        related_ids = rec.get("related_ids") if isinstance(rec.get("related_ids"), list) else []
+        wanted = list(dict.fromkeys(rid for rid in related_ids if isinstance(rid, str)))
+        found = {row.id: row for row in _summary_rows(wanted)}
+        related = [{"id": rid, "kind": found[rid].kind, "title": found[rid].title} for rid in wanted if rid in found]
+        booking_type_id = ""
+        if rec.get("kind") == "services":
+            booking_type_id = (booking_type_for_service(rec["id"], content.list_records("booking_types")) or {}).get(
+                "id", "")
+        return {"record": rec, "related": related, "bookingTypeId": booking_type_id}
 
     def record_kind(self, record_id: str) -> str:
         row = content.Record.get_or_none(content.Record.id == record_id)
@@ -218,7 +310,11 @@ class DataService:
     # ------------------------------------------------------------ dispatch
 
     def answer(self, request: dict) -> dict:
-        """The answer document to one request document."""
+        """The answer document to one request document, cleaned for display: the one place results
+        and error messages leave for the screen (see the module docstring)."""
+        return for_screen(self._answer(request))
+
+    def _answer(self, request: dict) -> dict:
         req_id = request.get("id")
         method = request.get("method")
         if method not in self.METHODS:
@@ -233,14 +329,38 @@ class DataService:
         return {"id": req_id, "result": result}
 
 
-def serve(service: DataService, requests: IO[str], answers: IO[str]) -> None:
+class LineTooLong(ValueError):
+    """A line of the pipe exceeded MAX_LINE_BYTES (the over-long line has been skipped)."""
+
+
+def read_line(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> bytes | None:
+    """The next line of STREAM (without its newline), None at the end, or LineTooLong once LIMIT bytes
+    were read without a newline. The rest of an over-long line is skipped in LIMIT-sized pieces, so
+    memory stays bounded whatever the sender writes."""
+    line = stream.readline(limit + 1)
+    if not line:
+        return None
+    if line.endswith(b"\n"):
+        return line[:-1]
+    if len(line) <= limit:
+        return line  # the last line, without a newline
+    while True:
+        rest = stream.readline(limit)
+        if not rest or rest.endswith(b"\n"):
+            raise LineTooLong(f"a line longer than {limit} bytes")
+
+
+def serve(service: DataService, requests: IO[bytes], answers: IO[str]) -> None:
     """Answer request lines until REQUESTS ends (the UI closed the pipe or went away)."""
-    for line in requests:
+    while True:
         try:
+            line = read_line(requests)
+            if line is None:
+                return
             request = json.loads(line)
             if not isinstance(request, dict):
                 raise ValueError("a request is a JSON object")
-        except ValueError as exc:
+        except ValueError as exc:  # LineTooLong, not JSON, not an object
             reply = {"id": None, "error": {"type": "BadRequest", "message": str(exc)}}
         else:
             reply = service.answer(request)
@@ -256,5 +376,5 @@ def main(cfg: config_mod.Config) -> int:
     service = DataService(cfg)
     answers.write(json.dumps({"ready": True}) + "\n")
     answers.flush()
-    serve(service, sys.stdin, answers)
+    serve(service, sys.stdin.buffer, answers)
     return 0

@@ -48,6 +48,7 @@ from PySide6.QtQml import QJSEngine, QQmlApplicationEngine, QQmlNetworkAccessMan
 from kiosk import config as config_mod
 from kiosk.clock import iso, utcnow
 from kiosk.commands import self_command
+from kiosk.safe_text import for_display
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
 from kiosk.ui.data_client import DataClient, DataUnavailable
 
@@ -71,7 +72,17 @@ RELEASE_MEMORY_DELAY_MS = 1000
 COUNTDOWN_S = 10
 
 
-# ---------------------------------------------------------------- no network
+# ---------------------------------------------------------------- no network, no files from content
+#
+# Network URLs are refused by the engine's access manager below. Local files (file:) never pass an
+# access manager: the guard for them is that no content string is ever markup. Every Text of the
+# visitor pages is PlainText, and the only StyledText shows kiosk/ui/text.py's escaped output, so an
+# <img src="file:///dev/stdin"> in a title is drawn as those characters (before, the GUI thread
+# blocked reading stdin). tests/test_hostile_display.py renders such content and checks every Text.
+# An engine URL interceptor (QQmlAbstractUrlInterceptor) is deliberately not used: in PySide6 6.11
+# a Python interceptor deadlocks, since Qt calls it from the QML type-loader thread while the GUI
+# thread waits for that thread holding the Python GIL, and Qt 6.11 does not pass the images of
+# StyledText or RichText through interceptors at all (only Image and component sources).
 
 
 class RefusedReply(QNetworkReply):
@@ -213,7 +224,10 @@ def _freshness_text(updated_at_iso: str | None) -> str:
 
 
 class Shell(QObject):
-    """Station facts, timings and navigation helpers for Main.qml and the pages (QML: ``Shell``)."""
+    """Station facts, timings and navigation helpers for Main.qml and the pages (QML: ``Shell``).
+
+    The station facts come from the config file, not through the data service, so they are cleaned
+    for display here (kiosk.safe_text)."""
 
     userActivity = Signal()
     contentSerialChanged = Signal()
@@ -231,15 +245,15 @@ class Shell(QObject):
 
     @Property(str, constant=True)
     def stationName(self) -> str:
-        return self._ctx.cfg.station_name
+        return for_display(self._ctx.cfg.station_name)
 
     @Property(str, constant=True)
     def stationAddress(self) -> str:
-        return self._ctx.cfg.station_address
+        return for_display(self._ctx.cfg.station_address)
 
     @Property(str, constant=True)
     def stationHours(self) -> str:
-        return self._ctx.cfg.station_hours
+        return for_display(self._ctx.cfg.station_hours)
 
     @Property(int, constant=True)
     def idleTimeoutMs(self) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Slot
 
+from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable
 
@@ -42,7 +43,7 @@ def upcoming_events(records: list[dict], now: dt.datetime, limit: int = MAX_EVEN
             dated.append((starts, rec))
     dated.sort(key=lambda pair: (pair[0], pair[1]["id"]))
     return [{"recordId": rec["id"], "title": rec.get("title", ""), "when": format_event_time(rec["starts_at"]),
-             "venue": rec.get("venue") or "", "summary": rec.get("summary") or ""}
+             "venue": rec.get("venue") or "", "summary": text.plain(rec.get("summary") or "")}
             for _starts, rec in dated[:limit]]
 
 

@@ -323,10 +323,16 @@ def qr_svg_path(runs: list[tuple[int, int, int]]) -> str:
     return "".join(f"M{col} {row}h{length}v1h-{length}z" for row, col, length in runs)
 
 
+def bounded_record(data) -> Callable[[str], dict | None]:
+    """A record getter on the data service DATA that returns the record as its detail page has it:
+    list fields capped (LIST_LIMITS), so a slip or a booking title never waits for 100,000 materials."""
+    return lambda record_id: (data.detail_page(record_id) or {}).get("record")
+
+
 def register(ctx) -> BookingBackend:
     """The ``Booking`` singleton (called by kiosk.ui.app)."""
     backend = BookingBackend(ctx.cfg, booking_types=lambda: ctx.data.list_records("booking_types"),
-                             get_record=ctx.data.get_record, clock=ctx.clock, parent=ctx.engine)
+                             get_record=bounded_record(ctx.data), clock=ctx.clock, parent=ctx.engine)
     ctx.content_changed.connect(backend.reload)
     ctx.register_singleton("Booking", backend)
     return backend

@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement
 
-from kiosk.booking import booking_type_for_service
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.app import current_context
 from kiosk.ui.data_client import DataUnavailable
@@ -75,6 +74,29 @@ def is_past(rec: dict, now: dt.datetime) -> bool:
     return end is not None and end <= now
 
 
+def _text(rec: dict, *names: str) -> str:
+    """The first of REC's fields NAMES that holds a non-empty string, else ''. The publisher checks
+    types; this keeps a page showing what it can when content.db holds a wrong one anyway
+    (``conditions: 12345``, ``booking: "x"``) instead of failing in a formatter."""
+    for name in names:
+        value = rec.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _texts(rec: dict, name: str) -> list[str]:
+    """REC's list field NAME, its string items only ([] when it is not a list)."""
+    value = rec.get(name)
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _mapping(rec: dict, name: str) -> dict:
+    """REC's object field NAME ({} when it is not an object)."""
+    value = rec.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
     """Display rows of RECORDS (all of KIND): current items first, expired notices / past events after them."""
     rows = []
@@ -88,9 +110,9 @@ def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
             section = "往期活动" if inactive else "即将举行"
             date = event_time_text(rec.get("starts_at"), rec.get("ends_at"))
         if kind == "services":
-            subtitle = rec.get("summary") or ""
+            subtitle = _text(rec, "summary")
         else:
-            subtitle = rec.get("issuer") or rec.get("venue") or rec.get("category") or ""
+            subtitle = _text(rec, "issuer", "venue", "category")
         rows.append({
             "recordId": rec["id"],
             "title": rec.get("title", ""),
@@ -293,55 +315,58 @@ class ContentFacade(QObject):
 
     @Slot(str, result="QVariantMap")
     def record(self, record_id: str) -> dict:
-        """Everything a detail page shows, already formatted; {} if the record is gone (or cannot be read)."""
+        """Everything a detail page shows, already formatted; {} if the record is gone (or cannot be read).
+        One call to the data service, whose answer is bounded however many related records or
+        materials the record lists."""
         try:
-            rec = self._ctx.data.get_record(record_id)
-            return detail(self._ctx.data, rec, self._ctx.clock()) if rec else {}
+            page = self._ctx.data.detail_page(record_id)
         except DataUnavailable as exc:
             log.warning("record %s not read: %s", record_id, exc)
             return {}
+        return detail(page, self._ctx.clock()) if page else {}
 
     def reset(self) -> None:
         """No visitor state lives here."""
 
 
-def detail(data, rec: dict, now: dt.datetime) -> dict:
-    """The detail page's view of REC; DATA (the data service) gives its related records and booking type."""
+def detail(page: dict, now: dt.datetime) -> dict:
+    """The detail page's view of PAGE, the data service's detail_page answer (record, related, bookingTypeId)."""
+    rec = page["record"]
     kind = rec["kind"]
     out = {
         "recordId": rec["id"],
         "kind": kind,
         "kindTitle": KIND_TITLES.get(kind, kind),
-        "title": rec.get("title", ""),
-        "summary": text.inline(rec.get("summary") or ""),
-        "issuer": rec.get("issuer") or rec.get("organizer") or "",
-        "docNumber": rec.get("doc_number") or "",
-        "date": rec.get("published_at") or "",
-        "category": rec.get("category") or "",
-        "blocks": text.blocks(rec.get("body")),
+        "title": _text(rec, "title"),
+        "summary": text.inline(_text(rec, "summary")),
+        "issuer": _text(rec, "issuer", "organizer"),
+        "docNumber": _text(rec, "doc_number"),
+        "date": _text(rec, "published_at"),
+        "category": _text(rec, "category"),
+        "blocks": text.blocks(_text(rec, "body")),
         "expired": kind == "notices" and is_expired(rec, now),
         "past": kind == "events" and is_past(rec, now),
         "validUntil": f"{_china(_instant(rec['valid_until'])):%Y-%m-%d %H:%M}" if rec.get("valid_until") else "",
         "time": event_time_text(rec.get("starts_at"), rec.get("ends_at")) if kind == "events" else "",
-        "venue": rec.get("venue") or "",
-        "registrationLabel": (rec.get("registration") or {}).get("label", ""),
-        "registrationType": (rec.get("registration") or {}).get("type", ""),
+        "venue": _text(rec, "venue"),
+        "registrationLabel": _text(_mapping(rec, "registration"), "label"),
+        "registrationType": _text(_mapping(rec, "registration"), "type"),
         "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": KIND_TITLES.get(r["kind"], r["kind"])}
-                    for r in (data.get_record(rid) for rid in rec.get("related_ids") or ()) if r],
+                    for r in page["related"]],
     }
     if kind == "services":
-        booking = rec.get("booking") or {}
+        booking = _mapping(rec, "booking")
         out.update({
-            "conditions": text.inline(rec.get("conditions") or ""),
-            "materials": text.list_blocks(rec.get("materials")),
-            "process": text.list_blocks(rec.get("process"), numbered=True),
-            "timeLimit": text.inline(rec.get("time_limit") or ""),
-            "fee": text.inline(rec.get("fee") or ""),
-            "channels": text.list_blocks(rec.get("channels")),
-            "provider": text.inline(rec.get("provider") or ""),
-            "bookingType": booking.get("type", ""),
-            "bookingLabel": booking.get("label", ""),
-            "bookingTypeId": (booking_type_for_service(rec["id"], data.list_records("booking_types")) or {}).get("id", ""),
+            "conditions": text.inline(_text(rec, "conditions")),
+            "materials": text.list_blocks(_texts(rec, "materials")),
+            "process": text.list_blocks(_texts(rec, "process"), numbered=True),
+            "timeLimit": text.inline(_text(rec, "time_limit")),
+            "fee": text.inline(_text(rec, "fee")),
+            "channels": text.list_blocks(_texts(rec, "channels")),
+            "provider": text.inline(_text(rec, "provider")),
+            "bookingType": _text(booking, "type"),
+            "bookingLabel": _text(booking, "label"),
+            "bookingTypeId": page["bookingTypeId"],
         })
     return out
 

@@ -10,7 +10,8 @@ When the child is gone or does not answer in time, the call raises DataUnavailab
 keep what they show (the last good content stays on screen) and the next call starts a new child,
 at most once per RESTART_INTERVAL_MS so a child that cannot start does not stall every call.
 A failure the service reports (a bad announcement, a wrong PIN format) raises DataError with the
-service's error type.
+service's error type. An answer line longer than MAX_LINE_BYTES is refused as DataUnavailable as
+soon as that many bytes are waiting, without waiting for (or keeping) the rest of it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ START_TIMEOUT_MS = 120_000  # first boot imports the bundled seed; a damaged con
 CALL_TIMEOUT_MS = 30_000  # the first search after a sync rebuilds the index: seconds at 100k records
 RESTART_INTERVAL_MS = 5_000
 STOP_TIMEOUT_MS = 2_000
+# The longest answer line read, the same bound as the service's for request lines
+# (kiosk.dataservice.MAX_LINE_BYTES; the UI process does not import the service's module).
+MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
 class DataUnavailable(RuntimeError):
@@ -55,9 +59,10 @@ class DataClient(QObject):
 
     def __init__(self, program: str, arguments: list[str], parent: QObject | None = None, *,
                  start_timeout_ms: int = START_TIMEOUT_MS, call_timeout_ms: int = CALL_TIMEOUT_MS,
-                 restart_interval_ms: int = RESTART_INTERVAL_MS):
+                 restart_interval_ms: int = RESTART_INTERVAL_MS, max_line_bytes: int = MAX_LINE_BYTES):
         super().__init__(parent)
         self.program, self.arguments = program, arguments
+        self.max_line_bytes = max_line_bytes
         self.start_timeout_ms = start_timeout_ms
         self.call_timeout_ms = call_timeout_ms
         self.restart_interval_ms = restart_interval_ms
@@ -134,6 +139,9 @@ class DataClient(QObject):
     def _read_line(self, process: QProcess, timeout_ms: int, doing: str) -> dict:
         deadline = time.monotonic() + timeout_ms / 1000
         while not process.canReadLine():
+            if process.bytesAvailable() > self.max_line_bytes:
+                self._discard()  # the rest of that line would follow: a new child answers the next call
+                raise DataUnavailable(f"data service wrote a line longer than {self.max_line_bytes} bytes {doing}")
             if process.state() == QProcess.ProcessState.NotRunning:
                 raise DataUnavailable(f"data service exited ({self._exit_text(process)}) before {doing}")
             left_ms = int((deadline - time.monotonic()) * 1000)
@@ -141,7 +149,10 @@ class DataClient(QObject):
                 self._discard()  # its state is unknown now: a new child answers the next call
                 raise DataUnavailable(f"data service took longer than {timeout_ms} ms {doing}")
             process.waitForReadyRead(left_ms)
-        line = bytes(process.readLine())
+        line = bytes(process.readLine(self.max_line_bytes + 1))
+        if not line.endswith(b"\n") and len(line) > self.max_line_bytes:
+            self._discard()
+            raise DataUnavailable(f"data service wrote a line longer than {self.max_line_bytes} bytes {doing}")
         try:
             doc = json.loads(line)
         except ValueError:

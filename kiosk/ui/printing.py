@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPageLayo
 from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.booking import SlipContent
+from kiosk.safe_text import for_display
 from kiosk.ui.printer_check import printer_problem
 from kiosk.ui.qr import paint_qr
 
@@ -119,6 +120,9 @@ def _layout(slip: SlipContent, geometry: PaperGeometry, printer: QPrinter) -> tu
     wrap_anywhere = int(Qt.TextFlag.TextWrapAnywhere)
 
     def text(value: str, size_pt: float, flags: int, *, bold: bool = False, optional: bool = False) -> _Block:
+        # Every line of a slip passes here: the station name comes from the config file and
+        # `ipkiosk print-test` reads records without the data service, so clean them on paper too.
+        value = for_display(value)
         font = _font(size_pt, bold=bold)
         rect = QFontMetricsF(font, printer).boundingRect(QRectF(0, 0, column_px, 1e6), flags, value)
         return _Block("text", rect.height(), value, font, flags, optional)

@@ -33,6 +33,7 @@ KioskPage {
         spacing: Theme.portrait ? Theme.spacing * 2 : Theme.spacing
 
         Text {
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             Layout.topMargin: Theme.portrait ? Theme.spacing * 2 : 0
             horizontalAlignment: Text.AlignHCenter
@@ -45,6 +46,7 @@ KioskPage {
         }
 
         Text {
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
@@ -93,6 +95,7 @@ KioskPage {
                         color: slide.badgeColor
                         Text {
                             id: badgeText
+                            textFormat: Text.PlainText
                             anchors.centerIn: parent
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontBody
@@ -102,6 +105,7 @@ KioskPage {
                         }
                     }
                     Text {
+                        textFormat: Text.PlainText
                         width: parent.width
                         wrapMode: Text.Wrap
                         maximumLineCount: 3
@@ -113,6 +117,7 @@ KioskPage {
                         text: slide.heading
                     }
                     Text {
+                        textFormat: Text.PlainText
                         width: parent.width
                         visible: slide.when.length > 0
                         wrapMode: Text.Wrap
@@ -123,6 +128,7 @@ KioskPage {
                         text: slide.when
                     }
                     Text {
+                        textFormat: Text.PlainText
                         width: parent.width
                         visible: slide.place.length > 0
                         wrapMode: Text.Wrap
@@ -132,6 +138,7 @@ KioskPage {
                         text: "地点：" + slide.place
                     }
                     Text {
+                        textFormat: Text.PlainText
                         width: parent.width
                         visible: slide.detail.length > 0
                         wrapMode: Text.Wrap
@@ -210,6 +217,7 @@ KioskPage {
 
         Text {
             id: startHint
+            textFormat: Text.PlainText
             objectName: "attractStartHint"
             Layout.fillWidth: true
             Layout.bottomMargin: Theme.portrait ? Theme.spacing * 2 : 0

@@ -1,7 +1,8 @@
 import QtQuick
 
 // Display blocks from kiosk/ui/text.py (headings, paragraphs, bullets, numbered steps).
-// Text is StyledText whose only markup is <b> written by text.py (HTML in content is escaped),
+// Text is StyledText whose only markup is <b> written by text.py (HTML in content is escaped; every
+// other Text of the visitor pages is PlainText, so markup in a title or label is shown, never run),
 // links are plain text and nothing is ever loaded.
 Column {
     id: body
@@ -17,6 +18,7 @@ Column {
             height: line.implicitHeight + (modelData.type === "h2" ? Theme.spacing / 2 : 0)
             Text {
                 id: marker
+                textFormat: Text.PlainText
                 visible: modelData.marker !== ""
                 width: visible ? (modelData.type === "ol" ? 56 : 36) : 0
                 text: modelData.marker

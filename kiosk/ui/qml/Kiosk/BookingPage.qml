@@ -45,6 +45,7 @@ KioskPage {
                 spacing: Theme.spacing
 
                 Text {
+                    textFormat: Text.PlainText
                     width: parent.width
                     text: "选择预约类型"
                     color: Theme.primary
@@ -54,6 +55,7 @@ KioskPage {
                     wrapMode: Text.Wrap
                 }
                 Text {
+                    textFormat: Text.PlainText
                     width: parent.width
                     text: "用手机扫码即可预约专业人员，本机不收集任何个人信息。"
                     color: Theme.textMuted
@@ -62,6 +64,7 @@ KioskPage {
                     wrapMode: Text.Wrap
                 }
                 Text {
+                    textFormat: Text.PlainText
                     objectName: "bookingServiceTitle"
                     width: parent.width
                     visible: page.serviceTitle !== ""
@@ -94,6 +97,7 @@ KioskPage {
                             border.width: 2
                             Text {
                                 id: label
+                                textFormat: Text.PlainText
                                 anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
                                           margins: Theme.spacing / 2 }
                                 text: typeButton.title
@@ -129,6 +133,7 @@ KioskPage {
                 readonly property var info: Booking.bookingTypeInfo(page.selectedTypeId)
 
                 Text {
+                    textFormat: Text.PlainText
                     objectName: "bookingChooseHint"
                     anchors.centerIn: parent
                     width: parent.width - 2 * Theme.spacing
@@ -162,6 +167,7 @@ KioskPage {
                                ? panelRow.width - bookingQr.width - panelRow.spacing : panelRow.width
                         spacing: Theme.spacing / 2
                         Text {
+                            textFormat: Text.PlainText
                             objectName: "bookingTypeTitle"
                             width: parent.width
                             text: qrPanel.info.title || ""
@@ -172,6 +178,7 @@ KioskPage {
                             wrapMode: Text.Wrap
                         }
                         Text {
+                            textFormat: Text.PlainText
                             width: parent.width
                             text: qrPanel.info.summary || ""
                             color: Theme.text
@@ -180,6 +187,7 @@ KioskPage {
                             wrapMode: Text.Wrap
                         }
                         Text {
+                            textFormat: Text.PlainText
                             width: parent.width
                             visible: text !== ""
                             text: qrPanel.info.prepare ? "请携带：" + qrPanel.info.prepare : ""

@@ -23,6 +23,7 @@ Rectangle {
         anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.spacing }
         spacing: Theme.spacing / 2
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: panel.closed ? panel.label + "（" + panel.closedText + "）" : panel.label
             color: panel.closed ? Theme.textMuted : Theme.accent
@@ -43,6 +44,7 @@ Rectangle {
             }
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             visible: !panel.qrAvailable
             text: panel.closed ? "该活动已结束，欢迎关注近期其他活动。"

@@ -89,6 +89,7 @@ Item {
         }
 
         Text {
+            textFormat: Text.PlainText
             anchors.horizontalCenter: parent.horizontalCenter
             width: parent.width
             text: "请用手机扫描二维码完成预约"
@@ -100,6 +101,7 @@ Item {
         }
 
         Text {
+            textFormat: Text.PlainText
             objectName: "bookingShortCode"
             anchors.horizontalCenter: parent.horizontalCenter
             visible: root.shortCode !== ""
@@ -128,6 +130,7 @@ Item {
         }
 
         Text {
+            textFormat: Text.PlainText
             objectName: "bookingPrintMessage"
             anchors.horizontalCenter: parent.horizontalCenter
             width: parent.width

@@ -12,6 +12,7 @@ Item {
     implicitHeight: Theme.touchMin + Theme.spacing
 
     Text {
+        textFormat: Text.PlainText
         anchors.fill: parent
         anchors.leftMargin: Theme.spacing
         visible: list.count === 0

@@ -20,6 +20,7 @@ Popup {
     contentItem: Column {
         spacing: Theme.spacing * 1.5
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             text: popup.message
             wrapMode: Text.Wrap

@@ -10,6 +10,7 @@ Column {
     spacing: Theme.spacing / 2
 
     Text {
+        textFormat: Text.PlainText
         objectName: stepper.namePrefix + "Value"
         text: Admin.formatInstant(stepper.value)
         color: Theme.text
@@ -35,6 +36,7 @@ Column {
                     onClicked: stepper.value = Admin.shiftInstant(stepper.value, group.modelData.unit, -1)
                 }
                 Text {
+                    textFormat: Text.PlainText
                     width: 84
                     height: Theme.touchMin
                     horizontalAlignment: Text.AlignHCenter

@@ -10,6 +10,7 @@ Column {
     spacing: Theme.spacing / 3
 
     Text {
+        textFormat: Text.PlainText
         width: field.width
         text: field.label
         color: Theme.primary

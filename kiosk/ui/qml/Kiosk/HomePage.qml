@@ -32,6 +32,7 @@ KioskPage {
             spacing: Theme.spacing
 
             Text {
+                textFormat: Text.PlainText
                 objectName: "stationName"
                 width: parent.width
                 text: Shell.stationName
@@ -42,6 +43,7 @@ KioskPage {
                 wrapMode: Text.Wrap
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "freshness"
                 text: Shell.freshnessText
                 color: Theme.textMuted
@@ -71,6 +73,7 @@ KioskPage {
                     clip: true
                     Text {
                         id: tickerText
+                        textFormat: Text.PlainText
                         objectName: "tickerText"
                         anchors.verticalCenter: parent.verticalCenter
                         text: Announcements.tickerText
@@ -114,6 +117,7 @@ KioskPage {
             }
 
             Text {
+                textFormat: Text.PlainText
                 visible: Content.hotServices.length > 0
                 text: "热门事项"
                 color: Theme.primary
@@ -142,6 +146,7 @@ KioskPage {
             }
 
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 text: "开放时间：" + Shell.stationHours + "\n地址：" + Shell.stationAddress
                 color: Theme.textMuted

@@ -41,6 +41,7 @@ Rectangle {
         width: parent.width * 0.8
         spacing: Theme.spacing
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             text: "还在使用吗？"
@@ -50,6 +51,7 @@ Rectangle {
             font.bold: true
         }
         Text {
+            textFormat: Text.PlainText
             objectName: "idleCountdownText"
             width: parent.width
             horizontalAlignment: Text.AlignHCenter

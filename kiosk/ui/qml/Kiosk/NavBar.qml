@@ -31,6 +31,7 @@ Rectangle {
     }
 
     Text {
+        textFormat: Text.PlainText
         anchors { left: buttons.right; right: parent.right; leftMargin: Theme.spacing; rightMargin: 140
                   verticalCenter: parent.verticalCenter }
         text: bar.title

@@ -38,6 +38,7 @@ KioskPage {
             spacing: Theme.spacing
 
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 visible: page.rec.title === undefined
                 text: "该内容已下架或不存在。"
@@ -54,6 +55,7 @@ KioskPage {
                 color: Theme.disabled
                 Text {
                     id: expiredText
+                    textFormat: Text.PlainText
                     anchors.centerIn: parent
                     text: page.rec.expired ? "已过期 · 有效期至 " + page.rec.validUntil : "活动已结束"
                     color: "white"
@@ -63,6 +65,7 @@ KioskPage {
                 }
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "detailTitle"
                 width: parent.width
                 text: page.rec.title || ""
@@ -74,6 +77,7 @@ KioskPage {
                 wrapMode: Text.Wrap
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "detailMeta"
                 width: parent.width
                 text: [page.rec.issuer, page.rec.docNumber, page.rec.date ? "发布日期：" + page.rec.date : ""]
@@ -86,6 +90,7 @@ KioskPage {
                 wrapMode: Text.Wrap
             }
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 visible: !page.rec.expired && (page.rec.validUntil || "") !== ""
                 text: "有效期至 " + page.rec.validUntil
@@ -108,6 +113,7 @@ KioskPage {
                 blocks: page.rec.blocks || []
             }
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 visible: (page.rec.related || []).length > 0
                 text: "相关内容"

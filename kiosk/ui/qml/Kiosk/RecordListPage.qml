@@ -28,6 +28,7 @@ KioskPage {
         boundsBehavior: Flickable.StopAtBounds
         section.property: "section"
         section.delegate: Text {
+            textFormat: Text.PlainText
             required property string section
             width: list.width
             height: section === "" ? 0 : implicitHeight + Theme.spacing
@@ -53,6 +54,7 @@ KioskPage {
         }
 
         Text {
+            textFormat: Text.PlainText
             anchors.centerIn: parent
             visible: list.count === 0
             text: "暂无内容"

@@ -32,6 +32,7 @@ Rectangle {
                 anchors.verticalCenter: parent.verticalCenter
                 Text {
                     id: badgeText
+                    textFormat: Text.PlainText
                     anchors.centerIn: parent
                     text: row.badge
                     color: "white"
@@ -40,6 +41,7 @@ Rectangle {
                 }
             }
             Text {
+                textFormat: Text.PlainText
                 width: parent.width - (badgeBox.visible ? badgeBox.width + parent.spacing : 0)
                 text: row.title
                 color: row.inactive ? Theme.textMuted : Theme.text
@@ -52,6 +54,7 @@ Rectangle {
             }
         }
         Text {
+            textFormat: Text.PlainText
             width: parent.width
             visible: text !== ""
             text: [row.date, row.subtitle].filter(s => s !== "").join("　")

@@ -62,6 +62,7 @@ KioskPage {
                 onTextEdited: Search.query = text
 
                 Text {
+                    textFormat: Text.PlainText
                     anchors.fill: parent
                     verticalAlignment: Text.AlignVCenter
                     visible: queryField.text === "" && !queryField.inputMethodComposing
@@ -106,6 +107,7 @@ KioskPage {
                 width: parent.width - Theme.spacing * 4
                 spacing: Theme.spacing
                 Text {
+                    textFormat: Text.PlainText
                     width: parent.width
                     wrapMode: Text.Wrap
                     horizontalAlignment: Text.AlignHCenter
@@ -115,6 +117,7 @@ KioskPage {
                     text: "用字母键输入拼音或拼音首字母"
                 }
                 Text {
+                    textFormat: Text.PlainText
                     width: parent.width
                     wrapMode: Text.Wrap
                     horizontalAlignment: Text.AlignHCenter
@@ -174,6 +177,7 @@ KioskPage {
                         color: Theme.bg
                         Text {
                             id: sectionLabel
+                            textFormat: Text.PlainText
                             anchors.verticalCenter: parent.verticalCenter
                             anchors.left: parent.left
                             anchors.leftMargin: Theme.spacing
@@ -219,6 +223,7 @@ KioskPage {
                     spacing: Theme.spacing
 
                     Text {
+                        textFormat: Text.PlainText
                         width: parent.width
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
@@ -228,6 +233,7 @@ KioskPage {
                     }
 
                     Text {
+                        textFormat: Text.PlainText
                         visible: Search.nearest.count > 0
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
@@ -255,6 +261,7 @@ KioskPage {
                     }
 
                     Text {
+                        textFormat: Text.PlainText
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
                         color: Theme.textMuted
@@ -291,6 +298,7 @@ KioskPage {
                         color: Theme.accent
                         Text {
                             id: staffText
+                            textFormat: Text.PlainText
                             anchors.fill: parent
                             anchors.margins: Theme.spacing
                             wrapMode: Text.Wrap

@@ -20,6 +20,7 @@ Rectangle {
 
     Text {
         id: label
+        textFormat: Text.PlainText
         anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
                   leftMargin: Theme.spacing; rightMargin: Theme.spacing }
         text: row.title

@@ -35,6 +35,7 @@ KioskPage {
             spacing: Theme.spacing
 
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 visible: page.rec.title === undefined
                 text: "该事项已下架或不存在。"
@@ -43,6 +44,7 @@ KioskPage {
                 font.pixelSize: Theme.fontTitle
             }
             Text {
+                textFormat: Text.PlainText
                 objectName: "detailTitle"
                 width: parent.width
                 text: page.rec.title || ""
@@ -53,6 +55,7 @@ KioskPage {
                 wrapMode: Text.Wrap
             }
             Text {
+                textFormat: Text.PlainText
                 width: parent.width
                 visible: text !== ""
                 text: page.rec.category ? "分类：" + page.rec.category : ""

@@ -9,6 +9,7 @@ Rectangle {
     color: Theme.stationBadge
     Text {
         id: label
+        textFormat: Text.PlainText
         anchors.centerIn: parent
         text: parent.pinned ? "本站公告 · 置顶" : "本站公告"
         color: "white"

@@ -34,6 +34,7 @@ KioskPage {
                     width: parent.width
                     StationBadge { id: badge; pinned: model.pinned }
                     Text {
+                        textFormat: Text.PlainText
                         width: parent.width - badge.width - parent.spacing
                         text: model.title
                         color: Theme.text
@@ -44,6 +45,7 @@ KioskPage {
                     }
                 }
                 Text {
+                    textFormat: Text.PlainText
                     visible: text !== ""
                     text: model.period
                     color: Theme.textMuted
@@ -54,6 +56,7 @@ KioskPage {
             }
         }
         Text {
+            textFormat: Text.PlainText
             anchors.centerIn: parent
             visible: list.count === 0
             text: "暂无本站公告"

@@ -11,12 +11,20 @@ Rectangle {
     signal clicked()
 
     implicitHeight: Math.max(Theme.touchMin, column.implicitHeight + 2 * Theme.spacing)
-    implicitWidth: Math.max(titleText.implicitWidth, subtitleText.implicitWidth) + 2 * Theme.spacing
+    // From the title's unbroken width, not titleText.implicitWidth: that follows the elision below,
+    // which follows the tile's width (a binding loop where a parent sizes the tile from this).
+    implicitWidth: Math.ceil(Math.max(titleMetrics.advanceWidth, subtitleText.implicitWidth)) + 2 * Theme.spacing
     radius: Theme.radius
     color: tap.pressed ? Qt.darker(fill, 1.1) : fill
     border.color: compact ? "transparent" : Theme.divider
     border.width: 1
     opacity: enabled ? 1 : 0.5
+
+    TextMetrics {
+        id: titleMetrics
+        font: titleText.font
+        text: tile.text
+    }
 
     Column {
         id: column
@@ -24,6 +32,7 @@ Rectangle {
         spacing: 6
         Text {
             id: titleText
+            textFormat: Text.PlainText
             width: parent.width
             text: tile.text
             color: tile.ink
@@ -32,9 +41,14 @@ Rectangle {
             font.bold: true
             horizontalAlignment: tile.compact ? Text.AlignHCenter : Text.AlignLeft
             wrapMode: Text.Wrap
+            // The tile's height is fixed by its parent: a long title (content sets most of them)
+            // ends in "…" instead of drawing over the next tile.
+            maximumLineCount: tile.compact ? 1 : 3
+            elide: Text.ElideRight
         }
         Text {
             id: subtitleText
+            textFormat: Text.PlainText
             width: parent.width
             visible: tile.subtitle !== ""
             text: tile.subtitle

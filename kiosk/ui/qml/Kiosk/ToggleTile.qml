@@ -22,6 +22,7 @@ Rectangle {
         border.color: toggle.checked ? Theme.primary : Theme.textMuted
         border.width: 3
         Text {
+            textFormat: Text.PlainText
             anchors.centerIn: parent
             visible: toggle.checked
             text: "✓"
@@ -33,6 +34,7 @@ Rectangle {
     }
     Text {
         id: label
+        textFormat: Text.PlainText
         anchors { left: box.right; leftMargin: Theme.spacing; right: parent.right; rightMargin: Theme.spacing
                   verticalCenter: parent.verticalCenter }
         text: toggle.text

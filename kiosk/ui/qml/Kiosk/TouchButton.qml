@@ -23,6 +23,7 @@ Rectangle {
 
     Text {
         id: label
+        textFormat: Text.PlainText
         anchors { fill: parent; leftMargin: button.horizontalPadding; rightMargin: button.horizontalPadding }
         text: button.text
         color: button.enabled ? button.ink : Theme.textMuted
