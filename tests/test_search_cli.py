@@ -84,7 +84,7 @@ def conf(data_dir, tmp_path):
 def test_a_long_or_strange_query_is_cut_to_its_first_40_characters(conf, command, query):
     """Before, 1,000 letters overflowed the pinyin segmenter (RecursionError traceback, exit 1). Now the first
     MAX_QUERY_CHARS characters are searched, as the touch keyboard's field allows, and stderr says so."""
-    from kiosk.search.engine import MAX_QUERY_CHARS
+    from kiosk.search import MAX_QUERY_CHARS
 
     if query.startswith("\ud800"):
         query = "\udcff" * 1000  # what Python makes of invalid UTF-8 bytes on the command line

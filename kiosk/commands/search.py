@@ -27,7 +27,7 @@ def _index(cfg):
 
 
 def _note_if_cut(command: str, text: str) -> None:
-    from kiosk.search.engine import MAX_QUERY_CHARS
+    from kiosk.search import MAX_QUERY_CHARS
 
     if len(text) > MAX_QUERY_CHARS:
         print(f"{command}: only the first {MAX_QUERY_CHARS} of {len(text)} characters are used", file=sys.stderr)

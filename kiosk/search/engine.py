@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kiosk.search import MAX_QUERY_CHARS
 from kiosk.search.index import KEYS_VERSION
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,6 @@ SUGGEST_LIMIT = 8
 # many (SearchPage.qml, kiosk/ui/search_model.py), so only a pasted or scripted query is ever cut.
 # Without a cap a query of 1,000 letters overflowed the pinyin segmenter's recursion (a traceback), and
 # every further word of a long query is one more scan of all records. 40 is more than any real query needs.
-MAX_QUERY_CHARS = 40
 
 # Tier scores: higher is better; the gaps leave room for new tiers.
 SCORE_TITLE_EXACT = 100.0

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
+from kiosk.search import MAX_QUERY_CHARS
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable
 
@@ -38,7 +39,6 @@ KIND_LABELS: dict[str, str] = {
 RESULT_LIMIT = 60
 CANDIDATE_LIMIT = 8
 NEAREST_LIMIT = 6
-MAX_QUERY_CHARS = 40
 
 # The run of latin letters at the end of the query is what the candidate bar converts to hanzi,
 # so "专利sq" offers 申请 and picking it gives "专利申请".
@@ -143,6 +143,7 @@ class SearchController(QObject):
         return match.group(0).lower() if match else ""
 
     letters = Property(str, _get_letters, notify=queryChanged)
+    maxQueryChars = Property(int, lambda self: MAX_QUERY_CHARS, constant=True)
 
     results = Property(QObject, lambda self: self._results, constant=True)
     groups = Property(QObject, lambda self: self._groups, constant=True)

@@ -57,7 +57,7 @@ KioskPage {
                 font.pixelSize: Theme.fontTitle
                 color: Theme.text
                 inputMethodHints: Qt.ImhNoPredictiveText
-                maximumLength: 40
+                maximumLength: Search.maxQueryChars
                 text: Search.query
                 onTextEdited: Search.query = text
 
