@@ -347,13 +347,15 @@ def apply(mutations: list[dict], marker: str) -> tuple[dict[str, list[dict]], di
     return records, raw
 
 
-def dump_json(doc: dict, raw: dict[str, str]) -> bytes:
-    """DOC as UTF-8 JSON with the nest tokens replaced by their raw text. A lone surrogate is written as
-    a JSON escape (\\ud800), as an editor's export would, because it has no UTF-8 encoding."""
+def dump_json(doc: dict, raw: dict[str, str], *, canonical: bool = False) -> bytes:
+    """DOC as UTF-8 JSON with the nest tokens replaced by their raw text; CANONICAL: in the form the
+    terminal hashes (sync.manifest.Manifest.to_json_bytes), else indented as an editor writes it. A lone
+    surrogate is written as a JSON escape (\\ud800), as an editor's export would: it has no UTF-8 form."""
+    form = dict(sort_keys=True, separators=(",", ":")) if canonical else dict(indent=1)
     try:
-        data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+        data = json.dumps(doc, ensure_ascii=False, **form).encode("utf-8")
     except UnicodeEncodeError:
-        data = json.dumps(doc, ensure_ascii=True, indent=1).encode("ascii")
+        data = json.dumps(doc, ensure_ascii=True, **form).encode("ascii")
     for token, text in raw.items():
         data = data.replace(json.dumps(token).encode(), text.encode())
     return data
