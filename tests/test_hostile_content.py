@@ -60,7 +60,10 @@ SURVEY = os.environ.get("HOSTILE_SURVEY")
 
 # Every example is several subprocesses: no deadline, no shrinking in the fast profile (an example is
 # one to three mutations already, and a shrink would rerun the whole pipeline dozens of times).
-_COMMON = dict(deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
+# The module's fixtures are made once (workshop); the autouse ones of conftest only isolate the environment.
+_SLOW_IS_EXPECTED = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+                     HealthCheck.function_scoped_fixture, HealthCheck.large_base_example]
+_COMMON = dict(deadline=None, suppress_health_check=_SLOW_IS_EXPECTED, print_blob=True)
 FAST = settings(derandomize=True, database=None, phases=[Phase.explicit, Phase.generate], **_COMMON)
 FUZZ = settings(**_COMMON)
 
