@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -468,13 +469,22 @@ def file_level(m: dict) -> bool:
     return m["op"] == "nest" and m["depth"] >= 500
 
 
-def expected_names(m: dict) -> list[str]:
-    """What a refusal of M must name: its file, and unless the whole file is unreadable its record and
-    field (a duplicate id is the record's 'id')."""
+def expected_names(m: dict) -> list[list[str]]:
+    """What a refusal of M must name, as [alternatives, ...]: its file, and unless the whole file is
+    unreadable its record and field (a duplicate id is the record's 'id'; a bad id can only be named by
+    the record's position, "#N")."""
     files = [f"{m['collection']}.json"] + ([f"{m['into']}.json"] if m["op"] == "dup" else [])
     if file_level(m):
-        return ["|".join(files)]
-    rid = record_id(m)
+        return [files]
     field = "id" if m["op"] == "dup" or m.get("field") == "id" else m["field"]
-    record_names = [rid] if field != "id" else [rid, "#"]  # a bad id can only be named by position
-    return ["|".join(files), "|".join(record_names), field]
+    records = [record_id(m)] + (["#"] if field == "id" else [])
+    return [files, records, [field]]
+
+
+def names_all(line: str, m: dict) -> bool:
+    """True when LINE names everything expected_names(M) asks for (the field as a whole word)."""
+    names = expected_names(m)
+    places, field = (names, None) if file_level(m) else (names[:-1], names[-1][0])
+    if not all(any(alt in line for alt in alts) for alts in places):
+        return False
+    return field is None or re.search(rf"\b{re.escape(field)}\b", line) is not None

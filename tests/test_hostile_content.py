@@ -245,8 +245,8 @@ def stage_publish(mutations: list[dict], source: Path, repo: Path, keys: Path, p
         problems.add("publish: refusal is not one line", proc.stderr[-1500:])
         return False
     line = lines[0]
-    if not any(all(any(alt in line for alt in need.split("|")) for need in hs.expected_names(m)) for m in mutations):
-        needs = " or ".join("+".join(hs.expected_names(m)) for m in mutations)
+    if not any(hs.names_all(line, m) for m in mutations):
+        needs = " or ".join(" + ".join("|".join(alts) for alts in hs.expected_names(m)) for m in mutations)
         problems.add("publish: refusal does not name file, record and field", f"{line[:600]} (expected {needs})")
     return False
 
@@ -482,3 +482,46 @@ def test_accepted_hostile_content_renders_as_plain_text(workshop, mutations):
         finally:
             marker.close()
     problems.check()
+
+
+# ---------------------------------------------------------------- the harness's own controls
+
+
+def test_the_detectors_catch_what_they_watch_for(tmp_path):
+    """A reader of the marker FIFO and a reader of a child's stdin are both seen (so a clean render
+    report means nothing was opened, not that the detectors were blind)."""
+    marker = Marker(tmp_path)
+    try:
+        with open(marker.path, "rb") as fifo:  # blocks until the watcher offers a writer
+            assert fifo.read() == b""
+        deadline = time.monotonic() + 10
+        while not marker.opened and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert marker.opened >= 1
+    finally:
+        marker.close()
+    canary = StdinCanary()
+    try:
+        assert not canary.was_read()
+        subprocess.run([sys.executable, "-c", "import sys; sys.stdin.buffer.read()"], stdin=canary.read_fd,
+                       check=True, timeout=SUBPROCESS_TIMEOUT_S)
+        assert canary.was_read()
+    finally:
+        canary.close()
+
+
+def test_the_unchanged_seed_goes_through_every_stage_clean(workshop, tmp_path):
+    """The control: the bundled seed itself is published, synced and rendered without a single problem,
+    so what the properties report comes from the hostile field and not from the harness."""
+    problems = Problems([])
+    marker = Marker(tmp_path)
+    try:
+        hs.write_source([], tmp_path / "source", str(marker.path))
+        assert stage_publish([], tmp_path / "source", tmp_path / "repo", workshop["keys"], problems)
+        code, config, status = terminal_sync(tmp_path / "terminal", tmp_path / "repo", workshop["keys"],
+                                             workshop["station_db"], problems, stage="sync")
+        assert code == EXIT_CODES[trust.OK] and status["last_result"] == trust.OK
+        stage_render(tmp_path / "terminal", config, [], marker, problems)
+    finally:
+        marker.close()
+    assert not problems.found, problems.found
