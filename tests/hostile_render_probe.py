@@ -10,9 +10,12 @@ needs the pages built from the content a terminal has just synced, so this probe
 PAGE is a selftest page spec (see kiosk/commands/ui.py) or ``record:<id>``, which opens the record the
 way a visitor's tap does (Main.openRecord picks the detail page by kind). Every page is visited twice:
 the first visit compiles its QML, the second is the one measured, so the stall figure is the content's
-cost and not the first compile's. Prints one JSON document::
+cost and not the first compile's. Prints JSON lines as it goes, so a UI that hangs still shows how far
+it got::
 
-    {"startup_warnings": [...], "pages": [{"spec", "warnings", "max_gap_s", "texts", "refused_urls"}]}
+    {"startup_warnings": [...]}
+    {"visiting": "record:svc-x"}
+    {"page": {"spec", "warnings", "max_gap_s", "texts", "refused_urls"}}
 
 ``texts`` are the texts a visitor sees, as plain text: a Text item whose format is interpreted (rich or
 styled text, or AutoText that looks like markup) is converted the way it is drawn, so markup that was
@@ -124,9 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         file_name, props = page_request(spec)
         call("showPage" if file_name == "AttractPage.qml" else "openPage", file_name, props)
 
+    def emit(doc: dict) -> None:
+        print(json.dumps(doc), flush=True)  # ASCII: a lone surrogate in a text must not break the report
+
     wait(SETTLE_MS)
-    report = {"startup_warnings": list(messages.warnings), "pages": []}
+    emit({"startup_warnings": list(messages.warnings)})
     for spec in args.page:
+        emit({"visiting": spec})
         del messages.warnings[:]
         refused_before = len(ctx.network_factory.refused_urls)
         show(spec)
@@ -139,16 +146,15 @@ def main(argv: list[str] | None = None) -> int:
         wait(SETTLE_MS)
         ticker.stop()
         ticks.append(time.monotonic())
-        report["pages"].append({
+        emit({"page": {
             "spec": spec,
             "warnings": list(messages.warnings),
             "max_gap_s": round(max(b - a for a, b in zip(ticks, ticks[1:], strict=False)), 3),
             "texts": page_texts(window),
             "refused_urls": ctx.network_factory.refused_urls[refused_before:],
-        })
+        }})
     ui_app.stop_context(ctx)
     qapp.processEvents()
-    print(json.dumps(report))  # ASCII: a lone surrogate in a text must not break the report
     return 0
 
 

@@ -95,6 +95,7 @@ def corpus(name: str):
 # in RENDER_EVERY generated ones (a render costs several seconds; the render test covers the screen).
 RENDER_EVERY = {"fast": 4, "fuzz": 10}[PROFILE]
 SUBPROCESS_TIMEOUT_S = 120  # a hang detector, not a speed assertion
+HUNG = -1  # the return code run() reports for a process that did not exit in time
 STALL_S = 1.0
 TERMINAL_OUTCOMES = {code: name for name, code in EXIT_CODES.items()}
 
@@ -142,11 +143,25 @@ def run(argv: list[str], *, stdin=subprocess.DEVNULL) -> subprocess.CompletedPro
         return subprocess.run([sys.executable, *argv], cwd=REPO_ROOT, env=env, stdin=stdin, capture_output=True,
                               text=True, errors="backslashreplace", timeout=SUBPROCESS_TIMEOUT_S)
     except subprocess.TimeoutExpired as exc:
-        return subprocess.CompletedProcess(argv, -1, exc.stdout or "", f"HUNG: no exit within {SUBPROCESS_TIMEOUT_S} s")
+        out = exc.stdout.decode(errors="backslashreplace") if isinstance(exc.stdout, bytes) else exc.stdout or ""
+        return subprocess.CompletedProcess(argv, HUNG, out, f"no exit within {SUBPROCESS_TIMEOUT_S} s")
+
+
+TRACEBACK = "Traceback (most recent call last)"
 
 
 def _has_traceback(proc: subprocess.CompletedProcess) -> bool:
-    return "Traceback (most recent call last)" in (proc.stdout or "") + (proc.stderr or "")
+    return TRACEBACK in (proc.stdout or "") + (proc.stderr or "")
+
+
+def _traceback_of(proc: subprocess.CompletedProcess) -> str:
+    """The first traceback in PROC's output (its start and its end, where the exception is), or ""."""
+    text = (proc.stderr or "") + (proc.stdout or "")
+    at = text.find(TRACEBACK)
+    if at < 0:
+        return ""
+    found = text[at:]
+    return found if len(found) <= 1500 else f"{found[:300]} … {found[-1200:]}"
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +248,8 @@ def stage_publish(mutations: list[dict], source: Path, repo: Path, keys: Path, p
     """Stage 1: build. True when the publisher accepted the source."""
     proc = run(["-m", "sync.publish", "build", str(source), str(repo), "--keys", str(keys)])
     if _has_traceback(proc) or proc.returncode not in (0, 1, 2):
-        problems.add("publish: traceback or crash", f"exit {proc.returncode}: {proc.stderr[-1500:]}")
+        detail = _traceback_of(proc) or proc.stderr[-1500:]
+        problems.add("publish: traceback or crash", f"exit {proc.returncode}: {detail}")
         return False
     reason = hs.must_refuse(mutations)
     if proc.returncode == 0:
@@ -261,11 +277,12 @@ def terminal_sync(folder: Path, repo: Path, keys: Path, station_db: Path, proble
         before = file_digest(folder / "data" / "station.db")
         proc = run(["-m", "kiosk.cli", "--config", str(config), "sync", "--once", "--deadline-s", "60"])
     if _has_traceback(proc) or proc.returncode not in TERMINAL_OUTCOMES:
-        problems.add(f"{stage}: sync traceback or unexpected exit", f"exit {proc.returncode}: {proc.stderr[-1500:]}")
+        problems.add(f"{stage}: sync traceback or unexpected exit",
+                     f"exit {proc.returncode}: {_traceback_of(proc) or proc.stderr[-1500:]}")
     status_proc = run(["-m", "kiosk.cli", "--config", str(config), "status", "--json"])
     status = None
     if status_proc.returncode != 0 or _has_traceback(status_proc):
-        problems.add(f"{stage}: status fails after sync", status_proc.stderr[-1500:])
+        problems.add(f"{stage}: status fails after sync", _traceback_of(status_proc) or status_proc.stderr[-1500:])
     else:
         status = json.loads(status_proc.stdout)
         expected = TERMINAL_OUTCOMES.get(proc.returncode)
@@ -283,7 +300,7 @@ def cli_show_is_clean(config: Path, mutations: list[dict], problems: Problems) -
     for rid in sorted({hs.record_id(m) for m in mutations}):
         proc = run(["-m", "kiosk.cli", "--config", str(config), "show", rid])
         if _has_traceback(proc):
-            problems.add("cli show: traceback", proc.stderr[-1500:])
+            problems.add("cli show: traceback", _traceback_of(proc))
             continue
         for line in proc.stdout.splitlines():
             if content_problem(line.replace("\t", " ")) is not None:
@@ -363,14 +380,19 @@ def stage_render(folder: Path, config: Path, mutations: list[dict], marker: Mark
         problems.add("render: a file named by content was opened", f"{marker.path} opened ({marker.opened} times)")
     if stdin_read:
         problems.add("render: the UI read its stdin (file:///dev/stdin in content)", "")
-    if proc.returncode != 0 or _has_traceback(proc):
-        problems.add("render: probe failed or hung", f"exit {proc.returncode}: {proc.stderr[-1500:]}")
-        return
-    report = json.loads(proc.stdout)
-    if report["startup_warnings"]:
-        problems.add("render: QML warning", f"start-up: {report['startup_warnings'][:3]}")
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode == HUNG:
+        where = [d["visiting"] for d in lines if "visiting" in d][-1:] or ["start-up"]
+        problems.add("render: the UI hung", f"no exit within {SUBPROCESS_TIMEOUT_S} s, on page {where[0]}")
+    elif proc.returncode != 0:
+        problems.add("render: the UI process failed", f"exit {proc.returncode}: {proc.stderr[-1500:]}")
+    if _has_traceback(proc):
+        problems.add("render: traceback from the UI process", _traceback_of(proc))
+    startup = [d["startup_warnings"] for d in lines if "startup_warnings" in d]
+    if startup and startup[0]:
+        problems.add("render: QML warning", f"start-up: {startup[0][:3]}")
     want = expected_visible(mutations, str(marker.path))
-    for page in report["pages"]:
+    for page in (d["page"] for d in lines if "page" in d):
         spec = page["spec"]
         if page["warnings"]:
             problems.add("render: QML warning", f"{spec}: {page['warnings'][:3]}")
