@@ -28,6 +28,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -403,7 +404,9 @@ def stage_render(folder: Path, config: Path, mutations: list[dict], marker: Mark
         texts = [_squash(t) for t in page["texts"]]
         for needed in want.get(spec, []):
             if not any(needed in t for t in texts):
-                shown = [t for t in texts if needed[:4] in t or needed[-4:] in t][:3]
+                # What is left of the text when its markup is interpreted: the likeliest rendering of it.
+                bare = _squash(re.sub(r"<[^>]*>", " ", needed))
+                shown = [t for t in texts if bare and any(word in t for word in bare.split())][:3]
                 problems.add("render: hostile text not visible as plain text",
                              f"{spec}: expected {needed[:200]!r}; closest shown {shown!r}")
 
