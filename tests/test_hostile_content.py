@@ -70,6 +70,8 @@ FUZZ = settings(**_COMMON)
 
 
 def profile(fast_examples: int, fuzz_examples: int) -> settings:
+    """The settings of one property in the chosen profile (applied per test, never loaded globally, so
+    the other hypothesis tests of the suite keep theirs)."""
     if PROFILE == "fast":
         return settings(FAST, max_examples=fast_examples)
     return settings(FUZZ, max_examples=fuzz_examples)
