@@ -4,7 +4,7 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 PYTHON    ?= python3
 
-.PHONY: run test lint bench gallery sysdeps-run sysdeps-test clean dist deb smoke
+.PHONY: run test lint bench fuzz gallery sysdeps-run sysdeps-test clean dist deb smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+## long hostile-content run: thousands of generated content sources through publish → sync (fewer renders);
+## `make test` runs the same harness with its fast profile. HOSTILE_EXAMPLES sets the publisher-level count.
+HOSTILE_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	HOSTILE_PROFILE=fuzz HOSTILE_EXAMPLES=$(HOSTILE_EXAMPLES) QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software \
+		$(PY) -m pytest tests/test_hostile_content.py -q
 
 # docs/screens/<name>-<size>.png ← `ipkiosk selftest --page <page>` for the visitor screens.
 GALLERY := home=home services=services service=service:svc-patent-application policies=policies \
