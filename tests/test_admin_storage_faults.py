@@ -23,6 +23,7 @@ from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
 from kiosk.ui.admin_model import DISK_FULL_REFUSAL
 from tests.conftest import DataServiceInProcess, file_digest
+from tests.test_admin_screens import _layout_problems
 from tests.test_admin_ui import FakeClock, exists, find, settle, tap_hot_corner, tap_name, ticker_text, type_pin
 from tests.test_storage_faults import fill, listing, small_fs  # noqa: F401 - small_fs is a fixture used here
 
@@ -79,6 +80,7 @@ def test_damaged_announcement_is_named_on_the_admin_page_with_the_restore(kiosk_
     assert text.startswith("station.db：1 条公告已损坏（id 2），可从备份恢复"), text
     assert "恢复此备份" in text
     assert find(window, "adminAnnouncementList").property("count") == 1
+    assert _layout_problems(window) == []  # nothing runs off the window, every touch target is large enough
     assert window.grabWindow().save(str(tmp_path / f"admin-damaged-{size_px[0]}x{size_px[1]}.png"))
     assert file_digest(cfg.station_db_path) == damaged_bytes, "station data is never repaired behind staff's back"
 
@@ -188,6 +190,8 @@ def test_admin_page_on_a_full_disk_says_so_and_refuses_writes_plainly(qtbot, ful
         assert text.startswith("磁盘已满：内容照常显示，但无法保存修改"), text
         assert "请技术人员清理磁盘空间" in text and "station.db、content.db 只读：disk full" in text
         assert not exists(window, "adminStorageRestore")  # nothing to restore: the files are fine
+        assert _layout_problems(window) == []
+        assert window.grabWindow().save(str(disk.parent / "admin-disk-full-1080x1920.png"))
 
         admin = ctx.singletons["Admin"]
         assert admin.saveAnnouncement(0, "不会保存", "", "", "", False) == DISK_FULL_REFUSAL

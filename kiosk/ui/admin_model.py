@@ -641,7 +641,7 @@ def storage_warning_zh(faults: dict) -> str:
     lines = []
     if faults.get("stationDamaged"):
         lines.append(_damaged_rows_zh(faults["stationDamaged"]) + "，可从备份恢复：在「备份与退出」中选择损坏前的"
-                     "一份备份，点「恢复此备份」。其余公告和密码照常可用。")
+                     "一份备份，点「恢复此备份」。其余数据照常可用。")
     reason = faults.get("stationReadOnly") or faults.get("contentReadOnly") or ""
     if reason:
         files = "、".join(name for name, key in (("station.db", "stationReadOnly"), ("content.db", "contentReadOnly"))
