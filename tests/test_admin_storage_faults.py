@@ -22,6 +22,7 @@ from kiosk import config as config_mod
 from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
 from kiosk.ui.admin_model import DISK_FULL_REFUSAL
+from kiosk.ui.data_client import DataError
 from tests.conftest import DataServiceInProcess, file_digest
 from tests.test_admin_screens import _layout_problems
 from tests.test_admin_ui import FakeClock, exists, find, settle, tap_hot_corner, tap_name, ticker_text, type_pin
@@ -210,3 +211,29 @@ def test_admin_page_on_a_full_disk_says_so_and_refuses_writes_plainly(qtbot, ful
     assert shutil.disk_usage(disk).used == used
     assert {name: file_digest(cfg.data_path / name) for name in digests} == digests
     assert not list(cfg.data_path.glob("*.corrupt-*")) and not list(backup.backups_dir(cfg.data_path).glob("*.db"))
+
+
+def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(small_fs, tmp_path):  # noqa: F811
+    """station.db was opened with room to spare; then the disk filled up. Writes fail with SQLite's
+    "database or disk is full": still a plain disk-full refusal, and the PIN pad still counts."""
+    cfg = config_mod.from_mapping({"data_dir": str(small_fs / "data")})
+    data = DataServiceInProcess(cfg)
+    from kiosk.store.content import content_db
+
+    try:
+        station.add_announcement("写满之前的公告", actor="cli")
+        PinGuard(actor="cli").set_pin(PIN)
+        fill(small_fs)
+        now = T0.isoformat()
+        with pytest.raises(DataError) as refused:
+            data.save_announcement(0, "写满之后", "", None, None, False, "admin-screen")
+        assert refused.value.kind == "StorageError" and "disk full" in str(refused.value)
+        assert data.storage_faults()["stationReadOnly"] == ""  # open read-write: only the writes fail
+        wrong = data.check_pin(WRONG_PIN, now)
+        assert not wrong["ok"] and wrong["unsaved"].startswith("disk full")
+        assert data.pin_state(now)["triesLeft"] == TRIES_BEFORE_LOCKOUT - 1
+        assert data.check_pin(PIN, now)["ok"]
+        assert [a["title"] for a in data.list_announcements()] == ["写满之前的公告"]
+    finally:
+        station.station_db.close()
+        content_db.close()

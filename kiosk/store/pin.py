@@ -28,12 +28,14 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import peewee
 
 from kiosk.clock import iso, utcnow
 from kiosk.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, check_pin_format  # noqa: F401 - part of this API
 from kiosk.store import station
+from kiosk.store.db import storage_problem
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -115,8 +117,13 @@ def _as_count(key: str, value: str | None) -> int:
 
 
 def _unwritable_reason(exc: peewee.DatabaseError) -> str:
-    """Why a write to station.db failed, for the log and PinCheck.unsaved."""
-    return station.read_only_reason() or str(exc) or type(exc).__name__
+    """Why a write to station.db failed, for the log and PinCheck.unsaved: "disk full (…)" when it is
+    open read-only on a full disk or the disk filled up since, else the database's own words."""
+    reason = station.read_only_reason()
+    path = station.station_db.database
+    if reason is None and path and path != ":memory:" and not str(path).startswith("file:"):
+        reason = storage_problem(exc, Path(path).parent)
+    return reason or f"{type(exc).__name__}: {exc}"
 
 
 class PinGuard:
