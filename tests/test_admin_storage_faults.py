@@ -113,14 +113,14 @@ def test_damage_wording_names_tables_keys_and_unreadable_keys():
 
 @pytest.fixture
 def full_disk_cfg(small_fs, tmp_path):  # noqa: F811 - the fixture imported above
-    """A seeded terminal whose data dir is on a tmpfs filled to the last byte: (cfg, disk, digests, used)."""
+    """A seeded terminal with a PIN and an announcement whose data dir is on a tmpfs filled to the last byte:
+    (cfg, the tmpfs, sha256 of content.db and station.db)."""
     seeded_dir = tmp_path / "seeded"
     seeded_cfg = config_mod.from_mapping({"data_dir": str(seeded_dir)})
-    service = DataServiceInProcess(seeded_cfg)  # imports the bundled seed, as the kiosk's first start does
-    station.station_db.close()
-    del service
     from kiosk.store.content import content_db
 
+    DataServiceInProcess(seeded_cfg)  # imports the bundled seed, as the kiosk's first start does
+    station.station_db.close()
     content_db.close()
     prepare_station(seeded_cfg, ("满盘时仍显示的公告",))
     shutil.copytree(seeded_dir, small_fs / "data")
