@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 
 from kiosk import config as config_mod
 from kiosk.store import backup, station
@@ -25,7 +26,17 @@ from kiosk.ui.admin_model import DISK_FULL_REFUSAL
 from kiosk.ui.data_client import DataError
 from tests.conftest import DataServiceInProcess, file_digest
 from tests.test_admin_screens import _layout_problems
-from tests.test_admin_ui import FakeClock, exists, find, settle, tap_hot_corner, tap_name, ticker_text, type_pin
+from tests.test_admin_ui import (
+    FakeClock,
+    exists,
+    find,
+    settle,
+    tap,
+    tap_hot_corner,
+    tap_name,
+    ticker_text,
+    type_pin,
+)
 from tests.test_storage_faults import fill, listing, small_fs  # noqa: F401 - small_fs is a fixture used here
 
 PIN = "402718"
@@ -193,6 +204,27 @@ def test_admin_page_on_a_full_disk_says_so_and_refuses_writes_plainly(qtbot, ful
         assert not exists(window, "adminStorageRestore")  # nothing to restore: the files are fine
         assert _layout_problems(window) == []
         assert window.grabWindow().save(str(disk.parent / "admin-disk-full-1080x1920.png"))
+
+        # By touch: a new announcement, saved; the editor says why it was not.
+        tap_name(qtbot, window, "adminNewAnnouncement")
+        qtbot.waitUntil(lambda: exists(window, "announcementEditor"), timeout=3000)
+        settle(qtbot, window)
+        title_field = find(window, "annTitleField")
+        tap(qtbot, window, title_field)
+        committed = QInputMethodEvent()
+        committed.setCommitString("不会保存的公告")
+        QGuiApplication.sendEvent(title_field, committed)
+        tap_name(qtbot, window, "annSave")
+        qtbot.waitUntil(lambda: exists(window, "annError"), timeout=3000)
+        assert find(window, "annError").property("text") == DISK_FULL_REFUSAL
+        tap_name(qtbot, window, "navBack")
+        qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
+        settle(qtbot, window)
+        tap_name(qtbot, window, "adminTab3")
+        qtbot.waitUntil(lambda: exists(window, "adminBackupNow"), timeout=3000)
+        tap_name(qtbot, window, "adminBackupNow")
+        qtbot.waitUntil(lambda: exists(window, "adminNotice"), timeout=3000)
+        assert find(window, "adminNotice").property("text") == DISK_FULL_REFUSAL
 
         admin = ctx.singletons["Admin"]
         assert admin.saveAnnouncement(0, "不会保存", "", "", "", False) == DISK_FULL_REFUSAL
