@@ -23,23 +23,33 @@ combining marks reaches a screen. And a line of the pipe is at most MAX_LINE_BYT
 direction, each end refusing a longer one without reading it into memory whole: a request with
 BadRequest, an answer (kiosk.ui.data_client) with DataUnavailable. Answers stay far below it: list
 answers leave out what only a detail page shows, and a detail page is one bounded call (detail_page).
+
+A full disk is told apart from every other failure: station.db and content.db are then open
+read-only (kiosk/store/station.py, kiosk/store/recovery.py), visitors' screens read as before, and
+every staff action that writes fails with StorageError naming it ("station.db: disk full (…)"),
+also when the disk fills up while the files are open; storage_faults tells the admin screen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import IO
 
+from peewee import DatabaseError
+
 from kiosk import config as config_mod
 from kiosk.booking import booking_type_for_service
 from kiosk.clock import iso, utcnow
 from kiosk.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
-from kiosk.store import backup, content, station
+from kiosk.store import backup, content, recovery, station
+from kiosk.store.db import disk_full, storage_problem
 from kiosk.store.pin import PinError, PinGuard
+from kiosk.store.recovery import StorageError
 from sync.manifest import LIST_LIMITS
 
 log = logging.getLogger(__name__)
@@ -47,7 +57,7 @@ log.addHandler(logging.NullHandler())
 
 # Failures a caller is told about by type (the admin screen words each in Chinese); anything else
 # is reported as InternalError with its message and logged with the traceback here.
-EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, LookupError, ValueError)
+EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, StorageError, LookupError, ValueError)
 
 # Fields only a detail page shows; list answers leave them out.
 DETAIL_ONLY_FIELDS = ("body", "conditions", "materials", "process", "channels", "related_ids", "attachments",
@@ -57,6 +67,9 @@ DETAIL_ONLY_FIELDS = ("body", "conditions", "materials", "process", "channels", 
 # (the 40 services answer in 29 KB), so this holds some 80,000 rows of one kind: it refuses a runaway
 # line (a 100 MB one cost the UI 551 MB), it does not limit a catalogue.
 MAX_LINE_BYTES = 64 * 1024 * 1024
+
+# Damaged rows named per table in storage_faults (the rest are counted): a banner line, not a list.
+DAMAGE_NAMES_SHOWN = 5
 
 
 # Characters known to need no cleaning however many follow each other; grows to the content's alphabet.
@@ -111,7 +124,7 @@ class DataService:
         "content_serial", "status", "list_records", "get_record", "detail_page", "record_kind", "search",
         "current_announcements",
         # staff screens
-        "station_problem", "list_announcements", "save_announcement", "remove_announcement", "audit",
+        "station_problem", "storage_faults", "list_announcements", "save_announcement", "remove_announcement", "audit",
         "pin_state", "check_pin", "set_pin", "counts_by_kind", "demo_count",
         "backups", "backup_if_due", "backup_now", "restore_backup",
     )
@@ -226,6 +239,37 @@ class DataService:
             problem = "station.db is not open"
         return problem or ""
 
+    def storage_faults(self) -> dict:
+        """What the admin screen says about the storage besides an unusable station.db (station_problem):
+
+        {"stationDamaged": [{"table": "announcement", "count": 1, "names": ["2"]}, …] — rows of station.db
+        that cannot be read, per table, each named by its key (or "rowid N" when that is unreadable too),
+        at most DAMAGE_NAMES_SHOWN names, found by the same scan as `ipkiosk doctor`;
+        "stationReadOnly" / "contentReadOnly": why that file is open read-only ("disk full (…)"), else ''}.
+
+        The scan runs when staff open the admin screen, not on every poll."""
+        damaged: list[dict] = []
+        if not self.station_problem():
+            try:
+                rows = station.damaged_rows()
+            except (DatabaseError, OSError) as exc:  # a read error while scanning: say so, do not fail the screen
+                log.error("station.db: could not scan for damaged rows (%s)", exc)
+                rows = []
+            for table in dict.fromkeys(r.table for r in rows):
+                of_table = [r for r in rows if r.table == table]
+                damaged.append({"table": table, "count": len(of_table),
+                                "names": [r.key if r.key is not None else f"rowid {r.rowid}"
+                                          for r in of_table[:DAMAGE_NAMES_SHOWN]]})
+        return {"stationDamaged": damaged, "stationReadOnly": station.read_only_reason() or "",
+                "contentReadOnly": recovery.read_only_reason() or ""}
+
+    def _check_station_writable(self, what: str) -> None:
+        """StorageError before a staff change is tried on a station.db that is open read-only."""
+        reason = station.read_only_reason()
+        if reason is not None:
+            code = errno.ENOSPC if reason.startswith("disk full") else errno.EIO
+            raise StorageError(code, f"station.db: {reason}; {what} not saved")
+
     def current_announcements(self, now: str) -> list[dict]:
         """Announcements showing at NOW; none while station.db is unusable (no failure)."""
         if self.station_problem():
@@ -238,6 +282,7 @@ class DataService:
     def save_announcement(self, ann_id: int, title: str, body: str, starts_at: str | None, ends_at: str | None,
                           pinned: bool, actor: str) -> int:
         """Create (ANN_ID 0) or update an announcement; its id."""
+        self._check_station_writable("announcement")
         if ann_id:
             return station.edit_announcement(ann_id, actor=actor, title=title, body=body, starts_at=starts_at,
                                              ends_at=ends_at, pinned=pinned).id
@@ -245,10 +290,17 @@ class DataService:
                                         actor=actor).id
 
     def remove_announcement(self, ann_id: int, actor: str) -> None:
+        self._check_station_writable("removal")
         station.remove_announcement(ann_id, actor=actor)
 
     def audit(self, action: str, obj: str, detail: str, actor: str) -> None:
-        station.audit(action, obj, detail, actor)
+        """An audit entry for a staff action that changes no station data (sign-out, 立即同步, a test print).
+        While station.db cannot be written the entry is logged instead: the action itself must not fail."""
+        try:
+            self._check_station_writable("audit entry")
+            station.audit(action, obj, detail, actor)
+        except (StorageError, DatabaseError) as exc:
+            log.error("audit entry %s %s by %s not written: %s", action, obj, actor, exc)
 
     # ------------------------------------------------------------ staff PIN
 
@@ -262,7 +314,8 @@ class DataService:
     def check_pin(self, pin: str, now: str) -> dict:
         self._at(now)
         result = self._guard.check(pin)
-        return {"ok": result.ok, "lockedForS": result.locked_for_s, "triesLeft": result.tries_left}
+        return {"ok": result.ok, "lockedForS": result.locked_for_s, "triesLeft": result.tries_left,
+                "unsaved": result.unsaved}
 
     def set_pin(self, pin: str, now: str) -> None:
         self._at(now)
@@ -281,15 +334,24 @@ class DataService:
     def backup_if_due(self, now: str) -> str:
         """The nightly backup: the new copy's file name, or '' when none was due."""
         self._at(now)
-        if self.station_problem() or not backup.backup_due(self._backups_dir(), self._now):
+        if self.station_problem() or station.read_only_reason() is not None:
+            return ""  # the admin screen says why (storage_faults); the next start with room takes it
+        if not backup.backup_due(self._backups_dir(), self._now):
             return ""
         path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: self._now)
         station.audit("station.backup", path.name, "nightly", "kiosk")
         return path.name
 
     def backup_now(self, actor: str, now: str) -> str:
+        """立即备份: the new copy's file name; StorageError when the disk has no room for it."""
         self._at(now)
-        path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: self._now)
+        self._check_station_writable("backup")
+        try:
+            path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: self._now)
+        except backup.BackupError:
+            if full := disk_full(self._backups_dir().parent):
+                raise StorageError(errno.ENOSPC, f"backup: {full}; no copy was made") from None
+            raise
         station.audit("station.backup", path.name, "", actor)
         return path.name
 
@@ -323,6 +385,14 @@ class DataService:
             result = getattr(self, method)(*request.get("args", ()), **request.get("kwargs", {}))
         except EXPECTED_ERRORS as exc:
             return {"id": req_id, "error": {"type": type(exc).__name__, "message": str(exc)}}
+        except DatabaseError as exc:
+            # The disk filled up (or failed) after the files were opened: a plain reason, not an internal error.
+            reason = storage_problem(exc, self._cfg.data_path)
+            if reason is None:
+                log.exception("data service: %s failed", method)
+                return {"id": req_id, "error": {"type": "InternalError", "message": f"{type(exc).__name__}: {exc}"}}
+            log.error("data service: %s failed: %s", method, reason)
+            return {"id": req_id, "error": {"type": "StorageError", "message": f"{method}: {reason}; nothing was saved"}}
         except Exception as exc:  # noqa: BLE001 - one bad request must not end the service
             log.exception("data service: %s failed", method)
             return {"id": req_id, "error": {"type": "InternalError", "message": f"{type(exc).__name__}: {exc}"}}

@@ -6,6 +6,11 @@ backups (kiosk.store.backup). Every staff action writes an audit row. The admin 
 (``unlocked`` false) when staff leave the admin page or the idle timeout resets the kiosk for the
 next visitor. While the data service does not answer, staff actions report it and change nothing.
 
+Faults of the storage that leave the kiosk running are told to staff on the admin page
+(``storageWarning``): damaged station.db rows, with the restore from a backup as the way out, and a
+full disk (both databases open read-only: visitors see everything, nothing staff change can be
+saved), with the technician's job. Each staff action that writes then fails with that reason.
+
 Also owns the nightly station.db backup timer of the UI (see docs/admin.md).
 """
 
@@ -52,6 +57,12 @@ NOT_UNLOCKED = "请先输入管理密码"
 # Technicians set it from a shell at installation (`ipkiosk admin set-pin`).
 NO_PIN_YET = "请技术人员在终端上运行 ipkiosk admin set-pin 设置管理密码（6–8 位数字），设置后重新进入本页"
 NO_DATA_SERVICE = "数据服务暂不可用，请过一会再试"
+# A staff change refused because the data disk cannot take it (the data service's StorageError).
+DISK_FULL_REFUSAL = "磁盘已满，无法保存修改：请技术人员清理磁盘空间"
+DISK_ERROR_REFUSAL = "数据盘读写出错，无法保存修改：请技术人员检查数据盘"
+# How station.db's tables name their rows for a station clerk (kiosk.dataservice.storage_faults).
+DAMAGED_ROW_NOUNS = {"announcement": ("条公告", "id "), "stationsetting": ("项设置", ""),
+                     "auditlog": ("条操作记录", "id "), "usageevent": ("条使用记录", "id ")}
 
 
 def _china(iso_value: str | None) -> str:
@@ -76,6 +87,7 @@ class AdminBackend(QObject):
     printerMessageChanged = Signal()
     deviceInfoChanged = Signal()
     backupsChanged = Signal()
+    storageChanged = Signal()
 
     def __init__(self, ctx, parent: QObject | None = None, *,
                  quit_app: Callable[[int], None] = QGuiApplication.exit,
@@ -96,6 +108,7 @@ class AdminBackend(QObject):
         self._print_pending = False
         self._device_info: list[dict] = []
         self._demo_count = 0
+        self._storage_faults: dict = {}
         self._lock_timer = QTimer(self, interval=LOCK_TICK_MS)
         self._lock_timer.timeout.connect(self._tick_lock)
         self._status_timer = QTimer(self, interval=STATUS_POLL_MS)
@@ -200,6 +213,9 @@ class AdminBackend(QObject):
             message = ""
         else:
             message = f"密码错误，还可尝试 {result['triesLeft']} 次"
+        if message and result.get("unsaved"):
+            # The pad still counts (in the data service's memory); staff should know why a restart resets it.
+            message += "（磁盘已满，错误次数未能保存）" if "disk full" in result["unsaved"] else "（错误次数未能保存）"
         self.pinStateChanged.emit()
         self._set_unlocked(result["ok"])
         return {**result, "message": message}
@@ -261,6 +277,8 @@ class AdminBackend(QObject):
         try:
             self._data.save_announcement(annId, title, body, startsAt or None, endsAt or None, pinned, ACTOR)
         except DataError as exc:
+            if exc.kind == "StorageError":
+                return _storage_refusal_zh(str(exc))
             if exc.kind != "StationError":
                 raise
             return _station_problem_zh(str(exc))
@@ -276,6 +294,8 @@ class AdminBackend(QObject):
         try:
             self._data.remove_announcement(annId, ACTOR)
         except DataError as exc:
+            if exc.kind == "StorageError":
+                return _storage_refusal_zh(str(exc))
             if exc.kind != "StationError":
                 raise
             return "该公告已不存在"
@@ -491,6 +511,28 @@ class AdminBackend(QObject):
     def stationProblem(self) -> str:  # noqa: N802
         return self._station_problem()
 
+    @Property(str, notify=storageChanged)
+    def storageWarning(self) -> str:  # noqa: N802
+        """The admin page's banner: damaged station.db rows and a full disk in a clerk's words, each with
+        the way out; '' when the storage is fine (an unusable station.db has its own, stationProblem)."""
+        return storage_warning_zh(self._storage_faults)
+
+    @Property(bool, notify=storageChanged)
+    def stationDamaged(self) -> bool:  # noqa: N802
+        """station.db has rows that cannot be read: the banner offers the backups tab."""
+        return bool(self._storage_faults.get("stationDamaged"))
+
+    def _refresh_storage_faults(self) -> None:
+        """Ask the data service again (it scans station.db for damaged rows: on refresh, not every poll)."""
+        try:
+            faults = self._data.storage_faults()
+        except DataUnavailable as exc:
+            log.warning("storage faults not refreshed: %s", exc)
+            return
+        if faults != self._storage_faults:
+            self._storage_faults = faults
+            self.storageChanged.emit()
+
     @Property("QVariantList", notify=backupsChanged)
     def backups(self) -> list:
         try:
@@ -517,7 +559,7 @@ class AdminBackend(QObject):
         try:
             self._data.backup_now(ACTOR, self._now())
         except DataError as exc:
-            return f"备份失败：{exc}"
+            return _storage_refusal_zh(str(exc)) if exc.kind == "StorageError" else f"备份失败：{exc}"
         except DataUnavailable:
             return NO_DATA_SERVICE
         self.backupsChanged.emit()
@@ -540,6 +582,7 @@ class AdminBackend(QObject):
         self.stationChanged.emit()
         self.pinStateChanged.emit()
         self.backupsChanged.emit()
+        self._refresh_storage_faults()
         self._refresh_announcements()
         return f"恢复后仍无法打开：{problem}" if problem else ""
 
@@ -567,10 +610,48 @@ class AdminBackend(QObject):
     @Slot()
     def refresh(self) -> None:
         self.stationChanged.emit()
+        self._refresh_storage_faults()
         self.pinStateChanged.emit()
         self._refresh_status()
         self._refresh_device_info()
         self.backupsChanged.emit()
+
+
+def _storage_refusal_zh(message: str) -> str:
+    """A staff change the data disk could not take (the data service's StorageError message names it)."""
+    return DISK_FULL_REFUSAL if "disk full" in message else DISK_ERROR_REFUSAL
+
+
+def _damaged_rows_zh(damaged: list[dict]) -> str:
+    """'station.db：1 条公告已损坏（id 2）' for the rows storage_faults names (the first few of each table)."""
+    parts = []
+    for entry in damaged:
+        noun, key_label = DAMAGED_ROW_NOUNS.get(entry["table"], (f"行 {entry['table']} 数据", "id "))
+        names = "、".join(name if name.startswith("rowid ") else f"{key_label}{name}" for name in entry["names"])
+        more = " 等" if entry["count"] > len(entry["names"]) else ""
+        parts.append(f"{entry['count']} {noun}已损坏（{names}{more}）")
+    return "station.db：" + "，".join(parts)
+
+
+def storage_warning_zh(faults: dict) -> str:
+    """The admin banner's text for a storage_faults answer (see AdminBackend.storageWarning); '' when none.
+
+    Names come from station.db and a reason quotes a path: the banner shows them as plain text, cleaned
+    (for_display) like every displayed string."""
+    lines = []
+    if faults.get("stationDamaged"):
+        lines.append(_damaged_rows_zh(faults["stationDamaged"]) + "，可从备份恢复：在「备份与退出」中选择损坏前的"
+                     "一份备份，点「恢复此备份」。其余数据照常可用。")
+    reason = faults.get("stationReadOnly") or faults.get("contentReadOnly") or ""
+    if reason:
+        files = "、".join(name for name, key in (("station.db", "stationReadOnly"), ("content.db", "contentReadOnly"))
+                         if faults.get(key))
+        if reason.startswith("disk full"):
+            lines.append("磁盘已满：内容照常显示，但无法保存修改（公告、备份、密码错误次数）。请技术人员清理磁盘空间。")
+        else:
+            lines.append("数据盘读写出错：内容照常显示，但无法保存修改（公告、备份、密码错误次数）。请技术人员检查数据盘。")
+        lines.append(f"{files} 只读：{reason}")
+    return for_display("\n".join(lines))
 
 
 def _station_problem_zh(text: str) -> str:

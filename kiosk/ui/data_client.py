@@ -178,6 +178,11 @@ class DataClient(QObject):
             raise DataUnavailable(f"data service answered request {answer.get('id')!r}, expected {self._next_id}")
         return result_of(answer)
 
+    def storage_faults(self) -> dict:
+        """Damaged station.db rows and files open read-only on a full disk, for the admin screen's banner
+        (kiosk.dataservice.DataService.storage_faults has the answer's fields)."""
+        return self.call("storage_faults")
+
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)

@@ -90,6 +90,42 @@ KioskPage {
             }
         }
 
+        // Storage faults the kiosk runs through (damaged station.db rows, a full disk): what happened and
+        // the way out, above every tab. The restore itself is on the backups tab, behind its confirmation.
+        Rectangle {
+            objectName: "adminStorageWarning"
+            Layout.fillWidth: true
+            visible: !page.restoreOnly && Admin.storageWarning !== ""
+            implicitHeight: storageColumn.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Qt.lighter(Theme.accent, 1.9)
+            border.color: Theme.danger
+            border.width: 2
+            Column {
+                id: storageColumn
+                anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.spacing }
+                spacing: Theme.spacing / 2
+                Text {
+                    objectName: "adminStorageWarningText"
+                    textFormat: Text.PlainText
+                    width: parent.width
+                    wrapMode: Text.WrapAtWordBoundaryOrAnywhere
+                    text: Admin.storageWarning
+                    color: Theme.text
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                }
+                Tile {
+                    objectName: "adminStorageRestore"
+                    visible: Admin.stationDamaged
+                    width: 360
+                    compact: true
+                    text: "去恢复备份"
+                    onClicked: page.tab = 3
+                }
+            }
+        }
+
         // Tabs
         RowLayout {
             Layout.fillWidth: true
