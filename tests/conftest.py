@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -113,6 +114,45 @@ def data_service(seeded, cfg):
 
     yield DataServiceInProcess(cfg)
     station_db.close()
+
+
+@pytest.fixture
+def publisher(tmp_path):
+    """A real signed repository of the bundled seed: keys made by `ipkiosk-publish init`, content built once."""
+    from sync import publish
+    from tests.sync_helpers import ContentSource, Publisher
+
+    keys = tmp_path / "keys"
+    assert publish.main(["init", str(keys)]) == 0
+    pub = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
+    pub.build()
+    return pub
+
+
+@pytest.fixture
+def repo_server(publisher):
+    """A real HTTP server on 127.0.0.1 serving the publisher's repository."""
+    from tests.sync_helpers import RepoServer
+
+    with RepoServer(publisher.repo_dir) as server:
+        yield server
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """A real 4 MB tmpfs, mounted for this test and unmounted after it."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    mount = tmp_path / "small-fs"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip() or proc.returncode}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def file_digest(path: Path) -> str | None:

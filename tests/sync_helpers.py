@@ -4,6 +4,7 @@ repository simulator, and the invariants every sync test checks.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.server
 import json
@@ -342,3 +343,20 @@ def assert_invariants(cfg: config_mod.Config, *, station_digest: str | None, pub
         assert path.is_file(), f"referenced blob {sha256} missing"
         assert file_sha256(path) == sha256
     assert file_digest(cfg.station_db_path) == station_digest, "station.db changed"
+
+
+def fill(directory: Path) -> Path:
+    """Write a filler file until the file system refuses another byte."""
+    filler = directory / "filler"
+    with open(filler, "wb", buffering=0) as fh, contextlib.suppress(OSError):
+        while True:
+            fh.write(b"\0" * 65536)
+    with open(filler, "ab", buffering=0) as fh, contextlib.suppress(OSError):
+        while True:
+            fh.write(b"\0")
+    assert shutil.disk_usage(directory).free == 0
+    return filler
+
+
+def listing(directory: Path) -> dict[str, int]:
+    return {str(p.relative_to(directory)): p.stat().st_size for p in sorted(directory.rglob("*")) if p.is_file()}

@@ -25,6 +25,7 @@ from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
 from kiosk.ui.admin_model import DISK_FULL_REFUSAL
 from kiosk.ui.data_client import DataError
 from tests.conftest import DataServiceInProcess, file_digest
+from tests.sync_helpers import fill, listing
 from tests.test_admin_screens import _layout_problems
 from tests.test_admin_ui import (
     FakeClock,
@@ -37,7 +38,6 @@ from tests.test_admin_ui import (
     ticker_text,
     type_pin,
 )
-from tests.test_storage_faults import fill, listing, small_fs  # noqa: F401 - small_fs is a fixture used here
 
 PIN = "402718"
 WRONG_PIN = "135792"

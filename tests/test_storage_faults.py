@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -27,11 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from sync import trust
 from sync.client import EXIT_CODES
 from sync.trust import OFFLINE
 from tests.conftest import REPO_ROOT, file_digest
-from tests.sync_helpers import ContentSource, Publisher, RepoServer, terminal_config, write_config_file
+from tests.sync_helpers import fill, listing, terminal_config, write_config_file
 
 CLI_TIMEOUT_S = 180  # generous: only a hang fails it
 DAMAGED_ID = "svc-gi-product-search"
@@ -115,21 +113,6 @@ def _json_title(title: str) -> bytes:
 
 
 @pytest.fixture
-def pub(tmp_path) -> Publisher:
-    keys = tmp_path / "keys"
-    trust.init_keys(keys)
-    p = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
-    p.build()
-    return p
-
-
-@pytest.fixture
-def server(pub):
-    with RepoServer(pub.repo_dir) as srv:
-        yield srv
-
-
-@pytest.fixture
 def seed_terminal(tmp_path) -> Path:
     """A terminal without a repository, seeded by its first command; returns its config file."""
     config = write_config(tmp_path / "kiosk.toml", tmp_path / "data")
@@ -138,9 +121,9 @@ def seed_terminal(tmp_path) -> Path:
 
 
 @pytest.fixture
-def synced_terminal(tmp_path, server, pub) -> Path:
+def synced_terminal(tmp_path, repo_server, publisher) -> Path:
     """A terminal that synced once from the real repository over HTTP; returns its config file."""
-    cfg = terminal_config(tmp_path / "data", server.url, pub.root_path)
+    cfg = terminal_config(tmp_path / "data", repo_server.url, publisher.root_path)
     config = write_config_file(tmp_path / "kiosk.toml", cfg)
     proc = no_traceback(run_cli(config, "sync", "--once"))
     assert proc.returncode == EXIT_CODES["OK"], proc.stderr
@@ -319,45 +302,11 @@ def _run_kiosk_briefly(config: Path, seconds: float = 4.0) -> None:
 # ---------------------------------------------------------------- a full disk
 
 
-@pytest.fixture
-def small_fs(tmp_path):
-    """A real 4 MB tmpfs, mounted for this test and unmounted after it."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
-    mount = tmp_path / "small-fs"
-    mount.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True,
-                          text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip() or proc.returncode}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(directory: Path) -> Path:
-    """Write a filler file until the file system refuses another byte."""
-    filler = directory / "filler"
-    with open(filler, "wb", buffering=0) as fh, contextlib.suppress(OSError):
-        while True:
-            fh.write(b"\0" * 65536)
-    with open(filler, "ab", buffering=0) as fh, contextlib.suppress(OSError):
-        while True:
-            fh.write(b"\0")
-    assert shutil.disk_usage(directory).free == 0
-    return filler
-
-
-def listing(directory: Path) -> dict[str, int]:
-    return {str(p.relative_to(directory)): p.stat().st_size for p in sorted(directory.rglob("*")) if p.is_file()}
-
-
-def test_a_full_disk_is_reported_and_content_stays(tmp_path, small_fs, synced_terminal, server, pub):
+def test_a_full_disk_is_reported_and_content_stays(tmp_path, small_fs, synced_terminal, repo_server, publisher):
     assert no_traceback(run_cli(synced_terminal, "announce", "add", "--title", "本站公告")).returncode == 0
     data = small_fs / "data"
     shutil.copytree(_data(synced_terminal), data)
-    config = write_config_file(tmp_path / "full.toml", terminal_config(data, server.url, pub.root_path))
+    config = write_config_file(tmp_path / "full.toml", terminal_config(data, repo_server.url, publisher.root_path))
     digests = {name: file_digest(data / name) for name in ("content.db", "station.db")}
     fill(small_fs)
     before, used = listing(small_fs), shutil.disk_usage(small_fs).used
@@ -393,10 +342,10 @@ def test_a_full_disk_is_reported_and_content_stays(tmp_path, small_fs, synced_te
     assert "disk full" not in run_cli(config, "doctor").stdout
 
 
-def test_sync_on_a_full_disk_is_offline(tmp_path, small_fs, synced_terminal, server, pub):
+def test_sync_on_a_full_disk_is_offline(tmp_path, small_fs, synced_terminal, repo_server, publisher):
     data = small_fs / "data"
     shutil.copytree(_data(synced_terminal), data)
-    config = write_config_file(tmp_path / "full.toml", terminal_config(data, server.url, pub.root_path))
+    config = write_config_file(tmp_path / "full.toml", terminal_config(data, repo_server.url, publisher.root_path))
     fill(small_fs)
     sync = no_traceback(run_cli(config, "sync", "--once"))
     assert sync.returncode == EXIT_CODES[OFFLINE] and "disk full" in sync.stderr

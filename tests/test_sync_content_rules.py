@@ -28,7 +28,6 @@ from sync.manifest import LIST_LIMITS, MAX_RECORDS, Manifest
 from sync.trust import OK, REFUSED, UNCHANGED
 from tests.conftest import file_digest
 from tests.sync_helpers import (
-    ContentSource,
     Publisher,
     RepoServer,
     assert_invariants,
@@ -38,15 +37,6 @@ from tests.sync_helpers import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def publisher(tmp_path) -> Publisher:
-    keys = tmp_path / "keys"
-    trust.init_keys(keys)
-    pub = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
-    pub.build()
-    return pub
 
 
 def publish_cli(pub: Publisher) -> subprocess.CompletedProcess:

@@ -35,15 +35,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def publisher(tmp_path) -> Publisher:
-    keys = tmp_path / "keys"
-    assert publish.main(["init", str(keys)]) == 0
-    pub = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
-    pub.build()
-    return pub
-
-
-@pytest.fixture
 def station_digest(data_dir) -> str:
     """A station.db with an announcement, closed again: sync must never change it."""
     from kiosk.store import station
