@@ -4,7 +4,7 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 PYTHON    ?= python3
 
-.PHONY: run test lint bench fuzz gallery sysdeps-run sysdeps-test clean dist deb smoke
+.PHONY: run test test-qt-floor lint bench fuzz gallery sysdeps-run sysdeps-test clean dist deb smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,28 @@ run: sysdeps-run $(STAMP)
 ## run the linter and the whole test suite (slow fault tests included)
 test: sysdeps-test $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m pytest
+
+# The oldest PySide6 the terminal supports: the lower bound of the pin in pyproject.toml (the one place it is
+# written), installed exactly into a second venv inside .venv (so `make clean` and .gitignore cover it).
+QT_FLOOR       := $(shell sed -n 's/.*"PySide6-Essentials>=\([0-9.]*\),.*/\1/p' pyproject.toml)
+FLOOR_VENV     := $(VENV)/qt-floor
+FLOOR_STAMP    := $(FLOOR_VENV)/.installed
+# Every test file that loads QML or drives the UI's view-models.
+UI_TESTS       := tests/test_ui_*.py tests/test_admin_*.py tests/test_booking_ui.py tests/test_print_slips.py \
+	tests/test_hostile_display.py
+
+$(FLOOR_STAMP): pyproject.toml
+	@test -n "$(QT_FLOOR)" || { echo "no PySide6-Essentials lower bound found in pyproject.toml" >&2; exit 1; }
+	$(PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_VENV)/bin/python -m pip install -q --upgrade pip
+	$(FLOOR_VENV)/bin/python -m pip install -q 'PySide6-Essentials==$(QT_FLOOR)' -e '.[dev]'
+	touch $(FLOOR_STAMP)
+
+## run the UI tests again on the oldest supported PySide6 (the pin's lower bound, for Debian 12 / Kylin / UOS arm64)
+test-qt-floor: sysdeps-test $(FLOOR_STAMP)
+	@$(FLOOR_VENV)/bin/python -c 'import PySide6, sys; v = PySide6.__version__; print("PySide6", v); \
+		sys.exit(0 if v == "$(QT_FLOOR)" else f"expected PySide6 $(QT_FLOOR), the venv has {v}")'
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(FLOOR_VENV)/bin/python -m pytest $(UI_TESTS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
