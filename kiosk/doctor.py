@@ -29,6 +29,7 @@ from peewee import DatabaseError, SqliteDatabase
 
 from kiosk import __version__
 from kiosk import config as config_mod
+from kiosk.clock import utcnow
 from kiosk.store import backup, content, station
 from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, open_read_only, storage_problem
 from kiosk.store.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
@@ -92,7 +93,7 @@ def bundled_fonts(assets_dir: Path = ASSETS_DIR) -> list[Path]:
 class Probes:
     """The outside world as seen by the checks; production defaults."""
 
-    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    now: Callable[[], dt.datetime] = utcnow
     disk_usage: Callable[[str], tuple] = shutil.disk_usage
     run: Callable[..., subprocess.CompletedProcess] = subprocess.run
     http_status: Callable[[str, float], int] = _http_status

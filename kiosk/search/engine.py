@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kiosk.clock import utcnow
 from kiosk.search import MAX_QUERY_CHARS
 from kiosk.search.index import KEYS_VERSION
 
@@ -153,10 +154,6 @@ class ZeroResults:
 
 class KeysVersionError(ValueError):
     """content.db holds search keys of another format: re-import or re-sync to rebuild them."""
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class _Corpus:
@@ -551,7 +548,7 @@ class SearchIndex:
         docs: Iterable[tuple[str, str, str, dict]],
         vocabulary: Iterable[tuple[str, dict, int]] = (),
         *,
-        now: Callable[[], dt.datetime] = _utcnow,
+        now: Callable[[], dt.datetime] = utcnow,
     ):
         self._now = now
         self._docs: list[_Doc] = []

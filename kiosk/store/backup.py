@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.clock import utcnow
+from kiosk.clock import in_china, utcnow
 from kiosk.store.db import storage_problem
 from kiosk.store.durable import fsync_dir, private_dir, private_file, tighten_private_files
 
@@ -33,7 +33,6 @@ PRESERVED_PREFIX = "before-restore-"
 # the terminal is switched off at night, any check finding the last copy over 24 h old takes one.
 NIGHT_STARTS_HOUR = 2
 NIGHT_ENDS_HOUR = 6
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 _NAME_RE = re.compile(r"^station-(\d{8}T\d{6}Z)\.db$")
 TABLES_REQUIRED = ("announcement", "stationsetting", "auditlog")
 
@@ -147,7 +146,7 @@ def backup_due(directory: Path, now: dt.datetime) -> bool:
     age = now - backup_time(copies[-1])
     if age >= dt.timedelta(hours=24):
         return True
-    local_hour = now.astimezone(CHINA_TZ).hour
+    local_hour = in_china(now).hour
     return NIGHT_STARTS_HOUR <= local_hour < NIGHT_ENDS_HOUR and age >= dt.timedelta(hours=12)
 
 
