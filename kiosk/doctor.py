@@ -31,7 +31,7 @@ from kiosk import __version__
 from kiosk import config as config_mod
 from kiosk.clock import utcnow
 from kiosk.store import backup, content, station
-from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, open_read_only, storage_problem
+from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, integrity_ok, open_read_only, storage_problem
 from kiosk.store.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def _check_content_db(cfg: config_mod.Config, facts: _Facts) -> Check:
     try:
         db, read_only = _read_only(path)
         with db.bind_ctx(content.MODELS):
-            ok, detail = _integrity(db)
+            ok, detail = integrity_ok(db)
             if not ok:
                 return Check("content_db", WARN, f"{path} is damaged ({detail[:120]})",
                              "restart the kiosk: a damaged content.db is moved aside and rebuilt from seed and sync")
@@ -271,7 +271,7 @@ def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
     try:
         db, read_only = _read_only(path)
         with db.bind_ctx(station.MODELS):
-            ok, detail = _integrity(db)
+            ok, detail = integrity_ok(db)
             if not ok:
                 raise DatabaseError(detail[:120])
             damage = station.damaged_rows()
@@ -291,12 +291,6 @@ def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
         return Check("station_db", FAIL, f"{path}: intact, {len(announcements)} announcements, but only readable: "
                      f"{read_only}", "free space on the data disk: staff changes are refused until then")
     return Check("station_db", OK, f"{path}: intact, {len(announcements)} announcements")
-
-
-def _integrity(db: SqliteDatabase) -> tuple[bool, str]:
-    rows = db.execute_sql("PRAGMA integrity_check").fetchall()
-    text = "; ".join(r[0] for r in rows)
-    return text == "ok", text
 
 
 # ---------------------------------------------------------------- the checks

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from pathlib import Path
 
 from kiosk import clock
+from kiosk.store.db import KioskDatabase, integrity_ok
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("kiosk", "sync", "bench")
@@ -56,3 +58,43 @@ def test_clock_formats_instants_as_visitors_and_the_store_read_them():
     aware = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
     assert clock.naive_as_china(aware) is aware
     assert clock.utcnow().utcoffset() == dt.timedelta(0)
+
+
+def test_integrity_check_is_run_in_one_place():
+    assert _defined_outside(r"PRAGMA integrity_check", "kiosk/store/db.py", "integrity check") == []
+
+
+def _swap_index_roots(path: Path) -> None:
+    """A file SQLite still opens whose indexes point at each other's pages, as after a torn write."""
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE t1(a); CREATE TABLE t2(a); CREATE INDEX i1 ON t1(a); CREATE INDEX i2 ON t2(a);")
+    conn.executemany("INSERT INTO t1 VALUES (?)", [(n,) for n in range(50)])
+    conn.executemany("INSERT INTO t2 VALUES (?)", [(n + 1000,) for n in range(30)])
+    conn.commit()
+    roots = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'index'"))
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'i1'", (roots["i2"],))
+    conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'i2'", (roots["i1"],))
+    conn.commit()
+    conn.close()
+
+
+def test_integrity_check_reads_the_same_through_peewee_and_a_plain_connection(tmp_path):
+    healthy, damaged = tmp_path / "healthy.db", tmp_path / "damaged.db"
+    sqlite3.connect(healthy).execute("CREATE TABLE t(a)").connection.close()
+    _swap_index_roots(damaged)
+    for path, expect_ok in ((healthy, True), (damaged, False)):
+        plain = sqlite3.connect(path)
+        via_peewee = KioskDatabase(str(path))
+        try:
+            answers = {integrity_ok(plain), integrity_ok(via_peewee)}
+        finally:
+            plain.close()
+            via_peewee.close()
+        assert len(answers) == 1, answers
+        ok, detail = answers.pop()
+        assert ok is expect_ok
+        if expect_ok:
+            assert detail == "ok"
+        else:  # every problem SQLite lists, joined into one line
+            assert "missing from index" in detail and "; " in detail

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.clock import in_china, utcnow
-from kiosk.store.db import storage_problem
+from kiosk.store.db import integrity_ok, storage_problem
 from kiosk.store.durable import fsync_dir, private_dir, private_file, tighten_private_files
 
 log = logging.getLogger(__name__)
@@ -93,14 +93,13 @@ def check_backup_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            ok, detail = integrity_ok(conn)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path}: not a readable SQLite database ({exc})") from None
-    detail = "; ".join(str(r[0]) for r in rows)
-    if detail != "ok":
+    if not ok:
         raise BackupError(f"{path}: integrity_check failed ({detail[:200]})")
     missing = [t for t in TABLES_REQUIRED if t not in tables]
     if missing:

@@ -24,6 +24,7 @@ from kiosk.store.db import (
     describe_damage,
     find_damaged_rows,
     init_database,
+    integrity_ok,
     is_damaged,
     open_read_only,
     storage_problem,
@@ -143,11 +144,10 @@ def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
         try:
             probe = sqlite3.connect(str(path))
             try:
-                rows = probe.execute("PRAGMA integrity_check").fetchall()
+                ok, detail = integrity_ok(probe)
             finally:
                 probe.close()
-            detail = "; ".join(str(r[0]) for r in rows)
-            if detail != "ok":
+            if not ok:
                 problem = f"integrity_check: {detail[:200]}"
         except sqlite3.DatabaseError as exc:
             storage = storage_problem(exc, Path(path).parent)
