@@ -27,7 +27,7 @@ from urllib.request import url2pathname
 
 from peewee import DatabaseError, SqliteDatabase
 
-from kiosk import __version__
+from kiosk import __version__, kinds
 from kiosk import config as config_mod
 from kiosk.clock import utcnow
 from kiosk.store import backup, content, station
@@ -233,7 +233,7 @@ def _check_content_db(cfg: config_mod.Config, facts: _Facts) -> Check:
             damaged = content.damage_by_collection(damage) if damage else ""
             pending = content.refetch_pending()
             counts = content.counts_by_kind()
-            for kind in content.KINDS:
+            for kind in kinds.DISPLAY_ORDER:
                 for rec in content.list_records(kind):
                     facts.texts[f"{kind}/{rec['id']}"] = "".join(_strings(rec))
                     if rec.get("published_at"):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli, doctor
+from kiosk import cli, doctor, kinds
 from kiosk import config as config_mod
 from tests.conftest import REPO_ROOT, file_digest
 
@@ -62,7 +62,7 @@ def _content_font(tmp_path, seeded_texts_extra=""):
     from kiosk.store import content
 
     chars = set(seeded_texts_extra)
-    for kind in content.KINDS:
+    for kind in kinds.NAMES:
         for rec in content.list_records(kind):
             chars |= set(json.dumps(rec, ensure_ascii=False))
     defaults = config_mod.from_mapping({})

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
-from kiosk import clock
+from kiosk import clock, kinds
 from kiosk.store.db import KioskDatabase, integrity_ok
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -20,18 +22,18 @@ SOURCE_DIRS = ("kiosk", "sync", "bench")
 # Repeats left in modules that are being rewritten in parallel (the admin screen's model); each
 # entry names the pattern it still repeats, so removing the repeat there also shrinks this list.
 NOT_YET_MIGRATED = {
-    "kiosk/ui/admin_model.py": {"china time zone"},
+    "kiosk/ui/admin_model.py": {"china time zone", "kind list"},
 }
 
 
-def _sources() -> dict[str, str]:
+def _sources(dirs: tuple[str, ...] = SOURCE_DIRS) -> dict[str, str]:
     return {str(p.relative_to(REPO_ROOT)): p.read_text(encoding="utf-8")
-            for d in SOURCE_DIRS for p in sorted((REPO_ROOT / d).rglob("*.py"))}
+            for d in dirs for p in sorted((REPO_ROOT / d).rglob("*.py"))}
 
 
-def _defined_outside(pattern: str, home: str, what: str) -> list[str]:
+def _defined_outside(pattern: str, home: str, what: str, dirs: tuple[str, ...] = SOURCE_DIRS) -> list[str]:
     found = []
-    for path, text in _sources().items():
+    for path, text in _sources(dirs).items():
         if path == home or what in NOT_YET_MIGRATED.get(path, set()):
             continue
         found += [f"{path}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
@@ -98,3 +100,32 @@ def test_integrity_check_reads_the_same_through_peewee_and_a_plain_connection(tm
             assert detail == "ok"
         else:  # every problem SQLite lists, joined into one line
             assert "missing from index" in detail and "; " in detail
+
+
+def test_content_kinds_are_listed_once():
+    # Four kind names close together (a tuple, a dict of labels, CLI choices) are another list of the kinds;
+    # a rule for a few kinds ("dated kinds sort newest first") names fewer. bench/ keeps its own per-kind
+    # record mixes: workload data, not the product's vocabulary.
+    name = rf'"(?:{"|".join(kinds.NAMES)})"'
+    pattern = name + rf"(?:[^;]{{0,40}}?{name}){{3}}"
+    assert _defined_outside(pattern, "kiosk/kinds.py", "kind list", dirs=("kiosk", "sync")) == []
+
+
+def test_both_kind_orders_are_named_and_unchanged():
+    # Publishing order: manifest, publisher, sync, CLI choices, admin counts.
+    assert kinds.NAMES == ("services", "policies", "notices", "news", "events", "booking_types")
+    # Display order: search result groups and rank ties, `ipkiosk status`.
+    assert kinds.DISPLAY_ORDER == ("services", "policies", "events", "notices", "news", "booking_types")
+    assert kinds.VISITOR_DISPLAY_ORDER == kinds.DISPLAY_ORDER[:-1]
+    assert [kinds.title(n) for n in kinds.DISPLAY_ORDER] == ["服务事项", "政策法规", "宣讲活动", "通知公告", "行业动态",
+                                                           "预约类型"]
+    assert kinds.title("unknown") == "unknown" and kinds.display_rank("unknown") > kinds.display_rank("booking_types")
+
+
+def test_cli_names_the_kinds_in_publishing_order(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "list", "nonsense"], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert ("invalid choice: 'nonsense' (choose from 'services', 'policies', 'notices', 'news', 'events', "
+            "'booking_types')") in result.stderr
