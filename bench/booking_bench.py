@@ -12,7 +12,6 @@ written its file (the queue set up by packaging/ci-cups-setup.sh). Results: medi
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import statistics
@@ -26,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from kiosk import booking, seed  # noqa: E402
 from kiosk import config as config_mod  # noqa: E402
+from kiosk.clock import utcnow  # noqa: E402
 from kiosk.store import content  # noqa: E402
 
 SERVICE_ID = "svc-patent-application"
@@ -54,7 +54,7 @@ def run(args) -> dict:
     booking_types = content.list_records("booking_types")
     type_id = booking.booking_type_for_service(SERVICE_ID, booking_types)["id"]
     slip = booking.slip_content(cfg, SERVICE_ID, type_id, record=record, booking_types=booking_types,
-                                now=dt.datetime.now(dt.UTC))
+                                now=utcnow())
     url = slip.link.url
     results = {
         "booking link": timed_ms(lambda: booking.make_link(cfg, SERVICE_ID, type_id), args.runs * 10),

@@ -33,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from kiosk import seed  # noqa: E402
+from kiosk.clock import CHINA_TZ  # noqa: E402
 from kiosk.search import engine  # noqa: E402
 from kiosk.search.engine import SearchIndex  # noqa: E402
 from kiosk.store import content  # noqa: E402
@@ -61,7 +62,7 @@ def synthetic_manifests(count: int, rng: random.Random) -> list:
     words = sorted({k for recs in templates.values() for r in recs for k in r.get("keywords", ()) if len(k) <= 6})
     kinds = list(KIND_WEIGHTS)
     by_kind: dict[str, list[dict]] = {k: [] for k in kinds}
-    start = dt.datetime(2025, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    start = dt.datetime(2025, 1, 1, 9, tzinfo=CHINA_TZ)
     for i in range(count):
         kind = rng.choices(kinds, weights=[KIND_WEIGHTS[k] for k in kinds])[0]
         template = rng.choice(templates[kind])

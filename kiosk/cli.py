@@ -15,7 +15,7 @@ import importlib
 import logging
 import sys
 
-from kiosk import __version__, logs
+from kiosk import __version__, kinds, logs
 from kiosk import config as config_mod
 from kiosk.commands import EXIT_ERROR, EXIT_USAGE, CliError, open_content, open_station
 from kiosk.commands import print_json as _print_json
@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("list", help="list the records of one collection", parents=[common])
-    p.add_argument("kind", choices=["services", "policies", "notices", "news", "events", "booking_types"])
+    p.add_argument("kind", choices=kinds.NAMES)
     p.add_argument("--category", help="only this category (services)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_list)

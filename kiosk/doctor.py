@@ -1,24 +1,25 @@
 """`ipkiosk doctor`: what is wrong with this terminal, each finding with a one-line remedy.
 
-Qt-free and read-only: both databases are opened with SQLite ``mode=ro`` (station.db is
+Read-only: both databases are opened with SQLite ``mode=ro`` (station.db is
 precious and content.db belongs to the sync process), nothing is created or migrated; on a full
 disk, where even ``mode=ro`` fails, they are read ``immutable``. Each fault class is named in
 its own words: a damaged file, damaged rows, a full disk, loose permissions.
 Every outside fact (clock, disk, printer, network, fonts) comes from a collaborator in
 :class:`Probes`, so tests pass fakes and the packaged build uses the defaults.
 
-Font coverage is read from the fonts' own ``cmap`` tables by a small reader below, so
-the check works in the frozen build without fontTools and without starting Qt.
+Font coverage is asked of Qt's font engine, the one that draws the screens, on the offscreen
+platform (no display needed); that is the only part that loads Qt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import shutil
-import struct
 import subprocess
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,10 +28,11 @@ from urllib.request import url2pathname
 
 from peewee import DatabaseError, SqliteDatabase
 
-from kiosk import __version__
+from kiosk import __version__, kinds
 from kiosk import config as config_mod
+from kiosk.clock import utcnow
 from kiosk.store import backup, content, station
-from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, open_read_only, storage_problem
+from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, integrity_ok, open_read_only, storage_problem
 from kiosk.store.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def bundled_fonts(assets_dir: Path = ASSETS_DIR) -> list[Path]:
 class Probes:
     """The outside world as seen by the checks; production defaults."""
 
-    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    now: Callable[[], dt.datetime] = utcnow
     disk_usage: Callable[[str], tuple] = shutil.disk_usage
     run: Callable[..., subprocess.CompletedProcess] = subprocess.run
     http_status: Callable[[str, float], int] = _http_status
@@ -100,75 +102,64 @@ class Probes:
     system_fonts: Callable[[], list[Path]] = _system_cjk_fonts
 
 
-# ---------------------------------------------------------------- font coverage (cmap reader)
+# ---------------------------------------------------------------- font coverage (Qt's font engine)
 
 
 class FontFileError(ValueError):
-    pass
+    """A font file that cannot be read: ``path`` names it, the message says why."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(reason)
+        self.path = path
 
 
-def _cmap_codepoints(table: bytes) -> set[int]:
-    """Code points mapped to a real glyph by the best Unicode subtable (format 12, else 4)."""
-    (num_subtables,) = struct.unpack_from(">H", table, 2)
-    offsets: dict[tuple[int, int], int] = {}
-    for i in range(num_subtables):
-        platform_id, encoding_id, offset = struct.unpack_from(">HHI", table, 4 + 8 * i)
-        offsets[(platform_id, encoding_id)] = offset
-    for key in ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0)):
-        if key not in offsets:
-            continue
-        sub = offsets[key]
-        (fmt,) = struct.unpack_from(">H", table, sub)
-        if fmt == 12:
-            (num_groups,) = struct.unpack_from(">I", table, sub + 12)
-            covered: set[int] = set()
-            for g in range(num_groups):
-                start, end, start_glyph = struct.unpack_from(">III", table, sub + 16 + 12 * g)
-                covered.update(range(start + (1 if start_glyph == 0 else 0), end + 1))
-            return covered
-        if fmt == 4:
-            return _format4_codepoints(table, sub)
-    raise FontFileError("no Unicode cmap subtable in format 4 or 12")
+@contextlib.contextmanager
+def _font_engine() -> Iterator[None]:
+    """Qt's font engine for the length of the font check, without a screen.
 
+    Qt reads fonts only inside a QGuiApplication. One that already exists is used as it is;
+    otherwise a temporary one on the offscreen platform is created and shut down again, so the
+    doctor needs no display and leaves no Qt application behind in its process."""
+    from PySide6.QtGui import QGuiApplication
 
-def _format4_codepoints(table: bytes, sub: int) -> set[int]:
-    (seg_count_x2,) = struct.unpack_from(">H", table, sub + 6)
-    seg_count = seg_count_x2 // 2
-    ends_at = sub + 14
-    starts_at = ends_at + seg_count_x2 + 2
-    deltas_at = starts_at + seg_count_x2
-    range_offsets_at = deltas_at + seg_count_x2
-    covered: set[int] = set()
-    for i in range(seg_count):
-        end = struct.unpack_from(">H", table, ends_at + 2 * i)[0]
-        start = struct.unpack_from(">H", table, starts_at + 2 * i)[0]
-        delta = struct.unpack_from(">h", table, deltas_at + 2 * i)[0]
-        range_offset = struct.unpack_from(">H", table, range_offsets_at + 2 * i)[0]
-        for code in range(start, min(end, 0xFFFE) + 1):
-            if range_offset == 0:
-                glyph = (code + delta) & 0xFFFF
-            else:
-                at = range_offsets_at + 2 * i + range_offset + 2 * (code - start)
-                glyph = struct.unpack_from(">H", table, at)[0]
-                glyph = (glyph + delta) & 0xFFFF if glyph else 0
-            if glyph:
-                covered.add(code)
-    return covered
-
-
-def font_codepoints(path: Path) -> set[int]:
-    """Code points a TrueType/OpenType font (or the first face of a collection) can draw."""
-    data = Path(path).read_bytes()
+    if QGuiApplication.instance() is not None:
+        yield
+        return
+    platform = os.environ.get("QT_QPA_PLATFORM")
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
     try:
-        face = struct.unpack_from(">I", data, 12)[0] if data[:4] == b"ttcf" else 0
-        (num_tables,) = struct.unpack_from(">H", data, face + 4)
-        for i in range(num_tables):
-            tag, _checksum, offset, length = struct.unpack_from(">4sIII", data, face + 12 + 16 * i)
-            if tag == b"cmap":
-                return _cmap_codepoints(data[offset:offset + length])
-    except struct.error:
-        raise FontFileError(f"{path}: truncated or not a font file") from None
-    raise FontFileError(f"{path}: no cmap table")
+        app = QGuiApplication(["ipkiosk-doctor"])
+    finally:
+        if platform is None:
+            del os.environ["QT_QPA_PLATFORM"]
+        else:
+            os.environ["QT_QPA_PLATFORM"] = platform
+    try:
+        yield
+    finally:
+        app.shutdown()
+
+
+def undrawable(fonts: list[Path], chars: Iterable[str]) -> set[str]:
+    """The characters of CHARS that none of FONTS (the first face of a collection) has a glyph for,
+    as the kiosk's own renderer reads the fonts. Raises FontFileError for the first unreadable font."""
+    with _font_engine():
+        from PySide6.QtCore import QByteArray
+        from PySide6.QtGui import QRawFont
+
+        loaded: list[QRawFont] = []
+        for path in fonts:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise FontFileError(path, str(exc)) from None
+            raw = QRawFont(QByteArray(data), 12)
+            if not raw.isValid():
+                raise FontFileError(path, f"{path}: truncated or not a font file")
+            loaded.append(raw)
+        missing = {ch for ch in chars if not any(raw.supportsCharacter(ord(ch)) for raw in loaded)}
+        loaded.clear()  # before the application that owns the font engine goes away
+        return missing
 
 
 def _visible(ch: str) -> bool:
@@ -224,7 +215,7 @@ def _check_content_db(cfg: config_mod.Config, facts: _Facts) -> Check:
     try:
         db, read_only = _read_only(path)
         with db.bind_ctx(content.MODELS):
-            ok, detail = _integrity(db)
+            ok, detail = integrity_ok(db)
             if not ok:
                 return Check("content_db", WARN, f"{path} is damaged ({detail[:120]})",
                              "restart the kiosk: a damaged content.db is moved aside and rebuilt from seed and sync")
@@ -232,7 +223,7 @@ def _check_content_db(cfg: config_mod.Config, facts: _Facts) -> Check:
             damaged = content.damage_by_collection(damage) if damage else ""
             pending = content.refetch_pending()
             counts = content.counts_by_kind()
-            for kind in content.KINDS:
+            for kind in kinds.DISPLAY_ORDER:
                 for rec in content.list_records(kind):
                     facts.texts[f"{kind}/{rec['id']}"] = "".join(_strings(rec))
                     if rec.get("published_at"):
@@ -270,7 +261,7 @@ def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
     try:
         db, read_only = _read_only(path)
         with db.bind_ctx(station.MODELS):
-            ok, detail = _integrity(db)
+            ok, detail = integrity_ok(db)
             if not ok:
                 raise DatabaseError(detail[:120])
             damage = station.damaged_rows()
@@ -290,12 +281,6 @@ def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
         return Check("station_db", FAIL, f"{path}: intact, {len(announcements)} announcements, but only readable: "
                      f"{read_only}", "free space on the data disk: staff changes are refused until then")
     return Check("station_db", OK, f"{path}: intact, {len(announcements)} announcements")
-
-
-def _integrity(db: SqliteDatabase) -> tuple[bool, str]:
-    rows = db.execute_sql("PRAGMA integrity_check").fetchall()
-    text = "; ".join(r[0] for r in rows)
-    return text == "ok", text
 
 
 # ---------------------------------------------------------------- the checks
@@ -386,18 +371,16 @@ def _check_fonts(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check
     if not fonts:
         return Check("fonts", FAIL, "no bundled font and no system CJK font found",
                      "reinstall the package (assets/fonts) or install fonts-noto-cjk")
-    covered: set[int] = set()
-    for font in fonts:
-        try:
-            covered |= font_codepoints(font)
-        except (OSError, FontFileError) as exc:
-            return Check("fonts", FAIL, f"{font}: unreadable ({exc})", "reinstall the package")
     texts = dict(facts.texts)
     texts["config/station"] = cfg.station_name + cfg.station_address + cfg.station_hours
+    try:
+        lacking = undrawable(fonts, {ch for text in texts.values() for ch in text if _visible(ch)})
+    except FontFileError as exc:
+        return Check("fonts", FAIL, f"{exc.path}: unreadable ({exc})", "reinstall the package")
     missing: dict[str, list[str]] = {}
     for where, text in texts.items():
         for ch in set(text):
-            if _visible(ch) and ord(ch) not in covered:
+            if ch in lacking:
                 missing.setdefault(ch, []).append(where)
     names = ", ".join(f.name for f in fonts)
     if not missing:

@@ -35,9 +35,9 @@ import peewee
 
 from kiosk import __version__
 from kiosk import seed as seed_mod
+from kiosk.clock import iso, utcnow
 from kiosk.config import Config
 from kiosk.store import content
-from kiosk.store.db import iso
 from kiosk.store.recovery import StorageError, open_content_db_recovering
 from sync import trust
 from sync.blobs import BlobMismatchError, BlobStore, blob_relpath
@@ -127,12 +127,8 @@ def user_agent(cfg: Config) -> str:
     return f"ipkiosk/{__version__} (station {cfg.station_id})"
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class SyncClient:
-    def __init__(self, cfg: Config, *, fetcher=None, clock: Callable[[], dt.datetime] = _utcnow,
+    def __init__(self, cfg: Config, *, fetcher=None, clock: Callable[[], dt.datetime] = utcnow,
                  should_stop: Callable[[], bool] = lambda: False, deadline_s: float = 900.0):
         if not cfg.repository_url:
             raise SyncConfigError("repository_url is not set: this terminal shows bundled content only")
@@ -171,7 +167,7 @@ class SyncClient:
                 return outcome
             outcome = self._cycle(bootstrap)
             delay_s = schedule(outcome)
-            next_at = iso(_utcnow() + dt.timedelta(seconds=delay_s)) if delay_s is not None else None
+            next_at = iso(utcnow() + dt.timedelta(seconds=delay_s)) if delay_s is not None else None
             try:
                 content.record_sync_outcome(outcome.result, outcome.reason, verified=outcome.verified,
                                             next_attempt_at=next_at, refusals=outcome.refusals)

@@ -28,10 +28,12 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from kiosk import kinds
 from kiosk.safe_text import content_problem
 
 FORMAT = "ipkiosk-manifest/1"
-COLLECTIONS = ("services", "policies", "notices", "news", "events", "booking_types")
+# One collection file per content kind, in publishing order.
+COLLECTIONS = kinds.NAMES
 # Records are displayed, indexed and (as ids) used in file names and URLs: keep them safe.
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 ATTACHMENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

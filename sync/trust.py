@@ -46,6 +46,7 @@ from tuf.api.serialization import DeserializationError
 from tuf.api.serialization.json import JSONSerializer
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
+from kiosk.clock import utcnow
 from kiosk.store.durable import write_atomic
 from sync.fetcher import NotMetadataError
 
@@ -72,7 +73,8 @@ class KeyStoreError(RuntimeError):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """The signing time: whole seconds, the precision TUF writes expiry dates with."""
+    return utcnow().replace(microsecond=0)
 
 
 def _serializer() -> JSONSerializer:

@@ -12,6 +12,7 @@ from PIL import Image
 
 from kiosk import booking
 from kiosk import config as config_mod
+from kiosk.clock import CHINA_TZ
 from kiosk.store import content
 
 TEMPLATE = "https://book.example.cn/b/{station_id}/{service_id}?type={booking_type}&lang={lang}"
@@ -165,7 +166,7 @@ def test_every_bookable_service_maps_to_exactly_one_type_and_events_to_appointme
 def test_slip_content_for_a_service_and_for_an_event(seeded):
     cfg = config_mod.from_mapping({"station_name": "测试工作站"})
     types = content.list_records("booking_types")
-    now = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    now = dt.datetime(2026, 11, 24, 9, 30, tzinfo=CHINA_TZ)
     service = content.get_record("svc-ip-rights-assistance")
     slip = booking.slip_content(cfg, service["id"], "bk-rights-assistance", record=service, booking_types=types, now=now)
     assert (slip.station_name, slip.service_title, slip.booking_type_title) == ("测试工作站", service["title"], "知识产权维权援助")

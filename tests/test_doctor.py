@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import http.server
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli, doctor
+from kiosk import cli, doctor, kinds
 from kiosk import config as config_mod
 from tests.conftest import REPO_ROOT, file_digest
 
@@ -62,7 +63,7 @@ def _content_font(tmp_path, seeded_texts_extra=""):
     from kiosk.store import content
 
     chars = set(seeded_texts_extra)
-    for kind in content.KINDS:
+    for kind in kinds.NAMES:
         for rec in content.list_records(kind):
             chars |= set(json.dumps(rec, ensure_ascii=False))
     defaults = config_mod.from_mapping({})
@@ -160,28 +161,65 @@ def test_no_font_at_all_fails(cfg):
     assert check.status == "fail" and "fonts-noto-cjk" in check.remedy
 
 
-def test_cmap_reader_agrees_with_fonttools_for_bmp_and_supplementary_fonts(tmp_path):
+def _visible_chars(limit=0x30000):
+    return {chr(cp) for cp in range(limit) if doctor._visible(chr(cp))}
+
+
+def _fonttools_lacks(path, chars, face=0):
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(str(path), fontNumber=face)["cmap"].getBestCmap()
+    return {ch for ch in chars if ord(ch) not in cmap}
+
+
+def test_font_coverage_agrees_with_fonttools_for_bmp_supplementary_and_collection_fonts(tmp_path):
     from fontTools.ttLib import TTCollection, TTFont
 
-    bmp = _font(tmp_path / "bmp.ttf", [0x41, 0x4E2D, 0x6587, 0xFF0C])  # format 4 only
+    bmp = _font(tmp_path / "bmp.ttf", [0x41, 0x4E2D, 0x6587, 0xFF0C])  # cmap format 4 only
     wide = _font(tmp_path / "wide.ttf", [0x41, 0x4E2D, 0x20000, 0x2A6D6])  # format 4 + 12
+    chars = _visible_chars()
     for path in (bmp, wide):
-        assert doctor.font_codepoints(path) == set(TTFont(str(path))["cmap"].getBestCmap())
+        assert doctor.undrawable([path], chars) == _fonttools_lacks(path, chars)
     collection = TTCollection()
     collection.fonts = [TTFont(str(wide)), TTFont(str(bmp))]
     collection.save(str(tmp_path / "both.ttc"))
-    assert doctor.font_codepoints(tmp_path / "both.ttc") == {0x41, 0x4E2D, 0x20000, 0x2A6D6}
+    assert doctor.undrawable([tmp_path / "both.ttc"], "A中文𠀀") == {"文"}, "the first face of a collection counts"
+    assert doctor.undrawable([bmp, wide], "A中文𠀀𪛖，") == set(), "any of the fonts may draw a character"
 
+
+def test_unreadable_font_files_are_named(tmp_path):
     (tmp_path / "junk.ttf").write_bytes(b"\x00\x01\x00\x00\x00")
-    with pytest.raises(doctor.FontFileError):
-        doctor.font_codepoints(tmp_path / "junk.ttf")
+    with pytest.raises(doctor.FontFileError, match="junk.ttf: truncated or not a font file") as junk:
+        doctor.undrawable([tmp_path / "junk.ttf"], "中")
+    assert junk.value.path == tmp_path / "junk.ttf"
+    with pytest.raises(doctor.FontFileError, match="No such file"):
+        doctor.undrawable([tmp_path / "gone.ttf"], "中")
+
+
+def test_unreadable_font_fails_the_check_naming_the_file(cfg, tmp_path):
+    (tmp_path / "junk.ttf").write_bytes(b"not a font")
+    check = _by_name(doctor.run_checks(cfg, _probes(tmp_path / "junk.ttf")))["fonts"]
+    assert check.status == "fail"
+    assert check.detail == f"{tmp_path / 'junk.ttf'}: unreadable ({tmp_path / 'junk.ttf'}: truncated or not a font file)"
 
 
 @pytest.mark.parametrize("font", doctor.bundled_fonts(), ids=lambda p: p.name)
-def test_cmap_reader_agrees_with_fonttools_for_the_bundled_fonts(font):
-    from fontTools.ttLib import TTFont
+def test_font_coverage_agrees_with_fonttools_for_the_bundled_fonts(font):
+    chars = _visible_chars()
+    assert doctor.undrawable([font], chars) == _fonttools_lacks(font, chars)
 
-    assert doctor.font_codepoints(font) == set(TTFont(str(font), fontNumber=0)["cmap"].getBestCmap())
+
+def test_cli_doctor_needs_no_display_for_the_font_check(tmp_path):
+    """`ipkiosk doctor` on a terminal without a display (no DISPLAY, no platform chosen) still checks the
+    bundled fonts: the font engine runs offscreen and the process exits on its own."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config), "doctor", "--json"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert "Traceback" not in result.stderr
+    fonts = next(c for c in json.loads(result.stdout)["checks"] if c["name"] == "fonts")
+    assert fonts["status"] == "ok" and "bundled font(s)" in fonts["detail"]
 
 
 @pytest.mark.parametrize(("printer_name", "run", "status", "words"), [

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from kiosk import seed
+from kiosk.clock import CHINA_TZ
 from kiosk.search import index as search_index
 from kiosk.store import content, station
 from kiosk.store.db import integrity_ok, run_migrations
@@ -227,8 +228,7 @@ def test_announcement_schedule_window(station_store):
     import datetime as dt
 
     station.add_announcement("A", starts_at="2026-12-01T09:00", ends_at="2026-12-02T09:00")
-    china = dt.timezone(dt.timedelta(hours=8))
-    at = lambda *a: dt.datetime(*a, tzinfo=china)  # noqa: E731
+    at = lambda *a: dt.datetime(*a, tzinfo=CHINA_TZ)  # noqa: E731
     assert station.current_announcements(at(2026, 12, 1, 8, 59)) == []
     assert [a["title"] for a in station.current_announcements(at(2026, 12, 1, 9, 0))] == ["A"]
     assert station.current_announcements(at(2026, 12, 2, 9, 0)) == []

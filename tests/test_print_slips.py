@@ -19,12 +19,12 @@ from PySide6.QtCore import QTimer
 
 from kiosk import booking
 from kiosk import config as config_mod
+from kiosk.clock import CHINA_TZ
 from kiosk.store import content
 from kiosk.ui import printing
 from tests import cups_helpers
 from tests.conftest import REPO_ROOT
 
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 24, 10, 5, tzinfo=CHINA_TZ)
 SERVICE_ID = "svc-patent-application"
 TYPE_ID = "bk-patent-consult"

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.clock import CHINA_TZ
 from kiosk.search.engine import SearchIndex
 from kiosk.store import content
 
 CASES = json.loads((Path(__file__).with_name("search-cases.json")).read_text(encoding="utf-8"))
 # The seed is written for a "today" of 2026-11-24 (China time).
-SEED_NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+SEED_NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=CHINA_TZ)
 
 # Our own cases, per rule: (query, ids of which at least one must be in the top 3).
 OWN_CASES = [

@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from kiosk.clock import CHINA_TZ
 from kiosk.store import backup, content, station
 from tests.conftest import file_digest
 
@@ -63,7 +64,7 @@ def test_only_the_seven_newest_backups_are_kept(station_store, cfg):
     (24, 15, True),    # terminal was off at night: over a day old, take one now
 ])
 def test_backup_due_nightly_or_when_a_day_old(tmp_path, hours_after_last, china_hour, due):
-    now = dt.datetime(2026, 12, 2, china_hour, 0, tzinfo=backup.CHINA_TZ)
+    now = dt.datetime(2026, 12, 2, china_hour, 0, tzinfo=CHINA_TZ)
     last = now - dt.timedelta(hours=hours_after_last)
     (tmp_path / f"station-{last.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.db").write_bytes(b"")
     assert backup.backup_due(tmp_path, now) is due

@@ -30,6 +30,12 @@ def test_event_starting_exactly_now_counts_as_upcoming():
     assert format_event_time(rec["starts_at"]) == "2026年11月24日 18:00"
 
 
+def test_event_time_is_shown_in_china_time_whatever_offset_the_content_carries():
+    # The publisher accepts any UTC offset; the event page converts to China time, the attract card must too.
+    assert format_event_time("2026-11-24T10:00:00+00:00") == "2026年11月24日 18:00"
+    assert format_event_time("2026-11-24T10:00:00Z") == "2026年11月24日 18:00"
+
+
 def test_attract_refresh_follows_the_clock(data_service, qapp, qtmodeltester):
     now = [NOW]
     attract = AttractController(lambda: now[0], lambda: data_service.list_records("events"), parent=qapp)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.ui.search_model import KIND_LABELS, SearchController, group_hits
+from kiosk.kinds import VISITOR_DISPLAY_ORDER
+from kiosk.ui.search_model import SearchController, group_hits
 
 NOW = "2026-11-24T04:00:00+00:00"
 
@@ -30,7 +31,7 @@ def test_initials_find_patent_application_grouped_with_counts(controller):
     assert controller.query == "zlsq"
     assert "svc-patent-application" in result_ids(controller)
     rows = controller.results.rows()
-    order = list(KIND_LABELS)
+    order = list(VISITOR_DISPLAY_ORDER)
     kinds = [row["kind"] for row in rows]
     assert kinds == sorted(kinds, key=order.index), "results are grouped in kind order"
     groups = controller.groups.rows()
@@ -88,7 +89,7 @@ def test_nonsense_letters_show_zero_results_help(controller):
     assert controller.resultCount == 0
     assert controller.noResults
     kinds = [c["kind"] for c in controller.browse.rows() if not c["category"]]
-    assert kinds == list(KIND_LABELS), "every kind is offered for browsing"
+    assert kinds == list(VISITOR_DISPLAY_ORDER), "every kind is offered for browsing"
     assert any(c["category"] == "专利" and c["label"] == "专利" for c in controller.browse.rows())
 
 
@@ -98,7 +99,7 @@ def test_near_miss_offers_words_that_find_something(controller, data_service):
     nearest = words(controller.nearest)
     assert nearest
     for word in nearest:
-        found = data_service.search(word, "", NOW, kinds=list(KIND_LABELS), limit=1, candidate_limit=0, nearest_limit=0)
+        found = data_service.search(word, "", NOW, kinds=list(VISITOR_DISPLAY_ORDER), limit=1, candidate_limit=0, nearest_limit=0)
         assert found["hits"], f"suggested word {word!r} finds nothing"
 
 
@@ -117,11 +118,11 @@ def test_query_is_capped(controller):
 
 
 def test_group_hits_drops_kinds_visitors_do_not_browse(data_service):
-    hits = data_service.search("yuyue", "yuyue", NOW, kinds=["booking_types", *KIND_LABELS], limit=50,
+    hits = data_service.search("yuyue", "yuyue", NOW, kinds=["booking_types", *VISITOR_DISPLAY_ORDER], limit=50,
                                candidate_limit=8, nearest_limit=6)["hits"]
     assert any(hit["kind"] == "booking_types" for hit in hits), "the query must also find a kind visitors do not browse"
     rows, groups = group_hits(hits)
-    assert rows and all(row["kind"] in KIND_LABELS for row in rows)
+    assert rows and all(row["kind"] in VISITOR_DISPLAY_ORDER for row in rows)
     assert sum(group["count"] for group in groups) == len(rows)
 
 

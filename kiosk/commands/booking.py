@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import threading
 
+from kiosk.clock import in_china, utcnow
 from kiosk.commands import EXIT_USAGE, CliError, open_content, print_json
 from kiosk.safe_text import for_terminal
-
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 def cmd_print_test(cfg, args) -> int:
@@ -30,7 +28,7 @@ def cmd_print_test(cfg, args) -> int:
     paper_width_mm = args.paper_width_mm or cfg.paper_width_mm
     try:
         slip = booking.slip_content(cfg, args.service, type_id, record=record, booking_types=types,
-                                    now=dt.datetime.now(CHINA_TZ))
+                                    now=in_china(utcnow()))
     except booking.BookingError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
 

@@ -8,6 +8,7 @@ import sys
 import tempfile
 
 from kiosk import config as config_mod
+from kiosk import kinds
 from kiosk.commands import EXIT_USAGE, CliError
 
 # selftest --page NAME[:ARG] → (QML file, property that receives ARG or None).
@@ -30,8 +31,6 @@ SELFTEST_PAGES: dict[str, tuple[str, str | None]] = {
     "booking-for": ("BookingPage.qml", "serviceId"),
     "admin": ("AdminPage.qml", None),
 }
-# List pages that show one collection get it as their `kind`.
-_LIST_KINDS = {"policies", "notices", "news", "events"}
 # Pages whose argument may be left out: `search` alone is the search page before any typing.
 _ARG_OPTIONAL = {"search"}
 
@@ -54,7 +53,8 @@ def page_request(spec: str) -> tuple[str, dict]:
     if name not in SELFTEST_PAGES:
         raise CliError(f"--page: unknown page {name!r}, expected one of {', '.join(SELFTEST_PAGES)}", EXIT_USAGE)
     file_name, arg_prop = SELFTEST_PAGES[name]
-    props: dict = {"kind": name} if name in _LIST_KINDS else {}
+    # A list page named after a content kind shows that kind.
+    props: dict = {"kind": name} if file_name == "RecordListPage.qml" and name in kinds.NAMES else {}
     if arg_prop is not None:
         if not arg and name not in _ARG_OPTIONAL:
             raise CliError(f"--page {name}: needs an argument, e.g. {name}:<{arg_prop}>", EXIT_USAGE)

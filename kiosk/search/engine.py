@@ -52,13 +52,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kiosk import kinds
+from kiosk.clock import utcnow
 from kiosk.search import MAX_QUERY_CHARS
 from kiosk.search.index import KEYS_VERSION
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-KIND_ORDER = {"services": 0, "policies": 1, "events": 2, "notices": 3, "news": 4, "booking_types": 5}
 SUGGEST_LIMIT = 8
 # The most characters of a query that count; the rest is ignored. The touch keyboard's field holds as
 # many (SearchPage.qml, kiosk/ui/search_model.py), so only a pasted or scripted query is ever cut.
@@ -153,10 +154,6 @@ class ZeroResults:
 
 class KeysVersionError(ValueError):
     """content.db holds search keys of another format: re-import or re-sync to rebuild them."""
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class _Corpus:
@@ -551,7 +548,7 @@ class SearchIndex:
         docs: Iterable[tuple[str, str, str, dict]],
         vocabulary: Iterable[tuple[str, dict, int]] = (),
         *,
-        now: Callable[[], dt.datetime] = _utcnow,
+        now: Callable[[], dt.datetime] = utcnow,
     ):
         self._now = now
         self._docs: list[_Doc] = []
@@ -582,7 +579,7 @@ class SearchIndex:
         docs = self._docs
         order = sorted(range(len(docs)), key=lambda i: docs[i].id)
         order.sort(key=lambda i: docs[i].keys.get("date") or "", reverse=True)
-        order.sort(key=lambda i: (self._is_stale(docs[i], moment), KIND_ORDER.get(docs[i].kind, 9),
+        order.sort(key=lambda i: (self._is_stale(docs[i], moment), kinds.display_rank(docs[i].kind),
                                   not docs[i].keys.get("hot")))
         self._ranked = [docs[i] for i in order]
         future = [d.stale_at for d in docs if d.stale_at is not None and d.stale_at > moment]
@@ -611,14 +608,14 @@ class SearchIndex:
             self._build_order()
 
     def _count_categories(self) -> list[Category]:
-        kinds: dict[str, int] = {}
+        by_kind: dict[str, int] = {}
         service_categories: dict[str, int] = {}
         for d in self._docs:
-            kinds[d.kind] = kinds.get(d.kind, 0) + 1
+            by_kind[d.kind] = by_kind.get(d.kind, 0) + 1
             if d.kind == "services" and d.keys.get("category"):
                 service_categories[d.keys["category"]] = service_categories.get(d.keys["category"], 0) + 1
-        out = [Category(k, None, n) for k, n in sorted(kinds.items(), key=lambda kv: KIND_ORDER.get(kv[0], 9))
-               if k != "booking_types"]
+        out = [Category(k, None, n) for k, n in sorted(by_kind.items(), key=lambda kv: kinds.display_rank(kv[0]))
+               if k in kinds.VISITOR_KINDS]
         out += [Category("services", c, n) for c, n in sorted(service_categories.items(), key=lambda kv: -kv[1])]
         return out
 

@@ -37,6 +37,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from kiosk.clock import iso, naive_as_china
+
 # Bump when the key shape changes; the engine refuses keys of another version.
 KEYS_VERSION = 3
 
@@ -148,9 +150,7 @@ def _utc_iso(value: str | None) -> str | None:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:  # rows written before the publisher checked calendars: no expiry rather than a crash
         return None
-    if moment.tzinfo is None:  # naive times in content are China time
-        moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+    return iso(naive_as_china(moment))
 
 
 def stale_at(kind: str, rec: dict) -> str | None:

@@ -19,8 +19,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.clock import utcnow
-from kiosk.store.db import storage_problem
+from kiosk.clock import in_china, utcnow
+from kiosk.store.db import integrity_ok, storage_problem
 from kiosk.store.durable import fsync_dir, private_dir, private_file, tighten_private_files
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ PRESERVED_PREFIX = "before-restore-"
 # the terminal is switched off at night, any check finding the last copy over 24 h old takes one.
 NIGHT_STARTS_HOUR = 2
 NIGHT_ENDS_HOUR = 6
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 _NAME_RE = re.compile(r"^station-(\d{8}T\d{6}Z)\.db$")
 TABLES_REQUIRED = ("announcement", "stationsetting", "auditlog")
 
@@ -94,14 +93,13 @@ def check_backup_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            ok, detail = integrity_ok(conn)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path}: not a readable SQLite database ({exc})") from None
-    detail = "; ".join(str(r[0]) for r in rows)
-    if detail != "ok":
+    if not ok:
         raise BackupError(f"{path}: integrity_check failed ({detail[:200]})")
     missing = [t for t in TABLES_REQUIRED if t not in tables]
     if missing:
@@ -147,7 +145,7 @@ def backup_due(directory: Path, now: dt.datetime) -> bool:
     age = now - backup_time(copies[-1])
     if age >= dt.timedelta(hours=24):
         return True
-    local_hour = now.astimezone(CHINA_TZ).hour
+    local_hour = in_china(now).hour
     return NIGHT_STARTS_HOUR <= local_hour < NIGHT_ENDS_HOUR and age >= dt.timedelta(hours=12)
 
 

@@ -27,6 +27,7 @@ from peewee import (
     TextField,
 )
 
+from kiosk import kinds
 from kiosk.clock import iso, utcnow
 from kiosk.logs import FILE_ONLY
 from kiosk.search import index as search_index
@@ -38,8 +39,6 @@ log.addHandler(logging.NullHandler())
 
 content_db = KioskDatabase(None)
 
-# Display order of kinds (also the search tie-break order).
-KINDS = ("services", "policies", "events", "notices", "news", "booking_types")
 
 
 class DamagedRecordError(ValueError):
@@ -444,7 +443,7 @@ def status_dict() -> dict:
                 "source": states[kind].source if kind in states else None,
                 "applied_at": states[kind].applied_at if kind in states else None,
             }
-            for kind in KINDS
+            for kind in kinds.DISPLAY_ORDER
         },
         # Signed generations refused for breaking the content rules; their collection shows the generation above.
         "refused": {c: {"generation": r.generation, "reason": r.reason, "refused_at": r.refused_at}

@@ -121,9 +121,17 @@ def run_migrations(db: SqliteDatabase, migrations: list[tuple[str, Migration]]) 
     return applied
 
 
-def integrity_ok(db: SqliteDatabase) -> tuple[bool, str]:
-    rows = db.execute_sql("PRAGMA integrity_check").fetchall()
-    text = "; ".join(r[0] for r in rows)
+def integrity_ok(db: SqliteDatabase | sqlite3.Connection) -> tuple[bool, str]:
+    """SQLite's own check of the whole file: (True, "ok") or (False, every problem it lists, joined by "; ").
+
+    Takes a peewee database (errors arrive as peewee's DatabaseError) or a plain sqlite3 connection
+    (sqlite3.DatabaseError): station.db is first probed on a plain connection that runs no pragmas
+    or migrations, and backup copies are checked read-only without a peewee database at all."""
+    if isinstance(db, SqliteDatabase):
+        rows = db.execute_sql("PRAGMA integrity_check").fetchall()
+    else:
+        rows = db.execute("PRAGMA integrity_check").fetchall()
+    text = "; ".join(str(r[0]) for r in rows)
     return text == "ok", text
 
 

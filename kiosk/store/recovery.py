@@ -24,6 +24,7 @@ from pathlib import Path
 
 from peewee import DatabaseError
 
+from kiosk import kinds
 from kiosk.clock import utcnow
 from kiosk.store import content
 from kiosk.store.content import content_db, open_content_db
@@ -128,7 +129,7 @@ def _reapply_seed(*, missing_states: bool) -> list[str]:
     and (MISSING_STATES) fill collections whose high-water mark was removed because its name was
     unreadable (the seed import only fills collections never applied; a later sync supersedes it)."""
     pending = [c for c, source in content.refetch_pending().items() if source == "seed"]
-    missing = missing_states and set(content.KINDS) - set(content.collection_states())
+    missing = missing_states and set(kinds.NAMES) - set(content.collection_states())
     if not pending and not missing:
         return []
     from kiosk import seed

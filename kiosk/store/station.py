@@ -14,7 +14,7 @@ from pathlib import Path
 
 from peewee import AutoField, BooleanField, CharField, DatabaseError, Model, SqliteDatabase, TextField
 
-from kiosk.clock import iso, utcnow
+from kiosk.clock import iso, naive_as_china, utcnow
 from kiosk.logs import FILE_ONLY
 from kiosk.safe_text import content_problem
 from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS
@@ -24,6 +24,7 @@ from kiosk.store.db import (
     describe_damage,
     find_damaged_rows,
     init_database,
+    integrity_ok,
     is_damaged,
     open_read_only,
     storage_problem,
@@ -143,11 +144,10 @@ def open_station_db_safely(path: Path | str) -> tuple[bool, str]:
         try:
             probe = sqlite3.connect(str(path))
             try:
-                rows = probe.execute("PRAGMA integrity_check").fetchall()
+                ok, detail = integrity_ok(probe)
             finally:
                 probe.close()
-            detail = "; ".join(str(r[0]) for r in rows)
-            if detail != "ok":
+            if not ok:
                 problem = f"integrity_check: {detail[:200]}"
         except sqlite3.DatabaseError as exc:
             storage = storage_problem(exc, Path(path).parent)
@@ -254,9 +254,7 @@ def parse_instant(value: str | None, field: str) -> str | None:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise StationError(f"{field}: got {value!r}, expected an ISO date or datetime such as 2026-12-01T09:00") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    return iso(moment)
+    return iso(naive_as_china(moment))
 
 
 def _check_writable() -> None:

@@ -8,11 +8,11 @@ changes made with `ipkiosk announce` or the admin screen show within a few secon
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from PySide6.QtCore import Property, QTimer, Signal, Slot
 
+from kiosk.clock import minute_text
 from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable
@@ -20,20 +20,16 @@ from kiosk.ui.data_client import DataUnavailable
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 2000
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 TICKER_SEPARATOR = "　　◆　　"
 QML_SINGLETONS = ("Announcements",)
 
 
 def _period(starts_at: str | None, ends_at: str | None) -> str:
-    def fmt(value: str) -> str:
-        return f"{dt.datetime.fromisoformat(value).astimezone(CHINA_TZ):%Y-%m-%d %H:%M}"
-
     if starts_at and ends_at:
-        return f"{fmt(starts_at)} 至 {fmt(ends_at)}"
+        return f"{minute_text(starts_at)} 至 {minute_text(ends_at)}"
     if ends_at:
-        return f"至 {fmt(ends_at)}"
-    return f"{fmt(starts_at)} 起" if starts_at else ""
+        return f"至 {minute_text(ends_at)}"
+    return f"{minute_text(starts_at)} 起" if starts_at else ""
 
 
 class AnnouncementsModel(RowListModel):

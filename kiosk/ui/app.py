@@ -46,7 +46,7 @@ from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply
 from PySide6.QtQml import QJSEngine, QQmlApplicationEngine, QQmlNetworkAccessManagerFactory, qmlRegisterSingletonType
 
 from kiosk import config as config_mod
-from kiosk.clock import iso, utcnow
+from kiosk.clock import iso, minute_text, utcnow
 from kiosk.commands import self_command
 from kiosk.safe_text import for_display
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
@@ -219,8 +219,7 @@ class LockdownFilter(QObject):
 def _freshness_text(updated_at_iso: str | None) -> str:
     if not updated_at_iso:
         return "数据更新于 —"
-    moment = dt.datetime.fromisoformat(updated_at_iso).astimezone(dt.timezone(dt.timedelta(hours=8)))
-    return f"数据更新于 {moment:%Y-%m-%d %H:%M}"
+    return f"数据更新于 {minute_text(updated_at_iso)}"
 
 
 class Shell(QObject):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Slot
 
+from kiosk.clock import in_china
 from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable
@@ -28,7 +29,8 @@ MAX_EVENTS = 6
 
 
 def format_event_time(starts_at: str) -> str:
-    moment = dt.datetime.fromisoformat(starts_at)
+    """The start as the office's wall clock shows it, like the event page (content may carry any UTC offset)."""
+    moment = in_china(dt.datetime.fromisoformat(starts_at))
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot
 
 from kiosk import booking
 from kiosk import config as config_mod
-from kiosk.clock import utcnow
+from kiosk.clock import in_china, utcnow
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable
 
@@ -32,7 +32,6 @@ log.addHandler(logging.NullHandler())
 QML_SINGLETONS = ("Booking",)
 
 # Slips show the time of the station (all stations are in Zhengzhou), whatever the OS zone.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 PRINTER_CHECK_TIMEOUT_MS = 15000
 PRINTER_STATUS_CHECKING = "checking"
@@ -265,7 +264,7 @@ class BookingBackend(QObject):
             slip = booking.slip_content(
                 self._cfg, serviceId, bookingTypeId,
                 record=self._record(serviceId),
-                booking_types=self._type_records, now=self._clock().astimezone(CHINA_TZ))
+                booking_types=self._type_records, now=in_china(self._clock()))
         except booking.BookingError as exc:
             log.error("slip not printed: %s", exc)
             self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)

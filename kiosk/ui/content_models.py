@@ -24,6 +24,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement
 
+from kiosk import kinds
+from kiosk.clock import in_china, minute_text
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.app import current_context
 from kiosk.ui.data_client import DataUnavailable
@@ -34,10 +36,6 @@ __all__ = ["QML_IMPORT_NAME", "QML_IMPORT_MAJOR_VERSION"]  # read by @QmlElement
 QML_SINGLETONS = ("Content",)
 
 SERVICE_CATEGORIES = ("专利", "商标", "地理标志", "集成电路布图设计", "维权援助", "咨询", "信息服务", "质押融资")
-KIND_TITLES = {"services": "服务事项", "policies": "政策法规", "notices": "通知公告", "news": "行业动态",
-               "events": "宣讲活动", "booking_types": "预约类型"}
-LIST_KINDS = ("services", "policies", "notices", "news", "events")
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 HOT_SERVICES_MAX = 8
 
 
@@ -45,18 +43,14 @@ def _instant(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def _china(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(CHINA_TZ)
-
-
 def event_time_text(starts_at: str | None, ends_at: str | None) -> str:
     start, end = _instant(starts_at), _instant(ends_at)
     if start is None:
         return "时间待定"
-    start = _china(start)
+    start = in_china(start)
     if end is None:
         return f"{start:%Y-%m-%d %H:%M}"
-    end = _china(end)
+    end = in_china(end)
     if end.date() == start.date():
         return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
     return f"{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}"
@@ -218,8 +212,8 @@ class RecordListModel(RowListModel):
     def _set_kind(self, kind: str) -> None:
         if kind == self._kind:
             return
-        if kind not in LIST_KINDS:
-            log.error("RecordListModel: unknown kind %r (expected one of %s)", kind, ", ".join(LIST_KINDS))
+        if kind not in kinds.VISITOR_KINDS:
+            log.error("RecordListModel: unknown kind %r (expected one of %s)", kind, ", ".join(kinds.VISITOR_KINDS))
             return
         self._kind = kind
         self.kindChanged.emit()
@@ -311,7 +305,7 @@ class ContentFacade(QObject):
 
     @Slot(str, result=str)
     def kindTitle(self, kind: str) -> str:
-        return KIND_TITLES.get(kind, kind)
+        return kinds.title(kind)
 
     @Slot(str, result="QVariantMap")
     def record(self, record_id: str) -> dict:
@@ -336,7 +330,7 @@ def detail(page: dict, now: dt.datetime) -> dict:
     out = {
         "recordId": rec["id"],
         "kind": kind,
-        "kindTitle": KIND_TITLES.get(kind, kind),
+        "kindTitle": kinds.title(kind),
         "title": _text(rec, "title"),
         "summary": text.inline(_text(rec, "summary")),
         "issuer": _text(rec, "issuer", "organizer"),
@@ -346,12 +340,12 @@ def detail(page: dict, now: dt.datetime) -> dict:
         "blocks": text.blocks(_text(rec, "body")),
         "expired": kind == "notices" and is_expired(rec, now),
         "past": kind == "events" and is_past(rec, now),
-        "validUntil": f"{_china(_instant(rec['valid_until'])):%Y-%m-%d %H:%M}" if rec.get("valid_until") else "",
+        "validUntil": minute_text(rec["valid_until"]) if rec.get("valid_until") else "",
         "time": event_time_text(rec.get("starts_at"), rec.get("ends_at")) if kind == "events" else "",
         "venue": _text(rec, "venue"),
         "registrationLabel": _text(_mapping(rec, "registration"), "label"),
         "registrationType": _text(_mapping(rec, "registration"), "type"),
-        "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": KIND_TITLES.get(r["kind"], r["kind"])}
+        "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": kinds.title(r["kind"])}
                     for r in page["related"]],
     }
     if kind == "services":

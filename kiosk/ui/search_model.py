@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
+from kiosk import kinds
 from kiosk.search import MAX_QUERY_CHARS
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable
@@ -28,14 +29,6 @@ log = logging.getLogger(__name__)
 # KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
 QML_SINGLETONS = ("Search",)
 
-# Result groups in display order; other kinds (booking_types) are not shown to visitors as results.
-KIND_LABELS: dict[str, str] = {
-    "services": "服务事项",
-    "policies": "政策法规",
-    "events": "宣讲活动",
-    "notices": "通知公告",
-    "news": "行业动态",
-}
 RESULT_LIMIT = 60
 CANDIDATE_LIMIT = 8
 NEAREST_LIMIT = 6
@@ -75,8 +68,8 @@ class BrowseListModel(RowListModel):
 def browse_rows(categories: list[dict]) -> list[dict]:
     """The service's categories as rows: "服务事项" for a whole kind, "专利" for one service category."""
     return [{"key": f"{c['kind']}/{c['category'] or ''}", "kind": c["kind"], "category": c["category"] or "",
-             "label": c["category"] or KIND_LABELS[c["kind"]], "count": c["count"]}
-            for c in categories if c["kind"] in KIND_LABELS]
+             "label": c["category"] or kinds.title(c["kind"]), "count": c["count"]}
+            for c in categories if c["kind"] in kinds.VISITOR_KINDS]
 
 
 def word_rows(words: list[str]) -> list[dict]:
@@ -84,9 +77,9 @@ def word_rows(words: list[str]) -> list[dict]:
 
 
 def group_hits(hits: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Result rows ordered by kind (KIND_LABELS order), keeping the engine's rank within a kind,
-    and the (kind, label, count) groups."""
-    by_kind: dict[str, list] = {kind: [] for kind in KIND_LABELS}
+    """Result rows grouped by kind in display order, keeping the engine's rank within a kind, and the
+    (kind, label, count) groups. Kinds not meant for visitors (booking types) are left out."""
+    by_kind: dict[str, list] = {kind: [] for kind in kinds.VISITOR_DISPLAY_ORDER}
     for hit in hits:
         if hit["kind"] in by_kind:
             by_kind[hit["kind"]].append(hit)
@@ -95,7 +88,7 @@ def group_hits(hits: list[dict]) -> tuple[list[dict], list[dict]]:
     for kind, kind_hits in by_kind.items():
         if not kind_hits:
             continue
-        label = KIND_LABELS[kind]
+        label = kinds.title(kind)
         groups.append({"kind": kind, "label": label, "count": len(kind_hits)})
         section = f"{label} · {len(kind_hits)}"
         rows.extend({"recordId": h["id"], "kind": kind, "title": h["title"], "section": section} for h in kind_hits)
@@ -211,7 +204,7 @@ class SearchController(QObject):
             self.resultsChanged.emit()
             return
         try:
-            found = self._search(query, self._get_letters(), self._clock(), kinds=list(KIND_LABELS),
+            found = self._search(query, self._get_letters(), self._clock(), kinds=list(kinds.VISITOR_DISPLAY_ORDER),
                                  limit=RESULT_LIMIT, candidate_limit=CANDIDATE_LIMIT, nearest_limit=NEAREST_LIMIT)
         except DataUnavailable as exc:
             log.warning("search %r not run: %s", query, exc)
