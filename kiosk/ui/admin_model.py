@@ -24,8 +24,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import QGuiApplication
 
-from kiosk import __version__
-from kiosk.clock import iso
+from kiosk import __version__, kinds
+from kiosk.clock import in_china, iso, minute_text
 from kiosk.commands import self_command
 from kiosk.safe_text import for_display
 from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, PIN_MAX_DIGITS, PIN_MIN_DIGITS
@@ -37,7 +37,6 @@ log.addHandler(logging.NullHandler())
 
 QML_SINGLETONS = ("Admin",)
 ACTOR = "admin-screen"
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 STATUS_POLL_MS = 2000
 LOCK_TICK_MS = 1000
 BACKUP_CHECK_MS = 30 * 60 * 1000
@@ -50,8 +49,6 @@ EXIT_CODE_RESTART = 75
 SYNC_EXIT_MEANING = {0: "OK 已更新", 1: "UNCHANGED 无变化", 10: "OFFLINE 无法连接", 11: "STALE 元数据过期",
                      12: "SECURITY_ALERT 安全告警", 13: "REFUSED 内容不合规，已拒收",
                      2: "配置错误"}
-KIND_LABELS = (("services", "服务"), ("policies", "政策"), ("notices", "通知"), ("news", "动态"), ("events", "活动"),
-               ("booking_types", "预约类型"))
 NOT_UNLOCKED = "请先输入管理密码"
 # Until a PIN is set the pad takes none: the first person to tap the corner must not choose it.
 # Technicians set it from a shell at installation (`ipkiosk admin set-pin`).
@@ -66,9 +63,7 @@ DAMAGED_ROW_NOUNS = {"announcement": ("条公告", "id "), "stationsetting": ("�
 
 
 def _china(iso_value: str | None) -> str:
-    if not iso_value:
-        return "—"
-    return f"{dt.datetime.fromisoformat(iso_value).astimezone(CHINA_TZ):%Y-%m-%d %H:%M}"
+    return minute_text(iso_value) if iso_value else "—"
 
 
 class AdminAnnouncementsModel(RowListModel):
@@ -333,7 +328,7 @@ class AdminBackend(QObject):
     def formatInstant(self, value: str) -> str:  # noqa: N802
         if not value:
             return ""
-        moment = dt.datetime.fromisoformat(value).astimezone(CHINA_TZ)
+        moment = in_china(dt.datetime.fromisoformat(value))
         weekday = "一二三四五六日"[moment.weekday()]
         return f"{moment:%Y-%m-%d} 周{weekday} {moment:%H:%M}"
 
@@ -355,7 +350,7 @@ class AdminBackend(QObject):
             return
         generations = "  ".join(
             f"{label} {'-' if doc['collections'][kind]['generation'] is None else doc['collections'][kind]['generation']}"
-            for kind, label in KIND_LABELS)
+            for kind, label in ((k.name, k.short_label) for k in kinds.KINDS))
         status = {
             "configured": bool(self._cfg.repository_url),
             "server": self._cfg.repository_url or "未配置（只显示内置内容）",
@@ -495,7 +490,7 @@ class AdminBackend(QObject):
             {"label": "终端编号", "value": self._cfg.station_id},
             {"label": "数据目录", "value": for_display(str(self._cfg.data_path))},
             {"label": "剩余磁盘", "value": free_gb},
-            {"label": "内容数量", "value": " · ".join(f"{label} {counts.get(kind, 0)}" for kind, label in KIND_LABELS)},
+            {"label": "内容数量", "value": " · ".join(f"{label} {counts.get(kind, 0)}" for kind, label in ((k.name, k.short_label) for k in kinds.KINDS))},
             {"label": "字体", "value": QGuiApplication.font().family()},
             {"label": "配置文件", "value": for_display(self._cfg.source)},
         ]
