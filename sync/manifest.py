@@ -34,13 +34,15 @@ from kiosk.safe_text import content_problem
 FORMAT = "ipkiosk-manifest/1"
 # One collection file per content kind, in publishing order.
 COLLECTIONS = kinds.NAMES
-# Records are displayed, indexed and (as ids) used in file names and URLs: keep them safe.
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-ATTACHMENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
-MEDIA_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$", re.IGNORECASE)
+# Records are displayed, indexed and (as ids) used in file names and URLs: keep them safe. Patterns end
+# in \Z, not $: $ also matches before a final newline, which would let "svc-x\n" through as an id.
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")
+ATTACHMENT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
+# The offset's minutes are checked here: datetime.fromisoformat reads +08:75 as +09:15.
+DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:[0-5]\d|Z)\Z")
+MEDIA_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*\Z", re.IGNORECASE)
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 # Records per manifest: a list page and the search index hold every record of a collection. Ten times
@@ -60,6 +62,8 @@ MAX_UTC_OFFSET = dt.timedelta(hours=14)
 # What a terminal accepts in a field it does not know (see the module docstring).
 UNKNOWN_FIELD_MAX_DEPTH = 3
 UNKNOWN_FIELD_MAX_ITEMS = 200
+# The largest integer SQLite stores (revs and generations end up in content.db).
+MAX_STORED_INT = 2**63 - 1
 
 # Most items a list field may hold (publisher and terminal refuse more): a detail page shows every item,
 # so these bound what one page costs to build and draw. The seed's largest lists are a quarter of these.
@@ -223,7 +227,9 @@ def _fail(where: str, problem: str) -> None:
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """An integer a terminal can store: content.db keeps revs and generations as SQLite INTEGER, which
+    holds at most MAX_STORED_INT (a larger one made every terminal's apply fail with OverflowError)."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_STORED_INT
 
 
 def _shown(value: object) -> str:
@@ -348,7 +354,7 @@ def _validate_record(collection: str, index: int, rec: object, *, allow_unknown_
     where = f"collection {collection!r}, record {rid!r}"
     rev = rec.get("rev")
     if not _is_int(rev) or rev < 1:
-        _fail(where, f"field 'rev': got {_shown(rev)}, expected an integer ≥ 1")
+        _fail(where, f"field 'rev': got {_shown(rev)}, expected an integer from 1 to {MAX_STORED_INT}")
     rules = SCHEMA[collection]
     for name, rule in rules.items():
         value = rec.get(name)
@@ -386,7 +392,7 @@ def validate_manifest(doc: object, *, expected_collection: str | None = None,
     generation = doc.get("generation")
     if not _is_int(generation) or generation < 0:
         raise ManifestError(f"manifest {collection!r}: field 'generation': got {_shown(generation)}, "
-                            "expected an integer ≥ 0")
+                            f"expected an integer from 0 to {MAX_STORED_INT}")
     records = doc.get("records")
     if not isinstance(records, list):
         raise ManifestError(f"manifest {collection!r}: field 'records': expected a list")
@@ -398,7 +404,7 @@ def validate_manifest(doc: object, *, expected_collection: str | None = None,
     if len(set(ids)) != len(ids):
         seen: set[str] = set()
         twice = next(rid for rid in ids if rid in seen or seen.add(rid))
-        raise ManifestError(f"manifest {collection!r}: record {twice!r} is listed twice")
+        raise ManifestError(f"collection {collection!r}, record {twice!r}: field 'id': listed twice in the manifest")
     if ids != sorted(ids):
         raise ManifestError(f"manifest {collection!r}: records must be sorted by id")
     tombstones = doc.get("tombstones", [])

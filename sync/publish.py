@@ -76,7 +76,7 @@ class _AttachmentPinner:
                                 f"expected at most {LIST_LIMITS['attachments']}")
         pinned = []
         for i, att in enumerate(atts):
-            where = f"collection {collection!r}, record {rid!r}, attachment #{i}"
+            where = f"collection {collection!r}, record {rid!r}: field 'attachments', item #{i}"
             if not isinstance(att, dict) or not set(att) <= {"name", "media_type"} or "name" not in att:
                 raise ManifestError(f"{where}: expected {{\"name\": FILE, \"media_type\": MIME (optional)}}")
             name = att["name"]

@@ -13,6 +13,10 @@ examples hypothesis finds are kept as they are in tests/hostile-corpus.json::
     {"op": "long", "collection": "news", "index": 2, "field": "title", "count": 200001, "char": "长"}
     {"op": "dup", "collection": "policies", "index": 1, "into": "news"}
 
+Fields and their limits come from the specification (sync.manifest.SCHEMA, LIST_LIMITS); whether a value
+is hostile the oracle (``must_refuse``) judges on its own, from Unicode categories and the calendar, and
+never by calling the product's validator.
+
 ``index`` picks a seed record of the collection (modulo its length); ``@MARKER@`` in a string becomes the
 path of a FIFO the harness watches, so a UI that opens a file named by content is caught in the act.
 Big values ("list", "long", "nest") are expanded only when the source is written.
@@ -24,12 +28,25 @@ import copy
 import datetime as dt
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from hypothesis import strategies as st
 
-from kiosk.safe_text import content_problem
-from sync.manifest import COLLECTIONS, DATE_RE, DATETIME_RE, ID_RE, LIST_LIMITS, MAX_TEXT_CHARS, REQUIRED
+from kiosk.safe_text import MAX_COMBINING_RUN
+from sync.manifest import (
+    COLLECTIONS,
+    LIST_LIMITS,
+    MAX_TEXT_CHARS,
+    MAX_UTC_OFFSET,
+    MAX_YEAR,
+    MIN_YEAR,
+    SCHEMA,
+    SHORT_TEXT_CHARS,
+    UNKNOWN_FIELD_MAX_DEPTH,
+    UNKNOWN_FIELD_MAX_ITEMS,
+    FieldRule,
+)
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "assets" / "content"
 MARKER = "@MARKER@"
@@ -43,40 +60,55 @@ SEED = load_seed()
 
 # ---------------------------------------------------------------- the fields of each collection
 
-# The type every known field has (README of assets/content); None in a tuple: the field may be null.
-STR, LIST, BOOL, OBJ = "str", "list", "bool", "obj"
-FIELD_TYPES = {
-    "title": (STR,), "summary": (STR,), "body": (STR,), "category": (STR,), "issuer": (STR,), "venue": (STR,),
-    "organizer": (STR,), "conditions": (STR,), "time_limit": (STR,), "fee": (STR,), "provider": (STR,),
-    "source": (STR,), "verified": (STR,), "doc_number": (STR, None), "index_number": (STR, None),
-    "published_at": (STR, None), "valid_until": (STR, None), "starts_at": (STR,), "ends_at": (STR,),
-    "keywords": (LIST,), "materials": (LIST,), "process": (LIST,), "channels": (LIST,), "related_ids": (LIST,),
-    "service_ids": (LIST,), "prepare": (LIST,), "hot": (BOOL,), "full_text": (BOOL,), "is_demo": (BOOL,),
-    "booking": (OBJ, None), "registration": (OBJ, None),
-}
-DATE_FIELDS = {"published_at": "date", "valid_until": "datetime", "starts_at": "datetime", "ends_at": "datetime"}
+# Which fields exist, their kind, whether they are required and how long or how many they may be is the
+# specification (sync.manifest.SCHEMA, LIST_LIMITS, docs/sync.md "Content rules"): the harness reads it
+# from there. What makes a *value* hostile (a character, a date, a shape) the oracle below judges on
+# its own, so a rule the product forgets to apply is caught rather than copied.
+TEXT_KINDS = ("text", "choice")
+LIST_KINDS = ("text_list", "id_list")
+DATE_KINDS = ("date", "datetime")
+# Field names no collection knows: the publisher refuses them (a misspelt field), a terminal tolerates
+# them when they are small, shallow and clean (a newer publisher's optional field).
+UNKNOWN_FIELDS = ["titel", "extra_note", "备注"]
 # Text a visitor reads on a record's detail page exactly as the record holds it (plain one-line fields:
 # bodies and service guide fields are Markdown, whose markers are rendered, not shown).
 PLAIN_SHOWN_FIELDS = {"title", "issuer", "venue", "organizer", "doc_number"}
 
 
+def rule_of(collection: str, field: str) -> FieldRule | None:
+    """The content rule of FIELD in COLLECTION, or None for a field the collection does not know."""
+    return SCHEMA[collection].get(field)
+
+
 def fields_of(collection: str) -> list[str]:
-    """Known fields a record of COLLECTION has or may have (optional ones included)."""
-    present = sorted({k for r in SEED[collection] for k in r} - {"id", "rev"})
-    optional = ["related_ids"] if collection == "services" else []
-    return present + [f for f in optional if f not in present]
+    """Every field a record of COLLECTION may carry (optional ones and English twins included)."""
+    return sorted(SCHEMA[collection])
+
+
+def _fields_of_kind(collection: str, kinds: tuple[str, ...]) -> list[str]:
+    return [f for f in fields_of(collection) if SCHEMA[collection][f].kind in kinds]
 
 
 def string_fields(collection: str) -> list[str]:
-    return [f for f in fields_of(collection) if STR in FIELD_TYPES.get(f, ()) and f not in DATE_FIELDS]
+    return _fields_of_kind(collection, TEXT_KINDS)
 
 
 def list_fields(collection: str) -> list[str]:
-    return [f for f in fields_of(collection) if FIELD_TYPES.get(f) == (LIST,)]
+    return _fields_of_kind(collection, LIST_KINDS)
 
 
 def date_fields(collection: str) -> list[str]:
-    return [f for f in fields_of(collection) if f in DATE_FIELDS]
+    return _fields_of_kind(collection, DATE_KINDS)
+
+
+def text_limit(collection: str, field: str) -> int:
+    """Most characters a text FIELD (or one item of a list FIELD) may hold."""
+    return SCHEMA[collection][field].max_chars
+
+
+def list_limit(field: str) -> int:
+    """Most items a list FIELD may hold (an English twin shares its field's limit)."""
+    return LIST_LIMITS[field.removesuffix("_en")]
 
 
 # ---------------------------------------------------------------- hostile strings
@@ -145,28 +177,33 @@ def spliced(draw, original: str, *, display_only: bool = False) -> str:
 # ---------------------------------------------------------------- values of the wrong type or calendar
 
 WRONG_TYPED = st.sampled_from([
-    12345, 0, -1, 2**70, 1.5, True, False, None, "", "x", [], ["a", 1], [["nested"]], {}, {"a": 1},
+    12345, 0, -1, 2**70, 1.5, True, False, None, "", "x", "x\n", [], ["a", 1], [["nested"]], {}, {"a": 1},
     {"type": "consult", "label": 7}, {"type": "<b>x</b>", "label": "预约"}, [None], float("inf"), float("nan"),
 ])
 
 
 @st.composite
 def bad_date(draw, kind: str) -> str:
-    """Dates a regex lets through but a calendar does not (2026-02-30, month 13, offset +99:00), and
-    extremes that overflow when converted to UTC."""
+    """Dates a regex lets through but a calendar does not (2026-02-30, month 13, offset +99:00 or +08:75),
+    years just outside the allowed range, extremes that overflow when converted to UTC, and (drawn at
+    random) as many valid dates, which may still end an event before it starts."""
     fixed = {
-        "date": ["2026-02-30", "2026-13-01", "2026-00-10", "2026-04-31", "0000-01-01", "2026-1-5", "昨天"],
+        "date": ["2026-02-30", "2026-13-01", "2026-00-10", "2026-04-31", "0000-01-01", "2026-1-5", "昨天",
+                 "1899-12-31", "3000-01-01", "２０２６-01-01"],
         "datetime": ["2026-02-30T10:00:00+08:00", "2026-13-01T10:00:00+08:00", "2026-12-01T25:00:00+08:00",
                      "2026-12-01T10:61:00+08:00", "2026-12-01T10:00:00+99:00", "2026-12-01T10:00:00-24:00",
                      "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2026-12-01T10:00:00",
-                     "2026-12-01 10:00:00+08:00"],
+                     "2026-12-01 10:00:00+08:00", "2026-12-01T10:00:00+08:75", "2026-12-01T10:00:00+14:30",
+                     "2026-12-01T10:00:60+08:00", "2026-12-01T10:00:00.5+08:00", "2999-12-31T23:59:59-12:00"],
     }[kind]
     if draw(st.booleans()):
         return draw(st.sampled_from(fixed))
-    y, m, d = draw(st.integers(0, 9999)), draw(st.integers(0, 13)), draw(st.integers(0, 32))
+    y = draw(st.integers(MIN_YEAR - 10, MAX_YEAR + 10) | st.integers(0, 9999))
+    m, d = draw(st.integers(0, 13)), draw(st.integers(0, 32))
     if kind == "date":
         return f"{y:04d}-{m:02d}-{d:02d}"
-    hh, mm, oh, om = draw(st.integers(0, 25)), draw(st.integers(0, 61)), draw(st.integers(0, 99)), draw(st.integers(0, 59))
+    hh, mm = draw(st.integers(0, 25)), draw(st.integers(0, 61))
+    oh, om = draw(st.integers(0, 15)), draw(st.integers(0, 99))
     sign = draw(st.sampled_from("+-"))
     return f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:00{sign}{oh:02d}:{om:02d}"
 
@@ -196,7 +233,7 @@ def list_item_mutation(draw) -> dict:
     """One item of a list field (keywords, materials, …) replaced by a hostile string."""
     collection = draw(st.sampled_from([c for c in COLLECTIONS if list_fields(c)]))
     index = draw(_record_index(collection))
-    field = draw(st.sampled_from([f for f in list_fields(collection) if f not in ("related_ids", "service_ids")]))
+    field = draw(st.sampled_from(_fields_of_kind(collection, ("text_list",))))
     items = list(SEED[collection][index].get(field) or ["项"])
     at = draw(st.integers(0, len(items) - 1))
     items[at] = draw(spliced(items[at]))
@@ -207,7 +244,7 @@ def list_item_mutation(draw) -> dict:
 def wrong_type_mutation(draw) -> dict:
     collection = draw(st.sampled_from(COLLECTIONS))
     index = draw(_record_index(collection))
-    field = draw(st.sampled_from(fields_of(collection) + ["id", "rev"]))
+    field = draw(st.sampled_from(fields_of(collection) + ["id", "rev"] + UNKNOWN_FIELDS))
     return {"op": "set", "collection": collection, "index": index, "field": field, "value": draw(WRONG_TYPED)}
 
 
@@ -217,18 +254,18 @@ def date_mutation(draw) -> dict:
     index = draw(_record_index(collection))
     field = draw(st.sampled_from(date_fields(collection)))
     return {"op": "set", "collection": collection, "index": index, "field": field,
-            "value": draw(bad_date(DATE_FIELDS[field]))}
+            "value": draw(bad_date(rule_of(collection, field).kind))}
 
 
 @st.composite
 def big_list_mutation(draw) -> dict:
-    """A list field at, just over, or far over its limit (LIST_LIMITS), or an attachments list."""
+    """A list field at, just over, or far over its limit (LIST_LIMITS)."""
     collection = draw(st.sampled_from([c for c in COLLECTIONS if list_fields(c)]))
     index = draw(_record_index(collection))
     field = draw(st.sampled_from(list_fields(collection)))
-    limit = LIST_LIMITS.get(field, 30)
+    limit = list_limit(field)
     count = draw(st.sampled_from([limit, limit + 1, 1000, 50_000, 100_000]))
-    if field in ("related_ids", "service_ids"):
+    if rule_of(collection, field).kind == "id_list":
         item = draw(st.sampled_from(["@EXISTING@", "@UNKNOWN@"]))
     else:
         item = draw(st.sampled_from(["材料", "x" * 50]))
@@ -243,16 +280,20 @@ def long_string_mutation(draw, *, display_only: bool = False) -> dict:
     if display_only:
         fields = [f for f in fields if f in PLAIN_SHOWN_FIELDS] or fields
     field = draw(st.sampled_from(fields))
-    sizes = [2_000, 20_000] if display_only else [2_000, MAX_TEXT_CHARS, MAX_TEXT_CHARS + 1, 1_000_000]
+    limit = text_limit(collection, field)
+    if display_only:  # the longest text the rules allow in a one-line field, of characters that are allowed
+        sizes, chars = [limit], ["长", "W", "😀"]
+    else:
+        sizes, chars = [limit, limit + 1, 2_000, MAX_TEXT_CHARS + 1, 1_000_000], ["长", "W", "\u0301", "😀"]
     return {"op": "long", "collection": collection, "index": index, "field": field,
-            "count": draw(st.sampled_from(sizes)), "char": draw(st.sampled_from(["长", "W", "\u0301", "😀"]))}
+            "count": draw(st.sampled_from(sizes)), "char": draw(st.sampled_from(chars))}
 
 
 @st.composite
 def nest_mutation(draw) -> dict:
     collection = draw(st.sampled_from(COLLECTIONS))
     index = draw(_record_index(collection))
-    field = draw(st.sampled_from(fields_of(collection)))
+    field = draw(st.sampled_from(fields_of(collection) + UNKNOWN_FIELDS))
     return {"op": "nest", "collection": collection, "index": index, "field": field,
             "depth": draw(st.sampled_from([2, 50, 1000, 100_000]))}
 
@@ -372,95 +413,189 @@ def write_source(mutations: list[dict], folder: Path, marker: str) -> None:
 
 # ---------------------------------------------------------------- the oracle
 
-
-def _date_problem(value, kind: str) -> bool:
-    if not isinstance(value, str):
-        return True
-    if kind == "date":
-        if not DATE_RE.match(value):
-            return True
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return True
-        return False
-    if not DATETIME_RE.match(value):
-        return True
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        moment.astimezone(dt.UTC)
-    except (ValueError, OverflowError):
-        return True
-    return moment.tzinfo is None
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DATETIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?"
+                       r"(?:([+-])([0-9]{2}):([0-9]{2})|Z)")
 
 
-def _strings_in(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings_in(v)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield k
-            yield from _strings_in(v)
-
-
-def _type_ok(collection: str, field: str, value) -> bool:
-    allowed = FIELD_TYPES.get(field)
-    if allowed is None:
-        return True  # an unknown field: the rules say nothing about its type
-    required = field in REQUIRED[collection]
-    if value is None:
-        return None in allowed or not required  # null stands for "not given" in an optional field
-    if isinstance(value, bool):
-        return BOOL in allowed
-    if isinstance(value, str):
-        return STR in allowed and (value != "" or not required)
-    if isinstance(value, list):
-        return LIST in allowed and all(isinstance(v, str) for v in value)
-    if isinstance(value, dict):
-        return OBJ in allowed and set(value) == {"type", "label"} and all(isinstance(v, str) for v in value.values())
-    return False  # numbers: no known field is a number (rev is checked apart)
-
-
-def refusal_reason(m: dict) -> str | None:
-    """Why the content rules refuse mutation M (publisher and terminal alike), or None when they do not
-    have to (markup, schemes and odd but legal characters are shown as plain text instead)."""
-    if m["op"] == "dup":
-        return "duplicate id " + ("within a collection" if m["into"] == m["collection"] else "across collections")
-    if m["op"] == "nest":
-        return "nested value where a field has a plain type"
-    if m["op"] == "list":
-        if m["count"] > LIST_LIMITS.get(m["field"], 30):
-            return f"more than LIST_LIMITS[{m['field']!r}] items"
-        return None  # a related id that does not exist is skipped on screen
-    if m["op"] == "long":
-        if m["count"] > MAX_TEXT_CHARS:
-            return "string longer than MAX_TEXT_CHARS"
-        return "run of combining marks" if m["char"] == "\u0301" else None
-    field, value = m["field"], m["value"]
-    if field == "id":
-        return None if isinstance(value, str) and ID_RE.match(value) else "invalid id"
-    if field == "rev":
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
-        return None if ok and value < 2**63 else "invalid rev"
-    if field in DATE_FIELDS and value is not None and _date_problem(value, DATE_FIELDS[field]):
-        return "date that is not a calendar date with a valid offset"
-    if not _type_ok(m["collection"], field, value):
-        return "value of the wrong type"
-    for text in _strings_in(value):
-        problem = content_problem(text)
-        if problem is not None:
-            return problem.split(" at character")[0]
-        if len(text) > MAX_TEXT_CHARS:
-            return "string longer than MAX_TEXT_CHARS"
+def hostile_character(text: str) -> str | None:
+    """What in TEXT no screen or terminal may receive, judged from Unicode's own categories (not by
+    asking kiosk.safe_text): a lone surrogate, a control character other than newline and tab (Cc: C0,
+    DEL, C1), a bidi embedding/override/isolate, or more than MAX_COMBINING_RUN combining marks in a row."""
+    run = 0
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cs":
+            return "lone surrogate"
+        if category == "Cc" and ch not in "\n\t":
+            return "control character"
+        if ch in _BIDI_CONTROLS:
+            return "bidi control"
+        run = run + 1 if category in ("Mn", "Me") or unicodedata.combining(ch) else 0
+        if run > MAX_COMBINING_RUN:
+            return "run of combining marks"
     return None
 
 
-def must_refuse(mutations: list[dict]) -> str | None:
-    reasons = [r for r in map(refusal_reason, mutations) if r is not None]
-    return "; ".join(reasons) or None
+def moment_of(value: str, kind: str) -> dt.datetime | dt.date | None:
+    """The real day (kind "date") or the real instant ("datetime": seconds optional, an offset of whole
+    minutes within ±MAX_UTC_OFFSET or Z required) VALUE names in the years MIN_YEAR..MAX_YEAR, else None."""
+    match = (_DATE if kind == "date" else _DATETIME).fullmatch(value)
+    if match is None:
+        return None
+    y, mo, d = (int(g) for g in match.groups()[:3])
+    try:
+        if kind == "date":
+            moment = dt.date(y, mo, d)
+        else:
+            hh, mm, ss, sign, oh, om = match.groups()[3:]
+            offset = dt.timedelta(0)
+            if sign:
+                if int(om) >= 60:
+                    return None
+                offset = (1 if sign == "+" else -1) * dt.timedelta(hours=int(oh), minutes=int(om))
+                if abs(offset) > MAX_UTC_OFFSET:
+                    return None
+            moment = dt.datetime(y, mo, d, int(hh), int(mm), int(ss or 0), tzinfo=dt.timezone(offset))
+    except ValueError:  # no such day, hour, minute or second
+        return None
+    return moment if MIN_YEAR <= y <= MAX_YEAR else None
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text_problem(value, limit: int, *, required: bool) -> str | None:
+    if not isinstance(value, str):
+        return "value of the wrong type"
+    if required and not value:
+        return "empty required field"
+    if len(value) > limit:
+        return f"text longer than {limit} characters"
+    return hostile_character(value)
+
+
+def value_problem(rule: FieldRule, name: str, value) -> str | None:
+    """Why VALUE breaks RULE (field NAME; lists are bounded by LIST_LIMITS), or None. A missing or null
+    optional field is allowed; a required one must be present, not null and not empty."""
+    if value is None:
+        return "required field missing" if rule.required else None
+    kind = rule.kind
+    if kind == "text":
+        return _text_problem(value, rule.max_chars, required=rule.required)
+    if kind == "choice":
+        return _text_problem(value, rule.max_chars, required=True) or (
+            None if value in rule.choices else "not one of the allowed values")
+    if kind in DATE_KINDS:
+        if not isinstance(value, str) or moment_of(value, kind) is None:
+            return "not a calendar date with a real offset in the allowed years"
+        return None
+    if kind == "bool":
+        return None if isinstance(value, bool) else "value of the wrong type"
+    if kind == "object":
+        members = dict(rule.fields)
+        if not isinstance(value, dict) or set(value) != set(members):
+            return "object of the wrong shape"
+        for key, member in members.items():
+            problem = value_problem(member, key, value[key]) if value[key] is not None else "null member"
+            if problem:
+                return f"member {key}: {problem}"
+        return None
+    if not isinstance(value, list):
+        return "value of the wrong type"
+    if rule.required and not value:
+        return "empty required list"
+    if len(value) > list_limit(name):
+        return f"more than {list_limit(name)} items"
+    if kind == "attachments":  # no hostile value the harness makes describes a file
+        return "attachment that describes no file" if value else None
+    for item in value:
+        if kind == "id_list" and not (isinstance(item, str) and ID_PATTERN.fullmatch(item)):
+            return "list item that is not a record id"
+        problem = _text_problem(item, rule.max_chars, required=False)
+        if problem:
+            return f"list item: {problem}"
+    return None
+
+
+# A record id: what a file name and a URL can carry safely (docs/sync.md "Content rules").
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+# The largest integer SQLite (and so a terminal's content.db) can hold.
+MAX_STORED_INT = 2**63 - 1
+
+
+def unknown_field_problem(value, depth: int = 0) -> str | None:
+    """Why a terminal refuses VALUE in a field it does not know: deeper than UNKNOWN_FIELD_MAX_DEPTH,
+    a list or object of more than UNKNOWN_FIELD_MAX_ITEMS, or a string (keys included) that is not clean."""
+    if depth > UNKNOWN_FIELD_MAX_DEPTH:
+        return "unknown field nested too deeply"
+    if isinstance(value, str):
+        return _text_problem(value, MAX_TEXT_CHARS, required=False)
+    if isinstance(value, (list, dict)):
+        if len(value) > UNKNOWN_FIELD_MAX_ITEMS:
+            return "unknown field with too many items"
+        for key in value if isinstance(value, dict) else ():
+            problem = _text_problem(key, SHORT_TEXT_CHARS, required=False)
+            if problem:
+                return f"key: {problem}"
+        for item in value.values() if isinstance(value, dict) else value:
+            problem = unknown_field_problem(item, depth + 1)
+            if problem:
+                return problem
+    return None
+
+
+def _event_order_problem(rec: dict) -> str | None:
+    starts, ends = rec.get("starts_at"), rec.get("ends_at")
+    if not (isinstance(starts, str) and isinstance(ends, str)):
+        return None
+    start, end = moment_of(starts, "datetime"), moment_of(ends, "datetime")
+    if start is not None and end is not None and end < start:
+        return "event that ends before it starts"
+    return None
+
+
+def refusal_reason(m: dict, records: dict[str, list[dict]], *, publisher: bool) -> str | None:
+    """Why the content rules refuse mutation M, judged on RECORDS (the seed with every mutation of the
+    example applied, as apply() makes it), or None when they do not have to (markup, schemes and odd
+    but legal characters are shown as plain text instead). PUBLISHER: the publisher's strictness (an
+    unknown field is refused); else a terminal's (an unknown field that is small, shallow and clean
+    is tolerated)."""
+    if m["op"] == "dup":
+        return "duplicate id " + ("within a collection" if m["into"] == m["collection"] else "across collections")
+    collection, field = m["collection"], m["field"]
+    rec = records[collection][m["index"] % len(records[collection])]
+    rule = rule_of(collection, field)
+    if rule is None and field not in ("id", "rev"):
+        if publisher:
+            return "unknown field"
+        if m["op"] == "nest":
+            return "unknown field nested too deeply" if m["depth"] - 1 > UNKNOWN_FIELD_MAX_DEPTH else None
+        return unknown_field_problem(rec[field])
+    if m["op"] == "nest":
+        return "nested value where a field has a plain type or a list of texts"
+    value = rec[field]
+    if field == "id":
+        return None if isinstance(value, str) and ID_PATTERN.fullmatch(value) else "invalid id"
+    if field == "rev":
+        return None if _is_int(value) and 1 <= value <= MAX_STORED_INT else "invalid rev"
+    problem = value_problem(rule, field, value)
+    if problem is None and collection == "events" and field in ("starts_at", "ends_at"):
+        problem = _event_order_problem(rec)
+    return problem and f"{field}: {problem}"
+
+
+def must_refuse(mutations: list[dict], marker: str, *, publisher: bool = True) -> str | None:
+    """Why the content rules refuse the example MUTATIONS (with MARKER for the FIFO's path, which
+    lengthens a string), or None when it is within them. PUBLISHER: see refusal_reason."""
+    records, _ = apply(mutations, marker)
+    reasons = [r for r in (refusal_reason(m, records, publisher=publisher) for m in mutations) if r is not None]
+    ids = [r.get("id") for c in COLLECTIONS for r in records[c]]
+    if len(set(map(repr, ids))) != len(ids) and not any("duplicate id" in r for r in reasons):
+        reasons.append("duplicate id")
+    return "; ".join(dict.fromkeys(reasons)) or None
 
 
 def file_level(m: dict) -> bool:

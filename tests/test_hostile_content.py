@@ -3,12 +3,14 @@ through the real pipeline.
 
 1. ``python -m sync.publish build SRC REPO --keys KEYS`` refuses (exit 1/2, one stderr line naming the
    file, the record and the field, no traceback) or accepts; what the content rules forbid
-   (tests/hostile_strategies.py ``must_refuse``) it must refuse.
+   (tests/hostile_strategies.py ``must_refuse``) it must refuse, and what they allow it must accept.
 2. Accepted content is served by a real HTTP server on 127.0.0.1 to ``python -m kiosk.cli sync --once``
    on a fresh terminal: the terminal applies it (the publisher and the terminal keep the same rules), the
    outcome is recorded (``status --json``), station.db is untouched, ``show`` prints no raw control
    character. Content signed without the publisher's checks (a "hand-signed" manifest) must be refused
-   by the terminal with REFUSED (exit 13) while the other collections of the same version still apply.
+   by the terminal with REFUSED (exit 13) when the rules forbid it (a terminal tolerates a small, clean
+   unknown field), and applied when they allow it, while the other collections of the same version
+   still apply.
 3. The pages that show the records are rendered offscreen (tests/hostile_render_probe.py): no QML warning,
    no network request, no file opened because content named it (a FIFO the test watches; the probe's
    stdin carries a canary that must stay unread), no GUI-thread stall over 1 s, and the hostile text is
@@ -247,19 +249,23 @@ class StdinCanary:
 # ---------------------------------------------------------------- the stages
 
 
-def stage_publish(mutations: list[dict], source: Path, repo: Path, keys: Path, problems: Problems) -> bool:
+def stage_publish(mutations: list[dict], source: Path, repo: Path, keys: Path, marker: Marker,
+                  problems: Problems) -> bool:
     """Stage 1: build. True when the publisher accepted the source."""
     proc = run(["-m", "sync.publish", "build", str(source), str(repo), "--keys", str(keys)])
     if _has_traceback(proc) or proc.returncode not in (0, 1, 2):
         detail = _traceback_of(proc) or proc.stderr[-1500:]
         problems.add("publish: traceback or crash", f"exit {proc.returncode}: {detail}")
         return False
-    reason = hs.must_refuse(mutations)
+    reason = hs.must_refuse(mutations, str(marker.path), publisher=True)
     if proc.returncode == 0:
         if reason:
             problems.add(f"publish: accepted content the rules refuse ({reason})", proc.stdout.strip())
         return True
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    if not reason:
+        problems.add("publish: refused content the rules allow", proc.stderr[-600:])
+        return False
     if len(lines) != 1:
         problems.add("publish: refusal is not one line", proc.stderr[-1500:])
         return False
@@ -428,7 +434,7 @@ def test_publisher_and_terminal_keep_the_content_rules(workshop, mutations):
         marker = Marker(tmp)
         try:
             hs.write_source(mutations, tmp / "source", str(marker.path))
-            if stage_publish(mutations, tmp / "source", tmp / "repo", workshop["keys"], problems):
+            if stage_publish(mutations, tmp / "source", tmp / "repo", workshop["keys"], marker, problems):
                 code, config, status = terminal_sync(tmp / "terminal", tmp / "repo", workshop["keys"],
                                                      workshop["station_db"], problems, stage="sync")
                 if code not in (EXIT_CODES[trust.OK], EXIT_CODES[trust.UNCHANGED]):
@@ -459,13 +465,13 @@ def test_terminal_refuses_signed_content_that_breaks_the_rules(workshop, mutatio
             benign = hand_sign(mutations, repo, workshop["keys"], str(marker.path))
             code, config, status = terminal_sync(tmp / "terminal", repo, workshop["keys"], workshop["station_db"],
                                                  problems, stage="terminal")
-            reason = hs.must_refuse(mutations)
+            reason = hs.must_refuse(mutations, str(marker.path), publisher=False)
             if reason and code != EXIT_CODES[trust.REFUSED]:
                 problems.add(f"terminal: signed content the rules refuse was not REFUSED ({reason})",
                              f"exit {code} ({TERMINAL_OUTCOMES.get(code)}): {status and status['last_reason']}")
-            if not reason and code not in (EXIT_CODES[trust.OK], EXIT_CODES[trust.REFUSED]):
-                problems.add("terminal: valid signed content neither applied nor refused",
-                             f"exit {code}: {status and status['last_reason']}")
+            if not reason and code != EXIT_CODES[trust.OK]:
+                problems.add("terminal: signed content within the rules was not applied",
+                             f"exit {code} ({TERMINAL_OUTCOMES.get(code)}): {status and status['last_reason']}")
             if status is not None and code in (EXIT_CODES[trust.OK], EXIT_CODES[trust.REFUSED]):
                 info = status["collections"][benign]
                 if info["source"] != "sync":
@@ -490,20 +496,23 @@ def test_accepted_hostile_content_renders_as_plain_text(workshop, mutations):
         try:
             hs.write_source(mutations, tmp / "source", str(marker.path))
             repo = tmp / "repo"
-            published = stage_publish(mutations, tmp / "source", repo, workshop["keys"], problems)
+            published = stage_publish(mutations, tmp / "source", repo, workshop["keys"], marker, problems)
             if not published:
-                # The publisher may refuse markup outright; the terminal must still show such content
-                # plainly if it arrives signed, so the example goes on hand-signed.
+                # Refused by the publisher (stage_publish judged whether rightly): the screen must still
+                # show such content plainly if it arrives signed, so the example goes on hand-signed.
                 shutil.rmtree(repo, ignore_errors=True)
                 shutil.copytree(workshop["seed_repo"], repo)
                 hand_sign(mutations, repo, workshop["keys"], str(marker.path))
             code, config, status = terminal_sync(tmp / "terminal", repo, workshop["keys"], workshop["station_db"],
                                                  problems, stage="sync")
+            reason = hs.must_refuse(mutations, str(marker.path), publisher=False)
             if code == EXIT_CODES[trust.OK]:
+                if reason:
+                    problems.add(f"sync: applied content the rules refuse ({reason})", "")
                 stage_render(tmp / "terminal", config, mutations, marker, problems)
-            elif published or code != EXIT_CODES[trust.REFUSED]:
-                # Refused by both sides is consistent (the rules may forbid markup outright); anything
-                # else means content the publisher let through never reaches the screen.
+            elif not (reason and code == EXIT_CODES[trust.REFUSED]):
+                # Refused by both sides is right for content the rules forbid (a text over its limit);
+                # anything else means content within the rules never reaches the screen.
                 problems.add("sync: content within the rules was not applied",
                              f"exit {code}: {status and status['last_reason']}")
         finally:
@@ -544,7 +553,7 @@ def test_the_unchanged_seed_goes_through_every_stage_clean(workshop, tmp_path):
     marker = Marker(tmp_path)
     try:
         hs.write_source([], tmp_path / "source", str(marker.path))
-        assert stage_publish([], tmp_path / "source", tmp_path / "repo", workshop["keys"], problems)
+        assert stage_publish([], tmp_path / "source", tmp_path / "repo", workshop["keys"], marker, problems)
         code, config, status = terminal_sync(tmp_path / "terminal", tmp_path / "repo", workshop["keys"],
                                              workshop["station_db"], problems, stage="sync")
         assert code == EXIT_CODES[trust.OK] and status["last_result"] == trust.OK

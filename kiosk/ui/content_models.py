@@ -342,7 +342,7 @@ def detail(page: dict, now: dt.datetime) -> dict:
         "past": kind == "events" and is_past(rec, now),
         "validUntil": minute_text(rec["valid_until"]) if rec.get("valid_until") else "",
         "time": event_time_text(rec.get("starts_at"), rec.get("ends_at")) if kind == "events" else "",
-        "venue": _text(rec, "venue"),
+        "venue": text.escaped(_text(rec, "venue")),  # shown in a GuideField, which renders StyledText
         "registrationLabel": _text(_mapping(rec, "registration"), "label"),
         "registrationType": _text(_mapping(rec, "registration"), "type"),
         "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": kinds.title(r["kind"])}

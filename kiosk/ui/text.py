@@ -25,6 +25,12 @@ def inline(text: str) -> str:
     return _BOLD.sub(lambda m: f"<b>{m.group(1)}</b>", text)
 
 
+def escaped(text: str) -> str:
+    """A plain field (an event's venue) for a StyledText slot: escaped, nothing interpreted, so
+    ``<a href=…>`` in it is shown as those characters."""
+    return text.translate(_ESCAPE)
+
+
 def plain(text: str) -> str:
     """The same line without any markup (for elided one-line previews)."""
     return _BOLD.sub(lambda m: m.group(1), _LINK.sub(lambda m: m.group(1), text))
