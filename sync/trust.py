@@ -59,7 +59,7 @@ ROOT_EXPIRY = dt.timedelta(days=730)
 TARGETS_EXPIRY = dt.timedelta(days=365)
 SNAPSHOT_EXPIRY = dt.timedelta(days=365)
 DEFAULT_TIMESTAMP_EXPIRY = dt.timedelta(hours=24)
-_ROOT_FILE_RE = re.compile(r"^(\d+)\.root\.json$")
+_ROOT_FILE_RE = re.compile(r"^(\d+)\.root\.json\Z")  # \Z: $ would also match before a final newline
 
 # Outcome classes of a sync cycle (DESIGN.md "Sync protocol"). REFUSED: validly signed content that breaks
 # the content rules (docs/sync.md) — a publisher's mistake, not an attack; the refused collections keep their
