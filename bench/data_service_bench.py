@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QCoreApplication
 
-    from kiosk import config as config_mod
-    from kiosk.commands import self_command
+    from kiosk.core import config as config_mod
+    from kiosk.core.self_command import self_command
     from kiosk.ui.data_client import DataClient
 
     app = QCoreApplication(sys.argv[:1])  # noqa: F841 - QProcess needs an application object

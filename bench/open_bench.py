@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 TIMED = """
 import sys, time
-from kiosk import config
-from kiosk.commands import open_content
+from kiosk.core import config
+from kiosk.store.seed import open_content
 cfg = config.from_mapping({"data_dir": sys.argv[1]})
 start = time.perf_counter()
 open_content(cfg)
@@ -39,8 +39,8 @@ print(time.perf_counter() - start)
 
 def build(data_dir: Path, records: int) -> None:
     from bench.sync_bench import make_source
-    from kiosk.seed import load_source_dir
     from kiosk.store import content
+    from kiosk.store.seed import load_source_dir
 
     source = data_dir.parent / "source"
     make_source(source, records, blobs=0, blob_bytes=0)

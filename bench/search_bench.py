@@ -32,12 +32,11 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from kiosk import seed  # noqa: E402
-from kiosk.clock import CHINA_TZ  # noqa: E402
+from kiosk.core.clock import CHINA_TZ  # noqa: E402
+from kiosk.core.manifest import validate_manifest  # noqa: E402
 from kiosk.search import engine  # noqa: E402
 from kiosk.search.engine import SearchIndex  # noqa: E402
-from kiosk.store import content  # noqa: E402
-from sync.manifest import validate_manifest  # noqa: E402
+from kiosk.store import content, seed  # noqa: E402
 
 RANDOM_SEED = 20261124
 TYPED_SEQUENCE = "zhuanlishenqing"

@@ -27,10 +27,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from kiosk import config as config_mod  # noqa: E402
+from kiosk.core import config as config_mod  # noqa: E402
 from kiosk.store import content  # noqa: E402
-from sync import publish, trust  # noqa: E402
-from sync.client import SyncClient  # noqa: E402
+from kiosk.sync import publish, trust  # noqa: E402
+from kiosk.sync.client import SyncClient  # noqa: E402
 
 SEED = REPO_ROOT / "assets" / "content"
 SHARES = {"services": 0.4, "policies": 0.15, "notices": 0.15, "news": 0.2, "events": 0.1}

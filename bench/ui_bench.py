@@ -69,14 +69,15 @@ def memory_kb(pid: int | str = "self") -> dict[str, int]:
 
 
 def bench_config(data_dir: str):
-    from kiosk import config as config_mod
+    from kiosk.core import config as config_mod
 
     return config_mod.from_mapping({"data_dir": data_dir})
 
 
 def prepare_data_dir(data_dir: str) -> None:
     """Seed content.db once (this loads pypinyin; the timed children must not pay for it)."""
-    from kiosk.commands import open_content, open_station
+    from kiosk.commands import open_station
+    from kiosk.store.seed import open_content
 
     cfg = bench_config(data_dir)
     cfg.data_path.mkdir(parents=True, exist_ok=True)

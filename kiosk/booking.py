@@ -3,7 +3,7 @@
 Qt-free. The kiosk takes no personal data: a booking link says only *where* the demand
 comes from (station id), *what* it is about (service or event id, booking type) and the
 visitor's language. The URL comes from the configured ``booking_url_template``; its
-placeholders are checked by :mod:`kiosk.config` at load time and again here, so a template
+placeholders are checked by :mod:`kiosk.core.config` at load time and again here, so a template
 passed in by hand fails the same way.
 
 Short code: a human-typable stand-in for the URL, printed under the QR for visitors whose
@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 
 
 def _import_qrcode_without_pillow():

@@ -4,7 +4,7 @@ Errors go to stderr with a non-zero exit: 2 for usage/config errors, 1 for other
 The --json documents are stable and described in docs/cli.md.
 
 Plain output shows text from content, the network and station.db through
-kiosk.safe_text.for_terminal: an ESC or OSC sequence, a BEL or a bidi override in a title is
+kiosk.core.safe_text.for_terminal: an ESC or OSC sequence, a BEL or a bidi override in a title is
 printed escaped (``\x1b``, ``\u202e``), so content never drives the technician's terminal.
 """
 
@@ -15,11 +15,13 @@ import importlib
 import logging
 import sys
 
-from kiosk import __version__, kinds, logs
-from kiosk import config as config_mod
-from kiosk.commands import EXIT_ERROR, EXIT_USAGE, CliError, open_content, open_station
+from kiosk import __version__
+from kiosk.commands import EXIT_ERROR, EXIT_USAGE, CliError, open_station
 from kiosk.commands import print_json as _print_json
-from kiosk.safe_text import for_terminal
+from kiosk.core import config as config_mod
+from kiosk.core import kinds, logs
+from kiosk.core.safe_text import for_terminal
+from kiosk.store.seed import open_content
 
 log = logging.getLogger("ipkiosk")
 
@@ -45,7 +47,7 @@ def cmd_config_show(cfg, args) -> int:
 
 
 def cmd_import_seed(cfg, args) -> int:
-    from kiosk import seed
+    from kiosk.store import seed
 
     open_content(cfg, seed_if_empty=False)
     result = seed.import_seed()
@@ -240,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             return args.on_config_error(exc, args)
         print(f"ipkiosk: config error: {for_terminal(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    # Rotating files in the data dir + stderr (the journal under systemd); see kiosk/logs.py.
+    # Rotating files in the data dir + stderr (the journal under systemd); see kiosk/core/logs.py.
     with logs.configured(cfg.logs_path, args.command):
         try:
             return args.func(cfg, args)

@@ -1,4 +1,4 @@
-"""Write the packaged default /etc/ipkiosk/kiosk.toml from kiosk.config.SETTINGS.
+"""Write the packaged default /etc/ipkiosk/kiosk.toml from kiosk.core.config.SETTINGS.
 
 Every setting appears with its help text as a comment and its default, except data_dir,
 which the package points at /var/lib/ipkiosk. Usage: python packaging/default_config.py OUT
@@ -6,7 +6,7 @@ which the package points at /var/lib/ipkiosk. Usage: python packaging/default_co
 
 import sys
 
-from kiosk import config
+from kiosk.core import config
 
 PACKAGE_VALUES = {"data_dir": "/var/lib/ipkiosk"}
 

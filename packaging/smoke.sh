@@ -58,8 +58,8 @@ else ok "doctor --json: $("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1
 # 2b. a signed sync through the frozen python-tuf/cryptography stack: publish the seed content
 #     to a file:// repository with the development tool, sync once, and doctor must be all ok
 #     about it (exit 0 is "content changed").
-if "$PY" -m sync.publish init "$work/keys" >"$work/publish.log" 2>&1 \
-    && "$PY" -m sync.publish build --keys "$work/keys" assets/content "$work/repo" >>"$work/publish.log" 2>&1; then
+if "$PY" -m kiosk.sync.publish init "$work/keys" >"$work/publish.log" 2>&1 \
+    && "$PY" -m kiosk.sync.publish build --keys "$work/keys" assets/content "$work/repo" >>"$work/publish.log" 2>&1; then
     printf 'data_dir = "%s/data-sync"\nrepository_url = "file://%s/repo"\ntrusted_root = "%s/keys/1.root.json"\n' \
         "$work" "$work" "$work" > "$work/kiosk-sync.toml"
     env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 IPKIOSK_CONFIG="$work/kiosk-sync.toml" \

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtQuick import QQuickWindow  # noqa: F401 - gives the window grabWindow()
     from PySide6.QtTest import QTest
 
-    from kiosk import config as config_mod
+    from kiosk.core import config as config_mod
     from kiosk.ui import app as ui_app
     from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,7 +69,7 @@ def station_store(cfg):
 
 @pytest.fixture
 def seeded(content_store):
-    from kiosk import seed
+    from kiosk.store import seed
 
     seed.import_seed()
     return content_store
@@ -79,10 +79,10 @@ class DataServiceInProcess:
     """The data service called as kiosk.ui.data_client calls its child (a JSON request, a JSON
     answer, failures raised as DataError), without the process: for view-model tests. Answers come
     from DataService.answer, so they are cleaned for display as the child's are; only the pipe's
-    line cap (kiosk.dataservice.serve) is not exercised here."""
+    line cap (kiosk.dataservice.service.serve) is not exercised here."""
 
     def __init__(self, cfg: config_mod.Config):
-        from kiosk.dataservice import DataService
+        from kiosk.dataservice.service import DataService
 
         self.service = DataService(cfg)
 
@@ -119,7 +119,7 @@ def data_service(seeded, cfg):
 @pytest.fixture
 def publisher(tmp_path):
     """A real signed repository of the bundled seed: keys made by `ipkiosk-publish init`, content built once."""
-    from sync import publish
+    from kiosk.sync import publish
     from tests.sync_helpers import ContentSource, Publisher
 
     keys = tmp_path / "keys"

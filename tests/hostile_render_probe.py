@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQuick import QQuickWindow  # noqa: F401 - the window comes back as a QQuickWindow
 
-    from kiosk import config as config_mod
     from kiosk.commands.ui import page_request, parse_size
+    from kiosk.core import config as config_mod
     from kiosk.ui import app as ui_app
 
     qapp = QGuiApplication(sys.argv[:1])

@@ -13,7 +13,7 @@ examples hypothesis finds are kept as they are in tests/hostile-corpus.json::
     {"op": "long", "collection": "news", "index": 2, "field": "title", "count": 200001, "char": "长"}
     {"op": "dup", "collection": "policies", "index": 1, "into": "news"}
 
-Fields and their limits come from the specification (sync.manifest.SCHEMA, LIST_LIMITS); whether a value
+Fields and their limits come from the specification (kiosk.core.manifest.SCHEMA, LIST_LIMITS); whether a value
 is hostile the oracle (``must_refuse``) judges on its own, from Unicode categories and the calendar, and
 never by calling the product's validator.
 
@@ -33,8 +33,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from kiosk.safe_text import MAX_COMBINING_RUN
-from sync.manifest import (
+from kiosk.core.manifest import (
     COLLECTIONS,
     LIST_LIMITS,
     MAX_TEXT_CHARS,
@@ -47,6 +46,7 @@ from sync.manifest import (
     UNKNOWN_FIELD_MAX_ITEMS,
     FieldRule,
 )
+from kiosk.core.safe_text import MAX_COMBINING_RUN
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "assets" / "content"
 MARKER = "@MARKER@"
@@ -61,7 +61,7 @@ SEED = load_seed()
 # ---------------------------------------------------------------- the fields of each collection
 
 # Which fields exist, their kind, whether they are required and how long or how many they may be is the
-# specification (sync.manifest.SCHEMA, LIST_LIMITS, docs/sync.md "Content rules"): the harness reads it
+# specification (kiosk.core.manifest.SCHEMA, LIST_LIMITS, docs/sync.md "Content rules"): the harness reads it
 # from there. What makes a *value* hostile (a character, a date, a shape) the oracle below judges on
 # its own, so a rule the product forgets to apply is caught rather than copied.
 TEXT_KINDS = ("text", "choice")
@@ -391,7 +391,7 @@ def apply(mutations: list[dict], marker: str) -> tuple[dict[str, list[dict]], di
 
 def dump_json(doc: dict, raw: dict[str, str], *, canonical: bool = False) -> bytes:
     """DOC as UTF-8 JSON with the nest tokens replaced by their raw text; CANONICAL: in the form the
-    terminal hashes (sync.manifest.Manifest.to_json_bytes), else indented as an editor writes it. A lone
+    terminal hashes (kiosk.core.manifest.Manifest.to_json_bytes), else indented as an editor writes it. A lone
     surrogate is written as a JSON escape (\\ud800), as an editor's export would: it has no UTF-8 form."""
     form = dict(sort_keys=True, separators=(",", ":")) if canonical else dict(indent=1)
     try:
@@ -421,7 +421,7 @@ _DATETIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(
 
 def hostile_character(text: str) -> str | None:
     """What in TEXT no screen or terminal may receive, judged from Unicode's own categories (not by
-    asking kiosk.safe_text): a lone surrogate, a control character other than newline and tab (Cc: C0,
+    asking kiosk.core.safe_text): a lone surrogate, a control character other than newline and tab (Cc: C0,
     DEL, C1), a bidi embedding/override/isolate, or more than MAX_COMBINING_RUN combining marks in a row."""
     run = 0
     for ch in text:

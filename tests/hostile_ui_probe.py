@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtQml import QQmlEngine, QQmlExpression
     from PySide6.QtQuick import QQuickItem, QQuickWindow  # noqa: F401 - gives the window grabWindow()
 
-    from kiosk import config as config_mod
-    from kiosk.clock import utcnow
+    from kiosk.core import config as config_mod
+    from kiosk.core.clock import utcnow
     from kiosk.ui import app as ui_app
     from tests.ui_helpers import SEED_NOW
 

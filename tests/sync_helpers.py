@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk import config as config_mod
-from sync import publish
-from sync.fetcher import LocalDirectoryFetcher
+from kiosk.core import config as config_mod
+from kiosk.sync import publish
+from kiosk.sync.fetcher import LocalDirectoryFetcher
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO_ROOT / "assets" / "content"
@@ -317,7 +317,7 @@ def assert_invariants(cfg: config_mod.Config, *, station_digest: str | None, pub
     """content.db is healthy and consistent, blobs verify, station.db untouched."""
     from kiosk.store import content
     from kiosk.store.db import integrity_ok
-    from sync.blobs import BlobStore, file_sha256
+    from kiosk.sync.blobs import BlobStore, file_sha256
     from tests.conftest import file_digest
 
     ok, detail = integrity_ok(content.content_db)

@@ -10,7 +10,7 @@ import types
 import pytest
 from PySide6.QtCore import QTimer
 
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 from kiosk.store import backup, station
 from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, MAX_LOCKOUT_S, PinGuard
 from kiosk.ui.admin_model import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART, NO_PIN_YET, NOT_UNLOCKED, AdminBackend
@@ -214,8 +214,8 @@ def test_printer_test_prints_a_real_slip_on_the_cups_pdf_queue(qtbot, seeded, st
 
 
 def test_sync_now_applies_a_signed_publication_and_keeps_station_data(qtbot, data_dir, tmp_path):
-    from kiosk.commands import open_content
-    from sync import publish
+    from kiosk.store.seed import open_content
+    from kiosk.sync import publish
     from tests.sync_helpers import ContentSource, Publisher, RepoServer, terminal_config, write_config_file
 
     keys = tmp_path / "keys"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 from kiosk.store import station
 from kiosk.store.pin import PinGuard
 from tests.conftest import open_stores_beside_the_kiosk

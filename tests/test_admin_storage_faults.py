@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
 from kiosk.ui.admin_model import DISK_FULL_REFUSAL

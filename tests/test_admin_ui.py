@@ -17,8 +17,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
-from kiosk import seed
-from kiosk.store import backup, content, station
+from kiosk.store import backup, content, seed, station
 from tests.ui_helpers import window_items
 
 PIN = "402718"

@@ -11,8 +11,8 @@ import zxingcpp
 from PIL import Image
 
 from kiosk import booking
-from kiosk import config as config_mod
-from kiosk.clock import CHINA_TZ
+from kiosk.core import config as config_mod
+from kiosk.core.clock import CHINA_TZ
 from kiosk.store import content
 
 TEMPLATE = "https://book.example.cn/b/{station_id}/{service_id}?type={booking_type}&lang={lang}"

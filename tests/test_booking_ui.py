@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from kiosk import booking
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 from kiosk.store import content
 from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel, qr_svg_path
 from tests import cups_helpers

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli, doctor, kinds
-from kiosk import config as config_mod
+from kiosk import cli
+from kiosk.commands import doctor
+from kiosk.core import config as config_mod
+from kiosk.core import kinds
 from tests.conftest import REPO_ROOT, file_digest
 
 
@@ -288,7 +290,7 @@ def repo_server(tmp_path):
 @pytest.fixture
 def root_json(tmp_path):
     # A really signed root (version 3 after two key rotations): doctor verifies its signatures as sync does.
-    from sync import trust
+    from kiosk.sync import trust
 
     keys = tmp_path / "keys"
     trust.init_keys(keys)
@@ -363,7 +365,7 @@ def _flip_one_byte_of_the_expiry(root: Path) -> None:
 
 
 def test_tampered_trusted_root_fails_doctor_and_sync_refuses_it_too(tmp_path, data_dir):
-    from sync import trust
+    from kiosk.sync import trust
     from tests.sync_helpers import ContentSource, Publisher, terminal_config, write_config_file
 
     keys = tmp_path / "keys"

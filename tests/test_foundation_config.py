@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from kiosk import config as config_mod
 from kiosk.cli import main
+from kiosk.core import config as config_mod
 from tests.conftest import REPO_ROOT
 
 
@@ -85,5 +85,5 @@ def test_cli_reports_config_errors_with_exit_2(tmp_path, capsys):
 
 def test_docs_are_generated_from_the_table():
     doc = (REPO_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
-    assert doc == config_mod.markdown_docs(), "regenerate: python -m kiosk.config > docs/configuration.md"
+    assert doc == config_mod.markdown_docs(), "regenerate: python -m kiosk.core.config > docs/configuration.md"
     assert set(re.findall(r"^### `([a-z_]+)`", doc, flags=re.M)) == set(config_mod.SETTINGS_BY_NAME)

@@ -6,12 +6,11 @@ import sqlite3
 
 import pytest
 
-from kiosk import seed
-from kiosk.clock import CHINA_TZ
+from kiosk.core.clock import CHINA_TZ
+from kiosk.core.manifest import Manifest, ManifestError, validate_manifest
 from kiosk.search import index as search_index
-from kiosk.store import content, station
+from kiosk.store import content, seed, station
 from kiosk.store.db import integrity_ok, run_migrations
-from sync.manifest import Manifest, ManifestError, validate_manifest
 from tests.conftest import file_digest
 
 
@@ -247,7 +246,7 @@ def test_sqlite_files_are_plain_sqlite(seeded, cfg):
 
 
 def test_search_keys_of_an_older_format_are_recomputed_at_open(seeded, cfg):
-    from kiosk.commands import open_content
+    from kiosk.store.seed import open_content
 
     content.SearchDoc.update(keys='{"v": -1}').execute()
     assert not search_index.keys_are_current(content.SearchDoc)

@@ -1,7 +1,7 @@
 """The standing hostile-content harness: generated content sources, mostly valid with one hostile field,
 through the real pipeline.
 
-1. ``python -m sync.publish build SRC REPO --keys KEYS`` refuses (exit 1/2, one stderr line naming the
+1. ``python -m kiosk.sync.publish build SRC REPO --keys KEYS`` refuses (exit 1/2, one stderr line naming the
    file, the record and the field, no traceback) or accepts; what the content rules forbid
    (tests/hostile_strategies.py ``must_refuse``) it must refuse, and what they allow it must accept.
 2. Accepted content is served by a real HTTP server on 127.0.0.1 to ``python -m kiosk.cli sync --once``
@@ -43,11 +43,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 
-from kiosk import config as config_mod
-from kiosk.safe_text import content_problem, for_display
-from sync import publish, trust
-from sync.client import EXIT_CODES
-from sync.manifest import COLLECTIONS, FORMAT, Manifest
+from kiosk.core import config as config_mod
+from kiosk.core.manifest import COLLECTIONS, FORMAT, Manifest
+from kiosk.core.safe_text import content_problem, for_display
+from kiosk.sync import publish, trust
+from kiosk.sync.client import EXIT_CODES
 from tests import hostile_strategies as hs
 from tests.conftest import file_digest
 from tests.sync_helpers import RepoServer, write_config_file
@@ -177,7 +177,7 @@ def workshop(tmp_path_factory):
     keys = base / "keys"
     assert publish.main(["init", str(keys)]) == 0
     seed_repo = base / "seed-repo"
-    proc = run(["-m", "sync.publish", "build", str(hs.SEED_DIR), str(seed_repo), "--keys", str(keys)])
+    proc = run(["-m", "kiosk.sync.publish", "build", str(hs.SEED_DIR), str(seed_repo), "--keys", str(keys)])
     assert proc.returncode == 0, proc.stderr
     station_dir = base / "station"
     station_dir.mkdir()
@@ -252,7 +252,7 @@ class StdinCanary:
 def stage_publish(mutations: list[dict], source: Path, repo: Path, keys: Path, marker: Marker,
                   problems: Problems) -> bool:
     """Stage 1: build. True when the publisher accepted the source."""
-    proc = run(["-m", "sync.publish", "build", str(source), str(repo), "--keys", str(keys)])
+    proc = run(["-m", "kiosk.sync.publish", "build", str(source), str(repo), "--keys", str(keys)])
     if _has_traceback(proc) or proc.returncode not in (0, 1, 2):
         detail = _traceback_of(proc) or proc.stderr[-1500:]
         problems.add("publish: traceback or crash", f"exit {proc.returncode}: {detail}")

@@ -164,8 +164,8 @@ def _config_file(cfg) -> str:
 
 
 def test_slips_and_station_facts_are_cleaned(data_dir, qapp):
-    from kiosk import config as config_mod
     from kiosk.booking import SlipContent, make_link
+    from kiosk.core import config as config_mod
     from kiosk.ui import printing
 
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "station_name": "郑州\u202e工作站\x07"})
@@ -183,7 +183,7 @@ def test_slips_and_station_facts_are_cleaned(data_dir, qapp):
 
 
 def test_a_record_with_huge_lists_opens_as_one_bounded_page(seeded, cfg, tmp_path):
-    from sync.manifest import LIST_LIMITS
+    from kiosk.core.manifest import LIST_LIMITS
 
     existing = [f"svc-aaa-rel-{i:02d}" for i in range(40)]
     related_ids = existing + [f"svc-missing-{i:05d}" for i in range(50_000 - len(existing))]
@@ -244,7 +244,7 @@ def test_the_detail_view_model_makes_one_call_per_page(data_service, monkeypatch
 
 
 def test_an_over_long_request_line_is_refused_and_the_service_goes_on(seeded, cfg):
-    from kiosk.dataservice import MAX_LINE_BYTES
+    from kiosk.dataservice.service import MAX_LINE_BYTES
 
     seeded.close()
     with subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--config", _config_file(cfg), "data-service"],
@@ -264,7 +264,7 @@ def test_an_over_long_request_line_is_refused_and_the_service_goes_on(seeded, cf
 def test_read_line_keeps_memory_bounded():
     import io
 
-    from kiosk.dataservice import LineTooLong, read_line
+    from kiosk.dataservice.service import LineTooLong, read_line
 
     stream = io.BytesIO(b"x" * 1000 + b"\nok\nlast")
     with pytest.raises(LineTooLong):
@@ -275,7 +275,7 @@ def test_read_line_keeps_memory_bounded():
 
 
 def test_an_over_long_answer_line_is_refused_as_unavailable(qapp, tmp_path):
-    from kiosk import dataservice
+    from kiosk.dataservice import service as dataservice
     from kiosk.ui.data_client import MAX_LINE_BYTES, DataClient, DataUnavailable
 
     assert MAX_LINE_BYTES == dataservice.MAX_LINE_BYTES  # both ends of the pipe agree
@@ -332,8 +332,8 @@ def test_every_visitor_text_declares_plain_or_styled_format():
 
 
 def test_for_screen_cleans_like_clean_tree_and_returns_clean_answers_unchanged():
-    from kiosk.dataservice import for_screen
-    from kiosk.safe_text import clean_tree
+    from kiosk.core.safe_text import clean_tree
+    from kiosk.dataservice.service import for_screen
 
     clean = [{"title": "专利申请受理", "items": ["é", "<img src=x>"], "n": 3}]
     assert for_screen(clean) is clean  # the common case: no copy
@@ -345,7 +345,7 @@ def test_for_screen_cleans_like_clean_tree_and_returns_clean_answers_unchanged()
 
 
 def test_list_answers_leave_out_what_only_a_detail_page_shows(data_service):
-    from kiosk.dataservice import DETAIL_ONLY_FIELDS
+    from kiosk.dataservice.service import DETAIL_ONLY_FIELDS
 
     _put_records(_service("svc-aaa-long", "正文很长的事项", body="长" * 1_000_000, materials=["材料"] * 10_000))
     rows = {r["id"]: r for r in data_service.list_records("services")}

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from kiosk import cli, logs
+from kiosk import cli
+from kiosk.core import logs
 
 
 @pytest.fixture
@@ -45,10 +46,10 @@ def test_qt_messages_and_info_reach_the_file_warnings_reach_stderr(installed, tm
 def test_under_systemd_stderr_is_the_journal_and_gets_info(installed, monkeypatch, capsys):
     monkeypatch.setenv("JOURNAL_STREAM", "8:12345")
     installed("sync")
-    logging.getLogger("sync.client").info("cycle UNCHANGED in 0.2 s")
+    logging.getLogger("kiosk.sync.client").info("cycle UNCHANGED in 0.2 s")
     err = capsys.readouterr().err
     # The journal stamps lines itself: no timestamp of ours.
-    assert err == "INFO sync.client: cycle UNCHANGED in 0.2 s\n"
+    assert err == "INFO kiosk.sync.client: cycle UNCHANGED in 0.2 s\n"
 
 
 def test_each_process_role_has_its_own_file(tmp_path):
@@ -62,7 +63,7 @@ def test_files_are_size_capped(installed, tmp_path):
     installed("sync")
     line = "x" * 1000
     for i in range(7 * logs.LOG_FILE_MAX_BYTES // 1000):
-        logging.getLogger("sync.client").info("%d %s", i, line)
+        logging.getLogger("kiosk.sync.client").info("%d %s", i, line)
     files = sorted(p.name for p in (tmp_path / "logs").iterdir())
     assert files == ["sync.log"] + [f"sync.log.{n}" for n in range(1, logs.LOG_BACKUP_COUNT + 1)]
     total = sum(p.stat().st_size for p in (tmp_path / "logs").iterdir())
@@ -110,8 +111,8 @@ def test_read_entries_merges_files_in_time_order_and_keeps_tracebacks(tmp_path):
                           '  File "x.py", line 1, in <module>',
                           "ValueError: bad"])
     _write(d / "sync.log", ["trailing part of an entry rotated away",
-                            "2026-05-01T08:00:01.000Z INFO [2] sync.client: cycle OK",
-                            "2026-05-01T08:00:03.000Z INFO [2] sync.client: cycle UNCHANGED"])
+                            "2026-05-01T08:00:01.000Z INFO [2] kiosk.sync.client: cycle OK",
+                            "2026-05-01T08:00:03.000Z INFO [2] kiosk.sync.client: cycle UNCHANGED"])
     _write(d / "notes.txt", ["2026-05-01T08:00:04.000Z not a log file"])
 
     entries = logs.read_entries(d)
@@ -143,7 +144,7 @@ def test_cli_writes_cli_log_and_logs_command_prints_the_tail(tmp_path, data_dir,
     assert re.match(r"^cli\.log\s+\d{4}-.*Z INFO \[\d+\] ipkiosk\.doctor: doctor: ", out[0])
     assert len(logs.read_entries(data_dir / "logs")) == 2
     # main() leaves no handler of ours behind.
-    assert not [h for h in logging.getLogger().handlers if type(h).__module__ == "kiosk.logs"]
+    assert not [h for h in logging.getLogger().handlers if type(h).__module__ == "kiosk.core.logs"]
 
 
 def test_logs_command_without_files_and_with_a_bad_tail(tmp_path, data_dir, capsys):

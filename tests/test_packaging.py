@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 from tests.conftest import REPO_ROOT
 
 PACKAGING = REPO_ROOT / "packaging"

@@ -18,8 +18,8 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from kiosk import booking
-from kiosk import config as config_mod
-from kiosk.clock import CHINA_TZ
+from kiosk.core import config as config_mod
+from kiosk.core.clock import CHINA_TZ
 from kiosk.store import content
 from kiosk.ui import printing
 from tests import cups_helpers

@@ -1,10 +1,10 @@
-"""The one rule set for characters that never reach a screen or a terminal (kiosk/safe_text.py)."""
+"""The one rule set for characters that never reach a screen or a terminal (kiosk/core/safe_text.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kiosk import safe_text
+from kiosk.core import safe_text
 
 HOSTILE = {
     "nul": "专利\x00申请",

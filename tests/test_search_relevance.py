@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.clock import CHINA_TZ
+from kiosk.core.clock import CHINA_TZ
 from kiosk.search.engine import SearchIndex
 from kiosk.store import content
 

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from kiosk.clock import CHINA_TZ
+from kiosk.core.clock import CHINA_TZ
 from kiosk.store import backup, content, station
 from tests.conftest import file_digest
 

@@ -20,9 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk import seed
-from kiosk.clock import iso
-from kiosk.store import content, station
+from kiosk.core.clock import iso
+from kiosk.store import content, seed, station
 from tests.conftest import REPO_ROOT, file_digest
 
 T0 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.client import EXIT_CODES
-from sync.trust import OFFLINE
+from kiosk.sync.client import EXIT_CODES
+from kiosk.sync.trust import OFFLINE
 from tests.conftest import REPO_ROOT, file_digest
 from tests.sync_helpers import fill, listing, terminal_config, write_config_file
 
@@ -265,8 +265,7 @@ def test_the_kiosk_starts_on_damaged_databases(seed_terminal):
 def test_the_screens_render_damaged_content(kiosk_ui, qtbot, cfg, tmp_path):
     """The real UI, offscreen, started on a content.db with a damaged row: its data service repairs
     the row at start, and the home page and the services list come up without a QML warning."""
-    from kiosk import seed
-    from kiosk.store import content
+    from kiosk.store import content, seed
     from kiosk.ui.app import route_qt_messages
 
     content.open_content_db(cfg.content_db_path)

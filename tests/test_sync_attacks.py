@@ -16,11 +16,11 @@ import shutil
 import pytest
 from tuf.api.metadata import Metadata, MetaFile
 
+from kiosk.core.manifest import Manifest
 from kiosk.store import content
-from sync import publish, trust
-from sync.client import SyncClient
-from sync.manifest import Manifest
-from sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, STALE
+from kiosk.sync import publish, trust
+from kiosk.sync.client import SyncClient
+from kiosk.sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, STALE
 from tests.conftest import file_digest
 from tests.sync_helpers import (
     ContentSource,

@@ -1,6 +1,6 @@
-"""The content rules (sync/manifest.py SCHEMA, LIST_LIMITS), at publish time and at apply time.
+"""The content rules (kiosk/core/manifest.py SCHEMA, LIST_LIMITS), at publish time and at apply time.
 
-Publisher side: `python -m sync.publish build` refuses every hostile source with one line naming the
+Publisher side: `python -m kiosk.sync.publish build` refuses every hostile source with one line naming the
 file, the record and the field, and publishes nothing. Terminal side: a publisher that bypasses its own
 checks (a hand-signed manifest, validly signed with the real keys) gets that collection REFUSED (exit 13)
 while the other collections of the same cycle apply, the refused one keeps its last good generation, the
@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core import manifest as manifest_mod
+from kiosk.core.manifest import LIST_LIMITS, MAX_RECORDS, Manifest
 from kiosk.search import index as search_index
 from kiosk.store import content
-from sync import manifest as manifest_mod
-from sync import trust
-from sync.client import SyncClient
-from sync.manifest import LIST_LIMITS, MAX_RECORDS, Manifest
-from sync.trust import OK, REFUSED, UNCHANGED
+from kiosk.sync import trust
+from kiosk.sync.client import SyncClient
+from kiosk.sync.trust import OK, REFUSED, UNCHANGED
 from tests.conftest import file_digest
 from tests.sync_helpers import (
     Publisher,
@@ -40,7 +40,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def publish_cli(pub: Publisher) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sync.publish", "build", str(pub.source.path), str(pub.repo_dir),
+    return subprocess.run([sys.executable, "-m", "kiosk.sync.publish", "build", str(pub.source.path), str(pub.repo_dir),
                            "--keys", str(pub.keys_dir)], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
 
 

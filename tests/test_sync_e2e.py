@@ -16,9 +16,9 @@ import pytest
 
 from kiosk import __version__, cli
 from kiosk.store import content
-from sync import publish
-from sync.client import SyncClient, SyncLock, SyncOutcome, next_delay_s
-from sync.trust import OFFLINE, OK, SECURITY_ALERT, UNCHANGED
+from kiosk.sync import publish
+from kiosk.sync.client import SyncClient, SyncLock, SyncOutcome, next_delay_s
+from kiosk.sync.trust import OFFLINE, OK, SECURITY_ALERT, UNCHANGED
 from tests.conftest import file_digest
 from tests.sync_helpers import (
     ContentSource,

@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.store import content
-from sync import publish, trust
-from sync.client import SyncClient
-from sync.fetcher import HttpFetcher
-from sync.trust import OFFLINE, OK, SECURITY_ALERT, STALE, UNCHANGED
+from kiosk.sync import publish, trust
+from kiosk.sync.client import SyncClient
+from kiosk.sync.fetcher import HttpFetcher
+from kiosk.sync.trust import OFFLINE, OK, SECURITY_ALERT, STALE, UNCHANGED
 from tests.conftest import file_digest
 from tests.sync_helpers import (
     ContentSource,
@@ -110,7 +110,7 @@ def test_fail_the_kth_request_of_a_full_cycle(tmp_path, server, pub, terminal, m
              "truncate": Fault("truncate")}[mode]
     # Every k starts from a fresh terminal (seed content, no TUF cache, no blobs).
     content.open_content_db(terminal.cfg.content_db_path)
-    from kiosk import seed
+    from kiosk.store import seed
 
     seed.import_seed()
     for k in range(n):
@@ -410,21 +410,21 @@ def test_metadata_faking_a_threshold_with_duplicates_is_a_security_alert(server,
 def test_disk_full_or_io_error_while_writing_blobs(server, pub, terminal, monkeypatch, code):
     # A real full disk or failing sector cannot be produced portably inside a test: fail the
     # blob store's fsync the way the kernel would report it.
-    import sync.blobs
+    import kiosk.sync.blobs
 
     real_fsync = os.fsync
 
     def failing_fsync(fd):
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(sync.blobs.os, "fsync", failing_fsync)
+    monkeypatch.setattr(kiosk.sync.blobs.os, "fsync", failing_fsync)
     outcome = terminal.sync()
     assert outcome.result == OFFLINE and os.strerror(code) in outcome.reason
     assert {s.source for s in content.collection_states().values()} == {"seed"}
     store = terminal.cfg.blobs_path
     assert not list(store.rglob("*.part")) and not (store / "sha256").exists()
     terminal.check()
-    monkeypatch.setattr(sync.blobs.os, "fsync", real_fsync)
+    monkeypatch.setattr(kiosk.sync.blobs.os, "fsync", real_fsync)
     terminal.converges()
 
 
@@ -433,7 +433,7 @@ def test_database_full_during_apply_rolls_back(server, pub, terminal, monkeypatc
     base = pub.source.records("news")[0]
     pub.source.write("news", pub.source.records("news") + [dict(base, id=f"nws-extra-{i:04d}") for i in range(300)])
     pub.build()
-    from kiosk import seed
+    from kiosk.store import seed
 
     content.open_content_db(terminal.cfg.content_db_path)
     seed.import_seed()

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from kiosk.commands import self_command
+from kiosk.core.self_command import self_command
 from kiosk.ui.data_client import DataClient, DataError, DataUnavailable
 from tests.conftest import REPO_ROOT
 from tests.ui_helpers import SEED_NOW, current_page, find, tap

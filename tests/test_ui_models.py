@@ -8,8 +8,7 @@ import shutil
 import pytest
 from PySide6.QtCore import QModelIndex
 
-from kiosk import seed
-from kiosk.store import content, station
+from kiosk.store import content, seed, station
 from kiosk.ui.announcements import AnnouncementsModel
 from kiosk.ui.content_models import SERVICE_CATEGORIES, CategoryModel, RecordListModel, RowListModel
 from tests.conftest import REPO_ROOT
@@ -133,7 +132,7 @@ def test_notice_and_event_details_are_time_aware(kiosk_ui):
 
 
 def test_window_size_follows_orientation(qapp):
-    from kiosk import config as config_mod
+    from kiosk.core import config as config_mod
     from kiosk.ui.app import window_size_px
 
     assert window_size_px(config_mod.from_mapping({"orientation": "portrait"})) == (1080, 1920)

@@ -252,8 +252,7 @@ def test_idle_reset_with_searches_under_other_pages(qtbot, kiosk):
 
 def test_new_content_refreshes_results_and_keeps_the_query(qtbot, kiosk, tmp_path):
     ctx, window = kiosk
-    from kiosk import seed
-    from kiosk.store import content
+    from kiosk.store import content, seed
 
     QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"),
                             Q_ARG("QVariant", {"initialQuery": "商标"}))
@@ -312,7 +311,7 @@ def test_every_search_target_is_at_least_64_px(qtbot, kiosk, query):
 CHILD_SEARCHES = """
 import sys
 from PySide6.QtGui import QGuiApplication
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 from kiosk.ui import app as ui_app
 
 qapp = QGuiApplication(sys.argv[:1])

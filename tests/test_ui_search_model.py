@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.kinds import VISITOR_DISPLAY_ORDER
+from kiosk.core.kinds import VISITOR_DISPLAY_ORDER
 from kiosk.ui.search_model import SearchController, group_hits
 
 NOW = "2026-11-24T04:00:00+00:00"

@@ -34,7 +34,7 @@ def test_escape_ctrl_q_and_window_close_are_ignored(kiosk_ui, qtbot):
 
 
 def test_kiosk_window_is_frameless_fullscreen_and_hides_the_cursor(kiosk_ui, cfg, qtbot):
-    from kiosk import config as config_mod
+    from kiosk.core import config as config_mod
     from kiosk.ui import app as ui_app
 
     ctx, window = kiosk_ui()

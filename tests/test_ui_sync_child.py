@@ -7,8 +7,8 @@ import sys
 
 from PySide6.QtCore import QProcess
 
-from kiosk import config as config_mod
-from kiosk.commands import self_command
+from kiosk.core import config as config_mod
+from kiosk.core.self_command import self_command
 from kiosk.ui import app as ui_app
 
 

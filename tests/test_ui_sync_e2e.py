@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
+from kiosk.sync import publish
 from kiosk.ui import app as ui_app
-from sync import publish
 from tests.sync_helpers import ContentSource, Publisher, terminal_config, write_config_file
 from tests.ui_helpers import SEED_NOW, find
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk import clock, kinds
+from kiosk.core import clock, kinds
 from kiosk.store.db import KioskDatabase, integrity_ok
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -40,12 +40,12 @@ def _defined_outside(pattern: str, home: str, what: str, dirs: tuple[str, ...] =
 
 
 def test_china_time_zone_is_named_once():
-    assert _defined_outside(r"timedelta\(hours=8\)|timezone\(dt\.timedelta", "kiosk/clock.py", "china time zone") == []
+    assert _defined_outside(r"timedelta\(hours=8\)|timezone\(dt\.timedelta", "kiosk/core/clock.py", "china time zone") == []
 
 
 def test_now_is_read_in_one_place():
     pattern = r"def _?utcnow\b|datetime\.now\(|datetime\.utcnow\("
-    assert _defined_outside(pattern, "kiosk/clock.py", "now") == []
+    assert _defined_outside(pattern, "kiosk/core/clock.py", "now") == []
 
 
 def test_clock_formats_instants_as_visitors_and_the_store_read_them():
@@ -106,7 +106,7 @@ def test_content_kinds_are_listed_once():
     # record mixes: workload data, not the product's vocabulary.
     name = rf'"(?:{"|".join(kinds.NAMES)})"'
     pattern = name + rf"(?:[^;]{{0,40}}?{name}){{3}}"
-    assert _defined_outside(pattern, "kiosk/kinds.py", "kind list", dirs=("kiosk", "sync")) == []
+    assert _defined_outside(pattern, "kiosk/core/kinds.py", "kind list", dirs=("kiosk", "sync")) == []
 
 
 def test_both_kind_orders_are_named_and_unchanged():

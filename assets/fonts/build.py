@@ -35,7 +35,7 @@ SOURCES = {
 SOURCE_FAMILY = "Noto Sans CJK SC"
 FAMILY = "Kiosk Sans SC"
 # Text files whose characters must all be covered.
-COVERED_GLOBS = ("assets/content/*.json", "kiosk/ui/qml/Kiosk/*.qml", "kiosk/ui/*.py", "kiosk/config.py",
+COVERED_GLOBS = ("assets/content/*.json", "kiosk/ui/qml/Kiosk/*.qml", "kiosk/ui/*.py", "kiosk/core/config.py",
                  "kiosk/booking.py")
 
 

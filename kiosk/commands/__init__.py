@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from pathlib import Path
 
-from kiosk import config as config_mod
+from kiosk.core import config as config_mod
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -36,25 +35,6 @@ def print_json(doc) -> None:
     sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
-def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
-    """Open content.db and import the bundled seed on first start.
-
-    A corrupt file is moved aside and rebuilt; damaged rows are removed and re-fetched; on a full
-    disk the file is opened read-only and the reason is said once on stderr (kiosk/store/recovery.py)."""
-    from kiosk import seed
-    from kiosk.store import content
-    from kiosk.store.recovery import open_content_db_recovering, read_only_reason
-
-    open_content_db_recovering(cfg.content_db_path, read_only_fallback=True)
-    if read_only_reason() is not None:
-        # Stored content is shown as it is; no seed import, no key recompute (both would write).
-        return
-    if seed_if_empty and not content.has_content():
-        seed.import_seed()
-    # After an upgrade that changed the search-key format, recompute the stored keys once.
-    content.ensure_search_keys_current()
-
-
 def open_station(cfg: config_mod.Config) -> None:
     """Open station.db; a corrupt file is left untouched and reported with the way out.
 
@@ -67,26 +47,3 @@ def open_station(cfg: config_mod.Config) -> None:
         raise CliError(f"station.db is unusable ({problem}); restore a backup with `ipkiosk station restore FILE`")
     if station.damage_summary():
         print(f"ipkiosk: station.db: {station.damage_summary()}", file=sys.stderr)
-
-
-CHILD_CONFIG_NAME = "child-config.toml"
-
-
-def self_command(cfg: config_mod.Config, *subcommand: str) -> tuple[str, list[str]]:
-    """Program and arguments that run `ipkiosk SUBCOMMAND…` with this configuration as a child
-    process: the frozen binary is ipkiosk itself, a source tree runs ``python -m kiosk.cli``.
-
-    A config given as a file is passed on. One built in code (selftest's throw-away data dir, a
-    test's or a benchmark's) is written to CHILD_CONFIG_NAME in its data dir and passed on, so
-    the child works on the same data. Otherwise the child finds the same defaults and
-    $IPKIOSK_CONFIG in the environment it inherits."""
-    program, args = (sys.executable, []) if getattr(sys, "frozen", False) else (sys.executable, ["-m", "kiosk.cli"])
-    args = [*args, *subcommand]
-    if Path(cfg.source).is_file():
-        args += ["--config", cfg.source]
-    elif cfg.values != config_mod.from_mapping({}).values:
-        copy = cfg.data_path / CHILD_CONFIG_NAME
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_text(config_mod.to_toml(cfg.effective()), encoding="utf-8")
-        args += ["--config", str(copy)]
-    return program, args

@@ -10,7 +10,7 @@ import getpass
 import sys
 
 from kiosk.commands import EXIT_USAGE, CliError, open_station, print_json
-from kiosk.safe_text import for_terminal
+from kiosk.core.safe_text import for_terminal
 
 
 def cmd_set_pin(cfg, args) -> int:

@@ -7,9 +7,10 @@ import os
 import sys
 import threading
 
-from kiosk.clock import in_china, utcnow
-from kiosk.commands import EXIT_USAGE, CliError, open_content, print_json
-from kiosk.safe_text import for_terminal
+from kiosk.commands import EXIT_USAGE, CliError, print_json
+from kiosk.core.clock import in_china, utcnow
+from kiosk.core.safe_text import for_terminal
+from kiosk.store.seed import open_content
 
 
 def cmd_print_test(cfg, args) -> int:

@@ -14,7 +14,7 @@ STATUS_MARK = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
 
 
 def _print_checks(checks, as_json: bool) -> None:
-    from kiosk import doctor
+    from kiosk.commands import doctor
 
     if as_json:
         print_json(doctor.as_json(checks))
@@ -26,7 +26,7 @@ def _print_checks(checks, as_json: bool) -> None:
 
 
 def cmd_doctor(cfg, args) -> int:
-    from kiosk import doctor
+    from kiosk.commands import doctor
 
     checks = doctor.run_checks(cfg)
     _print_checks(checks, args.json)
@@ -38,7 +38,7 @@ def cmd_doctor(cfg, args) -> int:
 
 def doctor_with_broken_config(error, args) -> int:
     """Called by cli.main when the config cannot be loaded: a broken config is a finding."""
-    from kiosk import doctor
+    from kiosk.commands import doctor
 
     checks = doctor.config_failure(error)
     _print_checks(checks, args.json)
@@ -46,7 +46,7 @@ def doctor_with_broken_config(error, args) -> int:
 
 
 def cmd_logs(cfg, args) -> int:
-    from kiosk import logs
+    from kiosk.core import logs
 
     if args.tail < 0:
         raise CliError(f"logs: --tail {args.tail}: expected 0 or more", EXIT_USAGE)

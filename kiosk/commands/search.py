@@ -7,15 +7,16 @@ With no results, plain `search` prints the nearest words and the categories to b
 on stderr; --json always prints just the list. A query longer than the engine's
 MAX_QUERY_CHARS is searched by its first MAX_QUERY_CHARS characters, as on the touch
 screen, and a note on stderr says so. Plain output escapes control and bidi characters
-from content (kiosk.safe_text.for_terminal).
+from content (kiosk.core.safe_text.for_terminal).
 """
 
 from __future__ import annotations
 
 import sys
 
-from kiosk.commands import EXIT_USAGE, CliError, open_content, print_json
-from kiosk.safe_text import for_terminal
+from kiosk.commands import EXIT_USAGE, CliError, print_json
+from kiosk.core.safe_text import for_terminal
+from kiosk.store.seed import open_content
 
 
 def _index(cfg):

@@ -1,4 +1,4 @@
-"""`ipkiosk sync --once | --loop`: fetch, verify and apply signed content (sync/client.py).
+"""`ipkiosk sync --once | --loop`: fetch, verify and apply signed content (kiosk/sync/client.py).
 
 Exit codes of --once: 0 OK (content changed), 1 UNCHANGED, 10 OFFLINE, 11 STALE,
 12 SECURITY_ALERT, 13 REFUSED (a signed collection breaks the content rules: it keeps its last good
@@ -32,7 +32,7 @@ def cmd_sync(cfg, args) -> int:
     import signal
     import threading
 
-    from sync.client import SyncClient, SyncConfigError, run_loop
+    from kiosk.sync.client import SyncClient, SyncConfigError, run_loop
 
     stop = threading.Event()
     try:

@@ -7,9 +7,9 @@ import os
 import sys
 import tempfile
 
-from kiosk import config as config_mod
-from kiosk import kinds
 from kiosk.commands import EXIT_USAGE, CliError
+from kiosk.core import config as config_mod
+from kiosk.core import kinds
 
 # selftest --page NAME[:ARG] → (QML file, property that receives ARG or None).
 # Each page's owner keeps its row correct.
@@ -72,10 +72,10 @@ def cmd_run(cfg, args) -> int:
 
 
 def cmd_data_service(cfg, args) -> int:
-    from kiosk.hashing import import_hashing_without_openssl
+    from kiosk.core.hashing import import_hashing_without_openssl
 
     import_hashing_without_openssl()  # before peewee imports hashlib: no TLS here, the PIN loads it
-    from kiosk import dataservice
+    from kiosk.dataservice import service as dataservice
 
     return dataservice.main(cfg)
 

@@ -52,8 +52,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kiosk import kinds
-from kiosk.clock import utcnow
+from kiosk.core import kinds
+from kiosk.core.clock import utcnow
 from kiosk.search import MAX_QUERY_CHARS
 from kiosk.search.index import KEYS_VERSION
 

@@ -37,7 +37,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from kiosk.clock import iso, naive_as_china
+from kiosk.core.clock import iso, naive_as_china
 
 # Bump when the key shape changes; the engine refuses keys of another version.
 KEYS_VERSION = 3

@@ -19,9 +19,9 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.clock import in_china, utcnow
+from kiosk.core.clock import in_china, utcnow
+from kiosk.core.durable import fsync_dir, private_dir, private_file, tighten_private_files
 from kiosk.store.db import integrity_ok, storage_problem
-from kiosk.store.durable import fsync_dir, private_dir, private_file, tighten_private_files
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -27,12 +27,12 @@ from peewee import (
     TextField,
 )
 
-from kiosk import kinds
-from kiosk.clock import iso, utcnow
-from kiosk.logs import FILE_ONLY
+from kiosk.core import kinds
+from kiosk.core.clock import iso, utcnow
+from kiosk.core.logs import FILE_ONLY
+from kiosk.core.manifest import duplicate_ids
 from kiosk.search import index as search_index
 from kiosk.store.db import DamagedRow, KioskDatabase, describe_damage, find_damaged_rows, init_database, is_damaged
-from sync.manifest import duplicate_ids
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -28,8 +28,8 @@ from urllib.parse import quote
 
 from peewee import SqliteDatabase
 
-from kiosk.clock import iso, utcnow
-from kiosk.store.durable import private_dir
+from kiosk.core.clock import iso, utcnow
+from kiosk.core.durable import private_dir
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

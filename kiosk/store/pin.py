@@ -32,8 +32,8 @@ from pathlib import Path
 
 import peewee
 
-from kiosk.clock import iso, utcnow
-from kiosk.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, check_pin_format  # noqa: F401 - part of this API
+from kiosk.core.clock import iso, utcnow
+from kiosk.core.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, check_pin_format  # noqa: F401 - part of this API
 from kiosk.store import station
 from kiosk.store.db import storage_problem
 
@@ -62,7 +62,7 @@ Clock = Callable[[], dt.datetime]
 
 def _scrypt(password: bytes, *, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
     # hashlib offers scrypt only when it was imported with OpenSSL behind it. The UI's data service
-    # imports it without (kiosk/hashing.py), so there OpenSSL loads here, when staff unlock.
+    # imports it without (kiosk/core/hashing.py), so there OpenSSL loads here, when staff unlock.
     scrypt = getattr(hashlib, "scrypt", None)
     if scrypt is None:
         from _hashlib import scrypt

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from peewee import DatabaseError
 
-from kiosk import kinds
-from kiosk.clock import utcnow
+from kiosk.core import kinds
+from kiosk.core.clock import utcnow
 from kiosk.store import content
 from kiosk.store.content import content_db, open_content_db
 from kiosk.store.db import disk_full, integrity_ok, is_corruption, open_read_only, storage_problem
@@ -132,7 +132,7 @@ def _reapply_seed(*, missing_states: bool) -> list[str]:
     missing = missing_states and set(kinds.NAMES) - set(content.collection_states())
     if not pending and not missing:
         return []
-    from kiosk import seed
+    from kiosk.store import seed
 
     manifests = [m for m in seed.load_source_dir(seed.SEED_DIR, seed.SEED_GENERATION) if m.collection in pending]
     applied = content.apply_manifests(manifests, source="seed").changed_collections if manifests else []

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from peewee import AutoField, BooleanField, CharField, DatabaseError, Model, SqliteDatabase, TextField
 
-from kiosk.clock import iso, naive_as_china, utcnow
-from kiosk.logs import FILE_ONLY
-from kiosk.safe_text import content_problem
-from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS
+from kiosk.core.clock import iso, naive_as_china, utcnow
+from kiosk.core.durable import private_file, tighten_private_files
+from kiosk.core.logs import FILE_ONLY
+from kiosk.core.safe_text import content_problem
+from kiosk.core.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS
 from kiosk.store.db import (
     DamagedRow,
     KioskDatabase,
@@ -29,7 +30,6 @@ from kiosk.store.db import (
     open_read_only,
     storage_problem,
 )
-from kiosk.store.durable import private_file, tighten_private_files
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

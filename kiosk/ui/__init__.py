@@ -9,7 +9,7 @@ import linecache
 
 import PySide6.QtCore  # noqa: F401 - loads shiboken, whose import hook is tamed below
 
-from kiosk.hashing import import_hashing_without_openssl
+from kiosk.core.hashing import import_hashing_without_openssl
 
 
 def _forget_sources_read_by_pyside() -> None:

@@ -1,6 +1,6 @@
 """The station staff side of the UI: QML singleton ``Admin`` (KioskBackend).
 
-Everything behind it runs in the data service (kiosk/dataservice.py): the PIN pad's rules
+Everything behind it runs in the data service (kiosk/dataservice/service.py): the PIN pad's rules
 (kiosk.store.pin), announcements (kiosk.store.station, actor "admin-screen", audited there) and
 backups (kiosk.store.backup). Every staff action writes an audit row. The admin session ends
 (``unlocked`` false) when staff leave the admin page or the idle timeout resets the kiosk for the
@@ -24,11 +24,12 @@ from collections.abc import Callable
 from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import QGuiApplication
 
-from kiosk import __version__, kinds
-from kiosk.clock import in_china, iso, minute_text
-from kiosk.commands import self_command
-from kiosk.safe_text import for_display
-from kiosk.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, PIN_MAX_DIGITS, PIN_MIN_DIGITS
+from kiosk import __version__
+from kiosk.core import kinds
+from kiosk.core.clock import in_china, iso, minute_text
+from kiosk.core.safe_text import for_display
+from kiosk.core.self_command import self_command
+from kiosk.core.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataError, DataUnavailable
 
@@ -57,7 +58,7 @@ NO_DATA_SERVICE = "数据服务暂不可用，请过一会再试"
 # A staff change refused because the data disk cannot take it (the data service's StorageError).
 DISK_FULL_REFUSAL = "磁盘已满，无法保存修改：请技术人员清理磁盘空间"
 DISK_ERROR_REFUSAL = "数据盘读写出错，无法保存修改：请技术人员检查数据盘"
-# How station.db's tables name their rows for a station clerk (kiosk.dataservice.storage_faults).
+# How station.db's tables name their rows for a station clerk (kiosk.dataservice.service.storage_faults).
 DAMAGED_ROW_NOUNS = {"announcement": ("条公告", "id "), "stationsetting": ("项设置", ""),
                      "auditlog": ("条操作记录", "id "), "usageevent": ("条使用记录", "id ")}
 
@@ -254,7 +255,7 @@ class AdminBackend(QObject):
                 state = "未开始"
             else:
                 state = "显示中"
-            # Cleaned like every displayed string (kiosk.safe_text): rows written by older versions or by hand
+            # Cleaned like every displayed string (kiosk.core.safe_text): rows written by older versions or by hand
             # may hold a NUL or a bidi override; the screen shows them as plain text (Text.PlainText) too.
             rows.append({"annId": a["id"], "title": for_display(a["title"]), "body": for_display(a["body"]), "startsAt": a["starts_at"] or "",
                          "endsAt": a["ends_at"] or "", "pinned": bool(a["pinned"]),

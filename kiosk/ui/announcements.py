@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtCore import Property, QTimer, Signal, Slot
 
-from kiosk.clock import minute_text
+from kiosk.core.clock import minute_text
 from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable

@@ -45,10 +45,10 @@ from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QWindow
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply
 from PySide6.QtQml import QJSEngine, QQmlApplicationEngine, QQmlNetworkAccessManagerFactory, qmlRegisterSingletonType
 
-from kiosk import config as config_mod
-from kiosk.clock import iso, minute_text, utcnow
-from kiosk.commands import self_command
-from kiosk.safe_text import for_display
+from kiosk.core import config as config_mod
+from kiosk.core.clock import iso, minute_text, utcnow
+from kiosk.core.safe_text import for_display
+from kiosk.core.self_command import self_command
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
 from kiosk.ui.data_client import DataClient, DataUnavailable
 
@@ -226,7 +226,7 @@ class Shell(QObject):
     """Station facts, timings and navigation helpers for Main.qml and the pages (QML: ``Shell``).
 
     The station facts come from the config file, not through the data service, so they are cleaned
-    for display here (kiosk.safe_text)."""
+    for display here (kiosk.core.safe_text)."""
 
     userActivity = Signal()
     contentSerialChanged = Signal()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Slot
 
-from kiosk.clock import in_china
+from kiosk.core.clock import in_china
 from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot
 
 from kiosk import booking
-from kiosk import config as config_mod
-from kiosk.clock import in_china, utcnow
+from kiosk.core import config as config_mod
+from kiosk.core.clock import in_china, utcnow
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable
 
@@ -60,7 +60,7 @@ class PrinterStatusProcess(QObject):
 
     def start(self) -> None:
         """Start a check unless one is running; the answer comes as ``answered``."""
-        from kiosk.commands import self_command
+        from kiosk.core.self_command import self_command
 
         if self._process is not None:
             return

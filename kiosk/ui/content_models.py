@@ -2,7 +2,7 @@
 
 QML: ``import KioskBackend`` → ``RecordListModel { kind: "notices" }``, ``CategoryModel {}`` and the
 singleton ``Content`` (``Content.record(id)``, ``Content.hotServices``). Data comes only from
-the data service (``ctx.data``, kiosk/dataservice.py). When the sync process applies new content,
+the data service (``ctx.data``, kiosk/dataservice/service.py). When the sync process applies new content,
 every model updates in place (rows inserted/removed/moved, never a reset), so a visitor's scroll
 position survives; while the data service does not answer, every model keeps what it shows.
 """
@@ -24,8 +24,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtQml import QmlElement
 
-from kiosk import kinds
-from kiosk.clock import in_china, minute_text
+from kiosk.core import kinds
+from kiosk.core.clock import in_china, minute_text
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.app import current_context
 from kiosk.ui.data_client import DataUnavailable

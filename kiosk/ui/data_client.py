@@ -1,6 +1,6 @@
 """The UI's end of the data service: calls answered by the `ipkiosk data-service` child process.
 
-``client.list_records("services")`` sends one request line (kiosk/dataservice.py has the protocol
+``client.list_records("services")`` sends one request line (kiosk/dataservice/service.py has the protocol
 and the methods) and waits for its answer, so view-models read as if the stores were in this
 process. On the bundled content a round trip takes 0.2–0.4 ms (a record, a search) and 1.4 ms
 for the largest answer, the 40 services (bench/data_service_bench.py). The UI process thus never
@@ -30,7 +30,7 @@ CALL_TIMEOUT_MS = 30_000  # the first search after a sync rebuilds the index: se
 RESTART_INTERVAL_MS = 5_000
 STOP_TIMEOUT_MS = 2_000
 # The longest answer line read, the same bound as the service's for request lines
-# (kiosk.dataservice.MAX_LINE_BYTES; the UI process does not import the service's module).
+# (kiosk.dataservice.service.MAX_LINE_BYTES; the UI process does not import the service's module).
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
@@ -180,7 +180,7 @@ class DataClient(QObject):
 
     def storage_faults(self) -> dict:
         """Damaged station.db rows and files open read-only on a full disk, for the admin screen's banner
-        (kiosk.dataservice.DataService.storage_faults has the answer's fields)."""
+        (kiosk.dataservice.service.DataService.storage_faults has the answer's fields)."""
         return self.call("storage_faults")
 
     def __getattr__(self, name: str):

@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPageLayo
 from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.booking import SlipContent
-from kiosk.safe_text import for_display
+from kiosk.core.safe_text import for_display
 from kiosk.ui.printer_check import printer_problem
 from kiosk.ui.qr import paint_qr
 

@@ -1,6 +1,6 @@
 """Search page view-models: the query, the candidate bar and results grouped by kind.
 
-The search itself runs in the data service (kiosk/dataservice.py ``search``: the engine over keys
+The search itself runs in the data service (kiosk/dataservice/service.py ``search``: the engine over keys
 pre-computed at apply time, its index rebuilt when content.db changes); this module keeps the
 page's state. After a sync applied new content the current query is re-run, so the visitor keeps
 their place; while the data service does not answer, the last results stay.
@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Property, QObject, Signal, Slot
 
-from kiosk import kinds
+from kiosk.core import kinds
 from kiosk.search import MAX_QUERY_CHARS
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable

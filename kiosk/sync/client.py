@@ -7,7 +7,7 @@ Qt-free. One cycle (DESIGN.md "Sync protocol")::
     (verified against the sha256 + length pinned in the manifest; fsync + rename) → apply all
     changed collections in ONE transaction → collect unreferenced blobs → record the outcome.
 
-A validly signed manifest that breaks the content rules (sync/manifest.py, docs/sync.md) is REFUSED:
+A validly signed manifest that breaks the content rules (kiosk/core/manifest.py, docs/sync.md) is REFUSED:
 its collection keeps its last good generation, every other changed collection still applies, and the
 refusal is remembered (content.RefusedTarget) so the same target is not downloaded again each cycle and
 status keeps naming it until the publisher signs a fixed generation.
@@ -34,16 +34,16 @@ from pathlib import Path
 import peewee
 
 from kiosk import __version__
-from kiosk import seed as seed_mod
-from kiosk.clock import iso, utcnow
-from kiosk.config import Config
+from kiosk.core.clock import iso, utcnow
+from kiosk.core.config import Config
+from kiosk.core.manifest import COLLECTIONS, Manifest, ManifestError, parse_manifest
 from kiosk.store import content
+from kiosk.store import seed as seed_mod
 from kiosk.store.recovery import StorageError, open_content_db_recovering
-from sync import trust
-from sync.blobs import BlobMismatchError, BlobStore, blob_relpath
-from sync.fetcher import CancelledError, make_fetcher
-from sync.manifest import COLLECTIONS, Manifest, ManifestError, parse_manifest
-from sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, STALE, UNCHANGED
+from kiosk.sync import trust
+from kiosk.sync.blobs import BlobMismatchError, BlobStore, blob_relpath
+from kiosk.sync.fetcher import CancelledError, make_fetcher
+from kiosk.sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, STALE, UNCHANGED
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -16,7 +16,7 @@ the UI restarts while the last good content stays on screen.
 
 Every "now" comes from the UI as an ISO instant: its clock is the one tests pin.
 
-Two limits guard the screen. Every answer is cleaned by kiosk.safe_text's rules on its way out,
+Two limits guard the screen. Every answer is cleaned by kiosk.core.safe_text's rules on its way out,
 once, here (for_screen): whatever content.db or station.db holds (rows from older versions, a
 hand-signed manifest, a staff announcement), no control character, bidi override or pile of
 combining marks reaches a screen. And a line of the pipe is at most MAX_LINE_BYTES in either
@@ -42,15 +42,15 @@ from typing import IO
 
 from peewee import DatabaseError
 
-from kiosk import config as config_mod
 from kiosk.booking import booking_type_for_service
-from kiosk.clock import iso, utcnow
-from kiosk.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
+from kiosk.core import config as config_mod
+from kiosk.core.clock import iso, utcnow
+from kiosk.core.manifest import LIST_LIMITS
+from kiosk.core.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
 from kiosk.store import backup, content, recovery, station
 from kiosk.store.db import disk_full, storage_problem
 from kiosk.store.pin import PinError, PinGuard
 from kiosk.store.recovery import StorageError
-from sync.manifest import LIST_LIMITS
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -130,7 +130,7 @@ class DataService:
     )
 
     def __init__(self, cfg: config_mod.Config):
-        from kiosk.commands import open_content
+        from kiosk.store.seed import open_content
 
         self._cfg = cfg
         self._now = utcnow()

@@ -14,7 +14,7 @@ cycle's sockets down when the deadline passes, which ends any read in progress a
 Answers for metadata and manifests (``*.json``) must be JSON, and metadata must have the shape
 of signed TUF metadata; anything else (a captive portal's login page, a proxy's error page) is
 :class:`NotMetadataError`, a network problem, however long it is. What has the shape of signed
-metadata is left to TUF to verify, and a refusal there is a security alert (sync/trust.py).
+metadata is left to TUF to verify, and a refusal there is a security alert (kiosk/sync/trust.py).
 """
 
 from __future__ import annotations

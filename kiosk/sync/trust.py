@@ -1,8 +1,8 @@
 """The one wrapper around python-tuf: keys, signed repository metadata, and the verifying client.
 
 Qt-free. Nothing else in the project imports ``tuf`` or ``securesystemslib``: the publisher
-(sync/publish.py) writes metadata through :class:`RepositoryWriter`, the terminal
-(sync/client.py) verifies through :class:`TrustedRepository`, and failures are mapped to the
+(kiosk/sync/publish.py) writes metadata through :class:`RepositoryWriter`, the terminal
+(kiosk/sync/client.py) verifies through :class:`TrustedRepository`, and failures are mapped to the
 sync outcome classes by :func:`classify_error`.
 
 Repository layout (consistent snapshots)::
@@ -12,7 +12,7 @@ Repository layout (consistent snapshots)::
 
 Each collection manifest is the TUF target ``content/<collection>.json`` with
 ``custom = {"generation": G}``; attachments are pinned by sha256 + length inside the manifests
-(sync/blobs.py), so they need no TUF entries of their own.
+(kiosk/sync/blobs.py), so they need no TUF entries of their own.
 
 Keys directory (``ipkiosk-publish init``): ``root-<i>.pem`` (keep offline), ``targets.pem``,
 ``snapshot.pem``, ``timestamp.pem`` (PKCS#8 PEM, Ed25519, mode 0600) and ``N.root.json``
@@ -46,9 +46,9 @@ from tuf.api.serialization import DeserializationError
 from tuf.api.serialization.json import JSONSerializer
 from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
-from kiosk.clock import utcnow
-from kiosk.store.durable import write_atomic
-from sync.fetcher import NotMetadataError
+from kiosk.core.clock import utcnow
+from kiosk.core.durable import write_atomic
+from kiosk.sync.fetcher import NotMetadataError
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.core import config as config_mod
+from kiosk.core.manifest import COLLECTIONS, Manifest, ManifestError, duplicate_ids, load_json, validate_manifest
 from kiosk.store import content
-from sync.manifest import COLLECTIONS, Manifest, ManifestError, duplicate_ids, load_json, validate_manifest
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "assets" / "content"
+SEED_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "content"
 # Seed content is generation 0: any signed generation (>= 1) supersedes it.
 SEED_GENERATION = 0
 
@@ -74,3 +75,20 @@ def import_seed(seed_dir: Path = SEED_DIR) -> content.ApplyResult:
     states = content.collection_states()
     manifests = [m for m in load_source_dir(seed_dir, SEED_GENERATION) if m.collection not in states]
     return content.apply_manifests(manifests, source="seed")
+
+
+def open_content(cfg: config_mod.Config, *, seed_if_empty: bool = True) -> None:
+    """Open content.db and import the bundled seed on first start.
+
+    A corrupt file is moved aside and rebuilt; damaged rows are removed and re-fetched; on a full
+    disk the file is opened read-only and the reason is said once on stderr (kiosk/store/recovery.py)."""
+    from kiosk.store.recovery import open_content_db_recovering, read_only_reason
+
+    open_content_db_recovering(cfg.content_db_path, read_only_fallback=True)
+    if read_only_reason() is not None:
+        # Stored content is shown as it is; no seed import, no key recompute (both would write).
+        return
+    if seed_if_empty and not content.has_content():
+        import_seed()
+    # After an upgrade that changed the search-key format, recompute the stored keys once.
+    content.ensure_search_keys_current()

@@ -28,15 +28,16 @@ from urllib.request import url2pathname
 
 from peewee import DatabaseError, SqliteDatabase
 
-from kiosk import __version__, kinds
-from kiosk import config as config_mod
-from kiosk.clock import utcnow
+from kiosk import __version__
+from kiosk.core import config as config_mod
+from kiosk.core import kinds
+from kiosk.core.clock import utcnow
+from kiosk.core.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 from kiosk.store import backup, content, station
 from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, integrity_ok, open_read_only, storage_problem
-from kiosk.store.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 
 if TYPE_CHECKING:
-    from sync import trust
+    from kiosk.sync import trust
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -51,7 +52,7 @@ REPOSITORY_TIMEOUT_S = 5.0
 LPSTAT_TIMEOUT_S = 5.0
 MISSING_GLYPHS_SHOWN = 12
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
 
@@ -298,15 +299,15 @@ def _check_config(cfg: config_mod.Config) -> list[Check]:
             root = _trusted_root(cfg)
             checks.append(Check("trusted_root", OK, f"{root_path}: root metadata version {root.version}, "
                                                     "signed by its own threshold of root keys"))
-        except ValueError as exc:  # sync.trust.TrustedRootError
+        except ValueError as exc:  # kiosk.sync.trust.TrustedRootError
             checks.append(Check("trusted_root", FAIL, f"{root_path}: {exc}", TRUSTED_ROOT_REMEDY))
     return checks
 
 
 def _trusted_root(cfg: config_mod.Config) -> trust.Root:
-    """The trusted root checked exactly as sync checks it (sync.trust.load_trusted_root), so doctor
-    never calls a root fine that sync refuses. Raises sync.trust.TrustedRootError."""
-    from sync import trust  # tuf and cryptography: loaded only when a repository is configured
+    """The trusted root checked exactly as sync checks it (kiosk.sync.trust.load_trusted_root), so doctor
+    never calls a root fine that sync refuses. Raises kiosk.sync.trust.TrustedRootError."""
+    from kiosk.sync import trust  # tuf and cryptography: loaded only when a repository is configured
 
     return trust.load_trusted_root(Path(cfg.trusted_root))
 
@@ -333,7 +334,7 @@ def _check_disk(cfg: config_mod.Config, probes: Probes) -> Check:
 
 
 def _private_paths(cfg: config_mod.Config) -> list[tuple[Path, int]]:
-    """What must be private (kiosk/store/durable.py) and the most each may allow."""
+    """What must be private (kiosk/core/durable.py) and the most each may allow."""
     data = cfg.data_path
     paths = [(data, PRIVATE_DIR_MODE), (cfg.logs_path, PRIVATE_DIR_MODE), (backup.backups_dir(data), PRIVATE_DIR_MODE)]
     paths += [(Path(f"{cfg.station_db_path}{suffix}"), PRIVATE_FILE_MODE) for suffix in ("", "-wal", "-shm")]
@@ -475,7 +476,7 @@ def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> C
         return Check("signature", OK, "no repository configured: nothing to verify")
     try:
         _trusted_root(cfg)
-    except ValueError as exc:  # sync.trust.TrustedRootError: the last recorded outcome no longer tells the truth
+    except ValueError as exc:  # kiosk.sync.trust.TrustedRootError: the last recorded outcome no longer tells the truth
         return Check("signature", FAIL, f"sync refuses to verify anything: trusted root {cfg.trusted_root}: {exc}",
                      TRUSTED_ROOT_REMEDY)
     sync = facts.sync or {}

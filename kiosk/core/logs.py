@@ -15,7 +15,7 @@ handler); records of every logger propagate to the root handlers installed here.
 
 ``ipkiosk logs`` reads the files back with :func:`read_entries`.
 
-The logs are private (the logs dir 0750, files 0640, see kiosk/store/durable.py): they name staff
+The logs are private (the logs dir 0750, files 0640, see kiosk/core/durable.py): they name staff
 actions and what visitors looked at. On a full disk the file handler stops writing after saying so
 once on stderr, so a full disk never fills up further nor shows a logging traceback.
 """
@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.store.durable import PRIVATE_FILE_MODE, private_dir, tighten_private_files
+from kiosk.core.durable import PRIVATE_FILE_MODE, private_dir, tighten_private_files
 
 LOG_FILE_MAX_BYTES = 1024 * 1024
 LOG_BACKUP_COUNT = 4

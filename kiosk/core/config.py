@@ -192,7 +192,7 @@ def to_toml(values: dict) -> str:
 
 
 def markdown_docs() -> str:
-    """docs/configuration.md, generated from SETTINGS (`python -m kiosk.config > docs/configuration.md`)."""
+    """docs/configuration.md, generated from SETTINGS (`python -m kiosk.core.config > docs/configuration.md`)."""
     out = [
         "# Configuration",
         "",
@@ -201,7 +201,7 @@ def markdown_docs() -> str:
         "Unknown keys and wrong types are errors that name the key, the value and what was expected;",
         "`ipkiosk config show` prints the effective configuration.",
         "",
-        "This file is generated from the settings table in `kiosk/config.py`; a test keeps them in agreement.",
+        "This file is generated from the settings table in `kiosk/core/config.py`; a test keeps them in agreement.",
         "",
     ]
     for s in SETTINGS:

@@ -24,10 +24,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.seed import check_unique_ids, load_source_dir
-from sync import trust
-from sync.blobs import BlobStore
-from sync.manifest import (
+from kiosk.core.manifest import (
     ATTACHMENT_NAME_RE,
     ID_RE,
     LIST_LIMITS,
@@ -36,6 +33,9 @@ from sync.manifest import (
     load_json,
     parse_manifest,
 )
+from kiosk.store.seed import check_unique_ids, load_source_dir
+from kiosk.sync import trust
+from kiosk.sync.blobs import BlobStore
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from kiosk.store.durable import fsync_dir
+from kiosk.core.durable import fsync_dir
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

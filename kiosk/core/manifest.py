@@ -14,7 +14,7 @@ which are required and how long they may be; :data:`LIST_LIMITS` bounds every li
 (and the seed import) checks a record against them strictly, unknown fields included; a terminal
 checks a signed manifest against the same rules but lets an unknown field through (a newer publisher
 may add an optional field before every terminal is updated), as long as it is small, shallow and
-made of clean text. Every string, keys included, must pass :func:`kiosk.safe_text.content_problem`.
+made of clean text. Every string, keys included, must pass :func:`kiosk.core.safe_text.content_problem`.
 
 Everything that reaches the apply function has been through :func:`parse_manifest`
 or :func:`validate_manifest`; errors name the collection, the record and the field.
@@ -28,8 +28,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from kiosk import kinds
-from kiosk.safe_text import content_problem
+from kiosk.core import kinds
+from kiosk.core.safe_text import content_problem
 
 FORMAT = "ipkiosk-manifest/1"
 # One collection file per content kind, in publishing order.
