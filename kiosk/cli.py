@@ -21,7 +21,6 @@ from kiosk.commands import print_json as _print_json
 from kiosk.core import config as config_mod
 from kiosk.core import kinds, logs
 from kiosk.core.safe_text import for_terminal
-from kiosk.store.seed import open_content
 
 log = logging.getLogger("ipkiosk")
 
@@ -49,7 +48,7 @@ def cmd_config_show(cfg, args) -> int:
 def cmd_import_seed(cfg, args) -> int:
     from kiosk.store import seed
 
-    open_content(cfg, seed_if_empty=False)
+    seed.open_content(cfg, seed_if_empty=False)
     result = seed.import_seed()
     if result.changed:
         print(f"imported seed content: {', '.join(result.changed_collections)} ({result.upserted} records)")
@@ -60,6 +59,7 @@ def cmd_import_seed(cfg, args) -> int:
 
 def cmd_status(cfg, args) -> int:
     from kiosk.store import content
+    from kiosk.store.seed import open_content
 
     open_content(cfg)
     doc = content.status_dict()
@@ -80,6 +80,7 @@ def cmd_status(cfg, args) -> int:
 
 def cmd_list(cfg, args) -> int:
     from kiosk.store import content
+    from kiosk.store.seed import open_content
 
     open_content(cfg)
     records = content.list_records(args.kind, category=args.category)
@@ -93,6 +94,7 @@ def cmd_list(cfg, args) -> int:
 
 def cmd_show(cfg, args) -> int:
     from kiosk.store import content
+    from kiosk.store.seed import open_content
 
     open_content(cfg)
     rec = content.get_record(args.id)

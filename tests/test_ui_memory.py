@@ -39,7 +39,7 @@ def test_the_ui_process_loads_no_database_code_print_support_libcups_or_qtquick_
     script = (
         "import sys\n"
         "from PySide6.QtGui import QGuiApplication\n"
-        "from kiosk import config\n"
+        "from kiosk.core import config\n"
         "from kiosk.ui import app\n"
         "qapp = QGuiApplication([])\n"
         f"ctx = app.build_context(config.from_mapping({{'data_dir': {str(tmp_path / 'data')!r}}}))\n"

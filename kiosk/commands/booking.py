@@ -10,13 +10,12 @@ import threading
 from kiosk.commands import EXIT_USAGE, CliError, print_json
 from kiosk.core.clock import in_china, utcnow
 from kiosk.core.safe_text import for_terminal
-from kiosk.store.seed import open_content
 
 
 def cmd_print_test(cfg, args) -> int:
     from kiosk import booking
     from kiosk.store import content
-
+    from kiosk.store.seed import open_content  # peewee and the stores: loaded when used
     open_content(cfg)
     record = content.get_record(args.service)
     if record is None:

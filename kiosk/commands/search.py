@@ -16,13 +16,12 @@ import sys
 
 from kiosk.commands import EXIT_USAGE, CliError, print_json
 from kiosk.core.safe_text import for_terminal
-from kiosk.store.seed import open_content
 
 
 def _index(cfg):
     from kiosk.search.engine import SearchIndex
     from kiosk.store import content
-
+    from kiosk.store.seed import open_content  # peewee and the stores: loaded when used
     open_content(cfg)
     return SearchIndex(content.search_docs(), content.vocabulary_rows())
 
