@@ -26,7 +26,7 @@ from kiosk.store.seed import open_content
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search")
+COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search", "ime")
 
 
 # ---------------------------------------------------------------- commands
