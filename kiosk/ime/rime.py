@@ -237,7 +237,7 @@ def load_api(library: str | None = None) -> RimeApi:
     try:
         lib = ctypes.CDLL(library)
     except OSError as exc:
-        raise ImeUnavailable(f"librime1 is not installed ({library}: {exc}); "
+        raise ImeUnavailable(f"librime1 is not installed ({exc}); "
                              f"install it with: apt-get install {' '.join(DEBIAN_PACKAGES)}") from None
     lib.rime_get_api.restype = ctypes.POINTER(RimeApi)
     lib.rime_get_api.argtypes = []
