@@ -1,7 +1,7 @@
 """The pinyin service: `ipkiosk pinyin-service`, the child process the kiosk keyboard types Chinese through.
 
 librime runs here and never in the UI process: a fault in the engine ends at most this process (the
-keyboard falls back to 英文/数字 and starts a new child), and its memory (dictionaries, some 20 MB,
+keyboard falls back to 英文/数字 and starts a new child), and its memory (librime and its dictionaries, about 16 MB,
 docs/benchmarks.md "Chinese input") stays out of the visitor-facing UI.
 
 Protocol: one JSON document per line on stdin and stdout, one answer per request, in order.
