@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -139,15 +140,19 @@ def test_the_service_refuses_lines_that_are_not_requests(cfg):
         assert child.call("candidates", "qingliangjie", 1) == ["请谅解"]  # still serving
 
 
-def test_a_killed_service_is_an_error_for_the_caller_and_a_new_one_works(cfg):
+def test_a_killed_service_is_an_error_for_the_caller_and_keeps_what_it_learned(cfg):
     child = PinyinChild(cfg)
+    chosen = child.call("candidates", "shixiang", 4)[3]
+    for _ in range(3):
+        words = child.call("type", "shixiang")["candidates"]
+        assert child.call("select", words.index(chosen))["commit"] == chosen
     child.call("type", "nihao")
     os.kill(child.process.pid, signal.SIGKILL)
     with pytest.raises(PinyinServiceError, match="ended|gone"):
         child.call("select", 0)
     child.close()
     with PinyinChild(cfg) as again:
-        assert again.call("candidates", "nihao", 1) == ["你好"]
+        assert again.call("candidates", "shixiang", 1) == [chosen]
 
 
 def test_words_chosen_in_the_service_rise_for_the_cli(cfg, config_file):
@@ -170,3 +175,13 @@ def test_the_ui_never_loads_the_engine():
                          check=True)
     assert out.stdout.strip() == "[]"
 
+
+
+def test_the_package_and_the_source_set_up_install_the_same_engine_packages():
+    deb = (REPO_ROOT / "packaging" / "build-deb.sh").read_text(encoding="utf-8")
+    depends = next(line for line in deb.splitlines() if line.startswith("depends="))
+    script = (REPO_ROOT / "packaging" / "system-deps.sh").read_text(encoding="utf-8")
+    run_list = re.search(r'^RUN_PKGS="([^"]*)"', script, flags=re.M).group(1)
+    for package in rime.DEBIAN_PACKAGES:
+        assert f" {package}" in depends, f"build-deb.sh Depends lacks {package}"
+        assert package in run_list.split(), f"system-deps.sh run list lacks {package}"
