@@ -204,3 +204,9 @@ def test_missing_schema_data_is_a_clear_error(engine_slot, tmp_path):
         RimeEngine(tmp_path / "rime", shared_dir=tmp_path / "no-rime-data")
     assert "luna_pinyin_simp.schema.yaml" in str(caught.value)
     assert rime.missing_data() == []
+
+
+def test_a_library_without_rimes_function_table_is_refused(engine):
+    # libz is a real shared library without rime_get_api, like a librime older than 1.0.
+    with pytest.raises(ImeUnavailable, match="too old"):
+        rime.load_api("libz.so.1")

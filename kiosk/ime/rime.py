@@ -239,9 +239,13 @@ def load_api(library: str | None = None) -> RimeApi:
     except OSError as exc:
         raise ImeUnavailable(f"librime1 is not installed ({exc}); "
                              f"install it with: apt-get install {' '.join(DEBIAN_PACKAGES)}") from None
-    lib.rime_get_api.restype = ctypes.POINTER(RimeApi)
-    lib.rime_get_api.argtypes = []
-    api = lib.rime_get_api().contents
+    try:
+        get_api = lib.rime_get_api
+    except AttributeError:  # a librime before 1.0 (no function table)
+        raise ImeUnavailable(f"{library} is too old: the kiosk needs librime 1.8 or later") from None
+    get_api.restype = ctypes.POINTER(RimeApi)
+    get_api.argtypes = []
+    api = get_api().contents
     needed = RimeApi.candidate_list_from_index.offset + ctypes.sizeof(ctypes.c_void_p)
     if ctypes.sizeof(ctypes.c_int) + api.data_size < needed:
         raise ImeUnavailable(f"{library} is too old: its API table has {api.data_size} bytes, "
