@@ -185,3 +185,14 @@ def test_the_package_and_the_source_set_up_install_the_same_engine_packages():
     for package in rime.DEBIAN_PACKAGES:
         assert f" {package}" in depends, f"build-deb.sh Depends lacks {package}"
         assert package in run_list.split(), f"system-deps.sh run list lacks {package}"
+
+
+def test_pinyin_beside_the_running_service_says_the_dictionary_is_busy_in_one_line(cfg, config_file):
+    with PinyinChild(cfg) as child:
+        child.call("type", "ni")
+        assert rime.user_dictionary_in_use(service.user_dir(cfg))
+        out = ipkiosk(config_file, "pinyin", "qingliangjie", "--limit", "1")
+    assert out.returncode == 0 and out.stdout == "请谅解\n"
+    assert out.stderr.splitlines() == ["pinyin: the kiosk's pinyin service has the user dictionary open; "
+                                       "candidates are shown without the words this station has learned"]
+    assert not rime.user_dictionary_in_use(service.user_dir(cfg))

@@ -9,6 +9,7 @@ Without librime or its schema data, `pinyin` says so in one line (with the apt-g
 
 from __future__ import annotations
 
+import sys
 import time
 
 from kiosk.commands import EXIT_USAGE, CliError, print_json
@@ -17,16 +18,22 @@ from kiosk.ime.rime import MAX_INPUT_LETTERS, MAX_LIMIT, PAGE_SIZE
 
 
 def cmd_pinyin(cfg, args) -> int:
-    from kiosk.ime import service
+    from kiosk.ime import rime, service
     from kiosk.ime.rime import ImeUnavailable
 
     if args.letters is None and not args.deploy:
         raise CliError("pinyin: give LETTERS (e.g. qingliangjie) or --deploy", EXIT_USAGE)
     if not 1 <= args.limit <= MAX_LIMIT:
         raise CliError(f"pinyin: --limit must be 1 to {MAX_LIMIT}, got {args.limit}", EXIT_USAGE)
+    log_level = rime.LOG_LEVEL_ERROR
+    if rime.user_dictionary_in_use(service.user_dir(cfg)):
+        # The running kiosk's pinyin service has it open: librime would log an error for each open attempt.
+        print("pinyin: the kiosk's pinyin service has the user dictionary open; "
+              "candidates are shown without the words this station has learned", file=sys.stderr)
+        log_level = rime.LOG_LEVEL_FATAL
     started = time.monotonic()
     try:
-        engine = service.open_engine(cfg, full_check=args.deploy)
+        engine = service.open_engine(cfg, full_check=args.deploy, log_level=log_level)
     except ImeUnavailable as exc:
         raise CliError(f"pinyin: {exc}") from None
     with engine:

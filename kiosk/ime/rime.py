@@ -27,7 +27,9 @@ refused as ImeUnavailable rather than called through a missing pointer.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import logging
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,8 @@ DEBIAN_PACKAGES = ("librime1", "rime-data-luna-pinyin", "rime-prelude", "rime-es
 # The kiosk's own patch of librime's default.yaml: deploy only the schema the keyboard uses (the
 # default list names schemas Debian ships in other packages, each an error at every deployment).
 DEFAULT_CUSTOM_NAME = "default.custom.yaml"
+# The user dictionary of the schema's dictionary (luna_pinyin), a LevelDB directory in the user data dir.
+USER_DICTIONARY = "luna_pinyin.userdb"
 DEFAULT_CUSTOM_YAML = f"""\
 # Written by ipkiosk: the on-screen keyboard's pinyin schema. Rewritten when it differs.
 patch:
@@ -69,7 +73,7 @@ ASCII_QUOTE = '"'
 XK_BACKSPACE = 0xFF08
 XK_RETURN = 0xFF0D
 XK_ESCAPE = 0xFF1B
-LOG_LEVEL_ERROR = 2  # glog: 0 INFO, 1 WARNING, 2 ERROR, 3 FATAL
+LOG_LEVEL_ERROR, LOG_LEVEL_FATAL = 2, 3  # glog's levels: 0 INFO, 1 WARNING, 2 ERROR, 3 FATAL
 
 
 class ImeUnavailable(RuntimeError):
@@ -268,6 +272,25 @@ def missing_data(shared_dir: Path | None = None, schema: str = SCHEMA_ID) -> lis
     return [name for name in wanted if not (shared_dir / name).is_file()]
 
 
+def user_dictionary_in_use(user_dir: Path) -> bool:
+    """Whether another process (the kiosk's pinyin service) has the user dictionary open: LevelDB holds an fcntl
+    lock on its LOCK file while open, and a second engine then runs without the dictionary."""
+    lock = user_dir / USER_DICTIONARY / "LOCK"
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 def is_deployed(user_dir: Path, schema: str = SCHEMA_ID) -> bool:
     """Whether the schema has been compiled into USER_DIR (by a first use or `ipkiosk pinyin --deploy`)."""
     build = user_dir / "build"
@@ -302,8 +325,8 @@ class RimeEngine:
     """One librime session on the kiosk's pinyin schema (see the module docstring). Close it when done."""
 
     def __init__(self, user_dir: Path, *, shared_dir: Path | None = None, schema: str = SCHEMA_ID,
-                 log_dir: Path | None = None, library: str | None = None, full_check: bool = False,
-                 page_size: int = PAGE_SIZE):
+                 log_dir: Path | None = None, log_level: int = LOG_LEVEL_ERROR, library: str | None = None,
+                 full_check: bool = False, page_size: int = PAGE_SIZE):
         global _setup_done, _open_engine
         shared_dir = shared_dir or SHARED_DATA_DIR
         if _open_engine is not None:
@@ -333,8 +356,8 @@ class RimeEngine:
         self._traits.distribution_code_name = b"ipkiosk"
         self._traits.distribution_version = b"1"
         self._traits.app_name = b"rime.ipkiosk"
-        # Errors only, into the kiosk's log dir (glog writes a file only when there is something to say).
-        self._traits.min_log_level = LOG_LEVEL_ERROR
+        # Errors only (LOG_LEVEL), into the kiosk's log dir (glog writes a file only when there is something to say).
+        self._traits.min_log_level = log_level
         if log_dir is not None:
             private_dir(log_dir)
             self._traits.log_dir = str(log_dir).encode()

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import IO
 
 from kiosk.core import config as config_mod
-from kiosk.ime.rime import ImeUnavailable, RimeEngine, State
+from kiosk.ime.rime import LOG_LEVEL_ERROR, ImeUnavailable, RimeEngine, State
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -57,9 +57,9 @@ def user_dir(cfg: config_mod.Config) -> Path:
     return cfg.data_path / USER_DIR_NAME
 
 
-def open_engine(cfg: config_mod.Config, *, full_check: bool = False) -> RimeEngine:
+def open_engine(cfg: config_mod.Config, *, full_check: bool = False, log_level: int = LOG_LEVEL_ERROR) -> RimeEngine:
     """The kiosk's engine on CFG's data dir (deployed first when needed); ImeUnavailable when it cannot run."""
-    return RimeEngine(user_dir(cfg), log_dir=cfg.logs_path, full_check=full_check)
+    return RimeEngine(user_dir(cfg), log_dir=cfg.logs_path, log_level=log_level, full_check=full_check)
 
 
 def answer(engine: RimeEngine, request: dict) -> dict:
