@@ -14,7 +14,7 @@ import time
 
 from kiosk.commands import EXIT_USAGE, CliError, print_json
 from kiosk.core.safe_text import for_terminal
-from kiosk.ime.rime import MAX_INPUT_LETTERS, MAX_LIMIT, PAGE_SIZE
+from kiosk.ime import MAX_INPUT_LETTERS, MAX_LIMIT, PAGE_SIZE
 
 
 def cmd_pinyin(cfg, args) -> int:

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kiosk.core.durable import private_dir
+from kiosk.ime import MAX_INPUT_LETTERS, MAX_LIMIT, PAGE_SIZE
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -55,12 +56,7 @@ patch:
     - schema: {SCHEMA_ID}
 """
 
-# The longest pinyin input taken at once: a phrase of some ten syllables; the keyboard commits long
-# before (librime's sentence search grows with the input).
-MAX_INPUT_LETTERS = 48
 INPUT_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz'")
-PAGE_SIZE = 8
-MAX_LIMIT = 100
 
 # The keyboard's Chinese punctuation, and the ASCII key of a hardware keyboard that gives each.
 # The straight double quote opens and closes in turn, as on a desktop input method.
