@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -197,3 +198,21 @@ def test_pinyin_beside_the_running_service_says_the_dictionary_is_busy_in_one_li
     assert out.stderr.splitlines() == ["pinyin: the kiosk's pinyin service has the user dictionary open; "
                                        "candidates are shown without the words this station has learned"]
     assert not rime.user_dictionary_in_use(service.user_dir(cfg))
+
+
+def test_a_fault_in_the_service_is_an_internal_error_and_it_serves_on():
+    # The real engine has no fault to trigger: a stand-in whose method raises plays one.
+    class FaultyEngine:
+        def type(self, letters):
+            raise RuntimeError("librime went away")
+
+        def candidates(self, letters, limit=8):
+            return ["你好"]
+
+    requests = io.BytesIO(b'{"id": 1, "method": "type", "args": ["ni"]}\n'
+                          b'{"id": 2, "method": "candidates", "args": ["nihao"]}\n')
+    answers = io.StringIO()
+    service.serve(FaultyEngine(), requests, answers)
+    assert [json.loads(line) for line in answers.getvalue().splitlines()] == [
+        {"id": 1, "error": {"type": "InternalError", "message": "RuntimeError: librime went away"}},
+        {"id": 2, "result": ["你好"]}]

@@ -22,7 +22,8 @@ to insert into the field): ``type(letters)``, ``backspace()``, ``select(index)``
 candidate, across pages), ``page(offset)``, ``punctuate(mark)`` (one of ，。：；？！、“”（）, or a hardware
 keyboard's ASCII key for one), ``enter()`` (commit the letters as typed), ``reset()``; and
 ``candidates(letters, limit)``, which answers a plain list (what `ipkiosk pinyin` prints). Error types:
-ValueError (bad letters, index or limit), LookupError (no such candidate), BadRequest (not a request).
+ValueError (bad letters, index or limit), LookupError (no such candidate), BadRequest (not a request),
+InternalError (a fault of this code, logged with its traceback).
 The child ends when stdin closes.
 """
 
@@ -77,6 +78,9 @@ def answer(engine: RimeEngine, request: dict) -> dict:
             raise BadRequest(f"{method}: {exc}") from None
     except (ValueError, LookupError) as exc:
         return {"id": request_id, "error": {"type": type(exc).__name__, "message": str(exc)}}
+    except Exception as exc:  # a fault of ours: said to the keyboard, the traceback to the log, the child serves on
+        log.exception("pinyin service: %s failed", request.get("method"))
+        return {"id": request_id, "error": {"type": "InternalError", "message": f"{type(exc).__name__}: {exc}"}}
     return {"id": request_id, "result": result.as_dict() if isinstance(result, State) else result}
 
 
