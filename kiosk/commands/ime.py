@@ -37,9 +37,8 @@ def cmd_pinyin(cfg, args) -> int:
     except ImeUnavailable as exc:
         raise CliError(f"pinyin: {exc}") from None
     with engine:
-        if args.deploy:
-            what = "deployed" if engine.deployed_now else "already deployed (up to date)"
-            print(f"pinyin: librime {engine.version}, schema {engine.schema} {what} in {engine.user_dir} "
+        if args.deploy:  # a full check: librime compares every file and rebuilds what changed
+            print(f"pinyin: librime {engine.version}, schema {engine.schema} deployed in {engine.user_dir} "
                   f"({time.monotonic() - started:.2f} s)")
         if args.letters is None:
             return 0
@@ -70,7 +69,7 @@ def register(sub, common) -> None:
                    help=f"at most this many candidates (default {PAGE_SIZE}, one page of the keyboard; up to {MAX_LIMIT})")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.add_argument("--deploy", action="store_true",
-                   help="compile the pinyin schema into the data dir now (at install or first boot; skipped when current)")
+                   help="compile the pinyin schema into the data dir now (at install or first boot; else the first use does it)")
     p.set_defaults(func=cmd_pinyin)
 
     p = sub.add_parser("pinyin-service", help="the on-screen keyboard's pinyin engine (a child process of the UI; "

@@ -5,7 +5,7 @@ rime-prelude, rime-essay) but no Python binding; this module is that binding, sm
 what the keyboard needs. The kiosk types with the simplified-character schema ``luna_pinyin_simp``::
 
     engine = RimeEngine(cfg.data_path / "rime")
-    engine.candidates("qingliangjie", 5)        → ["请谅解", "请", "清", …]
+    engine.candidates("qingliangjie", 3)        → ["请谅解", "轻量级", "清凉剂"]
     engine.type("benzhan"); engine.select(0)     → State(commit="本站", …)
 
 Data: the schemas come from the Debian data dir (SHARED_DATA_DIR, read-only) and are "deployed"
@@ -47,14 +47,14 @@ DEBIAN_PACKAGES = ("librime1", "rime-data-luna-pinyin", "rime-prelude", "rime-es
 # The kiosk's own patch of librime's default.yaml: deploy only the schema the keyboard uses (the
 # default list names schemas Debian ships in other packages, each an error at every deployment).
 DEFAULT_CUSTOM_NAME = "default.custom.yaml"
-# The user dictionary of the schema's dictionary (luna_pinyin), a LevelDB directory in the user data dir.
-USER_DICTIONARY = "luna_pinyin.userdb"
 DEFAULT_CUSTOM_YAML = f"""\
 # Written by ipkiosk: the on-screen keyboard's pinyin schema. Rewritten when it differs.
 patch:
   schema_list:
     - schema: {SCHEMA_ID}
 """
+# The user dictionary of the schema's dictionary (luna_pinyin), a LevelDB directory in the user data dir.
+USER_DICTIONARY = "luna_pinyin.userdb"
 
 INPUT_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz'")
 
@@ -67,8 +67,6 @@ ASCII_QUOTE = '"'
 
 # X11 keysyms librime's process_key takes (rime/key_table.h).
 XK_BACKSPACE = 0xFF08
-XK_RETURN = 0xFF0D
-XK_ESCAPE = 0xFF1B
 LOG_LEVEL_ERROR, LOG_LEVEL_FATAL = 2, 3  # glog's levels: 0 INFO, 1 WARNING, 2 ERROR, 3 FATAL
 
 
