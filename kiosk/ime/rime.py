@@ -351,6 +351,7 @@ class RimeEngine:
         self._traits.distribution_version = b"1"
         self._traits.app_name = b"rime.ipkiosk"
         # Errors only (LOG_LEVEL), into the kiosk's log dir (glog writes a file only when there is something to say).
+        # Both count for the first engine of a process: librime sets its log up once (setup).
         self._traits.min_log_level = log_level
         if log_dir is not None:
             private_dir(log_dir)
