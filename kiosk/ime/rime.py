@@ -42,7 +42,9 @@ log.addHandler(logging.NullHandler())
 LIBRARY_NAME = "librime.so.1"
 SHARED_DATA_DIR = Path("/usr/share/rime-data")
 SCHEMA_ID = "luna_pinyin_simp"
-# What a technician installs for the engine (the .deb depends on them).
+# What a technician installs for the engine (the .deb depends on them). rime-essay is the word-frequency
+# list: without it librime rebuilds the dictionary with none and offers 轻辆鵖 for qingliangjie. rime-prelude
+# holds default.yaml (the key bindings and punctuation the schema imports), which the kiosk's patch amends.
 DEBIAN_PACKAGES = ("librime1", "rime-data-luna-pinyin", "rime-prelude", "rime-essay")
 # The kiosk's own patch of librime's default.yaml: deploy only the schema the keyboard uses (the
 # default list names schemas Debian ships in other packages, each an error at every deployment).
