@@ -25,7 +25,7 @@ from kiosk.core.safe_text import for_terminal
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search")
+COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search", "ime")
 
 
 # ---------------------------------------------------------------- commands

@@ -30,7 +30,10 @@ echo "/etc/ipkiosk/kiosk.toml" > "$root/DEBIAN/conffiles"
 # Debian packages owning the OS libraries the bundle's ELF files load (Qt: GL, xkbcommon, Wayland…).
 lib_depends="$("$PY" packaging/deb_depends.py dist/ipkiosk)"
 # cage 0.1.4 (Debian 12) refuses to start without the Xwayland binary.
-depends="cage, xwayland, adduser, util-linux, ${lib_depends}"
+# librime is loaded at run time (ctypes, in the pinyin-service child), so ldd does not see it: a Depends, not a
+# Recommends, because staff write announcements in Chinese on every terminal and apt installs no Recommends with
+# --no-install-recommends; the data is the simplified pinyin schema (luna_pinyin_simp) and what it includes.
+depends="cage, xwayland, adduser, util-linux, librime1 (>= 1.8), rime-data-luna-pinyin, rime-prelude, rime-essay, ${lib_depends}"
 
 installed_kb="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
 cat > "$root/DEBIAN/control" <<CONTROL

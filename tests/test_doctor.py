@@ -23,6 +23,7 @@ from kiosk import cli
 from kiosk.commands import doctor
 from kiosk.core import config as config_mod
 from kiosk.core import kinds
+from kiosk.core.self_command import self_command
 from tests.conftest import REPO_ROOT, file_digest
 
 
@@ -94,13 +95,16 @@ def test_healthy_terminal_is_all_ok_and_station_db_is_untouched(cfg, seeded, sta
     font = _content_font(tmp_path, "本周五下午停电检修暂停服务半天")
     station_store.close()
     seeded.close()
+    # The keyboard's pinyin engine deployed as at install (`sudo ipkiosk pinyin --deploy`, real librime).
+    program, args = self_command(cfg, "pinyin", "--deploy")
+    subprocess.run([program, *args], cwd=REPO_ROOT, capture_output=True, timeout=120, check=True)
     before = file_digest(cfg.station_db_path)
 
     checks = doctor.run_checks(cfg, _probes(font))
 
     assert {c.name: c.status for c in checks} == {
         "config": "ok", "content_db": "ok", "station_db": "ok", "disk": "ok", "permissions": "ok", "fonts": "ok",
-        "printer": "ok", "clock": "ok", "repository": "ok", "signature": "ok"}
+        "printer": "ok", "clock": "ok", "repository": "ok", "signature": "ok", "pinyin": "ok"}
     assert "1 announcements" in _by_name(checks)["station_db"].detail
     assert "printer receipt is idle" in _by_name(checks)["printer"].detail
     assert doctor.exit_code(checks) == 0
@@ -429,6 +433,6 @@ def test_cli_doctor_text_output_on_an_empty_data_dir(tmp_path, data_dir, capsys)
     code = cli.main(["--config", str(config), "doctor"])
     out = capsys.readouterr().out
     names = re.findall(r"^\[(?:ok  |WARN|FAIL)\] (\w+) ", out, flags=re.M)
-    assert names[:3] == ["config", "content_db", "station_db"] and len(names) == 10
+    assert names[:3] == ["config", "content_db", "station_db"] and len(names) == 11
     assert "[WARN] content_db" in out and "→ start the kiosk" in out
     assert code == (1 if "[FAIL]" in out else 0)

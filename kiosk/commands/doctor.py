@@ -504,6 +504,28 @@ def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> C
     return Check("signature", OK, summary)
 
 
+def _check_pinyin(cfg: config_mod.Config, library: str | None = None, shared_dir: Path | None = None) -> Check:
+    """The on-screen keyboard's Chinese input: librime and its schema data installed, the schema deployed in the
+    data dir. Without it staff can type only English and digits (visitors never need it): a warning.
+    LIBRARY and SHARED_DIR default to the Debian ones (kiosk.ime.rime)."""
+    from kiosk.ime import rime, service
+
+    install = f"apt-get install {' '.join(rime.DEBIAN_PACKAGES)}"
+    try:
+        version = rime.library_version(library)
+    except rime.ImeUnavailable as exc:
+        return Check("pinyin", WARN, f"no Chinese input on the keyboard: {exc}", install)
+    missing = rime.missing_data(shared_dir)
+    if missing:
+        return Check("pinyin", WARN, f"no Chinese input on the keyboard: librime {version} is installed but its "
+                     f"pinyin schema data is not ({rime.SCHEMA_ID}: no {', '.join(missing)})", install)
+    user_dir = service.user_dir(cfg)
+    if not rime.is_deployed(user_dir):
+        return Check("pinyin", WARN, f"librime {version}: schema {rime.SCHEMA_ID} not deployed in {user_dir} "
+                     "(the first Chinese input will deploy it)", "sudo ipkiosk pinyin --deploy")
+    return Check("pinyin", OK, f"librime {version}: schema {rime.SCHEMA_ID} deployed in {user_dir}")
+
+
 def run_checks(cfg: config_mod.Config, probes: Probes | None = None) -> list[Check]:
     probes = probes or Probes()
     facts = _Facts()
@@ -517,6 +539,7 @@ def run_checks(cfg: config_mod.Config, probes: Probes | None = None) -> list[Che
     checks.append(_check_clock(facts, probes))
     checks.append(_check_repository(cfg, probes))
     checks.append(_check_signature(cfg, facts, probes))
+    checks.append(_check_pinyin(cfg))
     return checks
 
 
