@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-# KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
+# KioskBackend singletons this module registers (kiosk.ui.qml_types declares them before any QML engine).
 QML_SINGLETONS = ("Booking",)
 
 # Slips show the time of the station (all stations are in Zhengzhou), whatever the OS zone.
@@ -318,7 +318,7 @@ def bounded_record(data) -> Callable[[str], dict | None]:
 
 
 def register(ctx) -> BookingBackend:
-    """The ``Booking`` singleton (called by kiosk.ui.app)."""
+    """The ``Booking`` singleton (called by kiosk.ui.app.build_context)."""
     backend = BookingBackend(ctx.cfg, booking_types=lambda: ctx.data.list_records("booking_types"),
                              get_record=bounded_record(ctx.data), clock=ctx.clock, parent=ctx.engine)
     ctx.content_changed.connect(backend.reload)

@@ -87,7 +87,6 @@ class ChildProcess(QObject):
     for owners that talk to the child (write requests, read lines).
     """
 
-    started = Signal()
     finished = Signal(object)  # ChildOutcome
 
     def __init__(self, name: str, program: str, arguments: list[str], parent: QObject | None = None, *,
@@ -153,8 +152,6 @@ class ChildProcess(QObject):
         if self._run_timer.interval() > 0:
             self._run_timer.start()  # before start(): a failed start may end the run inside it
         self._process.start(self.program, self.arguments)
-        if self.running:
-            self.started.emit()
         return True
 
     def stop(self) -> ChildOutcome | None:
