@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -19,6 +21,22 @@ def cups_queue() -> cups_helpers.CupsPdfQueue:
     return cups_helpers.cups_pdf_queue()
 
 
+@pytest.fixture
+def stopped_queue(cups_queue) -> Iterator[str]:
+    """A second cups-pdf queue, disabled (as `cupsdisable` leaves a queue), removed after the test."""
+    if os.geteuid() != 0:
+        pytest.skip("adding a CUPS queue needs root")
+    name = "ipkiosk-stopped"
+    driver = subprocess.run(["lpinfo", "-m"], capture_output=True, text=True, timeout=60, check=True).stdout
+    ppd = next(line.split()[0] for line in driver.splitlines() if "CUPS-PDF" in line)
+    subprocess.run(["lpadmin", "-p", name, "-v", "cups-pdf:/", "-m", ppd], capture_output=True, timeout=60, check=True)
+    try:
+        subprocess.run(["cupsdisable", name], timeout=60, check=True)
+        yield name
+    finally:
+        subprocess.run(["lpadmin", "-x", name], timeout=60, check=False)
+
+
 def test_an_enabled_queue_is_ready(cups_queue):
     status = printer_status(cups_queue.name)
     assert (status.name, status.state, status.problem) == (cups_queue.name, PrinterState.READY, None)
@@ -30,6 +48,12 @@ def test_a_queue_that_does_not_exist_is_named(cups_queue):
     status = printer_status("ipkiosk-no-such-queue")
     assert status.state is PrinterState.NO_QUEUE and status.cups_error
     assert printer_problem("ipkiosk-no-such-queue") == "printer queue 'ipkiosk-no-such-queue' does not exist"
+
+
+def test_a_disabled_queue_is_stopped(stopped_queue):
+    status = printer_status(stopped_queue)
+    assert (status.name, status.state) == (stopped_queue, PrinterState.STOPPED)
+    assert status.problem == f"printer {stopped_queue!r} is stopped or in error"
 
 
 def test_the_printer_status_command_gives_both_answers(cups_queue, tmp_path):
