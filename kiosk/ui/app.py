@@ -27,7 +27,7 @@ import signal
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtQml import QQmlApplicationEngine
 
@@ -125,6 +125,8 @@ def load_main(ctx: AppContext, *, size_px: tuple[int, int] | None = None) -> QWi
     if not roots:
         raise RuntimeError("Kiosk/Main.qml failed to load (see the log for QML errors)")
     window = roots[0]
+    if not isinstance(window, QWindow):
+        raise RuntimeError(f"Kiosk/Main.qml's root is a {type(window).__name__}, not a window")
     width, height = size_px or window_size_px(ctx.cfg)
     window.resize(width, height)
     return window
@@ -142,7 +144,8 @@ def window_size_px(cfg: config_mod.Config) -> tuple[int, int]:
 
 def stop_context(ctx: AppContext) -> None:
     """Tear down in an order that leaves no dangling QML bindings (used by tests and selftest)."""
-    app = QGuiApplication.instance()
+    app = QCoreApplication.instance()
+    assert app is not None, "stop_context needs the application that build_context ran in"
     ctx.poll_timer.stop()
     ctx.data.stop()
     # View-models poll their stores on timers; once the context is gone those stores may be
@@ -161,7 +164,8 @@ def stop_context(ctx: AppContext) -> None:
         ctx.sync_child.stop()
     ctx.exit_authorised = True
     for window in ctx.engine.rootObjects():
-        window.close()
+        if isinstance(window, QWindow):
+            window.close()
     ctx.engine.deleteLater()
 
 

@@ -218,11 +218,10 @@ class ChildProcess(QObject):
         else:
             log.warning("%s", outcome)
         if self.restart_policy is not None and not outcome.ok and not outcome.stopped and not self._closed:
-            self._schedule_restart()
+            self._schedule_restart(self.restart_policy)
         self.finished.emit(outcome)
 
-    def _schedule_restart(self) -> None:
-        policy = self.restart_policy
+    def _schedule_restart(self, policy: RestartPolicy) -> None:
         lived_ms = (time.monotonic() - self._started_at) * 1000
         if lived_ms >= policy.healthy_run_ms:
             self.backoff_ms = policy.min_backoff_ms

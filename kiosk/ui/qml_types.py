@@ -79,7 +79,9 @@ class QmlTypes:
             QJSEngine.setObjectOwnership(obj, QJSEngine.ObjectOwnership.CppOwnership)
             return obj
 
-        qmlRegisterSingletonType(QObject, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, name, provide)
+        # PySide6's stubs type the name as bytes; the binding takes str (and this is what works).
+        qmlRegisterSingletonType(QObject, QML_IMPORT_NAME, QML_IMPORT_MAJOR_VERSION, 0, name,  # type: ignore[call-overload]
+                                 provide)
 
 
 # Qt's QML type registry is one per process, and so is this.
