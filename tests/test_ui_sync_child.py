@@ -57,7 +57,10 @@ def test_stop_ends_a_running_sync_loop_by_sigterm(qapp, qtbot, tmp_path, data_di
     outcomes = []
     child.finished.connect(outcomes.append)
     child.start()
-    qtbot.wait(3000)  # past its start-up and first (offline) cycle: its SIGTERM handler is in place
+    sync_log = cfg.logs_path / "sync.log"
+    # Its first (offline) cycle is logged after its SIGTERM handler is in place.
+    qtbot.waitUntil(lambda: sync_log.is_file() and "sync OFFLINE" in sync_log.read_text(encoding="utf-8"),
+                    timeout=60_000)
     assert child.running and outcomes == []
     outcome = child.stop()
     assert outcome is not None and outcome.stopped
