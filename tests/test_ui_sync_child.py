@@ -3,7 +3,10 @@ with growing backoff when it fails, ended by SIGTERM when the UI stops."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 from kiosk.core import config as config_mod
 from kiosk.core.self_command import self_command
@@ -71,3 +74,38 @@ def test_stop_ends_a_running_sync_loop_by_sigterm(qapp, qtbot, tmp_path, data_di
 def test_no_repository_means_no_sync_child(kiosk_ui):
     ctx, _ = kiosk_ui()
     assert ctx.sync_child is None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is missing
+
+
+def test_the_sync_child_ends_when_the_ui_is_killed(tmp_path, data_dir):
+    # The real sync loop, offline (a repository that is not there), under a stand-in UI that is then SIGKILLed:
+    # nothing closes the child's pipes in a way it notices, only PR_SET_PDEATHSIG ends it.
+    keys = tmp_path / "keys"
+    assert publish.main(["init", str(keys)]) == 0
+    terminal = terminal_config(data_dir, (tmp_path / "no-repo").as_uri(), keys / "1.root.json")
+    config_file = write_config_file(tmp_path / "kiosk.toml", terminal)
+    ui = subprocess.Popen([sys.executable, str(Path(__file__).with_name("ui_parent_probe.py")), str(config_file)],
+                          stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    try:
+        child_pid = int(ui.stdout.readline())
+        sync_log = data_dir / "logs" / "sync.log"
+        deadline = time.monotonic() + 60
+        while not (sync_log.is_file() and "sync OFFLINE" in sync_log.read_text(encoding="utf-8")):
+            assert time.monotonic() < deadline, "the sync child never logged its first cycle"
+            time.sleep(0.1)
+        assert _alive(child_pid)
+    finally:
+        ui.kill()
+        ui.wait()
+        ui.stdout.close()
+    deadline = time.monotonic() + 30
+    while _alive(child_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(child_pid), "the sync child outlived the UI"

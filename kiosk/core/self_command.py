@@ -1,13 +1,23 @@
-"""How the kiosk starts itself again as a child process (the data service, the sync child, a printer check)."""
+"""How the kiosk starts itself again as a child process (the data service, the sync child, a printer check),
+and how such a child ends with the UI that started it."""
 
 from __future__ import annotations
 
+import ctypes
+import logging
+import os
+import signal
 import sys
 from pathlib import Path
 
 from kiosk.core import config as config_mod
 
+log = logging.getLogger(__name__)
+
 CHILD_CONFIG_NAME = "child-config.toml"
+# Set by the UI in the environment of every child it starts (kiosk.ui.children): the UI's process id.
+PARENT_PID_ENV = "IPKIOSK_PARENT_PID"
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def self_command(cfg: config_mod.Config, *subcommand: str) -> tuple[str, list[str]]:
@@ -28,3 +38,22 @@ def self_command(cfg: config_mod.Config, *subcommand: str) -> tuple[str, list[st
         copy.write_text(config_mod.to_toml(cfg.effective()), encoding="utf-8")
         args += ["--config", str(copy)]
     return program, args
+
+
+def die_with_parent() -> None:
+    """In a child the UI started (PARENT_PID_ENV is set): be sent SIGTERM when the UI ends, however it ends.
+
+    A killed UI or display must not leave a sync loop or a data service behind (a restarted kiosk would
+    start a second one beside it). Linux's PR_SET_PDEATHSIG is the way, and it is set here, in the child,
+    because PySide6 offers no hook between fork and exec. The UI may have ended before this line ran: then
+    the signal will never come, and the child, now adopted by another process, ends at once. SIGTERM lets
+    `sync --loop` finish its cycle as on a normal stop; the other children end at once."""
+    value = os.environ.pop(PARENT_PID_ENV, "")  # the child's own children are not tied to the UI
+    if not value.isdigit() or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0) != 0:
+        log.warning("cannot tie this process to the UI's lifetime: %s", os.strerror(ctypes.get_errno()))
+        return
+    if os.getppid() != int(value):
+        os._exit(0)  # the UI is gone already: nobody will read what this child does

@@ -6,20 +6,24 @@ network and libcups stay out of the UI process, and a hung child never freezes t
 :class:`ChildProcess` is the one place that knows how such a child is started, restarted with
 backoff, stopped and how it ended (:class:`ChildOutcome`, with the child's name for the log).
 
-Children do not die with the UI by themselves: Linux's ``prctl(PR_SET_PDEATHSIG)`` would have to be
-set between fork and exec, and PySide6 (6.8 to 6.11) binds neither ``QProcess.setChildProcessModifier``
-nor a process parameter flag for it. The data service exits when its stdin closes (so with the UI);
-the systemd unit's control group ends the sync child with the UI.
+Every child dies with the UI, however the UI ends (a kill, a crash of the display): it gets the UI's
+process id in its environment and asks Linux for SIGTERM when its parent dies
+(kiosk.core.self_command.die_with_parent, run first by `ipkiosk`). That cannot be set here between
+fork and exec: PySide6 (6.8 to 6.11) binds neither ``QProcess.setChildProcessModifier`` nor a process
+parameter flag for it.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
+import os
 import time
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal, Slot
+
+from kiosk.core.self_command import PARENT_PID_ENV
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +112,9 @@ class ChildProcess(QObject):
         self._started_at = 0.0
         self._process = QProcess(self)
         self._process.setProcessChannelMode(channels)
+        environment = QProcessEnvironment.systemEnvironment()
+        environment.insert(PARENT_PID_ENV, str(os.getpid()))
+        self._process.setProcessEnvironment(environment)
         self._process.finished.connect(self._on_finished)
         self._process.errorOccurred.connect(self._on_error)
         self._restart_timer = QTimer(self, singleShot=True)
