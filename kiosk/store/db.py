@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -81,7 +81,7 @@ class KioskDatabase(SqliteDatabase):
         conn.text_factory = decode_text
 
 
-def init_database(db: SqliteDatabase, path: Path | str, migrations: list[tuple[str, Migration]]) -> SqliteDatabase:
+def init_database(db: SqliteDatabase, path: Path | str, migrations: Sequence[tuple[str, Migration]]) -> SqliteDatabase:
     """Bind DB to PATH (':memory:' allowed), apply pragmas and pending migrations."""
     if str(path) != ":memory:":
         private_dir(Path(path).parent)
@@ -106,7 +106,7 @@ def open_read_only(db: SqliteDatabase, path: Path | str) -> SqliteDatabase:
     return db
 
 
-def run_migrations(db: SqliteDatabase, migrations: list[tuple[str, Migration]]) -> list[str]:
+def run_migrations(db: SqliteDatabase, migrations: Sequence[tuple[str, Migration]]) -> list[str]:
     db.execute_sql("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     done = {row[0] for row in db.execute_sql("SELECT name FROM migrations")}
     applied = []

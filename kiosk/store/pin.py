@@ -63,9 +63,10 @@ Clock = Callable[[], dt.datetime]
 def _scrypt(password: bytes, *, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
     # hashlib offers scrypt only when it was imported with OpenSSL behind it. The UI's data service
     # imports it without (kiosk/core/hashing.py), so there OpenSSL loads here, when staff unlock.
-    scrypt = getattr(hashlib, "scrypt", None)
-    if scrypt is None:
-        from _hashlib import scrypt
+    if hasattr(hashlib, "scrypt"):
+        return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=dklen)
+    from _hashlib import scrypt
+
     return scrypt(password, salt=salt, n=n, r=r, p=p, dklen=dklen)
 
 
@@ -104,7 +105,7 @@ class PinCheck:
 def _lock_length(lockouts: int) -> int:
     """Seconds the LOCKOUTS-th lockout in a row lasts (the first when 0 or less): 60 s doubling, at most
     MAX_LOCKOUT_S. The exponent is bounded so a huge stored counter cannot build a huge integer."""
-    return min(FIRST_LOCKOUT_S * 2 ** min(max(lockouts, 1) - 1, 16), MAX_LOCKOUT_S)
+    return min(FIRST_LOCKOUT_S << min(max(lockouts, 1) - 1, 16), MAX_LOCKOUT_S)
 
 
 def _as_count(key: str, value: str | None) -> int:
