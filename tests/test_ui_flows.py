@@ -130,7 +130,7 @@ def test_admin_hot_corner_ignores_taps_spread_over_more_than_three_seconds(kiosk
 class _CountingHandler(BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self):  # noqa: N802 - http.server API
+    def do_GET(self):  # http.server API
         type(self).hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")

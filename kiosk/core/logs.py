@@ -103,7 +103,7 @@ class _LazyRotatingFileHandler(logging.handlers.RotatingFileHandler):
         """The file is created private (0640) and tightened if an older version left it looser."""
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
         tighten_private_files(Path(self.baseFilename))
-        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # noqa: SIM115 (the handler owns it)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # the handler owns it
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging API name)
         # A write that fails (ENOSPC, EIO): stop file logging, say it once; never a logging traceback.

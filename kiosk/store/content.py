@@ -609,7 +609,7 @@ def schedule_refetch(damage: list[DamagedRow]) -> list[str]:
                     marked.add(kind)
                 if d.table in ("attachment", "searchdoc") and d.key is not None:
                     Record.delete().where(Record.id == d.key).execute()
-                content_db.execute_sql(f"DELETE FROM {d.table} WHERE rowid = ?", (d.rowid,))  # noqa: S608
+                content_db.execute_sql(f"DELETE FROM {d.table} WHERE rowid = ?", (d.rowid,))
             elif d.table == "vocabulary":
                 content_db.execute_sql("DELETE FROM vocabulary WHERE rowid = ?", (d.rowid,))
             elif d.table == "collectionstate":
@@ -626,7 +626,7 @@ def schedule_refetch(damage: list[DamagedRow]) -> list[str]:
                     marked.add(d.key)
             elif d.table == "syncstatus":
                 columns = ", ".join(f"{c} = NULL" for c in _text_columns(SyncStatus))
-                content_db.execute_sql(f"UPDATE syncstatus SET {columns} WHERE rowid = ?", (d.rowid,))  # noqa: S608
+                content_db.execute_sql(f"UPDATE syncstatus SET {columns} WHERE rowid = ?", (d.rowid,))
         if every:
             # A damaged id leaves its search keys and attachments pointing at nothing: drop them too.
             content_db.execute_sql("DELETE FROM searchdoc WHERE record_id NOT IN (SELECT id FROM record)")

@@ -208,7 +208,7 @@ def find_damaged_rows(conn: sqlite3.Connection, table: str, key: str, text_colum
     as one concatenated byte string and decoded once; JSON is checked by SQLite's json_valid."""
     columns = ", ".join(f"CAST(coalesce({c}, '') AS BLOB)" for c in text_columns)
     json_check = " OR ".join(f"NOT json_valid(coalesce({c}, 'null'))" for c in json_columns) or "0"
-    sql = f"SELECT rowid, CAST({key} AS BLOB), ({json_check}), {columns} FROM {table}"  # noqa: S608 (fixed names)
+    sql = f"SELECT rowid, CAST({key} AS BLOB), ({json_check}), {columns} FROM {table}"  # fixed names
     for rowid, raw_key, bad_json, *raws in conn.execute(sql):
         try:
             b"".join(raws).decode("utf-8")
@@ -234,7 +234,7 @@ def _key_text(raw: bytes | None) -> str | None:
 
 
 def _json_ok(conn: sqlite3.Connection, table: str, column: str, rowid: int) -> bool:
-    sql = f"SELECT json_valid(coalesce({column}, 'null')) FROM {table} WHERE rowid = ?"  # noqa: S608 (fixed names)
+    sql = f"SELECT json_valid(coalesce({column}, 'null')) FROM {table} WHERE rowid = ?"  # fixed names
     return bool(conn.execute(sql, (rowid,)).fetchone()[0])
 
 

@@ -94,7 +94,7 @@ def _storage_fault(path: Path, reason: str, read_only_fallback: bool) -> None:
         open_read_only(content_db, path)
         _read_only_reason = reason
         log.warning("content.db opened read-only: %s; the stored content is shown, nothing is updated", reason)
-        return None
+        return
     code = errno.ENOSPC if reason.startswith("disk full") else errno.EIO
     raise StorageError(code, f"content.db: {reason}; the stored content was kept")
 

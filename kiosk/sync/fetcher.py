@@ -19,6 +19,7 @@ metadata is left to TUF to verify, and a refusal there is a security alert (kios
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -228,10 +229,8 @@ class _DeadlineWatchdog:
 
     @staticmethod
     def _shut(handle: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the peer already went away
             handle.shutdown(socket.SHUT_RDWR)
-        except OSError:  # the peer already went away
-            pass
 
 
 if TYPE_CHECKING:  # the mixin's super() is the urllib3 connection it is mixed into
