@@ -24,7 +24,8 @@ from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
 from kiosk.ui.admin_model import DISK_FULL_REFUSAL
 from kiosk.ui.data_client import DataError
-from tests.conftest import DataServiceInProcess, file_digest
+from tests.conftest import DataServiceInProcess
+from tests.helpers import file_digest
 from tests.sync_helpers import fill, listing
 from tests.test_admin_screens import _layout_problems
 from tests.test_admin_ui import (

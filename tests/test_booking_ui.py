@@ -21,7 +21,8 @@ from kiosk.core import config as config_mod
 from kiosk.store import content
 from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel, qr_svg_path
 from tests import cups_helpers
-from tests.conftest import REPO_ROOT, booking_backend
+from tests.conftest import booking_backend
+from tests.helpers import REPO_ROOT
 
 NOW = dt.datetime(2026, 11, 24, 2, 5, tzinfo=dt.UTC)
 NO_SUCH_QUEUE = "ipkiosk-no-such-queue"

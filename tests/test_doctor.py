@@ -23,7 +23,7 @@ from kiosk import cli
 from kiosk.commands import doctor
 from kiosk.core import config as config_mod
 from kiosk.core import kinds
-from tests.conftest import REPO_ROOT, file_digest
+from tests.helpers import REPO_ROOT, file_digest
 
 
 def _lpstat(default="receipt", state="idle.  enabled since Mon 01 Jun 2026"):

@@ -28,7 +28,7 @@ import pytest
 
 from kiosk.sync.client import EXIT_CODES
 from kiosk.sync.trust import OFFLINE
-from tests.conftest import REPO_ROOT, file_digest
+from tests.helpers import REPO_ROOT, file_digest
 from tests.sync_helpers import fill, listing, terminal_config, write_config_file
 
 CLI_TIMEOUT_S = 180  # generous: only a hang fails it

@@ -13,7 +13,7 @@ from PySide6.QtQml import QQmlComponent
 
 from kiosk.store import content, seed
 from kiosk.ui.content_models import list_rows
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, tap
 
 

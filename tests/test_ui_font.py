@@ -9,7 +9,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from kiosk.ui import app as ui_app
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 FONT_FILES = [ui_app.FONT_DIR / name for name in ui_app.FONT_FILES]
 

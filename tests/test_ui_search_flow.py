@@ -16,7 +16,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SIZES_PX, find, items_below
 
 FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
