@@ -53,10 +53,11 @@ test-qt-floor: sysdeps-test $(FLOOR_STAMP)
 		sys.exit(0 if v == "$(QT_FLOOR)" else f"expected PySide6 $(QT_FLOOR), the venv has {v}")'
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(FLOOR_VENV)/bin/python -m pytest $(UI_TESTS)
 
-## ruff, and the package's layers (import-linter contracts in pyproject.toml)
+## ruff, the package's layers (import-linter contracts) and the type check (mypy); all configured in pyproject.toml
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	@for b in bench/*_bench.py; do echo "== $$b"; $(PY) $$b || exit 1; done

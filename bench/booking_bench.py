@@ -23,12 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from kiosk import booking  # noqa: E402
-from kiosk.core import config as config_mod  # noqa: E402
-from kiosk.core.clock import utcnow  # noqa: E402
+from kiosk import booking
+from kiosk.core import config as config_mod
+from kiosk.core.clock import utcnow
 from kiosk.store import (
-    content,  # noqa: E402
-    seed,  # noqa: E402
+    content,
+    seed,
 )
 
 SERVICE_ID = "svc-patent-application"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.store import backup, station  # noqa: E402
-from kiosk.store.pin import PinGuard  # noqa: E402
+from kiosk.store import backup, station
+from kiosk.store.pin import PinGuard
 
 
 def _ms(start: float) -> float:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from kiosk.store import content, station  # noqa: E402
 from kiosk.sync import trust  # noqa: E402
 from kiosk.sync.client import SyncClient  # noqa: E402
-from tests.conftest import file_digest  # noqa: E402
+from tests.helpers import file_digest  # noqa: E402
 from tests.sync_helpers import (  # noqa: E402
     ContentSource,
     Publisher,

@@ -7,8 +7,10 @@ registered process-wide and only before the first QQmlEngine (see kiosk.ui.qml_t
 
     python -m tests.booking_qml_probe --data-dir D --component BookingPage --props '{"serviceId": "svc-x"}'
         --size 1080x1920 --out page.png [--printer-name Q] [--click OBJECTNAME] [--report NAME ...]
+        [--visitor-leaves]
 
-Prints one JSON document: Qt warnings, the reported objects' geometry/text/state, print results.
+Prints one JSON document: Qt warnings, the reported objects' geometry/text/state, print results; with
+--visitor-leaves, the reported objects again after the visitor reset (``after_visitor_left``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paper-width-mm", type=int, default=58)
     parser.add_argument("--click", action="append", default=[], help="objectName to tap (in order)")
     parser.add_argument("--report", action="append", default=[], help="objectName to describe")
+    parser.add_argument("--visitor-leaves", action="store_true",
+                        help="then reset the backend as the kiosk does when a visitor leaves, and report again")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -138,21 +142,31 @@ Window {{
     settle(0.3)
     window.grabWindow().save(args.out)
 
-    objects = {}
-    for name in args.report:
-        item = find(name)
-        if item is None:
-            objects[name] = None
-            continue
-        top_left = item.mapToScene(QPointF(0, 0))
-        info = {"x": top_left.x(), "y": top_left.y(), "width": item.width(), "height": item.height(),
-                "visible": item.isVisible()}
-        for prop in ("text", "enabled", "selected", "paintedWidth", "paintedHeight", "source"):
-            value = item.property(prop)
-            if value is not None:
-                info[prop] = value if isinstance(value, (bool, int, float, str)) else str(value)
-        objects[name] = info
-    print(json.dumps({"warnings": warnings, "objects": objects, "prints": prints,
+    def describe(names: list[str]) -> dict:
+        objects = {}
+        for name in names:
+            item = find(name)
+            if item is None:
+                objects[name] = None
+                continue
+            top_left = item.mapToScene(QPointF(0, 0))
+            info = {"x": top_left.x(), "y": top_left.y(), "width": item.width(), "height": item.height(),
+                    "visible": item.isVisible()}
+            for prop in ("text", "enabled", "selected", "paintedWidth", "paintedHeight", "source"):
+                value = item.property(prop)
+                if value is not None:
+                    info[prop] = value if isinstance(value, (bool, int, float, str)) else str(value)
+            objects[name] = info
+        return objects
+
+    objects = describe(args.report)
+    after_visitor_left = None
+    if args.visitor_leaves:
+        backend.reset()  # what the kiosk's visitor reset calls on every view-model module
+        settle(0.3)
+        after_visitor_left = describe(args.report)
+    print(json.dumps({"warnings": warnings, "objects": objects, "after_visitor_left": after_visitor_left,
+                      "prints": prints,
                       "ticks_while_printing": (finish_ticks[0] - click_ticks[-1]) if finish_ticks and click_ticks
                       else None,
                       "printer_available": backend.printerAvailable, "printer_status": backend.printerStatus},

@@ -1,4 +1,4 @@
-"""Shared fixtures: real SQLite files in a temporary data dir, never the user's."""
+"""Shared fixtures: real SQLite files in a temporary data dir, never the user's. Helpers are in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core import config as config_mod
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import open_stores_beside_the_kiosk
 
 # Headless by configuration, however pytest is started (make test sets the same).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -155,13 +154,6 @@ def small_fs(tmp_path):
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def file_digest(path: Path) -> str | None:
-    """sha256 of a file, or None if it does not exist (for 'station.db untouched' checks)."""
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest() if os.path.exists(path) else None
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _qml_types_registered():
     # PySide6 breaks QtQuick type resolution when a QML type is registered after the first QQmlEngine
@@ -169,16 +161,6 @@ def _qml_types_registered():
     from kiosk.ui.qml_types import qml_types
 
     qml_types.prepare()
-
-
-def open_stores_beside_the_kiosk(cfg: config_mod.Config) -> None:
-    """Open content.db and station.db in the test process, as `ipkiosk announce` or the sync child
-    would beside a running kiosk (whose data service has opened and seeded them already)."""
-    from kiosk.store.content import open_content_db
-    from kiosk.store.station import open_station_db_safely
-
-    open_content_db(cfg.content_db_path)
-    open_station_db_safely(cfg.station_db_path)
 
 
 @pytest.fixture

@@ -318,7 +318,7 @@ def assert_invariants(cfg: config_mod.Config, *, station_digest: str | None, pub
     from kiosk.store import content
     from kiosk.store.db import integrity_ok
     from kiosk.sync.blobs import BlobStore, file_sha256
-    from tests.conftest import file_digest
+    from tests.helpers import file_digest
 
     ok, detail = integrity_ok(content.content_db)
     assert ok, detail

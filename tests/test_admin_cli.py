@@ -18,7 +18,7 @@ import pytest
 from kiosk.cli import build_parser, main
 from kiosk.store import station
 from kiosk.store.pin import PinGuard
-from tests.conftest import REPO_ROOT, file_digest
+from tests.helpers import REPO_ROOT, file_digest
 
 
 @pytest.fixture

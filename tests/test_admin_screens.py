@@ -16,7 +16,7 @@ import pytest
 from kiosk.core import config as config_mod
 from kiosk.store import station
 from kiosk.store.pin import PinGuard
-from tests.conftest import open_stores_beside_the_kiosk
+from tests.helpers import open_stores_beside_the_kiosk
 from tests.ui_helpers import SIZES_PX, window_items
 
 MIN_TARGET_PX = 64

@@ -24,7 +24,8 @@ from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
 from kiosk.ui.admin_model import DISK_FULL_REFUSAL
 from kiosk.ui.data_client import DataError
-from tests.conftest import DataServiceInProcess, file_digest
+from tests.conftest import DataServiceInProcess
+from tests.helpers import file_digest
 from tests.sync_helpers import fill, listing
 from tests.test_admin_screens import _layout_problems
 from tests.test_admin_ui import (
@@ -123,7 +124,7 @@ def test_damage_wording_names_tables_keys_and_unreadable_keys():
 
 
 @pytest.fixture
-def full_disk_cfg(small_fs, tmp_path):  # noqa: F811 - the fixture imported above
+def full_disk_cfg(small_fs, tmp_path):
     """A seeded terminal with a PIN and an announcement whose data dir is on a tmpfs filled to the last byte:
     (cfg, the tmpfs, sha256 of content.db and station.db)."""
     seeded_dir = tmp_path / "seeded"
@@ -246,7 +247,7 @@ def test_admin_page_on_a_full_disk_says_so_and_refuses_writes_plainly(qtbot, ful
     assert not list(cfg.data_path.glob("*.corrupt-*")) and not list(backup.backups_dir(cfg.data_path).glob("*.db"))
 
 
-def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(small_fs, tmp_path):  # noqa: F811
+def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(small_fs, tmp_path):
     """station.db was opened with room to spare; then the disk filled up. Writes fail with SQLite's
     "database or disk is full": still a plain disk-full refusal, and the PIN pad still counts."""
     cfg = config_mod.from_mapping({"data_dir": str(small_fs / "data")})

@@ -379,7 +379,7 @@ def test_cli_changes_show_in_the_running_kiosk_within_5_s(kiosk_ui, qtbot, clock
     import sys
     import time
 
-    from tests.conftest import REPO_ROOT
+    from tests.helpers import REPO_ROOT
 
     ctx, window = _start(kiosk_ui, clock)
     conf = tmp_path / "kiosk.toml"

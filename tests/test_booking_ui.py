@@ -21,7 +21,8 @@ from kiosk.core import config as config_mod
 from kiosk.store import content
 from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel, qr_svg_path
 from tests import cups_helpers
-from tests.conftest import REPO_ROOT, booking_backend
+from tests.conftest import booking_backend
+from tests.helpers import REPO_ROOT
 
 NOW = dt.datetime(2026, 11, 24, 2, 5, tzinfo=dt.UTC)
 NO_SUCH_QUEUE = "ipkiosk-no-such-queue"
@@ -119,7 +120,7 @@ def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded
 
 
 def probe(data_dir, tmp_path, component: str, props: dict, *, size: str = "1080x1920", printer_name: str = "",
-          click: tuple[str, ...] = (), report: tuple[str, ...] = ()) -> tuple[dict, object]:
+          click: tuple[str, ...] = (), report: tuple[str, ...] = (), visitor_leaves: bool = False) -> tuple[dict, object]:
     out = tmp_path / f"{component}-{size}.png"
     cmd = [sys.executable, "-m", "tests.booking_qml_probe", "--data-dir", str(data_dir), "--component", component,
            "--props", json.dumps(props), "--size", size, "--out", str(out), "--printer-name", printer_name]
@@ -127,6 +128,8 @@ def probe(data_dir, tmp_path, component: str, props: dict, *, size: str = "1080x
         cmd += ["--click", name]
     for name in report:
         cmd += ["--report", name]
+    if visitor_leaves:
+        cmd.append("--visitor-leaves")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
     proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr + proc.stdout
@@ -220,9 +223,19 @@ def test_booking_page_without_a_service_asks_for_a_type_first(data_dir, tmp_path
     assert decoded(png) == []
 
 
-def test_visitor_reset_clears_print_messages(backend, qtbot):
-    with qtbot.waitSignal(backend.stateCleared, timeout=1000):
-        backend.reset()
+def test_visitor_reset_clears_print_messages(data_dir, tmp_path):
+    # The message under the QR after a print is for the visitor who printed: the next one must not see it.
+    queue = cups_helpers.cups_pdf_queue()
+    doc, _png = probe(data_dir, tmp_path, "BookingQr",
+                      {"serviceId": "svc-patent-application", "bookingTypeId": "bk-patent-consult"},
+                      size="800x1100", printer_name=queue.name, click=("bookingPrintButton",),
+                      report=("bookingPrintMessage", "bookingPrintButton"), visitor_leaves=True)
+    assert doc["prints"] == [[True, "请取走凭条"]]
+    shown = doc["objects"]["bookingPrintMessage"]
+    assert shown["visible"] is True and shown["text"] == "请取走凭条"
+    after = doc["after_visitor_left"]
+    assert after["bookingPrintMessage"]["visible"] is False
+    assert after["bookingPrintButton"]["enabled"] is True and after["bookingPrintButton"]["text"] == "打印凭条"
 
 
 def test_selftest_renders_the_booking_page_in_the_real_window(tmp_path):

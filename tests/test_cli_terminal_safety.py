@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 # An OSC sequence that retitles the terminal window (ESC ] 0 ; … BEL), a bidi override that
 # reverses what follows, a C1 CSI and DEL.

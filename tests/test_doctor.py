@@ -27,7 +27,7 @@ from kiosk.core import kinds
 from kiosk.core.self_command import self_command
 from kiosk.printer_status import PrinterState, PrinterStatus, printer_status
 from tests import cups_helpers
-from tests.conftest import REPO_ROOT, file_digest
+from tests.helpers import REPO_ROOT, file_digest
 
 
 def _cups(default="receipt", state=PrinterState.READY):

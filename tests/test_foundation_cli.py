@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from kiosk.cli import build_parser, main
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT, probe_command
 
 
 @pytest.fixture
@@ -114,9 +114,7 @@ def test_every_subcommand_and_option_is_documented_in_docs_cli():
 
 
 def test_core_import_does_not_load_qt_at_runtime():
-    code = ("import sys, kiosk.store.content, kiosk.store.station, kiosk.search.engine, kiosk.core.manifest, kiosk.store.seed;"
-            "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True)
+    out = subprocess.run(probe_command("core_without_qt"), capture_output=True, text=True, cwd=REPO_ROOT, check=True)
     assert out.stdout.strip() == "[]"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.core import config as config_mod
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 
 def test_defaults_without_a_file_use_a_per_user_data_dir(tmp_path):

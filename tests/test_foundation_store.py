@@ -11,7 +11,7 @@ from kiosk.core.manifest import Manifest, ManifestError, validate_manifest
 from kiosk.search import index as search_index
 from kiosk.store import content, seed, station
 from kiosk.store.db import integrity_ok, run_migrations
-from tests.conftest import file_digest
+from tests.helpers import file_digest
 
 
 def manifest(collection: str, generation: int, records: list[dict], tombstones=()) -> Manifest:

@@ -49,7 +49,7 @@ from kiosk.core.safe_text import content_problem, for_display
 from kiosk.sync import publish, trust
 from kiosk.sync.client import EXIT_CODES
 from tests import hostile_strategies as hs
-from tests.conftest import file_digest
+from tests.helpers import file_digest
 from tests.sync_helpers import RepoServer, write_config_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from tests.conftest import REPO_ROOT, DataServiceInProcess
+from tests.conftest import DataServiceInProcess
+from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW
 
 RED = QColor(255, 0, 0)

@@ -15,7 +15,7 @@ import pytest
 from kiosk.commands import doctor
 from kiosk.ime import rime, service
 from kiosk.ime.client import PinyinChild, PinyinServiceError
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 # A child that cannot find librime: the library cannot be uninstalled for a test, so the child's Python sets a
 # library name that does not exist before running the real command (the same dlopen failure).

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core import config as config_mod
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 PACKAGING = REPO_ROOT / "packaging"
 

@@ -23,7 +23,7 @@ from kiosk.core.clock import CHINA_TZ
 from kiosk.store import content
 from kiosk.ui import printing
 from tests import cups_helpers
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 NOW = dt.datetime(2026, 11, 24, 10, 5, tzinfo=CHINA_TZ)
 SERVICE_ID = "svc-patent-application"

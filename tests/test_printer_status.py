@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.printer_status import PrinterState, PrinterStatus, printer_problem, printer_status
 from tests import cups_helpers
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def _ipkiosk(config_path, *argv):
     import subprocess
     import sys
 
-    from tests.conftest import REPO_ROOT
+    from tests.helpers import REPO_ROOT
 
     return subprocess.run([sys.executable, "-m", "kiosk.cli", *argv, "--config", str(config_path)], cwd=REPO_ROOT,
                           capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)

@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-import sys
 
 import pytest
 
 from kiosk.search import index
 from kiosk.search.engine import KeysVersionError, SearchIndex, normalise, prefix_edit_distance, query_words
 from kiosk.store import content
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT, probe_command
 from tests.test_foundation_store import manifest
 
 NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
@@ -279,18 +278,9 @@ def test_keys_are_written_at_apply_time(content_store):
 
 
 def test_answering_queries_does_not_load_pypinyin():
-    code = (
-        "import sys, json\n"
-        "from kiosk.search.engine import SearchIndex\n"
-        "docs = json.loads(sys.stdin.read())\n"
-        "idx = SearchIndex([tuple(d) for d in docs['docs']], [tuple(v) for v in docs['vocabulary']])\n"
-        "found = [idx.search('zlsq'), idx.search('zhuanlish'), idx.search('专利申清'), idx.suggest('zl'),\n"
-        "         idx.zero_results('砖利').suggestions]\n"
-        "print(json.dumps([bool(f) for f in found]), 'pypinyin' in sys.modules)\n"
-    )
     docs = [("svc-a", "services", "专利申请", index.index_record("services", rec("svc-a", "专利申请", keywords=["专利"])))]
     vocabulary = [(r["word"], json.loads(r["keys"]), r["weight"]) for r in index.vocabulary_entries([docs[0][3]])]
-    out = subprocess.run([sys.executable, "-c", code], input=json.dumps({"docs": docs, "vocabulary": vocabulary}),
+    out = subprocess.run(probe_command("search_without_pypinyin"), input=json.dumps({"docs": docs, "vocabulary": vocabulary}),
                          capture_output=True, text=True, cwd=REPO_ROOT, check=True)
     assert out.stdout.split() == ["[true,", "true,", "true,", "true,", "true]", "False"]
 

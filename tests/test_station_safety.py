@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.core.clock import CHINA_TZ
 from kiosk.store import backup, content, station
-from tests.conftest import file_digest
+from tests.helpers import file_digest
 
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)  # 09:00 China time
 

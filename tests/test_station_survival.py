@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -22,22 +21,9 @@ from hypothesis import strategies as st
 
 from kiosk.core.clock import iso
 from kiosk.store import content, seed, station
-from tests.conftest import REPO_ROOT, file_digest
+from tests.helpers import REPO_ROOT, file_digest, probe_command
 
 T0 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
-
-# A crashed writer: one committed staff action, then one that is cut off by the process dying
-# (os._exit skips every cleanup, like a power cut or SIGKILL, so the open transaction never commits).
-CRASH_SCRIPT = """
-import os, sys
-from kiosk.store import station
-station.open_station_db(sys.argv[1])
-station.add_announcement(sys.argv[2], actor="admin-screen")
-txn = station.station_db.atomic()
-txn.__enter__()
-station.add_announcement("never committed", actor="admin-screen")
-os._exit(9)
-"""
 
 titles = st.text(alphabet="本站公告开放时间调整专利商标培训通知ABC123 ", min_size=1, max_size=12).filter(str.strip)
 offsets_h = st.one_of(st.none(), st.integers(min_value=-48, max_value=48))
@@ -100,7 +86,7 @@ class Terminal:
         self.generation = 0
 
     def crash(self, committed_title: str) -> None:
-        subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(self.station_path), committed_title],
+        subprocess.run(probe_command("station_crash", str(self.station_path), committed_title),
                        cwd=REPO_ROOT, check=False, timeout=60)
         # The UI process goes down too and starts again.
         station.station_db.close()
@@ -208,7 +194,7 @@ def test_station_db_survives_a_crash_mid_write(tmp_path):
     path = tmp_path / "station.db"
     assert station.open_station_db_safely(path)[0]
     station.station_db.close()
-    subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(path), "崩溃前已保存"], cwd=REPO_ROOT, timeout=60)
+    subprocess.run(probe_command("station_crash", str(path), "崩溃前已保存"), cwd=REPO_ROOT, timeout=60)
     assert os.path.exists(str(path) + "-wal"), "the crashed writer left its WAL behind"
     ok, problem = station.open_station_db_safely(path)
     try:

@@ -28,7 +28,7 @@ import pytest
 
 from kiosk.sync.client import EXIT_CODES
 from kiosk.sync.trust import OFFLINE
-from tests.conftest import REPO_ROOT, file_digest
+from tests.helpers import REPO_ROOT, file_digest
 from tests.sync_helpers import fill, listing, terminal_config, write_config_file
 
 CLI_TIMEOUT_S = 180  # generous: only a hang fails it
@@ -74,7 +74,7 @@ def _table_damaged(db: Path, table: str) -> bool:
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             return False
         try:
-            rows = conn.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608 (test's own table name)
+            rows = conn.execute(f"SELECT * FROM {table}").fetchall()  # test's own table name
         except sqlite3.OperationalError as exc:
             return "decode" in str(exc)
         columns = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
@@ -217,7 +217,7 @@ def test_any_damaged_content_value_is_survived(seed_terminal, table, column, dam
     with conn:
         where = {"record": "kind = 'services'", "searchdoc": "kind = 'services'",
                  "collectionstate": "collection = 'services'"}.get(table, "1")
-        conn.execute(f"UPDATE {table} SET {column} = {damaged_value.format(col=column)} "  # noqa: S608 (test's own)
+        conn.execute(f"UPDATE {table} SET {column} = {damaged_value.format(col=column)} "  # test's own table name
                      f"WHERE rowid = (SELECT min(rowid) FROM {table} WHERE {where})")
     conn.close()
     for args in (["doctor"], ["list", "services"], ["search", "专利"], ["status", "--json"]):

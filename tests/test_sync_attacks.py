@@ -21,7 +21,7 @@ from kiosk.store import content
 from kiosk.sync import publish, trust
 from kiosk.sync.client import SyncClient
 from kiosk.sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, STALE
-from tests.conftest import file_digest
+from tests.helpers import file_digest
 from tests.sync_helpers import (
     ContentSource,
     MemoryRepository,

@@ -26,7 +26,7 @@ from kiosk.store import content
 from kiosk.sync import trust
 from kiosk.sync.client import SyncClient
 from kiosk.sync.trust import OK, REFUSED, UNCHANGED
-from tests.conftest import file_digest
+from tests.helpers import file_digest
 from tests.sync_helpers import (
     Publisher,
     RepoServer,

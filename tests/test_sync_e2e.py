@@ -19,7 +19,7 @@ from kiosk.store import content
 from kiosk.sync import publish
 from kiosk.sync.client import SyncClient, SyncLock, SyncOutcome, next_delay_s
 from kiosk.sync.trust import OFFLINE, OK, SECURITY_ALERT, UNCHANGED
-from tests.conftest import file_digest
+from tests.helpers import file_digest
 from tests.sync_helpers import (
     ContentSource,
     Fault,

@@ -28,7 +28,7 @@ from kiosk.sync import publish, trust
 from kiosk.sync.client import SyncClient
 from kiosk.sync.fetcher import HttpFetcher
 from kiosk.sync.trust import OFFLINE, OK, SECURITY_ALERT, STALE, UNCHANGED
-from tests.conftest import file_digest
+from tests.helpers import file_digest
 from tests.sync_helpers import (
     ContentSource,
     Fault,

@@ -30,5 +30,5 @@ def test_exit_authorisation_is_the_lockdown_filters(kiosk_ui):
 def test_a_singleton_not_declared_before_the_first_engine_is_refused_by_name(qapp):
     types = QmlTypes()  # a registry of its own: nothing reaches Qt's process-wide registry here
     types.engine_created()
-    with pytest.raises(RuntimeError, match="'Undeclared'.*QML_SINGLETONS"):
+    with pytest.raises(RuntimeError, match=r"'Undeclared'.*QML_SINGLETONS"):
         types.register_singleton("Undeclared", QObject())

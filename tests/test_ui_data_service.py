@@ -16,7 +16,7 @@ import pytest
 
 from kiosk.core.self_command import self_command
 from kiosk.ui.data_client import DataClient, DataError, DataUnavailable
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW, current_page, find, tap
 
 READY = 'import sys; print(\'{"ready": true}\', flush=True); '

@@ -13,7 +13,7 @@ from PySide6.QtQml import QQmlComponent
 
 from kiosk.store import content, seed
 from kiosk.ui.content_models import list_rows
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, tap
 
 
@@ -130,7 +130,7 @@ def test_admin_hot_corner_ignores_taps_spread_over_more_than_three_seconds(kiosk
 class _CountingHandler(BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self):  # noqa: N802 - http.server API
+    def do_GET(self):  # http.server API
         type(self).hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")

@@ -9,7 +9,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from kiosk.ui import fonts, memory
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 FONT_FILES = fonts.font_paths()
 

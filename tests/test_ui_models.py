@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex
 from kiosk.store import content, seed, station
 from kiosk.ui.announcements import AnnouncementsModel
 from kiosk.ui.content_models import SERVICE_CATEGORIES, CategoryModel, RecordListModel, RowListModel
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW
 
 

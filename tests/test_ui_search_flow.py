@@ -16,7 +16,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT, probe_command
 from tests.ui_helpers import SIZES_PX, find, items_below
 
 FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
@@ -308,33 +308,14 @@ def test_every_search_target_is_at_least_64_px(qtbot, kiosk, query):
     assert not off_screen, "the whole keyboard is on screen"
 
 
-CHILD_SEARCHES = """
-import sys
-from PySide6.QtGui import QGuiApplication
-from kiosk.core import config as config_mod
-from kiosk.ui import app as ui_app
-
-qapp = QGuiApplication(sys.argv[:1])
-ctx = ui_app.build_context(config_mod.from_mapping({"data_dir": sys.argv[1]}))
-window = ui_app.load_main(ctx, size_px=(1080, 1920))
-search = next(vm for vm in ctx.view_models if type(vm).__name__ == "SearchController")
-for query in ("zlsq", "zhuanli", "专利", "商标zc", "zhaunli", "qxqxqx"):
-    search.query = query
-    assert search.resultCount or search.noResults
-print("pypinyin loaded" if "pypinyin" in sys.modules else "pypinyin not loaded")
-ui_app.stop_context(ctx)
-"""
-
-
 def test_searching_in_the_ui_process_never_loads_pypinyin(seeded, cfg):
     """Seeded content.db (keys computed at apply time), then a fresh UI process searches."""
     import os
     import subprocess
-    import sys
 
     seeded.close()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
-    out = subprocess.run([sys.executable, "-c", CHILD_SEARCHES, str(cfg.data_path)], env=env, cwd=REPO_ROOT,
+    out = subprocess.run(probe_command("ui_search_without_pypinyin", str(cfg.data_path)), env=env, cwd=REPO_ROOT,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "pypinyin not loaded"

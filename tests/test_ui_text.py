@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from kiosk.ui import text
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 
 def test_headings_bullets_numbers_and_paragraphs():

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import string
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 ENV_VAR = "IPKIOSK_CONFIG"
 
@@ -21,15 +22,37 @@ class ConfigError(ValueError):
     """A config file or value is wrong; the message names key, value and expectation."""
 
 
+#: The value types a setting can have (TOML strings, integers and booleans).
+SettingValue = str | int | bool
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One row of the settings table, as validation, `config show` and the docs read it."""
+
     name: str
-    type: type
-    default: Any
+    type: type[SettingValue]
+    default: SettingValue
     help: str
-    choices: tuple = ()
+    choices: tuple[SettingValue, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+
+
+def _setting(
+    default: SettingValue,
+    help: str,
+    *,
+    choices: tuple[SettingValue, ...] = (),
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> Any:
+    """A row of :class:`Settings`: the default, and the help, choices and range kept in the field's metadata.
+
+    Typed ``Any`` so that the field's annotation, not this call, gives the attribute its type (the way
+    ``dataclasses.field`` does).
+    """
+    return field(default=default, metadata={"help": help, "choices": choices, "minimum": minimum, "maximum": maximum})
 
 
 def _default_data_dir() -> str:
@@ -38,46 +61,68 @@ def _default_data_dir() -> str:
     return os.path.join(base, "ipkiosk")
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("station_id", str, "zz-demo-01", "Stable ASCII id of this terminal; goes into booking URLs and the User-Agent."),
-    Setting("station_name", str, "郑州市知识产权公共信息服务示范工作站（演示）", "Name shown on the home screen and printed on slips."),
-    Setting("station_address", str, "郑州市（演示地址，请在配置中填写）", "Address shown on the home screen."),
-    Setting("station_hours", str, "周一至周五 9:00–12:00，13:30–17:30", "Opening hours shown on the home screen."),
-    Setting("data_dir", str, "", "Directory for content.db, station.db, blobs and logs. Empty: the per-user data dir (~/.local/share/ipkiosk). "
-            "Private wherever it is: the kiosk creates it 0750 and station.db (with its -wal/-shm), its backups and the "
-            "logs 0640, and tightens them when found looser (a shared sticky directory such as /tmp is left alone; "
-            "see docs/admin.md)."),
-    Setting("repository_url", str, "", "Base URL of the signed content repository (https://…, http://… or file:///…). Empty: no sync, bundled content only."),
-    Setting("trusted_root", str, "", "Path of the trusted root.json that anchors signature checks. Required when repository_url is set."),
-    Setting("sync_interval_s", int, 900, "Seconds between sync attempts (±20 % jitter).", minimum=300, maximum=86400),
-    Setting("booking_url_template", str, "https://ipservice.example.cn/book?station={station_id}&service={service_id}&type={booking_type}&lang={lang}",
-            "URL encoded in booking QR codes. Placeholders: {station_id} {service_id} {booking_type} {lang}."),
-    Setting("printer_name", str, "", "Receipt printer queue name; empty means the system default printer."),
-    Setting("paper_width_mm", int, 80, "Slip paper: 58 or 80 (receipt rolls) or 210 (A4).", choices=(58, 80, 210)),
-    Setting("idle_timeout_s", int, 90, "Seconds without touch before the 10 s countdown back to the attract screen.", minimum=10, maximum=3600),
-    Setting("locale", str, "zh_CN", "UI language and {lang} in booking URLs.", choices=("zh_CN", "en_US")),
-    Setting("orientation", str, "portrait", "Screen layout: portrait (1080×1920), landscape (1920×1080) or auto (from the screen).",
-            choices=("portrait", "landscape", "auto")),
-    Setting("touch_only", bool, False, "Hide the mouse cursor (touch screens without a mouse)."),
-)
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The one declarative settings table: a typed attribute per setting, with its default and help.
+
+    :data:`SETTINGS`, validation, `config show`, the packaged default file and docs/configuration.md are all read
+    from these fields, in this order.
+    """
+
+    station_id: str = _setting("zz-demo-01", "Stable ASCII id of this terminal; goes into booking URLs and the User-Agent.")
+    station_name: str = _setting("郑州市知识产权公共信息服务示范工作站（演示）", "Name shown on the home screen and printed on slips.")
+    station_address: str = _setting("郑州市（演示地址，请在配置中填写）", "Address shown on the home screen.")
+    station_hours: str = _setting("周一至周五 9:00–12:00，13:30–17:30", "Opening hours shown on the home screen.")
+    data_dir: str = _setting("", "Directory for content.db, station.db, blobs and logs. Empty: the per-user data dir (~/.local/share/ipkiosk). "
+                             "Private wherever it is: the kiosk creates it 0750 and station.db (with its -wal/-shm), its backups and the "
+                             "logs 0640, and tightens them when found looser (a shared sticky directory such as /tmp is left alone; "
+                             "see docs/admin.md).")
+    repository_url: str = _setting("", "Base URL of the signed content repository (https://…, http://… or file:///…). Empty: no sync, bundled content only.")
+    trusted_root: str = _setting("", "Path of the trusted root.json that anchors signature checks. Required when repository_url is set.")
+    sync_interval_s: int = _setting(900, "Seconds between sync attempts (±20 % jitter).", minimum=300, maximum=86400)
+    booking_url_template: str = _setting(
+        "https://ipservice.example.cn/book?station={station_id}&service={service_id}&type={booking_type}&lang={lang}",
+        "URL encoded in booking QR codes. Placeholders: {station_id} {service_id} {booking_type} {lang}.")
+    printer_name: str = _setting("", "Receipt printer queue name; empty means the system default printer.")
+    paper_width_mm: int = _setting(80, "Slip paper: 58 or 80 (receipt rolls) or 210 (A4).", choices=(58, 80, 210))
+    idle_timeout_s: int = _setting(90, "Seconds without touch before the 10 s countdown back to the attract screen.", minimum=10, maximum=3600)
+    locale: str = _setting("zh_CN", "UI language and {lang} in booking URLs.", choices=("zh_CN", "en_US"))
+    orientation: str = _setting("portrait", "Screen layout: portrait (1080×1920), landscape (1920×1080) or auto (from the screen).",
+                                choices=("portrait", "landscape", "auto"))
+    touch_only: bool = _setting(False, "Hide the mouse cursor (touch screens without a mouse).")
+
+
+def _table() -> tuple[Setting, ...]:
+    # The annotations are strings (postponed evaluation); get_type_hints turns them back into the classes.
+    hints = get_type_hints(Settings)
+    rows = []
+    for f in fields(Settings):
+        if not isinstance(f.default, str | int):  # bool is an int
+            raise TypeError(f"setting {f.name}: declare it with _setting(default, help)")
+        rows.append(Setting(f.name, hints[f.name], f.default, f.metadata["help"], choices=f.metadata["choices"],
+                            minimum=f.metadata["minimum"], maximum=f.metadata["maximum"]))
+    return tuple(rows)
+
+
+SETTINGS: tuple[Setting, ...] = _table()
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
 
-@dataclass(frozen=True)
-class Config:
-    values: dict = field(default_factory=dict)
+@dataclass(frozen=True, kw_only=True)
+class Config(Settings):
+    """The settings of one terminal (validated: build it with :func:`from_mapping` or :func:`load`) and their source."""
+
     source: str = "(defaults)"
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    @property
+    def values(self) -> dict[str, SettingValue]:
+        """Every setting by name, in table order, as configured (data_dir may be empty)."""
+        return {s.name: getattr(self, s.name) for s in SETTINGS}
 
     @property
     def data_path(self) -> Path:
-        return Path(self.values["data_dir"] or _default_data_dir()).expanduser()
+        return Path(self.data_dir or _default_data_dir()).expanduser()
 
     @property
     def content_db_path(self) -> Path:
@@ -95,17 +140,19 @@ class Config:
     def logs_path(self) -> Path:
         return self.data_path / "logs"
 
-    def effective(self) -> dict:
-        out = dict(self.values)
+    def effective(self) -> dict[str, SettingValue]:
+        """The settings as the terminal uses them: data_dir resolved to the directory in use."""
+        out = self.values
         out["data_dir"] = str(self.data_path)
         return out
 
 
-def _type_name(t: type) -> str:
+def _type_name(t: type[SettingValue]) -> str:
     return {str: "a string", int: "an integer", bool: "true or false"}[t]
 
 
-def validate_value(name: str, value: Any) -> Any:
+def validate_value(name: str, value: object) -> SettingValue:
+    """VALUE checked against setting NAME's row of the table; ConfigError names key, value and expectation."""
     setting = SETTINGS_BY_NAME.get(name)
     if setting is None:
         known = ", ".join(sorted(SETTINGS_BY_NAME))
@@ -115,13 +162,15 @@ def validate_value(name: str, value: Any) -> Any:
         raise ConfigError(f"setting {name!r}: got {value!r}, expected {_type_name(setting.type)}")
     if setting.choices and value not in setting.choices:
         raise ConfigError(f"setting {name!r}: got {value!r}, expected one of {', '.join(map(str, setting.choices))}")
-    if setting.minimum is not None and value < setting.minimum:
+    if setting.minimum is not None and isinstance(value, int) and value < setting.minimum:
         raise ConfigError(f"setting {name!r}: got {value!r}, expected at least {setting.minimum}")
-    if setting.maximum is not None and value > setting.maximum:
+    if setting.maximum is not None and isinstance(value, int) and value > setting.maximum:
         raise ConfigError(f"setting {name!r}: got {value!r}, expected at most {setting.maximum}")
-    if name == "station_id" and not (value and value.isascii() and all(c.isalnum() or c in "-_." for c in value)):
+    if name == "station_id" and not (
+        isinstance(value, str) and value and value.isascii() and all(c.isalnum() or c in "-_." for c in value)
+    ):
         raise ConfigError(f"setting 'station_id': got {value!r}, expected ASCII letters, digits, '-', '_' or '.'")
-    if name == "booking_url_template":
+    if name == "booking_url_template" and isinstance(value, str):
         _check_template(value)
     return value
 
@@ -144,21 +193,21 @@ def _check_template(template: str) -> None:
         raise ConfigError(f"setting 'booking_url_template': got {template!r}, expected an http(s) URL")
 
 
-def from_mapping(mapping: dict, source: str = "(mapping)") -> Config:
-    values = {s.name: s.default for s in SETTINGS}
-    for name, value in mapping.items():
-        values[name] = validate_value(name, value)
-    if values["repository_url"]:
-        if not values["repository_url"].startswith(("https://", "http://", "file:///")):
+def from_mapping(mapping: Mapping[str, object], source: str = "(mapping)") -> Config:
+    """The Config of MAPPING (setting name → value; missing settings take their defaults), validated."""
+    values = {name: validate_value(name, value) for name, value in mapping.items()}
+    cfg = Config(source=source, **values)  # type: ignore[arg-type] # names and value types checked just above
+    if cfg.repository_url:
+        if not cfg.repository_url.startswith(("https://", "http://", "file:///")):
             raise ConfigError(
-                f"setting 'repository_url': got {values['repository_url']!r}, expected an https://, http:// or file:/// URL"
+                f"setting 'repository_url': got {cfg.repository_url!r}, expected an https://, http:// or file:/// URL"
             )
-        if not values["trusted_root"]:
+        if not cfg.trusted_root:
             raise ConfigError("setting 'trusted_root': empty, expected the path of root.json because repository_url is set")
-    return Config(values=values, source=source)
+    return cfg
 
 
-def load(path: str | os.PathLike | None = None) -> Config:
+def load(path: str | os.PathLike[str] | None = None) -> Config:
     """Load settings from PATH, else $IPKIOSK_CONFIG, else the defaults."""
     path = path or os.environ.get(ENV_VAR) or None
     if path is None:
@@ -178,7 +227,7 @@ def load(path: str | os.PathLike | None = None) -> Config:
         raise ConfigError(f"config file {p}: {exc}") from None
 
 
-def toml_literal(value: Any) -> str:
+def toml_literal(value: SettingValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -186,7 +235,7 @@ def toml_literal(value: Any) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def to_toml(values: dict) -> str:
+def to_toml(values: Mapping[str, SettingValue]) -> str:
     """Render settings as TOML (used by `config show` and the packaged default file)."""
     return "".join(f"{s.name} = {toml_literal(values[s.name])}\n" for s in SETTINGS)
 

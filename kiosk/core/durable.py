@@ -14,6 +14,7 @@ looser; a stricter mode a technician chose (0700/0600) is kept.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
@@ -64,10 +65,8 @@ def private_file(path: Path) -> Path:
     SQLite gives the -wal and -shm files the mode of the database file, so a database created
     through this stays private with all its companions."""
     path = Path(path)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-    except FileExistsError:
-        pass
     _tighten(path, PRIVATE_FILE_MODE)
     return path
 

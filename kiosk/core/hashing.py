@@ -15,7 +15,7 @@ def import_hashing_without_openssl() -> None:
     """
     if "hashlib" in sys.modules or "hmac" in sys.modules:
         return
-    sys.modules["_hashlib"] = None  # makes `import _hashlib` fail: hashlib and hmac fall back
+    sys.modules["_hashlib"] = None  # type: ignore[assignment] # None is how sys.modules blocks an import: makes `import _hashlib` fail: hashlib and hmac fall back
     try:
         import hashlib  # noqa: F401
         import hmac  # noqa: F401

@@ -23,6 +23,7 @@ once on stderr, so a full disk never fills up further nor shows a logging traceb
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import logging.handlers
 import os
@@ -32,6 +33,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from kiosk.core.durable import PRIVATE_FILE_MODE, private_dir, tighten_private_files
 
@@ -56,24 +58,22 @@ ENTRY_START = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z ")
 
 
 class _UtcFormatter(logging.Formatter):
-    converter = time.gmtime
-
-    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging API name)
-        return time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created)) + f".{int(record.msecs):03d}Z"
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (logging API name)
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
 
 
-class _CurrentStderrHandler(logging.StreamHandler):
+class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever ``sys.stderr`` is at emit time (pytest and embedding code swap it)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(sys.stderr)
 
     @property
-    def stream(self):
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, _value):
+    def stream(self, _value: TextIO) -> None:
         pass
 
 
@@ -82,12 +82,12 @@ class _LazyRotatingFileHandler(logging.handlers.RotatingFileHandler):
     commands leave no trace; if the file cannot be written (e.g. a technician without rights
     on the data dir) it says so once on stderr and drops file output instead of failing."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         super().__init__(path, maxBytes=LOG_FILE_MAX_BYTES, backupCount=LOG_BACKUP_COUNT,
                          encoding="utf-8", delay=True)
         self.disabled_reason: str | None = None
 
-    def emit(self, record):
+    def emit(self, record: logging.LogRecord) -> None:
         if self.disabled_reason is not None:
             return
         if self.stream is None:
@@ -99,13 +99,13 @@ class _LazyRotatingFileHandler(logging.handlers.RotatingFileHandler):
                 return
         super().emit(record)
 
-    def _open(self):
+    def _open(self) -> io.TextIOWrapper:
         """The file is created private (0640) and tightened if an older version left it looser."""
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
         tighten_private_files(Path(self.baseFilename))
-        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115 (the handler owns it)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)  # the handler owns it
 
-    def handleError(self, record):  # noqa: N802 (logging API name)
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging API name)
         # A write that fails (ENOSPC, EIO): stop file logging, say it once; never a logging traceback.
         exc = sys.exc_info()[1]
         if isinstance(exc, OSError):
@@ -122,11 +122,11 @@ class _LazyRotatingFileHandler(logging.handlers.RotatingFileHandler):
             with contextlib.suppress(OSError):
                 stream.close()
 
-    def flush(self):
+    def flush(self) -> None:
         with contextlib.suppress(OSError):  # buffered lines a full disk cannot take are dropped
             super().flush()
 
-    def close(self):
+    def close(self) -> None:
         try:
             super().close()
         except OSError:

@@ -27,9 +27,13 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any, NoReturn, TypeGuard
 
 from kiosk.core import kinds
 from kiosk.core.safe_text import content_problem
+
+#: A decoded record or tombstone: a JSON object, its fields checked against SCHEMA.
+Record = dict[str, Any]
 
 FORMAT = "ipkiosk-manifest/1"
 # One collection file per content kind, in publishing order.
@@ -201,8 +205,8 @@ class Attachment:
 class Manifest:
     collection: str
     generation: int
-    records: list[dict]
-    tombstones: list[dict] = field(default_factory=list)
+    records: list[Record]
+    tombstones: list[Record] = field(default_factory=list)
 
     def attachments(self) -> list[Attachment]:
         return [Attachment(**a) for r in self.records for a in r.get("attachments") or ()]
@@ -222,11 +226,11 @@ class Manifest:
         return hashlib.sha256(self.to_json_bytes()).hexdigest()
 
 
-def _fail(where: str, problem: str) -> None:
+def _fail(where: str, problem: str) -> NoReturn:
     raise ManifestError(f"{where}: {problem}")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     """An integer a terminal can store: content.db keeps revs and generations as SQLite INTEGER, which
     holds at most MAX_STORED_INT (a larger one made every terminal's apply fail with OverflowError)."""
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_STORED_INT
@@ -344,7 +348,7 @@ def _check_unknown(where: str, value: object, depth: int = 0) -> None:
             _check_unknown(f"{where}[{_shown(key)}]", item, depth + 1)
 
 
-def _validate_record(collection: str, index: int, rec: object, *, allow_unknown_fields: bool) -> dict:
+def _validate_record(collection: str, index: int, rec: object, *, allow_unknown_fields: bool) -> Record:
     where = f"collection {collection!r}, record #{index}"
     if not isinstance(rec, dict):
         _fail(where, f"expected an object, got {type(rec).__name__}")
@@ -370,8 +374,10 @@ def _validate_record(collection: str, index: int, rec: object, *, allow_unknown_
         if not allow_unknown_fields:
             _fail(where, f"field {_shown(name)}: unknown field for {collection} (known: {', '.join(sorted(rules))})")
         _check_unknown(f"{where}: field {_shown(name)}", value)
-    if collection == "events" and _moment(rec["ends_at"], "datetime") < _moment(rec["starts_at"], "datetime"):
-        _fail(where, f"field 'ends_at': {rec['ends_at']} is before starts_at {rec['starts_at']}")
+    if collection == "events":
+        ends, starts = _moment(rec["ends_at"], "datetime"), _moment(rec["starts_at"], "datetime")
+        if ends is not None and starts is not None and ends < starts:  # both are valid datetimes by now
+            _fail(where, f"field 'ends_at': {rec['ends_at']} is before starts_at {rec['starts_at']}")
     return rec
 
 
@@ -401,10 +407,11 @@ def validate_manifest(doc: object, *, expected_collection: str | None = None,
     records = [_validate_record(collection, i, r, allow_unknown_fields=allow_unknown_fields)
                for i, r in enumerate(records)]
     ids = [r["id"] for r in records]
-    if len(set(ids)) != len(ids):
-        seen: set[str] = set()
-        twice = next(rid for rid in ids if rid in seen or seen.add(rid))
-        raise ManifestError(f"collection {collection!r}, record {twice!r}: field 'id': listed twice in the manifest")
+    seen: set[str] = set()
+    for rid in ids:
+        if rid in seen:
+            raise ManifestError(f"collection {collection!r}, record {rid!r}: field 'id': listed twice in the manifest")
+        seen.add(rid)
     if ids != sorted(ids):
         raise ManifestError(f"manifest {collection!r}: records must be sorted by id")
     tombstones = doc.get("tombstones", [])

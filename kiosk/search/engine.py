@@ -50,15 +50,18 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Any, TypeVar
 
 from kiosk.core import kinds
 from kiosk.core.clock import utcnow
 from kiosk.search import MAX_QUERY_CHARS
-from kiosk.search.index import KEYS_VERSION
+from kiosk.search.index import KEYS_VERSION, PinyinKeys, SearchKeys
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
+
+_V = TypeVar("_V")
 
 SUGGEST_LIMIT = 8
 # The most characters of a query that count; the rest is ignored. The touch keyboard's field holds as
@@ -135,7 +138,7 @@ class Hit:
     # how: pinyin (full), initials (any syllable prefixes), homophone; or "partial".
     matched: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "title": self.title, "score": self.score, "matched": self.matched}
 
 
@@ -257,10 +260,10 @@ class _Corpus:
         return self.to_ranks(self.groups(needle))
 
 
-def _distinct(items_by_rank: Iterable[Iterable[tuple[str, object]]]) -> tuple[list, list[list[int]]]:
+def _distinct(items_by_rank: Iterable[Iterable[tuple[str, _V]]]) -> tuple[list[_V], list[list[int]]]:
     """(distinct values, postings: the ascending ranks holding each) of (key, value) items per rank."""
     index: dict[str, int] = {}
-    values: list = []
+    values: list[_V] = []
     postings: list[list[int]] = []
     for rank, items in enumerate(items_by_rank):
         for key, value in items:
@@ -286,7 +289,7 @@ class _PinyinField:
     """First readings (``|zhuan|li``) and initials (``zl``) of one field of every record,
     plus the polyphone windows, as two corpora with the same groups and segments."""
 
-    def __init__(self, pinyin_keys_by_group: Iterable[Iterable[list]], postings: list[list[int]] | None = None,
+    def __init__(self, pinyin_keys_by_group: Iterable[Iterable[PinyinKeys]], postings: list[list[int]] | None = None,
                  *, pair_index: bool = False):
         readings, initials = [], []
         for keys in pinyin_keys_by_group:
@@ -362,7 +365,7 @@ class _PinyinField:
         sep = "\n" if at_start else ""
         return self.initials.groups_any(sep + seq for seq in sequences)
 
-    def checked_ranks(self, sequences: set[str], check: re.Pattern, *, at_start: bool = False) -> Iterator[int]:
+    def checked_ranks(self, sequences: set[str], check: re.Pattern[str], *, at_start: bool = False) -> Iterator[int]:
         """Ranks whose initials hold one of SEQUENCES and whose readings CHECK matches."""
         groups = self.candidate_groups(sequences, at_start=at_start)
         return self.readings.to_ranks(g for g in groups if check.search(self.readings.of_group(g)))
@@ -465,7 +468,7 @@ class _Segmenter:
 
 
 @lru_cache(maxsize=256)
-def _prefix_pattern(letters: str, at_start: bool) -> re.Pattern:
+def _prefix_pattern(letters: str, at_start: bool) -> re.Pattern[str]:
     """Each unit of ``|zhuan|li`` consumes a non-empty prefix of its reading."""
     head = r"\n\|" if at_start else r"\|"
     step = r"(?:[a-z0-9]*+\|)?"
@@ -473,7 +476,7 @@ def _prefix_pattern(letters: str, at_start: bool) -> re.Pattern:
 
 
 @lru_cache(maxsize=256)
-def _mixed_pattern(word: str, at_start: bool) -> re.Pattern:
+def _mixed_pattern(word: str, at_start: bool) -> re.Pattern[str]:
     """Hanzi/digits literally, letters as reading prefixes, over a unit slot string."""
     out = [r"\A" if at_start else ""]
     prev_letter = None
@@ -535,7 +538,7 @@ class _Doc:
     id: str
     kind: str
     title: str
-    keys: dict
+    keys: SearchKeys
     stale_at: dt.datetime | None
 
 
@@ -545,8 +548,8 @@ Tier = tuple[float, str, Callable[[], Iterator[int]]]
 class SearchIndex:
     def __init__(
         self,
-        docs: Iterable[tuple[str, str, str, dict]],
-        vocabulary: Iterable[tuple[str, dict, int]] = (),
+        docs: Iterable[tuple[str, str, str, SearchKeys]],
+        vocabulary: Iterable[tuple[str, SearchKeys, int]] = (),
         *,
         now: Callable[[], dt.datetime] = utcnow,
     ):
@@ -656,7 +659,7 @@ class SearchIndex:
             self._partial(word, found, limit)
         return found
 
-    def _literal_tiers(self, word: str, found: dict) -> Iterator[Tier]:
+    def _literal_tiers(self, word: str, found: dict[int, tuple[float, str]]) -> Iterator[Tier]:
         # Skip a field's three scans at once when the word is nowhere in it.
         if self._title.contains(word):
             yield SCORE_TITLE_EXACT, "title", lambda: self._title.ranks(f"\n{word}\n")
@@ -706,12 +709,12 @@ class SearchIndex:
             if in_one_pass is not None:
                 for score, how, ranks in zip(scores, ("pinyin", "initials", "pinyin", "initials"), in_one_pass,
                                              strict=True):
-                    yield score, f"{name}:{how}", lambda r=ranks: iter(r)
+                    yield score, f"{name}:{how}", ranks.__iter__
                 continue
-            yield full_start, f"{name}:pinyin", lambda f=field: f.ranks(letters, seg, full=True, at_start=True)
-            yield initials_start, f"{name}:initials", lambda f=field: f.ranks(letters, seg, full=False, at_start=True)
-            yield full_any, f"{name}:pinyin", lambda f=field: f.ranks(letters, seg, full=True, at_start=False)
-            yield initials_any, f"{name}:initials", lambda f=field: f.ranks(letters, seg, full=False, at_start=False)
+            yield full_start, f"{name}:pinyin", partial(field.ranks, letters, seg, full=True, at_start=True)
+            yield initials_start, f"{name}:initials", partial(field.ranks, letters, seg, full=False, at_start=True)
+            yield full_any, f"{name}:pinyin", partial(field.ranks, letters, seg, full=True, at_start=False)
+            yield initials_any, f"{name}:initials", partial(field.ranks, letters, seg, full=False, at_start=False)
         # ASCII words inside summaries and bodies (web addresses, "TISC").
         yield SCORE_SUMMARY, "summary", lambda: self._summary_ascii.ranks(letters)
         yield SCORE_BODY, "body", lambda: self._body_ascii.ranks(letters)
@@ -723,14 +726,15 @@ class SearchIndex:
         anchor = max(re.findall(r"[^a-z]+", word), key=len)
         sequences = self._mixed_initials(word)
 
-        def titles(pattern: re.Pattern, start: bool) -> Iterator[int]:
+        def titles(pattern: re.Pattern[str], start: bool) -> Iterator[int]:
             # Narrow down by the pair index (hanzi by the initials of their readings), else by
             # scanning for the longest literal run.
-            bits = self._title_py.pairs.candidates(sequences, at_start=start) if sequences else None
+            pairs = self._title_py.pairs
+            bits = pairs.candidates(sequences, at_start=start) if sequences and pairs is not None else None
             ranks = _bits_ascending(bits) if bits is not None else self._title.ranks(anchor)
             return (r for r in ranks if pattern.search(self._ranked[r].keys["title_slots"]))
 
-        def keywords(pattern: re.Pattern) -> Iterator[int]:
+        def keywords(pattern: re.Pattern[str]) -> Iterator[int]:
             groups = self._keywords.groups(anchor)
             return self._keywords.to_ranks(g for g in groups if pattern.search(self._keyword_slots[g]))
 
@@ -759,7 +763,7 @@ class SearchIndex:
         pairs = sorted({word[i : i + 2] for i in range(len(word) - 1)})
         counts: dict[int, int] = {}
         for pair in pairs:
-            holders = set()
+            holders: set[int] = set()
             for corpus in (self._title, self._keywords):
                 holders.update(corpus.ranks(pair))
             for rank in holders:
@@ -783,6 +787,7 @@ class SearchIndex:
         word = words[-1]  # the word being typed
         found: dict[int, tuple[float, str]] = {}
         seg, py = self._segmenter, self._word_py
+        tiers: list[Callable[[], Iterator[int]]]
         if _LETTERS_RE.fullmatch(word):
             tiers = [lambda: self._spelled_exactly(word),
                      lambda: py.ranks(word, seg, full=True, at_start=True),

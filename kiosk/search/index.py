@@ -34,13 +34,21 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from kiosk.core.clock import iso, naive_as_china
 
 # Bump when the key shape changes; the engine refuses keys of another version.
 KEYS_VERSION = 3
+
+#: The search keys of one record (see the module docstring), a JSON object as stored in content.db.
+SearchKeys = dict[str, Any]
+#: [readings, initials, windows] of a slot string, a JSON list as stored: windows are [from_start, readings, initials].
+PinyinKeys = list[Any]
 
 # Hanzi, or a run of ASCII letters/digits: the units of a slot string.
 _UNIT_RE = re.compile(r"[a-z0-9]+|[^a-z0-9]")
@@ -64,7 +72,7 @@ def normalise_text(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _pinyin():
+def _pinyin() -> ModuleType:
     import pypinyin  # deferred: only the apply path pays for loading it
 
     return pypinyin
@@ -121,11 +129,11 @@ def slot_readings(slots: str) -> list[list[str]]:
     return out
 
 
-def pinyin_keys(slots: str) -> list:
+def pinyin_keys(slots: str) -> PinyinKeys:
     """[readings, initials, windows] of a slot string (see the module docstring)."""
     units_readings = slot_readings(slots)
     first = [r[0] for r in units_readings]
-    windows = []
+    windows: list[list[bool | str]] = []
     for i, readings in enumerate(units_readings):
         for other in readings[1:]:
             lo, hi = max(0, i - POLYPHONE_WINDOW), min(len(first), i + POLYPHONE_WINDOW + 1)
@@ -153,7 +161,7 @@ def _utc_iso(value: str | None) -> str | None:
     return iso(naive_as_china(moment))
 
 
-def stale_at(kind: str, rec: dict) -> str | None:
+def stale_at(kind: str, rec: Mapping[str, Any]) -> str | None:
     """The instant after which a record is past: a notice's valid_until, an event's end."""
     if kind == "notices":
         return _utc_iso(rec.get("valid_until"))
@@ -162,7 +170,7 @@ def stale_at(kind: str, rec: dict) -> str | None:
     return None
 
 
-def index_record(kind: str, rec: dict) -> dict:
+def index_record(kind: str, rec: Mapping[str, Any]) -> SearchKeys:
     """The search keys of one record (see the module docstring)."""
     title = normalise_text(rec.get("title", ""))
     keywords = [k for k in (normalise_text(k) for k in rec.get("keywords") or ()) if k]
@@ -195,7 +203,7 @@ HOT_WORD_WEIGHT = 3
 MAX_TITLE_WORD_CHARS = 8
 
 
-def vocabulary_entries(docs) -> list[dict]:
+def vocabulary_entries(docs: Iterable[SearchKeys]) -> list[dict[str, Any]]:
     """Candidate-bar rows {word, keys, weight} from (kind, keys) pairs of every record.
 
     Words are keywords and short titles; ``keys`` is {"slots", "py", "pinyin"} of the word
@@ -220,7 +228,7 @@ def vocabulary_entries(docs) -> list[dict]:
     ]
 
 
-def rebuild_vocabulary(db, vocabulary_model, record_model, searchdoc_model) -> None:
+def rebuild_vocabulary(db: Any, vocabulary_model: Any, record_model: Any, searchdoc_model: Any) -> None:
     """Refill the candidate-bar table from the stored search keys (inside the apply transaction)."""
     docs = (json.loads(raw) for (raw,) in searchdoc_model.select(searchdoc_model.keys).tuples())
     rows = vocabulary_entries(docs)
@@ -229,13 +237,13 @@ def rebuild_vocabulary(db, vocabulary_model, record_model, searchdoc_model) -> N
         vocabulary_model.insert_many(rows[i : i + 500]).execute()
 
 
-def keys_are_current(searchdoc_model) -> bool:
+def keys_are_current(searchdoc_model: Any) -> bool:
     """True when every stored record's keys have this KEYS_VERSION (cheap: one row is read)."""
     row = searchdoc_model.select(searchdoc_model.keys).limit(1).tuples().first()
     return row is None or json.loads(row[0]).get("v") == KEYS_VERSION
 
 
-def reindex_all(db, vocabulary_model, record_model, searchdoc_model) -> int:
+def reindex_all(db: Any, vocabulary_model: Any, record_model: Any, searchdoc_model: Any) -> int:
     """Recompute every record's keys and the vocabulary in one transaction (after an upgrade
     that changed KEYS_VERSION); returns the number of records."""
     with db.atomic():

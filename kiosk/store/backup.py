@@ -142,7 +142,10 @@ def backup_due(directory: Path, now: dt.datetime) -> bool:
     copies = list_backups(directory)
     if not copies:
         return True
-    age = now - backup_time(copies[-1])
+    newest = backup_time(copies[-1])
+    if newest is None:  # pragma: no cover - list_backups lists only names backup_time reads
+        return True
+    age = now - newest
     if age >= dt.timedelta(hours=24):
         return True
     local_hour = in_china(now).hour

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from peewee import (
     BooleanField,
@@ -37,6 +37,8 @@ from kiosk.store.db import DamagedRow, KioskDatabase, describe_damage, find_dama
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
+_T = TypeVar("_T")
+
 content_db = KioskDatabase(None)
 
 
@@ -52,8 +54,8 @@ class ApplyError(RuntimeError):
 class ManifestLike(Protocol):
     collection: str
     generation: int
-    records: list[dict]
-    tombstones: list[dict]
+    records: list[dict[str, Any]]
+    tombstones: list[dict[str, Any]]
 
     def sha256(self) -> str: ...
 
@@ -78,7 +80,7 @@ class Record(BaseModel):
     is_demo = BooleanField(default=False)
     data = TextField()  # the full record as JSON
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The record as published, plus its kind; DamagedRecordError when a stored byte is damaged."""
         if is_damaged(self.id, self.kind, self.data):
             raise DamagedRecordError(f"record {_row_name(self.id)}: stored text is not valid UTF-8")
@@ -212,14 +214,14 @@ def _utc(value: object) -> str | None:
 _INSTANT_FIELDS = ("starts_at", "ends_at", "valid_until")
 
 
-def _readable_instants(rec: dict) -> dict:
+def _readable_instants(rec: dict[str, Any]) -> dict[str, Any]:
     """REC without the instants _utc cannot read, for the search index: it then treats them as
     unknown, like the typed columns do, instead of raising in the middle of an apply."""
     bad = {name for name in _INSTANT_FIELDS if rec.get(name) and _utc(rec[name]) is None}
     return {k: v for k, v in rec.items() if k not in bad} if bad else rec
 
 
-def _row_for(kind: str, rec: dict) -> dict:
+def _row_for(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": rec["id"],
         "kind": kind,
@@ -356,7 +358,7 @@ def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
         Tombstone.insert_many(chunk).on_conflict_replace().execute()
 
 
-def _chunks(items: list, size: int) -> Iterable[list]:
+def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -385,11 +387,12 @@ def counts_by_kind() -> dict[str, int]:
 
 
 def has_content() -> bool:
-    return CollectionState.select().exists()
+    return bool(CollectionState.select().exists())
 
 
 def sync_status() -> SyncStatus:
-    return SyncStatus.get_by_id(1)
+    status: SyncStatus = SyncStatus.get_by_id(1)
+    return status
 
 
 @dataclass(frozen=True)
@@ -429,7 +432,7 @@ def record_sync_outcome(result: str, reason: str, *, verified: bool = False, nex
                                      reason=r.reason, signed_set=r.signed_set, refused_at=r.refused_at or now)
 
 
-def status_dict() -> dict:
+def status_dict() -> dict[str, Any]:
     """The document behind `ipkiosk status --json` (documented in docs/cli.md)."""
     states = collection_states()
     counts = counts_by_kind()
@@ -458,13 +461,13 @@ def status_dict() -> dict:
     }
 
 
-def get_record(record_id: str) -> dict | None:
+def get_record(record_id: str) -> dict[str, Any] | None:
     """The record, or None when there is none or it cannot be read (then it is logged)."""
     row = Record.get_or_none(Record.id == record_id)
     return _readable(row) if row else None
 
 
-def list_records(kind: str, *, category: str | None = None) -> list[dict]:
+def list_records(kind: str, *, category: str | None = None) -> list[dict[str, Any]]:
     """Records of KIND in display order: services by category then title, events by start,
     dated kinds newest first."""
     q = Record.select().where(Record.kind == kind)
@@ -483,7 +486,7 @@ def referenced_blob_hashes() -> set[str]:
     return {a.sha256 for a in Attachment.select(Attachment.sha256).distinct()}
 
 
-def search_docs() -> list[tuple[str, str, str, dict]]:
+def search_docs() -> list[tuple[str, str, str, dict[str, Any]]]:
     """(id, kind, title, keys) for every readable record: what the search engine indexes."""
     q = SearchDoc.select(SearchDoc.record, SearchDoc.kind, Record.title, SearchDoc.keys).join(Record).tuples()
     out = []
@@ -496,7 +499,7 @@ def search_docs() -> list[tuple[str, str, str, dict]]:
     return out
 
 
-def vocabulary_rows() -> list[tuple[str, dict, int]]:
+def vocabulary_rows() -> list[tuple[str, dict[str, Any], int]]:
     """Candidate-bar words; a damaged word is left out (the next apply rebuilds the table)."""
     out = []
     for word, keys, weight in Vocabulary.select().tuples():
@@ -533,7 +536,7 @@ def _log_skipped(what: str, key: object) -> None:
                   extra={FILE_ONLY: True})
 
 
-def _readable(row: Record) -> dict | None:
+def _readable(row: Record) -> dict[str, Any] | None:
     try:
         return row.as_dict()
     except DamagedRecordError:
@@ -541,7 +544,7 @@ def _readable(row: Record) -> dict | None:
         return None
 
 
-def _json_or_none(raw: str, *texts: object) -> dict | None:
+def _json_or_none(raw: str, *texts: object) -> dict[str, Any] | None:
     if is_damaged(raw, *texts):
         return None
     try:
@@ -606,7 +609,7 @@ def schedule_refetch(damage: list[DamagedRow]) -> list[str]:
                     marked.add(kind)
                 if d.table in ("attachment", "searchdoc") and d.key is not None:
                     Record.delete().where(Record.id == d.key).execute()
-                content_db.execute_sql(f"DELETE FROM {d.table} WHERE rowid = ?", (d.rowid,))  # noqa: S608
+                content_db.execute_sql(f"DELETE FROM {d.table} WHERE rowid = ?", (d.rowid,))
             elif d.table == "vocabulary":
                 content_db.execute_sql("DELETE FROM vocabulary WHERE rowid = ?", (d.rowid,))
             elif d.table == "collectionstate":
@@ -623,7 +626,7 @@ def schedule_refetch(damage: list[DamagedRow]) -> list[str]:
                     marked.add(d.key)
             elif d.table == "syncstatus":
                 columns = ", ".join(f"{c} = NULL" for c in _text_columns(SyncStatus))
-                content_db.execute_sql(f"UPDATE syncstatus SET {columns} WHERE rowid = ?", (d.rowid,))  # noqa: S608
+                content_db.execute_sql(f"UPDATE syncstatus SET {columns} WHERE rowid = ?", (d.rowid,))
         if every:
             # A damaged id leaves its search keys and attachments pointing at nothing: drop them too.
             content_db.execute_sql("DELETE FROM searchdoc WHERE record_id NOT IN (SELECT id FROM record)")

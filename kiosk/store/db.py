@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -81,7 +81,7 @@ class KioskDatabase(SqliteDatabase):
         conn.text_factory = decode_text
 
 
-def init_database(db: SqliteDatabase, path: Path | str, migrations: list[tuple[str, Migration]]) -> SqliteDatabase:
+def init_database(db: SqliteDatabase, path: Path | str, migrations: Sequence[tuple[str, Migration]]) -> SqliteDatabase:
     """Bind DB to PATH (':memory:' allowed), apply pragmas and pending migrations."""
     if str(path) != ":memory:":
         private_dir(Path(path).parent)
@@ -106,7 +106,7 @@ def open_read_only(db: SqliteDatabase, path: Path | str) -> SqliteDatabase:
     return db
 
 
-def run_migrations(db: SqliteDatabase, migrations: list[tuple[str, Migration]]) -> list[str]:
+def run_migrations(db: SqliteDatabase, migrations: Sequence[tuple[str, Migration]]) -> list[str]:
     db.execute_sql("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     done = {row[0] for row in db.execute_sql("SELECT name FROM migrations")}
     applied = []
@@ -208,7 +208,7 @@ def find_damaged_rows(conn: sqlite3.Connection, table: str, key: str, text_colum
     as one concatenated byte string and decoded once; JSON is checked by SQLite's json_valid."""
     columns = ", ".join(f"CAST(coalesce({c}, '') AS BLOB)" for c in text_columns)
     json_check = " OR ".join(f"NOT json_valid(coalesce({c}, 'null'))" for c in json_columns) or "0"
-    sql = f"SELECT rowid, CAST({key} AS BLOB), ({json_check}), {columns} FROM {table}"  # noqa: S608 (fixed names)
+    sql = f"SELECT rowid, CAST({key} AS BLOB), ({json_check}), {columns} FROM {table}"  # fixed names
     for rowid, raw_key, bad_json, *raws in conn.execute(sql):
         try:
             b"".join(raws).decode("utf-8")
@@ -234,7 +234,7 @@ def _key_text(raw: bytes | None) -> str | None:
 
 
 def _json_ok(conn: sqlite3.Connection, table: str, column: str, rowid: int) -> bool:
-    sql = f"SELECT json_valid(coalesce({column}, 'null')) FROM {table} WHERE rowid = ?"  # noqa: S608 (fixed names)
+    sql = f"SELECT json_valid(coalesce({column}, 'null')) FROM {table} WHERE rowid = ?"  # fixed names
     return bool(conn.execute(sql, (rowid,)).fetchone()[0])
 
 

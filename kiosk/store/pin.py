@@ -33,7 +33,12 @@ from pathlib import Path
 import peewee
 
 from kiosk.core.clock import iso, utcnow
-from kiosk.core.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, check_pin_format  # noqa: F401 - part of this API
+
+# Part of this module's API (the "X as X" form re-exports them explicitly).
+from kiosk.core.staff_rules import PIN_MAX_DIGITS as PIN_MAX_DIGITS
+from kiosk.core.staff_rules import PIN_MIN_DIGITS as PIN_MIN_DIGITS
+from kiosk.core.staff_rules import PinError as PinError
+from kiosk.core.staff_rules import check_pin_format as check_pin_format
 from kiosk.store import station
 from kiosk.store.db import storage_problem
 
@@ -63,9 +68,10 @@ Clock = Callable[[], dt.datetime]
 def _scrypt(password: bytes, *, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
     # hashlib offers scrypt only when it was imported with OpenSSL behind it. The UI's data service
     # imports it without (kiosk/core/hashing.py), so there OpenSSL loads here, when staff unlock.
-    scrypt = getattr(hashlib, "scrypt", None)
-    if scrypt is None:
-        from _hashlib import scrypt
+    if hasattr(hashlib, "scrypt"):
+        return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=dklen)
+    from _hashlib import scrypt
+
     return scrypt(password, salt=salt, n=n, r=r, p=p, dklen=dklen)
 
 
@@ -104,7 +110,7 @@ class PinCheck:
 def _lock_length(lockouts: int) -> int:
     """Seconds the LOCKOUTS-th lockout in a row lasts (the first when 0 or less): 60 s doubling, at most
     MAX_LOCKOUT_S. The exponent is bounded so a huge stored counter cannot build a huge integer."""
-    return min(FIRST_LOCKOUT_S * 2 ** min(max(lockouts, 1) - 1, 16), MAX_LOCKOUT_S)
+    return min(FIRST_LOCKOUT_S << min(max(lockouts, 1) - 1, 16), MAX_LOCKOUT_S)
 
 
 def _as_count(key: str, value: str | None) -> int:

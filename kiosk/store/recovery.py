@@ -70,12 +70,13 @@ def open_content_db_recovering(path: Path, *, read_only_fallback: bool = False) 
         if storage is None and not is_corruption(exc):
             raise
         if storage is not None:
-            return _storage_fault(path, storage, read_only_fallback)
+            _storage_fault(path, storage, read_only_fallback)
+            return None
         problem = str(exc)
     except OSError as exc:  # the data dir itself cannot be created or tightened
         content_db.close()
-        return _storage_fault(path, disk_full(path.parent) or f"storage error: {exc.strerror or exc}",
-                              read_only_fallback)
+        _storage_fault(path, disk_full(path.parent) or f"storage error: {exc.strerror or exc}", read_only_fallback)
+        return None
     content_db.close()
     aside = path.with_name(f"{path.name}.corrupt-{utcnow():%Y%m%dT%H%M%S}")
     for suffix in ("", "-wal", "-shm"):
@@ -93,7 +94,7 @@ def _storage_fault(path: Path, reason: str, read_only_fallback: bool) -> None:
         open_read_only(content_db, path)
         _read_only_reason = reason
         log.warning("content.db opened read-only: %s; the stored content is shown, nothing is updated", reason)
-        return None
+        return
     code = errno.ENOSPC if reason.startswith("disk full") else errno.EIO
     raise StorageError(code, f"content.db: {reason}; the stored content was kept")
 

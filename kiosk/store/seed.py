@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kiosk.core import config as config_mod
 from kiosk.core.manifest import COLLECTIONS, Manifest, ManifestError, duplicate_ids, load_json, validate_manifest
@@ -13,7 +15,7 @@ SEED_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "content"
 SEED_GENERATION = 0
 
 
-def _sort_key(record: dict) -> str:
+def _sort_key(record: dict[str, Any]) -> str:
     rid = record.get("id")
     return rid if isinstance(rid, str) else ""  # a bad id sorts first; validation names it
 
@@ -29,7 +31,8 @@ def check_unique_ids(manifests: dict[str, Manifest], names: dict[str, str]) -> N
                             f"an id must be unique across all collections{more}")
 
 
-def load_source_dir(source_dir: Path, generation: int, *, prepare_record=None) -> list[Manifest]:
+def load_source_dir(source_dir: Path, generation: int, *,
+                    prepare_record: Callable[[str, dict[str, Any]], object] | None = None) -> list[Manifest]:
     """Read a content source folder (one <collection>.json per collection) into validated manifests.
 
     ``prepare_record(collection, record) -> record``, if given, runs on every record before

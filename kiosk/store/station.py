@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from peewee import AutoField, BooleanField, CharField, DatabaseError, Model, SqliteDatabase, TextField
 
@@ -56,7 +57,7 @@ class Announcement(BaseModel):
     created_at = CharField()
     updated_at = CharField()
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
@@ -239,7 +240,7 @@ def audit(action: str, obj: str = "", detail: str = "", actor: str = "cli") -> N
     AuditLog.create(at=iso(utcnow()), actor=actor, action=action, object=obj, detail=detail)
 
 
-def recent_audit(limit: int = 50) -> list[dict]:
+def recent_audit(limit: int = 50) -> list[dict[str, Any]]:
     """Newest audit rows first (admin screen, `ipkiosk admin audit`)."""
     q = AuditLog.select().order_by(AuditLog.id.desc()).limit(limit)
     return [{"at": r.at, "actor": r.actor, "action": r.action, "object": r.object, "detail": r.detail} for r in q
@@ -288,13 +289,13 @@ def add_announcement(title: str, body: str = "", *, starts_at: str | None = None
     _check_window(starts, ends)
     now = iso(utcnow())
     with station_db.atomic():
-        ann = Announcement.create(title=title.strip(), body=body, starts_at=starts, ends_at=ends, pinned=pinned,
-                                  created_at=now, updated_at=now)
+        ann: Announcement = Announcement.create(title=title.strip(), body=body, starts_at=starts, ends_at=ends,
+                                                pinned=pinned, created_at=now, updated_at=now)
         audit("announcement.add", str(ann.id), title.strip(), actor)
     return ann
 
 
-def edit_announcement(ann_id: int, *, actor: str = "cli", **changes) -> Announcement:
+def edit_announcement(ann_id: int, *, actor: str = "cli", **changes: Any) -> Announcement:
     _check_writable()
     ann = Announcement.get_or_none(Announcement.id == ann_id)
     if ann is None:
@@ -309,7 +310,8 @@ def edit_announcement(ann_id: int, *, actor: str = "cli", **changes) -> Announce
     with station_db.atomic():
         Announcement.update(**changes, updated_at=iso(utcnow())).where(Announcement.id == ann_id).execute()
         audit("announcement.edit", str(ann_id), ", ".join(sorted(changes)), actor)
-    return Announcement.get_by_id(ann_id)
+    edited: Announcement = Announcement.get_by_id(ann_id)
+    return edited
 
 
 def remove_announcement(ann_id: int, *, actor: str = "cli") -> None:
@@ -320,7 +322,7 @@ def remove_announcement(ann_id: int, *, actor: str = "cli") -> None:
         audit("announcement.remove", str(ann_id), "", actor)
 
 
-def list_announcements() -> list[dict]:
+def list_announcements() -> list[dict[str, Any]]:
     q = Announcement.select().order_by(Announcement.pinned.desc(), Announcement.starts_at.desc(nulls="last"),
                                        Announcement.id.desc())
     return [a.as_dict() for a in q
@@ -342,7 +344,7 @@ def _skipped(what: str, row_id: int, *values: object) -> bool:
     return True
 
 
-def current_announcements(now: dt.datetime | None = None) -> list[dict]:
+def current_announcements(now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Announcements visible at NOW (start inclusive, end exclusive), pinned first, newest first."""
     if _open_problem is not None:
         return []

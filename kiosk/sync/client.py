@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import peewee
+from tuf.api import exceptions as tuf_exc
 
 from kiosk import __version__
 from kiosk.core.clock import iso, utcnow
@@ -42,7 +43,7 @@ from kiosk.store import seed as seed_mod
 from kiosk.store.recovery import StorageError, open_content_db_recovering
 from kiosk.sync import trust
 from kiosk.sync.blobs import BlobMismatchError, BlobStore, blob_relpath
-from kiosk.sync.fetcher import CancelledError, make_fetcher
+from kiosk.sync.fetcher import BaseFetcher, CancelledError, make_fetcher
 from kiosk.sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, STALE, UNCHANGED
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ def user_agent(cfg: Config) -> str:
 
 
 class SyncClient:
-    def __init__(self, cfg: Config, *, fetcher=None, clock: Callable[[], dt.datetime] = utcnow,
+    def __init__(self, cfg: Config, *, fetcher: BaseFetcher | None = None, clock: Callable[[], dt.datetime] = utcnow,
                  should_stop: Callable[[], bool] = lambda: False, deadline_s: float = 900.0):
         if not cfg.repository_url:
             raise SyncConfigError("repository_url is not set: this terminal shows bundled content only")
@@ -205,12 +206,12 @@ class SyncClient:
         try:
             repo = trust.TrustedRepository(self.metadata_dir, self.repository_url, bootstrap, self.fetcher,
                                            reference_time=self.clock())
-        except trust.tuf_exc.RepositoryError as exc:
+        except tuf_exc.RepositoryError as exc:
             raise SyncConfigError(f"trusted_root {self.cfg.trusted_root}: not a valid signed root ({exc})") from None
         try:
             repo.refresh()
             targets = repo.collection_targets(COLLECTIONS)
-        except (trust.tuf_exc.RepositoryError, trust.tuf_exc.DownloadError) as exc:
+        except (tuf_exc.RepositoryError, tuf_exc.DownloadError) as exc:
             raise _Failure(*trust.classify_error(exc)) from None
 
         wanted = self._changed_targets(targets)
@@ -276,7 +277,7 @@ class SyncClient:
         dest = self.staging_dir / f"{target.collection}.json"
         try:
             repo.download(target, dest)
-        except (trust.tuf_exc.RepositoryError, trust.tuf_exc.DownloadError) as exc:
+        except (tuf_exc.RepositoryError, tuf_exc.DownloadError) as exc:
             raise _Failure(*trust.classify_error(exc)) from None
         data = dest.read_bytes()
         try:
@@ -306,7 +307,7 @@ class SyncClient:
                 self.blobs.write_verified(sha256, length, self.fetcher.fetch(url))
             except BlobMismatchError as exc:
                 raise _Failure(SECURITY_ALERT, str(exc)) from None
-            except trust.tuf_exc.DownloadError as exc:
+            except tuf_exc.DownloadError as exc:
                 raise _Failure(*trust.classify_error(exc)) from None
 
     def _clean_staging(self) -> None:
@@ -346,6 +347,10 @@ class _Backoff:
         self.failures = 0
         self.last_delay_s: float | None = None
 
+    def forget_delay(self) -> None:
+        """Before a cycle: one that ends on a busy lock records no outcome, so no delay."""
+        self.last_delay_s = None
+
     def __call__(self, outcome: SyncOutcome) -> float:
         # REFUSED is no fault of the network: poll at the normal pace, so a fixed generation arrives soon.
         self.failures = 0 if outcome.result in (OK, UNCHANGED, REFUSED) else self.failures + 1
@@ -360,7 +365,7 @@ def run_loop(client: SyncClient, interval_s: float, *, stop: threading.Event, wa
     wake = wake or stop
     backoff = _Backoff(interval_s, rng or random.Random())
     while not stop.is_set():
-        backoff.last_delay_s = None
+        backoff.forget_delay()
         outcome = client.run_once(schedule=backoff)
         on_outcome(outcome)
         # A busy lock (another sync running) records nothing: wait one jittered interval.

@@ -19,6 +19,7 @@ metadata is left to TUF to verify, and a refusal there is a security alert (kios
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -30,6 +31,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import requests
 import urllib3
@@ -98,7 +100,7 @@ def parse_retry_after(value: str | None, *, now_s: float) -> float | None:
     return max(0.0, when.timestamp() - now_s)
 
 
-class _BaseFetcher(FetcherInterface):
+class BaseFetcher(FetcherInterface):
     def __init__(self, *, deadline_s: float = DEFAULT_DEADLINE_S, monotonic: Callable[[], float] = time.monotonic,
                  should_stop: Callable[[], bool] = lambda: False):
         self.deadline_s = deadline_s
@@ -227,13 +229,17 @@ class _DeadlineWatchdog:
 
     @staticmethod
     def _shut(handle: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the peer already went away
             handle.shutdown(socket.SHUT_RDWR)
-        except OSError:  # the peer already went away
-            pass
 
 
-class _WatchedConnection:
+if TYPE_CHECKING:  # the mixin's super() is the urllib3 connection it is mixed into
+    _ConnectionBase = urllib3.connection.HTTPConnection
+else:
+    _ConnectionBase = object
+
+
+class _WatchedConnection(_ConnectionBase):
     """Mixin for urllib3 connections: the socket is watched from the moment it is connected
     (before any TLS handshake) until the connection closes."""
 
@@ -278,12 +284,12 @@ def _watched_adapter(watchdog: _DeadlineWatchdog) -> requests.adapters.HTTPAdapt
     return adapter
 
 
-class HttpFetcher(_BaseFetcher):
+class HttpFetcher(BaseFetcher):
     """requests-based fetcher with timeouts, a wall-clock deadline, and the kiosk's User-Agent."""
 
     def __init__(self, *, user_agent: str, session: requests.Session | None = None,
                  connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S, read_timeout_s: float = DEFAULT_READ_TIMEOUT_S,
-                 wall_clock: Callable[[], float] = time.time, **kwargs):
+                 wall_clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.session = session or requests.Session()
         # Never pick up proxies or credentials from the environment (.netrc): the repository is public.
@@ -378,7 +384,7 @@ class HttpFetcher(_BaseFetcher):
             response.close()
 
 
-class LocalDirectoryFetcher(_BaseFetcher):
+class LocalDirectoryFetcher(BaseFetcher):
     """file:/// repositories (USB stick, image seed): same caps and verification as HTTP."""
 
     def _fetch(self, url: str) -> Iterator[bytes]:
@@ -398,13 +404,13 @@ class LocalDirectoryFetcher(_BaseFetcher):
         return self._counted(url, self._read(f))
 
     @staticmethod
-    def _read(f) -> Iterator[bytes]:
+    def _read(f: BinaryIO) -> Iterator[bytes]:
         with f:
             while chunk := f.read(CHUNK_BYTES):
                 yield chunk
 
 
-def make_fetcher(repository_url: str, *, user_agent: str, **kwargs) -> _BaseFetcher:
+def make_fetcher(repository_url: str, *, user_agent: str, **kwargs: Any) -> BaseFetcher:
     if repository_url.startswith("file:///"):
         return LocalDirectoryFetcher(**{k: v for k, v in kwargs.items() if k in ("deadline_s", "monotonic", "should_stop")})
     return HttpFetcher(user_agent=user_agent, **kwargs)

@@ -23,6 +23,10 @@ import mimetypes
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from tuf.api import exceptions as tuf_exc
+from tuf.api.serialization import DeserializationError
 
 from kiosk.core.manifest import (
     ATTACHMENT_NAME_RE,
@@ -95,7 +99,7 @@ class _AttachmentPinner:
         return {**record, "attachments": pinned}
 
 
-def _tombstones(previous: Manifest | None, new_ids: set[str], generation: int) -> list[dict]:
+def _tombstones(previous: Manifest | None, new_ids: set[str], generation: int) -> list[dict[str, Any]]:
     """Advisory tombstones: previous ones (unless the id came back) plus ids removed now."""
     if previous is None:
         return []
@@ -116,7 +120,7 @@ def _published_manifest(data: bytes, collection: str) -> Manifest:
         records = doc.get("records") if isinstance(doc, dict) else None
         tombstones = doc.get("tombstones", []) if isinstance(doc, dict) else None
         # What _check_revisions and _tombstones rely on: every record and tombstone has a str id and an int rev.
-        if (not isinstance(records, list) or not isinstance(tombstones, list)
+        if (not isinstance(doc, dict) or not isinstance(records, list) or not isinstance(tombstones, list)
                 or not all(isinstance(r, dict) and isinstance(r.get("id"), str) and type(r.get("rev")) is int
                            for r in records + tombstones)):
             raise ManifestError(f"the published manifest of {collection!r} cannot be read: {exc}") from None
@@ -259,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     except trust.KeyStoreError as exc:
         print(f"ipkiosk-publish: keys: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (trust.DeserializationError, trust.tuf_exc.RepositoryError) as exc:
+    except (DeserializationError, tuf_exc.RepositoryError) as exc:
         print(f"ipkiosk-publish: repository {getattr(args, 'repo_dir', '')}: signed metadata cannot be read ({exc}); "
               "restore the repository folder from its backup", file=sys.stderr)
         return EXIT_ERROR

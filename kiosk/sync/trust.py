@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from securesystemslib.signer import CryptoSigner, Signer
@@ -111,7 +112,7 @@ def root_versions(directory: Path) -> dict[int, Path]:
     return out
 
 
-def sign_metadata(md: Metadata, signers: Iterable[Signer]) -> bytes:
+def sign_metadata(md: Metadata[Any], signers: Iterable[Signer]) -> bytes:
     md.signatures.clear()
     for signer in signers:
         md.sign(signer, append=True)
@@ -188,7 +189,7 @@ class KeyStore:
         versions = root_versions(keys_dir)
         if not versions:
             raise KeyStoreError(f"{keys_dir}: no N.root.json (run `ipkiosk-publish init {keys_dir}` first)")
-        signers = {}
+        signers: dict[str, Signer] = {}
         for pem in sorted(keys_dir.glob("*.pem")):
             signer = load_signer(pem)
             signers[signer.public_key.keyid] = signer
@@ -240,7 +241,7 @@ class RepositoryWriter:
         self.keys = keys
         self.now = now
         self._import_roots()
-        self.root: Metadata = self._load_latest_root()
+        self.root: Metadata[Root] = self._load_latest_root()
 
     def _import_roots(self) -> None:
         """Copy every signed root version from the keys directory into the repository (immutable files)."""
@@ -253,7 +254,8 @@ class RepositoryWriter:
         versions = root_versions(self.metadata_dir)
         return Metadata.from_bytes(versions[max(versions)].read_bytes())
 
-    def _load(self, role: str):
+    def _load(self, role: str) -> Metadata[Any] | None:
+        """The current signed metadata of ROLE, None when the repository has none yet."""
         if role == Timestamp.type:
             path = self.metadata_dir / "timestamp.json"
         else:
@@ -263,7 +265,10 @@ class RepositoryWriter:
             if role == Snapshot.type:
                 version = ts.signed.snapshot_meta.version
             else:
-                version = self._load(Snapshot.type).signed.meta[f"{role}.json"].version
+                snapshot = self._load(Snapshot.type)
+                if snapshot is None:  # the timestamp names it: the repository folder lost a file
+                    raise tuf_exc.RepositoryError(f"{self.metadata_dir}: the snapshot timestamp.json names is missing")
+                version = snapshot.signed.meta[f"{role}.json"].version
             path = self.metadata_dir / f"{version}.{role}.json"
         if not path.exists():
             return None
@@ -283,7 +288,8 @@ class RepositoryWriter:
 
     def targets_version(self) -> int:
         md = self._load(Targets.type)
-        return md.signed.version if md is not None else 0
+        version: int = md.signed.version if md is not None else 0
+        return version
 
     def write_target_file(self, path: str, data: bytes, sha256: str) -> None:
         dirname, _, basename = path.rpartition("/")
@@ -306,7 +312,7 @@ class RepositoryWriter:
         write_atomic(self.metadata_dir / f"{version}.targets.json", targets_bytes)
 
         old_snapshot = self._load(Snapshot.type)
-        snapshot = Snapshot(version=(old_snapshot.signed.version if old_snapshot else 0) + 1,
+        snapshot = Snapshot(version=(old_snapshot.signed.version if old_snapshot is not None else 0) + 1,
                             expires=self.now() + SNAPSHOT_EXPIRY)
         snapshot.meta["targets.json"] = MetaFile(version=version, length=len(targets_bytes),
                                                  hashes={"sha256": hashlib.sha256(targets_bytes).hexdigest()})
@@ -325,12 +331,13 @@ class RepositoryWriter:
 
     def _write_timestamp(self, snapshot_version: int, snapshot_bytes: bytes, expiry: dt.timedelta) -> int:
         old = self._load(Timestamp.type)
-        ts = Timestamp(version=(old.signed.version if old else 0) + 1, expires=self.now() + expiry,
+        ts = Timestamp(version=(old.signed.version if old is not None else 0) + 1, expires=self.now() + expiry,
                        snapshot_meta=MetaFile(version=snapshot_version, length=len(snapshot_bytes),
                                               hashes={"sha256": hashlib.sha256(snapshot_bytes).hexdigest()}))
         data = sign_metadata(Metadata(ts), self.keys.signers_for(self.root.signed, Timestamp.type))
         write_atomic(self.metadata_dir / "timestamp.json", data)
-        return ts.version
+        version: int = ts.version
+        return version
 
 
 # ---------------------------------------------------------------- client (terminal side)
@@ -438,8 +445,8 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, tuf_exc.SlowRetrievalError):
         return OFFLINE, f"download too slow or timed out ({exc})"
     if isinstance(exc, tuf_exc.DownloadError):
-        cause = exc.__cause__ or exc.__context__
-        return OFFLINE, f"download failed: {cause or exc}"
+        underlying = exc.__cause__ or exc.__context__
+        return OFFLINE, f"download failed: {underlying or exc}"
     if isinstance(exc, tuf_exc.BadVersionNumberError):
         return SECURITY_ALERT, f"rollback refused: {exc}"
     if isinstance(exc, tuf_exc.UnsignedMetadataError):
