@@ -44,7 +44,6 @@ Maintainer: IP Service Kiosk maintainers <ipkiosk@example.cn>
 Installed-Size: ${installed_kb}
 Depends: ${depends}
 Recommends: cups, cups-client, systemd-timesyncd | chrony | ntpsec
-Suggests: ibus, ibus-libpinyin
 Section: misc
 Priority: optional
 Homepage: https://ipservice.example.cn/

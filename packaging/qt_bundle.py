@@ -58,8 +58,8 @@ KEPT_QML_DIRS = frozenset({
 # Plugin files (relative to Qt/plugins) kept: platforms for cage (wayland), X11, KMS and
 # the offscreen smoke test; for Wayland the xdg-shell (what cage speaks), EGL buffers and
 # the plain decoration (the Adwaita one needs Qt Svg); JPEG/GIF images (PNG is
-# built in); CUPS printing; evdev/tuio touch input for eglfs; compose key and IBus input
-# (staff typing Chinese on the admin screen, see docs/admin.md).
+# built in); CUPS printing; evdev/tuio touch input for eglfs; the compose key. No IBus plugin: staff type
+# Chinese on the kiosk's own keyboard (docs/admin.md), and no system input method may take the staff fields' keys.
 KEPT_PLUGINS = (
     "platforms/libqwayland.so", "platforms/libqxcb.so", "platforms/libqeglfs.so", "platforms/libqoffscreen.so",
     "platforms/libqminimal.so",
@@ -70,7 +70,6 @@ KEPT_PLUGINS = (
     "printsupport/libcupsprintersupport.so",
     "generic/libqevdevtouchplugin.so", "generic/libqevdevkeyboardplugin.so", "generic/libqevdevmouseplugin.so",
     "platforminputcontexts/libcomposeplatforminputcontextplugin.so",
-    "platforminputcontexts/libibusplatforminputcontextplugin.so",
 )
 
 # Qt's own translations: only the UI languages (config `locale`).

@@ -64,7 +64,7 @@ def test_gpl_only_qt_files_are_never_kept(dest):
     ("PySide6/Qt/plugins/platforms/libqvnc.so", False),
     ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
     ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", True),
-    ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", True),
+    ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", False),
     ("PySide6/Qt/translations/qtbase_zh_CN.qm", True),
     ("PySide6/Qt/translations/qtbase_de.qm", False),
     ("PySide6/QtQuick.abi3.so", True),
