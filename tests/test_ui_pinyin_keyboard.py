@@ -231,3 +231,18 @@ def test_a_silent_engine_is_given_up_and_nothing_hangs(qtbot, keyboard):
     assert not pinyin._child.running
     tap_keys(qtbot, window, "c")
     assert field_text(window) == "c"
+
+
+def test_closing_the_keyboard_drops_the_waiting_letters(qtbot, keyboard):
+    pinyin, window = keyboard()
+    qtbot.waitUntil(lambda: pinyin.property("available"), timeout=READY_TIMEOUT_MS)
+    tap_keys(qtbot, window, "xiu")
+    wait_answered(qtbot, pinyin)
+    tap(qtbot, window, find(window, "staffKey_hide"), settle_ms=0)
+    assert not find(window, "staffKeyboard").isVisible()
+    wait_answered(qtbot, pinyin)
+    assert pinyin.property("letters") == "" and field_text(window) == ""
+    tap(qtbot, window, find(window, "field"), settle_ms=0)  # back in the field: a fresh start, still 中
+    tap_keys(qtbot, window, "xi")
+    wait_answered(qtbot, pinyin)
+    assert pinyin.property("letters") == "xi" and pinyin.property("mode") == "zh"

@@ -114,9 +114,9 @@ Rectangle {
         function onCommitted(text) { keyboard.insertText(text) }
     }
 
-    // Letters typed for one field never end up in another.
+    // Letters typed for one field never end up in another, and closing the keyboard drops them.
     onTargetChanged: Pinyin.discard()
-    onVisibleChanged: if (visible) Pinyin.activate()
+    onVisibleChanged: visible ? Pinyin.activate() : Pinyin.discard()
     Component.onCompleted: if (visible) Pinyin.activate()
     Component.onDestruction: Pinyin.discard()
 
