@@ -246,3 +246,20 @@ def test_closing_the_keyboard_drops_the_waiting_letters(qtbot, keyboard):
     tap_keys(qtbot, window, "xi")
     wait_answered(qtbot, pinyin)
     assert pinyin.property("letters") == "xi" and pinyin.property("mode") == "zh"
+
+
+def test_keys_faster_than_the_answers_act_on_the_letters_not_on_the_field(qtbot, keyboard):
+    pinyin, window = keyboard()
+    qtbot.waitUntil(lambda: pinyin.property("available"), timeout=READY_TIMEOUT_MS)
+    tap(qtbot, window, find(window, "staffKey_mode_en"), settle_ms=0)
+    tap_keys(qtbot, window, "x")
+    tap(qtbot, window, find(window, "staffKey_mode_zh"), settle_ms=0)
+    # The keys' slots called back to back: no event is processed between them, so no answer has arrived.
+    for letter in "nin":
+        pinyin.typeText(letter)
+    assert pinyin.property("letters") == "" and pinyin.property("composing")
+    assert pinyin.backspace()  # the engine's letter, not the field's x
+    pinyin.space()  # the best candidate, not a space
+    wait_answered(qtbot, pinyin)
+    assert field_text(window) == "x你"
+    assert not pinyin.backspace() and not pinyin.property("composing")  # now the field's

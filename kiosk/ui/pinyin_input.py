@@ -123,8 +123,9 @@ class PinyinInput(QObject):
 
     @Property(bool, notify=stateChanged)
     def composing(self) -> bool:
-        """Letters wait for a choice: backspace, space and Enter act on them, not on the field."""
-        return bool(self._letters)
+        """Letters wait for a choice (or are on their way to the engine): backspace, space and Enter act on
+        them, not on the field."""
+        return self._composing()
 
     @Property(str, notify=stateChanged)
     def preedit(self) -> str:
@@ -166,7 +167,7 @@ class PinyinInput(QObject):
                 self._start_child()
             return
         self._want_chinese = False
-        if self._mode == MODE_CHINESE and self._letters:
+        if self._mode == MODE_CHINESE and self._composing():
             self._request("enter")
         self._set_mode(mode)
 
@@ -175,7 +176,7 @@ class PinyinInput(QObject):
         """A letter or digit key: to the engine in 中 mode (letters only), else straight into the field."""
         if self._mode == MODE_CHINESE and text.isascii() and text.isalpha():
             self._request("type", text.lower())
-        elif self._mode == MODE_CHINESE and self._letters and text.isdigit() and text != "0":
+        elif self._mode == MODE_CHINESE and self._composing() and text.isdigit() and text != "0":
             self.select(int(text) - 1)  # a hardware keyboard's 1–9 choose like a desktop input method
         else:
             self._commit_plain(text)
@@ -195,25 +196,32 @@ class PinyinInput(QObject):
         if self._mode == MODE_CHINESE and 0 <= index < len(self._candidates):
             self._request("select", self._offset + index)
 
-    @Slot()
-    def backspace(self) -> None:
-        """Take back the last letter (or a partial choice); only while composing: else the field deletes."""
-        if self._letters:
-            self._request("backspace")
+    @Slot(result=bool)
+    def backspace(self) -> bool:
+        """Take back the last letter (or a partial choice) while composing; False when nothing is composed
+        (then the field deletes a character)."""
+        if not self._composing():
+            return False
+        self._request("backspace")
+        return True
 
     @Slot()
     def space(self) -> None:
-        """While composing, space chooses the best candidate (as desktop input methods do); else a space."""
-        if self._mode == MODE_CHINESE and self._letters:
-            self.select(0)
+        """While composing, space chooses the best candidate of the page (as desktop input methods do);
+        else a space."""
+        if self._mode == MODE_CHINESE and self._composing():
+            self._request("select", self._offset)
         else:
             self._commit_plain(" ")
 
-    @Slot()
-    def enter(self) -> None:
-        """While composing, Enter commits the letters as typed (an English word, an abbreviation)."""
-        if self._letters:
-            self._request("enter")
+    @Slot(result=bool)
+    def enter(self) -> bool:
+        """While composing, Enter commits the letters as typed (an English word, an abbreviation); False when
+        nothing is composed (then Enter is the field's)."""
+        if not self._composing():
+            return False
+        self._request("enter")
+        return True
 
     @Slot()
     def nextPage(self) -> None:
@@ -259,6 +267,7 @@ class PinyinInput(QObject):
         self.statusChanged.emit()
 
     def _request(self, method: str, *args: object) -> None:
+        was_composing = self._composing()
         self._next_id += 1
         request = {"id": self._next_id, "method": method, "args": list(args)}
         if self._ready:
@@ -267,6 +276,8 @@ class PinyinInput(QObject):
             self._queue.append(request)
         else:
             log.warning("pinyin %s without a running engine; ignored", method)
+        if self._composing() != was_composing:
+            self.stateChanged.emit()
 
     def _send(self, request: dict) -> None:
         line = json.dumps(request, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -321,6 +332,7 @@ class PinyinInput(QObject):
             log.info("pinyin %s: %s: %s", method, error.get("type"), error.get("message"))
             if method == "type" and error.get("type") == "ValueError":
                 self._set_notice(NOTICE_TOO_LONG)
+            self.stateChanged.emit()  # composing may have ended with the refused letters
             return
         result = doc.get("result")
         if not isinstance(result, dict):
@@ -379,6 +391,12 @@ class PinyinInput(QObject):
             self.committed.emit(waiting)
 
     # ------------------------------------------------------------ helpers
+
+    def _composing(self) -> bool:
+        """Letters wait, or will once the answers on their way arrive: fast taps must not act on the field
+        while the engine still holds a letter typed before them."""
+        return bool(self._letters) or any(method == "type" for method in self._pending.values()) or any(
+            request["method"] == "type" for request in self._queue)
 
     def _clear_state(self) -> None:
         self._letters = self._preedit = ""

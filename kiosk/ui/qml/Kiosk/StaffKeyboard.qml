@@ -64,17 +64,14 @@ Rectangle {
             Pinyin.typeText(key)
     }
 
+    // Pinyin decides whether letters wait (answers may still be on their way); if none, the key is the field's.
     function tapBackspace() {
-        if (Pinyin.composing)
-            Pinyin.backspace()
-        else
+        if (!Pinyin.backspace())
             deleteBackward()
     }
 
     function tapEnter() {
-        if (Pinyin.composing)
-            Pinyin.enter()
-        else if (multiLine)
+        if (!Pinyin.enter() && multiLine)
             insertText("\n")
     }
 
