@@ -91,8 +91,6 @@ Rectangle {
             Pinyin.space()
         } else if (Pinyin.composing && (event.key === Qt.Key_Return || event.key === Qt.Key_Enter)) {
             Pinyin.enter()
-        } else if (Pinyin.composing && event.key === Qt.Key_Escape) {
-            Pinyin.discard()
         } else if (Pinyin.composing && (event.key === Qt.Key_PageDown || text === "=")) {
             Pinyin.nextPage()
         } else if (Pinyin.composing && (event.key === Qt.Key_PageUp || text === "-")) {
