@@ -49,7 +49,7 @@ MAX_ANSWER_BYTES = 64 * 1024
 REASON_DIED = "拼音输入意外退出（{}），已改用英文/数字键盘；点“中”重新启动"
 REASON_SILENT = "拼音输入没有响应，已改用英文/数字键盘；点“中”重新启动"
 REASON_START_FAILED = "拼音输入无法启动（{}），已改用英文/数字键盘"
-REASON_UNAVAILABLE = "拼音输入不可用，只能输入英文和数字；请技术人员处理：{}"
+REASON_UNAVAILABLE = "拼音输入不可用，只能输入英文和数字；请技术人员运行 sudo ipkiosk doctor 检查：{}"
 NOTICE_TOO_LONG = "拼音字母太多，请先选词"
 
 

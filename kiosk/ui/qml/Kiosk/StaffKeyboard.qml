@@ -127,12 +127,14 @@ Rectangle {
         border.width: 1
     }
 
+    // Two lines at most: room for why pinyin is not offered (the reason names what a technician must install).
     component StatusLine: Text {
         textFormat: Text.PlainText
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontSmall
+        wrapMode: Text.Wrap
         elide: Text.ElideRight
-        maximumLineCount: 1
+        maximumLineCount: 2
         verticalAlignment: Text.AlignVCenter
     }
 
@@ -147,7 +149,6 @@ Rectangle {
         StatusLine {
             objectName: "staffPreedit"
             width: parent.width
-            height: Theme.fontSmall + 12
             color: Pinyin.unavailableReason !== "" || Pinyin.notice !== "" ? Theme.danger
                    : (Pinyin.composing ? Theme.primary : Theme.textMuted)
             text: Pinyin.notice !== "" ? Pinyin.notice
