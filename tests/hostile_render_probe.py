@@ -26,6 +26,7 @@ GUI thread did not run a 20 ms timer while the page was measured.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         emit({"page": {
             "spec": spec,
             "warnings": list(messages.warnings),
-            "max_gap_s": round(max(b - a for a, b in zip(ticks, ticks[1:], strict=False)), 3),
+            "max_gap_s": round(max(b - a for a, b in itertools.pairwise(ticks)), 3),
             "texts": page_texts(window),
             "refused_urls": ctx.network_factory.refused_urls[refused_before:],
         }})

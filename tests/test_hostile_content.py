@@ -66,7 +66,7 @@ SURVEY = os.environ.get("HOSTILE_SURVEY")
 # The module's fixtures are made once (workshop); the autouse ones of conftest only isolate the environment.
 _SLOW_IS_EXPECTED = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
                      HealthCheck.function_scoped_fixture, HealthCheck.large_base_example]
-_COMMON = dict(deadline=None, suppress_health_check=_SLOW_IS_EXPECTED, print_blob=True)
+_COMMON = {"deadline": None, "suppress_health_check": _SLOW_IS_EXPECTED, "print_blob": True}
 FAST = settings(derandomize=True, database=None, phases=[Phase.explicit, Phase.generate], **_COMMON)
 FUZZ = settings(**_COMMON)
 

@@ -269,7 +269,7 @@ def test_keys_of_another_version_are_refused_with_a_clear_error():
 
 def test_keys_are_written_at_apply_time(content_store):
     content.apply_manifests([manifest("services", 1, [rec("svc-a", "银行对接", category="质押融资", keywords=["贷款"])])])
-    (rid, kind, title, keys), = content.search_docs()
+    (_rid, _kind, _title, keys), = content.search_docs()
     assert keys["title_py"][0] == "|yin|hang|dui|jie" and keys["title_py"][1] == "yhdj"
     assert [True, "|yin|xing|dui|jie", "yxdj"] in keys["title_py"][2]
     assert {w for w, _k, _weight in content.vocabulary_rows()} == {"银行对接", "贷款"}

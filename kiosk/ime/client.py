@@ -10,6 +10,7 @@ UI's asynchronous child-process handling, so the GUI thread never waits on it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -82,10 +83,8 @@ class PinyinChild:
         """Close its stdin (the child ends on that) and wait for it; kill it if it does not end."""
         self._selector.close()
         if self.process.stdin and not self.process.stdin.closed:
-            try:
+            with contextlib.suppress(OSError):
                 self.process.stdin.close()
-            except OSError:
-                pass
         try:
             self.process.wait(STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
