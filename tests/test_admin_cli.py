@@ -156,7 +156,8 @@ def test_station_backup_list_and_restore_round_trip(cli, cfg):
     assert code == 0
     saved = out.strip()
     assert os.path.exists(saved) and saved.startswith(str(cfg.data_path / "backups"))
-    assert cli("station", "backups")[1].split() == [saved]
+    listed = cli("station", "backups")[1].splitlines()
+    assert [line.split("\t")[0] for line in listed] == [saved]  # the path first, so `cut -f1` gives it
     assert cli("announce", "add", "--title", "第二条")[0] == 0
 
     code, out, _ = cli("station", "restore", saved)

@@ -261,6 +261,7 @@ def test_clock_behind_the_last_verified_metadata_fails(cfg, seeded):
     check = _by_name(doctor.run_checks(cfg, _probes(now=lambda: dt.datetime(2020, 1, 1, tzinfo=dt.UTC))))["clock"]
     assert check.status == "fail"
     assert "timedatectl" in check.remedy
+    assert check.detail.startswith("clock 2020-01-01 08:00:00 +08:00 is before")  # people read China time
 
 
 def test_clock_before_the_newest_content_fails_even_without_sync(cfg, seeded):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from kiosk.commands import EXIT_USAGE, CliError, open_station, print_json
+from kiosk.commands import EXIT_USAGE, CliError, china_time, open_station, print_json
 from kiosk.core.safe_text import for_terminal
 
 # Interactive set-pin asks again after a weak PIN or two differing entries, this many times in all: enough for a
@@ -72,7 +72,8 @@ def cmd_audit(cfg, args) -> int:
     else:
         # An entry's object and detail can quote an announcement title or a file name: escaped, one line each.
         for r in rows:
-            print("\t".join(for_terminal(str(r[key])) for key in ("at", "actor", "action", "object", "detail")))
+            print("\t".join([china_time(r["at"])] + [for_terminal(str(r[key])) for key in ("actor", "action", "object",
+                                                                                             "detail")]))
     return 0
 
 
@@ -91,8 +92,10 @@ def cmd_station_backup(cfg, args) -> int:
 def cmd_station_backups(cfg, args) -> int:
     from kiosk.store import backup
 
+    # The file names keep their UTC stamp (…Z.db: sortable, and what restore and older versions expect);
+    # the second column is the same moment in China time.
     for path in reversed(backup.list_backups(backup.backups_dir(cfg.data_path))):
-        print(for_terminal(str(path)))
+        print(f"{for_terminal(str(path))}\t{china_time(backup.backup_time(path))}")
     return 0
 
 

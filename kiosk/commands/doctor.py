@@ -30,6 +30,7 @@ from urllib.request import url2pathname
 from peewee import DatabaseError, SqliteDatabase
 
 from kiosk import __version__
+from kiosk.commands import china_time
 from kiosk.core import config as config_mod
 from kiosk.core import kinds
 from kiosk.core.clock import utcnow
@@ -515,15 +516,16 @@ def _check_clock(facts: _Facts, probes: Probes) -> Check:
     now = probes.now()
     verified = _parse_instant((facts.sync or {}).get("last_verified_at"))
     if verified is not None and now < verified - CLOCK_TOLERANCE:
-        return Check("clock", FAIL, f"clock {now:%Y-%m-%d %H:%M}Z is before the last verified metadata ({verified:%Y-%m-%d %H:%M}Z)",
+        return Check("clock", FAIL, f"clock {china_time(now)} is before the last verified metadata "
+                     f"({china_time(verified)})",
                      "set the time: timedatectl set-ntp true (or timedatectl set-time …)")
     if facts.newest_published:
         newest = dt.datetime.fromisoformat(facts.newest_published).replace(tzinfo=dt.UTC)
         if now < newest - dt.timedelta(days=1):
-            return Check("clock", FAIL, f"clock {now:%Y-%m-%d}Z is before content published {facts.newest_published}",
+            return Check("clock", FAIL, f"clock {china_time(now)} is before content published {facts.newest_published}",
                          "set the time: timedatectl set-ntp true (or timedatectl set-time …)")
-    against = f"last verified metadata {verified:%Y-%m-%d %H:%M}Z" if verified else "newest content date"
-    return Check("clock", OK, f"{now:%Y-%m-%d %H:%M}Z, not before the {against}")
+    against = f"last verified metadata {china_time(verified)}" if verified else "newest content date"
+    return Check("clock", OK, f"{china_time(now)}, not before the {against}")
 
 
 def _timestamp_url(repository_url: str) -> str:
@@ -630,7 +632,7 @@ def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> C
     result, reason, at = sync.get("last_result"), sync.get("last_reason") or "", sync.get("last_attempt_at")
     if result is None:
         return Check("signature", WARN, "no sync attempted yet", "run `ipkiosk sync --once` and look at its output")
-    summary = f"last sync {result} at {at}" + (f": {reason}" if reason else "")
+    summary = f"last sync {result} at {china_time(at)}" + (f": {reason}" if reason else "")
     if result == "SECURITY_ALERT":
         finding, remedy = _odd_one_out(cfg, probes)
         return Check("signature", FAIL, f"{summary}; {finding}",
@@ -646,7 +648,7 @@ def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> C
         return Check("signature", WARN, summary, "check network and repository_url; stored content is still shown")
     verified = _parse_instant(sync.get("last_verified_at"))
     if verified is None or probes.now() - verified > SYNC_VERIFIED_WARN_AFTER:
-        since = f"{verified:%Y-%m-%d %H:%M}Z" if verified else "ever"
+        since = china_time(verified) if verified else "ever"
         return Check("signature", WARN, f"{summary}; nothing verified since {since}",
                      "check that sync runs: ipkiosk logs --tail 50, or run `ipkiosk sync --once`")
     return Check("signature", OK, summary)
