@@ -281,3 +281,43 @@ def test_guide_installs_the_root_file_ipkiosk_publish_writes_where_the_config_ex
     assert guide.count(command) == 2  # 中文 and English
     assert 'trusted_root = "/etc/ipkiosk/root.json"' in guide
     assert "copy `1.root.json` to every terminal" in (REPO_ROOT / "docs" / "sync.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the central office's publisher
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("pipx"), reason="pipx is installed by packaging/system-deps.sh test")
+def test_central_office_installs_ipkiosk_publish_from_the_wheel_with_one_command(tmp_path):
+    # Build the wheel as the release does, from a copy of the sources (the script leaves the checkout alone).
+    src = tmp_path / "src"
+    (src / "packaging").mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO_ROOT / name, src / name)
+    shutil.copytree(REPO_ROOT / "kiosk", src / "kiosk", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PACKAGING / "build-wheel.sh", src / "packaging" / "build-wheel.sh")
+    built = subprocess.run([str(src / "packaging" / "build-wheel.sh"), sys.executable], capture_output=True, text=True,
+                           timeout=600, check=False)
+    assert built.returncode == 0, built.stderr
+    wheels = list((src / "dist").glob("ipkiosk-*-py3-none-any.whl"))
+    assert len(wheels) == 1
+
+    # The office: a clean environment without the checkout, the guide's command word for word, then publish.
+    office = tmp_path / "office"
+    office.mkdir()
+    shutil.copy(wheels[0], office)
+    env = {"PATH": f"{office / 'bin'}:/usr/bin:/bin", "HOME": str(office / "home"), "LANG": "C.UTF-8",
+           "PIPX_HOME": str(office / "pipx"), "PIPX_BIN_DIR": str(office / "bin")}
+    command = f"pipx install ./{wheels[0].name}"
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert guide.count("pipx install ./ipkiosk-<") == 2  # 中文 and English
+    installed = subprocess.run(command.split(), cwd=office, env=env, capture_output=True, text=True, timeout=900,
+                               check=False)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    shutil.copytree(REPO_ROOT / "assets" / "content", office / "content")
+    for step in (["ipkiosk-publish", "init", "keys"], ["ipkiosk-publish", "build", "--keys", "keys", "content", "repo"]):
+        result = subprocess.run(step, cwd=office, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert result.returncode == 0, result.stderr
+    assert (office / "repo" / "metadata" / "timestamp.json").is_file() and (office / "keys" / "1.root.json").is_file()
+    # The command is the installed one, not the checkout's.
+    assert str(office / "pipx") in (office / "bin" / "ipkiosk-publish").read_text(encoding="utf-8").splitlines()[0]
