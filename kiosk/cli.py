@@ -19,7 +19,7 @@ import logging
 import sys
 
 from kiosk import __version__
-from kiosk.commands import EXIT_ERROR, EXIT_USAGE, CliError, china_time, open_station
+from kiosk.commands import EXIT_ERROR, EXIT_USAGE, INSTALLED_DOCS, CliError, china_time, open_station
 from kiosk.commands import print_json as _print_json
 from kiosk.core import config as config_mod
 from kiosk.core import kinds, logs
@@ -259,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         # `doctor` reports a broken config as one of its findings instead of stopping here.
         if hasattr(args, "on_config_error"):
             return args.on_config_error(exc, args)
-        print(f"ipkiosk: config error: {for_terminal(str(exc))}", file=sys.stderr)
+        print(f"ipkiosk: config error: {for_terminal(str(exc))} (settings: {INSTALLED_DOCS['configuration']})",
+              file=sys.stderr)
         return EXIT_USAGE
     # Rotating files in the data dir + stderr (the journal under systemd); see kiosk/core/logs.py.
     with logs.configured(cfg.logs_path, args.command):

@@ -85,7 +85,7 @@ if [ ! -f "$DEB" ]; then fail "$DEB missing (run make deb)"; else
         grep -qxF "$path" "$work/deb.list" || fail "$DEB lacks $path"
     done
     # Every document a remedy or the packaged config names is in the package (the guide's promise).
-    for doc in $("$PY" -c 'from kiosk.commands import doctor; print(" ".join(doctor.INSTALLED_DOCS.values()))'); do
+    for doc in $("$PY" -c 'from kiosk.commands import INSTALLED_DOCS; print(" ".join(INSTALLED_DOCS.values()))'); do
         grep -qxF ".$doc" "$work/deb.list" || fail "$DEB lacks $doc, which a doctor remedy names"
     done
     dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./etc/ipkiosk/kiosk.toml > "$work/packaged.toml"

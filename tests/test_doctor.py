@@ -478,20 +478,27 @@ def test_the_packaged_config_file_is_production_even_without_a_repository(tmp_pa
 # ---------------------------------------------------------------- remedies name the installed documents
 
 
-def test_every_document_a_remedy_names_is_installed_by_the_package():
-    source = (REPO_ROOT / "kiosk" / "commands" / "doctor.py").read_text(encoding="utf-8")
-    assert "docs/" not in source.replace('"docs"', "")  # no path into a source tree the terminal does not have
+def test_every_document_a_remedy_names_is_installed_by_the_package(tmp_path, capsys):
+    from kiosk.commands import INSTALLED_DOCS
+
     build = (REPO_ROOT / "packaging" / "build-deb.sh").read_text(encoding="utf-8")
-    for path in doctor.INSTALLED_DOCS.values():
+    for path in INSTALLED_DOCS.values():
         name = Path(path).name
         assert path.startswith("/usr/share/doc/ipkiosk/")
-        if name == "README.md":
+        if name == "README.md":  # the technician guide
             assert 'install -m 0644 packaging/README.md "$root/usr/share/doc/ipkiosk/README.md"' in build
         else:
             assert (REPO_ROOT / "docs" / name).is_file() and f"docs/{name}" in build
-    named = set(re.findall(r"/usr/share/doc/ipkiosk/[\w.-]+\.md", source))
-    assert named <= set(doctor.INSTALLED_DOCS.values()) and "/usr/share/doc/ipkiosk/configuration.md" in (
-        doctor.config_failure(ValueError("x"))[0].remedy)
+    # Remedies name documents only through that table: no path into a source tree the terminal does not have.
+    source = (REPO_ROOT / "kiosk" / "commands" / "doctor.py").read_text(encoding="utf-8")
+    assert "docs/" not in source and "/usr/share/doc" not in source
+    assert set(re.findall(r"INSTALLED_DOCS\['(\w+)'\]", source)) == {"guide", "configuration", "admin", "sync"}
+    assert doctor.config_failure(ValueError("x"))[0].remedy.endswith(f"(see {INSTALLED_DOCS['configuration']})")
+    # A broken config stops every other command with one line that says where the settings are described.
+    bad = tmp_path / "kiosk.toml"
+    bad.write_text("station_id = 7\n", encoding="utf-8")
+    assert cli.main(["--config", str(bad), "status"]) == 2
+    assert capsys.readouterr().err.rstrip().endswith(f"(settings: {INSTALLED_DOCS['configuration']})")
 
 
 # ---------------------------------------------------------------- failed signatures: whose root is odd

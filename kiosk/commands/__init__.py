@@ -20,6 +20,17 @@ from kiosk.core.clock import in_china, naive_as_china
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
+# The documents remedies and error lines point to, by the path the package installs them at
+# (packaging/build-deb.sh installs each, packaging/smoke.sh checks the .deb holds every one): a technician at
+# the terminal has the package, not the source tree.
+INSTALLED_DOCS = {
+    "guide": "/usr/share/doc/ipkiosk/README.md",
+    "configuration": "/usr/share/doc/ipkiosk/configuration.md",
+    "cli": "/usr/share/doc/ipkiosk/cli.md",
+    "admin": "/usr/share/doc/ipkiosk/admin.md",
+    "sync": "/usr/share/doc/ipkiosk/sync.md",
+}
+
 
 class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_ERROR):

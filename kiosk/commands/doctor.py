@@ -30,7 +30,7 @@ from urllib.request import url2pathname
 from peewee import DatabaseError, SqliteDatabase
 
 from kiosk import __version__
-from kiosk.commands import china_time
+from kiosk.commands import INSTALLED_DOCS, china_time
 from kiosk.core import config as config_mod
 from kiosk.core import kinds
 from kiosk.core.clock import utcnow
@@ -58,17 +58,6 @@ MISSING_GLYPHS_SHOWN = 12
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
-
-# The documents remedies point to, by the path the package installs them at (packaging/build-deb.sh installs
-# each, and packaging/smoke.sh checks the .deb holds every path named here): a technician at the terminal has
-# the package, not the source tree.
-INSTALLED_DOCS = {
-    "guide": "/usr/share/doc/ipkiosk/README.md",
-    "configuration": "/usr/share/doc/ipkiosk/configuration.md",
-    "cli": "/usr/share/doc/ipkiosk/cli.md",
-    "admin": "/usr/share/doc/ipkiosk/admin.md",
-    "sync": "/usr/share/doc/ipkiosk/sync.md",
-}
 
 # What the demo defaults of kiosk.core.config say, so a production terminal can be told it still shows them.
 # A placeholder host is any host with an "example" label (RFC 2606 reserves example.com/.net/.org and the
@@ -442,7 +431,8 @@ def _check_permissions(cfg: config_mod.Config) -> Check:
     return Check("permissions", FAIL, f"loose permissions in {cfg.data_path}: {'; '.join(loose[:6])}"
                  + (f"; … {len(loose) - 6} more" if len(loose) > 6 else ""),
                  "start the kiosk or run any `ipkiosk` command as the kiosk user (it tightens them), "
-                 f"or chmod {PRIVATE_DIR_MODE:o} the folders and {PRIVATE_FILE_MODE:o} the files")
+                 f"or chmod {PRIVATE_DIR_MODE:o} the folders and {PRIVATE_FILE_MODE:o} the files "
+                 f"(see {INSTALLED_DOCS['admin']})")
 
 
 def _check_fonts(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check:
@@ -641,7 +631,7 @@ def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> C
         return Check("signature", WARN, summary,
                      "the central office published content that breaks the content rules; this terminal keeps the "
                      "last good version of that collection. Tell the central office: the reason names the "
-                     "collection, record and field")
+                     f"collection, record and field (content rules: {INSTALLED_DOCS['sync']})")
     if result == "STALE":
         return Check("signature", WARN, summary, "check the clock; if it is right, the repository stopped publishing (tell the central office)")
     if result == "OFFLINE":
