@@ -51,8 +51,6 @@ CLOCK_TOLERANCE = dt.timedelta(minutes=10)
 # A configured repository not verified for this long means sync is not running or failing.
 SYNC_VERIFIED_WARN_AFTER = dt.timedelta(days=2)
 REPOSITORY_TIMEOUT_S = 5.0
-# A signed root.json is a few kilobytes; more than this from the repository is not one.
-ROOT_FETCH_LIMIT_BYTES = 1024 * 1024
 LPSTAT_TIMEOUT_S = 5.0
 MISSING_GLYPHS_SHOWN = 12
 
@@ -86,6 +84,10 @@ def _http_status(url: str, timeout_s: float) -> int:
     headers = {"User-Agent": f"ipkiosk/{__version__} doctor"}
     with requests.get(url, timeout=timeout_s, headers=headers, stream=True) as response:
         return response.status_code
+
+
+# A signed root.json is a few kilobytes; more than this from the repository is not one.
+ROOT_FETCH_LIMIT_BYTES = 1024 * 1024
 
 
 def _fetch_small(url: str, timeout_s: float) -> bytes:
