@@ -467,9 +467,9 @@ def test_production_config_still_carrying_demo_values_fails_naming_each(data_dir
 def test_the_packaged_config_file_is_production_even_without_a_repository(tmp_path):
     demo = config_mod.from_mapping({"data_dir": str(tmp_path)})
     assert doctor._check_config(demo)[0].status == "ok"  # the demo on a developer's machine
-    developer_file = config_mod.Config(values=demo.values, source=str(tmp_path / "kiosk.toml"))
+    developer_file = config_mod.from_mapping({"data_dir": str(tmp_path)}, source=str(tmp_path / "kiosk.toml"))
     assert doctor._check_config(developer_file)[0].status == "ok"
-    packaged = config_mod.Config(values=demo.values, source="/etc/ipkiosk/kiosk.toml")
+    packaged = config_mod.from_mapping({"data_dir": str(tmp_path)}, source="/etc/ipkiosk/kiosk.toml")
     check = doctor._check_config(packaged)[0]
     assert check.status == "fail" and "the config is in /etc" in check.detail and "station_id" in check.detail
     assert doctor.exit_code(doctor._check_config(packaged)) == 1
