@@ -22,7 +22,10 @@ install -D -m 0755 packaging/deb/kiosk-session.sh "$root/usr/lib/ipkiosk/kiosk-s
 "$PY" packaging/default_config.py "$root/etc/ipkiosk/kiosk.toml"
 install -m 0644 packaging/deb/systemd/ipkiosk.service packaging/deb/systemd/ipkiosk-sync.service \
     packaging/deb/systemd/ipkiosk-sync.timer "$root/lib/systemd/system/"
+# The technician guide and the documents doctor's remedies and the config file point to, under the names
+# they use (kiosk/commands/doctor.py INSTALLED_DOCS).
 install -m 0644 packaging/README.md "$root/usr/share/doc/ipkiosk/README.md"
+install -m 0644 docs/configuration.md docs/cli.md docs/admin.md docs/sync.md "$root/usr/share/doc/ipkiosk/"
 install -m 0644 packaging/deb/copyright "$root/usr/share/doc/ipkiosk/copyright"
 install -m 0755 packaging/deb/DEBIAN/postinst packaging/deb/DEBIAN/prerm packaging/deb/DEBIAN/postrm "$root/DEBIAN/"
 echo "/etc/ipkiosk/kiosk.toml" > "$root/DEBIAN/conffiles"

@@ -14,8 +14,9 @@ RUN_PKGS="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib
   librime1 rime-data-luna-pinyin rime-prelude rime-essay"
 # Tests: pdftoppm (slip rasterising), CUPS with a PDF queue (real print path), Xvfb;
 # cage + systemd so CI can `systemd-analyze verify` the packaged unit; icupkg + gcc to trim
-# Qt's ICU data in the packaged build (packaging/trim_icu.py).
-TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd icu-devtools gcc"
+# Qt's ICU data in the packaged build (packaging/trim_icu.py); pipx to test the central office's one-command
+# install of ipkiosk-publish from the wheel (packaging/build-wheel.sh).
+TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd icu-devtools gcc pipx"
 
 case "${1:-run}" in
   run) want="$RUN_PKGS" ;;
