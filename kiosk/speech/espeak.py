@@ -4,7 +4,8 @@ and reads PCM from. It is never linked into the kiosk: the bundle stays LGPL-cle
 Voices: Mandarin is espeak-ng's ``cmn-latn-pinyin``, not the plain ``cmn``: in espeak-ng 1.51 (Debian 12) the
 plain voice reads every character whose dictionary entry is pinyin with a tone digit as English letters and an
 English number (费 "fei4" as "fay four"); ``cmn-latn-pinyin`` reads those entries as Mandarin syllables.
-The price: Latin letters inside Chinese text are read as pinyin too.
+The price: Latin letters inside Chinese text are read as pinyin too. Chinese text reaches the voice as pinyin
+with tone digits, each character's reading chosen by its word (kiosk/speech/mandarin.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from kiosk.speech import (
     MIN_RATE_WPM,
     SpeechError,
     SpeechUnavailable,
+    mandarin,
 )
 
 PROGRAM = "espeak-ng"
@@ -117,6 +119,8 @@ class Synthesis:
         if not MIN_RATE_WPM <= rate <= MAX_RATE_WPM:
             raise ValueError(f"rate {rate} words per minute, expected {MIN_RATE_WPM} to {MAX_RATE_WPM}")
         text = clean_text(text)
+        if lang == "zh":
+            text = mandarin.readings(text)
         self.voice = VOICES[lang]
         # Volume 100 is espeak-ng's amplitude 100, its default and full undistorted level (above it the engine
         # compresses the peaks); the text goes in on stdin, so nothing in it can be taken for an option.
@@ -125,7 +129,8 @@ class Synthesis:
                                         stderr=subprocess.PIPE)
         assert self.process.stdin is not None and self.process.stdout is not None
         self._stdout = self.process.stdout
-        # At most MAX_TEXT_CHARS × 4 bytes: within the pipe's buffer, so this write does not wait for the engine.
+        # At most MAX_TEXT_CHARS × 8 bytes (a pinyin syllable and a space a character): within the pipe's 64 KiB
+        # buffer, so this write does not wait for the engine.
         self.process.stdin.write(text.encode("utf-8"))
         self.process.stdin.close()
         self.format = self._read_header()
