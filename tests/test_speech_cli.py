@@ -143,6 +143,8 @@ def test_missing_engine_is_one_line_with_the_apt_command(config_file, tmp_path):
     (["speak", "字" * 4001], "at most 4000"),
     (["speak", "hello", "--rate", "20"], "expected 80 to 450"),
     (["speak", "hello", "--wav", "/nonexistent-dir/x.wav"], "no such directory"),
+    (["speak"], "give TEXT or --from-stdin"),
+    (["speak", "hello", "--from-stdin"], "give TEXT or --from-stdin"),
 ])
 def test_usage_errors_exit_2(config_file, args, message):
     out = ipkiosk(config_file, *args)
@@ -155,3 +157,48 @@ def test_doctor_speech_check(cfg):
     assert check.status == "warn" and check.remedy == "apt-get install espeak-ng"
     off = doctor._check_speech(config_mod.from_mapping(dict(cfg.values, speech=False)))
     assert off.status == "ok" and "off" in off.detail
+
+
+def _child(config_file, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kiosk.cli", "speak", "--json", "--from-stdin", *args,
+                             "--config", str(config_file)], cwd=REPO_ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_the_ui_child_gets_ready_ahead_then_says_one_utterance(config_file, tmp_path):
+    wav = tmp_path / "ui.wav"
+    child = _child(config_file, "--wav", str(wav))
+    ready = json.loads(child.stdout.readline())
+    assert ready == {"event": "ready", "engine": ready["engine"]} and ready["engine"].startswith("espeak-ng")
+    out, _ = child.communicate(json.dumps({"text": LONG["en"], "lang": "en"}) + "\n", timeout=60)
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [e["event"] for e in events] == ["started", "finished"] and events[0]["voice"] == "en-us"
+    assert child.returncode == 0 and wav_facts(wav)[1] > RMS_FLOOR
+
+
+def test_the_ui_child_ends_quietly_when_the_ui_closes_its_stdin_or_kills_it(config_file):
+    child = _child(config_file)
+    assert json.loads(child.stdout.readline())["event"] == "ready"
+    out, err = child.communicate("", timeout=30)
+    assert (child.returncode, out, "Traceback" in err) == (0, "", False)
+    child = _child(config_file)
+    assert json.loads(child.stdout.readline())["event"] == "ready"
+    child.terminate()
+    assert child.wait(timeout=10) == -15
+    child.stdout.close()
+    child.stderr.close()
+    child.stdin.close()
+
+
+@pytest.mark.parametrize(("request_line", "message"), [
+    ("not json", "bad request"),
+    ('{"lang": "zh"}', "bad request"),
+    ('{"text": "你好", "lang": "fr"}', "language 'fr'"),
+    ('{"text": ""}', "nothing to say"),
+])
+def test_the_ui_child_refuses_a_bad_request(config_file, request_line, message):
+    child = _child(config_file)
+    out, _ = child.communicate(request_line + "\n", timeout=30)
+    ready, failed = (json.loads(line) for line in out.splitlines())
+    assert ready["event"] == "ready" and failed["reason"] == "bad_request" and message in failed["message"]
+    assert child.returncode == 2

@@ -2,8 +2,8 @@
 
 The engine is espeak-ng, a separate program from its Debian package (kiosk/speech/espeak.py; why this engine:
 docs/speech.md); the sound goes to the audio device through ALSA (kiosk/speech/alsa.py) or into a WAV file
-(kiosk/speech/speaker.py). The UI speaks by starting one `ipkiosk speak TEXT --lang zh --json` child per
-utterance and killing it to stop (kiosk/commands/speech.py has the child's contract).
+(kiosk/speech/speaker.py). The UI speaks through one `ipkiosk speak --json --from-stdin` child per utterance,
+started ahead of the tap, and kills it to stop (kiosk/commands/speech.py has the child's contract).
 
 Everything here that fails says why in a reason code the UI words for the visitor (:data:`REASONS`).
 The constants below are what the engine and the command line share; they live here so `ipkiosk --help`
@@ -29,7 +29,8 @@ NO_AUDIO_DEVICE = "no_audio_device"  # 本机没有音箱: no sound card, or non
 AUDIO_DEVICE_BUSY = "audio_device_busy"  # another program holds the sound card
 AUDIO_FAILED = "audio_failed"  # the sound card refused the sound or failed while playing
 SPEECH_OFF = "speech_off"  # the station turned read-aloud off (setting speech = false)
-REASONS = (ENGINE_MISSING, ENGINE_FAILED, NO_AUDIO_DEVICE, AUDIO_DEVICE_BUSY, AUDIO_FAILED, SPEECH_OFF)
+BAD_REQUEST = "bad_request"  # no text, too long, an unknown language: a fault of the caller
+REASONS = (ENGINE_MISSING, ENGINE_FAILED, NO_AUDIO_DEVICE, AUDIO_DEVICE_BUSY, AUDIO_FAILED, SPEECH_OFF, BAD_REQUEST)
 
 
 class SpeechError(RuntimeError):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.speech import DEFAULT_RATE_WPM
+from kiosk.speech import DEFAULT_RATE_WPM, mandarin
 from kiosk.speech.alsa import DEFAULT_DEVICE, AlsaOutput
 from kiosk.speech.espeak import Engine, Format, Synthesis, find_engine
 
@@ -27,6 +27,14 @@ class Spoken:
     voice: str
     seconds: float  # of sound
     first_audio_ms: float  # from the request to the first sound handed to the device or the file
+
+
+def prepare() -> Engine:
+    """Find the engine and load the Mandarin readings now, so that the next utterance starts without waiting
+    for either (a child started ahead of the visitor's tap calls this); SpeechUnavailable without an engine."""
+    engine = find_engine()
+    mandarin.readings("朗读")
+    return engine
 
 
 def _pcm_seconds(size: int, fmt: Format) -> float:
