@@ -6,8 +6,13 @@ For a title, a service's key facts and a whole page, in Mandarin and in English,
 
 - engine: in this process, the request to espeak-ng's first PCM (kiosk.speech.espeak.Synthesis: the program
   started, the text written, the first chunk read), and to the whole utterance synthesized;
-- child: what a tap costs, `ipkiosk speak TEXT --lang LANG --json --wav FILE` started as the UI starts it, to its
-  "started" line (the first sound handed on), and to its exit with the whole WAV written.
+- ready child: what a tap costs, `ipkiosk speak --json --from-stdin --wav FILE` started ahead as the UI starts
+  it and waited for until "ready"; then the request line written to its "started" line (the first sound handed
+  on), and to its exit with the whole WAV written;
+- cold child: `ipkiosk speak TEXT --lang LANG --json --wav FILE`, process start to "started" (a tap when no child
+  was started ahead);
+- the memory of a ready child (PSS and RSS from /proc/PID/smaps_rollup), what a child started ahead costs
+  while it waits.
 
 The child writes a WAV because a test machine has no sound card; on a terminal the first sound goes to ALSA at
 the same moment, and is heard after the card's buffer (kiosk.speech.alsa.LATENCY_US, at most 100 ms).
@@ -54,6 +59,22 @@ def summary(times_ms: list[float]) -> str:
     return f"median {statistics.median(times_ms):7.1f} ms  max {max(times_ms):7.1f} ms"
 
 
+def memory_kb(pid: int) -> dict[str, int]:
+    """PSS and RSS of process PID, kB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            fields[name] = int(rest.split()[0])
+    return {"pss": fields["Pss"], "rss": fields["Rss"]}
+
+
+def expect(line: str, event: str) -> None:
+    doc = json.loads(line)
+    if doc.get("event") != event:
+        raise SystemExit(f"ipkiosk speak said {doc}, expected {event!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs of each text")
@@ -70,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "kiosk.toml"
         config.write_text(f'data_dir = "{Path(tmp) / "data"}"\n', encoding="utf-8")
+        speak = [sys.executable, "-m", "kiosk.cli", "speak", "--json", "--wav", str(Path(tmp) / "bench.wav"),
+                 "--config", str(config)]
         for lang, texts in TEXTS.items():
             for name, text in texts.items():
-                first, whole, child_first, child_whole = [], [], [], []
+                first, whole, child_first, child_whole, cold_first = [], [], [], [], []
                 seconds = 0.0
                 for _ in range(args.repeat):
                     started = time.monotonic()
@@ -85,24 +108,42 @@ def main(argv: list[str] | None = None) -> int:
                         whole.append(ms(time.monotonic() - started))
                         seconds = size / synthesis.format.bytes_per_second
 
+                    child = subprocess.Popen([*speak, "--from-stdin"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             text=True, env=env, cwd=repo)
+                    assert child.stdin is not None and child.stdout is not None
+                    expect(child.stdout.readline(), "ready")
                     started = time.monotonic()
-                    child = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "speak", text, "--lang", lang,
-                                              "--json", "--wav", str(Path(tmp) / "bench.wav"), "--config", str(config)],
-                                             stdout=subprocess.PIPE, text=True, env=env, cwd=repo)
-                    assert child.stdout is not None
-                    event = json.loads(child.stdout.readline())
-                    if event["event"] != "started":
-                        raise SystemExit(f"ipkiosk speak: {event}")
+                    child.stdin.write(json.dumps({"text": text, "lang": lang}) + "\n")
+                    child.stdin.close()
+                    expect(child.stdout.readline(), "started")
                     child_first.append(ms(time.monotonic() - started))
                     child.stdout.read()
                     if child.wait() != 0:
                         raise SystemExit(f"ipkiosk speak exited {child.returncode}")
                     child_whole.append(ms(time.monotonic() - started))
+
+                    started = time.monotonic()
+                    cold = subprocess.Popen([*speak, text, "--lang", lang], stdout=subprocess.PIPE, text=True, env=env,
+                                            cwd=repo)
+                    assert cold.stdout is not None
+                    expect(cold.stdout.readline(), "started")
+                    cold_first.append(ms(time.monotonic() - started))
+                    cold.stdout.read()
+                    cold.wait()
                 print(f"\n{lang} {name}: {len(text)} characters, {seconds:.1f} s of speech")
-                print(f"  engine → first sound       {summary(first)}")
-                print(f"  engine → whole utterance   {summary(whole)}")
-                print(f"  child  → first sound (tap) {summary(child_first)}")
-                print(f"  child  → exit, WAV written {summary(child_whole)}")
+                print(f"  engine → first sound             {summary(first)}")
+                print(f"  engine → whole utterance         {summary(whole)}")
+                print(f"  ready child: tap → first sound   {summary(child_first)}")
+                print(f"  ready child: tap → WAV written   {summary(child_whole)}")
+                print(f"  cold child: start → first sound  {summary(cold_first)}")
+        child = subprocess.Popen([*speak, "--from-stdin"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                 env=env, cwd=repo)
+        assert child.stdin is not None and child.stdout is not None
+        expect(child.stdout.readline(), "ready")
+        memory = memory_kb(child.pid)
+        child.stdin.close()
+        child.wait()
+        print(f"\nready child waiting: PSS {memory['pss'] / 1024:.1f} MB, RSS {memory['rss'] / 1024:.1f} MB")
     return 0
 
 

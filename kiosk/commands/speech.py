@@ -74,6 +74,7 @@ def _read_request(default_lang: str) -> tuple[str, str] | None:
 
 def _speak(cfg, args) -> None:
     from kiosk.speech import SpeechError, speaker
+    from kiosk.speech.espeak import find_engine
 
     def started(spoken: speaker.Spoken) -> None:
         if args.json:
@@ -85,7 +86,8 @@ def _speak(cfg, args) -> None:
         if not cfg.speech:
             raise _Failed(SPEECH_OFF, "read-aloud is off on this terminal (setting speech = false); "
                                       "nothing said or written")
-        engine = speaker.prepare()
+        # A child started ahead loads everything first; one started for a text loads only what that text needs.
+        engine = speaker.prepare() if args.from_stdin else find_engine()
         text = args.text
         if args.from_stdin:
             _event({"event": "ready", "engine": engine.name})
