@@ -29,7 +29,7 @@ from kiosk.core.self_command import die_with_parent
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search", "ime")
+COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search", "ime", "speech")
 
 
 # ---------------------------------------------------------------- commands

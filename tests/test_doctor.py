@@ -105,7 +105,8 @@ def test_healthy_terminal_is_all_ok_and_station_db_is_untouched(cfg, seeded, sta
 
     assert {c.name: c.status for c in checks} == {
         "config": "ok", "content_db": "ok", "station_db": "ok", "disk": "ok", "permissions": "ok", "fonts": "ok",
-        "printer": "ok", "clock": "ok", "repository": "ok", "signature": "ok", "pinyin": "ok"}
+        "printer": "ok", "clock": "ok", "repository": "ok", "signature": "ok", "pinyin": "ok",
+        "speech": "ok"}
     assert "1 announcements" in _by_name(checks)["station_db"].detail
     assert "printer receipt is idle" in _by_name(checks)["printer"].detail
     assert doctor.exit_code(checks) == 0
@@ -462,7 +463,7 @@ def test_cli_doctor_text_output_on_an_empty_data_dir(tmp_path, data_dir, capsys)
     code = cli.main(["--config", str(config), "doctor"])
     out = capsys.readouterr().out
     names = re.findall(r"^\[(?:ok  |WARN|FAIL)\] (\w+) ", out, flags=re.M)
-    assert names[:3] == ["config", "content_db", "station_db"] and len(names) == 11
+    assert names[:3] == ["config", "content_db", "station_db"] and len(names) == 12
     assert "[WARN] content_db" in out and "→ start the kiosk" in out
     assert code == (1 if "[FAIL]" in out else 0)
 

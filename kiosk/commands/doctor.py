@@ -686,6 +686,21 @@ def _check_pinyin(cfg: config_mod.Config, library: str | None = None, shared_dir
     return Check("pinyin", OK, f"librime {version}: schema {rime.SCHEMA_ID} deployed in {user_dir}")
 
 
+def _check_speech(cfg: config_mod.Config, program: str | None = None) -> Check:
+    """Read-aloud (朗读): espeak-ng and its Mandarin and English voices installed. Without it the 朗读 button says
+    read-aloud is unavailable and everything else works: a warning. PROGRAM defaults to espeak-ng on PATH."""
+    from kiosk.speech import SpeechUnavailable, espeak
+
+    if not cfg.speech:
+        return Check("speech", OK, "read-aloud is off (setting speech = false)")
+    try:
+        engine = espeak.find_engine(program)
+    except SpeechUnavailable as exc:
+        return Check("speech", WARN, f"no read-aloud: {exc}", espeak.INSTALL)
+    voices = ", ".join(f"{lang} {voice}" for lang, voice in espeak.VOICES.items())
+    return Check("speech", OK, f"{engine.name}: voices {voices}; volume {cfg.speech_volume}")
+
+
 def run_checks(cfg: config_mod.Config, probes: Probes | None = None) -> list[Check]:
     probes = probes or Probes()
     facts = _Facts()
@@ -700,6 +715,7 @@ def run_checks(cfg: config_mod.Config, probes: Probes | None = None) -> list[Che
     checks.append(_check_repository(cfg, probes))
     checks.append(_check_signature(cfg, facts, probes))
     checks.append(_check_pinyin(cfg))
+    checks.append(_check_speech(cfg))
     return checks
 
 
