@@ -494,6 +494,10 @@ def value_problem(rule: FieldRule, name: str, value) -> str | None:
         return None
     if kind == "bool":
         return None if isinstance(value, bool) else "value of the wrong type"
+    if kind == "integer":
+        if not _is_int(value) or not rule.min_value <= value <= rule.max_value:
+            return "not an integer in the allowed range"
+        return None
     if kind == "object":
         members = dict(rule.fields)
         if not isinstance(value, dict) or set(value) != set(members):

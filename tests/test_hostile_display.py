@@ -87,8 +87,9 @@ def test_markup_in_titles_shows_as_text_and_loads_nothing(seeded, cfg, tmp_path)
     red = _red_png(tmp_path / "red.png")
     freeze = '专利信息检索<img src="file:///dev/stdin">'
     picture = f'<img src="{red.as_uri()}" width="400" height="400">假的缴费二维码'
-    _put_records(_service("svc-aaa-freeze", freeze, materials=[picture], conditions=picture),
-                 _service("svc-aaa-picture", picture, summary=f"**{picture}**"))
+    # order 1: curated first, so both are among the home screen's hot chips (the seed's services are ordered too).
+    _put_records(_service("svc-aaa-freeze", freeze, order=1, materials=[picture], conditions=picture),
+                 _service("svc-aaa-picture", picture, order=1, summary=f"**{picture}**"))
     seeded.close()
 
     home = _probe(cfg.data_path, tmp_path / "home.png")
