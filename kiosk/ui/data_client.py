@@ -227,6 +227,8 @@ class DataClient(DataCalls, QObject):
         self._child.process.readyReadStandardOutput.connect(self._read_answers)
         self._child.finished.connect(self._on_finished)
         self._running = False  # a run was started and has neither ended nor been discarded
+        self._dying = False  # a discarded run was killed and has not ended yet (never waited for)
+        self._start_pending = False  # a new run starts when the dying one has ended
         self._ready = False
         self._start_timer = QTimer(self, singleShot=True)
         self._start_timer.timeout.connect(lambda: self._fail_child(
@@ -241,7 +243,7 @@ class DataClient(DataCalls, QObject):
 
     @property
     def pid(self) -> int | None:
-        return self._child.pid if self._running else None
+        return self._child.pid if self._running and not self._dying else None
 
     @property
     def starts(self) -> int:
@@ -259,7 +261,10 @@ class DataClient(DataCalls, QObject):
         self._started_at = time.monotonic()
         self._running, self._ready = True, False
         self._start_timer.start(self.start_timeout_ms)
-        self._child.start()
+        if self._dying:
+            self._start_pending = True  # its process object is free once the killed run has ended
+        else:
+            self._child.start()
 
     def stop(self) -> None:
         """End the child: it exits when its stdin closes; killed if it does not within STOP_TIMEOUT_MS.
@@ -271,15 +276,17 @@ class DataClient(DataCalls, QObject):
             waiting.timer.deleteLater()
         self._waiting.clear()
         self._undelivered.clear()
+        self._start_pending = False
         self._child.stop()
 
     def _discard(self, why: str) -> None:
-        """Kill the child and fail every waiting call with DataUnavailable(WHY)."""
+        """Kill the child and fail every waiting call with DataUnavailable(WHY). The GUI thread does not
+        wait for the killed run to end (a child with a large index takes a while to be torn down)."""
         self._running = False
         self._start_timer.stop()
-        self._child.kill()  # its outcome comes as "stopped": this client says why
-        if self._child.process.isOpen():
-            self._child.process.readAllStandardOutput()  # what the killed run wrote is not an answer
+        if self._child.running and not self._dying:
+            self._dying = True
+            self._child.process.kill()
         self._fail_waiting(why)
 
     def _fail_child(self, why: str) -> None:
@@ -293,8 +300,16 @@ class DataClient(DataCalls, QObject):
             call.settle(error=DataUnavailable(why))
 
     def _on_finished(self, outcome: ChildOutcome) -> None:
+        if self._dying:  # the run this client killed has ended; the calls waiting on it were failed then
+            self._dying = False
+            if self._child.process.isOpen():
+                self._child.process.readAllStandardOutput()  # what the killed run wrote is not an answer
+            if self._start_pending:
+                self._start_pending = False
+                self._child.start()
+            return
         if outcome.stopped or not self._running:
-            return  # stopped or discarded by this client, which failed the waiting calls itself
+            return  # stopped by this client
         self._running = False
         self._start_timer.stop()
         self._last_exit = outcome.describe()
@@ -304,7 +319,7 @@ class DataClient(DataCalls, QObject):
 
     def _read_answers(self) -> None:
         process = self._child.process
-        while self._running:
+        while self._running and not self._dying:
             if not process.canReadLine():
                 if process.bytesAvailable() > self.max_line_bytes:
                     # The rest of that line would follow: a new child answers the next call.
