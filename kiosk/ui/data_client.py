@@ -20,7 +20,9 @@ The rules for a child that does not answer:
   bytes are waiting, without waiting for or keeping the rest) kills the child: DataUnavailable;
 - a failure the service reports arrives as DataError (kind, reason, message).
 
-View-models keep what they show while a call fails (the last good content stays on screen).
+View-models keep what they show while a call fails (the last good content stays on screen). The child
+runs through kiosk.ui.children.ChildProcess; a killed child is not waited for on the GUI thread (the next
+run starts when it has ended).
 """
 
 from __future__ import annotations
