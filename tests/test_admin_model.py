@@ -14,7 +14,7 @@ from kiosk.core import config as config_mod
 from kiosk.store import backup, station
 from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, MAX_LOCKOUT_S, PinGuard
 from kiosk.ui.admin_model import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART, NO_PIN_YET, NOT_UNLOCKED, AdminBackend
-from tests.conftest import DataServiceInProcess, booking_backend
+from tests.data_service_double import DataServiceInProcess, booking_backend
 
 PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
@@ -179,7 +179,7 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
 def test_printer_test_goes_through_the_booking_module(qtbot, seeded, station_store, data_dir):
 
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": "ipkiosk-no-such-queue"})
-    booking = booking_backend(cfg, clock=lambda: T0)  # the real printer check: this queue does not exist
+    booking = booking_backend(cfg, clock=lambda: T0, qtbot=qtbot)  # the real printer check: this queue does not exist
     ctx = staff_context(cfg, [booking])
     admin = AdminBackend(ctx, quit_app=lambda code: None)
     sign_in(admin)
@@ -199,7 +199,7 @@ def test_printer_test_prints_a_real_slip_on_the_cups_pdf_queue(qtbot, seeded, st
     queue = cups_helpers.cups_pdf_queue()
     cups_helpers.require_poppler()
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name})
-    booking = booking_backend(cfg, clock=lambda: T0)
+    booking = booking_backend(cfg, clock=lambda: T0, qtbot=qtbot)
     ctx = staff_context(cfg, [booking])
     admin = AdminBackend(ctx, quit_app=lambda code: None)
     sign_in(admin)

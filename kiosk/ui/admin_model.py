@@ -30,6 +30,7 @@ from kiosk.core.clock import in_china, iso, minute_text
 from kiosk.core.safe_text import for_display
 from kiosk.core.self_command import self_command
 from kiosk.core.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, PIN_MAX_DIGITS, PIN_MIN_DIGITS
+from kiosk.dataservice.api import ErrorKind
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataError, DataUnavailable
 
@@ -94,7 +95,7 @@ class AdminBackend(QObject):
         self._clock = ctx.clock
         self._quit_app = quit_app
         self._sync_program = sync_program
-        self._data = ctx.data
+        self._data = ctx.data.blocking  # TEMPORARY: synchronous calls until this screen uses the asynchronous ones
         self._unlocked = False
         self._announcements = AdminAnnouncementsModel(self)
         self._sync_status: dict = {}
@@ -134,25 +135,25 @@ class AdminBackend(QObject):
         try:
             return self._data.pin_state(self._now())
         except DataUnavailable:
-            return {"isSet": False, "lockedForS": 0, "triesLeft": 0}
+            return {"is_set": False, "locked_for_s": 0, "tries_left": 0}
 
     def _now(self) -> str:
         return iso(self._clock())
 
     @Property(bool, notify=pinStateChanged)
     def pinIsSet(self) -> bool:  # noqa: N802 (QML API)
-        return self._pin_state()["isSet"]
+        return self._pin_state()["is_set"]
 
     @Property(int, notify=pinStateChanged)
     def lockedForS(self) -> int:  # noqa: N802
-        locked = self._pin_state()["lockedForS"]
+        locked = self._pin_state()["locked_for_s"]
         if locked and not self._lock_timer.isActive():
             self._lock_timer.start()  # counts down on the pad, also after a restart during a lockout
         return locked
 
     @Property(int, notify=pinStateChanged)
     def triesLeft(self) -> int:  # noqa: N802
-        return self._pin_state()["triesLeft"]
+        return self._pin_state()["tries_left"]
 
     @Property(str, constant=True)
     def noPinMessage(self) -> str:  # noqa: N802
@@ -197,24 +198,25 @@ class AdminBackend(QObject):
         try:
             result = self._data.check_pin(pin, self._now())
         except DataError as exc:
-            if exc.kind != "PinError":
+            if exc.kind is not ErrorKind.PIN:
                 raise
             return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": NO_PIN_YET}
         except DataUnavailable:
             return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": NO_DATA_SERVICE}
-        if result["lockedForS"]:
+        if result["locked_for_s"]:
             self._lock_timer.start()
-            message = f"错误次数过多，请 {result['lockedForS']} 秒后再试"
+            message = f"错误次数过多，请 {result['locked_for_s']} 秒后再试"
         elif result["ok"]:
             message = ""
         else:
-            message = f"密码错误，还可尝试 {result['triesLeft']} 次"
+            message = f"密码错误，还可尝试 {result['tries_left']} 次"
         if message and result.get("unsaved"):
             # The pad still counts (in the data service's memory); staff should know why a restart resets it.
             message += "（磁盘已满，错误次数未能保存）" if "disk full" in result["unsaved"] else "（错误次数未能保存）"
         self.pinStateChanged.emit()
         self._set_unlocked(result["ok"])
-        return {**result, "message": message}
+        return {"ok": result["ok"], "lockedForS": result["locked_for_s"], "triesLeft": result["tries_left"],
+                "unsaved": result["unsaved"], "message": message}
 
     @Slot()
     def lock(self) -> None:
@@ -273,9 +275,9 @@ class AdminBackend(QObject):
         try:
             self._data.save_announcement(annId, title, body, startsAt or None, endsAt or None, pinned, ACTOR)
         except DataError as exc:
-            if exc.kind == "StorageError":
+            if exc.kind is ErrorKind.STORAGE:
                 return _storage_refusal_zh(str(exc))
-            if exc.kind != "StationError":
+            if exc.kind is not ErrorKind.STATION:
                 raise
             return _station_problem_zh(str(exc))
         except DataUnavailable:
@@ -290,9 +292,9 @@ class AdminBackend(QObject):
         try:
             self._data.remove_announcement(annId, ACTOR)
         except DataError as exc:
-            if exc.kind == "StorageError":
+            if exc.kind is ErrorKind.STORAGE:
                 return _storage_refusal_zh(str(exc))
-            if exc.kind != "StationError":
+            if exc.kind is not ErrorKind.STATION:
                 raise
             return "该公告已不存在"
         except DataUnavailable:
@@ -516,7 +518,7 @@ class AdminBackend(QObject):
     @Property(bool, notify=storageChanged)
     def stationDamaged(self) -> bool:  # noqa: N802
         """station.db has rows that cannot be read: the banner offers the backups tab."""
-        return bool(self._storage_faults.get("stationDamaged"))
+        return bool(self._storage_faults.get("station_damaged"))
 
     def _refresh_storage_faults(self) -> None:
         """Ask the data service again (it scans station.db for damaged rows: on refresh, not every poll)."""
@@ -535,7 +537,7 @@ class AdminBackend(QObject):
             copies = self._data.backups()
         except DataUnavailable:
             return []
-        return [{"path": c["path"], "label": _china(c["takenAt"])} for c in copies]
+        return [{"path": c["path"], "label": _china(c["taken_at"])} for c in copies]
 
     @Slot()
     def backup_if_due(self) -> None:
@@ -555,7 +557,7 @@ class AdminBackend(QObject):
         try:
             self._data.backup_now(ACTOR, self._now())
         except DataError as exc:
-            return _storage_refusal_zh(str(exc)) if exc.kind == "StorageError" else f"备份失败：{exc}"
+            return _storage_refusal_zh(str(exc)) if exc.kind is ErrorKind.STORAGE else f"备份失败：{exc}"
         except DataUnavailable:
             return NO_DATA_SERVICE
         self.backupsChanged.emit()
@@ -570,7 +572,7 @@ class AdminBackend(QObject):
         try:
             problem = self._data.restore_backup(path, ACTOR, self._now())
         except DataError as exc:
-            if exc.kind != "BackupError":
+            if exc.kind is not ErrorKind.BACKUP:
                 raise
             return f"恢复失败：{exc}"
         except DataUnavailable:
@@ -635,12 +637,12 @@ def storage_warning_zh(faults: dict) -> str:
     Names come from station.db and a reason quotes a path: the banner shows them as plain text, cleaned
     (for_display) like every displayed string."""
     lines = []
-    if faults.get("stationDamaged"):
-        lines.append(_damaged_rows_zh(faults["stationDamaged"]) + "，可从备份恢复：在「备份与退出」中选择损坏前的"
+    if faults.get("station_damaged"):
+        lines.append(_damaged_rows_zh(faults["station_damaged"]) + "，可从备份恢复：在「备份与退出」中选择损坏前的"
                      "一份备份，点「恢复此备份」。其余数据照常可用。")
-    reason = faults.get("stationReadOnly") or faults.get("contentReadOnly") or ""
+    reason = faults.get("station_read_only") or faults.get("content_read_only") or ""
     if reason:
-        files = "、".join(name for name, key in (("station.db", "stationReadOnly"), ("content.db", "contentReadOnly"))
+        files = "、".join(name for name, key in (("station.db", "station_read_only"), ("content.db", "content_read_only"))
                          if faults.get(key))
         if reason.startswith("disk full"):
             lines.append("磁盘已满：内容照常显示，但无法保存修改（公告、备份、密码错误次数）。请技术人员清理磁盘空间。")
