@@ -33,7 +33,7 @@ from pathlib import Path
 import peewee
 
 from kiosk.core.clock import iso, utcnow
-from kiosk.core.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, check_pin_format  # noqa: F401 - part of this API
+from kiosk.core.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS, PinError, PinReason, check_pin_format  # noqa: F401 - part of this API
 from kiosk.store import station
 from kiosk.store.db import storage_problem
 
@@ -212,7 +212,7 @@ class PinGuard:
         """Verify PIN unless locked out; count failures and start a lockout on the fifth."""
         encoded = station.get_setting(KEY_HASH)
         if not encoded:
-            raise PinError("no PIN set yet: set one first")
+            raise PinError(PinReason.NOT_SET, "no PIN set yet: set one first")
         locked = self.locked_for_s()
         if locked:
             unsaved = self._save({}, "pin.refused", f"locked for {locked} s")
