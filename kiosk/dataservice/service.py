@@ -5,7 +5,7 @@ stdout, one JSON document per line:
 
     request   {"id": 7, "method": "list_records", "args": ["services"]}
     answer    {"id": 7, "result": [...]}
-    failure   {"id": 7, "error": {"type": "StationError", "message": "title: empty"}}
+    failure   {"id": 7, "error": {"type": "StationError", "reason": "title_empty", "message": "title: empty"}}
 
 The child owns everything behind the screen: it opens content.db (importing the bundled seed on
 first boot) and station.db, keeps the search index over the current content, checks the staff
@@ -47,6 +47,7 @@ from kiosk.core import config as config_mod
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.manifest import LIST_LIMITS
 from kiosk.core.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
+from kiosk.core.staff_rules import StorageReason
 from kiosk.store import backup, content, recovery, station
 from kiosk.store.db import disk_full, storage_problem
 from kiosk.store.pin import PinError, PinGuard
@@ -245,7 +246,8 @@ class DataService:
         {"stationDamaged": [{"table": "announcement", "count": 1, "names": ["2"]}, …] — rows of station.db
         that cannot be read, per table, each named by its key (or "rowid N" when that is unreadable too),
         at most DAMAGE_NAMES_SHOWN names, found by the same scan as `ipkiosk doctor`;
-        "stationReadOnly" / "contentReadOnly": why that file is open read-only ("disk full (…)"), else ''}.
+        "stationReadOnly" / "contentReadOnly": why that file is open read-only ("disk full (…)"), else '';
+        "readOnlyReason": the StorageReason value while either is read-only, else ''}.
 
         The scan runs when staff open the admin screen, not on every poll."""
         damaged: list[dict] = []
@@ -260,8 +262,13 @@ class DataService:
                 damaged.append({"table": table, "count": len(of_table),
                                 "names": [r.key if r.key is not None else f"rowid {r.rowid}"
                                           for r in of_table[:DAMAGE_NAMES_SHOWN]]})
-        return {"stationDamaged": damaged, "stationReadOnly": station.read_only_reason() or "",
-                "contentReadOnly": recovery.read_only_reason() or ""}
+        read_only = (station.read_only_reason() or "", recovery.read_only_reason() or "")
+        return {"stationDamaged": damaged, "stationReadOnly": read_only[0], "contentReadOnly": read_only[1],
+                "readOnlyReason": self._storage_reason() if any(read_only) else ""}
+
+    def _storage_reason(self) -> str:
+        """A StorageReason for a fault of the data disk: whether it is full now, or failing otherwise."""
+        return StorageReason.DISK_FULL if disk_full(self._cfg.data_path) else StorageReason.DISK_ERROR
 
     def _check_station_writable(self, what: str) -> None:
         """StorageError before a staff change is tried on a station.db that is open read-only."""
@@ -315,7 +322,7 @@ class DataService:
         self._at(now)
         result = self._guard.check(pin)
         return {"ok": result.ok, "lockedForS": result.locked_for_s, "triesLeft": result.tries_left,
-                "unsaved": result.unsaved}
+                "unsaved": result.unsaved, "unsavedReason": self._storage_reason() if result.unsaved else ""}
 
     def set_pin(self, pin: str, now: str) -> None:
         self._at(now)
@@ -384,7 +391,8 @@ class DataService:
         try:
             result = getattr(self, method)(*request.get("args", ()), **request.get("kwargs", {}))
         except EXPECTED_ERRORS as exc:
-            return {"id": req_id, "error": {"type": type(exc).__name__, "message": str(exc)}}
+            return {"id": req_id, "error": {"type": type(exc).__name__, "reason": str(getattr(exc, "reason", "")),
+                                            "message": str(exc)}}
         except DatabaseError as exc:
             # The disk filled up (or failed) after the files were opened: a plain reason, not an internal error.
             reason = storage_problem(exc, self._cfg.data_path)
@@ -392,7 +400,8 @@ class DataService:
                 log.exception("data service: %s failed", method)
                 return {"id": req_id, "error": {"type": "InternalError", "message": f"{type(exc).__name__}: {exc}"}}
             log.error("data service: %s failed: %s", method, reason)
-            return {"id": req_id, "error": {"type": "StorageError", "message": f"{method}: {reason}; nothing was saved"}}
+            return {"id": req_id, "error": {"type": "StorageError", "reason": self._storage_reason(),
+                                            "message": f"{method}: {reason}; nothing was saved"}}
         except Exception as exc:  # noqa: BLE001 - one bad request must not end the service
             log.exception("data service: %s failed", method)
             return {"id": req_id, "error": {"type": "InternalError", "message": f"{type(exc).__name__}: {exc}"}}

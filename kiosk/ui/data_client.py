@@ -39,18 +39,20 @@ class DataUnavailable(RuntimeError):
 
 
 class DataError(RuntimeError):
-    """The data service answered with a failure; ``kind`` is its type (StationError, PinError, …)."""
+    """The data service answered with a failure; ``kind`` is its type (StationError, PinError, …) and
+    ``reason`` the value of the error's reason enum (kiosk.core.staff_rules), '' when it has none."""
 
-    def __init__(self, kind: str, message: str):
+    def __init__(self, kind: str, message: str, reason: str = ""):
         super().__init__(message)
         self.kind = kind
+        self.reason = reason
 
 
 def result_of(answer: dict):
     """The result an answer document carries, or its failure raised as DataError."""
     if "error" in answer:
         error = answer["error"]
-        raise DataError(error.get("type", "Error"), error.get("message", ""))
+        raise DataError(error.get("type", "Error"), error.get("message", ""), error.get("reason", ""))
     return answer.get("result")
 
 
