@@ -86,41 +86,42 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
     window = ui_app.load_main(ctx, size_px=size_px)
     window.show()
     qtbot_wait(300)
-    admin = ctx.singletons["Admin"]
+    session, maintenance = ctx.singletons["AdminSession"], ctx.singletons["AdminMaintenance"]
     problems: dict[str, list[str]] = {}
     try:
         for stem, page, props, tab in SCREENS:
             # Going home ends the admin session (the page locks it when it leaves the stack).
             QMetaObject.invokeMethod(window, "goHome")
             qtbot_wait(600)  # after the transition, so the old page's lock() comes before the new login
-            if stem != "pin-no-pin" and not admin.property("pinIsSet"):
+            session.refreshPin()
+            if stem != "pin-no-pin" and not session.property("pinIsSet"):
                 PinGuard(actor="cli").set_pin(PIN)  # `ipkiosk admin set-pin` at installation
                 _demo_announcements()
             if stem.startswith("admin-"):
-                assert admin.checkPin(PIN)["ok"]
+                assert session.checkPin(PIN)["ok"]
             QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", props))
             qtbot_wait(700)
-            if stem == "admin-backup" and not admin.property("backups"):
-                assert admin.backupNow() == ""
+            if stem == "admin-backup" and not maintenance.property("backups"):
+                assert maintenance.backupNow() == ""
             if tab is not None:
                 page_item = next(i for i in window_items(window, visible_only=True) if i.objectName() == "adminPage")
                 page_item.setProperty("tab", tab)
                 qtbot_wait(300)
             problems[stem] = _layout_problems(window)
             if stem.startswith("admin-"):
-                assert admin.property("unlocked"), f"{stem}: the admin session ended before the screenshot"
+                assert session.property("unlocked"), f"{stem}: the admin session ended before the screenshot"
             if out_dir is not None:
                 image = window.grabWindow()
                 assert image.save(str(out_dir / f"{stem}-{size_px[0]}x{size_px[1]}.png"))
         # station.db found corrupt at start: the PIN page explains, the admin page offers the restore.
         QMetaObject.invokeMethod(window, "goHome")
         qtbot_wait(600)
-        admin.lock()
+        session.lock()
         ctx.data.stop()  # the next call starts it again, on the corrupt file
         station.station_db.close()
         cfg.station_db_path.write_bytes(b"\x00" * 4096 + cfg.station_db_path.read_bytes()[4096:])
         assert not station.open_station_db_safely(cfg.station_db_path)[0]
-        admin.refresh()
+        session.refresh()
         for stem, page in (("pin-broken", "PinPage.qml"), ("admin-restore", "AdminPage.qml")):
             QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", {}))
             qtbot_wait(700)

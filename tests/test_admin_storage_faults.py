@@ -22,7 +22,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from kiosk.core import config as config_mod
 from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
-from kiosk.ui.admin_model import DISK_FULL_REFUSAL
+from kiosk.ui.admin.wording import DISK_FULL_REFUSAL, storage_warning_zh
 from kiosk.ui.data_client import DataError
 from tests.conftest import DataServiceInProcess, file_digest
 from tests.sync_helpers import fill, listing
@@ -102,14 +102,12 @@ def test_damaged_announcement_is_named_on_the_admin_page_with_the_restore(kiosk_
     qtbot.waitUntil(lambda: exists(window, "adminConfirmRestoreOk"), timeout=3000)
     tap_name(qtbot, window, "adminConfirmRestoreOk")
     qtbot.waitUntil(lambda: not exists(window, "adminStorageWarning"), timeout=5000)
-    assert ctx.singletons["Admin"].property("storageWarning") == ""
+    assert ctx.singletons["AdminMaintenance"].property("storageWarning") == ""
     assert [a["title"] for a in station.list_announcements()] == ["本站公告二号", "本站公告一号"]
     assert copy.exists()
 
 
 def test_damage_wording_names_tables_keys_and_unreadable_keys():
-    from kiosk.ui.admin_model import storage_warning_zh
-
     assert storage_warning_zh({"stationDamaged": [], "stationReadOnly": "", "contentReadOnly": ""}) == ""
     text = storage_warning_zh({"stationDamaged": [
         {"table": "announcement", "count": 7, "names": ["2", "3", "rowid 9", "11", "12"]},
@@ -226,12 +224,12 @@ def test_admin_page_on_a_full_disk_says_so_and_refuses_writes_plainly(qtbot, ful
         qtbot.waitUntil(lambda: exists(window, "adminNotice"), timeout=3000)
         assert find(window, "adminNotice").property("text") == DISK_FULL_REFUSAL
 
-        admin = ctx.singletons["Admin"]
-        assert admin.saveAnnouncement(0, "不会保存", "", "", "", False) == DISK_FULL_REFUSAL
-        assert admin.saveAnnouncement(1, "不会保存", "", "", "", False) == DISK_FULL_REFUSAL
-        assert admin.removeAnnouncement(1) == DISK_FULL_REFUSAL
-        assert admin.backupNow() == DISK_FULL_REFUSAL
-        admin.syncNow()  # no repository configured: only its audit entry, which cannot be written
+        announcements, maintenance = ctx.singletons["AdminAnnouncements"], ctx.singletons["AdminMaintenance"]
+        assert announcements.saveAnnouncement(0, "不会保存", "", "", "", False) == DISK_FULL_REFUSAL
+        assert announcements.saveAnnouncement(1, "不会保存", "", "", "", False) == DISK_FULL_REFUSAL
+        assert announcements.removeAnnouncement(1) == DISK_FULL_REFUSAL
+        assert maintenance.backupNow() == DISK_FULL_REFUSAL
+        ctx.singletons["AdminSync"].syncNow()  # no repository configured: only its audit entry, which cannot be written
         tap_name(qtbot, window, "navHome")  # ends the session (its audit entry is logged instead)
         qtbot.waitUntil(lambda: exists(window, "homePage"), timeout=3000)
     finally:

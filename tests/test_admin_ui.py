@@ -154,7 +154,7 @@ def test_staff_add_a_scheduled_announcement_by_touch_and_it_appears_in_the_ticke
 
     _go_home_and_wait_for_ticker(qtbot, window, TITLE, clock)
 
-    assert not ctx.singletons["Admin"].property("unlocked"), "leaving the admin page ends the session"
+    assert not ctx.singletons["AdminSession"].property("unlocked"), "leaving the admin page ends the session"
     actions = [(r["actor"], r["action"]) for r in reversed(station.recent_audit())]
     assert actions == [("cli", "pin.set"), ("admin-screen", "admin.login"), ("admin-screen", "announcement.add"),
                        ("admin-screen", "admin.logout")]
@@ -205,7 +205,7 @@ def test_first_boot_pad_takes_no_pin_until_a_technician_sets_one(kiosk_ui, qtbot
     assert find(window, "pinPrompt").property("text") == "尚未设置管理密码"
     assert "ipkiosk admin set-pin" in find(window, "pinMessage").property("text")
     assert not exists(window, "pinPad") and not exists(window, "pinKey1") and not exists(window, "pinOk")
-    assert not ctx.singletons["Admin"].property("pinIsSet") and station.recent_audit() == []
+    assert not ctx.singletons["AdminSession"].property("pinIsSet") and station.recent_audit() == []
 
     conf = tmp_path / "kiosk.toml"
     conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
@@ -367,7 +367,7 @@ def test_idle_reset_ends_the_admin_session(kiosk_ui, qtbot, clock):
     tap_hot_corner(qtbot, window)
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
-    admin = ctx.singletons["Admin"]
+    admin = ctx.singletons["AdminSession"]
     assert admin.property("unlocked")
     qtbot.waitUntil(lambda: not admin.property("unlocked"), timeout=8000)
     assert not exists(window, "adminPage")

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 
 # View-model modules under kiosk/ui; each has register(ctx) and may return an object with reset().
 VIEW_MODEL_MODULES: tuple[str, ...] = ("content_models", "announcements", "search_model", "attract_model", "booking_model",
-                                        "admin_model")
+                                        "admin")
 
 QML_IMPORT_DIR = Path(__file__).resolve().parent / "qml"
 KIOSK_QML_DIR = QML_IMPORT_DIR / "Kiosk"

@@ -1,0 +1,248 @@
+"""Station maintenance on the admin page (QML singleton ``AdminMaintenance``): the printer test, device
+info, the storage-fault banner, station.db backups and their restore, and leaving the kiosk.
+
+Faults of the storage that leave the kiosk running are told to staff (``storageWarning``): damaged
+station.db rows, with the restore from a backup as the way out, and a full disk (both databases open
+read-only: visitors see everything, nothing staff change can be saved), with the technician's job.
+
+Also owns the nightly station.db backup timer of the UI (the backup itself runs in the data service;
+see docs/admin.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot, qVersion
+from PySide6.QtGui import QGuiApplication
+
+from kiosk import __version__
+from kiosk.core import kinds
+from kiosk.core.safe_text import for_display
+from kiosk.ui.admin.pin_session import ACTOR, PinSession, staff_only
+from kiosk.ui.admin.wording import NO_DATA_SERVICE, NOT_UNLOCKED, reason_zh, storage_warning_zh, when_zh
+from kiosk.ui.data_client import DataError, DataUnavailable
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+BACKUP_CHECK_MS = 30 * 60 * 1000
+FIRST_BACKUP_CHECK_MS = 60 * 1000  # after start-up settles
+# Exit codes of `ipkiosk run` chosen on the admin screen (the systemd unit restarts the kiosk).
+EXIT_CODE_DESKTOP = 0
+EXIT_CODE_RESTART = 75
+
+
+class Maintenance(QObject):
+    printerMessageChanged = Signal()
+    deviceInfoChanged = Signal()
+    backupsChanged = Signal()
+    storageChanged = Signal()
+
+    def __init__(self, session: PinSession, ctx, parent: QObject | None = None, *,
+                 quit_app: Callable[[int], None] = QGuiApplication.exit):
+        super().__init__(parent)
+        self.session = session
+        self._ctx = ctx
+        self._cfg = ctx.cfg
+        self._quit_app = quit_app
+        self._printer_message = ""
+        self._print_pending = False
+        self._device_info: list[dict] = []
+        self._demo_count = 0
+        self._storage_faults: dict = {}
+        self._backups: list[dict] = []
+        session.refreshed.connect(self._refresh)
+        self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.backup_if_due)
+        self._backup_timer.start()
+        # A child timer, not QTimer.singleShot: stop_context stops the children of a context's
+        # objects, so a finished context's first check cannot fire into the next one.
+        self._first_backup_timer = QTimer(self, singleShot=True, interval=FIRST_BACKUP_CHECK_MS)
+        self._first_backup_timer.timeout.connect(self.backup_if_due)
+        self._first_backup_timer.start()
+
+    def _refresh(self) -> None:
+        self._refresh_storage_faults()
+        self._refresh_device_info()
+        self._refresh_backups()
+
+    # ------------------------------------------------------------ printer
+
+    @Property(str, notify=printerMessageChanged)
+    def printerMessage(self) -> str:  # noqa: N802 (QML API)
+        return self._printer_message
+
+    def _booking_backend(self):
+        """The Booking singleton's backend (kiosk.ui.booking_model), found by its contract API so
+        the admin screen still works in a build without the booking module."""
+        for vm in self._ctx.view_models:
+            if hasattr(vm, "printSlip") and hasattr(vm, "printFinished"):
+                return vm
+        return None
+
+    def _set_printer_message(self, text: str) -> None:
+        if text != self._printer_message:
+            self._printer_message = text
+            self.printerMessageChanged.emit()
+
+    @Slot()
+    @staff_only()
+    def printTest(self) -> None:  # noqa: N802
+        """Print a sample slip through the Booking module (the same path visitors use)."""
+        self.session.audit("printer.test", self._cfg.printer_name or "(default printer)")
+        backend = self._booking_backend()
+        if backend is None:
+            self._set_printer_message("打印模块未加载")
+            return
+        if self._print_pending:
+            return
+        try:
+            booking_types = self.session.data.list_records("booking_types")
+        except DataUnavailable:
+            self._set_printer_message(NO_DATA_SERVICE)
+            return
+        if not booking_types:
+            self._set_printer_message("没有预约类型，无法生成测试凭条")
+            return
+        self._print_pending = True
+        backend.printFinished.connect(self._print_finished)
+        self._set_printer_message("正在打印测试凭条…")
+        backend.printSlip("", booking_types[0]["id"])
+
+    def _print_finished(self, ok: bool, message: str) -> None:
+        self._print_pending = False
+        backend = self._booking_backend()
+        if backend is not None:
+            backend.printFinished.disconnect(self._print_finished)
+        status = getattr(backend, "printerStatus", "") if backend is not None else ""
+        self._set_printer_message("测试凭条已发送到打印机" if ok else f"打印失败：{message} {status}".strip())
+
+    # ------------------------------------------------------------ device info
+
+    @Property("QVariantList", notify=deviceInfoChanged)
+    def deviceInfo(self) -> list:  # noqa: N802
+        return self._device_info
+
+    @Property(int, notify=deviceInfoChanged)
+    def demoCount(self) -> int:  # noqa: N802
+        return self._demo_count
+
+    def _refresh_device_info(self) -> None:
+        try:
+            counts = self.session.data.counts_by_kind()
+            self._demo_count = self.session.data.demo_count()
+        except DataUnavailable as exc:
+            log.warning("device info not refreshed: %s", exc)
+            return
+        try:
+            free_gb = f"{shutil.disk_usage(self._cfg.data_path).free / 1e9:.1f} GB"
+        except OSError as exc:
+            free_gb = f"未知（{exc.strerror}）"
+        self._device_info = [
+            {"label": "软件版本", "value": f"ipkiosk {__version__} · Qt {qVersion()}"},
+            {"label": "终端编号", "value": self._cfg.station_id},
+            {"label": "数据目录", "value": for_display(str(self._cfg.data_path))},
+            {"label": "剩余磁盘", "value": free_gb},
+            {"label": "内容数量", "value": " · ".join(f"{k.short_label} {counts.get(k.name, 0)}" for k in kinds.KINDS)},
+            {"label": "字体", "value": QGuiApplication.font().family()},
+            {"label": "配置文件", "value": for_display(self._cfg.source)},
+        ]
+        self.deviceInfoChanged.emit()
+
+    # ------------------------------------------------------------ storage faults
+
+    @Property(str, notify=storageChanged)
+    def storageWarning(self) -> str:  # noqa: N802
+        """The admin page's banner: damaged station.db rows and a full disk in a clerk's words, each with
+        the way out; '' when the storage is fine (an unusable station.db has its own, stationProblem)."""
+        return storage_warning_zh(self._storage_faults)
+
+    @Property(bool, notify=storageChanged)
+    def stationDamaged(self) -> bool:  # noqa: N802
+        """station.db has rows that cannot be read: the banner offers the backups tab."""
+        return bool(self._storage_faults.get("stationDamaged"))
+
+    def _refresh_storage_faults(self) -> None:
+        """Ask the data service again (it scans station.db for damaged rows: on refresh, not every poll)."""
+        try:
+            faults = self.session.data.storage_faults()
+        except DataUnavailable as exc:
+            log.warning("storage faults not refreshed: %s", exc)
+            return
+        if faults != self._storage_faults:
+            self._storage_faults = faults
+            self.storageChanged.emit()
+
+    # ------------------------------------------------------------ backups
+
+    @Property("QVariantList", notify=backupsChanged)
+    def backups(self) -> list:
+        return self._backups
+
+    def _refresh_backups(self) -> None:
+        try:
+            copies = self.session.data.backups()
+        except DataUnavailable as exc:
+            log.warning("backups not listed: %s", exc)
+            copies = []
+        self._backups = [{"path": c["path"], "label": when_zh(c["takenAt"])} for c in copies]
+        self.backupsChanged.emit()
+
+    @Slot()
+    def backup_if_due(self) -> None:
+        """The nightly backup (the timer is here, the work in the data service; see backup.backup_due)."""
+        try:
+            made = self.session.data.backup_if_due(self.session.now())
+        except (DataError, DataUnavailable) as exc:
+            log.error("nightly station.db backup failed: %s", exc)
+            return
+        if made:
+            self._refresh_backups()
+
+    @Slot(result=str)
+    @staff_only(NOT_UNLOCKED)
+    def backupNow(self) -> str:  # noqa: N802
+        try:
+            self.session.data.backup_now(ACTOR, self.session.now())
+        except DataError as exc:
+            return reason_zh(exc.reason, str(exc))
+        except DataUnavailable:
+            return NO_DATA_SERVICE
+        self._refresh_backups()
+        return ""
+
+    @Slot(str, result=str)
+    @staff_only(NOT_UNLOCKED, also_while_station_unusable=True)
+    def restoreBackup(self, path: str) -> str:  # noqa: N802
+        """Replace station.db with a backup. Offered on the admin screen when station.db is corrupt
+        (then the PIN cannot be checked either, so the PIN pad leads here only in that state)."""
+        try:
+            problem = self.session.data.restore_backup(path, ACTOR, self.session.now())
+        except DataError as exc:
+            return reason_zh(exc.reason, str(exc))
+        except DataUnavailable:
+            return NO_DATA_SERVICE
+        self.session.refresh()  # a different station.db: its PIN state, announcements, damage
+        return f"恢复后仍无法打开：{problem}" if problem else ""
+
+    # ------------------------------------------------------------ leaving the kiosk
+
+    def _leave(self, code: int, action: str) -> None:
+        self.session.audit(action, "kiosk")
+        self._ctx.exit_authorised = True
+        log.warning("%s authorised on the admin screen", action)
+        self._quit_app(code)
+
+    @Slot()
+    @staff_only()
+    def restartKiosk(self) -> None:  # noqa: N802
+        """Quit with EXIT_CODE_RESTART; the systemd unit (Restart=always) starts the kiosk again."""
+        self._leave(EXIT_CODE_RESTART, "kiosk.restart")
+
+    @Slot()
+    @staff_only()
+    def exitToDesktop(self) -> None:  # noqa: N802
+        self._leave(EXIT_CODE_DESKTOP, "kiosk.exit")

@@ -1,0 +1,114 @@
+"""The sync tab (QML singleton ``AdminSync``): the last cycles' status and 立即同步, which runs one
+`ipkiosk sync --once` child (the UI itself never touches the network). Outcomes are worded through
+kiosk.ui.admin.wording from the outcome classes of kiosk.core.sync_outcome."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Property, QObject, QProcess, Signal, Slot
+
+from kiosk.core import kinds
+from kiosk.core.safe_text import for_display
+from kiosk.core.self_command import self_command
+from kiosk.ui.admin.pin_session import PinSession, staff_only
+from kiosk.ui.admin.wording import sync_exit_zh, sync_result_zh, when_zh
+from kiosk.ui.data_client import DataUnavailable
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+class SyncControl(QObject):
+    syncStatusChanged = Signal()
+    syncRunningChanged = Signal()
+
+    def __init__(self, session: PinSession, cfg, parent: QObject | None = None, *,
+                 sync_program: tuple[str, list[str]] | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._cfg = cfg
+        self._sync_program = sync_program
+        self._sync_status: dict = {}
+        self._sync_process: QProcess | None = None
+        self._sync_message = ""
+        session.refreshed.connect(self._refresh_status)
+        session.polled.connect(self._refresh_status)
+
+    @Property("QVariantMap", notify=syncStatusChanged)
+    def syncStatus(self) -> dict:  # noqa: N802 (QML API)
+        return self._sync_status
+
+    @Property(bool, notify=syncRunningChanged)
+    def syncRunning(self) -> bool:  # noqa: N802
+        return self._sync_process is not None
+
+    def _refresh_status(self) -> None:
+        try:
+            doc = self.session.data.status()
+        except DataUnavailable as exc:
+            log.warning("sync status not refreshed: %s", exc)
+            return
+        collections = doc["collections"]
+        generations = "  ".join(
+            f"{k.short_label} {'-' if collections[k.name]['generation'] is None else collections[k.name]['generation']}"
+            for k in kinds.KINDS)
+        status = {
+            "configured": bool(self._cfg.repository_url),
+            "server": self._cfg.repository_url or "未配置（只显示内置内容）",
+            "lastResult": sync_result_zh(doc["last_result"]),
+            "lastReason": for_display(doc["last_reason"] or ""),  # it quotes what a server or network said
+            "lastAttemptAt": when_zh(doc["last_attempt_at"]),
+            "lastSuccessAt": when_zh(doc["last_success_at"]),
+            "nextAttemptAt": when_zh(doc["next_attempt_at"]),
+            "contentUpdatedAt": when_zh(doc["content_updated_at"]),
+            "generations": generations,
+            "message": for_display(self._sync_message),
+        }
+        if status != self._sync_status:
+            self._sync_status = status
+            self.syncStatusChanged.emit()
+
+    def sync_command(self) -> tuple[str, list[str]]:
+        if self._sync_program is not None:
+            return self._sync_program
+        return self_command(self._cfg, "sync", "--once")
+
+    @Slot()
+    @staff_only()
+    def syncNow(self) -> None:  # noqa: N802
+        """立即同步: one `ipkiosk sync --once` child at a time."""
+        if self._sync_process is not None:
+            return
+        self.session.audit("sync.now", "content")
+        if not self._cfg.repository_url:
+            self._sync_message = "未配置内容服务器（repository_url），仅使用内置内容"
+            self._refresh_status()
+            return
+        program, args = self.sync_command()
+        process = QProcess(self)
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        process.finished.connect(self._sync_finished)
+        process.errorOccurred.connect(self._sync_error)
+        self._sync_process = process
+        self._sync_message = "正在同步…"
+        self.syncRunningChanged.emit()
+        self._refresh_status()
+        process.start(program, args)
+
+    def _sync_finished(self, exit_code: int, _status) -> None:
+        process, self._sync_process = self._sync_process, None
+        output = bytes(process.readAll()).decode("utf-8", "replace").strip().splitlines() if process else []
+        self._sync_message = f"立即同步结果：{sync_exit_zh(exit_code)}" + (f"（{output[-1][:160]}）" if output else "")
+        if process:
+            process.deleteLater()
+        self.syncRunningChanged.emit()
+        self._refresh_status()
+
+    def _sync_error(self, error) -> None:
+        if error == QProcess.ProcessError.FailedToStart and self._sync_process is not None:
+            self._sync_process.deleteLater()
+            self._sync_process = None
+            self._sync_message = "无法启动同步程序"
+            self.syncRunningChanged.emit()
+            self._refresh_status()
