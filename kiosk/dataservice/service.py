@@ -274,7 +274,7 @@ class DataService:
         """StorageError before a staff change is tried on a station.db that is open read-only."""
         reason = station.read_only_reason()
         if reason is not None:
-            code = errno.ENOSPC if reason.startswith("disk full") else errno.EIO
+            code = errno.ENOSPC if disk_full(self._cfg.data_path) else errno.EIO
             raise StorageError(code, f"station.db: {reason}; {what} not saved")
 
     def current_announcements(self, now: str) -> list[dict]:
