@@ -116,9 +116,9 @@ Window {{
         return None
 
     settle(0.5)
-    # The printer check runs in a child process; wait for its answer as a visitor would.
+    # The printer check and the data service run in child processes; wait for their answers as a visitor would.
     deadline = time.monotonic() + 30
-    while backend.printerStatus == PRINTER_STATUS_CHECKING and time.monotonic() < deadline:
+    while (backend.printerStatus == PRINTER_STATUS_CHECKING or ctx.data.pending_calls) and time.monotonic() < deadline:
         settle(0.05)
     for name in args.click:
         item = find(name)
@@ -131,7 +131,7 @@ Window {{
                          QPoint(int(centre.x()), int(centre.y())))
         settle(0.3)
     deadline = time.monotonic() + 30
-    while backend.printing and time.monotonic() < deadline:
+    while (backend.printing or ctx.data.pending_calls) and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
     settle(0.3)

@@ -62,13 +62,20 @@ def main(argv: list[str] | None = None) -> int:
             app.processEvents()
             time.sleep(0.01)
 
+    def answered() -> None:
+        """Settle until every data service call made so far has been answered (a hang detector bounds it)."""
+        while ctx.data.pending_calls:
+            settle(0.02)
+
     settle(0.5)
+    answered()
     started = utcnow()
     if args.record:
         window.openRecord(args.record)
     elif args.page:
         window.openPage(args.page, {})
     open_ms = (utcnow() - started).total_seconds() * 1000
+    answered()
     settle(0.5)
     window.grabWindow().save(args.out)
 

@@ -14,10 +14,11 @@ from kiosk.core import config as config_mod
 from kiosk.core.sync_outcome import Outcome
 from kiosk.store import backup, station
 from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, MAX_LOCKOUT_S, PinGuard
-from kiosk.ui.admin import AdminJobs, build_admin
+from kiosk.ui.admin import build_admin
 from kiosk.ui.admin.maintenance import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART
 from kiosk.ui.admin.wording import NO_PIN_YET, NOT_UNLOCKED, REASON_ZH
-from tests.conftest import DataServiceInProcess, booking_backend
+from tests.conftest import booking_backend
+from tests.data_service_double import DataServiceInProcess, wait_answered
 
 PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
@@ -29,31 +30,67 @@ def staff_context(cfg, view_models: list) -> types.SimpleNamespace:
                                  data=DataServiceInProcess(cfg))
 
 
+class Staff:
+    """The staff jobs as a test drives them: ATTRIBUTES are the jobs; each action is sent as the screen sends
+    it and its answer waited for on the event loop, as the screen gets it."""
+
+    def __init__(self, qtbot, ctx, quit_app=lambda code: None):
+        self.qtbot, self.ctx = qtbot, ctx
+        self.jobs = build_admin(ctx, quit_app=quit_app)
+        self.session, self.announcements = self.jobs.session, self.jobs.announcements
+        self.sync, self.maintenance = self.jobs.sync, self.jobs.maintenance
+
+    def _answer(self, signal, action, *args):
+        with self.qtbot.waitSignal(signal, timeout=30_000) as answer:
+            action(*args)
+        self.settle()
+        return answer.args[0]
+
+    def check_pin(self, pin: str) -> dict:
+        return self._answer(self.session.pinChecked, self.session.checkPin, pin)
+
+    def save(self, *args) -> str:
+        return self._answer(self.announcements.saved, self.announcements.saveAnnouncement, *args)
+
+    def remove(self, ann_id: int) -> str:
+        return self._answer(self.announcements.removed, self.announcements.removeAnnouncement, ann_id)
+
+    def backup_now(self) -> str:
+        return self._answer(self.maintenance.backupDone, self.maintenance.backupNow)
+
+    def restore(self, path: str) -> str:
+        return self._answer(self.maintenance.restoreDone, self.maintenance.restoreBackup, path)
+
+    def settle(self) -> None:
+        """Every call sent so far answered, and what its answer set off done."""
+        wait_answered(self.qtbot, self.ctx.data)
+
+    def close(self) -> None:
+        # Their timers must not fire into later tests, whose stores are elsewhere.
+        for job in self.jobs.objects():
+            for timer in job.findChildren(QTimer):
+                timer.stop()
+            job.deleteLater()
+
+
 @pytest.fixture
 def admin(qtbot, seeded, station_store, cfg):
     quits: list[int] = []
-    ctx = staff_context(cfg, [])
     # quit_app records the exit code instead of ending the test process.
-    jobs = build_admin(ctx, quit_app=quits.append)
-    yield types.SimpleNamespace(**{name: getattr(jobs, name) for name in ("session", "announcements", "sync",
-                                                                          "maintenance")}, quits=quits, ctx=ctx)
-    close(jobs)
+    staff = Staff(qtbot, staff_context(cfg, []), quit_app=quits.append)
+    staff.quits = quits
+    yield staff
+    staff.close()
     qtbot.wait(1)
 
 
-def close(jobs: AdminJobs) -> None:
-    # Their timers must not fire into later tests, whose stores are elsewhere.
-    for job in jobs.objects():
-        for timer in job.findChildren(QTimer):
-            timer.stop()
-        job.deleteLater()
-
-
-def sign_in(admin) -> None:
+def sign_in(admin: Staff) -> None:
     """What staff do: the PIN was set by a technician (`ipkiosk admin set-pin`) and is typed on the pad."""
+    admin.session.refreshPin()
+    admin.settle()
     if not admin.session.property("pinIsSet"):
         PinGuard(actor="cli").set_pin(PIN)
-    assert admin.session.checkPin(PIN)["ok"] and admin.session.property("unlocked")
+    assert admin.check_pin(PIN)["ok"] and admin.session.property("unlocked")
 
 
 def _actions() -> list[str]:
@@ -62,8 +99,8 @@ def _actions() -> list[str]:
 
 def test_nothing_works_before_the_pin(admin):
     assert not admin.session.property("unlocked")
-    assert admin.announcements.saveAnnouncement(0, "标题", "", "", "", False) == NOT_UNLOCKED
-    assert admin.maintenance.backupNow() == NOT_UNLOCKED
+    assert admin.save(0, "标题", "", "", "", False) == NOT_UNLOCKED
+    assert admin.backup_now() == NOT_UNLOCKED
     admin.maintenance.exitToDesktop()
     admin.maintenance.restartKiosk()
     assert admin.quits == [] and not admin.ctx.exit_authorised
@@ -73,20 +110,21 @@ def test_nothing_works_before_the_pin(admin):
 def test_every_admin_action_is_audited(admin, cfg):
     sign_in(admin)
     admin.session.lock()
-    assert admin.session.checkPin("999990")["message"] == "密码错误，还可尝试 4 次"
-    assert admin.session.checkPin(PIN)["ok"]
-    assert admin.announcements.saveAnnouncement(0, "开放时间调整", "周五下午闭馆", admin.announcements.suggestedStart(), "", True) == ""
+    assert admin.check_pin("999990")["message"] == "密码错误，还可尝试 4 次"
+    assert admin.check_pin(PIN)["ok"]
+    assert admin.save(0, "开放时间调整", "周五下午闭馆", admin.announcements.suggestedStart(), "", True) == ""
     ann_id = station.list_announcements()[0]["id"]
-    assert admin.announcements.saveAnnouncement(ann_id, "开放时间调整（更新）", "", "", "", False) == ""
-    assert admin.announcements.removeAnnouncement(ann_id) == ""
+    assert admin.save(ann_id, "开放时间调整（更新）", "", "", "", False) == ""
+    assert admin.remove(ann_id) == ""
     admin.sync.syncNow()  # no repository configured: audited, explained
     admin.maintenance.printTest()  # no Booking module in this context: audited, explained
-    assert admin.maintenance.backupNow() == ""
+    assert admin.backup_now() == ""
     saved = backup.list_backups(backup.backups_dir(cfg.data_path))[-1]
-    assert admin.maintenance.restoreBackup(str(saved)) == ""
+    assert admin.restore(str(saved)) == ""
     admin.maintenance.restartKiosk()
     admin.maintenance.exitToDesktop()
     admin.session.lock()
+    admin.settle()
 
     # The restore brought back the audit log as it was in the backup (taken just before its own
     # "station.backup" row was written); the replaced file with that row is kept in backups/.
@@ -107,9 +145,9 @@ def test_every_admin_action_is_audited(admin, cfg):
 
 def test_announcement_model_passes_the_model_tester_and_shows_states(admin, qtmodeltester):
     sign_in(admin)
-    admin.announcements.saveAnnouncement(0, "进行中", "", "", "", False)
-    admin.announcements.saveAnnouncement(0, "将来", "", admin.announcements.shiftInstant(admin.announcements.suggestedStart(), "day", 1), "", True)
-    admin.announcements.saveAnnouncement(0, "过去", "", "2026-11-01T09:00", "2026-11-02T09:00", False)
+    admin.save(0, "进行中", "", "", "", False)
+    admin.save(0, "将来", "", admin.announcements.shiftInstant(admin.announcements.suggestedStart(), "day", 1), "", True)
+    admin.save(0, "过去", "", "2026-11-01T09:00", "2026-11-02T09:00", False)
     model = admin.announcements.property("announcements")
     qtmodeltester.check(model, force_py=True)
     states = {r["title"]: (r["state"], r["pinned"]) for r in model.rows()}
@@ -119,9 +157,9 @@ def test_announcement_model_passes_the_model_tester_and_shows_states(admin, qtmo
 
 def test_staff_errors_come_back_in_chinese_and_change_nothing(admin):
     sign_in(admin)
-    assert admin.announcements.saveAnnouncement(0, "  ", "", "", "", False) == "请填写标题"
+    assert admin.save(0, "  ", "", "", "", False) == "请填写标题"
     start = admin.announcements.suggestedStart()
-    assert admin.announcements.saveAnnouncement(0, "x", "", start, admin.announcements.shiftInstant(start, "hour", -1), False) == "结束时间必须晚于开始时间"
+    assert admin.save(0, "x", "", start, admin.announcements.shiftInstant(start, "hour", -1), False) == "结束时间必须晚于开始时间"
     assert station.list_announcements() == []
 
 
@@ -129,8 +167,8 @@ def test_without_a_pin_the_screen_takes_none_and_names_the_command(admin):
     """Until a technician sets the PIN, no PIN typed on the pad opens or sets anything: the first visitor to
     tap the corner must not choose it."""
     assert not admin.session.property("pinIsSet")
-    assert not any(hasattr(job, "setPin") for job in vars(admin).values()), "the screen has no way to choose a PIN"
-    result = admin.session.checkPin(PIN)
+    assert not any(hasattr(job, "setPin") for job in admin.jobs.objects()), "the screen has no way to choose a PIN"
+    result = admin.check_pin(PIN)
     assert not result["ok"] and result["message"] == NO_PIN_YET and not admin.session.property("unlocked")
     assert "ipkiosk admin set-pin" in admin.session.property("noPinMessage")
     assert station.get_setting("admin.pin_hash") is None and _actions() == []
@@ -143,8 +181,9 @@ def test_pin_pad_wait_is_capped_after_the_clock_moved_back(admin):
     station.set_setting(KEY_LOCKOUTS, "3")
     station.set_setting(KEY_LOCKED_UNTIL, "2031-12-01T01:00:00+00:00")
     admin.session.refreshPin()  # what the PIN page does when it opens
+    admin.settle()
     assert admin.session.property("lockedForS") == 240  # the third lockout in a row lasts 60 s × 2 × 2
-    assert admin.session.checkPin(PIN)["lockedForS"] == 240 <= MAX_LOCKOUT_S
+    assert admin.check_pin(PIN)["lockedForS"] == 240 <= MAX_LOCKOUT_S
 
 
 def test_steppers_move_in_china_time(admin):
@@ -159,8 +198,10 @@ def test_steppers_move_in_china_time(admin):
 def test_nightly_backup_runs_from_the_ui_timer_once_due(admin, cfg):
     directory = backup.backups_dir(cfg.data_path)
     admin.maintenance.backup_if_due()
+    admin.settle()
     assert len(backup.list_backups(directory)) == 1
     admin.maintenance.backup_if_due()
+    admin.settle()
     assert len(backup.list_backups(directory)) == 1, "not again within the day"
     assert station.recent_audit(1)[0] | {"at": ""} == {"at": "", "actor": "kiosk", "action": "station.backup",
                                                        "object": backup.list_backups(directory)[0].name,
@@ -173,7 +214,7 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
                         f'trusted_root = "{tmp_path / "root.json"}"\n', encoding="utf-8")
     cfg = config_mod.load(cfg_path)
     ctx = staff_context(cfg, [])
-    admin = build_admin(ctx, quit_app=lambda code: None)
+    admin = Staff(qtbot, ctx)
     sign_in(admin)
     admin.sync.syncNow()
     assert admin.sync.property("syncRunning")
@@ -181,15 +222,15 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
     message = admin.sync.property("syncStatus")["message"]
     assert message.startswith("立即同步结果："), message
     assert "OK" not in message, "nothing listens on port 9: the child cannot have synced"
-    close(admin)
+    admin.close()
 
 
 def test_printer_test_goes_through_the_booking_module(qtbot, seeded, station_store, data_dir):
 
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": "ipkiosk-no-such-queue"})
-    booking = booking_backend(cfg, clock=lambda: T0)  # the real printer check: this queue does not exist
+    booking = booking_backend(cfg, clock=lambda: T0, qtbot=qtbot)  # the real printer check: this queue does not exist
     ctx = staff_context(cfg, [booking])
-    admin = build_admin(ctx, quit_app=lambda code: None)
+    admin = Staff(qtbot, ctx)
     sign_in(admin)
     admin.maintenance.printTest()
     qtbot.waitUntil(lambda: admin.maintenance.property("printerMessage").startswith("打印失败"), timeout=10_000)
@@ -197,7 +238,7 @@ def test_printer_test_goes_through_the_booking_module(qtbot, seeded, station_sto
                                                        "object": "ipkiosk-no-such-queue", "detail": ""}
     admin.maintenance.printTest()  # a second test after the first finished is handled the same way
     qtbot.waitUntil(lambda: station.recent_audit(1)[0]["action"] == "printer.test", timeout=1000)
-    close(admin)
+    admin.close()
     booking.deleteLater()
 
 
@@ -207,9 +248,9 @@ def test_printer_test_prints_a_real_slip_on_the_cups_pdf_queue(qtbot, seeded, st
     queue = cups_helpers.cups_pdf_queue()
     cups_helpers.require_poppler()
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name})
-    booking = booking_backend(cfg, clock=lambda: T0)
+    booking = booking_backend(cfg, clock=lambda: T0, qtbot=qtbot)
     ctx = staff_context(cfg, [booking])
-    admin = build_admin(ctx, quit_app=lambda code: None)
+    admin = Staff(qtbot, ctx)
     sign_in(admin)
     before = queue.pdfs()
     admin.maintenance.printTest()
@@ -217,7 +258,7 @@ def test_printer_test_prints_a_real_slip_on_the_cups_pdf_queue(qtbot, seeded, st
     pdf = queue.wait_for_new_pdf(before)
     [payload] = cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path))
     assert f"station={cfg.station_id}" in payload, "the slip's QR carries this station's booking URL"
-    close(admin)
+    admin.close()
     booking.deleteLater()
 
 
@@ -237,9 +278,9 @@ def test_sync_now_applies_a_signed_publication_and_keeps_station_data(qtbot, dat
         open_content(cfg)
         station.open_station_db(cfg.station_db_path)
         ctx = staff_context(cfg, [])
-        admin = build_admin(ctx, quit_app=lambda code: None)
+        admin = Staff(qtbot, ctx)
         sign_in(admin)
-        admin.announcements.saveAnnouncement(0, "同步前的本站公告", "", "", "", True)
+        admin.save(0, "同步前的本站公告", "", "", "", True)
         before = station.list_announcements()
         admin.sync.syncNow()
         qtbot.waitUntil(lambda: not admin.sync.property("syncRunning"), timeout=120_000)
@@ -248,7 +289,7 @@ def test_sync_now_applies_a_signed_publication_and_keeps_station_data(qtbot, dat
     assert status["lastResult"] == REASON_ZH[Outcome.OK]
     assert "服务 1" in status["generations"], "the signed generation 1 replaced the seed (generation 0)"
     assert station.list_announcements() == before
-    close(admin)
+    admin.close()
     from kiosk.store.content import content_db
 
     content_db.close()

@@ -27,13 +27,13 @@ from kiosk.core.staff_rules import (
     check_pin_format,
 )
 from kiosk.core.sync_outcome import EXIT_CODES, EXIT_NOT_CONFIGURED, Outcome, outcome_of_exit_code
+from kiosk.dataservice.api import DataError, ErrorKind
 from kiosk.store import backup, station
 from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, PinGuard
 from kiosk.store.recovery import StorageError
 from kiosk.ui.admin import build_admin
 from kiosk.ui.admin.wording import NOT_UNLOCKED, REASON_ZH, reason_zh, sync_exit_zh
-from kiosk.ui.data_client import DataError
-from tests.conftest import DataServiceInProcess
+from tests.data_service_double import DataServiceInProcess, wait_answered
 
 PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
@@ -78,10 +78,10 @@ def test_storage_error_reason_follows_its_errno():
 
 
 def test_the_data_service_sends_the_reason_and_the_screen_words_it(seeded, station_store, cfg):
-    data = DataServiceInProcess(cfg)
+    data = DataServiceInProcess(cfg).blocking
     with pytest.raises(DataError) as caught:
         data.save_announcement(0, "", "", None, None, False, "admin-screen")
-    assert (caught.value.kind, caught.value.reason) == ("StationError", StationReason.TITLE_EMPTY.value)
+    assert (caught.value.kind, caught.value.reason) == (ErrorKind.STATION, StationReason.TITLE_EMPTY.value)
     # Worded from the reason alone: the English message plays no part.
     assert reason_zh(caught.value.reason, "anything at all") == "请填写标题"
 
@@ -101,7 +101,7 @@ def test_sync_exit_codes_come_back_as_the_outcomes_that_define_them():
 
 @pytest.fixture
 def jobs(qtbot, seeded, station_store, cfg):
-    data = CountingData(cfg)
+    data = DataServiceInProcess(cfg)
     ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False, data=data)
     built = build_admin(ctx, quit_app=lambda code: pytest.fail(f"the kiosk quit with {code}"))
     yield built
@@ -112,51 +112,45 @@ def jobs(qtbot, seeded, station_store, cfg):
     qtbot.wait(1)
 
 
-class CountingData(DataServiceInProcess):
-    """The in-process data service, counting the calls of each method."""
-
-    def __init__(self, cfg):
-        super().__init__(cfg)
-        self.calls: dict[str, int] = {}
-
-    def __getattr__(self, name: str):
-        call = super().__getattr__(name)
-
-        def counted(*args, **kwargs):
-            self.calls[name] = self.calls.get(name, 0) + 1
-            return call(*args, **kwargs)
-
-        return counted
-
-
-def test_staff_only_slots_refuse_and_log_while_locked(jobs, caplog):
+def test_staff_only_slots_refuse_and_log_while_locked(jobs, qtbot, caplog):
     PinGuard(actor="cli").set_pin(PIN)
+    wait_answered(qtbot, jobs.session.data)
+    jobs.session.data.calls.clear()
     with caplog.at_level(logging.WARNING, logger="kiosk.ui.admin.pin_session"):
-        assert jobs.announcements.saveAnnouncement(0, "标题", "", "", "", False) == NOT_UNLOCKED
-        assert jobs.maintenance.backupNow() == NOT_UNLOCKED
+        with qtbot.waitSignal(jobs.announcements.saved) as saved, qtbot.waitSignal(jobs.maintenance.backupDone) as backup:
+            jobs.announcements.saveAnnouncement(0, "标题", "", "", "", False)
+            jobs.maintenance.backupNow()
+        assert saved.args == [NOT_UNLOCKED] and backup.args == [NOT_UNLOCKED]
         jobs.sync.syncNow()
         jobs.maintenance.restartKiosk()
+    assert jobs.session.data.calls == [], "nothing was asked of the data service"
     assert [r.getMessage() for r in caplog.records] == [
         f"{name} refused: the admin session is locked"
         for name in ("saveAnnouncement", "backupNow", "syncNow", "restartKiosk")]
     assert station.list_announcements() == [] and [r["action"] for r in station.recent_audit()] == ["pin.set"]
-    assert jobs.session.checkPin(PIN)["ok"]
-    assert jobs.announcements.saveAnnouncement(0, "标题", "", "", "", False) == ""
+    with qtbot.waitSignal(jobs.session.pinChecked) as checked:
+        jobs.session.checkPin(PIN)
+    assert checked.args[0]["ok"]
+    with qtbot.waitSignal(jobs.announcements.saved) as saved:
+        jobs.announcements.saveAnnouncement(0, "标题", "", "", "", False)
+    assert saved.args == [""]
 
 
-def test_the_pin_pad_reads_the_pin_state_once_per_tick(jobs):
+def test_the_pin_pad_reads_the_pin_state_once_per_tick(jobs, qtbot):
     PinGuard(actor="cli").set_pin(PIN)
     station.set_setting(KEY_LOCKOUTS, "1")
     station.set_setting(KEY_LOCKED_UNTIL, (T0 + dt.timedelta(seconds=45)).isoformat())
     jobs.session.refreshPin()
+    data = jobs.session.data
+    wait_answered(qtbot, data)
     assert jobs.session.property("lockedForS") == 45
     lock_timer = next(t for t in jobs.session.findChildren(QTimer) if t.interval() == 1000)
     assert lock_timer.isActive(), "the countdown ticks while locked"
-    data = jobs.session.data
     data.calls.clear()
     for _ in range(3):
         lock_timer.timeout.emit()
+        wait_answered(qtbot, data)
         # What the PIN pad binds to, read as often as QML likes: no call of its own.
         for _ in range(5):
             jobs.session.property("pinIsSet"), jobs.session.property("lockedForS"), jobs.session.property("triesLeft")
-    assert data.calls == {"pin_state": 3}
+    assert data.calls == ["pin_state"] * 3

@@ -75,6 +75,33 @@ def _clipped_away(item) -> bool:
     return False
 
 
+def _answer(signal, action, qtbot_wait, *args):
+    """What SIGNAL answers to ACTION(*ARGS), waited for on the event loop (the data service answers later)."""
+    answers: list = []
+
+    def record(answer) -> None:
+        answers.append(answer)
+
+    signal.connect(record)
+    action(*args)
+    for _ in range(1500):
+        if answers:
+            break
+        qtbot_wait(20)
+    signal.disconnect(record)
+    assert answers, f"no answer to {action.__name__}"
+    return answers[0]
+
+
+def _settle(data, qtbot_wait) -> None:
+    """Every data call sent so far answered."""
+    for _ in range(1500):
+        if not data.pending_calls:
+            return
+        qtbot_wait(20)
+    raise AssertionError("the data service did not answer")
+
+
 def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, list[str]]:
     """Render every admin screen at SIZE_PX; returns layout problems per screen (PNGs when OUT_DIR)."""
     from PySide6.QtCore import Q_ARG, QMetaObject
@@ -94,15 +121,16 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
             QMetaObject.invokeMethod(window, "goHome")
             qtbot_wait(600)  # after the transition, so the old page's lock() comes before the new login
             session.refreshPin()
+            _settle(ctx.data, qtbot_wait)
             if stem != "pin-no-pin" and not session.property("pinIsSet"):
                 PinGuard(actor="cli").set_pin(PIN)  # `ipkiosk admin set-pin` at installation
                 _demo_announcements()
             if stem.startswith("admin-"):
-                assert session.checkPin(PIN)["ok"]
+                assert _answer(session.pinChecked, session.checkPin, qtbot_wait, PIN)["ok"]
             QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", props))
             qtbot_wait(700)
             if stem == "admin-backup" and not maintenance.property("backups"):
-                assert maintenance.backupNow() == ""
+                assert _answer(maintenance.backupDone, maintenance.backupNow, qtbot_wait) == ""
             if tab is not None:
                 page_item = next(i for i in window_items(window, visible_only=True) if i.objectName() == "adminPage")
                 page_item.setProperty("tab", tab)

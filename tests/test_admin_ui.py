@@ -70,9 +70,16 @@ def tap_hot_corner(qtbot, window) -> None:
 
 
 def type_pin(qtbot, window, pin: str) -> None:
+    """Type PIN and wait for the data service's answer (the pad clears, or the admin page replaces it)."""
     for digit in pin:
         tap_name(qtbot, window, f"pinKey{digit}")
     tap_name(qtbot, window, "pinOk")
+    qtbot.waitUntil(lambda: not exists(window, "pinPad") or find(window, "pinPad").property("entered") == "",
+                    timeout=5000)
+
+
+def pin_prompt(window) -> str:
+    return str(find(window, "pinPrompt").property("text"))
 
 
 def ticker_text(window) -> str:
@@ -97,7 +104,7 @@ def enter_admin(qtbot, window, clock) -> None:
 
     PinGuard(clock=clock, actor="cli").set_pin(PIN)
     tap_hot_corner(qtbot, window)
-    assert "请输入管理密码" in find(window, "pinPrompt").property("text")
+    qtbot.waitUntil(lambda: "请输入管理密码" in pin_prompt(window), timeout=3000)
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
     settle(qtbot, window)
@@ -202,7 +209,7 @@ def test_first_boot_pad_takes_no_pin_until_a_technician_sets_one(kiosk_ui, qtbot
 
     ctx, window = _start(kiosk_ui, clock)
     tap_hot_corner(qtbot, window)
-    assert find(window, "pinPrompt").property("text") == "尚未设置管理密码"
+    qtbot.waitUntil(lambda: pin_prompt(window) == "尚未设置管理密码", timeout=3000)
     assert "ipkiosk admin set-pin" in find(window, "pinMessage").property("text")
     assert not exists(window, "pinPad") and not exists(window, "pinKey1") and not exists(window, "pinOk")
     assert not ctx.singletons["AdminSession"].property("pinIsSet") and station.recent_audit() == []
@@ -214,7 +221,7 @@ def test_first_boot_pad_takes_no_pin_until_a_technician_sets_one(kiosk_ui, qtbot
     tap_name(qtbot, window, "navHome")
     qtbot.waitUntil(lambda: exists(window, "homePage"), timeout=3000)
     tap_hot_corner(qtbot, window)
-    assert "请输入管理密码" in find(window, "pinPrompt").property("text")
+    qtbot.waitUntil(lambda: "请输入管理密码" in pin_prompt(window), timeout=3000)
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
     assert [(r["actor"], r["action"]) for r in reversed(station.recent_audit())] == [

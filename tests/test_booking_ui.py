@@ -35,9 +35,9 @@ def params(url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def backend(seeded, cfg, qapp) -> BookingBackend:
+def backend(seeded, cfg, qapp, qtbot) -> BookingBackend:
     # Parented to the app so the list model outlives the test body (qtmodeltester checks at teardown).
-    return booking_backend(cfg, clock=lambda: NOW, parent=qapp)
+    return booking_backend(cfg, clock=lambda: NOW, qtbot=qtbot, parent=qapp)
 
 
 def checked_printer_status(qtbot, backend: BookingBackend) -> str:
@@ -60,7 +60,15 @@ def test_booking_type_model_lists_the_eight_types_and_passes_the_model_tester(ba
     assert model.data(first, roles["prepare"]) == "、".join(first_type["prepare"])
 
 
-def test_backend_links_match_kiosk_booking(backend, cfg):
+def looked_up(qtbot, backend: BookingBackend, record_id: str) -> tuple[str, str]:
+    """(title, booking type id) that lookUp(RECORD_ID) answers with."""
+    with qtbot.waitSignal(backend.recordLookedUp, timeout=10000,
+                          check_params_cb=lambda rid, title, type_id: rid == record_id) as blocker:
+        backend.lookUp(record_id)
+    return blocker.args[1], blocker.args[2]
+
+
+def test_backend_links_match_kiosk_booking(backend, cfg, qtbot):
     link = booking.make_link(cfg, "svc-trademark-renewal", "bk-trademark-consult")
     assert backend.urlFor("svc-trademark-renewal", "bk-trademark-consult") == link.url
     assert backend.shortCode("svc-trademark-renewal", "bk-trademark-consult") == link.short_code
@@ -68,10 +76,11 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
     qr = backend.qrModules("svc-trademark-renewal", "bk-trademark-consult")
     assert qr == {"size": len(matrix), "path": qr_svg_path(booking.dark_runs(matrix))}
     assert qr["path"].startswith("M4 4h7v1h-7z")  # the finder pattern's top edge, after the quiet zone
-    assert backend.bookingTypeFor("svc-trademark-renewal") == "bk-trademark-consult"
-    assert backend.bookingTypeFor("evt-20261210-ip-search-training-2") == "appointment"
-    assert backend.bookingTypeFor("pol-zz-2022-140-notice") == ""
-    assert backend.bookingTypeFor("no-such-id") == ""
+    assert looked_up(qtbot, backend, "svc-trademark-renewal") == (content.get_record("svc-trademark-renewal")["title"],
+                                                                  "bk-trademark-consult")
+    assert looked_up(qtbot, backend, "evt-20261210-ip-search-training-2")[1] == "appointment"
+    assert looked_up(qtbot, backend, "pol-zz-2022-140-notice")[1] == ""
+    assert looked_up(qtbot, backend, "no-such-id") == ("", "")
     info = backend.bookingTypeInfo("bk-trademark-consult")
     assert info["title"] == "商标注册咨询" and info["prepare"].startswith("身份证或营业执照、")
     assert backend.bookingTypeInfo("appointment")["title"] == "活动报名"
@@ -82,7 +91,7 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
 
 def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_dir, qapp, qtbot):
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": NO_SUCH_QUEUE})
-    backend = booking_backend(cfg, clock=lambda: NOW)
+    backend = booking_backend(cfg, clock=lambda: NOW, qtbot=qtbot)
     assert checked_printer_status(qtbot, backend) == f"printer queue {NO_SUCH_QUEUE!r} does not exist"
     assert backend.printerAvailable is False
     with qtbot.waitSignal(backend.printFinished, timeout=1000) as blocker:
@@ -94,7 +103,7 @@ def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_d
 def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded, data_dir, qapp, qtbot, tmp_path):
     queue = cups_helpers.cups_pdf_queue()
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name, "paper_width_mm": 58})
-    backend = booking_backend(cfg, clock=lambda: NOW)
+    backend = booking_backend(cfg, clock=lambda: NOW, qtbot=qtbot)
     assert checked_printer_status(qtbot, backend) == "ok"
     assert backend.printerAvailable
     ticks = []
@@ -105,7 +114,8 @@ def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded
     before = queue.pdfs()
     with qtbot.waitSignal(backend.printFinished, timeout=30000) as blocker:
         backend.printSlip("svc-ip-rights-assistance", "bk-rights-assistance")
-        assert backend.printing is True, "printSlip returns before the job is done"
+        assert backend.printing is False, "the service's record is asked for first: printSlip returns at once"
+        qtbot.waitUntil(lambda: backend.printing, timeout=10000)
     timer.stop()
     assert blocker.args == [True, "请取走凭条"]
     assert ticks, "the GUI thread did not run while the slip was printing"

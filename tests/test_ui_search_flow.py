@@ -17,6 +17,7 @@ from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
 from tests.conftest import REPO_ROOT
+from tests.data_service_double import wait_answered
 from tests.ui_helpers import SIZES_PX, find, items_below
 
 FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
@@ -45,7 +46,11 @@ def _stack_view(window) -> QQuickItem:
 
 
 def settle(qtbot, window) -> None:
-    """Let the scene render (pages change without transitions)."""
+    """Let the data service answer what the screen asked for, then the scene render (pages change without
+    transitions)."""
+    from kiosk.ui.app import current_context
+
+    wait_answered(qtbot, current_context().data)
     qtbot.wait(30)
 
 
@@ -166,6 +171,7 @@ def test_hardware_keyboard_typing_searches(qtbot, kiosk):
     for letter in "zhuanli":
         QTest.keyClick(window, letter)
     assert search_controller(ctx).query == "zhuanli"
+    settle(qtbot, window)
     assert search_controller(ctx).resultCount > 0
     QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select all, then type over
     # What a system input method sends when the visitor picks 专利 from its candidate window.
@@ -173,6 +179,7 @@ def test_hardware_keyboard_typing_searches(qtbot, kiosk):
     commit.setCommitString("专利")
     QGuiApplication.sendEvent(QGuiApplication.focusObject(), commit)
     assert search_controller(ctx).query == "专利"
+    settle(qtbot, window)
     assert find(window, "result_svc-patent-application").isVisible()
 
 
@@ -267,10 +274,13 @@ def test_new_content_refreshes_results_and_keeps_the_query(qtbot, kiosk, tmp_pat
     doc["records"].append(dict(template, id="svc-zz-test-new", title="测试新增商标事项", rev=1, hot=False))
     (source / "services.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     content.apply_manifests([m for m in seed.load_source_dir(source, 1) if m.collection == "services"])
-    ctx.shell.poll_content()
-    qtbot.wait(50)
+    with qtbot.waitSignal(ctx.content_changed, timeout=5000):
+        ctx.shell.poll_content()
+    # The data service answers from its previous index while it builds the new one in the background;
+    # the query is asked again until the answer comes from the new content.
+    qtbot.waitUntil(lambda: search.resultCount == before + 1, timeout=30_000)
+    settle(qtbot, window)
     assert search.query == "商标"
-    assert search.resultCount == before + 1
     assert "svc-zz-test-new" in [row["recordId"] for row in search.results.rows()]
     assert find(window, "resultList").property("count") == before + 1
 

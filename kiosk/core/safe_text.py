@@ -18,6 +18,7 @@ in a row (real text needs at most a few: Vietnamese stacks two).
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 MAX_COMBINING_RUN = 3
 
@@ -94,7 +95,7 @@ def for_terminal(text: str) -> str:
     return "".join(out)
 
 
-def clean_tree(value):
+def clean_tree(value: Any) -> Any:
     """VALUE (str, list, dict, or a scalar) with for_display applied to every string in it, keys included."""
     if isinstance(value, str):
         return for_display(value)

@@ -132,11 +132,12 @@ class PinGuard:
     One guard lives as long as its process (the data service keeps one): the counters it could not
     save are kept in it (see the module docstring)."""
 
-    def __init__(self, clock: Clock = utcnow, actor: str = "admin-screen"):
+    def __init__(self, clock: Clock = utcnow, actor: str = "admin-screen", *, unsaved: dict[str, str] | None = None):
         self._clock = clock
         self._actor = actor
         # Counter settings whose newest value could not be written to station.db: read before the stored ones.
-        self._unsaved: dict[str, str] = {}
+        # A caller that makes one guard per instant (the data service) passes the same dict to each.
+        self._unsaved: dict[str, str] = {} if unsaved is None else unsaved
 
     def _setting(self, key: str) -> str | None:
         return self._unsaved[key] if key in self._unsaved else station.get_setting(key)

@@ -50,7 +50,7 @@ from kiosk.core.clock import iso, minute_text, utcnow
 from kiosk.core.safe_text import for_display
 from kiosk.core.self_command import self_command
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME
-from kiosk.ui.data_client import DataClient, DataUnavailable
+from kiosk.ui.data_client import DataClient
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +237,7 @@ class Shell(QObject):
         super().__init__()
         self._ctx = ctx
         self._content_serial = -1  # none yet: the first poll_content reads it
+        self._polling = False  # a poll is waiting for the data service: the timer does not pile up more
         self._freshness = _freshness_text(None)
         # A child of the Shell singleton: stop_context stops it with the other timers of the context.
         self._release_memory_timer = QTimer(self, singleShot=True, interval=RELEASE_MEMORY_DELAY_MS)
@@ -270,23 +271,33 @@ class Shell(QObject):
     def freshnessText(self) -> str:
         return self._freshness
 
-    def poll_content(self) -> bool:
-        """Called every POLL_INTERVAL_MS: notice a new apply by the sync process."""
-        try:
-            serial = self._ctx.data.content_serial()
-            if serial == self._content_serial:
-                return False
-            updated_at = self._ctx.data.status()["content_updated_at"]
-        except DataUnavailable as exc:
-            log.warning("content poll: %s", exc)  # what is on screen stays; the next poll tries again
-            return False
+    def poll_content(self) -> None:
+        """Called every POLL_INTERVAL_MS: notice a new apply by the sync process (contentSerialChanged
+        follows when the data service has answered)."""
+        if self._polling:
+            return
+        self._polling = True
+        self._ctx.data.content_serial().then(self._serial_read, self._poll_failed, receiver=self)
+
+    def _poll_failed(self, exc: Exception) -> None:
+        self._polling = False
+        log.warning("content poll: %s", exc)  # what is on screen stays; the next poll tries again
+
+    def _serial_read(self, serial: int) -> None:
+        if serial == self._content_serial:
+            self._polling = False
+            return
+        self._ctx.data.status().then(lambda status: self._content_applied(serial, status["content_updated_at"]),
+                                     self._poll_failed, receiver=self)
+
+    def _content_applied(self, serial: int, updated_at: str | None) -> None:
+        self._polling = False
         self._content_serial = serial
         freshness = _freshness_text(updated_at)
         if freshness != self._freshness:
             self._freshness = freshness
             self.freshnessTextChanged.emit()
         self.contentSerialChanged.emit()
-        return True
 
     @Slot(str, result=bool)
     def hasPage(self, file_name: str) -> bool:
@@ -296,14 +307,6 @@ class Shell(QObject):
     def hasSingleton(self, name: str) -> bool:
         """True when a view-model module registered the KioskBackend singleton NAME (optional parts)."""
         return name in self._ctx.singletons
-
-    @Slot(str, result=str)
-    def recordKind(self, record_id: str) -> str:
-        try:
-            return self._ctx.data.record_kind(record_id)
-        except DataUnavailable as exc:
-            log.warning("record kind of %s: %s", record_id, exc)
-            return ""
 
     @Slot()
     def resetVisitor(self) -> None:

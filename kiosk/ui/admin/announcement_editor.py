@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from PySide6.QtCore import Property, QObject, Slot
+from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.core.clock import in_china, iso
 from kiosk.core.safe_text import for_display
+from kiosk.dataservice.api import Announcement
 from kiosk.ui.admin.pin_session import ACTOR, PinSession, staff_only
-from kiosk.ui.admin.wording import NO_DATA_SERVICE, NOT_UNLOCKED, reason_zh, when_zh
+from kiosk.ui.admin.wording import refusal_zh, when_zh
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.data_client import DataError, DataUnavailable
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -31,11 +31,17 @@ class AdminAnnouncementsModel(RowListModel):
 
 
 class AnnouncementEditor(QObject):
+    # The outcome of saveAnnouncement / removeAnnouncement: '' when done, else the problem in Chinese.
+    saved = Signal(str)
+    removed = Signal(str)
+
     def __init__(self, session: PinSession, parent: QObject | None = None):
         super().__init__(parent)
         self.session = session
         self._clock = session.clock
         self._announcements = AdminAnnouncementsModel(self)
+        self._listing = False
+        self._list_again = False
         session.refreshed.connect(self._refresh)
         session.polled.connect(self._refresh)
 
@@ -44,11 +50,30 @@ class AnnouncementEditor(QObject):
         return self._announcements
 
     def _refresh(self) -> None:
-        try:
-            announcements = self.session.data.list_announcements() if self.session.station_ok else []
-        except DataUnavailable as exc:
-            log.warning("admin announcements not refreshed: %s", exc)
+        """Ask for the list again (the last one stays on screen until it comes)."""
+        if not self.session.station_ok:
+            self._announcements.set_rows([])
             return
+        if self._listing:
+            # One question at a time (a slow answer does not pile up polls), and once more after it: the
+            # answer on its way may be older than a change just made.
+            self._list_again = True
+            return
+        self._listing = True
+
+        def unanswered(failure: Exception) -> None:
+            self._listed()
+            log.warning("admin announcements not refreshed: %s", failure)
+
+        self.session.data.list_announcements().then(self._show, unanswered, receiver=self)
+
+    def _listed(self) -> None:
+        self._listing = False
+        if self._list_again:
+            self._list_again = False
+            self._refresh()
+
+    def _show(self, announcements: list[Announcement]) -> None:
         now = self.session.now()
         rows = []
         for a in announcements:
@@ -66,32 +91,32 @@ class AnnouncementEditor(QObject):
                                    f"{when_zh(a['ends_at']) if a['ends_at'] else '长期'}",
                          "state": state})
         self._announcements.set_rows(rows)
+        self._listed()
 
-    @Slot(int, str, str, str, str, bool, result=str)
-    @staff_only(NOT_UNLOCKED)
+    def _answer(self, signal: Signal):
+        """Callbacks for a write: on success the list is read again and SIGNAL says ''; on failure it says why."""
+
+        def done(_result: object) -> None:
+            signal.emit("")
+            self._refresh()
+
+        return done, lambda failure: signal.emit(refusal_zh(failure))
+
+    @Slot(int, str, str, str, str, bool)
+    @staff_only("saved")
     def saveAnnouncement(self, annId: int, title: str, body: str, startsAt: str, endsAt: str,  # noqa: N802,N803
-                         pinned: bool) -> str:
-        """Create (annId 0) or update; '' on success, else the problem in Chinese."""
-        try:
-            self.session.data.save_announcement(annId, title, body, startsAt or None, endsAt or None, pinned, ACTOR)
-        except DataError as exc:
-            return reason_zh(exc.reason, str(exc))
-        except DataUnavailable:
-            return NO_DATA_SERVICE
-        self._refresh()
-        return ""
+                         pinned: bool) -> None:
+        """Create (annId 0) or update; ``saved`` answers."""
+        done, failed = self._answer(self.saved)
+        self.session.data.save_announcement(annId, title, body, startsAt or None, endsAt or None, pinned,
+                                            ACTOR).then(done, failed, receiver=self)
 
-    @Slot(int, result=str)
-    @staff_only(NOT_UNLOCKED)
-    def removeAnnouncement(self, annId: int) -> str:  # noqa: N802,N803
-        try:
-            self.session.data.remove_announcement(annId, ACTOR)
-        except DataError as exc:
-            return reason_zh(exc.reason, str(exc))
-        except DataUnavailable:
-            return NO_DATA_SERVICE
-        self._refresh()
-        return ""
+    @Slot(int)
+    @staff_only("removed")
+    def removeAnnouncement(self, annId: int) -> None:  # noqa: N802,N803
+        """``removed`` answers."""
+        done, failed = self._answer(self.removed)
+        self.session.data.remove_announcement(annId, ACTOR).then(done, failed, receiver=self)
 
     # Start/end are chosen with steppers, never typed: these turn a step into a new instant.
 

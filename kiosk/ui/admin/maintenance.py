@@ -21,9 +21,9 @@ from PySide6.QtGui import QGuiApplication
 from kiosk import __version__
 from kiosk.core import kinds
 from kiosk.core.safe_text import for_display
+from kiosk.dataservice.api import BackupCopy, StorageFaults
 from kiosk.ui.admin.pin_session import ACTOR, PinSession, staff_only
-from kiosk.ui.admin.wording import NO_DATA_SERVICE, NOT_UNLOCKED, reason_zh, storage_warning_zh, when_zh
-from kiosk.ui.data_client import DataError, DataUnavailable
+from kiosk.ui.admin.wording import refusal_zh, storage_warning_zh, when_zh
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -36,6 +36,9 @@ EXIT_CODE_RESTART = 75
 
 
 class Maintenance(QObject):
+    # The outcome of backupNow / restoreBackup: '' when done, else the problem in Chinese.
+    backupDone = Signal(str)
+    restoreDone = Signal(str)
     printerMessageChanged = Signal()
     deviceInfoChanged = Signal()
     backupsChanged = Signal()
@@ -52,7 +55,7 @@ class Maintenance(QObject):
         self._print_pending = False
         self._device_info: list[dict] = []
         self._demo_count = 0
-        self._storage_faults: dict = {}
+        self._storage_faults: StorageFaults | dict = {}
         self._backups: list[dict] = []
         session.refreshed.connect(self._refresh)
         self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
@@ -99,18 +102,22 @@ class Maintenance(QObject):
             return
         if self._print_pending:
             return
-        try:
-            booking_types = self.session.data.list_records("booking_types")
-        except DataUnavailable:
-            self._set_printer_message(NO_DATA_SERVICE)
-            return
-        if not booking_types:
-            self._set_printer_message("没有预约类型，无法生成测试凭条")
-            return
         self._print_pending = True
-        backend.printFinished.connect(self._print_finished)
-        self._set_printer_message("正在打印测试凭条…")
-        backend.printSlip("", booking_types[0]["id"])
+
+        def print_first(booking_types: list) -> None:
+            if not booking_types:
+                self._print_pending = False
+                self._set_printer_message("没有预约类型，无法生成测试凭条")
+                return
+            backend.printFinished.connect(self._print_finished)
+            self._set_printer_message("正在打印测试凭条…")
+            backend.printSlip("", booking_types[0]["id"])
+
+        def unanswered(failure: Exception) -> None:
+            self._print_pending = False
+            self._set_printer_message(refusal_zh(failure))
+
+        self.session.data.list_records("booking_types").then(print_first, unanswered, receiver=self)
 
     def _print_finished(self, ok: bool, message: str) -> None:
         self._print_pending = False
@@ -131,26 +138,32 @@ class Maintenance(QObject):
         return self._demo_count
 
     def _refresh_device_info(self) -> None:
-        try:
-            counts = self.session.data.counts_by_kind()
-            self._demo_count = self.session.data.demo_count()
-        except DataUnavailable as exc:
-            log.warning("device info not refreshed: %s", exc)
-            return
-        try:
-            free_gb = f"{shutil.disk_usage(self._cfg.data_path).free / 1e9:.1f} GB"
-        except OSError as exc:
-            free_gb = f"未知（{exc.strerror}）"
-        self._device_info = [
-            {"label": "软件版本", "value": f"ipkiosk {__version__} · Qt {qVersion()}"},
-            {"label": "终端编号", "value": self._cfg.station_id},
-            {"label": "数据目录", "value": for_display(str(self._cfg.data_path))},
-            {"label": "剩余磁盘", "value": free_gb},
-            {"label": "内容数量", "value": " · ".join(f"{k.short_label} {counts.get(k.name, 0)}" for k in kinds.KINDS)},
-            {"label": "字体", "value": QGuiApplication.font().family()},
-            {"label": "配置文件", "value": for_display(self._cfg.source)},
-        ]
-        self.deviceInfoChanged.emit()
+        data = self.session.data
+
+        def show(counts: dict[str, int], demo_count: int) -> None:
+            try:
+                free_gb = f"{shutil.disk_usage(self._cfg.data_path).free / 1e9:.1f} GB"
+            except OSError as exc:
+                free_gb = f"未知（{exc.strerror}）"
+            self._demo_count = demo_count
+            self._device_info = [
+                {"label": "软件版本", "value": f"ipkiosk {__version__} · Qt {qVersion()}"},
+                {"label": "终端编号", "value": self._cfg.station_id},
+                {"label": "数据目录", "value": for_display(str(self._cfg.data_path))},
+                {"label": "剩余磁盘", "value": free_gb},
+                {"label": "内容数量", "value": " · ".join(f"{k.short_label} {counts.get(k.name, 0)}"
+                                                      for k in kinds.KINDS)},
+                {"label": "字体", "value": QGuiApplication.font().family()},
+                {"label": "配置文件", "value": for_display(self._cfg.source)},
+            ]
+            self.deviceInfoChanged.emit()
+
+        def unanswered(failure: Exception) -> None:
+            log.warning("device info not refreshed: %s", failure)
+
+        data.counts_by_kind().then(
+            lambda counts: data.demo_count().then(lambda demo: show(counts, demo), unanswered, receiver=self),
+            unanswered, receiver=self)
 
     # ------------------------------------------------------------ storage faults
 
@@ -163,18 +176,18 @@ class Maintenance(QObject):
     @Property(bool, notify=storageChanged)
     def stationDamaged(self) -> bool:  # noqa: N802
         """station.db has rows that cannot be read: the banner offers the backups tab."""
-        return bool(self._storage_faults.get("stationDamaged"))
+        return bool(self._storage_faults.get("station_damaged"))
 
     def _refresh_storage_faults(self) -> None:
         """Ask the data service again (it scans station.db for damaged rows: on refresh, not every poll)."""
-        try:
-            faults = self.session.data.storage_faults()
-        except DataUnavailable as exc:
-            log.warning("storage faults not refreshed: %s", exc)
-            return
-        if faults != self._storage_faults:
-            self._storage_faults = faults
-            self.storageChanged.emit()
+
+        def show(faults: StorageFaults) -> None:
+            if faults != self._storage_faults:
+                self._storage_faults = faults
+                self.storageChanged.emit()
+
+        self.session.data.storage_faults().then(
+            show, lambda failure: log.warning("storage faults not refreshed: %s", failure), receiver=self)
 
     # ------------------------------------------------------------ backups
 
@@ -183,58 +196,57 @@ class Maintenance(QObject):
         return self._backups
 
     def _refresh_backups(self) -> None:
-        try:
-            copies = self.session.data.backups()
-        except DataUnavailable as exc:
-            log.warning("backups not listed: %s", exc)
-            copies = []
-        self._backups = [{"path": c["path"], "label": when_zh(c["takenAt"])} for c in copies]
-        self.backupsChanged.emit()
+        def show(copies: list[BackupCopy]) -> None:
+            self._backups = [{"path": c["path"], "label": when_zh(c["taken_at"])} for c in copies]
+            self.backupsChanged.emit()
+
+        self.session.data.backups().then(
+            show, lambda failure: log.warning("backups not listed: %s", failure), receiver=self)
 
     @Slot()
     def backup_if_due(self) -> None:
         """The nightly backup (the timer is here, the work in the data service; see backup.backup_due)."""
-        try:
-            made = self.session.data.backup_if_due(self.session.now())
-        except (DataError, DataUnavailable) as exc:
-            log.error("nightly station.db backup failed: %s", exc)
-            return
-        if made:
+
+        def done(made: str) -> None:
+            if made:
+                self._refresh_backups()
+
+        self.session.data.backup_if_due(self.session.now()).then(
+            done, lambda failure: log.error("nightly station.db backup failed: %s", failure), receiver=self)
+
+    @Slot()
+    @staff_only("backupDone")
+    def backupNow(self) -> None:  # noqa: N802
+        """``backupDone`` answers."""
+
+        def done(_name: str) -> None:
             self._refresh_backups()
+            self.backupDone.emit("")
 
-    @Slot(result=str)
-    @staff_only(NOT_UNLOCKED)
-    def backupNow(self) -> str:  # noqa: N802
-        try:
-            self.session.data.backup_now(ACTOR, self.session.now())
-        except DataError as exc:
-            return reason_zh(exc.reason, str(exc))
-        except DataUnavailable:
-            return NO_DATA_SERVICE
-        self._refresh_backups()
-        return ""
+        self.session.data.backup_now(ACTOR, self.session.now()).then(
+            done, lambda failure: self.backupDone.emit(refusal_zh(failure)), receiver=self)
 
-    @Slot(str, result=str)
-    @staff_only(NOT_UNLOCKED, also_while_station_unusable=True)
-    def restoreBackup(self, path: str) -> str:  # noqa: N802
-        """Replace station.db with a backup. Offered on the admin screen when station.db is corrupt
-        (then the PIN cannot be checked either, so the PIN pad leads here only in that state)."""
-        try:
-            problem = self.session.data.restore_backup(path, ACTOR, self.session.now())
-        except DataError as exc:
-            return reason_zh(exc.reason, str(exc))
-        except DataUnavailable:
-            return NO_DATA_SERVICE
-        self.session.refresh()  # a different station.db: its PIN state, announcements, damage
-        return f"恢复后仍无法打开：{problem}" if problem else ""
+    @Slot(str)
+    @staff_only("restoreDone", also_while_station_unusable=True)
+    def restoreBackup(self, path: str) -> None:  # noqa: N802
+        """Replace station.db with a backup; ``restoreDone`` answers. Offered on the admin screen when
+        station.db is corrupt (then the PIN cannot be checked either, so the PIN pad leads here only in that
+        state)."""
+
+        def done(problem: str) -> None:
+            self.session.refresh()  # a different station.db: its PIN state, announcements, damage
+            self.restoreDone.emit(f"恢复后仍无法打开：{problem}" if problem else "")
+
+        self.session.data.restore_backup(path, ACTOR, self.session.now()).then(
+            done, lambda failure: self.restoreDone.emit(refusal_zh(failure)), receiver=self)
 
     # ------------------------------------------------------------ leaving the kiosk
 
     def _leave(self, code: int, action: str) -> None:
-        self.session.audit(action, "kiosk")
         self._ctx.exit_authorised = True
         log.warning("%s authorised on the admin screen", action)
-        self._quit_app(code)
+        # The kiosk quits once its audit row is written: quitting stops the data service.
+        self.session.audit(action, "kiosk", then=lambda: self._quit_app(code))
 
     @Slot()
     @staff_only()

@@ -3,6 +3,9 @@ state every staff job shares — whether staff are signed in, who acts, the cloc
 
 The session ends (``unlocked`` false) when staff leave the admin page or the idle timeout resets the
 kiosk for the next visitor. Staff-only slots of the other jobs are guarded by :func:`staff_only`.
+
+Every data call is asynchronous (kiosk.ui.data_client): a slot sends it and returns; the answer
+arrives later on the GUI thread, and until then the screens keep what they show.
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.core.clock import iso
 from kiosk.core.staff_rules import PIN_MAX_DIGITS, PIN_MIN_DIGITS
+from kiosk.dataservice.api import PinCheck, PinState
 from kiosk.ui.admin.wording import (
-    NO_DATA_SERVICE,
     NO_PIN_YET,
+    NOT_UNLOCKED,
     STATION_DB_UNUSABLE,
-    reason_zh,
+    refusal_zh,
     unsaved_pin_count_zh,
 )
-from kiosk.ui.data_client import DataError, DataUnavailable
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -32,22 +35,25 @@ ACTOR = "admin-screen"
 LOCK_TICK_MS = 1000
 # While staff are signed in, the jobs re-read what changes behind them (sync status, announcements).
 STATUS_POLL_MS = 2000
-NO_PIN_STATE = {"isSet": False, "lockedForS": 0, "triesLeft": 0}
+NO_PIN_STATE: PinState = {"is_set": False, "locked_for_s": 0, "tries_left": 0}
 
 
-def staff_only(refusal: str | None = None, *, also_while_station_unusable: bool = False) -> Callable:
+def staff_only(answer: str | None = None, *, also_while_station_unusable: bool = False) -> Callable:
     """Guard a staff job's slot: it runs only while the admin session is unlocked; otherwise the refusal
-    is logged and REFUSAL returned. ALSO_WHILE_STATION_UNUSABLE lets the slot run while station.db cannot
-    be opened, when no PIN can be checked (the restore of a backup). The job has the session as ``session``."""
+    is logged and, when the slot reports its outcome through the signal named ANSWER, that signal says
+    NOT_UNLOCKED. ALSO_WHILE_STATION_UNUSABLE lets the slot run while station.db cannot be opened, when no
+    PIN can be checked (the restore of a backup). The job has the session as ``session``."""
 
     def decorate(slot: Callable) -> Callable:
         @functools.wraps(slot)
-        def guarded(job: Any, *args: Any) -> Any:
+        def guarded(job: Any, *args: Any) -> None:
             session: PinSession = job.session
             if session.unlocked or (also_while_station_unusable and not session.station_ok):
-                return slot(job, *args)
+                slot(job, *args)
+                return
             log.warning("%s refused: the admin session is locked", slot.__name__)
-            return refusal
+            if answer is not None:
+                getattr(job, answer).emit(NOT_UNLOCKED)
 
         return guarded
 
@@ -55,12 +61,14 @@ def staff_only(refusal: str | None = None, *, also_while_station_unusable: bool 
 
 
 class PinSession(QObject):
-    """PIN pad and session. Reads the PIN state once per change: on ``refresh``, after a try, and once a
-    second while a lockout counts down (one pin_state call answers isSet, lockedForS and triesLeft)."""
+    """PIN pad and session. Reads the PIN state once per change: on ``refreshPin``, after a try, and once
+    a second while a lockout counts down (one pin_state call answers is_set, locked_for_s and tries_left)."""
 
     pinStateChanged = Signal()
     unlockedChanged = Signal()
     stationChanged = Signal()
+    # The answer to checkPin: {ok, lockedForS, triesLeft, message}.
+    pinChecked = Signal("QVariantMap")
     # Staff opened the admin page or station.db was replaced: every job reads its data again.
     refreshed = Signal()
     # Every STATUS_POLL_MS while unlocked.
@@ -71,24 +79,31 @@ class PinSession(QObject):
         self.data = ctx.data
         self.clock = ctx.clock
         self._unlocked = False
-        self._pin_state: dict = dict(NO_PIN_STATE)
+        self._pin_state: PinState = dict(NO_PIN_STATE)  # type: ignore[assignment]
+        self._pin_state_asked = False
+        self._checking = False
         self._station_problem = ""
         self._lock_timer = QTimer(self, interval=LOCK_TICK_MS)
         self._lock_timer.timeout.connect(self._read_pin_state)
         self._poll_timer = QTimer(self, interval=STATUS_POLL_MS)
         self._poll_timer.timeout.connect(self.polled)
+        # Known before the PIN page first opens (it reads them again then), so it does not show a guess.
+        self.refreshPin()
 
     # ------------------------------------------------------------ shared by the staff jobs
 
     def now(self) -> str:
         return iso(self.clock())
 
-    def audit(self, action: str, obj: str, detail: str = "") -> None:
-        """An audit row for a staff action (lost, and logged here, while the data service does not answer)."""
-        try:
-            self.data.audit(action, obj, detail, ACTOR)
-        except DataUnavailable as exc:
-            log.error("audit %s %s not written: %s", action, obj, exc)
+    def audit(self, action: str, obj: str, detail: str = "", *, then: Callable[[], object] = lambda: None) -> None:
+        """An audit row for a staff action (lost, and logged here, while the data service does not answer);
+        THEN runs once it is written or lost."""
+
+        def lost(failure: Exception) -> None:
+            log.error("audit %s %s not written: %s", action, obj, failure)
+            then()
+
+        self.data.audit(action, obj, detail, ACTOR).then(lambda _: then(), lost)
 
     @property
     def station_ok(self) -> bool:
@@ -105,28 +120,38 @@ class PinSession(QObject):
         """'' when station.db is usable; else why not (also when the data service does not answer)."""
         return self._station_problem
 
-    def _read_station_problem(self) -> None:
-        try:
-            problem = self.data.station_problem()
-        except DataUnavailable as exc:
-            problem = str(exc)
+    def _set_station_problem(self, problem: str) -> None:
         if problem != self._station_problem:
             self._station_problem = problem
             self.stationChanged.emit()
+
+    def _ask_station_problem(self, then: Callable[[], object] = lambda: None) -> None:
+        """Read station.db's health, then call THEN (also when the data service does not answer: that is
+        the problem then)."""
+
+        def answered(problem: str) -> None:
+            self._set_station_problem(problem)
+            then()
+
+        def unanswered(failure: Exception) -> None:
+            self._set_station_problem(str(failure))
+            then()
+
+        self.data.station_problem().then(answered, unanswered, receiver=self)
 
     # ------------------------------------------------------------ PIN pad
 
     @Property(bool, notify=pinStateChanged)
     def pinIsSet(self) -> bool:  # noqa: N802
-        return self._pin_state["isSet"]
+        return self._pin_state["is_set"]
 
     @Property(int, notify=pinStateChanged)
     def lockedForS(self) -> int:  # noqa: N802
-        return self._pin_state["lockedForS"]
+        return self._pin_state["locked_for_s"]
 
     @Property(int, notify=pinStateChanged)
     def triesLeft(self) -> int:  # noqa: N802
-        return self._pin_state["triesLeft"]
+        return self._pin_state["tries_left"]
 
     @Property(str, constant=True)
     def noPinMessage(self) -> str:  # noqa: N802
@@ -142,17 +167,26 @@ class PinSession(QObject):
         return PIN_MAX_DIGITS
 
     def _read_pin_state(self) -> None:
-        try:
-            state = self.data.pin_state(self.now())
-        except DataUnavailable:
-            state = dict(NO_PIN_STATE)
-        self._set_pin_state(state)
+        if self._pin_state_asked:
+            return  # one question at a time: a slow answer does not pile up ticks
 
-    def _set_pin_state(self, state: dict) -> None:
+        def answered(state: PinState) -> None:
+            self._pin_state_asked = False
+            self._set_pin_state(state)
+
+        def unanswered(failure: Exception) -> None:
+            self._pin_state_asked = False
+            log.warning("PIN state not read: %s", failure)
+            self._set_pin_state(dict(NO_PIN_STATE))  # type: ignore[arg-type]
+
+        self._pin_state_asked = True
+        self.data.pin_state(self.now()).then(answered, unanswered, receiver=self)
+
+    def _set_pin_state(self, state: PinState) -> None:
         # The countdown runs while locked, also after a restart during a lockout.
-        if state["lockedForS"] and not self._lock_timer.isActive():
+        if state["locked_for_s"] and not self._lock_timer.isActive():
             self._lock_timer.start()
-        elif not state["lockedForS"]:
+        elif not state["locked_for_s"]:
             self._lock_timer.stop()
         if state != self._pin_state:
             self._pin_state = state
@@ -161,34 +195,48 @@ class PinSession(QObject):
     @Slot()
     def refreshPin(self) -> None:  # noqa: N802
         """The PIN page opened: station.db's health and the PIN state, read again."""
-        self._read_station_problem()
+        self._ask_station_problem()
         self._read_pin_state()
 
-    @Slot(str, result="QVariantMap")
-    def checkPin(self, pin: str) -> dict:  # noqa: N802
-        """{ok, lockedForS, triesLeft, message} for the PIN pad."""
-        self._read_station_problem()
+    @Slot(str)
+    def checkPin(self, pin: str) -> None:  # noqa: N802
+        """Check PIN; pinChecked answers {ok, lockedForS, triesLeft, message}. A PIN typed while the
+        previous one is being checked is ignored."""
+        if self._checking:
+            return
+        self._checking = True
+        self._ask_station_problem(lambda: self._check_pin_if_station_ok(pin))
+
+    def _check_pin_if_station_ok(self, pin: str) -> None:
         if not self.station_ok:
             # Without station.db there is no PIN to check: technicians use the shell (`ipkiosk station restore`).
-            return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": STATION_DB_UNUSABLE}
-        try:
-            result = self.data.check_pin(pin, self.now())
-        except DataError as exc:
-            return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": reason_zh(exc.reason, str(exc))}
-        except DataUnavailable:
-            return {"ok": False, "lockedForS": 0, "triesLeft": 0, "message": NO_DATA_SERVICE}
-        if result["lockedForS"]:
-            message = f"错误次数过多，请 {result['lockedForS']} 秒后再试"
+            self._pin_answer({"ok": False, "lockedForS": 0, "triesLeft": 0, "message": STATION_DB_UNUSABLE})
+            return
+        self.data.check_pin(pin, self.now()).then(
+            self._pin_checked,
+            lambda failure: self._pin_answer({"ok": False, "lockedForS": 0, "triesLeft": 0,
+                                              "message": refusal_zh(failure)}),
+            receiver=self)
+
+    def _pin_checked(self, result: PinCheck) -> None:
+        if result["locked_for_s"]:
+            message = f"错误次数过多，请 {result['locked_for_s']} 秒后再试"
         elif result["ok"]:
             message = ""
         else:
-            message = f"密码错误，还可尝试 {result['triesLeft']} 次"
-        if message and result.get("unsaved"):
+            message = f"密码错误，还可尝试 {result['tries_left']} 次"
+        if message and result["unsaved"]:
             # The pad still counts (in the data service's memory); staff should know why a restart resets it.
-            message += unsaved_pin_count_zh(result.get("unsavedReason", ""))
-        self._set_pin_state({"isSet": True, "lockedForS": result["lockedForS"], "triesLeft": result["triesLeft"]})
+            message += unsaved_pin_count_zh(result["unsaved_reason"])
+        self._set_pin_state({"is_set": True, "locked_for_s": result["locked_for_s"],
+                             "tries_left": result["tries_left"]})
         self._set_unlocked(result["ok"])
-        return {**result, "message": message}
+        self._pin_answer({"ok": result["ok"], "lockedForS": result["locked_for_s"],
+                          "triesLeft": result["tries_left"], "message": message})
+
+    def _pin_answer(self, answer: dict) -> None:
+        self._checking = False
+        self.pinChecked.emit(answer)
 
     # ------------------------------------------------------------ the session
 
@@ -209,9 +257,10 @@ class PinSession(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        """Staff opened the admin page: the session's state and every job's data, read again."""
-        self.refreshPin()
-        self.refreshed.emit()
+        """Staff opened the admin page: the session's state and then every job's data, read again (the jobs
+        that read station.db ask only once its health is known)."""
+        self._ask_station_problem(self.refreshed.emit)
+        self._read_pin_state()
 
     @Slot()
     def lock(self) -> None:

@@ -11,9 +11,9 @@ from PySide6.QtCore import Property, QObject, QProcess, Signal, Slot
 from kiosk.core import kinds
 from kiosk.core.safe_text import for_display
 from kiosk.core.self_command import self_command
+from kiosk.dataservice.api import ContentStatus
 from kiosk.ui.admin.pin_session import PinSession, staff_only
 from kiosk.ui.admin.wording import sync_exit_zh, sync_result_zh, when_zh
-from kiosk.ui.data_client import DataUnavailable
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -32,6 +32,7 @@ class SyncControl(QObject):
         self._sync_status: dict = {}
         self._sync_process: QProcess | None = None
         self._sync_message = ""
+        self._status_asked = False
         session.refreshed.connect(self._refresh_status)
         session.polled.connect(self._refresh_status)
 
@@ -44,11 +45,19 @@ class SyncControl(QObject):
         return self._sync_process is not None
 
     def _refresh_status(self) -> None:
-        try:
-            doc = self.session.data.status()
-        except DataUnavailable as exc:
-            log.warning("sync status not refreshed: %s", exc)
+        """Ask for the status again (the last one stays on screen until it comes; one question at a time)."""
+        if self._status_asked:
             return
+
+        def unanswered(failure: Exception) -> None:
+            self._status_asked = False
+            log.warning("sync status not refreshed: %s", failure)
+
+        self._status_asked = True
+        self.session.data.status().then(self._show_status, unanswered, receiver=self)
+
+    def _show_status(self, doc: ContentStatus) -> None:
+        self._status_asked = False
         collections = doc["collections"]
         generations = "  ".join(
             f"{k.short_label} {'-' if collections[k.name]['generation'] is None else collections[k.name]['generation']}"

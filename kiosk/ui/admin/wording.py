@@ -22,6 +22,7 @@ from kiosk.core.staff_rules import (
     StorageReason,
 )
 from kiosk.core.sync_outcome import EXIT_NOT_CONFIGURED, Outcome, outcome_of_exit_code
+from kiosk.dataservice.api import DataError, DataUnavailable
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -88,6 +89,16 @@ def reason_zh(reason: str, message: str = "") -> str:
     return words
 
 
+def refusal_zh(failure: Exception) -> str:
+    """What staff are told when a data call for their action failed: the reason of the service's
+    DataError in words, or that the service does not answer (DataUnavailable)."""
+    if isinstance(failure, DataError):
+        return reason_zh(failure.reason, str(failure))
+    if not isinstance(failure, DataUnavailable):
+        log.error("unexpected failure of a staff action: %r", failure)
+    return NO_DATA_SERVICE
+
+
 def sync_exit_zh(exit_code: int) -> str:
     """What the 立即同步 child's EXIT_CODE says."""
     outcome = outcome_of_exit_code(exit_code)
@@ -118,14 +129,15 @@ def storage_warning_zh(faults: dict) -> str:
     Names come from station.db and a reason quotes a path: the banner shows them as plain text, cleaned
     (for_display) like every displayed string."""
     lines = []
-    if faults.get("stationDamaged"):
-        lines.append(_damaged_rows_zh(faults["stationDamaged"]) + "，可从备份恢复：在「备份与退出」中选择损坏前的"
+    if faults.get("station_damaged"):
+        lines.append(_damaged_rows_zh(faults["station_damaged"]) + "，可从备份恢复：在「备份与退出」中选择损坏前的"
                      "一份备份，点「恢复此备份」。其余数据照常可用。")
-    detail = faults.get("stationReadOnly") or faults.get("contentReadOnly") or ""
+    detail = faults.get("station_read_only") or faults.get("content_read_only") or ""
     if detail:
-        files = "、".join(name for name, key in (("station.db", "stationReadOnly"), ("content.db", "contentReadOnly"))
+        files = "、".join(name for name, key in (("station.db", "station_read_only"),
+                                                            ("content.db", "content_read_only"))
                          if faults.get(key))
-        if faults.get("readOnlyReason") == StorageReason.DISK_FULL:
+        if faults.get("read_only_reason") == StorageReason.DISK_FULL:
             lines.append("磁盘已满：内容照常显示，但无法保存修改（公告、备份、密码错误次数）。请技术人员清理磁盘空间。")
         else:
             lines.append("数据盘读写出错：内容照常显示，但无法保存修改（公告、备份、密码错误次数）。请技术人员检查数据盘。")

@@ -20,6 +20,17 @@ KioskPage {
     property string notice: ""
 
     onRemoved: AdminSession.lock()
+
+    // Backups and restores are answered by the data service later.
+    Connections {
+        target: AdminMaintenance
+        function onBackupDone(problem) { page.notice = problem || "已备份" }
+        function onRestoreDone(problem) {
+            page.notice = problem === "" ? "已恢复 " + confirmRestore.label + " 的备份" : problem
+            if (problem === "" && !AdminSession.unlocked)
+                page.Window.window.goHome()
+        }
+    }
     Component.onCompleted: AdminSession.refresh()
 
     component SectionTitle: Text {
@@ -387,7 +398,7 @@ KioskPage {
                         width: 360
                         compact: true
                         text: "立即备份"
-                        onClicked: page.notice = AdminMaintenance.backupNow() || "已备份"
+                        onClicked: AdminMaintenance.backupNow()
                     }
                     Repeater {
                         model: AdminMaintenance.backups
@@ -466,12 +477,7 @@ KioskPage {
         property string label: ""
         message: "用 " + label + " 的备份替换当前本站数据（公告、密码、日志）？当前文件会另存一份。"
         confirmText: "恢复"
-        onConfirmed: {
-            const error = AdminMaintenance.restoreBackup(path)
-            page.notice = error === "" ? "已恢复 " + label + " 的备份" : error
-            if (error === "" && !AdminSession.unlocked)
-                page.Window.window.goHome()
-        }
+        onConfirmed: AdminMaintenance.restoreBackup(path)
     }
     ConfirmPopup {
         id: confirmRestart

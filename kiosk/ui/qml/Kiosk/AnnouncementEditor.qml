@@ -21,9 +21,19 @@ KioskPage {
     readonly property int fieldWidth: width - 2 * Theme.pageMargin
 
     function save() {
-        error = AdminAnnouncements.saveAnnouncement(annId, titleField.text, bodyField.text, startsAt, endsAt, pinned)
-        if (error === "")
+        AdminAnnouncements.saveAnnouncement(annId, titleField.text, bodyField.text, startsAt, endsAt, pinned)
+    }
+
+    // The data service answers later: back to the list when done, else the problem stays on this page.
+    function answered(problem) {
+        error = problem
+        if (problem === "" && page.active && page.Window.window)
             page.Window.window.goBack()
+    }
+    Connections {
+        target: AdminAnnouncements
+        function onSaved(problem) { page.answered(problem) }
+        function onRemoved(problem) { page.answered(problem) }
     }
 
     // Leaving admin (idle reset, home) must not leave an editor reachable without the PIN.
@@ -192,10 +202,6 @@ KioskPage {
         objectName: "annConfirmDelete"
         message: "删除公告“" + page.annTitle + "”？删除后访客将不再看到它。"
         confirmText: "删除"
-        onConfirmed: {
-            page.error = AdminAnnouncements.removeAnnouncement(page.annId)
-            if (page.error === "")
-                page.Window.window.goBack()
-        }
+        onConfirmed: AdminAnnouncements.removeAnnouncement(page.annId)
     }
 }

@@ -21,12 +21,19 @@ KioskPage {
     function submit(pin) {
         if (mode !== "enter")
             return
-        const result = AdminSession.checkPin(pin)
-        pad.clear()
-        if (result.ok)
-            openAdmin()
-        else
-            message = result.message
+        AdminSession.checkPin(pin)
+    }
+
+    // The answer comes from the data service later; the entered dots stay until then.
+    Connections {
+        target: AdminSession
+        function onPinChecked(result) {
+            pad.clear()
+            if (result.ok)
+                page.openAdmin()
+            else
+                page.message = result.message
+        }
     }
 
     // The PIN state and station.db's health are read when the page opens, then follow their signals.
