@@ -127,10 +127,12 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
                 _demo_announcements()
             if stem.startswith("admin-"):
                 assert _answer(session.pinChecked, session.checkPin, qtbot_wait, PIN)["ok"]
+                _settle(ctx.data, qtbot_wait)
+            if stem == "admin-backup" and not maintenance.property("backups"):
+                # Before the page opens: the shot shows the list, not the answer to this backup.
+                assert _answer(maintenance.backupDone, maintenance.backupNow, qtbot_wait) == ""
             QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", props))
             qtbot_wait(700)
-            if stem == "admin-backup" and not maintenance.property("backups"):
-                assert _answer(maintenance.backupDone, maintenance.backupNow, qtbot_wait) == ""
             if tab is not None:
                 page_item = next(i for i in window_items(window, visible_only=True) if i.objectName() == "adminPage")
                 page_item.setProperty("tab", tab)
@@ -150,9 +152,12 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
         cfg.station_db_path.write_bytes(b"\x00" * 4096 + cfg.station_db_path.read_bytes()[4096:])
         assert not station.open_station_db_safely(cfg.station_db_path)[0]
         session.refresh()
+        _settle(ctx.data, qtbot_wait)
         for stem, page in (("pin-broken", "PinPage.qml"), ("admin-restore", "AdminPage.qml")):
             QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", {}))
             qtbot_wait(700)
+            _settle(ctx.data, qtbot_wait)
+            assert not session.property("stationOk"), f"{stem}: the corrupt station.db was not noticed"
             problems[stem] = _layout_problems(window)
             if out_dir is not None:
                 assert window.grabWindow().save(str(out_dir / f"{stem}-{size_px[0]}x{size_px[1]}.png"))
