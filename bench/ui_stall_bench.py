@@ -35,7 +35,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,8 @@ STEP_MS = 250
 SETTLE_S = 8.0
 REBUILD_PHASE_MIN_S = 45.0
 STALL_TARGET_MS = 50.0
+# A stall this long is explained: a watchdog thread samples what the main thread was running.
+EXPLAIN_STALL_MS = 250
 RELATED_ID = "pol-stall-most-related"
 SYNC_KIND = "news"
 SIZE_PX = (1080, 1920)
@@ -138,6 +142,27 @@ class Heartbeat:
     def enter(self, phase: str) -> None:
         self.phase = phase
 
+    def watch(self) -> dict[str, int]:
+        """Start a thread that, whenever the heartbeat is late by EXPLAIN_STALL_MS, takes the main thread's
+        Python stack (its innermost frames of kiosk or PySide code); the counts of each stack seen."""
+        main_id = threading.main_thread().ident
+        seen: dict[str, int] = {}
+
+        def sample() -> None:
+            while True:
+                time.sleep(0.05)
+                if (time.perf_counter() - self._last) * 1000 < EXPLAIN_STALL_MS:
+                    continue
+                frame = sys._current_frames().get(main_id)
+                if frame is None:
+                    continue
+                stack = [f"{Path(fs.filename).name}:{fs.lineno} {fs.name}" for fs in traceback.extract_stack(frame)]
+                key = " < ".join(reversed(stack[-4:]))
+                seen[key] = seen.get(key, 0) + 1
+
+        threading.Thread(target=sample, name="stall-watchdog", daemon=True).start()
+        return seen
+
 
 def visitor_steps(ctx, window) -> list:
     """One round of the scripted visitor, as callables; searches are typed one letter per step."""
@@ -181,6 +206,7 @@ def run_ui(data_dir: str, sync_records: int) -> dict:
     qapp = QGuiApplication([])
     cfg = config_mod.from_mapping({"data_dir": data_dir})
     beat = Heartbeat()
+    stacks = beat.watch()
     beat.enter("rebuild")
     started = time.perf_counter()
     ctx = ui_app.build_context(cfg)
@@ -221,7 +247,8 @@ def run_ui(data_dir: str, sync_records: int) -> dict:
         phases[phase] = {"beats": len(gaps), "median_ms": round(statistics.median(gaps), 1),
                          "max_ms": round(max(gaps), 1), "over_50ms": sum(g > STALL_TARGET_MS for g in gaps)}
     return {"phases": phases, "steps": done_steps[0], "sync": applied, "run_s": round(total_s, 1),
-            "longest": sorted(beat.longest, reverse=True)[:8]}
+            "longest": sorted(beat.longest, reverse=True)[:8],
+            "stall_stacks": sorted(stacks.items(), key=lambda kv: -kv[1])[:6]}
 
 
 def machine() -> str:
@@ -279,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  visitor steps {report['steps']}, sync apply {report['sync']}, run {report['run_s']} s")
     for gap, phase, step in report["longest"]:
         print(f"  gap {gap:8.1f} ms in {phase} after step {step!r}")
+    for stack, samples in report["stall_stacks"]:
+        print(f"  main thread during stalls ({samples * 50} ms sampled): {stack}")
     worst = max(r["max_ms"] for r in report["phases"].values())
     print(f"longest stall {worst:.1f} ms (target <= {STALL_TARGET_MS:.0f} ms): {'met' if worst <= STALL_TARGET_MS else 'NOT met'}")
     return 0
