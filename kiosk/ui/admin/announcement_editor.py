@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, SignalInstance, Slot
 
 from kiosk.core.clock import in_china, iso
 from kiosk.core.safe_text import for_display
@@ -93,7 +93,7 @@ class AnnouncementEditor(QObject):
         self._announcements.set_rows(rows)
         self._listed()
 
-    def _answer(self, signal: Signal):
+    def _answer(self, signal: SignalInstance):
         """Callbacks for a write: on success the list is read again and SIGNAL says ''; on failure it says why."""
 
         def done(_result: object) -> None:

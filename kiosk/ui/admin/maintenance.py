@@ -55,7 +55,7 @@ class Maintenance(QObject):
         self._print_pending = False
         self._device_info: list[dict] = []
         self._demo_count = 0
-        self._storage_faults: StorageFaults | dict = {}
+        self._storage_faults: StorageFaults | None = None
         self._backups: list[dict] = []
         session.refreshed.connect(self._refresh)
         self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
@@ -171,12 +171,12 @@ class Maintenance(QObject):
     def storageWarning(self) -> str:  # noqa: N802
         """The admin page's banner: damaged station.db rows and a full disk in a clerk's words, each with
         the way out; '' when the storage is fine (an unusable station.db has its own, stationProblem)."""
-        return storage_warning_zh(self._storage_faults)
+        return storage_warning_zh(self._storage_faults or {})
 
     @Property(bool, notify=storageChanged)
     def stationDamaged(self) -> bool:  # noqa: N802
         """station.db has rows that cannot be read: the banner offers the backups tab."""
-        return bool(self._storage_faults.get("station_damaged"))
+        return bool(self._storage_faults and self._storage_faults["station_damaged"])
 
     def _refresh_storage_faults(self) -> None:
         """Ask the data service again (it scans station.db for damaged rows: on refresh, not every poll)."""

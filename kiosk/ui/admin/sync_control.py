@@ -107,7 +107,7 @@ class SyncControl(QObject):
 
     def _sync_finished(self, exit_code: int, _status) -> None:
         process, self._sync_process = self._sync_process, None
-        output = bytes(process.readAll()).decode("utf-8", "replace").strip().splitlines() if process else []
+        output = process.readAll().data().decode("utf-8", "replace").strip().splitlines() if process else []
         self._sync_message = f"立即同步结果：{sync_exit_zh(exit_code)}" + (f"（{output[-1][:160]}）" if output else "")
         if process:
             process.deleteLater()

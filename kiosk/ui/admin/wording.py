@@ -8,6 +8,8 @@ with each failure, and only this module turns it into words. English comes with 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from kiosk.core.clock import minute_text
 from kiosk.core.safe_text import for_display
@@ -123,7 +125,7 @@ def _damaged_rows_zh(damaged: list[dict]) -> str:
     return "station.db：" + "，".join(parts)
 
 
-def storage_warning_zh(faults: dict) -> str:
+def storage_warning_zh(faults: Mapping[str, Any]) -> str:
     """The admin banner's text for a storage_faults answer; '' when none.
 
     Names come from station.db and a reason quotes a path: the banner shows them as plain text, cleaned
