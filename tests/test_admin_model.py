@@ -14,7 +14,7 @@ from kiosk.core import config as config_mod
 from kiosk.core.sync_outcome import Outcome
 from kiosk.store import backup, station
 from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, MAX_LOCKOUT_S, PinGuard
-from kiosk.ui.admin import build_admin
+from kiosk.ui.admin import AdminJobs
 from kiosk.ui.admin.maintenance import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART
 from kiosk.ui.admin.wording import NO_PIN_YET, NOT_UNLOCKED, REASON_ZH
 from tests.conftest import booking_backend
@@ -34,9 +34,9 @@ class Staff:
     """The staff jobs as a test drives them: ATTRIBUTES are the jobs; each action is sent as the screen sends
     it and its answer waited for on the event loop, as the screen gets it."""
 
-    def __init__(self, qtbot, ctx, quit_app=lambda code: None):
+    def __init__(self, qtbot, ctx, quit_app=lambda code: None, sync_program=None):
         self.qtbot, self.ctx = qtbot, ctx
-        self.jobs = build_admin(ctx, quit_app=quit_app)
+        self.jobs = AdminJobs(ctx, quit_app=quit_app, sync_program=sync_program)
         self.session, self.announcements = self.jobs.session, self.jobs.announcements
         self.sync, self.maintenance = self.jobs.sync, self.jobs.maintenance
 
@@ -66,11 +66,11 @@ class Staff:
         wait_answered(self.qtbot, self.ctx.data)
 
     def close(self) -> None:
+        self.jobs.stop()
         # Their timers must not fire into later tests, whose stores are elsewhere.
-        for job in self.jobs.objects():
-            for timer in job.findChildren(QTimer):
-                timer.stop()
-            job.deleteLater()
+        for timer in self.jobs.findChildren(QTimer):
+            timer.stop()
+        self.jobs.deleteLater()
 
 
 @pytest.fixture
@@ -222,6 +222,17 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
     message = admin.sync.property("syncStatus")["message"]
     assert message.startswith("立即同步结果："), message
     assert "OK" not in message, "nothing listens on port 9: the child cannot have synced"
+    admin.close()
+
+
+def test_sync_now_says_so_when_the_sync_program_cannot_start(qtbot, seeded, station_store, data_dir, tmp_path):
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "repository_url": "http://127.0.0.1:9/repo",
+                                   "trusted_root": str(tmp_path / "root.json")})
+    admin = Staff(qtbot, staff_context(cfg, []), sync_program=(str(tmp_path / "no-such-program"), []))
+    sign_in(admin)
+    admin.sync.syncNow()
+    qtbot.waitUntil(lambda: admin.sync.property("syncStatus").get("message") == "无法启动同步程序", timeout=10_000)
+    assert not admin.sync.property("syncRunning")
     admin.close()
 
 

@@ -31,7 +31,7 @@ from kiosk.dataservice.api import DataError, ErrorKind
 from kiosk.store import backup, station
 from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, PinGuard
 from kiosk.store.recovery import StorageError
-from kiosk.ui.admin import build_admin
+from kiosk.ui.admin import AdminJobs
 from kiosk.ui.admin.wording import NOT_UNLOCKED, REASON_ZH, reason_zh, sync_exit_zh
 from tests.data_service_double import DataServiceInProcess, wait_answered
 
@@ -103,12 +103,11 @@ def test_sync_exit_codes_come_back_as_the_outcomes_that_define_them():
 def jobs(qtbot, seeded, station_store, cfg):
     data = DataServiceInProcess(cfg)
     ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False, data=data)
-    built = build_admin(ctx, quit_app=lambda code: pytest.fail(f"the kiosk quit with {code}"))
+    built = AdminJobs(ctx, quit_app=lambda code: pytest.fail(f"the kiosk quit with {code}"))
     yield built
-    for job in built.objects():
-        for timer in job.findChildren(QTimer):
-            timer.stop()
-        job.deleteLater()
+    for timer in built.findChildren(QTimer):
+        timer.stop()
+    built.deleteLater()
     qtbot.wait(1)
 
 

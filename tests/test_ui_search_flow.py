@@ -48,7 +48,7 @@ def _stack_view(window) -> QQuickItem:
 def settle(qtbot, window) -> None:
     """Let the data service answer what the screen asked for, then the scene render (pages change without
     transitions)."""
-    from kiosk.ui.app import current_context
+    from kiosk.ui.context import current_context
 
     wait_answered(qtbot, current_context().data)
     qtbot.wait(30)
@@ -247,6 +247,7 @@ def test_idle_reset_with_searches_under_other_pages(qtbot, kiosk):
         for letter in letters:
             search.typeText(letter)
             qtbot.wait(20)
+        settle(qtbot, window)
         hits = search.results.rows()
         assert hits
         QMetaObject.invokeMethod(window, "openRecord", Q_ARG("QVariant", hits[0]["recordId"]))

@@ -91,9 +91,10 @@ def cmd_selftest(cfg, args) -> int:
     from PySide6.QtQuick import QQuickWindow  # noqa: F401 - gives the window grabWindow(); the kiosk never needs it
 
     from kiosk.ui import app as ui_app
+    from kiosk.ui.qt_log import route_qt_messages
 
     qapp = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    messages = ui_app.route_qt_messages()
+    messages = route_qt_messages()
     with tempfile.TemporaryDirectory(prefix="ipkiosk-selftest-") as tmp:
         # The bundled content in a throw-away data dir: selftest never touches the real databases.
         values = dict(cfg.values, data_dir=tmp, repository_url="", trusted_root="")
@@ -108,6 +109,10 @@ def cmd_selftest(cfg, args) -> int:
             # screen replaces the stack as the idle reset does.
             method = "showPage" if file_name == "AttractPage.qml" else "openPage"
             QMetaObject.invokeMethod(window, method, Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
+        # Pages show their data when the data service has answered (the first start seeds the throw-away
+        # data dir meanwhile); the client's own timeouts bound this wait.
+        while ctx.data.pending_calls:
+            qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         loop = QEventLoop()
         QTimer.singleShot(SETTLE_MS, loop.quit)
         loop.exec()

@@ -29,7 +29,7 @@ from kiosk.core import kinds
 from kiosk.core.clock import in_china, minute_text
 from kiosk.dataservice.api import RecordDetail
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
-from kiosk.ui.app import current_context
+from kiosk.ui.context import current_context
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,9 @@ The rules for a child that does not answer:
   bytes are waiting, without waiting for or keeping the rest) kills the child: DataUnavailable;
 - a failure the service reports arrives as DataError (kind, reason, message).
 
-View-models keep what they show while a call fails (the last good content stays on screen).
+View-models keep what they show while a call fails (the last good content stays on screen). The child
+runs through kiosk.ui.children.ChildProcess; a killed child is not waited for on the GUI thread (the next
+run starts when it has ended).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from kiosk.dataservice.api import (
     SearchAnswer,
     StorageFaults,
 )
+from kiosk.ui.children import ChildOutcome, ChildProcess, StopBy
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +209,8 @@ class _Waiting:
 
 
 class DataClient(DataCalls, QObject):
-    """Runs the data service child and sends it the calls of DataCalls; answers arrive asynchronously."""
+    """Runs the data service child (a kiosk.ui.children.ChildProcess) and sends it the calls of DataCalls;
+    answers arrive asynchronously."""
 
     def __init__(self, program: str, arguments: list[str], parent: QObject | None = None, *,
                  start_timeout_ms: int = START_TIMEOUT_MS, call_timeout_ms: int = CALL_TIMEOUT_MS,
@@ -217,10 +221,20 @@ class DataClient(DataCalls, QObject):
         self.start_timeout_ms = start_timeout_ms
         self.call_timeout_ms = call_timeout_ms
         self.restart_interval_ms = restart_interval_ms
-        self.starts = 0
-        self._process: QProcess | None = None
+        # Restarts are this client's: a child is started again by the next call, not by a timer.
+        # Its log lines go where the UI's go (the journal); stdout carries the answers.
+        self._child = ChildProcess("data service", program, arguments, self,
+                                   channels=QProcess.ProcessChannelMode.ForwardedErrorChannel,
+                                   stop_by=StopBy.CLOSING_STDIN, stop_timeout_ms=STOP_TIMEOUT_MS)
+        self._child.process.readyReadStandardOutput.connect(self._read_answers)
+        self._child.finished.connect(self._on_finished)
+        self._running = False  # a run was started and has neither ended nor been discarded
+        self._dying = False  # a discarded run was killed and has not ended yet (never waited for)
+        self._start_pending = False  # a new run starts when the dying one has ended
         self._ready = False
-        self._start_timer: QTimer | None = None
+        self._start_timer = QTimer(self, singleShot=True)
+        self._start_timer.timeout.connect(lambda: self._fail_child(
+            f"data service took longer than {self.start_timeout_ms} ms getting ready"))
         self._started_at = -float("inf")
         self._last_exit = ""
         self._next_id = 0
@@ -231,9 +245,11 @@ class DataClient(DataCalls, QObject):
 
     @property
     def pid(self) -> int | None:
-        process = self._process
-        running = process is not None and process.state() != QProcess.ProcessState.NotRunning
-        return process.processId() if process is not None and running else None
+        return self._child.pid if self._running and not self._dying else None
+
+    @property
+    def starts(self) -> int:
+        return self._child.starts
 
     @property
     def pending_calls(self) -> int:
@@ -244,59 +260,35 @@ class DataClient(DataCalls, QObject):
         """Start the child without waiting for it (its stores open while the UI loads its QML); calls made
         before it says it is ready are queued and written then."""
         self._discard("a new data service was started")
-        self.starts += 1
         self._started_at = time.monotonic()
-        process = QProcess(self)
-        # Its log lines go where the UI's go (the journal); stdout carries the answers.
-        process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
-        process.readyReadStandardOutput.connect(self._read_answers)
-        process.finished.connect(self._on_finished)
-        process.errorOccurred.connect(self._on_error)
-        self._start_timer = QTimer(self, singleShot=True, interval=self.start_timeout_ms)
-        self._start_timer.timeout.connect(lambda: self._fail_child(
-            f"data service took longer than {self.start_timeout_ms} ms getting ready"))
-        self._start_timer.start()
-        log.info("starting data service: %s %s", self.program, " ".join(self.arguments))
-        self._process, self._ready = process, False
-        process.start(self.program, self.arguments)
+        self._running, self._ready = True, False
+        self._start_timer.start(self.start_timeout_ms)
+        if self._dying:
+            self._start_pending = True  # its process object is free once the killed run has ended
+        else:
+            self._child.start()
 
     def stop(self) -> None:
         """End the child: it exits when its stdin closes; killed if it does not within STOP_TIMEOUT_MS.
         Calls still waiting are dropped (their callbacks never run: the UI is going away)."""
-        process = self._detach()
+        self._running = False
+        self._start_timer.stop()
         for waiting in self._waiting.values():
             waiting.timer.stop()
             waiting.timer.deleteLater()
         self._waiting.clear()
         self._undelivered.clear()
-        if process is None:
-            return
-        if process.state() != QProcess.ProcessState.NotRunning:
-            process.closeWriteChannel()
-            if not process.waitForFinished(STOP_TIMEOUT_MS):
-                process.kill()
-                process.waitForFinished(STOP_TIMEOUT_MS)
-        process.deleteLater()
-
-    def _detach(self) -> QProcess | None:
-        """The child, no longer connected to this client (its exit and output are not ours any more)."""
-        process, self._process = self._process, None
-        if self._start_timer is not None:
-            self._start_timer.stop()
-            self._start_timer = None
-        if process is not None:
-            process.readyReadStandardOutput.disconnect(self._read_answers)
-            process.finished.disconnect(self._on_finished)
-            process.errorOccurred.disconnect(self._on_error)
-        return process
+        self._start_pending = False
+        self._child.stop()
 
     def _discard(self, why: str) -> None:
-        """Kill the child and fail every waiting call with DataUnavailable(WHY)."""
-        process = self._detach()
-        if process is not None:
-            process.kill()
-            process.waitForFinished(STOP_TIMEOUT_MS)
-            process.deleteLater()
+        """Kill the child and fail every waiting call with DataUnavailable(WHY). The GUI thread does not
+        wait for the killed run to end (a child with a large index takes a while to be torn down)."""
+        self._running = False
+        self._start_timer.stop()
+        if self._child.running and not self._dying:
+            self._dying = True
+            self._child.process.kill()
         self._fail_waiting(why)
 
     def _fail_child(self, why: str) -> None:
@@ -309,27 +301,27 @@ class DataClient(DataCalls, QObject):
         for call in waiting.values():
             call.settle(error=DataUnavailable(why))
 
-    def _on_finished(self, exit_code: int, status: QProcess.ExitStatus) -> None:
-        process = self._process
-        self._last_exit = "crashed" if status == QProcess.ExitStatus.CrashExit else f"exit code {exit_code}"
-        log.warning("data service exited (%s)", self._last_exit)
-        self._detach()
-        if process is not None:
-            process.deleteLater()
+    def _on_finished(self, outcome: ChildOutcome) -> None:
+        if self._dying:  # the run this client killed has ended; the calls waiting on it were failed then
+            self._dying = False
+            if self._child.process.isOpen():
+                self._child.process.readAllStandardOutput()  # what the killed run wrote is not an answer
+            if self._start_pending:
+                self._start_pending = False
+                self._child.start()
+            return
+        if outcome.stopped or not self._running:
+            return  # stopped by this client
+        self._running = False
+        self._start_timer.stop()
+        self._last_exit = outcome.describe()
         self._fail_waiting(f"data service exited ({self._last_exit}) before answering")
-
-    def _on_error(self, error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart:
-            self._last_exit = f"could not start: {self._process.errorString() if self._process else error}"
-            log.error("data service %s", self._last_exit)
-            self._detach()
-            self._fail_waiting(f"data service {self._last_exit}")
 
     # ------------------------------------------------------------ answers
 
     def _read_answers(self) -> None:
-        process = self._process
-        while process is not None and process is self._process:
+        process = self._child.process
+        while self._running and not self._dying:
             if not process.canReadLine():
                 if process.bytesAvailable() > self.max_line_bytes:
                     # The rest of that line would follow: a new child answers the next call.
@@ -362,8 +354,7 @@ class DataClient(DataCalls, QObject):
 
     def _become_ready(self, process: QProcess) -> None:
         self._ready = True
-        if self._start_timer is not None:
-            self._start_timer.stop()
+        self._start_timer.stop()
         for waiting in self._waiting.values():  # the calls made while it started, in order
             process.write(waiting.line)
             waiting.timer.start(self.call_timeout_ms)
@@ -379,7 +370,7 @@ class DataClient(DataCalls, QObject):
     def _call(self, method: str, **args: Any) -> PendingCall[Any]:
         pending: PendingCall[Any] = PendingCall(method, self._undelivered.discard)
         self._undelivered.add(pending)
-        if self._process is None:
+        if not self._running:
             since_start_ms = (time.monotonic() - self._started_at) * 1000
             if self.starts and since_start_ms < self.restart_interval_ms:
                 pending.settle(error=DataUnavailable(
@@ -389,8 +380,6 @@ class DataClient(DataCalls, QObject):
             if self.starts:
                 log.warning("data service exited (%s); starting it again", self._last_exit)
             self.start()
-        process = self._process
-        assert process is not None
         self._next_id += 1
         call_id = self._next_id
         timer = QTimer(self, singleShot=True)
@@ -398,7 +387,7 @@ class DataClient(DataCalls, QObject):
         line = api.encode_line(api.request_doc(call_id, method, args))
         self._waiting[call_id] = _Waiting(method, line, pending, timer)
         if self._ready:
-            process.write(line)
+            self._child.process.write(line)
             timer.start(self.call_timeout_ms)
         return pending
 

@@ -27,7 +27,7 @@ from kiosk.ui.content_models import RowListModel
 
 log = logging.getLogger(__name__)
 
-# KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
+# KioskBackend singletons this module registers (kiosk.ui.qml_types declares them before any QML engine).
 QML_SINGLETONS = ("Search",)
 
 RESULT_LIMIT = 60

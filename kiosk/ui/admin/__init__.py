@@ -14,7 +14,6 @@ staff actions report it and change nothing. Refusals are worded in one place (wo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
@@ -27,34 +26,35 @@ from kiosk.ui.admin.sync_control import SyncControl
 QML_SINGLETONS = ("AdminSession", "AdminAnnouncements", "AdminSync", "AdminMaintenance")
 
 
-@dataclass(frozen=True)
-class AdminJobs:
-    """The staff jobs of one kiosk context, in QML_SINGLETONS order."""
+class AdminJobs(QObject):
+    """The staff jobs of one kiosk context (and their parent), in QML_SINGLETONS order. QUIT_APP ends the
+    kiosk with an exit code; SYNC_PROGRAM replaces `ipkiosk sync --once` (tests)."""
 
-    session: PinSession
-    announcements: AnnouncementEditor
-    sync: SyncControl
-    maintenance: Maintenance
+    def __init__(self, ctx, parent: QObject | None = None, *,
+                 quit_app: Callable[[int], None] = QGuiApplication.exit,
+                 sync_program: tuple[str, list[str]] | None = None):
+        super().__init__(parent)
+        self.session = PinSession(ctx, self)
+        self.announcements = AnnouncementEditor(self.session, self)
+        self.sync = SyncControl(self.session, ctx.cfg, self, sync_program=sync_program)
+        self.maintenance = Maintenance(self.session, ctx, self, quit_app=quit_app)
 
     def objects(self) -> tuple[QObject, ...]:
         return self.session, self.announcements, self.sync, self.maintenance
 
+    def reset(self) -> None:
+        """Idle timeout: the visitor screen is back, so the admin session ends."""
+        self.session.reset()
 
-def build_admin(ctx, parent: QObject | None = None, *, quit_app: Callable[[int], None] = QGuiApplication.exit,
-                sync_program: tuple[str, list[str]] | None = None) -> AdminJobs:
-    """The staff jobs over CTX's data service and clock. QUIT_APP ends the kiosk with an exit code;
-    SYNC_PROGRAM replaces `ipkiosk sync --once` (tests)."""
-    session = PinSession(ctx, parent)
-    return AdminJobs(session=session,
-                     announcements=AnnouncementEditor(session, parent),
-                     sync=SyncControl(session, ctx.cfg, parent, sync_program=sync_program),
-                     maintenance=Maintenance(session, ctx, parent, quit_app=quit_app))
+    def stop(self) -> None:
+        """The kiosk is closing: no staff job's child outlives it."""
+        self.sync.stop()
 
 
-def register(ctx) -> PinSession:
-    """Register the staff jobs as CTX's QML singletons; the session is returned for the idle reset
-    (its reset() ends the admin session)."""
-    jobs = build_admin(ctx, parent=ctx.engine)
+def register(ctx) -> AdminJobs:
+    """Register the staff jobs as CTX's QML singletons; the jobs are returned for the idle reset (reset)
+    and the end of the kiosk (stop)."""
+    jobs = AdminJobs(ctx, parent=ctx.engine)
     for name, job in zip(QML_SINGLETONS, jobs.objects(), strict=True):
         ctx.register_singleton(name, job)
-    return jobs.session
+    return jobs

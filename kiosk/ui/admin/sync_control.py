@@ -1,5 +1,5 @@
 """The sync tab (QML singleton ``AdminSync``): the last cycles' status and 立即同步, which runs one
-`ipkiosk sync --once` child (the UI itself never touches the network). Outcomes are worded through
+`ipkiosk sync --once` child through the UI's child-process class (the UI itself never touches the network). Outcomes are worded through
 kiosk.ui.admin.wording from the outcome classes of kiosk.core.sync_outcome."""
 
 from __future__ import annotations
@@ -13,10 +13,15 @@ from kiosk.core.safe_text import for_display
 from kiosk.core.self_command import self_command
 from kiosk.dataservice.api import ContentStatus
 from kiosk.ui.admin.pin_session import PinSession, staff_only
-from kiosk.ui.admin.wording import sync_exit_zh, sync_result_zh, when_zh
+from kiosk.ui.admin.wording import sync_ending_zh, sync_exit_zh, sync_result_zh, when_zh
+from kiosk.ui.children import ChildOutcome, ChildProcess, Ending, StopBy
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
+
+SYNC_NOW_CHILD_NAME = "sync now"
+# SIGTERM lets the cycle finish the step it is in (an apply is one transaction either way).
+SYNC_NOW_STOP_TIMEOUT_MS = 3000
 
 
 class SyncControl(QObject):
@@ -30,7 +35,7 @@ class SyncControl(QObject):
         self._cfg = cfg
         self._sync_program = sync_program
         self._sync_status: dict = {}
-        self._sync_process: QProcess | None = None
+        self._sync_child: ChildProcess | None = None
         self._sync_message = ""
         self._status_asked = False
         session.refreshed.connect(self._refresh_status)
@@ -42,7 +47,7 @@ class SyncControl(QObject):
 
     @Property(bool, notify=syncRunningChanged)
     def syncRunning(self) -> bool:  # noqa: N802
-        return self._sync_process is not None
+        return self._sync_child is not None and self._sync_child.running
 
     def _refresh_status(self) -> None:
         """Ask for the status again (the last one stays on screen until it comes; one question at a time)."""
@@ -87,37 +92,37 @@ class SyncControl(QObject):
     @staff_only()
     def syncNow(self) -> None:  # noqa: N802
         """立即同步: one `ipkiosk sync --once` child at a time."""
-        if self._sync_process is not None:
+        if self.syncRunning:
             return
         self.session.audit("sync.now", "content")
         if not self._cfg.repository_url:
             self._sync_message = "未配置内容服务器（repository_url），仅使用内置内容"
             self._refresh_status()
             return
-        program, args = self.sync_command()
-        process = QProcess(self)
-        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
-        process.finished.connect(self._sync_finished)
-        process.errorOccurred.connect(self._sync_error)
-        self._sync_process = process
+        if self._sync_child is None:
+            program, args = self.sync_command()
+            self._sync_child = ChildProcess(SYNC_NOW_CHILD_NAME, program, args, self,
+                                            channels=QProcess.ProcessChannelMode.MergedChannels,
+                                            stop_by=StopBy.TERMINATE, stop_timeout_ms=SYNC_NOW_STOP_TIMEOUT_MS)
+            self._sync_child.finished.connect(self._sync_finished)
         self._sync_message = "正在同步…"
-        self.syncRunningChanged.emit()
-        self._refresh_status()
-        process.start(program, args)
-
-    def _sync_finished(self, exit_code: int, _status) -> None:
-        process, self._sync_process = self._sync_process, None
-        output = process.readAll().data().decode("utf-8", "replace").strip().splitlines() if process else []
-        self._sync_message = f"立即同步结果：{sync_exit_zh(exit_code)}" + (f"（{output[-1][:160]}）" if output else "")
-        if process:
-            process.deleteLater()
+        self._sync_child.start()
         self.syncRunningChanged.emit()
         self._refresh_status()
 
-    def _sync_error(self, error) -> None:
-        if error == QProcess.ProcessError.FailedToStart and self._sync_process is not None:
-            self._sync_process.deleteLater()
-            self._sync_process = None
-            self._sync_message = "无法启动同步程序"
-            self.syncRunningChanged.emit()
-            self._refresh_status()
+    def _sync_finished(self, outcome: ChildOutcome) -> None:
+        if outcome.stopped:
+            return  # the kiosk is closing (stop)
+        if outcome.ending is Ending.EXITED and outcome.exit_code is not None:
+            output = self._sync_child.process.readAll().data().decode("utf-8", "replace").strip().splitlines()
+            self._sync_message = (f"立即同步结果：{sync_exit_zh(outcome.exit_code)}"
+                                  + (f"（{output[-1][:160]}）" if output else ""))
+        else:
+            self._sync_message = sync_ending_zh(outcome.ending.value)
+        self.syncRunningChanged.emit()
+        self._refresh_status()
+
+    def stop(self) -> None:
+        """The kiosk is closing: a running 立即同步 child ends with it."""
+        if self._sync_child is not None:
+            self._sync_child.stop()

@@ -109,6 +109,15 @@ def sync_exit_zh(exit_code: int) -> str:
     return NOT_CONFIGURED_ZH if exit_code == EXIT_NOT_CONFIGURED else f"退出码 {exit_code}"
 
 
+# How a 立即同步 child ended without an exit code of its own (kiosk.ui.children.Ending values).
+SYNC_CHILD_ENDING_ZH = {"failed to start": "无法启动同步程序", "crashed": "同步程序意外结束", "timed out": "同步程序超时，已结束"}
+
+
+def sync_ending_zh(ending: str) -> str:
+    """What staff are told when the 立即同步 child ended without an outcome (ENDING, an Ending value)."""
+    return SYNC_CHILD_ENDING_ZH.get(ending, f"同步程序结束（{ending}）")
+
+
 def sync_result_zh(result: str | None) -> str:
     """The last cycle's outcome as the sync tab shows it ('从未同步' before the first)."""
     return reason_zh(result) if result else "从未同步"
