@@ -20,6 +20,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 
 from kiosk.core import config as config_mod
+from kiosk.core.staff_rules import StorageReason
 from kiosk.dataservice.api import ErrorKind
 from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
@@ -155,6 +156,7 @@ def test_pin_on_a_full_disk_unlocks_and_wrong_tries_still_lock(full_disk_cfg):
         assert station.read_only_reason().startswith("disk full")
         right = data.check_pin(PIN, now)
         assert right["ok"] and right["unsaved"].startswith("disk full")
+        assert right["unsaved_reason"] == StorageReason.DISK_FULL  # what the PIN pad words
         for attempt in range(1, TRIES_BEFORE_LOCKOUT):
             wrong = data.check_pin(WRONG_PIN, now)
             assert not wrong["ok"] and wrong["tries_left"] == TRIES_BEFORE_LOCKOUT - attempt
@@ -265,9 +267,11 @@ def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(small_fs, tmp_pa
         with pytest.raises(DataError) as refused:
             data.save_announcement(0, "写满之后", "", None, None, False, "admin-screen")
         assert refused.value.kind is ErrorKind.STORAGE and "disk full" in str(refused.value)
+        assert refused.value.reason == StorageReason.DISK_FULL  # what the admin screen words
         assert data.storage_faults()["station_read_only"] == ""  # open read-write: only the writes fail
         wrong = data.check_pin(WRONG_PIN, now)
         assert not wrong["ok"] and wrong["unsaved"].startswith("disk full")
+        assert wrong["unsaved_reason"] == StorageReason.DISK_FULL
         assert data.pin_state(now)["tries_left"] == TRIES_BEFORE_LOCKOUT - 1
         assert data.check_pin(PIN, now)["ok"]
         assert [a["title"] for a in data.list_announcements()] == ["写满之前的公告"]
