@@ -201,7 +201,7 @@ def test_booking_page_preselects_the_service_type_and_lays_out_at_both_sizes(dat
         button = objects[name]
         assert button is not None, f"{name} missing"
         assert button["height"] >= 64 and button["width"] >= 64
-        assert 0 <= button["x"] and button["x"] + button["width"] <= width
+        assert button["x"] >= 0 and button["x"] + button["width"] <= width
         assert button["y"] + button["height"] <= height, f"{name} is below the screen"
         assert button["selected"] is (name == "bookingType_bk-rights-assistance")
     panel = objects["bookingQrPanel"]

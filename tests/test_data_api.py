@@ -80,12 +80,11 @@ def test_requests_are_checked_before_a_method_runs():
 
 
 def test_the_service_reports_expected_failures_by_kind_with_their_reason(data_service, monkeypatch, qtbot):
+    from kiosk.core.staff_rules import PinReason, StationReason
     from kiosk.store import station
 
     def refuse(*args, **kwargs):
-        exc = station.StationError("title: empty")
-        exc.reason = "title_empty"  # the machine reason a screen words; passed through as it is
-        raise exc
+        raise station.StationError(StationReason.TITLE_EMPTY, "title: empty")  # its reason is passed through
 
     monkeypatch.setattr(station, "add_announcement", refuse)
     with pytest.raises(DataError) as raised:
@@ -94,7 +93,7 @@ def test_the_service_reports_expected_failures_by_kind_with_their_reason(data_se
                                                                          "title: empty")
     with pytest.raises(DataError) as raised:
         answered(qtbot, data_service.check_pin("1357", SEED_NOW.isoformat()))
-    assert raised.value.kind is ErrorKind.PIN and raised.value.reason == ""
+    assert raised.value.kind is ErrorKind.PIN and raised.value.reason == PinReason.NOT_SET
 
 
 def test_now_is_an_argument_not_state(data_service, qtbot):

@@ -53,7 +53,7 @@ def _font(path, codepoints):
     fb.setupGlyphOrder(names)
     fb.setupCharacterMap({cp: f"g{cp:x}" for cp in codepoints})
     fb.setupGlyf({n: TTGlyphPen(None).glyph() for n in names})
-    fb.setupHorizontalMetrics({n: (1000, 0) for n in names})
+    fb.setupHorizontalMetrics(dict.fromkeys(names, (1000, 0)))
     fb.setupHorizontalHeader(ascent=880, descent=-120)
     fb.setupNameTable({"familyName": "Doctor Test", "styleName": "Regular"})
     fb.setupOS2()
@@ -77,7 +77,7 @@ def _content_font(tmp_path, seeded_texts_extra=""):
 
 def _probes(font=None, **overrides):
     fields = {"now": lambda: dt.datetime.now(dt.UTC), "disk_usage": lambda _p: (10**12, 0, 10**11), "printer_status": _cups(),
-              "bundled_fonts": lambda: [font] if font else [], "system_fonts": lambda: []}
+              "bundled_fonts": lambda: [font] if font else [], "system_fonts": list}
     fields.update(overrides)
     return doctor.Probes(**fields)
 
@@ -197,7 +197,7 @@ def test_font_coverage_agrees_with_fonttools_for_bmp_supplementary_and_collectio
 
 def test_unreadable_font_files_are_named(tmp_path):
     (tmp_path / "junk.ttf").write_bytes(b"\x00\x01\x00\x00\x00")
-    with pytest.raises(doctor.FontFileError, match="junk.ttf: truncated or not a font file") as junk:
+    with pytest.raises(doctor.FontFileError, match=r"junk\.ttf: truncated or not a font file") as junk:
         doctor.undrawable([tmp_path / "junk.ttf"], "中")
     assert junk.value.path == tmp_path / "junk.ttf"
     with pytest.raises(doctor.FontFileError, match="No such file"):

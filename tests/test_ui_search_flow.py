@@ -204,7 +204,7 @@ def test_visitor_reset_clears_search(qtbot, kiosk):
 
 
 def test_attract_shows_upcoming_events_and_touch_goes_home(qtbot, kiosk):
-    ctx, window = kiosk
+    _ctx, window = kiosk
     QMetaObject.invokeMethod(window, "resetToAttract")
     settle(qtbot, window)
     page = current_page(window)
@@ -217,7 +217,7 @@ def test_attract_shows_upcoming_events_and_touch_goes_home(qtbot, kiosk):
 
 
 def test_attract_carousel_shows_station_announcement_labelled(qtbot, kiosk):
-    ctx, window = kiosk
+    _ctx, window = kiosk
     from kiosk.store import station
 
     station.add_announcement("本周五下午暂停对外服务", "因设备检修，本周五下午暂停对外服务。")
@@ -287,7 +287,7 @@ def test_new_content_refreshes_results_and_keeps_the_query(qtbot, kiosk, tmp_pat
 
 
 def test_attract_carousel_advances_through_events(qtbot, kiosk):
-    ctx, window = kiosk
+    _ctx, window = kiosk
     QMetaObject.invokeMethod(window, "resetToAttract")
     settle(qtbot, window)
     page = current_page(window)
@@ -304,7 +304,7 @@ TARGET_PREFIXES = ("key_", "candidate_", "result_", "group_", "nearest_", "brows
 
 @pytest.mark.parametrize("query", ["", "zlsq", "专利", "qxqxqx"])
 def test_every_search_target_is_at_least_64_px(qtbot, kiosk, query):
-    ctx, window = kiosk
+    _ctx, window = kiosk
     QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"),
                             Q_ARG("QVariant", {"initialQuery": query}))
     settle(qtbot, window)

@@ -19,12 +19,12 @@ SET_PIN_ROUNDS = 3
 
 def _ask_pin() -> str:
     """One round: the new PIN, checked, then asked again. Raises PinError when it is weak or the entries differ."""
-    from kiosk.store.pin import PinError, check_pin_format
+    from kiosk.store.pin import PinError, PinReason, check_pin_format
 
     first = getpass.getpass("new admin PIN (6-8 digits): ")
     check_pin_format(first)
     if getpass.getpass("repeat the PIN: ") != first:
-        raise PinError("the two entries differ")
+        raise PinError(PinReason.ENTRIES_DIFFER, "the two entries differ")
     return first
 
 

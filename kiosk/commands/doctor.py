@@ -41,7 +41,7 @@ from kiosk.store import backup, content, station
 from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, integrity_ok, open_read_only, storage_problem
 
 if TYPE_CHECKING:
-    from kiosk.sync import trust
+    from tuf.api.metadata import Root
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -348,7 +348,7 @@ def demo_values(cfg: config_mod.Config) -> list[str]:
     if cfg.station_id == DEMO_STATION_ID:
         found.append(f"station_id = {cfg.station_id!r} (the demo id, sent in every booking link)")
     for name in ("station_name", "station_address"):
-        value = cfg.values[name]
+        value = str(cfg.values[name])
         if value == config_mod.SETTINGS_BY_NAME[name].default or any(w in value for w in PLACEHOLDER_WORDS):
             found.append(f"{name} = {value!r} (a placeholder)")
     host = _placeholder_host(cfg.booking_url_template)
@@ -379,7 +379,7 @@ def _check_config(cfg: config_mod.Config) -> list[Check]:
     return checks
 
 
-def _trusted_root(cfg: config_mod.Config) -> trust.Root:
+def _trusted_root(cfg: config_mod.Config) -> Root:
     """The trusted root checked exactly as sync checks it (kiosk.sync.trust.load_trusted_root), so doctor
     never calls a root fine that sync refuses. Raises kiosk.sync.trust.TrustedRootError."""
     from kiosk.sync import trust  # tuf and cryptography: loaded only when a repository is configured
@@ -610,6 +610,7 @@ def _odd_one_out(cfg: config_mod.Config, probes: Probes) -> tuple[str, str]:
     if remote_keys is None:
         return (f"the repository's {version}.root.json is not root metadata: the repository is the odd one out",
                 f"{central}; keep this terminal's root.json")
+    assert local_keys is not None  # the trusted root was checked to be valid root metadata before this runs
     if remote_keys == local_keys:
         return (f"this terminal's trusted root and the repository's {version}.root.json have the same keys: the "
                 "repository is the odd one out (its newer metadata is not signed as its roots require)",

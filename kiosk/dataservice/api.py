@@ -11,7 +11,7 @@ On the pipe, one JSON document per line (at most MAX_LINE_BYTES in either direct
     ready     {"ready": true}                                    (once, when the child can answer)
     request   {"id": 7, "method": "list_records", "args": {"kind": "services", "category": null}}
     answer    {"id": 7, "result": [...]}
-    failure   {"id": 7, "error": {"kind": "station", "reason": "", "message": "title: empty"}}
+    failure   {"id": 7, "error": {"kind": "station", "reason": "title_empty", "message": "title: empty"}}
 
 Arguments go by name. Every key of every result is snake_case; view-models give QML its names.
 Every "now" is an argument (an ISO instant from the UI's clock, the one tests pin), never state.
@@ -163,6 +163,7 @@ class StorageFaults(TypedDict):
     station_damaged: list[DamagedRows]
     station_read_only: str  # why station.db is open read-only ("disk full (…)"), else ''
     content_read_only: str
+    read_only_reason: str  # while either is read-only: a kiosk.core.staff_rules.StorageReason value, else ''
 
 
 class PinState(TypedDict):
@@ -176,6 +177,7 @@ class PinCheck(TypedDict):
     locked_for_s: int
     tries_left: int
     unsaved: str  # why the counters could not be saved, else ''
+    unsaved_reason: str  # then a kiosk.core.staff_rules.StorageReason value, else ''
 
 
 class BackupCopy(TypedDict):

@@ -50,7 +50,7 @@ from kiosk.core import config as config_mod
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.manifest import LIST_LIMITS
 from kiosk.core.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
-from kiosk.core.staff_rules import PinError
+from kiosk.core.staff_rules import PinError, StorageReason
 from kiosk.dataservice import api
 from kiosk.dataservice.api import (
     MAX_LINE_BYTES,
@@ -176,7 +176,7 @@ class SearchIndexKeeper:
         index: SearchIndex | None = None
         try:
             index = SearchIndex(content.search_docs(), content.vocabulary_rows(), now=lambda: self.search_now)
-        except Exception:  # noqa: BLE001 - the previous index goes on answering; the next notice tries again
+        except Exception:
             log.exception("search index for content serial %s not built", serial)
         finally:
             content.content_db.close()  # this thread's connection
@@ -310,7 +310,8 @@ class DataService(api.DataApi):
         """What the admin screen says about the storage besides an unusable station.db (station_problem):
         rows of station.db that cannot be read, per table, each named by its key (or "rowid N" when that is
         unreadable too), at most DAMAGE_NAMES_SHOWN names, found by the same scan as `ipkiosk doctor`; and
-        why station.db / content.db is open read-only ("disk full (…)"), else ''.
+        why station.db / content.db is open read-only ("disk full (…)"), else ''; while either is, whether the
+        disk is full or failing (read_only_reason, a StorageReason value).
 
         The scan runs when staff open the admin screen, not on every poll."""
         damaged: list[DamagedRows] = []
@@ -325,14 +326,20 @@ class DataService(api.DataApi):
                 damaged.append({"table": table, "count": len(of_table),
                                 "names": [r.key if r.key is not None else f"rowid {r.rowid}"
                                           for r in of_table[:DAMAGE_NAMES_SHOWN]]})
-        return {"station_damaged": damaged, "station_read_only": station.read_only_reason() or "",
-                "content_read_only": recovery.read_only_reason() or ""}
+        station_read_only, content_read_only = station.read_only_reason() or "", recovery.read_only_reason() or ""
+        return {"station_damaged": damaged, "station_read_only": station_read_only,
+                "content_read_only": content_read_only,
+                "read_only_reason": self._storage_reason() if station_read_only or content_read_only else ""}
+
+    def _storage_reason(self) -> str:
+        """A StorageReason for a fault of the data disk: whether it is full now, or failing otherwise."""
+        return StorageReason.DISK_FULL if disk_full(self._cfg.data_path) else StorageReason.DISK_ERROR
 
     def _check_station_writable(self, what: str) -> None:
         """StorageError before a staff change is tried on a station.db that is open read-only."""
         reason = station.read_only_reason()
         if reason is not None:
-            code = errno.ENOSPC if reason.startswith("disk full") else errno.EIO
+            code = errno.ENOSPC if disk_full(self._cfg.data_path) else errno.EIO
             raise StorageError(code, f"station.db: {reason}; {what} not saved")
 
     def current_announcements(self, now: str) -> list[Announcement]:
@@ -380,7 +387,7 @@ class DataService(api.DataApi):
     def check_pin(self, pin: str, now: str) -> PinCheck:
         result = self._pin_guard(now).check(pin)
         return {"ok": result.ok, "locked_for_s": result.locked_for_s, "tries_left": result.tries_left,
-                "unsaved": result.unsaved}
+                "unsaved": result.unsaved, "unsaved_reason": self._storage_reason() if result.unsaved else ""}
 
     def set_pin(self, pin: str, now: str) -> None:
         self._pin_guard(now).set_pin(pin)
@@ -461,8 +468,9 @@ class DataService(api.DataApi):
                 return api.failure_doc(req_id, DataError(ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}"))
             log.error("data service: %s failed: %s", request.get("method"), reason)
             return api.failure_doc(req_id, DataError(ErrorKind.STORAGE,
-                                                     f"{request.get('method')}: {reason}; nothing was saved"))
-        except Exception as exc:  # noqa: BLE001 - one bad request must not end the service
+                                                     f"{request.get('method')}: {reason}; nothing was saved",
+                                                     self._storage_reason()))
+        except Exception as exc:
             kind = next((kind for cls, kind in EXPECTED_ERRORS if isinstance(exc, cls)), None)
             if kind is None:
                 log.exception("data service: %s failed", request.get("method"))

@@ -38,6 +38,7 @@ from kiosk.core.clock import iso, utcnow
 from kiosk.core.staff_rules import PIN_MAX_DIGITS as PIN_MAX_DIGITS
 from kiosk.core.staff_rules import PIN_MIN_DIGITS as PIN_MIN_DIGITS
 from kiosk.core.staff_rules import PinError as PinError
+from kiosk.core.staff_rules import PinReason as PinReason
 from kiosk.core.staff_rules import check_pin_format as check_pin_format
 from kiosk.store import station
 from kiosk.store.db import storage_problem
@@ -219,7 +220,7 @@ class PinGuard:
         """Verify PIN unless locked out; count failures and start a lockout on the fifth."""
         encoded = station.get_setting(KEY_HASH)
         if not encoded:
-            raise PinError("no PIN set yet: set one first")
+            raise PinError(PinReason.NOT_SET, "no PIN set yet: set one first")
         locked = self.locked_for_s()
         if locked:
             unsaved = self._save({}, "pin.refused", f"locked for {locked} s")

@@ -20,7 +20,7 @@ from kiosk.core.durable import private_file, tighten_private_files
 from kiosk.core.logs import FILE_ONLY
 from kiosk.core.manifest import ID_RE
 from kiosk.core.safe_text import content_problem
-from kiosk.core.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS
+from kiosk.core.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, StationReason
 from kiosk.store.db import (
     DamagedRow,
     KioskDatabase,
@@ -40,7 +40,11 @@ station_db = KioskDatabase(None)
 
 
 class StationError(ValueError):
-    """Invalid staff input; the message names the field."""
+    """Staff input refused; ``reason`` says why (the admin screen words it), the message names the field."""
+
+    def __init__(self, reason: StationReason, message: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 class BaseModel(Model):
@@ -273,31 +277,32 @@ def parse_instant(value: str | None, field: str) -> str | None:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise StationError(f"{field}: got {value!r}, expected an ISO date or datetime such as 2026-12-01T09:00") from None
+        raise StationError(StationReason.BAD_INSTANT, f"{field}: got {value!r}, expected an ISO date or datetime such as 2026-12-01T09:00") from None
     return iso(naive_as_china(moment))
 
 
 def _check_writable() -> None:
     if _read_only_reason is not None:
-        raise StationError(f"station.db is read-only ({_read_only_reason}): free space on the data disk, then try again")
+        raise StationError(StationReason.STATION_READ_ONLY, f"station.db is read-only ({_read_only_reason}): free space on the data disk, then try again")
 
 
 def _check_text(title: str, body: str) -> None:
     if not title or not title.strip():
-        raise StationError("title: empty, expected some text")
+        raise StationError(StationReason.TITLE_EMPTY, "title: empty, expected some text")
     if len(title) > MAX_TITLE_CHARS:
-        raise StationError(f"title: {len(title)} characters, expected at most {MAX_TITLE_CHARS}")
+        raise StationError(StationReason.TITLE_TOO_LONG, f"title: {len(title)} characters, expected at most {MAX_TITLE_CHARS}")
     if len(body) > MAX_BODY_CHARS:
-        raise StationError(f"body: {len(body)} characters, expected at most {MAX_BODY_CHARS}")
+        raise StationError(StationReason.BODY_TOO_LONG, f"body: {len(body)} characters, expected at most {MAX_BODY_CHARS}")
     # The same character rules as published content: an announcement is shown on the public screen too.
-    for name, text in (("title", title), ("body", body)):
+    for name, text, reason in (("title", title, StationReason.TITLE_NOT_SHOWABLE),
+                               ("body", body, StationReason.BODY_NOT_SHOWABLE)):
         if problem := content_problem(text):
-            raise StationError(f"{name}: {problem}")
+            raise StationError(reason, f"{name}: {problem}")
 
 
 def _check_window(starts_at: str | None, ends_at: str | None) -> None:
     if starts_at and ends_at and ends_at <= starts_at:
-        raise StationError(f"ends_at ({ends_at}) must be after starts_at ({starts_at})")
+        raise StationError(StationReason.ENDS_BEFORE_START, f"ends_at ({ends_at}) must be after starts_at ({starts_at})")
 
 
 def add_announcement(title: str, body: str = "", *, starts_at: str | None = None, ends_at: str | None = None,
@@ -318,7 +323,7 @@ def edit_announcement(ann_id: int, *, actor: str = "cli", **changes: Any) -> Ann
     _check_writable()
     ann = Announcement.get_or_none(Announcement.id == ann_id)
     if ann is None:
-        raise StationError(f"announcement {ann_id}: not found")
+        raise StationError(StationReason.ANNOUNCEMENT_NOT_FOUND, f"announcement {ann_id}: not found")
     if "title" in changes or "body" in changes:
         _check_text(changes.get("title", ann.title), changes.get("body", ann.body))
     for field in ("starts_at", "ends_at"):
@@ -337,7 +342,7 @@ def remove_announcement(ann_id: int, *, actor: str = "cli") -> None:
     _check_writable()
     with station_db.atomic():
         if not Announcement.delete().where(Announcement.id == ann_id).execute():
-            raise StationError(f"announcement {ann_id}: not found")
+            raise StationError(StationReason.ANNOUNCEMENT_NOT_FOUND, f"announcement {ann_id}: not found")
         audit("announcement.remove", str(ann_id), "", actor)
 
 
@@ -398,7 +403,7 @@ def record_view(record_id: str, now: dt.datetime) -> bool:
     a failure on a visitor's screen. StationError for a RECORD_ID that is not a record id (nothing but
     ids is stored, so no free text a visitor typed can end up here)."""
     if not ID_RE.match(record_id):
-        raise StationError(f"record_id: got {record_id[:80]!r}, expected a record id")
+        raise StationError(StationReason.BAD_RECORD_ID, f"record_id: got {record_id[:80]!r}, expected a record id")
     if _open_problem is not None or _read_only_reason is not None or station_db.is_closed():
         return False
     day = in_china(now).date()

@@ -78,11 +78,11 @@ class PrinterStatusProcess(QObject):
             self.answered.emit(f"printer check did not answer within {PRINTER_CHECK_TIMEOUT_MS // 1000} s")
             return
         process = self._child.process
-        out = bytes(process.readAllStandardOutput()).decode(errors="replace")
+        out = bytes(process.readAllStandardOutput().data()).decode(errors="replace")
         try:
             problem = json.loads(out)["problem"] or ""
         except (ValueError, KeyError, TypeError):
-            err = bytes(process.readAllStandardError()).decode(errors="replace").strip().splitlines()
+            err = bytes(process.readAllStandardError().data()).decode(errors="replace").strip().splitlines()
             problem = f"printer check failed: {err[-1] if err else 'no answer'}"
         self.answered.emit(problem)
 
@@ -174,12 +174,12 @@ class BookingBackend(QObject):
             return None
 
     @Slot(str, str, result=str)
-    def urlFor(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803 (QML API)
+    def urlFor(self, serviceId: str, bookingTypeId: str) -> str:
         link = self._link(serviceId, bookingTypeId)
         return link.url if link else ""
 
     @Slot(str, str, result="QVariantMap")
-    def qrModules(self, serviceId: str, bookingTypeId: str) -> dict:  # noqa: N802,N803
+    def qrModules(self, serviceId: str, bookingTypeId: str) -> dict:
         """The booking QR for BookingQr.qml: {size: modules per side (quiet zone included), path: the
         dark modules as an SVG path in module units, one ``M col row h len v1 h-len z`` per run};
         {} without a link.
@@ -197,12 +197,12 @@ class BookingBackend(QObject):
         return {"size": len(matrix), "path": qr_svg_path(booking.dark_runs(matrix))}
 
     @Slot(str, str, result=str)
-    def shortCode(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803
+    def shortCode(self, serviceId: str, bookingTypeId: str) -> str:
         link = self._link(serviceId, bookingTypeId)
         return link.short_code if link else ""
 
     @Slot(str)
-    def lookUp(self, recordId: str) -> None:  # noqa: N802,N803
+    def lookUp(self, recordId: str) -> None:
         """Ask for the title and booking type of a service or event (BookingPage names the service and
         pre-selects its type); recordLookedUp(id, title, booking type id) follows, ('' '') when it is gone."""
         self._data.record_detail(recordId).then(lambda page: self._looked_up(recordId, page), receiver=self)
@@ -216,7 +216,7 @@ class BookingBackend(QObject):
                                  booking.booking_type_id_for_record(record, self._type_records) or "")
 
     @Slot(str, result="QVariantMap")
-    def bookingTypeInfo(self, bookingTypeId: str) -> dict:  # noqa: N802,N803
+    def bookingTypeInfo(self, bookingTypeId: str) -> dict:
         """{title, summary, prepare} of a booking type ('prepare' joined with 、); {} if unknown."""
         if bookingTypeId == booking.EVENT_BOOKING_TYPE:
             return {"title": booking.EVENT_BOOKING_TITLE, "summary": "", "prepare": ""}
@@ -228,7 +228,7 @@ class BookingBackend(QObject):
     # ------------------------------------------------------------ printing
 
     @Slot(str, str)
-    def printSlip(self, serviceId: str, bookingTypeId: str) -> None:  # noqa: N802,N803
+    def printSlip(self, serviceId: str, bookingTypeId: str) -> None:
         """Start printing a slip; the answer comes as printFinished(ok, visitor message). The service's
         record (as its detail page has it: list fields capped, so a slip never waits for 100,000
         materials) is asked for first; without it (gone, or the data service does not answer) the
@@ -264,6 +264,7 @@ class BookingBackend(QObject):
             return
         if self._jobs is None:
             self._adopt_jobs(SlipPrintJobs())
+        assert self._jobs is not None  # adopted just above
         started = self._jobs.submit(slip, paper_width_mm=self._cfg.paper_width_mm,
                                     printer_name=self._cfg.printer_name)
         if not started:
@@ -280,7 +281,7 @@ class BookingBackend(QObject):
         self.refreshPrinter()
 
     @Slot()
-    def refreshPrinter(self) -> None:  # noqa: N802
+    def refreshPrinter(self) -> None:
         """(Re-)check the printer in a child process; the answer updates printerAvailable/printerStatus."""
         self._printer_checked = True
         self._printer_status.start()

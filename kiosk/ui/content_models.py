@@ -315,7 +315,7 @@ class ContentFacade(QObject):
             self._hot = hot
             self.hotServicesChanged.emit()
 
-    @Property("QVariantList", notify=hotServicesChanged)
+    @Property(list, notify=hotServicesChanged)
     def hotServices(self) -> list:
         return self._hot
 
