@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +55,22 @@ def test_search_corrects_a_one_letter_typo_and_says_so(run):
     assert code == 0 and out == "" and "no results" in err and "did you mean:" in err and "商标" in err
     code, out, _ = run("search", "shangbaio", "--literal", "--json")
     assert json.loads(out) == {"corrected_to": None, "hits": []}
+
+
+CORRECTED_CASES = [c for c in json.loads((Path(__file__).with_name("search-cases.json")).read_text(encoding="utf-8"))
+                   if c.get("expect_corrected_to")]
+
+
+@pytest.mark.parametrize("case", CORRECTED_CASES, ids=[c["query"] for c in CORRECTED_CASES])
+def test_search_shows_the_same_corrections_as_the_public_cases(run, case):
+    expected = case["expect_corrected_to"]
+    code, out, _ = run("search", case["query"], "--json", "--limit", "3")
+    answer = json.loads(out)
+    assert code == 0 and answer["corrected_to"] == {**expected, "literal": case["query"]}
+    assert {h["id"] for h in answer["hits"]} & set(case["expect_top3_any_of"])
+    code, out, err = run("search", case["query"], "--limit", "3")
+    assert f"已为您显示「{expected['display']}」的结果（原词 {case['query']}）" in err
+    assert [line.split()[2] for line in out.splitlines()] == [h["id"] for h in answer["hits"]]
 
 
 def test_search_finds_a_document_number_by_its_digits(run):
