@@ -3,7 +3,8 @@
 API used by the UI (keep it stable)::
 
     index = SearchIndex(content.search_docs(), content.vocabulary_rows(), now=clock)
-    index.search("zlsq", limit=50)  -> [Hit(id, kind, title, score, matched), ...]  best first
+    index.search("zlsq", limit=50)  -> [Hit(id, kind, title, score, matched, spans), ...]  best first
+    index.answer("shangbaio")       -> Answer(hits, corrected_to=Correction("shangbiao", "商标", "shangbaio"))
     index.suggest("zl")             -> ["专利申请", ...]  at most 8 candidate-bar words
     index.zero_results("zhuanlj")   -> ZeroResults(suggestions=[...], categories=[Category, ...])
 
@@ -23,7 +24,9 @@ What matches (a query is split into words at spaces and punctuation; every word 
 * a hanzi word of 3+ characters with a homophone typo (``专利申清``): through its readings, ranked below
   every literal match;
 * if nothing matched, a hanzi word of 3+ characters matches records whose title or
-  keywords contain at least half of its character pairs (``被抄袭了`` → 被抄袭).
+  keywords contain at least half of its character pairs (``被抄袭了`` → 被抄袭);
+* 文号 and index numbers by their parts (``140``, ``2022 140``, ``郑市监文140``);
+* ``answer`` only: a letter word that finds nothing is corrected by one edit to a spelling that does.
 
 Ranking: a hit's *tier* comes from where and how it matched (exact title, title prefix,
 title substring, keywords, summary, body; full pinyin before initials; homophones and
