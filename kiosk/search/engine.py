@@ -593,16 +593,8 @@ def title_spans(title: str, keys: SearchKeys, words: Iterable[str]) -> tuple[tup
     its characters (a homophone typo); a letter or mixed word where its letters spell the units (initials,
     full pinyin, or both mixed, each unit by a prefix of one of its readings; hanzi literally)."""
     normalised = keys["title"]
-    # Offset in TITLE of each character of the normalised title (normalisation drops punctuation).
-    shown_at = [i for i, ch in enumerate(title) for c in unicodedata.normalize("NFKC", ch).lower() if c.isalnum()]
-    if len(shown_at) != len(normalised):  # a character whose NFKC form only exists in context: no spans
-        return ()
-    title_units = units(normalised)
-    unit_start = [0]
-    for unit in title_units:
-        unit_start.append(unit_start[-1] + len(unit))
-    readings = slot_readings(keys["title_slots"])
-    if len(readings) != len(title_units):
+    shown_at = _shown_offsets(title, normalised)
+    if shown_at is None:
         return ()
     marked: list[tuple[int, int]] = []  # in normalised offsets
     for word in words:
@@ -612,15 +604,37 @@ def title_spans(title: str, keys: SearchKeys, words: Iterable[str]) -> tuple[tup
                 marked.append((at, at + len(word)))
                 at = normalised.find(word, at + len(word))
             continue
-        homophone = not _LETTERS_RE.search(word) and len(word) >= 3  # as the engine: 1–2 hanzi are no typo
-        u = 0
-        while u < len(title_units):
-            end = _spell_units(word, 0, title_units, readings, u, homophone, {})
-            if end is None:
-                u += 1
+        if _LETTERS_RE.fullmatch(word):
+            # The engine's own pattern over the first readings (|zhuan|li|shen|qing), at C speed; a unit's
+            # start is the "|" before it.
+            readings_text = keys["title_py"][0]
+            unit_start = _unit_starts(normalised)
+            spelled = False
+            for m in _prefix_pattern(word, False).finditer(readings_text):
+                first_unit = readings_text.count("|", 0, m.start() + 1) - 1
+                end_unit = readings_text.count("|", 0, m.end())
+                if end_unit < len(unit_start):
+                    marked.append((unit_start[first_unit], unit_start[end_unit]))
+                    spelled = True
+            if spelled:
                 continue
-            marked.append((unit_start[u], unit_start[end]))
-            u = end
+        # Mixed words, homophones, and letters spelling a polyphone's other reading: unit by unit.
+        layout = _unit_layout(normalised, keys["title_slots"])
+        if layout is None:
+            continue
+        title_units, unit_start, readings, units_by_letter = layout
+        homophone = not _LETTERS_RE.search(word) and len(word) >= 3  # as the engine: 1–2 hanzi are no typo
+        memo: dict[tuple[int, int], int | None] = {}
+        # Only units with a reading starting with the word's first letter can start a letter word.
+        starts = units_by_letter.get(word[0], ()) if "a" <= word[0] <= "z" else range(len(title_units))
+        taken_until = 0
+        for u in starts:
+            if u < taken_until:
+                continue
+            end = _spell_units(word, 0, title_units, readings, u, homophone, memo)
+            if end is not None:
+                marked.append((unit_start[u], unit_start[end]))
+                taken_until = end
     merged: list[list[int]] = []
     for start, end in sorted(marked):
         if merged and start <= merged[-1][1]:
@@ -628,6 +642,46 @@ def title_spans(title: str, keys: SearchKeys, words: Iterable[str]) -> tuple[tup
         else:
             merged.append([start, end])
     return tuple((shown_at[start], shown_at[end - 1] + 1) for start, end in merged)
+
+
+# Both caches: a visitor typing on asks about the same titles keystroke after keystroke.
+@lru_cache(maxsize=4096)
+def _shown_offsets(title: str, normalised: str) -> list[int] | None:
+    """The offset in TITLE of each character of its normalised form (normalisation drops punctuation), or
+    None when they do not line up (a character whose NFKC form only exists in context: no spans rather
+    than wrong ones)."""
+    if unicodedata.is_normalized("NFKC", title):  # most titles: a character stays one character
+        shown_at = [i for i, ch in enumerate(title) if ch.isalnum()]
+    else:
+        shown_at = [i for i, ch in enumerate(title) for c in unicodedata.normalize("NFKC", ch).lower() if c.isalnum()]
+    return shown_at if len(shown_at) == len(normalised) else None
+
+
+_UnitLayout = tuple[list[str], list[int], list[list[str]], dict[str, list[int]]]
+
+
+@lru_cache(maxsize=4096)
+def _unit_starts(normalised: str) -> list[int]:
+    """The normalised offset where each unit of a normalised text starts, and the end."""
+    starts = [0]
+    for unit in units(normalised):
+        starts.append(starts[-1] + len(unit))
+    return starts
+
+
+@lru_cache(maxsize=4096)
+def _unit_layout(normalised: str, slots: str) -> _UnitLayout | None:
+    """(units, each unit's first normalised offset and the end, each unit's readings, the units whose
+    readings start with each letter) of a normalised title and its slot string; None if they disagree."""
+    title_units = units(normalised)
+    readings = slot_readings(slots)
+    if len(readings) != len(title_units):
+        return None
+    units_by_letter: dict[str, list[int]] = {}
+    for u, unit_readings in enumerate(readings):
+        for letter in {r[0] for r in unit_readings if r}:
+            units_by_letter.setdefault(letter, []).append(u)
+    return title_units, _unit_starts(normalised), readings, units_by_letter
 
 
 def _spell_units(word: str, at: int, title_units: list[str], readings: list[list[str]], u: int, homophone: bool,
