@@ -863,19 +863,20 @@ class SearchIndex:
         return hits
 
     def answer(self, query: str, limit: int = 50, *, correct: bool = True) -> Answer:
-        """``search``, and when that finds nothing, the results of the nearest spelling (see ``correction``).
+        """``search``, and when that finds nothing, the results of the nearest spelling (see ``_correction``),
+        if that finds any.
 
         ``correct=False`` is the literal query only: the UI's way back to what the visitor typed."""
         hits = self.search(query, limit)
         if hits or not correct or limit <= 0:
             return Answer(hits, None)
-        fixed = self.correction(query)
-        if fixed is None:
-            return Answer([], None)
-        return Answer(self.search(fixed.query, limit), fixed)
+        fixed = self._correction(query_words(query))
+        hits = self.search(fixed.query, limit) if fixed is not None else []
+        return Answer(hits, fixed if hits else None)
 
-    def correction(self, query: str) -> Correction | None:
-        """The query with each letter word that finds nothing replaced by the nearest spelling that does, or None.
+    def _correction(self, words: list[str]) -> Correction | None:
+        """WORDS (a query that found nothing) with each letter word that finds nothing replaced by the nearest
+        spelling, or None. The caller checks that the corrected query finds something.
 
         A word is corrected by one edit (a letter inserted, deleted, replaced, or two neighbours swapped) to
         the full pinyin of a candidate-bar word (shangbaio → shangbiao, 商标), else by a swapped pair to its
@@ -884,10 +885,10 @@ class SearchIndex:
         MIN_CORRECTION_LETTERS letters are never corrected. A word has at most 26·(2n+1) + n variants, each
         one dictionary or bisection lookup, so a 40-letter word costs about 2,000 lookups.
         """
-        words = query_words(query)
         fixed, shown, changed = [], [], False
         for word in words:
-            if not self._match_word(word, 1):
+            # A query of one word found nothing: so did the word, no need to ask again.
+            if len(words) == 1 or not self._match_word(word, 1):
                 better = self._nearest_spelling(word)
                 if better is None:
                     return None
@@ -897,7 +898,7 @@ class SearchIndex:
             else:
                 fixed.append(word)
                 shown.append(word)
-        if not changed or not self.search(" ".join(fixed), 1):
+        if not changed:
             return None
         return Correction(" ".join(fixed), " ".join(shown), " ".join(words))
 
