@@ -491,25 +491,53 @@ class _Segmenter:
 
     @lru_cache(maxsize=512)  # noqa: B019 - one segmenter per index, queries repeat while typing
     def split(self, letters: str, *, full: bool) -> list[tuple[str, ...]]:
-        """Up to MAX_SEGMENTATIONS splits, fewest pieces first."""
-        out: list[tuple[str, ...]] = []
-        budget = [4096]  # partial splits explored, so a long query cannot blow up
+        """Up to MAX_SEGMENTATIONS splits, fewest pieces first; splits of as many pieces in depth-first order,
+        longest first piece first.
 
-        def walk(i: int, pieces: tuple[str, ...]) -> None:
+        The fewest and most pieces that can cover each suffix are computed first, so the walk only enters a
+        piece that leads to a split of the count it is after: a long query with thousands of splits (every
+        letter is the start of some reading) costs as much as the splits it returns."""
+        n = len(letters)
+        # pieces[i]: the ends j of the pieces letters[i:j] allowed at i, longest first.
+        pieces: list[list[int]] = []
+        for i in range(n):
+            allowed = []
+            for j in range(n, i, -1):
+                piece = letters[i:j]
+                if piece in (self.prefixes if j == n or not full else self.readings):
+                    allowed.append(j)
+            pieces.append(allowed)
+        unreachable = n + 1
+        fewest = [unreachable] * n + [0]
+        most = [-1] * n + [0]
+        for i in range(n - 1, -1, -1):
+            for j in pieces[i]:
+                if fewest[j] < unreachable:
+                    fewest[i] = min(fewest[i], fewest[j] + 1)
+                    most[i] = max(most[i], most[j] + 1)
+        out: list[tuple[str, ...]] = []
+        if fewest[0] == unreachable:
+            return out
+        # A suffix that takes 1 or 3 pieces may not take 2: the walk can still meet a dead end, so it is capped.
+        budget = [4096]
+
+        def walk(i: int, left: int, done: tuple[str, ...]) -> None:
             budget[0] -= 1
             if budget[0] < 0:
                 return
-            if i == len(letters):
-                out.append(pieces)
+            if i == n:
+                out.append(done)
                 return
-            for j in range(len(letters), i, -1):  # longest piece first
-                piece = letters[i:j]
-                last = j == len(letters)
-                if piece in (self.prefixes if last or not full else self.readings):
-                    walk(j, pieces + (piece,))
+            for j in pieces[i]:
+                if fewest[j] <= left - 1 <= most[j]:
+                    walk(j, left - 1, done + (letters[i:j],))
+                    if len(out) >= MAX_SEGMENTATIONS:
+                        return
 
-        walk(0, ())
-        out.sort(key=len)
+        for count in range(fewest[0], most[0] + 1):
+            walk(0, count, ())
+            if len(out) >= MAX_SEGMENTATIONS:
+                break
         return out[:MAX_SEGMENTATIONS]
 
 
