@@ -370,6 +370,8 @@ def test_correcting_a_long_query_is_bounded():
     ("ＴＩＳＣ服务", "ＴＩＳＣ服务网点", [(0, 6)]),  # full width: offsets count the characters as shown
     ("申请 专利", "专利申请受理", [(0, 4)]),  # several words: the union, merged
     ("专", "专利与专用", [(0, 1), (3, 4)]),  # every occurrence
+    ("yinxing", "银行服务", [(0, 2)]),  # 行 read xing, its other reading
+    ("zl申q", "专利申请受理", [(0, 4)]),
 ])
 def test_hits_carry_the_title_characters_that_matched(query, title, spans):
     idx = build({"services": [rec("svc-a", title, keywords=["别的"])]})

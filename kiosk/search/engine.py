@@ -632,21 +632,24 @@ def title_spans(title: str, keys: SearchKeys, words: Iterable[str]) -> tuple[tup
                 marked.append((at, at + len(word)))
                 at = normalised.find(word, at + len(word))
             continue
-        if _LETTERS_RE.fullmatch(word):
-            # The engine's own pattern over the first readings (|zhuan|li|shen|qing), at C speed; a unit's
-            # start is the "|" before it.
-            readings_text = keys["title_py"][0]
+        if _LETTERS_RE.search(word):
+            # The engine's own pattern, at C speed: for letters over the first readings (|zhuan|li|shen|qing),
+            # for mixed words over the slot string (|专 zhuan|利 li). Every unit starts with a "|".
+            if _LETTERS_RE.fullmatch(word):
+                text, pattern = keys["title_py"][0], _prefix_pattern(word, False)
+            else:
+                text, pattern = keys["title_slots"], _mixed_pattern(word, False)
             unit_start = _unit_starts(normalised)
             spelled = False
-            for m in _prefix_pattern(word, False).finditer(readings_text):
-                first_unit = readings_text.count("|", 0, m.start() + 1) - 1
-                end_unit = readings_text.count("|", 0, m.end())
+            for m in pattern.finditer(text):
+                first_unit = text.count("|", 0, m.start() + 1) - 1
+                end_unit = text.count("|", 0, m.end())
                 if end_unit < len(unit_start):
                     marked.append((unit_start[first_unit], unit_start[end_unit]))
                     spelled = True
             if spelled:
                 continue
-        # Mixed words, homophones, and letters spelling a polyphone's other reading: unit by unit.
+        # Homophones, and letters spelling a polyphone's other reading: unit by unit.
         layout = _unit_layout(normalised, keys["title_slots"])
         if layout is None:
             continue
