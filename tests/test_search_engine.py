@@ -355,6 +355,21 @@ def test_correcting_a_long_query_is_bounded():
     assert idx.answer("shangbaio" * 4 + "zhua").corrected_to is None
 
 
+def test_the_syllable_split_returns_the_fewest_pieces_first_without_exhausting_its_walk():
+    from kiosk.search.engine import MAX_SEGMENTATIONS, _Segmenter
+
+    seg = _Segmenter()
+    assert seg.split("zhuanlishenqing", full=True)[0] == ("zhuan", "li", "shen", "qing")
+    assert seg.split("xian", full=True)[0] == ("xian",) and ("xi", "an") in seg.split("xian", full=True)
+    # Every letter starts some reading: thousands of splits. The fewest-piece ones still come back, in order.
+    letters = "shangbiao" * 4 + "zhua"
+    splits = seg.split(letters, full=False)
+    assert len(splits) == MAX_SEGMENTATIONS and all("".join(p) == letters for p in splits)
+    assert splits[0] == ("shang", "biao") * 4 + ("zhua",)
+    assert [len(p) for p in splits] == sorted(len(p) for p in splits)
+    assert seg.split("vvvv", full=True) == []
+
+
 # ---------------------------------------------------------------- why a result matched
 
 
