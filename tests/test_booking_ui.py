@@ -1,6 +1,6 @@
 """Booking UI: the Booking singleton, the QR image provider, BookingQr and BookingPage rendered offscreen.
 
-QML is rendered by tests/booking_qml_probe.py in a child process (see its docstring for why);
+QML is rendered by tests/probes/booking_qml.py in a child process (see its docstring for why);
 the QR is decoded from the grabbed window with zxing-cpp.
 """
 
@@ -132,7 +132,7 @@ def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded
 def probe(data_dir, tmp_path, component: str, props: dict, *, size: str = "1080x1920", printer_name: str = "",
           click: tuple[str, ...] = (), report: tuple[str, ...] = (), visitor_leaves: bool = False) -> tuple[dict, object]:
     out = tmp_path / f"{component}-{size}.png"
-    cmd = [sys.executable, "-m", "tests.booking_qml_probe", "--data-dir", str(data_dir), "--component", component,
+    cmd = [sys.executable, "-m", "tests.probes.booking_qml", "--data-dir", str(data_dir), "--component", component,
            "--props", json.dumps(props), "--size", size, "--out", str(out), "--printer-name", printer_name]
     for name in click:
         cmd += ["--click", name]

@@ -51,12 +51,12 @@ def _has_red(image: QImage) -> bool:
 
 
 def _probe(data_dir: Path, out: Path, *args: str, size: str = "1080x1920") -> dict:
-    """Run tests/hostile_ui_probe.py with a stdin that stays open and silent: reading it blocks forever,
+    """Run tests/probes/hostile_ui.py with a stdin that stays open and silent: reading it blocks forever,
     so a page that interprets <img src="file:///dev/stdin"> ends in the timeout instead of an answer."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
     stdin_read, stdin_write = os.pipe()  # the write end stays open (and silent) until the probe is done
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "tests.hostile_ui_probe", "--data-dir", str(data_dir),
+        proc = subprocess.Popen([sys.executable, "-m", "tests.probes.hostile_ui", "--data-dir", str(data_dir),
                                  "--out", str(out), "--size", size, *args], cwd=REPO_ROOT, env=env,
                                 stdin=stdin_read, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         os.close(stdin_read)

@@ -5,7 +5,7 @@ whose register(ctx) adds the ``Booking`` singleton), then loads
 BookingQr or BookingPage in a bare window. A fresh process per probe because QML types are
 registered process-wide and only before the first QQmlEngine (see kiosk.ui.qml_types).
 
-    python -m tests.booking_qml_probe --data-dir D --component BookingPage --props '{"serviceId": "svc-x"}'
+    python -m tests.probes.booking_qml --data-dir D --component BookingPage --props '{"serviceId": "svc-x"}'
         --size 1080x1920 --out page.png [--printer-name Q] [--click OBJECTNAME] [--report NAME ...]
         [--visitor-leaves]
 

@@ -3,7 +3,7 @@
 A fresh process because a page that reads a file from the GUI thread (an ``<img src="file:///dev/stdin">``
 interpreted as markup) blocks forever: the test gives this process a timeout and an open stdin.
 
-    python -m tests.hostile_ui_probe --data-dir D [--record ID] [--page FILE.qml] --size 1080x1920 --out page.png
+    python -m tests.probes.hostile_ui --data-dir D [--record ID] [--page FILE.qml] --size 1080x1920 --out page.png
 
 Prints one JSON document: Qt warnings, how long opening the page blocked the GUI thread (ms),
 and every visible Text item of the window (text, textFormat as a name).
