@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=200, help="calls of each kind")
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from kiosk.core import config as config_mod
     from kiosk.core.self_command import self_command
@@ -37,10 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ipkiosk-data-bench-") as data_dir:
         client = DataClient(*self_command(config_mod.from_mapping({"data_dir": data_dir}), "data-service"))
         client.start()
-        client.content_serial()  # the first start seeds content.db: not timed
+
+        def answered(pending) -> None:
+            """Wait for PENDING's answer on the event loop: one round trip."""
+            loop = QEventLoop()
+            pending.then(lambda result: loop.quit(), lambda exc: loop.quit())
+            loop.exec()
+
+        answered(client.content_serial())  # the first start seeds content.db: not timed
         calls = {
             "content_serial": client.content_serial,
-            "get_record": lambda: client.get_record("svc-patent-application"),
+            "record_detail": lambda: client.record_detail("svc-patent-application"),
             "search zlsq": lambda: client.search("zlsq", "zlsq", SEARCH_NOW, kinds=["services"], limit=60,
                                                  candidate_limit=8, nearest_limit=6),
             "list_records services": lambda: client.list_records("services"),
@@ -49,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             times = []
             for _ in range(args.calls):
                 started = time.perf_counter()
-                call()
+                answered(call())
                 times.append((time.perf_counter() - started) * 1000)
             print(f"{name:24s} median {statistics.median(times):.2f} ms  "
                   f"p95 {statistics.quantiles(times, n=20)[-1]:.2f} ms")

@@ -10,8 +10,10 @@ search keys are computed, so "apply" is the index build the issue asks about); t
 by one with cold pattern caches: 1–6-letter A–Z queries (initials and full-pinyin
 prefixes of catalogue words), 1–6-hanzi queries (pieces of titles and keywords, plus
 strings found nowhere, which scan every tier), the typed sequence ``zhuanlishenqing``
-(every prefix), hanzi followed by initials (``专利sq``, as after a candidate-bar pick) and
-``suggest`` for the letter queries. Results: median / p95 / p99 in ms.
+(every prefix), hanzi followed by initials (``专利sq``, as after a candidate-bar pick),
+``suggest`` for the letter queries, and ``answer`` (search with typo correction) for full pinyin of
+catalogue words with two neighbouring letters swapped and for random 40-letter strings (the longest
+query, which finds nothing and has the most one-edit variants). Results: median / p95 / p99 in ms.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def synthetic_manifests(count: int, rng: random.Random) -> list:
             "published_at": moment.date().isoformat(),
         }
         if kind == "services":
+            del rec["body"]  # a service has no body: its guide is in structured fields the search does not read
             rec["category"] = template["category"]
             rec["hot"] = rng.random() < 0.05
         elif kind == "notices":
@@ -133,6 +136,26 @@ def mixed_queries(index: SearchIndex, rng: random.Random, n: int) -> list[str]:
     return out
 
 
+def typo_queries(index: SearchIndex, rng: random.Random, n: int) -> list[str]:
+    """Full pinyin of catalogue words (5+ letters) with two neighbouring letters swapped (shangbaio)."""
+    out = []
+    while len(out) < n:
+        pinyin = index._word_pinyin[rng.randrange(len(index._words))]
+        if not pinyin.isalpha() or len(pinyin) < 5:
+            continue
+        at = rng.randrange(len(pinyin) - 1)
+        if pinyin[at] != pinyin[at + 1]:
+            out.append(pinyin[:at] + pinyin[at + 1] + pinyin[at] + pinyin[at + 2 :])
+    return out
+
+
+def long_letter_queries(rng: random.Random, n: int) -> list[str]:
+    """Random strings of MAX_QUERY_CHARS letters: nothing found, every one-edit variant looked up."""
+    from kiosk.search import MAX_QUERY_CHARS
+
+    return ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(MAX_QUERY_CHARS)) for _ in range(n)]
+
+
 def timed_ms(index: SearchIndex, fn, queries: list[str]) -> tuple[list[float], list[float]]:
     """(wall-clock ms, CPU ms) per query. CPU time is reported too because the benchmark
     machine is shared: wall-clock includes time spent waiting for a core."""
@@ -179,6 +202,9 @@ def run(records: int, n_queries: int, limit: int) -> dict:
     hanzi = hanzi_queries(index, rng, n_queries)
     mixed = mixed_queries(index, rng, n_queries)
     typed = [TYPED_SEQUENCE[:i] for i in range(1, len(TYPED_SEQUENCE) + 1)] * 5
+    typos = typo_queries(index, rng, n_queries)
+    long_letters = long_letter_queries(rng, max(20, n_queries // 10))
+    corrected = sum(index.answer(q, limit).corrected_to is not None for q in typos)
     return {
         "records": records + sum(len(r) for r in seed_records().values()),
         "apply_with_index_s": round(apply_s, 2),
@@ -192,6 +218,9 @@ def run(records: int, n_queries: int, limit: int) -> dict:
         "mixed": summary(timed_ms(index, lambda q: index.search(q, limit), mixed)),
         "typed_zhuanlishenqing": summary(timed_ms(index, lambda q: index.search(q, limit), typed)),
         "suggest": summary(timed_ms(index, index.suggest, letters)),
+        "answer_typo": summary(timed_ms(index, lambda q: index.answer(q, limit), typos)),
+        "answer_typo_corrected": corrected,
+        "answer_40_letters": summary(timed_ms(index, lambda q: index.answer(q, limit), long_letters)),
     }
 
 
@@ -224,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"(CPU {r['apply_with_index_cpu_s']} s), load keys {r['load_keys_s']} s, "
                   f"engine build {r['engine_build_s']} s (CPU {r['engine_build_cpu_s']} s), "
                   f"{r['vocabulary_words']} vocabulary words")
-            for cls in ("letters", "hanzi", "mixed", "typed_zhuanlishenqing", "suggest"):
+            print(f"  answer_typo: {r['answer_typo_corrected']} of {r['answer_typo']['n']} corrected "
+                  "(the others found results as typed)")
+            for cls in ("letters", "hanzi", "mixed", "typed_zhuanlishenqing", "suggest", "answer_typo",
+                        "answer_40_letters"):
                 s = r[cls]
                 print(f"  {cls:22} n={s['n']:4d} median {s['median_ms']:6.2f} ms  p95 {s['p95_ms']:6.2f} ms  "
                       f"p99 {s['p99_ms']:6.2f} ms  max {s['max_ms']:6.2f} ms   "

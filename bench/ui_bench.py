@@ -146,9 +146,17 @@ def measure_cold_starts(data_dir: str, runs: int) -> list[float]:
 def visit_script(ctx, keystroke_ms: list[float]) -> list:
     """One visitor's tour, as (description, action(window)) pairs covering every page.
     Search steps append their keystroke-to-frame times (ms) to KEYSTROKE_MS."""
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtGui import QGuiApplication
 
-    services, policies, notices, news, events = (ctx.data.list_records(kind) for kind in
+    def records(kind: str) -> list[dict]:
+        rows: list[dict] = []
+        loop = QEventLoop()
+        ctx.data.list_records(kind).then(lambda found: (rows.extend(found), loop.quit()), lambda exc: loop.quit())
+        loop.exec()
+        return rows
+
+    services, policies, notices, news, events = (records(kind) for kind in
                                                  ("services", "policies", "notices", "news", "events"))
     search = next(vm for vm in ctx.view_models if type(vm).__name__ == "SearchController")
 

@@ -40,7 +40,8 @@ def _import_qrcode_without_pillow():
     if "qrcode" in sys.modules or "PIL" in sys.modules:
         import qrcode
     else:
-        sys.modules["PIL"] = None  # makes "from PIL import …" raise ImportError
+        # None in sys.modules makes "from PIL import …" raise ImportError (the import system's documented rule).
+        sys.modules["PIL"] = None  # type: ignore[assignment]
         try:
             import qrcode
         finally:

@@ -3,6 +3,9 @@
 Errors go to stderr with a non-zero exit: 2 for usage/config errors, 1 for others.
 The --json documents are stable and described in docs/cli.md.
 
+Plain output shows instants in China time with their offset (``2026-11-24 09:30:00 +08:00``,
+kiosk.commands.china_time); --json keeps them as stored, UTC ISO 8601.
+
 Plain output shows text from content, the network and station.db through
 kiosk.core.safe_text.for_terminal: an ESC or OSC sequence, a BEL or a bidi override in a title is
 printed escaped (``\x1b``, ``\u202e``), so content never drives the technician's terminal.
@@ -16,7 +19,7 @@ import logging
 import sys
 
 from kiosk import __version__
-from kiosk.commands import EXIT_ERROR, EXIT_USAGE, CliError, open_station
+from kiosk.commands import EXIT_ERROR, EXIT_USAGE, INSTALLED_DOCS, CliError, china_time, open_station
 from kiosk.commands import print_json as _print_json
 from kiosk.core import config as config_mod
 from kiosk.core import kinds, logs
@@ -26,7 +29,7 @@ from kiosk.core.self_command import die_with_parent
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search", "ime")
+COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search", "ime", "speech")
 
 
 # ---------------------------------------------------------------- commands
@@ -72,10 +75,10 @@ def cmd_status(cfg, args) -> int:
         print(for_terminal(f"{kind:14} {info['count']:6d} records  generation {gen}  ({info['source'] or 'none'})"))
     for collection, refusal in doc["refused"].items():
         print(for_terminal(f"refused: {collection} generation {refusal['generation']}: {refusal['reason']}"))
-    print(for_terminal(f"content updated at: {doc['content_updated_at'] or '-'}"))
+    print(f"content updated at: {china_time(doc['content_updated_at'])}")
     # The reason quotes what a server or a network said.
     print(for_terminal(f"last sync: {doc['last_result'] or 'never'} {doc['last_reason'] or ''} "
-                       f"at {doc['last_attempt_at'] or '-'}"))
+                       f"at {china_time(doc['last_attempt_at'])}"))
     return 0
 
 
@@ -107,7 +110,7 @@ def cmd_show(cfg, args) -> int:
     print(for_terminal(str(rec["title"])))
     for key in ("issuer", "doc_number", "published_at", "category", "starts_at", "ends_at", "venue", "provider"):
         if rec.get(key):
-            print(f"{key}: {for_terminal(str(rec[key]))}")
+            print(f"{key}: {for_terminal(_content_time(key, rec[key]))}")
     for key in ("summary", "conditions", "time_limit", "fee"):
         if rec.get(key):
             print(f"\n{terminal_text(rec[key])}")
@@ -120,8 +123,22 @@ def cmd_show(cfg, args) -> int:
     return 0
 
 
+_TIME_FIELDS = ("published_at", "starts_at", "ends_at")
+
+
+def _content_time(key: str, value) -> str:
+    """A record's field as shown: an instant (date and time) in China time with its offset; a date, or any other
+    field, as published."""
+    if key in _TIME_FIELDS and isinstance(value, str) and "T" in value:
+        try:
+            return china_time(value)
+        except ValueError:  # not an instant after all: shown as published
+            pass
+    return str(value)
+
+
 def _announcement_line(a: dict) -> str:
-    window = f"{a['starts_at'] or '…'} → {a['ends_at'] or '…'}"
+    window = f"{china_time(a['starts_at']) if a['starts_at'] else '…'} → {china_time(a['ends_at']) if a['ends_at'] else '…'}"
     return f"{a['id']}\t{'[pinned] ' if a['pinned'] else ''}{for_terminal(a['title'])}\t{for_terminal(window)}"
 
 
@@ -244,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         # `doctor` reports a broken config as one of its findings instead of stopping here.
         if hasattr(args, "on_config_error"):
             return args.on_config_error(exc, args)
-        print(f"ipkiosk: config error: {for_terminal(str(exc))}", file=sys.stderr)
+        print(f"ipkiosk: config error: {for_terminal(str(exc))} (settings: {INSTALLED_DOCS['configuration']})",
+              file=sys.stderr)
         return EXIT_USAGE
     # Rotating files in the data dir + stderr (the journal under systemd); see kiosk/core/logs.py.
     with logs.configured(cfg.logs_path, args.command):

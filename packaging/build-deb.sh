@@ -22,7 +22,10 @@ install -D -m 0755 packaging/deb/kiosk-session.sh "$root/usr/lib/ipkiosk/kiosk-s
 "$PY" packaging/default_config.py "$root/etc/ipkiosk/kiosk.toml"
 install -m 0644 packaging/deb/systemd/ipkiosk.service packaging/deb/systemd/ipkiosk-sync.service \
     packaging/deb/systemd/ipkiosk-sync.timer "$root/lib/systemd/system/"
+# The technician guide and the documents doctor's remedies and the config file point to, under the names
+# they use (kiosk/commands/doctor.py INSTALLED_DOCS).
 install -m 0644 packaging/README.md "$root/usr/share/doc/ipkiosk/README.md"
+install -m 0644 docs/configuration.md docs/cli.md docs/admin.md docs/sync.md "$root/usr/share/doc/ipkiosk/"
 install -m 0644 packaging/deb/copyright "$root/usr/share/doc/ipkiosk/copyright"
 install -m 0755 packaging/deb/DEBIAN/postinst packaging/deb/DEBIAN/prerm packaging/deb/DEBIAN/postrm "$root/DEBIAN/"
 echo "/etc/ipkiosk/kiosk.toml" > "$root/DEBIAN/conffiles"
@@ -33,7 +36,9 @@ lib_depends="$("$PY" packaging/deb_depends.py dist/ipkiosk)"
 # librime is loaded at run time (ctypes, in the pinyin-service child), so ldd does not see it: a Depends, not a
 # Recommends, because staff write announcements in Chinese on every terminal and apt installs no Recommends with
 # --no-install-recommends; the data is the simplified pinyin schema (luna_pinyin_simp) and what it includes.
-depends="cage, xwayland, adduser, util-linux, librime1 (>= 1.8), rime-data-luna-pinyin, rime-prelude, rime-essay, ${lib_depends}"
+# Read-aloud runs the espeak-ng program (GPL-3, a separate process, never linked) and plays through libasound2
+# (loaded with ctypes in the speaking child); 1.51 is the first with the cmn-latn-pinyin voice the kiosk uses.
+depends="cage, xwayland, adduser, util-linux, librime1 (>= 1.8), rime-data-luna-pinyin, rime-prelude, rime-essay, espeak-ng (>= 1.51), libasound2, ${lib_depends}"
 
 installed_kb="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
 cat > "$root/DEBIAN/control" <<CONTROL

@@ -7,15 +7,18 @@ set -euo pipefail
 
 # Qt (PySide6 wheels) runtime: EGL/GL, xkbcommon, fontconfig, glib, dbus; xcb for a real window.
 # librime and its simplified pinyin schema: Chinese input on the kiosk's own keyboard (kiosk/ime, loaded with ctypes).
+# espeak-ng (run as a separate program) and ALSA's library (ctypes): read-aloud (kiosk/speech).
 RUN_PKGS="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
   libxcb-randr0 libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 python3-venv
   libwayland-client0 libwayland-cursor0 libwayland-egl1
-  librime1 rime-data-luna-pinyin rime-prelude rime-essay"
+  librime1 rime-data-luna-pinyin rime-prelude rime-essay
+  espeak-ng libasound2"
 # Tests: pdftoppm (slip rasterising), CUPS with a PDF queue (real print path), Xvfb;
 # cage + systemd so CI can `systemd-analyze verify` the packaged unit; icupkg + gcc to trim
-# Qt's ICU data in the packaged build (packaging/trim_icu.py).
-TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd icu-devtools gcc"
+# Qt's ICU data in the packaged build (packaging/trim_icu.py); pipx to test the central office's one-command
+# install of ipkiosk-publish from the wheel (packaging/build-wheel.sh).
+TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd icu-devtools gcc pipx"
 
 case "${1:-run}" in
   run) want="$RUN_PKGS" ;;

@@ -32,7 +32,7 @@ KEPT_TOP_LEVEL = {"root.res", "en.res", "zh.res", "zh_Hans.res", "zh_Hans_CN.res
 
 def removable(item: str) -> bool:
     """Whether one item of the ICU package (e.g. 'coll/ko.res', 'gb18030.cnv') can go."""
-    if item.endswith(".cnv") or item.endswith(".dict") or item.startswith("translit/"):
+    if item.endswith((".cnv", ".dict")) or item.startswith("translit/"):
         return True
     if "/" in item:
         tree, name = item.split("/", 1)

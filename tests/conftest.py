@@ -74,42 +74,11 @@ def seeded(content_store):
     return content_store
 
 
-class DataServiceInProcess:
-    """The data service called as kiosk.ui.data_client calls its child (a JSON request, a JSON
-    answer, failures raised as DataError), without the process: for view-model tests. Answers come
-    from DataService.answer, so they are cleaned for display as the child's are; only the pipe's
-    line cap (kiosk.dataservice.service.serve) is not exercised here."""
-
-    def __init__(self, cfg: config_mod.Config):
-        from kiosk.dataservice.service import DataService
-
-        self.service = DataService(cfg)
-
-    def __getattr__(self, name: str):
-        import json
-
-        from kiosk.ui.data_client import result_of
-
-        def call(*args, **kwargs):
-            request = json.loads(json.dumps({"id": 1, "method": name, "args": args, "kwargs": kwargs}))
-            return result_of(json.loads(json.dumps(self.service.answer(request), ensure_ascii=False)))
-
-        return call
-
-
-def booking_backend(cfg: config_mod.Config, clock, parent=None):
-    """kiosk.ui.booking_model.BookingBackend reading through the data service (in this process)."""
-    from kiosk.ui.booking_model import BookingBackend, bounded_record
-
-    data = DataServiceInProcess(cfg)
-    return BookingBackend(cfg, booking_types=lambda: data.list_records("booking_types"),
-                          get_record=bounded_record(data), clock=clock, parent=parent)
-
-
 @pytest.fixture
 def data_service(seeded, cfg):
     """The UI's data service (in this process) on the seeded content.db and a station.db."""
     from kiosk.store.station import station_db
+    from tests.data_service_double import DataServiceInProcess
 
     yield DataServiceInProcess(cfg)
     station_db.close()
@@ -177,12 +146,17 @@ def kiosk_ui(qtbot, cfg):
     started = []
 
     def start(size_px=(1080, 1920), **context_options):
+        from tests.data_service_double import wait_answered
+
         ctx = ui_app.build_context(cfg, **context_options)
+        started.append(ctx)
+        # The data service child has opened (on first start: seeded) the stores once it answered.
+        wait_answered(qtbot, ctx.data, timeout_ms=120_000)
         open_stores_beside_the_kiosk(cfg)
         window = ui_app.load_main(ctx, size_px=size_px)
-        started.append(ctx)
         window.show()
         qtbot.waitExposed(window)
+        wait_answered(qtbot, ctx.data)  # what the first page asked for
         qtbot.wait(50)  # the first layout pass after the resize
         return ctx, window
 

@@ -393,7 +393,7 @@ def dump_json(doc: dict, raw: dict[str, str], *, canonical: bool = False) -> byt
     """DOC as UTF-8 JSON with the nest tokens replaced by their raw text; CANONICAL: in the form the
     terminal hashes (kiosk.core.manifest.Manifest.to_json_bytes), else indented as an editor writes it. A lone
     surrogate is written as a JSON escape (\\ud800), as an editor's export would: it has no UTF-8 form."""
-    form = dict(sort_keys=True, separators=(",", ":")) if canonical else dict(indent=1)
+    form = {"sort_keys": True, "separators": (",", ":")} if canonical else {"indent": 1}
     try:
         data = json.dumps(doc, ensure_ascii=False, **form).encode("utf-8")
     except UnicodeEncodeError:
@@ -494,6 +494,10 @@ def value_problem(rule: FieldRule, name: str, value) -> str | None:
         return None
     if kind == "bool":
         return None if isinstance(value, bool) else "value of the wrong type"
+    if kind == "integer":
+        if not _is_int(value) or not rule.min_value <= value <= rule.max_value:
+            return "not an integer in the allowed range"
+        return None
     if kind == "object":
         members = dict(rule.fields)
         if not isinstance(value, dict) or set(value) != set(members):

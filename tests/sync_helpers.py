@@ -151,10 +151,8 @@ class RepoServer:
                 pass
 
             def handle(self):
-                try:
+                with contextlib.suppress(OSError):  # the client went away (reset, timeout)
                     super().handle()
-                except OSError:  # client went away (reset, timeout)
-                    pass
 
             def do_GET(self):
                 server._serve(self)

@@ -10,6 +10,7 @@ import os
 import pty
 import select
 import signal
+import subprocess
 import sys
 import time
 
@@ -83,13 +84,44 @@ def test_set_pin_reads_twice_from_the_terminal_and_stores_a_hash(conf, cfg):
         station.station_db.close()
 
 
-@pytest.mark.parametrize("answers, message", [
-    (["402718", "402719"], "the two entries differ"),
-    (["1234", ""], "6–8 digits"),
-])
-def test_set_pin_refuses_and_keeps_nothing(conf, cfg, answers, message):
+def test_set_pin_asks_again_after_a_weak_pin_or_a_typo(conf, cfg):
+    answers = ["123456", "402718", "402719", "402718", "402718"]  # a run, then a typo in the repeat, then right
     code, shown = _run_on_tty(["admin", "set-pin", "--config", str(conf)], answers)
-    assert code == 2 and message in shown
+    assert code == 0, shown
+    assert "consecutive digits (such as 123456); please try again (2 tries left)" in shown
+    assert "the two entries differ; please try again (1 try left)" in shown
+    assert shown.count("new admin PIN (6-8 digits):") == 3 and "admin PIN set" in shown
+    station.open_station_db(cfg.station_db_path)
+    try:
+        assert PinGuard().check("402718").ok
+    finally:
+        station.station_db.close()
+
+
+@pytest.mark.parametrize("answers, message", [
+    (["402718", "402719"] * 3, "the two entries differ"),
+    (["1234", "111111", "7"], "PIN must be 6–8 digits"),
+])
+def test_set_pin_refuses_after_three_rounds_and_keeps_nothing(conf, cfg, answers, message):
+    code, shown = _run_on_tty(["admin", "set-pin", "--config", str(conf)], answers)
+    assert code == 2 and f"PIN not changed: {message}" in shown
+    assert shown.count("new admin PIN (6-8 digits):") == 3
+    station.open_station_db(cfg.station_db_path)
+    try:
+        assert not PinGuard().is_set()
+    finally:
+        station.station_db.close()
+
+
+def test_set_pin_fed_from_a_pipe_stops_at_the_first_weak_pin(conf, cfg):
+    # No controlling terminal (new session), stdin a pipe: getpass reads stdin, and a script's weak PIN
+    # ends the command at once instead of reading its next line as another try.
+    result = subprocess.run([sys.executable, "-m", "kiosk.cli", "admin", "set-pin", "--config", str(conf)],
+                            input="123456\n402718\n402718\n", capture_output=True, text=True, cwd=REPO_ROOT,
+                            start_new_session=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "PIN not changed: PIN must not be a run of consecutive digits" in result.stderr
+    assert "try again" not in result.stderr and result.stderr.count("new admin PIN") == 1
     station.open_station_db(cfg.station_db_path)
     try:
         assert not PinGuard().is_set()
@@ -124,7 +156,8 @@ def test_station_backup_list_and_restore_round_trip(cli, cfg):
     assert code == 0
     saved = out.strip()
     assert os.path.exists(saved) and saved.startswith(str(cfg.data_path / "backups"))
-    assert cli("station", "backups")[1].split() == [saved]
+    listed = cli("station", "backups")[1].splitlines()
+    assert [line.split("\t")[0] for line in listed] == [saved]  # the path first, so `cut -f1` gives it
     assert cli("announce", "add", "--title", "第二条")[0] == 0
 
     code, out, _ = cli("station", "restore", saved)

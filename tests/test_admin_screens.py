@@ -54,8 +54,8 @@ def _layout_problems(window) -> list[str]:
             continue
         kind = item.metaObject().className()
         # A MouseArea/TapHandler target: its own size is what a finger must hit.
-        if kind.startswith("QQuickMouseArea") and item.isEnabled():
-            if item.width() < MIN_TARGET_PX or item.height() < MIN_TARGET_PX:
+        if kind.startswith("QQuickMouseArea") and item.isEnabled() and (
+                item.width() < MIN_TARGET_PX or item.height() < MIN_TARGET_PX):
                 problems.append(f"touch target {item.parentItem().objectName() or kind} is "
                                 f"{item.width():.0f}×{item.height():.0f} px")
         if kind.startswith("QQuickText") and not _clipped_away(item):
@@ -75,6 +75,33 @@ def _clipped_away(item) -> bool:
     return False
 
 
+def _answer(signal, action, qtbot_wait, *args):
+    """What SIGNAL answers to ACTION(*ARGS), waited for on the event loop (the data service answers later)."""
+    answers: list = []
+
+    def record(answer) -> None:
+        answers.append(answer)
+
+    signal.connect(record)
+    action(*args)
+    for _ in range(1500):
+        if answers:
+            break
+        qtbot_wait(20)
+    signal.disconnect(record)
+    assert answers, f"no answer to {action.__name__}"
+    return answers[0]
+
+
+def _settle(data, qtbot_wait) -> None:
+    """Every data call sent so far answered."""
+    for _ in range(1500):
+        if not data.pending_calls:
+            return
+        qtbot_wait(20)
+    raise AssertionError("the data service did not answer")
+
+
 def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, list[str]]:
     """Render every admin screen at SIZE_PX; returns layout problems per screen (PNGs when OUT_DIR)."""
     from PySide6.QtCore import Q_ARG, QMetaObject
@@ -86,44 +113,51 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
     window = ui_app.load_main(ctx, size_px=size_px)
     window.show()
     qtbot_wait(300)
-    admin = ctx.singletons["Admin"]
+    session, maintenance = ctx.singletons["AdminSession"], ctx.singletons["AdminMaintenance"]
     problems: dict[str, list[str]] = {}
     try:
         for stem, page, props, tab in SCREENS:
             # Going home ends the admin session (the page locks it when it leaves the stack).
             QMetaObject.invokeMethod(window, "goHome")
             qtbot_wait(600)  # after the transition, so the old page's lock() comes before the new login
-            if stem != "pin-no-pin" and not admin.property("pinIsSet"):
+            session.refreshPin()
+            _settle(ctx.data, qtbot_wait)
+            if stem != "pin-no-pin" and not session.property("pinIsSet"):
                 PinGuard(actor="cli").set_pin(PIN)  # `ipkiosk admin set-pin` at installation
                 _demo_announcements()
             if stem.startswith("admin-"):
-                assert admin.checkPin(PIN)["ok"]
+                assert _answer(session.pinChecked, session.checkPin, qtbot_wait, PIN)["ok"]
+                _settle(ctx.data, qtbot_wait)
+            if stem == "admin-backup" and not maintenance.property("backups"):
+                # Before the page opens: the shot shows the list, not the answer to this backup.
+                assert _answer(maintenance.backupDone, maintenance.backupNow, qtbot_wait) == ""
             QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", props))
             qtbot_wait(700)
-            if stem == "admin-backup" and not admin.property("backups"):
-                assert admin.backupNow() == ""
             if tab is not None:
                 page_item = next(i for i in window_items(window, visible_only=True) if i.objectName() == "adminPage")
                 page_item.setProperty("tab", tab)
                 qtbot_wait(300)
             problems[stem] = _layout_problems(window)
             if stem.startswith("admin-"):
-                assert admin.property("unlocked"), f"{stem}: the admin session ended before the screenshot"
+                assert session.property("unlocked"), f"{stem}: the admin session ended before the screenshot"
             if out_dir is not None:
                 image = window.grabWindow()
                 assert image.save(str(out_dir / f"{stem}-{size_px[0]}x{size_px[1]}.png"))
         # station.db found corrupt at start: the PIN page explains, the admin page offers the restore.
         QMetaObject.invokeMethod(window, "goHome")
         qtbot_wait(600)
-        admin.lock()
+        session.lock()
         ctx.data.stop()  # the next call starts it again, on the corrupt file
         station.station_db.close()
         cfg.station_db_path.write_bytes(b"\x00" * 4096 + cfg.station_db_path.read_bytes()[4096:])
         assert not station.open_station_db_safely(cfg.station_db_path)[0]
-        admin.refresh()
+        session.refresh()
+        _settle(ctx.data, qtbot_wait)
         for stem, page in (("pin-broken", "PinPage.qml"), ("admin-restore", "AdminPage.qml")):
             QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", page), Q_ARG("QVariant", {}))
             qtbot_wait(700)
+            _settle(ctx.data, qtbot_wait)
+            assert not session.property("stationOk"), f"{stem}: the corrupt station.db was not noticed"
             problems[stem] = _layout_problems(window)
             if out_dir is not None:
                 assert window.grabWindow().save(str(out_dir / f"{stem}-{size_px[0]}x{size_px[1]}.png"))

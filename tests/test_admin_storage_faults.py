@@ -20,11 +20,13 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 
 from kiosk.core import config as config_mod
+from kiosk.core.staff_rules import StorageReason
+from kiosk.dataservice.api import ErrorKind
 from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
-from kiosk.ui.admin_model import DISK_FULL_REFUSAL
+from kiosk.ui.admin.wording import DISK_FULL_REFUSAL, storage_warning_zh
 from kiosk.ui.data_client import DataError
-from tests.conftest import DataServiceInProcess
+from tests.data_service_double import DataServiceInProcess
 from tests.helpers import file_digest
 from tests.sync_helpers import fill, listing
 from tests.test_admin_screens import _layout_problems
@@ -103,19 +105,18 @@ def test_damaged_announcement_is_named_on_the_admin_page_with_the_restore(kiosk_
     qtbot.waitUntil(lambda: exists(window, "adminConfirmRestoreOk"), timeout=3000)
     tap_name(qtbot, window, "adminConfirmRestoreOk")
     qtbot.waitUntil(lambda: not exists(window, "adminStorageWarning"), timeout=5000)
-    assert ctx.singletons["Admin"].property("storageWarning") == ""
+    assert ctx.singletons["AdminMaintenance"].property("storageWarning") == ""
     assert [a["title"] for a in station.list_announcements()] == ["本站公告二号", "本站公告一号"]
     assert copy.exists()
 
 
 def test_damage_wording_names_tables_keys_and_unreadable_keys():
-    from kiosk.ui.admin_model import storage_warning_zh
-
-    assert storage_warning_zh({"stationDamaged": [], "stationReadOnly": "", "contentReadOnly": ""}) == ""
-    text = storage_warning_zh({"stationDamaged": [
+    assert storage_warning_zh({"station_damaged": [], "station_read_only": "", "content_read_only": "",
+                               "read_only_reason": ""}) == ""
+    text = storage_warning_zh({"station_damaged": [
         {"table": "announcement", "count": 7, "names": ["2", "3", "rowid 9", "11", "12"]},
         {"table": "stationsetting", "count": 1, "names": ["admin.pin_failures"]}],
-        "stationReadOnly": "", "contentReadOnly": ""})
+        "station_read_only": "", "content_read_only": "", "read_only_reason": ""})
     assert text.startswith("station.db：7 条公告已损坏（id 2、id 3、rowid 9、id 11、id 12 等），"
                            "1 项设置已损坏（admin.pin_failures），可从备份恢复"), text
 
@@ -149,23 +150,24 @@ def test_pin_on_a_full_disk_unlocks_and_wrong_tries_still_lock(full_disk_cfg):
     """Before the fix every PIN check on a full disk was an InternalError: nobody could log in."""
     cfg, disk, digests = full_disk_cfg
     before, used = listing(disk), shutil.disk_usage(disk).used
-    data = DataServiceInProcess(cfg)
+    data = DataServiceInProcess(cfg).blocking
     try:
         now = T0.isoformat()
         assert station.read_only_reason().startswith("disk full")
         right = data.check_pin(PIN, now)
         assert right["ok"] and right["unsaved"].startswith("disk full")
+        assert right["unsaved_reason"] == StorageReason.DISK_FULL  # what the PIN pad words
         for attempt in range(1, TRIES_BEFORE_LOCKOUT):
             wrong = data.check_pin(WRONG_PIN, now)
-            assert not wrong["ok"] and wrong["triesLeft"] == TRIES_BEFORE_LOCKOUT - attempt
+            assert not wrong["ok"] and wrong["tries_left"] == TRIES_BEFORE_LOCKOUT - attempt
             assert wrong["unsaved"].startswith("disk full")
-            assert data.pin_state(now)["triesLeft"] == TRIES_BEFORE_LOCKOUT - attempt  # counted in memory
+            assert data.pin_state(now)["tries_left"] == TRIES_BEFORE_LOCKOUT - attempt  # counted in memory
         locked = data.check_pin(WRONG_PIN, now)
-        assert locked["lockedForS"] == 60 and not locked["ok"]
+        assert locked["locked_for_s"] == 60 and not locked["ok"]
         refused = data.check_pin(PIN, now)
-        assert not refused["ok"] and refused["lockedForS"] == 60, "the lockout bites although nothing was saved"
+        assert not refused["ok"] and refused["locked_for_s"] == 60, "the lockout bites although nothing was saved"
         later = (T0 + dt.timedelta(seconds=61)).isoformat()
-        assert data.pin_state(later)["lockedForS"] == 0 and data.check_pin(PIN, later)["ok"]
+        assert data.pin_state(later)["locked_for_s"] == 0 and data.check_pin(PIN, later)["ok"]
         # Audit entries of staff actions that change no data are logged, not failed.
         data.audit("admin.logout", "admin", "", "admin-screen")
     finally:
@@ -228,12 +230,15 @@ def test_admin_page_on_a_full_disk_says_so_and_refuses_writes_plainly(qtbot, ful
         qtbot.waitUntil(lambda: exists(window, "adminNotice"), timeout=3000)
         assert find(window, "adminNotice").property("text") == DISK_FULL_REFUSAL
 
-        admin = ctx.singletons["Admin"]
-        assert admin.saveAnnouncement(0, "不会保存", "", "", "", False) == DISK_FULL_REFUSAL
-        assert admin.saveAnnouncement(1, "不会保存", "", "", "", False) == DISK_FULL_REFUSAL
-        assert admin.removeAnnouncement(1) == DISK_FULL_REFUSAL
-        assert admin.backupNow() == DISK_FULL_REFUSAL
-        admin.syncNow()  # no repository configured: only its audit entry, which cannot be written
+        announcements, maintenance = ctx.singletons["AdminAnnouncements"], ctx.singletons["AdminMaintenance"]
+        for signal, action, args in ((announcements.saved, announcements.saveAnnouncement, (0, "不会保存", "", "", "", False)),
+                                     (announcements.saved, announcements.saveAnnouncement, (1, "不会保存", "", "", "", False)),
+                                     (announcements.removed, announcements.removeAnnouncement, (1,)),
+                                     (maintenance.backupDone, maintenance.backupNow, ())):
+            with qtbot.waitSignal(signal, timeout=10_000) as answer:
+                action(*args)
+            assert answer.args == [DISK_FULL_REFUSAL], action.__name__
+        ctx.singletons["AdminSync"].syncNow()  # no repository configured: only its audit entry, which cannot be written
         tap_name(qtbot, window, "navHome")  # ends the session (its audit entry is logged instead)
         qtbot.waitUntil(lambda: exists(window, "homePage"), timeout=3000)
     finally:
@@ -251,7 +256,7 @@ def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(small_fs, tmp_pa
     """station.db was opened with room to spare; then the disk filled up. Writes fail with SQLite's
     "database or disk is full": still a plain disk-full refusal, and the PIN pad still counts."""
     cfg = config_mod.from_mapping({"data_dir": str(small_fs / "data")})
-    data = DataServiceInProcess(cfg)
+    data = DataServiceInProcess(cfg).blocking
     from kiosk.store.content import content_db
 
     try:
@@ -261,11 +266,13 @@ def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(small_fs, tmp_pa
         now = T0.isoformat()
         with pytest.raises(DataError) as refused:
             data.save_announcement(0, "写满之后", "", None, None, False, "admin-screen")
-        assert refused.value.kind == "StorageError" and "disk full" in str(refused.value)
-        assert data.storage_faults()["stationReadOnly"] == ""  # open read-write: only the writes fail
+        assert refused.value.kind is ErrorKind.STORAGE and "disk full" in str(refused.value)
+        assert refused.value.reason == StorageReason.DISK_FULL  # what the admin screen words
+        assert data.storage_faults()["station_read_only"] == ""  # open read-write: only the writes fail
         wrong = data.check_pin(WRONG_PIN, now)
         assert not wrong["ok"] and wrong["unsaved"].startswith("disk full")
-        assert data.pin_state(now)["triesLeft"] == TRIES_BEFORE_LOCKOUT - 1
+        assert wrong["unsaved_reason"] == StorageReason.DISK_FULL
+        assert data.pin_state(now)["tries_left"] == TRIES_BEFORE_LOCKOUT - 1
         assert data.check_pin(PIN, now)["ok"]
         assert [a["title"] for a in data.list_announcements()] == ["写满之前的公告"]
     finally:

@@ -70,9 +70,16 @@ def tap_hot_corner(qtbot, window) -> None:
 
 
 def type_pin(qtbot, window, pin: str) -> None:
+    """Type PIN and wait for the data service's answer (the pad clears, or the admin page replaces it)."""
     for digit in pin:
         tap_name(qtbot, window, f"pinKey{digit}")
     tap_name(qtbot, window, "pinOk")
+    qtbot.waitUntil(lambda: not exists(window, "pinPad") or find(window, "pinPad").property("entered") == "",
+                    timeout=5000)
+
+
+def pin_prompt(window) -> str:
+    return str(find(window, "pinPrompt").property("text"))
 
 
 def ticker_text(window) -> str:
@@ -97,7 +104,7 @@ def enter_admin(qtbot, window, clock) -> None:
 
     PinGuard(clock=clock, actor="cli").set_pin(PIN)
     tap_hot_corner(qtbot, window)
-    assert "请输入管理密码" in find(window, "pinPrompt").property("text")
+    qtbot.waitUntil(lambda: "请输入管理密码" in pin_prompt(window), timeout=3000)
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
     settle(qtbot, window)
@@ -154,7 +161,7 @@ def test_staff_add_a_scheduled_announcement_by_touch_and_it_appears_in_the_ticke
 
     _go_home_and_wait_for_ticker(qtbot, window, TITLE, clock)
 
-    assert not ctx.singletons["Admin"].property("unlocked"), "leaving the admin page ends the session"
+    assert not ctx.singletons["AdminSession"].property("unlocked"), "leaving the admin page ends the session"
     actions = [(r["actor"], r["action"]) for r in reversed(station.recent_audit())]
     assert actions == [("cli", "pin.set"), ("admin-screen", "admin.login"), ("admin-screen", "announcement.add"),
                        ("admin-screen", "admin.logout")]
@@ -162,7 +169,7 @@ def test_staff_add_a_scheduled_announcement_by_touch_and_it_appears_in_the_ticke
 
 @pytest.mark.parametrize("event", ["sync", "content_db_deleted", "restart"])
 def test_announcement_made_by_touch_survives(kiosk_ui, qtbot, clock, cfg, event):
-    ctx, window = _start(kiosk_ui, clock)
+    _ctx, window = _start(kiosk_ui, clock)
     enter_admin(qtbot, window, clock)
     add_scheduled_announcement_by_touch(qtbot, window, TITLE)
     _go_home_and_wait_for_ticker(qtbot, window, TITLE, clock)
@@ -183,7 +190,7 @@ def test_announcement_made_by_touch_survives(kiosk_ui, qtbot, clock, cfg, event)
         window.hide()
         content.content_db.close()
         station.station_db.close()
-        ctx, window = _start(kiosk_ui, clock)
+        _ctx, window = _start(kiosk_ui, clock)
 
     qtbot.wait(2500)  # two polls of the announcements and content
     assert station.list_announcements() == before
@@ -202,10 +209,10 @@ def test_first_boot_pad_takes_no_pin_until_a_technician_sets_one(kiosk_ui, qtbot
 
     ctx, window = _start(kiosk_ui, clock)
     tap_hot_corner(qtbot, window)
-    assert find(window, "pinPrompt").property("text") == "尚未设置管理密码"
+    qtbot.waitUntil(lambda: pin_prompt(window) == "尚未设置管理密码", timeout=3000)
     assert "ipkiosk admin set-pin" in find(window, "pinMessage").property("text")
     assert not exists(window, "pinPad") and not exists(window, "pinKey1") and not exists(window, "pinOk")
-    assert not ctx.singletons["Admin"].property("pinIsSet") and station.recent_audit() == []
+    assert not ctx.singletons["AdminSession"].property("pinIsSet") and station.recent_audit() == []
 
     conf = tmp_path / "kiosk.toml"
     conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
@@ -214,7 +221,7 @@ def test_first_boot_pad_takes_no_pin_until_a_technician_sets_one(kiosk_ui, qtbot
     tap_name(qtbot, window, "navHome")
     qtbot.waitUntil(lambda: exists(window, "homePage"), timeout=3000)
     tap_hot_corner(qtbot, window)
-    assert "请输入管理密码" in find(window, "pinPrompt").property("text")
+    qtbot.waitUntil(lambda: "请输入管理密码" in pin_prompt(window), timeout=3000)
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
     assert [(r["actor"], r["action"]) for r in reversed(station.recent_audit())] == [
@@ -224,7 +231,7 @@ def test_first_boot_pad_takes_no_pin_until_a_technician_sets_one(kiosk_ui, qtbot
 def test_wrong_pins_lock_the_pad(kiosk_ui, qtbot, clock):
     from kiosk.store.pin import PinGuard
 
-    ctx, window = _start(kiosk_ui, clock)
+    _ctx, window = _start(kiosk_ui, clock)
     PinGuard(clock=clock).set_pin(PIN)
     tap_hot_corner(qtbot, window)
     for attempt in range(1, 6):
@@ -249,7 +256,7 @@ def test_corrupt_station_db_kiosk_runs_and_admin_restores_a_backup(kiosk_ui, qtb
     cfg.station_db_path.write_bytes(b"\x00corrupt" * 4096)
     corrupt_bytes = cfg.station_db_path.read_bytes()
 
-    ctx, window = _start(kiosk_ui, clock)
+    _ctx, window = _start(kiosk_ui, clock)
     assert exists(window, "homePage"), "the kiosk runs with content"
     assert not find(window, "announcementTicker", visible_only=False).isVisible()
     assert cfg.station_db_path.read_bytes() == corrupt_bytes, "the corrupt file is left exactly as it was"
@@ -272,7 +279,7 @@ def test_corrupt_station_db_kiosk_runs_and_admin_restores_a_backup(kiosk_ui, qtb
 def test_edit_and_delete_by_touch_end_is_exclusive(kiosk_ui, qtbot, clock):
     from kiosk.store.pin import PinGuard
 
-    ctx, window = _start(kiosk_ui, clock)
+    _ctx, window = _start(kiosk_ui, clock)
     PinGuard(clock=clock).set_pin(PIN)
     ending = station.add_announcement("明天结束的公告", ends_at="2026-12-02T09:03", actor="cli")
     doomed = station.add_announcement("要删除的公告", actor="cli")
@@ -332,7 +339,7 @@ def test_staff_and_network_text_is_shown_as_plain_text_never_as_markup(kiosk_ui,
     picture.fill(Qt.GlobalColor.red)
     assert picture.save(str(image))
     markup = f'<img src="{image.as_uri()}"><b>标记</b>'
-    ctx, window = _start(kiosk_ui, clock)
+    _ctx, window = _start(kiosk_ui, clock)
     ann = station.add_announcement(f"公告{markup}", f"正文{markup}", actor="cli")
     content.SyncStatus.update(last_result="OFFLINE", last_reason=f"HTTP 502: {markup}").execute()
     enter_admin(qtbot, window, clock)
@@ -367,7 +374,7 @@ def test_idle_reset_ends_the_admin_session(kiosk_ui, qtbot, clock):
     tap_hot_corner(qtbot, window)
     type_pin(qtbot, window, PIN)
     qtbot.waitUntil(lambda: exists(window, "adminPage"), timeout=3000)
-    admin = ctx.singletons["Admin"]
+    admin = ctx.singletons["AdminSession"]
     assert admin.property("unlocked")
     qtbot.waitUntil(lambda: not admin.property("unlocked"), timeout=8000)
     assert not exists(window, "adminPage")
@@ -381,7 +388,7 @@ def test_cli_changes_show_in_the_running_kiosk_within_5_s(kiosk_ui, qtbot, clock
 
     from tests.helpers import REPO_ROOT
 
-    ctx, window = _start(kiosk_ui, clock)
+    _ctx, window = _start(kiosk_ui, clock)
     conf = tmp_path / "kiosk.toml"
     conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
     subprocess.run([sys.executable, "-m", "kiosk.cli", "announce", "add", "--title", "命令行添加的公告", "--pinned",

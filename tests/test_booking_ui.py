@@ -1,6 +1,6 @@
 """Booking UI: the Booking singleton, the QR image provider, BookingQr and BookingPage rendered offscreen.
 
-QML is rendered by tests/booking_qml_probe.py in a child process (see its docstring for why);
+QML is rendered by tests/probes/booking_qml.py in a child process (see its docstring for why);
 the QR is decoded from the grabbed window with zxing-cpp.
 """
 
@@ -21,7 +21,7 @@ from kiosk.core import config as config_mod
 from kiosk.store import content
 from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel, qr_svg_path
 from tests import cups_helpers
-from tests.conftest import booking_backend
+from tests.data_service_double import booking_backend
 from tests.helpers import REPO_ROOT
 
 NOW = dt.datetime(2026, 11, 24, 2, 5, tzinfo=dt.UTC)
@@ -36,9 +36,9 @@ def params(url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def backend(seeded, cfg, qapp) -> BookingBackend:
+def backend(seeded, cfg, qapp, qtbot) -> BookingBackend:
     # Parented to the app so the list model outlives the test body (qtmodeltester checks at teardown).
-    return booking_backend(cfg, clock=lambda: NOW, parent=qapp)
+    return booking_backend(cfg, clock=lambda: NOW, qtbot=qtbot, parent=qapp)
 
 
 def checked_printer_status(qtbot, backend: BookingBackend) -> str:
@@ -61,7 +61,15 @@ def test_booking_type_model_lists_the_eight_types_and_passes_the_model_tester(ba
     assert model.data(first, roles["prepare"]) == "、".join(first_type["prepare"])
 
 
-def test_backend_links_match_kiosk_booking(backend, cfg):
+def looked_up(qtbot, backend: BookingBackend, record_id: str) -> tuple[str, str]:
+    """(title, booking type id) that lookUp(RECORD_ID) answers with."""
+    with qtbot.waitSignal(backend.recordLookedUp, timeout=10000,
+                          check_params_cb=lambda rid, title, type_id: rid == record_id) as blocker:
+        backend.lookUp(record_id)
+    return blocker.args[1], blocker.args[2]
+
+
+def test_backend_links_match_kiosk_booking(backend, cfg, qtbot):
     link = booking.make_link(cfg, "svc-trademark-renewal", "bk-trademark-consult")
     assert backend.urlFor("svc-trademark-renewal", "bk-trademark-consult") == link.url
     assert backend.shortCode("svc-trademark-renewal", "bk-trademark-consult") == link.short_code
@@ -69,10 +77,11 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
     qr = backend.qrModules("svc-trademark-renewal", "bk-trademark-consult")
     assert qr == {"size": len(matrix), "path": qr_svg_path(booking.dark_runs(matrix))}
     assert qr["path"].startswith("M4 4h7v1h-7z")  # the finder pattern's top edge, after the quiet zone
-    assert backend.bookingTypeFor("svc-trademark-renewal") == "bk-trademark-consult"
-    assert backend.bookingTypeFor("evt-20261210-ip-search-training-2") == "appointment"
-    assert backend.bookingTypeFor("pol-zz-2022-140-notice") == ""
-    assert backend.bookingTypeFor("no-such-id") == ""
+    assert looked_up(qtbot, backend, "svc-trademark-renewal") == (content.get_record("svc-trademark-renewal")["title"],
+                                                                  "bk-trademark-consult")
+    assert looked_up(qtbot, backend, "evt-20261210-ip-search-training-2")[1] == "appointment"
+    assert looked_up(qtbot, backend, "pol-zz-2022-140-notice")[1] == ""
+    assert looked_up(qtbot, backend, "no-such-id") == ("", "")
     info = backend.bookingTypeInfo("bk-trademark-consult")
     assert info["title"] == "商标注册咨询" and info["prepare"].startswith("身份证或营业执照、")
     assert backend.bookingTypeInfo("appointment")["title"] == "活动报名"
@@ -83,7 +92,7 @@ def test_backend_links_match_kiosk_booking(backend, cfg):
 
 def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_dir, qapp, qtbot):
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": NO_SUCH_QUEUE})
-    backend = booking_backend(cfg, clock=lambda: NOW)
+    backend = booking_backend(cfg, clock=lambda: NOW, qtbot=qtbot)
     assert checked_printer_status(qtbot, backend) == f"printer queue {NO_SUCH_QUEUE!r} does not exist"
     assert backend.printerAvailable is False
     with qtbot.waitSignal(backend.printFinished, timeout=1000) as blocker:
@@ -95,7 +104,7 @@ def test_missing_printer_is_reported_and_printing_answers_at_once(seeded, data_d
 def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded, data_dir, qapp, qtbot, tmp_path):
     queue = cups_helpers.cups_pdf_queue()
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": queue.name, "paper_width_mm": 58})
-    backend = booking_backend(cfg, clock=lambda: NOW)
+    backend = booking_backend(cfg, clock=lambda: NOW, qtbot=qtbot)
     assert checked_printer_status(qtbot, backend) == "ok"
     assert backend.printerAvailable
     ticks = []
@@ -106,7 +115,8 @@ def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded
     before = queue.pdfs()
     with qtbot.waitSignal(backend.printFinished, timeout=30000) as blocker:
         backend.printSlip("svc-ip-rights-assistance", "bk-rights-assistance")
-        assert backend.printing is True, "printSlip returns before the job is done"
+        assert backend.printing is False, "the service's record is asked for first: printSlip returns at once"
+        qtbot.waitUntil(lambda: backend.printing, timeout=10000)
     timer.stop()
     assert blocker.args == [True, "请取走凭条"]
     assert ticks, "the GUI thread did not run while the slip was printing"
@@ -122,7 +132,7 @@ def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded
 def probe(data_dir, tmp_path, component: str, props: dict, *, size: str = "1080x1920", printer_name: str = "",
           click: tuple[str, ...] = (), report: tuple[str, ...] = (), visitor_leaves: bool = False) -> tuple[dict, object]:
     out = tmp_path / f"{component}-{size}.png"
-    cmd = [sys.executable, "-m", "tests.booking_qml_probe", "--data-dir", str(data_dir), "--component", component,
+    cmd = [sys.executable, "-m", "tests.probes.booking_qml", "--data-dir", str(data_dir), "--component", component,
            "--props", json.dumps(props), "--size", size, "--out", str(out), "--printer-name", printer_name]
     for name in click:
         cmd += ["--click", name]
@@ -191,7 +201,7 @@ def test_booking_page_preselects_the_service_type_and_lays_out_at_both_sizes(dat
         button = objects[name]
         assert button is not None, f"{name} missing"
         assert button["height"] >= 64 and button["width"] >= 64
-        assert 0 <= button["x"] and button["x"] + button["width"] <= width
+        assert button["x"] >= 0 and button["x"] + button["width"] <= width
         assert button["y"] + button["height"] <= height, f"{name} is below the screen"
         assert button["selected"] is (name == "bookingType_bk-rights-assistance")
     panel = objects["bookingQrPanel"]

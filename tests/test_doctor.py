@@ -53,7 +53,7 @@ def _font(path, codepoints):
     fb.setupGlyphOrder(names)
     fb.setupCharacterMap({cp: f"g{cp:x}" for cp in codepoints})
     fb.setupGlyf({n: TTGlyphPen(None).glyph() for n in names})
-    fb.setupHorizontalMetrics({n: (1000, 0) for n in names})
+    fb.setupHorizontalMetrics(dict.fromkeys(names, (1000, 0)))
     fb.setupHorizontalHeader(ascent=880, descent=-120)
     fb.setupNameTable({"familyName": "Doctor Test", "styleName": "Regular"})
     fb.setupOS2()
@@ -77,7 +77,7 @@ def _content_font(tmp_path, seeded_texts_extra=""):
 
 def _probes(font=None, **overrides):
     fields = {"now": lambda: dt.datetime.now(dt.UTC), "disk_usage": lambda _p: (10**12, 0, 10**11), "printer_status": _cups(),
-              "bundled_fonts": lambda: [font] if font else [], "system_fonts": lambda: []}
+              "bundled_fonts": lambda: [font] if font else [], "system_fonts": list}
     fields.update(overrides)
     return doctor.Probes(**fields)
 
@@ -105,7 +105,8 @@ def test_healthy_terminal_is_all_ok_and_station_db_is_untouched(cfg, seeded, sta
 
     assert {c.name: c.status for c in checks} == {
         "config": "ok", "content_db": "ok", "station_db": "ok", "disk": "ok", "permissions": "ok", "fonts": "ok",
-        "printer": "ok", "clock": "ok", "repository": "ok", "signature": "ok", "pinyin": "ok"}
+        "printer": "ok", "clock": "ok", "repository": "ok", "signature": "ok", "pinyin": "ok",
+        "speech": "ok"}
     assert "1 announcements" in _by_name(checks)["station_db"].detail
     assert "printer receipt is idle" in _by_name(checks)["printer"].detail
     assert doctor.exit_code(checks) == 0
@@ -196,7 +197,7 @@ def test_font_coverage_agrees_with_fonttools_for_bmp_supplementary_and_collectio
 
 def test_unreadable_font_files_are_named(tmp_path):
     (tmp_path / "junk.ttf").write_bytes(b"\x00\x01\x00\x00\x00")
-    with pytest.raises(doctor.FontFileError, match="junk.ttf: truncated or not a font file") as junk:
+    with pytest.raises(doctor.FontFileError, match=r"junk\.ttf: truncated or not a font file") as junk:
         doctor.undrawable([tmp_path / "junk.ttf"], "中")
     assert junk.value.path == tmp_path / "junk.ttf"
     with pytest.raises(doctor.FontFileError, match="No such file"):
@@ -289,6 +290,7 @@ def test_clock_behind_the_last_verified_metadata_fails(cfg, seeded):
     check = _by_name(doctor.run_checks(cfg, _probes(now=lambda: dt.datetime(2020, 1, 1, tzinfo=dt.UTC))))["clock"]
     assert check.status == "fail"
     assert "timedatectl" in check.remedy
+    assert check.detail.startswith("clock 2020-01-01 08:00:00 +08:00 is before")  # people read China time
 
 
 def test_clock_before_the_newest_content_fails_even_without_sync(cfg, seeded):
@@ -461,6 +463,160 @@ def test_cli_doctor_text_output_on_an_empty_data_dir(tmp_path, data_dir, capsys)
     code = cli.main(["--config", str(config), "doctor"])
     out = capsys.readouterr().out
     names = re.findall(r"^\[(?:ok  |WARN|FAIL)\] (\w+) ", out, flags=re.M)
-    assert names[:3] == ["config", "content_db", "station_db"] and len(names) == 11
+    assert names[:3] == ["config", "content_db", "station_db"] and len(names) == 12
     assert "[WARN] content_db" in out and "→ start the kiosk" in out
     assert code == (1 if "[FAIL]" in out else 0)
+
+
+# ---------------------------------------------------------------- demo values on a production terminal
+
+_STATION = {"station_id": "zz-jinshui-01", "station_name": "郑州市金水区知识产权公共信息服务示范工作站",
+            "station_address": "郑州市金水区花园路 1 号", "booking_url_template":
+            "https://ipservice.zzipo.cn/book?station={station_id}&service={service_id}&type={booking_type}&lang={lang}"}
+
+
+def test_production_config_still_carrying_demo_values_fails_naming_each(data_dir, root_json):
+    production = _repo_cfg(data_dir, "https://content.zzipo.cn/ipkiosk/", root_json)
+    check = doctor._check_config(production)[0]
+    assert check.status == "fail" and "a production config (repository_url is set)" in check.detail
+    for words in ("station_id = 'zz-demo-01'", "station_name = ", "station_address = ",
+                  "booking_url_template on ipservice.example.cn"):
+        assert words in check.detail
+    assert "/usr/share/doc/ipkiosk/configuration.md" in check.remedy
+
+    # Each demo value on its own is enough; a station's own values pass.
+    own = config_mod.from_mapping({**production.values, **_STATION})
+    assert doctor._check_config(own)[0].status == "ok"
+    for name, demo in (("station_id", "zz-demo-01"), ("station_address", "郑州市（演示地址，请在配置中填写）"),
+                       ("booking_url_template", "https://book.example.com/?s={station_id}&v={service_id}")):
+        check = doctor._check_config(config_mod.from_mapping({**own.values, name: demo}))[0]
+        assert check.status == "fail" and name in check.detail
+
+
+def test_the_packaged_config_file_is_production_even_without_a_repository(tmp_path):
+    demo = config_mod.from_mapping({"data_dir": str(tmp_path)})
+    assert doctor._check_config(demo)[0].status == "ok"  # the demo on a developer's machine
+    developer_file = config_mod.from_mapping({"data_dir": str(tmp_path)}, source=str(tmp_path / "kiosk.toml"))
+    assert doctor._check_config(developer_file)[0].status == "ok"
+    packaged = config_mod.from_mapping({"data_dir": str(tmp_path)}, source="/etc/ipkiosk/kiosk.toml")
+    check = doctor._check_config(packaged)[0]
+    assert check.status == "fail" and "the config is in /etc" in check.detail and "station_id" in check.detail
+    assert doctor.exit_code(doctor._check_config(packaged)) == 1
+
+
+# ---------------------------------------------------------------- remedies name the installed documents
+
+
+def test_every_document_a_remedy_names_is_installed_by_the_package(tmp_path, capsys):
+    from kiosk.commands import INSTALLED_DOCS
+
+    build = (REPO_ROOT / "packaging" / "build-deb.sh").read_text(encoding="utf-8")
+    for path in INSTALLED_DOCS.values():
+        name = Path(path).name
+        assert path.startswith("/usr/share/doc/ipkiosk/")
+        if name == "README.md":  # the technician guide
+            assert 'install -m 0644 packaging/README.md "$root/usr/share/doc/ipkiosk/README.md"' in build
+        else:
+            assert (REPO_ROOT / "docs" / name).is_file() and f"docs/{name}" in build
+    # Remedies name documents only through that table: no path into a source tree the terminal does not have.
+    source = (REPO_ROOT / "kiosk" / "commands" / "doctor.py").read_text(encoding="utf-8")
+    assert "docs/" not in source and "/usr/share/doc" not in source
+    assert set(re.findall(r"INSTALLED_DOCS\['(\w+)'\]", source)) == {"guide", "configuration", "admin", "sync"}
+    assert doctor.config_failure(ValueError("x"))[0].remedy.endswith(f"(see {INSTALLED_DOCS['configuration']})")
+    # A broken config stops every other command with one line that says where the settings are described.
+    bad = tmp_path / "kiosk.toml"
+    bad.write_text("station_id = 7\n", encoding="utf-8")
+    assert cli.main(["--config", str(bad), "status"]) == 2
+    assert capsys.readouterr().err.rstrip().endswith(f"(settings: {INSTALLED_DOCS['configuration']})")
+
+
+# ---------------------------------------------------------------- failed signatures: whose root is odd
+
+
+@pytest.fixture
+def signed_repo(tmp_path):
+    """A real repository published by `ipkiosk-publish`, served over HTTP on 127.0.0.1, and a terminal config."""
+    from kiosk.sync import publish
+    from tests.sync_helpers import ContentSource, Publisher, RepoServer, terminal_config, write_config_file
+
+    assert publish.main(["init", str(tmp_path / "keys")]) == 0
+    pub = Publisher(tmp_path / "keys", tmp_path / "repo", ContentSource(tmp_path / "source"))
+    pub.build()
+    trusted = tmp_path / "root.json"
+    trusted.write_bytes(pub.root_path.read_bytes())
+    with RepoServer(pub.repo_dir) as server:
+        cfg = terminal_config(tmp_path / "data", server.url, trusted, **_STATION)
+        yield pub, cfg, write_config_file(tmp_path / "kiosk.toml", cfg)
+
+
+def _other_repository(tmp_path, name):
+    """Another central office's keys and repository (same content, other keys)."""
+    from kiosk.sync import publish
+    from tests.sync_helpers import ContentSource, Publisher
+
+    assert publish.main(["init", str(tmp_path / f"{name}-keys")]) == 0
+    other = Publisher(tmp_path / f"{name}-keys", tmp_path / f"{name}-repo", ContentSource(tmp_path / f"{name}-source"))
+    other.build()
+    return other
+
+
+def _sync(conf) -> int:
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(conf), "sync", "--once"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120, check=False).returncode
+
+
+def _signature_check(conf) -> dict:
+    out = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(conf), "doctor", "--json"], cwd=REPO_ROOT,
+                         capture_output=True, text=True, timeout=120, check=False).stdout
+    checks = {c["name"]: c for c in json.loads(out)["checks"]}
+    assert checks["config"]["status"] == "ok" and checks["trusted_root"]["status"] == "ok"
+    assert checks["signature"]["status"] == "fail" and "SECURITY_ALERT" in checks["signature"]["detail"]
+    return checks["signature"]
+
+
+def _replace_repository(pub, other) -> None:
+    import shutil
+
+    shutil.rmtree(pub.repo_dir)
+    shutil.copytree(other.repo_dir, pub.repo_dir)
+
+
+def test_repository_re_keyed_after_this_terminal_verified_it_is_the_odd_one_out(signed_repo, tmp_path):
+    pub, _cfg, conf = signed_repo
+    assert _sync(conf) == 0
+    _replace_repository(pub, _other_repository(tmp_path, "impostor"))
+    assert _sync(conf) == 12
+    check = _signature_check(conf)
+    assert "the repository was re-keyed or replaced, it is the odd one out" in check["detail"]
+    assert "tell the central office" in check["remedy"] and "never one taken from the repository" in check["remedy"]
+
+
+def test_repository_failing_its_own_root_is_the_odd_one_out(signed_repo, tmp_path):
+    pub, _cfg, conf = signed_repo
+    assert _sync(conf) == 0
+    # Same root keys, but a timestamp signed by another office's timestamp key.
+    other = _other_repository(tmp_path, "other")
+    (pub.repo_dir / "metadata" / "timestamp.json").write_bytes((other.repo_dir / "metadata" / "timestamp.json").read_bytes())
+    assert _sync(conf) == 12
+    check = _signature_check(conf)
+    assert "have the same keys: the repository is the odd one out" in check["detail"]
+    assert "keep this terminal's root.json" in check["remedy"]
+
+
+def test_terminal_given_another_repositorys_root_is_the_odd_one_out(signed_repo, tmp_path):
+    _pub, cfg, conf = signed_repo
+    Path(cfg.trusted_root).write_bytes(_other_repository(tmp_path, "other").root_path.read_bytes())
+    assert _sync(conf) == 12
+    check = _signature_check(conf)
+    assert "never verified this repository" in check["detail"] and "the odd one out" in check["detail"]
+    assert f"sudo install -m 0644 1.root.json {cfg.trusted_root}" in check["remedy"]
+
+
+def test_terminal_root_replaced_after_it_verified_the_repository_is_the_odd_one_out(signed_repo, tmp_path):
+    _pub, cfg, conf = signed_repo
+    assert _sync(conf) == 0
+    Path(cfg.trusted_root).write_bytes(_other_repository(tmp_path, "other").root_path.read_bytes())
+    assert _sync(conf) == 12
+    check = _signature_check(conf)
+    assert "the terminal's root.json was replaced, it is the odd one out" in check["detail"]
+    assert "/usr/share/doc/ipkiosk/README.md" in check["remedy"]

@@ -56,7 +56,7 @@ def test_list_and_show(cli):
 
 def test_search_returns_ranked_json(cli):
     code, out, _ = cli("search", "专利申请", "--json", "--limit", "5")
-    hits = json.loads(out)
+    hits = json.loads(out)["hits"]
     assert code == 0 and 0 < len(hits) <= 5
     assert set(hits[0]) >= {"id", "kind", "title", "score"}
     assert hits[0]["id"] == "svc-patent-application"

@@ -11,7 +11,7 @@ through the real pipeline.
    by the terminal with REFUSED (exit 13) when the rules forbid it (a terminal tolerates a small, clean
    unknown field), and applied when they allow it, while the other collections of the same version
    still apply.
-3. The pages that show the records are rendered offscreen (tests/hostile_render_probe.py): no QML warning,
+3. The pages that show the records are rendered offscreen (tests/probes/hostile_render.py): no QML warning,
    no network request, no file opened because content named it (a FIFO the test watches; the probe's
    stdin carries a canary that must stay unread), no GUI-thread stall over 1 s, and the hostile text is
    visible as plain text.
@@ -66,7 +66,7 @@ SURVEY = os.environ.get("HOSTILE_SURVEY")
 # The module's fixtures are made once (workshop); the autouse ones of conftest only isolate the environment.
 _SLOW_IS_EXPECTED = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
                      HealthCheck.function_scoped_fixture, HealthCheck.large_base_example]
-_COMMON = dict(deadline=None, suppress_health_check=_SLOW_IS_EXPECTED, print_blob=True)
+_COMMON = {"deadline": None, "suppress_health_check": _SLOW_IS_EXPECTED, "print_blob": True}
 FAST = settings(derandomize=True, database=None, phases=[Phase.explicit, Phase.generate], **_COMMON)
 FUZZ = settings(**_COMMON)
 
@@ -380,7 +380,7 @@ def stage_render(folder: Path, config: Path, mutations: list[dict], marker: Mark
     pages = render_pages(mutations)
     canary = StdinCanary()
     try:
-        proc = run(["-m", "tests.hostile_render_probe", "--data-dir", str(folder / "data"),
+        proc = run(["-m", "tests.probes.hostile_render", "--data-dir", str(folder / "data"),
                     *[arg for p in pages for arg in ("--page", p)]], stdin=canary.read_fd)
         stdin_read = canary.was_read()
     finally:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from tests.conftest import DataServiceInProcess
+from tests.data_service_double import DataServiceInProcess, answered, wait_answered
 from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW
 
@@ -51,12 +51,12 @@ def _has_red(image: QImage) -> bool:
 
 
 def _probe(data_dir: Path, out: Path, *args: str, size: str = "1080x1920") -> dict:
-    """Run tests/hostile_ui_probe.py with a stdin that stays open and silent: reading it blocks forever,
+    """Run tests/probes/hostile_ui.py with a stdin that stays open and silent: reading it blocks forever,
     so a page that interprets <img src="file:///dev/stdin"> ends in the timeout instead of an answer."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
     stdin_read, stdin_write = os.pipe()  # the write end stays open (and silent) until the probe is done
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "tests.hostile_ui_probe", "--data-dir", str(data_dir),
+        proc = subprocess.Popen([sys.executable, "-m", "tests.probes.hostile_ui", "--data-dir", str(data_dir),
                                  "--out", str(out), "--size", size, *args], cwd=REPO_ROOT, env=env,
                                 stdin=stdin_read, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         os.close(stdin_read)
@@ -87,8 +87,9 @@ def test_markup_in_titles_shows_as_text_and_loads_nothing(seeded, cfg, tmp_path)
     red = _red_png(tmp_path / "red.png")
     freeze = '专利信息检索<img src="file:///dev/stdin">'
     picture = f'<img src="{red.as_uri()}" width="400" height="400">假的缴费二维码'
-    _put_records(_service("svc-aaa-freeze", freeze, materials=[picture], conditions=picture),
-                 _service("svc-aaa-picture", picture, summary=f"**{picture}**"))
+    # order 1: curated first, so both are among the home screen's hot chips (the seed's services are ordered too).
+    _put_records(_service("svc-aaa-freeze", freeze, order=1, materials=[picture], conditions=picture),
+                 _service("svc-aaa-picture", picture, order=1, summary=f"**{picture}**"))
     seeded.close()
 
     home = _probe(cfg.data_path, tmp_path / "home.png")
@@ -139,22 +140,22 @@ def test_body_markup_is_escaped_and_bold_smuggles_nothing():
 # ---------------------------------------------------------------- forbidden characters
 
 
-def test_the_data_service_cleans_every_answer(data_service):
+def test_the_data_service_cleans_every_answer(data_service, qtbot):
     combining = "\u0301" * 3000
     _put_records(_service("svc-aaa-controls", "专利\u202e申请", summary="专利申请\x00受理的完整摘要", hot=False,
                           body=f"正文{combining}结束", materials=["材料\x1b[31m一"], related_ids=["svc-aaa-marks"]),
                  _service("svc-aaa-marks", f"标题{combining}", hot=False))
-    rows = {r["id"]: r for r in data_service.list_records("services")}
+    rows = {r["id"]: r for r in answered(qtbot, data_service.list_records("services"))}
     assert rows["svc-aaa-controls"]["title"] == "专利申请"
     assert rows["svc-aaa-controls"]["summary"] == "专利申请受理的完整摘要"
     assert rows["svc-aaa-marks"]["title"] == "标题" + "\u0301" * 3
 
-    page = data_service.detail_page("svc-aaa-controls")
+    page = answered(qtbot, data_service.record_detail("svc-aaa-controls"))
     assert page["record"]["body"] == "正文" + "\u0301" * 3 + "结束"
     assert page["record"]["materials"] == ["材料[31m一"]
     assert page["related"] == [{"id": "svc-aaa-marks", "kind": "services", "title": "标题" + "\u0301" * 3}]
-    hits = data_service.search("专利申请", "", SEED_NOW.isoformat(), kinds=["services"], limit=50,
-                               candidate_limit=0, nearest_limit=0)["hits"]
+    hits = answered(qtbot, data_service.search("专利申请", "", SEED_NOW.isoformat(), kinds=["services"], limit=50,
+                                               candidate_limit=0, nearest_limit=0))["hits"]
     assert all("\u202e" not in h["title"] for h in hits)
 
 
@@ -183,7 +184,7 @@ def test_slips_and_station_facts_are_cleaned(data_dir, qapp):
 # ---------------------------------------------------------------- a detail page is one bounded call
 
 
-def test_a_record_with_huge_lists_opens_as_one_bounded_page(seeded, cfg, tmp_path):
+def test_a_record_with_huge_lists_opens_as_one_bounded_page(seeded, cfg, tmp_path, qtbot):
     from kiosk.core.manifest import LIST_LIMITS
 
     existing = [f"svc-aaa-rel-{i:02d}" for i in range(40)]
@@ -193,7 +194,7 @@ def test_a_record_with_huge_lists_opens_as_one_bounded_page(seeded, cfg, tmp_pat
                           materials=[f"材料{i}" for i in range(100_000)],
                           process=[f"步骤{i}" for i in range(10_000)]))
     data = DataServiceInProcess(cfg)
-    page = data.detail_page("svc-aaa-huge")
+    page = answered(qtbot, data.record_detail("svc-aaa-huge"))
     assert len(page["record"]["materials"]) == LIST_LIMITS["materials"]
     assert len(page["record"]["process"]) == LIST_LIMITS["process"]
     assert [r["id"] for r in page["related"]] == existing[:LIST_LIMITS["related_ids"]]
@@ -221,24 +222,23 @@ def test_wrong_field_types_still_show_the_page(seeded, cfg, tmp_path):
     assert not any("已下架" in s for s in shown)
 
 
-def test_the_detail_view_model_makes_one_call_per_page(data_service, monkeypatch):
+def test_the_detail_view_model_makes_one_call_per_page(data_service, qtbot):
     from kiosk.ui import content_models
 
-    calls = []
-
-    class Counting:
-        def __getattr__(self, name):
-            calls.append(name)
-            return getattr(data_service, name)
-
-    ctx = type("Ctx", (), {"data": Counting(), "clock": staticmethod(lambda: SEED_NOW),
+    ctx = type("Ctx", (), {"data": data_service, "clock": staticmethod(lambda: SEED_NOW),
                            "content_changed": type("S", (), {"connect": lambda self, f: None})()})()
     facade = content_models.ContentFacade(ctx)
-    calls.clear()
+    wait_answered(qtbot, data_service)  # the hot services
+    data_service.calls.clear()
+    with qtbot.waitSignal(facade.detailOpened, timeout=5000) as opened:
+        facade.open("svc-patent-application")
+    assert opened.args == ["svc-patent-application", "services"]
     rec = facade.record("svc-patent-application")
     assert rec["title"] and rec["bookingTypeId"]
-    assert calls == ["detail_page"]
-    assert facade.record("no-such-record") == {}
+    assert data_service.calls == ["record_detail"]
+    with qtbot.waitSignal(facade.detailOpened, timeout=5000) as opened:
+        facade.open("no-such-record")
+    assert opened.args == ["no-such-record", ""] and facade.record("no-such-record") == {}
 
 
 # ---------------------------------------------------------------- pipe line caps
@@ -251,13 +251,15 @@ def test_an_over_long_request_line_is_refused_and_the_service_goes_on(seeded, cf
     with subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--config", _config_file(cfg), "data-service"],
                           cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
         assert json.loads(proc.stdout.readline()) == {"ready": True}
-        proc.stdin.write(b'{"id": 1, "method": "get_record", "args": ["' + b"x" * (MAX_LINE_BYTES + 10) + b'"]}\n')
-        proc.stdin.write(b'{"id": 2, "method": "record_kind", "args": ["svc-patent-application"]}\n')
+        proc.stdin.write(b'{"id": 1, "method": "record_detail", "args": {"record_id": "'
+                         + b"x" * (MAX_LINE_BYTES + 10) + b'"}}\n')
+        proc.stdin.write(b'{"id": 2, "method": "record_detail", "args": {"record_id": "svc-patent-application"}}\n')
         proc.stdin.flush()
         refused = json.loads(proc.stdout.readline())
-        assert refused["error"]["type"] == "BadRequest"
+        assert refused["error"]["kind"] == "bad_request"
         assert f"longer than {MAX_LINE_BYTES} bytes" in refused["error"]["message"]
-        assert json.loads(proc.stdout.readline()) == {"id": 2, "result": "services"}
+        answer = json.loads(proc.stdout.readline())
+        assert answer["id"] == 2 and answer["result"]["record"]["kind"] == "services"
         proc.stdin.close()  # the service ends when the UI closes the pipe
         assert proc.wait(timeout=30) == 0
 
@@ -275,11 +277,8 @@ def test_read_line_keeps_memory_bounded():
     assert read_line(stream, limit=100) is None
 
 
-def test_an_over_long_answer_line_is_refused_as_unavailable(qapp, tmp_path):
-    from kiosk.dataservice import service as dataservice
-    from kiosk.ui.data_client import MAX_LINE_BYTES, DataClient, DataUnavailable
-
-    assert MAX_LINE_BYTES == dataservice.MAX_LINE_BYTES  # both ends of the pipe agree
+def test_an_over_long_answer_line_is_refused_as_unavailable(qapp, tmp_path, qtbot):
+    from kiosk.ui.data_client import DataClient, DataUnavailable
     # A stand-in child: says it is ready, then answers with a line that never ends.
     script = ("import sys\nprint('{\"ready\": true}', flush=True)\nsys.stdin.readline()\n"
               "sys.stdout.write('x' * 5_000_000)\nsys.stdout.flush()\nsys.stdin.read()\n")
@@ -287,7 +286,7 @@ def test_an_over_long_answer_line_is_refused_as_unavailable(qapp, tmp_path):
     client.start()
     try:
         with pytest.raises(DataUnavailable, match="longer than 1000000 bytes"):
-            client.content_serial()
+            answered(qtbot, client.content_serial())
         assert client.pid is None  # discarded: the next call starts a new child
     finally:
         client.stop()
@@ -345,15 +344,15 @@ def test_for_screen_cleans_like_clean_tree_and_returns_clean_answers_unchanged()
         assert for_screen(hostile) == clean_tree(hostile)
 
 
-def test_list_answers_leave_out_what_only_a_detail_page_shows(data_service):
+def test_list_answers_leave_out_what_only_a_detail_page_shows(data_service, qtbot):
     from kiosk.dataservice.service import DETAIL_ONLY_FIELDS
 
     _put_records(_service("svc-aaa-long", "正文很长的事项", body="长" * 1_000_000, materials=["材料"] * 10_000))
-    rows = {r["id"]: r for r in data_service.list_records("services")}
+    rows = {r["id"]: r for r in answered(qtbot, data_service.list_records("services"))}
     assert rows["svc-aaa-long"]["summary"] == "摘要"
     assert not set(DETAIL_ONLY_FIELDS) & set(rows["svc-aaa-long"])
     assert len(json.dumps(rows["svc-aaa-long"], ensure_ascii=False)) < 1000
-    assert len(data_service.detail_page("svc-aaa-long")["record"]["body"]) == 1_000_000
+    assert len(answered(qtbot, data_service.record_detail("svc-aaa-long"))["record"]["body"]) == 1_000_000
 
 
 def test_no_qml_file_loads_images_files_or_urls():

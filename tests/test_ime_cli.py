@@ -149,7 +149,7 @@ def test_a_killed_service_is_an_error_for_the_caller_and_keeps_what_it_learned(c
         assert child.call("select", words.index(chosen))["commit"] == chosen
     child.call("type", "nihao")
     os.kill(child.process.pid, signal.SIGKILL)
-    with pytest.raises(PinyinServiceError, match="ended|gone"):
+    with pytest.raises(PinyinServiceError, match=r"ended|gone"):
         child.call("select", 0)
     child.close()
     with PinyinChild(cfg) as again:

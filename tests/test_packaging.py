@@ -141,8 +141,12 @@ def test_default_config_documents_every_setting_and_loads(tmp_path):
     path.write_text(text, encoding="utf-8")
     cfg = config_mod.load(path)
     assert cfg.data_path == Path("/var/lib/ipkiosk")
-    assert {k: v for k, v in cfg.values.items() if k != "data_dir"} == {
-        s.name: s.default for s in config_mod.SETTINGS if s.name != "data_dir"}
+    # A kiosk shows no mouse pointer: the packaged default hides it (the demo default keeps it for development).
+    assert cfg.touch_only is True and config_mod.SETTINGS_BY_NAME["touch_only"].default is False
+    packaged = {"data_dir", "touch_only"}
+    assert {k: v for k, v in cfg.values.items() if k not in packaged} == {
+        s.name: s.default for s in config_mod.SETTINGS if s.name not in packaged}
+    assert "/usr/share/doc/ipkiosk/configuration.md" in text
 
 
 # ---------------------------------------------------------------- systemd units and scripts
@@ -246,3 +250,74 @@ def test_icu_trim_rewrites_the_real_library_with_the_same_symbol_and_soname(tmp_
     assert symbol.startswith("icudt") and size > 1_000_000
     soname = subprocess.run(["readelf", "-d", str(library)], capture_output=True, text=True, check=True).stdout
     assert f"[{source.name}]" in soname
+
+
+# ---------------------------------------------------------------- the technician guide as written
+
+GUIDE = PACKAGING / "README.md"
+
+
+def test_guide_drop_in_only_adds_vt_switching_and_keeps_the_session_script():
+    unit_command = _unit("ipkiosk.service")["Service"]["ExecStart"].split()
+    guide = GUIDE.read_text(encoding="utf-8")
+    examples = [line.strip() for line in guide.splitlines() if line.strip().startswith("ExecStart=/")]
+    assert len(examples) == 2  # 中文 and English
+    for line in examples:
+        command = line.removeprefix("ExecStart=").split()
+        assert command[-1] == "/usr/lib/ipkiosk/kiosk-session"
+        assert [arg for arg in command if arg != "-s"] == unit_command and "-s" in command[:command.index("--")]
+    assert "/opt/ipkiosk/ipkiosk run" not in guide
+
+
+def test_guide_installs_the_root_file_ipkiosk_publish_writes_where_the_config_expects_it(tmp_path):
+    # The central office's real command, as a child process: the file it names is the one the guide installs.
+    result = subprocess.run([sys.executable, "-m", "kiosk.sync.publish", "init", str(tmp_path / "keys")],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=True)
+    written = tmp_path / "keys" / "1.root.json"
+    assert written.is_file() and str(written) in result.stdout
+    command = "sudo install -m 0644 1.root.json /etc/ipkiosk/root.json"
+    assert command in result.stdout
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert guide.count(command) == 2  # 中文 and English
+    assert 'trusted_root = "/etc/ipkiosk/root.json"' in guide
+    assert "copy `1.root.json` to every terminal" in (REPO_ROOT / "docs" / "sync.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the central office's publisher
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("pipx"), reason="pipx is installed by packaging/system-deps.sh test")
+def test_central_office_installs_ipkiosk_publish_from_the_wheel_with_one_command(tmp_path):
+    # Build the wheel as the release does, from a copy of the sources (the script leaves the checkout alone).
+    src = tmp_path / "src"
+    (src / "packaging").mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO_ROOT / name, src / name)
+    shutil.copytree(REPO_ROOT / "kiosk", src / "kiosk", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PACKAGING / "build-wheel.sh", src / "packaging" / "build-wheel.sh")
+    built = subprocess.run([str(src / "packaging" / "build-wheel.sh"), sys.executable], capture_output=True, text=True,
+                           timeout=600, check=False)
+    assert built.returncode == 0, built.stderr
+    wheels = list((src / "dist").glob("ipkiosk-*-py3-none-any.whl"))
+    assert len(wheels) == 1
+
+    # The office: a clean environment without the checkout, the guide's command word for word, then publish.
+    office = tmp_path / "office"
+    office.mkdir()
+    shutil.copy(wheels[0], office)
+    env = {"PATH": f"{office / 'bin'}:/usr/bin:/bin", "HOME": str(office / "home"), "LANG": "C.UTF-8",
+           "PIPX_HOME": str(office / "pipx"), "PIPX_BIN_DIR": str(office / "bin")}
+    command = f"pipx install ./{wheels[0].name}"
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert guide.count("pipx install ./ipkiosk-<") == 2  # 中文 and English
+    installed = subprocess.run(command.split(), cwd=office, env=env, capture_output=True, text=True, timeout=900,
+                               check=False)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    shutil.copytree(REPO_ROOT / "assets" / "content", office / "content")
+    for step in (["ipkiosk-publish", "init", "keys"], ["ipkiosk-publish", "build", "--keys", "keys", "content", "repo"]):
+        result = subprocess.run(step, cwd=office, env=env, capture_output=True, text=True, timeout=300, check=False)
+        assert result.returncode == 0, result.stderr
+    assert (office / "repo" / "metadata" / "timestamp.json").is_file() and (office / "keys" / "1.root.json").is_file()
+    # The command is the installed one, not the checkout's.
+    assert str(office / "pipx") in (office / "bin" / "ipkiosk-publish").read_text(encoding="utf-8").splitlines()[0]

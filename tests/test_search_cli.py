@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -22,23 +23,60 @@ def run(cfg, data_dir, capsys, tmp_path):
     return _run
 
 
-def test_search_json_is_a_ranked_list(run):
+def test_search_json_is_a_ranked_list_with_the_matched_characters(run):
     code, out, _ = run("search", "zlsq", "--json", "--limit", "3")
-    hits = json.loads(out)
-    assert code == 0 and 0 < len(hits) <= 3
-    assert all(set(h) == {"id", "kind", "title", "score", "matched"} for h in hits)
+    answer = json.loads(out)
+    hits = answer["hits"]
+    assert code == 0 and answer["corrected_to"] is None and 0 < len(hits) <= 3
+    assert all(set(h) == {"id", "kind", "title", "score", "matched", "spans"} for h in hits)
     assert hits[0]["id"] == "svc-patent-application" and hits[0]["matched"] == "title:initials"
+    assert hits[0]["title"] == "专利申请受理" and hits[0]["spans"] == [[0, 4]]
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
 
 def test_search_text_output_and_zero_result_hints(run):
     code, out, _ = run("search", "商标续展")
     assert code == 0 and out.splitlines()[0].split()[2] == "svc-trademark-renewal"
-    code, out, err = run("search", "shangbaio")
+    code, out, err = run("search", "qqqq")
     assert code == 0 and out == ""
-    assert "no results" in err and "did you mean:" in err and "商标" in err and "browse: services" in err
+    assert "no results" in err and "browse: services" in err and "已为您显示" not in err
+
+
+def test_search_corrects_a_one_letter_typo_and_says_so(run):
+    code, out, err = run("search", "shangbaio")
+    assert code == 0 and "已为您显示「商标」的结果（原词 shangbaio）" in err and "no results" not in err
+    assert out.splitlines()[0].split()[2].startswith("svc-trademark-")
     code, out, _ = run("search", "shangbaio", "--json")
-    assert json.loads(out) == []
+    answer = json.loads(out)
+    assert answer["corrected_to"] == {"query": "shangbiao", "display": "商标", "literal": "shangbaio"}
+    assert answer["hits"][0]["title"].startswith("商标") and answer["hits"][0]["spans"][0] == [0, 2]
+    # The literal query stays available: what the touch screen's way back to the typed word shows.
+    code, out, err = run("search", "shangbaio", "--literal")
+    assert code == 0 and out == "" and "no results" in err and "did you mean:" in err and "商标" in err
+    code, out, _ = run("search", "shangbaio", "--literal", "--json")
+    assert json.loads(out) == {"corrected_to": None, "hits": []}
+
+
+CORRECTED_CASES = [c for c in json.loads((Path(__file__).with_name("search-cases.json")).read_text(encoding="utf-8"))
+                   if c.get("expect_corrected_to")]
+
+
+@pytest.mark.parametrize("case", CORRECTED_CASES, ids=[c["query"] for c in CORRECTED_CASES])
+def test_search_shows_the_same_corrections_as_the_public_cases(run, case):
+    expected = case["expect_corrected_to"]
+    code, out, _ = run("search", case["query"], "--json", "--limit", "3")
+    answer = json.loads(out)
+    assert code == 0 and answer["corrected_to"] == {**expected, "literal": case["query"]}
+    assert {h["id"] for h in answer["hits"]} & set(case["expect_top3_any_of"])
+    code, out, err = run("search", case["query"], "--limit", "3")
+    assert f"已为您显示「{expected['display']}」的结果（原词 {case['query']}）" in err
+    assert [line.split()[2] for line in out.splitlines()] == [h["id"] for h in answer["hits"]]
+
+
+def test_search_finds_a_document_number_by_its_digits(run):
+    code, out, _ = run("search", "2022 140", "--json")
+    ids = [h["id"] for h in json.loads(out)["hits"]]
+    assert code == 0 and ids[:2] == ["pol-zz-2022-140-notice", "pol-zz-2022-140-plan"]
 
 
 def test_search_refuses_a_limit_below_one(run):
@@ -52,7 +90,7 @@ def test_suggest_json_lists_words_that_find_results(run):
     assert code == 0 and 0 < len(words) <= 8 and "专利申请" in words
     for word in words:
         code, out, _ = run("search", word, "--json", "--limit", "1")
-        assert len(json.loads(out)) == 1, word
+        assert len(json.loads(out)["hits"]) == 1, word
     code, out, _ = run("suggest", "zl")
     assert out.split() == words
 
@@ -97,5 +135,5 @@ def test_a_long_or_strange_query_is_cut_to_its_first_40_characters(conf, command
 
 
 def test_a_query_within_the_cap_is_searched_whole(conf):
-    hits = json.loads(_ipkiosk(conf, "search", "专利申请", "--json").stdout)
+    hits = json.loads(_ipkiosk(conf, "search", "专利申请", "--json").stdout)["hits"]
     assert hits and hits[0]["id"] == "svc-patent-application"

@@ -10,7 +10,14 @@ import subprocess
 import pytest
 
 from kiosk.search import index
-from kiosk.search.engine import KeysVersionError, SearchIndex, normalise, prefix_edit_distance, query_words
+from kiosk.search.engine import (
+    Correction,
+    KeysVersionError,
+    SearchIndex,
+    normalise,
+    prefix_edit_distance,
+    query_words,
+)
 from kiosk.store import content
 from tests.helpers import REPO_ROOT, probe_command
 from tests.test_foundation_store import manifest
@@ -257,6 +264,144 @@ def test_prefix_edit_distance():
     assert prefix_edit_distance("xyz", "shangbiao", 1) == 2
 
 
+# ---------------------------------------------------------------- reference numbers (文号, index numbers)
+
+
+def _numbered() -> SearchIndex:
+    return build({"policies": [
+        rec("pol-plan", "郑州市知识产权公共服务体系建设实施方案", doc_number="郑市监文〔2022〕140号",
+            index_number="MB1821951/2022-00041", published_at="2022-05-16"),
+        rec("pol-other", "另一个方案", doc_number="国知发服字〔2021〕39号", published_at="2021-01-01"),
+        rec("pol-titled", "第140期简报", published_at="2020-01-01"),
+        rec("pol-body", "正文里有编号", summary="编号1402和年份2022都在正文", published_at="2020-01-01"),
+    ]})
+
+
+@pytest.mark.parametrize("query", ["140", "2022 140", "郑市监文140", "郑市监文〔2022〕140号", "郑市监文 140号",
+                                   "郑市监", "MB1821951/2022-00041", "00041", "41", "mb1821951"])
+def test_a_document_number_is_found_whole_or_by_its_parts(query):
+    hits = _numbered().search(query)
+    assert "pol-plan" in [h.id for h in hits], query
+    assert [h.matched for h in hits if h.id == "pol-plan"] == ["reference"]
+
+
+def test_reference_numbers_rank_below_titles_and_a_digit_part_matches_whole():
+    idx = _numbered()
+    assert ids(idx, "140")[:2] == ["pol-titled", "pol-plan"]  # the title holds 140: it comes first
+    assert "pol-plan" not in ids(idx, "14") and "pol-plan" not in ids(idx, "1")  # 14 is not 140
+    assert ids(idx, "39") == ["pol-other"] and ids(idx, "2021 39") == ["pol-other"]
+
+
+def test_a_short_number_does_not_scan_summaries_and_bodies():
+    idx = _numbered()
+    assert "pol-body" in ids(idx, "1402") and "pol-body" in ids(idx, "140")  # three digits and more: everywhere
+    assert ids(idx, "14") == ["pol-titled"]  # the title only: 14 is in every other long text
+    assert index.reference_forms("国知发服字〔2021〕39号") == sorted(
+        ["国知发服字2021", "国知发服字202139号", "国知发服字202139", "国知发服字39号", "202139号", "202139",
+         "39号", "2021", "国知发服字", "39"], key=lambda f: (-len(f), f))
+    assert index.reference_forms(None) == [] and index.reference_forms("〔〕") == []
+
+
+# ---------------------------------------------------------------- typo correction
+
+
+def _typos() -> SearchIndex:
+    return build({"services": [rec("svc-tm", "商标注册申请", keywords=["商标"]),
+                               rec("svc-pat", "专利申请受理", keywords=["专利"], hot=True),
+                               rec("svc-renew", "商标续展", keywords=["续展"])]})
+
+
+@pytest.mark.parametrize(("typed", "fixed", "display"), [
+    ("shangbaio", "shangbiao", "商标"),  # two letters swapped
+    ("zhaunli", "zhuanli", "专利"),
+    ("zhuanlii", "zhuanli", "专利"),  # one letter too many
+    ("zhuanl", None, None),  # a syllable started: it finds 专利 as typed, nothing to correct
+    ("shengbiao", "shangbiao", "商标"),  # one letter wrong
+    ("shangbao", "shangbiao", "商标"),  # one letter missing
+    ("xuzhna", "xuzhan", "续展"),
+    ("sbzcqs", "sbzcsq", "商标注册申请"),  # initials: a swapped pair only
+    ("zhaunlishen", "zhuanlishen", "zhuanlishen"),  # the start of a word's pinyin: shown as letters
+    ("shangbaio 申请", "shangbiao 申请", "商标 申请"),  # only the word that finds nothing is corrected
+])
+def test_a_one_edit_typo_is_answered_with_the_corrected_query(typed, fixed, display):
+    idx = _typos()
+    answer = idx.answer(typed)
+    if fixed is None:
+        assert answer.corrected_to is None and answer.hits == idx.search(typed) != []
+        return
+    assert idx.search(typed) == []
+    assert answer.corrected_to == Correction(fixed, display, normalise(typed))
+    assert answer.hits == idx.search(fixed) != []
+    assert idx.answer(typed, correct=False).hits == [] and idx.answer(typed, correct=False).corrected_to is None
+
+
+@pytest.mark.parametrize("typed", [
+    "qqqq", "xyzzy", "zzzz",  # nothing near
+    "sbzv", "wxyz",  # one letter from some initials: another abbreviation, not a typo
+    "sbzcsz",  # one letter from initials: another abbreviation
+    "shangbaioshangbiao",  # two typos away
+    "商标主页", "999", "shangbaio 海外",  # hanzi and digits are not corrected; 海外 finds nothing
+])
+def test_no_wild_corrections(typed):
+    answer = _typos().answer(typed)
+    assert answer.corrected_to is None and answer.hits == []
+
+
+def test_correcting_a_long_query_is_bounded():
+    """The longest query (40 letters) has about 2,000 one-edit variants, each one lookup: it answers without
+    a hang (bench/search_bench.py measures how fast)."""
+    idx = _typos()
+    assert idx.answer("q" * 40).corrected_to is None
+    assert idx.answer("shangbaio" * 4 + "zhua").corrected_to is None
+
+
+def test_the_syllable_split_returns_the_fewest_pieces_first_without_exhausting_its_walk():
+    from kiosk.search.engine import MAX_SEGMENTATIONS, _Segmenter
+
+    seg = _Segmenter()
+    assert seg.split("zhuanlishenqing", full=True)[0] == ("zhuan", "li", "shen", "qing")
+    assert seg.split("xian", full=True)[0] == ("xian",) and ("xi", "an") in seg.split("xian", full=True)
+    # Every letter starts some reading: thousands of splits. The fewest-piece ones still come back, in order.
+    letters = "shangbiao" * 4 + "zhua"
+    splits = seg.split(letters, full=False)
+    assert len(splits) == MAX_SEGMENTATIONS and all("".join(p) == letters for p in splits)
+    assert splits[0] == ("shang", "biao") * 4 + ("zhua",)
+    assert [len(p) for p in splits] == sorted(len(p) for p in splits)
+    assert seg.split("vvvv", full=True) == []
+
+
+# ---------------------------------------------------------------- why a result matched
+
+
+@pytest.mark.parametrize(("query", "title", "spans"), [
+    ("专利", "专利申请受理", [(0, 2)]),
+    ("受理", "专利申请、受理", [(5, 7)]),  # offsets into the title as shown, punctuation included
+    ("zlsq", "专利申请受理", [(0, 4)]),
+    ("zhuanlish", "专利申请受理", [(0, 3)]),
+    ("sqsl", "专利申请、受理", [(2, 7)]),  # the pause mark sits inside the matched run
+    ("zl申请", "专利申请受理", [(0, 4)]),
+    ("专利申清", "专利申请受理", [(0, 4)]),  # a homophone typo highlights what it stands for
+    ("tisc", "TISC 服务网点", [(0, 4)]),
+    ("ＴＩＳＣ服务", "ＴＩＳＣ服务网点", [(0, 6)]),  # full width: offsets count the characters as shown
+    ("申请 专利", "专利申请受理", [(0, 4)]),  # several words: the union, merged
+    ("专", "专利与专用", [(0, 1), (3, 4)]),  # every occurrence
+    ("yinxing", "银行服务", [(0, 2)]),  # 行 read xing, its other reading
+    ("zl申q", "专利申请受理", [(0, 4)]),
+])
+def test_hits_carry_the_title_characters_that_matched(query, title, spans):
+    idx = build({"services": [rec("svc-a", title, keywords=["别的"])]})
+    (hit,) = idx.search(query)
+    assert list(hit.spans) == spans
+    assert hit.as_dict()["spans"] == [list(s) for s in spans]
+
+
+def test_a_match_outside_the_title_has_no_spans():
+    idx = build({"services": [rec("svc-a", "专利申请受理", keywords=["发明"], summary="说明书")]})
+    assert [(h.matched, h.spans) for h in idx.search("发明")] == [("keywords", ())]
+    assert [(h.matched, h.spans) for h in idx.search("fm")] == [("keywords:initials", ())]
+    assert [(h.matched, h.spans) for h in idx.search("说明书")] == [("summary", ())]
+
+
 # ---------------------------------------------------------------- keys and process boundaries
 
 
@@ -269,7 +414,7 @@ def test_keys_of_another_version_are_refused_with_a_clear_error():
 
 def test_keys_are_written_at_apply_time(content_store):
     content.apply_manifests([manifest("services", 1, [rec("svc-a", "银行对接", category="质押融资", keywords=["贷款"])])])
-    (rid, kind, title, keys), = content.search_docs()
+    (_rid, _kind, _title, keys), = content.search_docs()
     assert keys["title_py"][0] == "|yin|hang|dui|jie" and keys["title_py"][1] == "yhdj"
     assert [True, "|yin|xing|dui|jie", "yxdj"] in keys["title_py"][2]
     assert {w for w, _k, _weight in content.vocabulary_rows()} == {"银行对接", "贷款"}
@@ -282,7 +427,7 @@ def test_answering_queries_does_not_load_pypinyin():
     vocabulary = [(r["word"], json.loads(r["keys"]), r["weight"]) for r in index.vocabulary_entries([docs[0][3]])]
     out = subprocess.run(probe_command("search_without_pypinyin"), input=json.dumps({"docs": docs, "vocabulary": vocabulary}),
                          capture_output=True, text=True, cwd=REPO_ROOT, check=True)
-    assert out.stdout.split() == ["[true,", "true,", "true,", "true,", "true]", "False"]
+    assert out.stdout.split() == ["[true,", "true,", "true,", "true,", "true,", "true]", "False"]
 
 
 def test_bundled_readings_table_matches_pypinyin():

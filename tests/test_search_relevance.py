@@ -57,8 +57,17 @@ def _top3(index: SearchIndex, query: str) -> list[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['kind']}:{c['query']}" for c in CASES])
 def test_public_case(seed_index, case):
-    top3 = _top3(seed_index, case["query"])
-    assert set(top3) & set(case["expect_top3_any_of"]), f"{case['query']!r} → {top3}"
+    """Through ``answer``, as the touch screen asks: a case names the correction it expects (none if absent),
+    and a case expecting nothing (kind no_result) must find nothing, corrected or not."""
+    answer = seed_index.answer(case["query"], limit=3)
+    top3 = [h.id for h in answer.hits]
+    expected = case.get("expect_corrected_to")
+    fixed = answer.corrected_to
+    assert (fixed and {"query": fixed.query, "display": fixed.display}) == (expected or None), case["query"]
+    if case["expect_top3_any_of"]:
+        assert set(top3) & set(case["expect_top3_any_of"]), f"{case['query']!r} → {top3}"
+    else:
+        assert top3 == [], f"{case['query']!r} should find nothing → {top3}"
 
 
 @pytest.mark.parametrize(("query", "expected"), OWN_CASES, ids=[q for q, _ in OWN_CASES])

@@ -139,7 +139,7 @@ def test_restore_refuses_a_file_that_is_not_a_healthy_station_backup(station_sto
     station.add_announcement("保留")
     bad = tmp_path / "bad.db"
     make_bad(bad)
-    with pytest.raises(backup.BackupError, match="bad.db"):
+    with pytest.raises(backup.BackupError, match=r"bad\.db"):
         backup.restore_station(bad, cfg.station_db_path, backup.backups_dir(cfg.data_path))
     assert _titles() == ["保留"]
 

@@ -274,7 +274,7 @@ def test_the_screens_render_damaged_content(kiosk_ui, qtbot, cfg, tmp_path):
     needle = _json_title(DAMAGED_TITLE)
     damage_stored_value(cfg.content_db_path, needle, "record", offset=needle.index(DAMAGED_TITLE.encode()))
     messages = route_qt_messages()
-    ctx, window = kiosk_ui()
+    _ctx, window = kiosk_ui()
     window.openPage("CatalogPage.qml", {})
     qtbot.wait(400)
     assert messages.warnings == []

@@ -142,7 +142,7 @@ def test_unsigned_or_foreign_key_metadata_is_refused(attack, role, how):
 
 @pytest.mark.parametrize("role", ["timestamp", "snapshot", "targets"])
 def test_rollback_of_each_role_is_refused(attack, role):
-    v1 = {k: v for k, v in attack.sim.files.items()}
+    v1 = dict(attack.sim.files.items())
     attack.publish_change()
     assert attack.sync().result == OK
     attack.before = content_snapshot()

@@ -146,7 +146,7 @@ def test_new_version_published_mid_cycle(server, pub, terminal):
             pub.source.edit("news", pub.source.records("news")[0]["id"], title="周期中发布")
             pub.build()
             published.append(path)
-        return None
+        return
 
     server.fault = publish_during_manifest_download
     outcome = terminal.sync()

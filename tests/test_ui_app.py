@@ -16,7 +16,8 @@ def test_the_context_is_complete_when_build_context_returns(kiosk_ui):
     missing = [f.name for f in dataclasses.fields(ctx) if getattr(ctx, f.name) is None]
     assert missing == ["sync_child"]  # this terminal has no repository, so no sync child
     assert isinstance(ctx.engine, QQmlApplicationEngine) and window in ctx.engine.rootObjects()
-    assert set(ctx.singletons) >= {"Shell", "Content", "Booking", "Admin"}
+    assert set(ctx.singletons) >= {"Shell", "Content", "Booking", "AdminSession", "AdminAnnouncements", "AdminSync",
+                                   "AdminMaintenance"}
     assert all(vm.parent() is ctx.engine for vm in ctx.view_models)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from kiosk.store import content
 from kiosk.ui.attract_model import AttractController, format_event_time, upcoming_events
+from tests.data_service_double import wait_answered
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
@@ -36,14 +37,16 @@ def test_event_time_is_shown_in_china_time_whatever_offset_the_content_carries()
     assert format_event_time("2026-11-24T10:00:00Z") == "2026年11月24日 18:00"
 
 
-def test_attract_refresh_follows_the_clock(data_service, qapp, qtmodeltester):
+def test_attract_refresh_follows_the_clock(data_service, qapp, qtmodeltester, qtbot):
     now = [NOW]
     attract = AttractController(lambda: now[0], lambda: data_service.list_records("events"), parent=qapp)
     attract.refresh()
+    wait_answered(qtbot, data_service)
     assert attract.events.rowCount() == 4
     qtmodeltester.check(attract.events, force_py=True)
     now[0] = dt.datetime(2027, 2, 1, tzinfo=dt.UTC)
     attract.refresh()
+    wait_answered(qtbot, data_service)
     assert [e["recordId"] for e in attract.events.rows()] == [
         "evt-20270225-patent-navigation-training",
         "evt-20270318-pledge-financing-briefing",

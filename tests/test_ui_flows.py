@@ -6,6 +6,7 @@ import json
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import QUrl
@@ -32,7 +33,7 @@ def test_home_to_service_to_booking_qr_in_three_taps(kiosk_ui, qtbot, size_px):
     qr = find(window, "bookingQr")
     assert qr.isVisible() and qr.width() >= 300
     top_left = qr.mapToScene(qr.boundingRect().topLeft())
-    assert 0 <= top_left.y() and top_left.y() + 300 <= window.height()
+    assert top_left.y() >= 0 and top_left.y() + 300 <= window.height()
     # Back returns to the catalogue, home to the start.
     tap(qtbot, window, find(window, "navBack"))
     assert current_page(window).objectName() == "catalogPage"
@@ -99,7 +100,7 @@ def test_visitor_reset_calls_reset_on_every_registered_view_model(kiosk_ui, qtbo
 
 
 def test_admin_hot_corner_needs_five_taps_within_three_seconds(kiosk_ui, qtbot):
-    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    _ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     requests = []
     window.adminRequested.connect(lambda: requests.append(1))
     corner = find(window, "adminHotCorner")
@@ -128,7 +129,7 @@ def test_admin_hot_corner_ignores_taps_spread_over_more_than_three_seconds(kiosk
 
 
 class _CountingHandler(BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self):  # http.server API
         type(self).hits.append(self.path)
@@ -211,7 +212,7 @@ def test_content_update_keeps_the_visitors_place(kiosk_ui, qtbot, tmp_path):
 
 
 def test_no_countdown_while_the_attract_screen_shows(kiosk_ui, qtbot):
-    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=300, countdown_s=1)
+    _ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=300, countdown_s=1)
     window.resetToAttract()
     qtbot.wait(50)
     assert current_page(window).objectName() == "attractPage"

@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex
 from kiosk.store import content, seed, station
 from kiosk.ui.announcements import AnnouncementsModel
 from kiosk.ui.content_models import SERVICE_CATEGORIES, CategoryModel, RecordListModel, RowListModel
+from tests.data_service_double import wait_answered
 from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW
 
@@ -19,37 +20,50 @@ def _rows(model) -> list[dict]:
     return model.rows()
 
 
+def _page(qtbot, ctx, facade, record_id: str) -> dict:
+    """RECORD_ID's detail page as the facade has it once the data service answered (record() asks for it)."""
+    assert facade.record(record_id) == {}, "not asked for before: nothing to show yet"
+    wait_answered(qtbot, ctx.data)
+    return facade.record(record_id)
+
+
 @pytest.mark.parametrize("kind", ["services", "policies", "notices", "news", "events"])
-def test_record_list_model_passes_modeltester(kiosk_ui, qtmodeltester, kind):
-    kiosk_ui(clock=lambda: SEED_NOW)
+def test_record_list_model_passes_modeltester(kiosk_ui, qtmodeltester, qtbot, kind):
+    ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
     model = RecordListModel()
     model.kind = kind
+    assert model.rowCount() == 0, "a quiet empty list until the answer comes"
+    wait_answered(qtbot, ctx.data)
     assert model.rowCount() == content.counts_by_kind()[kind] > 0
     qtmodeltester.check(model, force_py=True)
 
 
-def test_category_and_announcement_models_pass_modeltester(kiosk_ui, qtmodeltester):
+def test_category_and_announcement_models_pass_modeltester(kiosk_ui, qtmodeltester, qtbot):
     ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
     categories = CategoryModel()
+    wait_answered(qtbot, ctx.data)
     assert [r["name"] for r in _rows(categories)][:8] == list(SERVICE_CATEGORIES)
     # Counts from the seed README: 专利 8, 商标 13, …, 质押融资 3.
     assert {r["name"]: r["count"] for r in _rows(categories)}["商标"] == 13
     qtmodeltester.check(categories, force_py=True)
     station.add_announcement("周五下午停电检修", "本站暂停服务半天。", pinned=True)
     announcements = AnnouncementsModel(ctx)
+    wait_answered(qtbot, ctx.data)
     assert announcements.rowCount() == 1 and announcements.tickerText == "周五下午停电检修"
     qtmodeltester.check(announcements, force_py=True)
 
 
-def test_notices_expired_last_and_events_upcoming_first(kiosk_ui):
-    kiosk_ui(clock=lambda: SEED_NOW)
+def test_notices_expired_last_and_events_upcoming_first(kiosk_ui, qtbot):
+    ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
     notices = RecordListModel()
     notices.kind = "notices"
+    wait_answered(qtbot, ctx.data)
     flags = [r["inactive"] for r in _rows(notices)]
     assert flags == sorted(flags) and flags.count(True) == 2  # two seed notices have expired
     assert {r["section"] for r in _rows(notices) if r["inactive"]} == {"已过期"}
     events = RecordListModel()
     events.kind = "events"
+    wait_answered(qtbot, ctx.data)
     rows = _rows(events)
     upcoming = [r for r in rows if not r["inactive"]]
     assert len(upcoming) == 4 and rows[:4] == upcoming
@@ -57,11 +71,12 @@ def test_notices_expired_last_and_events_upcoming_first(kiosk_ui):
                                                        key=lambda rid: content.get_record(rid)["starts_at"])
 
 
-def test_category_filter(kiosk_ui):
-    kiosk_ui(clock=lambda: SEED_NOW)
+def test_category_filter(kiosk_ui, qtbot):
+    ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
     model = RecordListModel()
     model.kind = "services"
     model.category = "地理标志"
+    wait_answered(qtbot, ctx.data)
     assert model.rowCount() == 2
     assert all(content.get_record(r["recordId"])["category"] == "地理标志" for r in _rows(model))
 
@@ -70,6 +85,7 @@ def test_content_change_updates_rows_in_place_without_reset(kiosk_ui, tmp_path, 
     ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
     model = RecordListModel()
     model.kind = "notices"
+    wait_answered(qtbot, ctx.data)
     before = [r["recordId"] for r in _rows(model)]
     resets, removed, inserted = [], [], []
     model.modelReset.connect(lambda: resets.append(1))
@@ -86,8 +102,9 @@ def test_content_change_updates_rows_in_place_without_reset(kiosk_ui, tmp_path, 
     manifests = [m for m in seed.load_source_dir(source, 1) if m.collection == "notices"]
     content.apply_manifests(manifests, source="sync")
 
-    with qtbot.waitSignal(ctx.content_changed, timeout=1000):
-        assert ctx.shell.poll_content()
+    with qtbot.waitSignal(ctx.content_changed, timeout=5000):
+        ctx.shell.poll_content()
+    wait_answered(qtbot, ctx.data)
     after = [r["recordId"] for r in _rows(model)]
     assert gone in before and gone not in after and after[0] == "ntc-test-fresh"
     assert resets == [] and removed and inserted
@@ -106,28 +123,28 @@ def test_set_rows_reconciles_moves_inserts_and_removals(qtmodeltester):
     qtmodeltester.check(model, force_py=True)
 
 
-def test_service_detail_carries_every_guide_field(kiosk_ui):
+def test_service_detail_carries_every_guide_field(kiosk_ui, qtbot):
     ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
     facade = next(vm for vm in ctx.view_models if type(vm).__name__ == "ContentFacade")
-    rec = facade.record("svc-patent-application")
+    rec = _page(qtbot, ctx, facade, "svc-patent-application")
     for key in ("conditions", "timeLimit", "fee", "provider"):
         assert rec[key], key
     for key in ("materials", "process", "channels"):
         assert rec[key] and all(block["text"] for block in rec[key]), key
     assert [b["marker"] for b in rec["process"]][:2] == ["1.", "2."]
     assert rec["bookingTypeId"] == "bk-patent-consult" and rec["bookingLabel"] == "预约专利咨询"
-    assert facade.record("svc-does-not-exist") == {}
+    assert _page(qtbot, ctx, facade, "svc-does-not-exist") == {}
 
 
-def test_notice_and_event_details_are_time_aware(kiosk_ui):
+def test_notice_and_event_details_are_time_aware(kiosk_ui, qtbot):
     ctx, _ = kiosk_ui(clock=lambda: SEED_NOW)
     facade = next(vm for vm in ctx.view_models if type(vm).__name__ == "ContentFacade")
-    expired = facade.record("ntc-20260908-ip-search-training-phase1")
+    expired = _page(qtbot, ctx, facade, "ntc-20260908-ip-search-training-phase1")
     assert expired["expired"] is True and expired["validUntil"] == "2026-10-20 17:00"
-    past = facade.record("evt-20261020-ip-search-training-1")
+    past = _page(qtbot, ctx, facade, "evt-20261020-ip-search-training-1")
     assert past["past"] is True and past["time"] == "2026-10-20 14:00–17:00"
     assert [r["recordId"] for r in past["related"]] == ["ntc-20260908-ip-search-training-phase1"]
-    policy = facade.record("pol-zz-2022-140-notice")
+    policy = _page(qtbot, ctx, facade, "pol-zz-2022-140-notice")
     assert policy["docNumber"] == "郑市监文〔2022〕140号" and policy["issuer"].startswith("郑州市市场监督管理局")
 
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
+from tests.data_service_double import wait_answered
 from tests.helpers import REPO_ROOT, probe_command
 from tests.ui_helpers import SIZES_PX, find, items_below
 
@@ -45,7 +46,11 @@ def _stack_view(window) -> QQuickItem:
 
 
 def settle(qtbot, window) -> None:
-    """Let the scene render (pages change without transitions)."""
+    """Let the data service answer what the screen asked for, then the scene render (pages change without
+    transitions)."""
+    from kiosk.ui.context import current_context
+
+    wait_answered(qtbot, current_context().data)
     qtbot.wait(30)
 
 
@@ -166,6 +171,7 @@ def test_hardware_keyboard_typing_searches(qtbot, kiosk):
     for letter in "zhuanli":
         QTest.keyClick(window, letter)
     assert search_controller(ctx).query == "zhuanli"
+    settle(qtbot, window)
     assert search_controller(ctx).resultCount > 0
     QTest.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select all, then type over
     # What a system input method sends when the visitor picks 专利 from its candidate window.
@@ -173,6 +179,7 @@ def test_hardware_keyboard_typing_searches(qtbot, kiosk):
     commit.setCommitString("专利")
     QGuiApplication.sendEvent(QGuiApplication.focusObject(), commit)
     assert search_controller(ctx).query == "专利"
+    settle(qtbot, window)
     assert find(window, "result_svc-patent-application").isVisible()
 
 
@@ -197,7 +204,7 @@ def test_visitor_reset_clears_search(qtbot, kiosk):
 
 
 def test_attract_shows_upcoming_events_and_touch_goes_home(qtbot, kiosk):
-    ctx, window = kiosk
+    _ctx, window = kiosk
     QMetaObject.invokeMethod(window, "resetToAttract")
     settle(qtbot, window)
     page = current_page(window)
@@ -210,7 +217,7 @@ def test_attract_shows_upcoming_events_and_touch_goes_home(qtbot, kiosk):
 
 
 def test_attract_carousel_shows_station_announcement_labelled(qtbot, kiosk):
-    ctx, window = kiosk
+    _ctx, window = kiosk
     from kiosk.store import station
 
     station.add_announcement("本周五下午暂停对外服务", "因设备检修，本周五下午暂停对外服务。")
@@ -240,6 +247,7 @@ def test_idle_reset_with_searches_under_other_pages(qtbot, kiosk):
         for letter in letters:
             search.typeText(letter)
             qtbot.wait(20)
+        settle(qtbot, window)
         hits = search.results.rows()
         assert hits
         QMetaObject.invokeMethod(window, "openRecord", Q_ARG("QVariant", hits[0]["recordId"]))
@@ -267,16 +275,19 @@ def test_new_content_refreshes_results_and_keeps_the_query(qtbot, kiosk, tmp_pat
     doc["records"].append(dict(template, id="svc-zz-test-new", title="测试新增商标事项", rev=1, hot=False))
     (source / "services.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     content.apply_manifests([m for m in seed.load_source_dir(source, 1) if m.collection == "services"])
-    ctx.shell.poll_content()
-    qtbot.wait(50)
+    with qtbot.waitSignal(ctx.content_changed, timeout=5000):
+        ctx.shell.poll_content()
+    # The data service answers from its previous index while it builds the new one in the background;
+    # the query is asked again until the answer comes from the new content.
+    qtbot.waitUntil(lambda: search.resultCount == before + 1, timeout=30_000)
+    settle(qtbot, window)
     assert search.query == "商标"
-    assert search.resultCount == before + 1
     assert "svc-zz-test-new" in [row["recordId"] for row in search.results.rows()]
     assert find(window, "resultList").property("count") == before + 1
 
 
 def test_attract_carousel_advances_through_events(qtbot, kiosk):
-    ctx, window = kiosk
+    _ctx, window = kiosk
     QMetaObject.invokeMethod(window, "resetToAttract")
     settle(qtbot, window)
     page = current_page(window)
@@ -293,7 +304,7 @@ TARGET_PREFIXES = ("key_", "candidate_", "result_", "group_", "nearest_", "brows
 
 @pytest.mark.parametrize("query", ["", "zlsq", "专利", "qxqxqx"])
 def test_every_search_target_is_at_least_64_px(qtbot, kiosk, query):
-    ctx, window = kiosk
+    _ctx, window = kiosk
     QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"),
                             Q_ARG("QVariant", {"initialQuery": query}))
     settle(qtbot, window)

@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.core.kinds import VISITOR_DISPLAY_ORDER
 from kiosk.ui.search_model import SearchController, group_hits
+from tests.data_service_double import answered, wait_answered
 
 NOW = "2026-11-24T04:00:00+00:00"
 
@@ -25,10 +26,11 @@ def words(model) -> list[str]:
     return [row["word"] for row in model.rows()]
 
 
-def test_initials_find_patent_application_grouped_with_counts(controller):
+def test_initials_find_patent_application_grouped_with_counts(controller, data_service, qtbot):
     for letter in "zlsq":
         controller.typeText(letter)
     assert controller.query == "zlsq"
+    wait_answered(qtbot, data_service)
     assert "svc-patent-application" in result_ids(controller)
     rows = controller.results.rows()
     order = list(VISITOR_DISPLAY_ORDER)
@@ -44,48 +46,57 @@ def test_initials_find_patent_application_grouped_with_counts(controller):
     assert controller.firstRowOfKind("no-such-kind") == -1
 
 
-def test_every_key_updates_results(controller, qtbot):
+def test_every_key_updates_results(controller, data_service, qtbot):
     with qtbot.waitSignal(controller.resultsChanged):
         controller.typeText("z")
+        wait_answered(qtbot, data_service)
     after_one_letter = controller.resultCount
-    controller.typeText("l")
-    controller.typeText("s")
-    controller.typeText("q")
+    for letter in "lsq":
+        controller.typeText(letter)
+        wait_answered(qtbot, data_service)
     assert 0 < controller.resultCount <= after_one_letter
     controller.backspace()
+    wait_answered(qtbot, data_service)
     assert controller.query == "zls"
     controller.clear()
+    wait_answered(qtbot, data_service)
     assert controller.query == ""
     assert controller.resultCount == 0 and not controller.noResults
 
 
-def test_candidates_follow_trailing_letters_and_pick_replaces_them(controller):
+def test_candidates_follow_trailing_letters_and_pick_replaces_them(controller, data_service, qtbot):
     controller.typeText("zl")
+    wait_answered(qtbot, data_service)
     offered = words(controller.candidates)
     assert offered, "letters offer hanzi candidates"
     assert all(not w.isascii() for w in offered)
     controller.pickCandidate(offered[0])
+    wait_answered(qtbot, data_service)
     assert controller.query == offered[0]
     assert controller.letters == ""
     assert controller.candidates.rows() == []
     assert controller.resultCount > 0, "a candidate leads to results"
     # Letters after hanzi: only the trailing letters are replaced.
     controller.typeText("sq")
+    wait_answered(qtbot, data_service)
     assert controller.letters == "sq"
     stem = controller.query[:-2]
     pick = words(controller.candidates)[0]
     controller.pickCandidate(pick)
+    wait_answered(qtbot, data_service)
     assert controller.query == stem + pick
 
 
-def test_hanzi_typed_directly_matches_by_substring(controller):
+def test_hanzi_typed_directly_matches_by_substring(controller, data_service, qtbot):
     controller.query = "质押"
+    wait_answered(qtbot, data_service)
     assert controller.resultCount > 0
     assert any("质押" in row["title"] for row in controller.results.rows())
 
 
-def test_nonsense_letters_show_zero_results_help(controller):
+def test_nonsense_letters_show_zero_results_help(controller, data_service, qtbot):
     controller.query = "qxqxqx"
+    wait_answered(qtbot, data_service)
     assert controller.resultCount == 0
     assert controller.noResults
     kinds = [c["kind"] for c in controller.browse.rows() if not c["category"]]
@@ -93,48 +104,55 @@ def test_nonsense_letters_show_zero_results_help(controller):
     assert any(c["category"] == "专利" and c["label"] == "专利" for c in controller.browse.rows())
 
 
-def test_near_miss_offers_words_that_find_something(controller, data_service):
+def test_near_miss_offers_words_that_find_something(controller, data_service, qtbot):
     controller.query = "zhaunli"
+    wait_answered(qtbot, data_service)
     assert controller.noResults
     nearest = words(controller.nearest)
     assert nearest
     for word in nearest:
-        found = data_service.search(word, "", NOW, kinds=list(VISITOR_DISPLAY_ORDER), limit=1, candidate_limit=0, nearest_limit=0)
+        found = answered(qtbot, data_service.search(word, "", NOW, kinds=list(VISITOR_DISPLAY_ORDER), limit=1,
+                                                    candidate_limit=0, nearest_limit=0))
         assert found["hits"], f"suggested word {word!r} finds nothing"
 
 
-def test_reset_forgets_the_visitor(controller):
+def test_reset_forgets_the_visitor(controller, data_service, qtbot):
     controller.query = "zlsq"
+    wait_answered(qtbot, data_service)
     controller.reset()
+    wait_answered(qtbot, data_service)
     assert controller.query == ""
     assert controller.resultCount == 0
     assert controller.candidates.rows() == [] and controller.nearest.rows() == []
     assert controller.browse.rows() == []
 
 
-def test_query_is_capped(controller):
+def test_query_is_capped(controller, data_service, qtbot):
     controller.query = "z" * 500
+    wait_answered(qtbot, data_service)  # the search of the capped query ends before the data service does
     assert len(controller.query) == 40
 
 
-def test_group_hits_drops_kinds_visitors_do_not_browse(data_service):
-    hits = data_service.search("yuyue", "yuyue", NOW, kinds=["booking_types", *VISITOR_DISPLAY_ORDER], limit=50,
-                               candidate_limit=8, nearest_limit=6)["hits"]
+def test_group_hits_drops_kinds_visitors_do_not_browse(data_service, qtbot):
+    hits = answered(qtbot, data_service.search("yuyue", "yuyue", NOW, kinds=["booking_types", *VISITOR_DISPLAY_ORDER],
+                                               limit=50, candidate_limit=8, nearest_limit=6))["hits"]
     assert any(hit["kind"] == "booking_types" for hit in hits), "the query must also find a kind visitors do not browse"
     rows, groups = group_hits(hits)
     assert rows and all(row["kind"] in VISITOR_DISPLAY_ORDER for row in rows)
     assert sum(group["count"] for group in groups) == len(rows)
 
 
-def test_search_answers_only_the_kinds_asked_for(data_service):
-    found = data_service.search("zl", "", NOW, kinds=["services"], limit=50, candidate_limit=8, nearest_limit=6)
+def test_search_answers_only_the_kinds_asked_for(data_service, qtbot):
+    found = answered(qtbot, data_service.search("zl", "", NOW, kinds=["services"], limit=50, candidate_limit=8,
+                                                nearest_limit=6))
     assert found["hits"] and {hit["kind"] for hit in found["hits"]} == {"services"}
     assert found["candidates"] == [], "no trailing letters given: no candidate words"
 
 
 @pytest.mark.parametrize("query", ["zlsq", "sb", "qxqxqx", "zhaunli"])
-def test_list_models_pass_qtmodeltester(controller, qtmodeltester, query):
+def test_list_models_pass_qtmodeltester(controller, qtmodeltester, query, data_service, qtbot):
     controller.query = query
+    wait_answered(qtbot, data_service)
     for model in (controller.results, controller.groups, controller.candidates, controller.nearest,
                   controller.browse):
         qtmodeltester.check(model, force_py=True)
@@ -148,7 +166,7 @@ def test_role_names_declared_once(controller):
         assert names == set(type(model).ROLES)
 
 
-def test_empty_query_never_asks_the_data_service(qapp, data_service):
+def test_empty_query_never_asks_the_data_service(qapp, data_service, qtbot):
     asked = []
 
     def search(*args, **kwargs):
@@ -160,4 +178,19 @@ def test_empty_query_never_asks_the_data_service(qapp, data_service):
     controller.reset()  # idle reset
     assert asked == []
     controller.typeText("z")
+    wait_answered(qtbot, data_service)
     assert asked == ["z"]
+
+
+def test_only_the_answer_to_the_last_query_is_shown(controller, data_service, qtbot):
+    """Letters typed faster than the answers come: each asks, and only the newest query's answer shows."""
+    controller.typeText("z")
+    controller.typeText("l")
+    controller.typeText("s")
+    controller.typeText("q")
+    assert data_service.pending_calls == 4 and controller.resultCount == 0, "nothing shown before an answer"
+    shown = []
+    controller.resultsChanged.connect(lambda: shown.append(controller.query))
+    wait_answered(qtbot, data_service)
+    assert shown == ["zlsq"], "the answers to z, zl and zls were dropped"
+    assert "svc-patent-application" in result_ids(controller)

@@ -37,7 +37,7 @@ def test_kiosk_window_is_frameless_fullscreen_and_hides_the_cursor(kiosk_ui, cfg
     from kiosk.core import config as config_mod
     from kiosk.ui.lockdown import show_window
 
-    ctx, window = kiosk_ui()
+    _ctx, window = kiosk_ui()
     touch_cfg = config_mod.from_mapping(dict(cfg.values, touch_only=True))
     show_window(window, touch_cfg, windowed=False)
     try:
@@ -64,7 +64,7 @@ def test_theme_touch_tokens(kiosk_ui):
 
     from kiosk.ui.fonts import FONT_FAMILY
 
-    ctx, window = kiosk_ui()
+    ctx, _window = kiosk_ui()
     component = QQmlComponent(ctx.engine)
     component.setData(b"import QtQuick\nimport Kiosk\nQtObject { property int touchMin: Theme.touchMin\n"
                       b"property int fontBody: Theme.fontBody\nproperty bool portrait: Theme.portrait\n"
@@ -79,7 +79,7 @@ def test_corrupt_station_db_does_not_keep_the_kiosk_off_the_screen(kiosk_ui, cfg
     cfg.data_path.mkdir(parents=True, exist_ok=True)
     cfg.station_db_path.write_bytes(b"\x00not a database" * 2048)
     before = cfg.station_db_path.read_bytes()
-    ctx, window = kiosk_ui()
+    _ctx, window = kiosk_ui()
     assert find(window, "stationName").property("text") == cfg.station_name
     assert not find(window, "announcementTicker").isVisible()
     assert cfg.station_db_path.read_bytes() == before  # staff data is never rewritten or moved

@@ -13,6 +13,7 @@ from kiosk.core.self_command import self_command
 from kiosk.sync import publish
 from kiosk.ui.children import Ending, RestartPolicy
 from kiosk.ui.sync_child import SYNC_CHILD_NAME, sync_loop_child
+from tests.helpers import REPO_ROOT, probe_command
 from tests.sync_helpers import terminal_config, write_config_file
 
 
@@ -91,8 +92,8 @@ def test_the_sync_child_ends_when_the_ui_is_killed(tmp_path, data_dir):
     assert publish.main(["init", str(keys)]) == 0
     terminal = terminal_config(data_dir, (tmp_path / "no-repo").as_uri(), keys / "1.root.json")
     config_file = write_config_file(tmp_path / "kiosk.toml", terminal)
-    ui = subprocess.Popen([sys.executable, str(Path(__file__).with_name("ui_parent_probe.py")), str(config_file)],
-                          stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    ui = subprocess.Popen(probe_command("ui_parent", str(config_file)), stdout=subprocess.PIPE, text=True,
+                          cwd=REPO_ROOT)
     try:
         child_pid = int(ui.stdout.readline())
         sync_log = data_dir / "logs" / "sync.log"

@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.core import config as config_mod
 from kiosk.sync import publish
+from tests.data_service_double import wait_answered
 from tests.sync_helpers import ContentSource, Publisher, terminal_config, write_config_file
 from tests.ui_helpers import SEED_NOW, find
 
@@ -34,7 +35,7 @@ def cfg(publisher, data_dir, tmp_path) -> config_mod.Config:
 def test_ui_runs_the_sync_child_and_lists_follow(kiosk_ui, qtbot, cfg):
     ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     window.openPage("RecordListPage.qml", {"kind": "news"})
-    qtbot.wait(200)
+    wait_answered(qtbot, ctx.data)
     titles_before = {r["title"] for r in find(window, "recordList").property("model").rows()}
     assert NEW_TITLE not in titles_before
     serial_before = ctx.shell.contentSerial
@@ -43,6 +44,7 @@ def test_ui_runs_the_sync_child_and_lists_follow(kiosk_ui, qtbot, cfg):
     child.start()  # as `run` does once the window is up
     try:
         qtbot.waitUntil(lambda: ctx.shell.contentSerial > serial_before, timeout=60_000)
+        wait_answered(qtbot, ctx.data)  # the lists asked again
         rows = find(window, "recordList").property("model").rows()
         assert NEW_TITLE in {r["title"] for r in rows}
         assert child.starts == 1  # the child did not die

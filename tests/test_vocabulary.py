@@ -114,7 +114,7 @@ def test_both_kind_orders_are_named_and_unchanged():
     assert kinds.NAMES == ("services", "policies", "notices", "news", "events", "booking_types")
     # Display order: search result groups and rank ties, `ipkiosk status`.
     assert kinds.DISPLAY_ORDER == ("services", "policies", "events", "notices", "news", "booking_types")
-    assert kinds.VISITOR_DISPLAY_ORDER == kinds.DISPLAY_ORDER[:-1]
+    assert kinds.DISPLAY_ORDER[:-1] == kinds.VISITOR_DISPLAY_ORDER
     assert [kinds.title(n) for n in kinds.DISPLAY_ORDER] == ["服务事项", "政策法规", "宣讲活动", "通知公告", "行业动态",
                                                            "预约类型"]
     assert kinds.title("unknown") == "unknown" and kinds.display_rank("unknown") > kinds.display_rank("booking_types")

@@ -17,6 +17,7 @@ are dropped: the kiosk never sets text vertically.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -43,10 +44,8 @@ def gb2312_chars() -> set[str]:
     chars = set()
     for hi in range(0xA1, 0xF8):
         for lo in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes((hi, lo)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     return chars
 
 

@@ -9,14 +9,27 @@ A handler is ``func(cfg, args) -> int`` and raises CliError for a clean failure.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
 
 from kiosk.core import config as config_mod
+from kiosk.core.clock import in_china, naive_as_china
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+
+# The documents remedies and error lines point to, by the path the package installs them at
+# (packaging/build-deb.sh installs each, packaging/smoke.sh checks the .deb holds every one): a technician at
+# the terminal has the package, not the source tree.
+INSTALLED_DOCS = {
+    "guide": "/usr/share/doc/ipkiosk/README.md",
+    "configuration": "/usr/share/doc/ipkiosk/configuration.md",
+    "cli": "/usr/share/doc/ipkiosk/cli.md",
+    "admin": "/usr/share/doc/ipkiosk/admin.md",
+    "sync": "/usr/share/doc/ipkiosk/sync.md",
+}
 
 
 class CliError(Exception):
@@ -33,6 +46,18 @@ _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]
 def print_json(doc) -> None:
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def china_time(value: str | dt.datetime | None) -> str:
+    """An instant as the plain output shows it to people: China time to the second, with its offset
+    (``2026-11-24 09:30:00 +08:00``), or ``-`` when there is none. A time without an offset is China time
+    already (kiosk.core.clock). Machine formats (``--json``) keep the stored UTC ISO 8601 text instead."""
+    if not value:
+        return "-"
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = in_china(naive_as_china(moment))
+    offset = local.strftime("%z")  # +0800; Python 3.11's strftime has no %:z
+    return f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"
 
 
 def open_station(cfg: config_mod.Config) -> None:

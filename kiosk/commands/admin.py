@@ -9,28 +9,46 @@ from __future__ import annotations
 import getpass
 import sys
 
-from kiosk.commands import EXIT_USAGE, CliError, open_station, print_json
+from kiosk.commands import EXIT_USAGE, CliError, china_time, open_station, print_json
 from kiosk.core.safe_text import for_terminal
+
+# Interactive set-pin asks again after a weak PIN or two differing entries, this many times in all: enough for a
+# typo or two, and a technician who keeps failing is told the rule instead of being asked for ever.
+SET_PIN_ROUNDS = 3
+
+
+def _ask_pin() -> str:
+    """One round: the new PIN, checked, then asked again. Raises PinError when it is weak or the entries differ."""
+    from kiosk.store.pin import PinError, PinReason, check_pin_format
+
+    first = getpass.getpass("new admin PIN (6-8 digits): ")
+    check_pin_format(first)
+    if getpass.getpass("repeat the PIN: ") != first:
+        raise PinError(PinReason.ENTRIES_DIFFER, "the two entries differ")
+    return first
 
 
 def cmd_set_pin(cfg, args) -> int:
-    from kiosk.store.pin import PinError, PinGuard, check_pin_format
+    from kiosk.store.pin import PinError, PinGuard
 
     open_station(cfg)
     guard = PinGuard(actor="cli")
     if guard.is_set():
         print("a PIN is already set; entering a new one replaces it", file=sys.stderr)
-    try:
-        first = getpass.getpass("new admin PIN (6-8 digits): ")
-        check_pin_format(first)
-        second = getpass.getpass("repeat the PIN: ")
-    except (EOFError, KeyboardInterrupt):
-        raise CliError("PIN not changed (input ended)") from None
-    except PinError as exc:
-        raise CliError(f"PIN not changed: {exc}", EXIT_USAGE) from None
-    if first != second:
-        raise CliError("PIN not changed: the two entries differ", EXIT_USAGE)
-    guard.set_pin(first)
+    # At a terminal a weak PIN or a typo asks again; fed from a pipe or a script, the first problem ends the
+    # command with exit 2, as a script expects (asking again would only read its next line as a new PIN).
+    rounds = SET_PIN_ROUNDS if sys.stdin.isatty() else 1
+    for remaining in range(rounds - 1, -1, -1):
+        try:
+            pin = _ask_pin()
+            break
+        except (EOFError, KeyboardInterrupt):
+            raise CliError("PIN not changed (input ended)") from None
+        except PinError as exc:
+            if not remaining:
+                raise CliError(f"PIN not changed: {exc}", EXIT_USAGE) from None
+            print(f"{exc}; please try again ({remaining} {'try' if remaining == 1 else 'tries'} left)", file=sys.stderr)
+    guard.set_pin(pin)
     print("admin PIN set")
     return 0
 
@@ -54,7 +72,8 @@ def cmd_audit(cfg, args) -> int:
     else:
         # An entry's object and detail can quote an announcement title or a file name: escaped, one line each.
         for r in rows:
-            print("\t".join(for_terminal(str(r[key])) for key in ("at", "actor", "action", "object", "detail")))
+            print("\t".join([china_time(r["at"])] + [for_terminal(str(r[key])) for key in ("actor", "action", "object",
+                                                                                             "detail")]))
     return 0
 
 
@@ -73,8 +92,10 @@ def cmd_station_backup(cfg, args) -> int:
 def cmd_station_backups(cfg, args) -> int:
     from kiosk.store import backup
 
+    # The file names keep their UTC stamp (…Z.db: sortable, and what restore and older versions expect);
+    # the second column is the same moment in China time.
     for path in reversed(backup.list_backups(backup.backups_dir(cfg.data_path))):
-        print(for_terminal(str(path)))
+        print(f"{for_terminal(str(path))}\t{china_time(backup.backup_time(path))}")
     return 0
 
 

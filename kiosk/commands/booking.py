@@ -46,7 +46,7 @@ def cmd_print_test(cfg, args) -> int:
     def run() -> None:
         try:
             printing.print_slip(slip, paper_width_mm=paper_width_mm, printer_name=cfg.printer_name, pdf_path=args.pdf)
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread below
+        except BaseException as exc:
             outcome.append(exc)
         else:
             outcome.append(None)

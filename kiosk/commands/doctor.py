@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ from urllib.request import url2pathname
 from peewee import DatabaseError, SqliteDatabase
 
 from kiosk import __version__
+from kiosk.commands import INSTALLED_DOCS, china_time
 from kiosk.core import config as config_mod
 from kiosk.core import kinds
 from kiosk.core.clock import utcnow
@@ -39,7 +41,7 @@ from kiosk.store import backup, content, station
 from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, integrity_ok, open_read_only, storage_problem
 
 if TYPE_CHECKING:
-    from kiosk.sync import trust
+    from tuf.api.metadata import Root
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -57,6 +59,15 @@ MISSING_GLYPHS_SHOWN = 12
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+# What the demo defaults of kiosk.core.config say, so a production terminal can be told it still shows them.
+# A placeholder host is any host with an "example" label (RFC 2606 reserves example.com/.net/.org and the
+# demo uses ipservice.example.cn): a booking QR code or slip must never send a visitor there.
+DEMO_STATION_ID = config_mod.SETTINGS_BY_NAME["station_id"].default
+PLACEHOLDER_WORDS = ("演示", "请在配置中填写")
+PLACEHOLDER_HOST_LABEL = "example"
+# A config file under /etc is the packaged one (/etc/ipkiosk/kiosk.toml): that terminal serves visitors.
+PRODUCTION_CONFIG_DIR = Path("/etc")
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,28 @@ def _http_status(url: str, timeout_s: float) -> int:
     headers = {"User-Agent": f"ipkiosk/{__version__} doctor"}
     with requests.get(url, timeout=timeout_s, headers=headers, stream=True) as response:
         return response.status_code
+
+
+# A signed root.json is a few kilobytes; more than this from the repository is not one.
+ROOT_FETCH_LIMIT_BYTES = 1024 * 1024
+
+
+def _fetch_small(url: str, timeout_s: float) -> bytes:
+    """The body of URL (http(s) or file://), at most ROOT_FETCH_LIMIT_BYTES. Raises OSError or
+    requests.RequestException when it cannot be had, ValueError when it is larger."""
+    if url.startswith("file:"):
+        with open(url2pathname(urlsplit(url).path), "rb") as fh:
+            data = fh.read(ROOT_FETCH_LIMIT_BYTES + 1)
+    else:
+        import requests
+
+        headers = {"User-Agent": f"ipkiosk/{__version__} doctor"}
+        with requests.get(url, timeout=timeout_s, headers=headers, stream=True) as response:
+            response.raise_for_status()
+            data = response.raw.read(ROOT_FETCH_LIMIT_BYTES + 1, decode_content=True)
+    if len(data) > ROOT_FETCH_LIMIT_BYTES:
+        raise ValueError(f"more than {ROOT_FETCH_LIMIT_BYTES} bytes")
+    return data
 
 
 def _system_cjk_fonts() -> list[Path]:
@@ -102,6 +135,7 @@ class Probes:
     disk_usage: Callable[[str], tuple] = shutil.disk_usage
     printer_status: Callable[[str], PrinterStatus] = printer_status
     http_status: Callable[[str, float], int] = _http_status
+    fetch: Callable[[str, float], bytes] = _fetch_small
     bundled_fonts: Callable[[], list[Path]] = bundled_fonts
     system_fonts: Callable[[], list[Path]] = _system_cjk_fonts
 
@@ -259,7 +293,7 @@ def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
     path = cfg.station_db_path
     if not path.exists():
         return Check("station_db", OK, f"{path} does not exist yet (created at first start; no station data to lose)")
-    restore = ("restore the newest backup: `ipkiosk station restore FILE` (see the technician guide; the "
+    restore = (f"restore the newest backup: `ipkiosk station restore FILE` (see {INSTALLED_DOCS['guide']}; the "
                "current file is preserved first)")
     db = None
     try:
@@ -290,12 +324,49 @@ def _check_station_db(cfg: config_mod.Config, facts: _Facts) -> Check:
 # ---------------------------------------------------------------- the checks
 
 
-TRUSTED_ROOT_REMEDY = ("copy the root.json published with the repository to this path (trusted_root in the config); "
+TRUSTED_ROOT_REMEDY = ("install the 1.root.json the central office gave you at this path (trusted_root in the config): "
+                       f"`sudo install -m 0644 1.root.json {{path}}` (see {INSTALLED_DOCS['guide']}); "
                        "if it was changed by someone, tell the central office")
 
 
+def is_production(cfg: config_mod.Config) -> bool:
+    """A terminal that serves visitors: its config is the packaged file in /etc, or it syncs from a repository.
+    Only the demo runs on the defaults or a developer's file without a repository."""
+    source = Path(cfg.source)
+    return bool(cfg.repository_url) or (source.is_absolute() and source.is_relative_to(PRODUCTION_CONFIG_DIR))
+
+
+def _placeholder_host(template: str) -> str | None:
+    """The host of the booking URL template if it is a placeholder (an "example" label), else None."""
+    host = urlsplit(template).hostname or ""
+    return host if PLACEHOLDER_HOST_LABEL in host.split(".") else None
+
+
+def demo_values(cfg: config_mod.Config) -> list[str]:
+    """The settings of CFG that still carry a demo value, each as `name = value (why)`."""
+    found = []
+    if cfg.station_id == DEMO_STATION_ID:
+        found.append(f"station_id = {cfg.station_id!r} (the demo id, sent in every booking link)")
+    for name in ("station_name", "station_address"):
+        value = str(cfg.values[name])
+        if value == config_mod.SETTINGS_BY_NAME[name].default or any(w in value for w in PLACEHOLDER_WORDS):
+            found.append(f"{name} = {value!r} (a placeholder)")
+    host = _placeholder_host(cfg.booking_url_template)
+    if host:
+        found.append(f"booking_url_template on {host} (a placeholder host: booking QR codes and slips would send "
+                     "visitors there)")
+    return found
+
+
 def _check_config(cfg: config_mod.Config) -> list[Check]:
-    checks = [Check("config", OK, f"{cfg.source}: valid (station {cfg.station_id})")]
+    demo = demo_values(cfg) if is_production(cfg) else []
+    if demo:
+        why = "repository_url is set" if cfg.repository_url else f"the config is in {PRODUCTION_CONFIG_DIR}"
+        checks = [Check("config", FAIL, f"{cfg.source}: a production config ({why}) with demo values: {'; '.join(demo)}",
+                        f"set these in {cfg.source} to this station's own values (see {INSTALLED_DOCS['configuration']}), "
+                        "then `sudo systemctl restart ipkiosk`")]
+    else:
+        checks = [Check("config", OK, f"{cfg.source}: valid (station {cfg.station_id})")]
     if cfg.repository_url:
         root_path = Path(cfg.trusted_root)
         try:
@@ -303,11 +374,12 @@ def _check_config(cfg: config_mod.Config) -> list[Check]:
             checks.append(Check("trusted_root", OK, f"{root_path}: root metadata version {root.version}, "
                                                     "signed by its own threshold of root keys"))
         except ValueError as exc:  # kiosk.sync.trust.TrustedRootError
-            checks.append(Check("trusted_root", FAIL, f"{root_path}: {exc}", TRUSTED_ROOT_REMEDY))
+            checks.append(Check("trusted_root", FAIL, f"{root_path}: {exc} (this terminal's root is at fault, not "
+                                "the repository)", TRUSTED_ROOT_REMEDY.format(path=root_path)))
     return checks
 
 
-def _trusted_root(cfg: config_mod.Config) -> trust.Root:
+def _trusted_root(cfg: config_mod.Config) -> Root:
     """The trusted root checked exactly as sync checks it (kiosk.sync.trust.load_trusted_root), so doctor
     never calls a root fine that sync refuses. Raises kiosk.sync.trust.TrustedRootError."""
     from kiosk.sync import trust  # tuf and cryptography: loaded only when a repository is configured
@@ -364,7 +436,8 @@ def _check_permissions(cfg: config_mod.Config) -> Check:
     return Check("permissions", FAIL, f"loose permissions in {cfg.data_path}: {'; '.join(loose[:6])}"
                  + (f"; … {len(loose) - 6} more" if len(loose) > 6 else ""),
                  "start the kiosk or run any `ipkiosk` command as the kiosk user (it tightens them), "
-                 f"or chmod {PRIVATE_DIR_MODE:o} the folders and {PRIVATE_FILE_MODE:o} the files")
+                 f"or chmod {PRIVATE_DIR_MODE:o} the folders and {PRIVATE_FILE_MODE:o} the files "
+                 f"(see {INSTALLED_DOCS['admin']})")
 
 
 def _check_fonts(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check:
@@ -453,15 +526,16 @@ def _check_clock(facts: _Facts, probes: Probes) -> Check:
     now = probes.now()
     verified = _parse_instant((facts.sync or {}).get("last_verified_at"))
     if verified is not None and now < verified - CLOCK_TOLERANCE:
-        return Check("clock", FAIL, f"clock {now:%Y-%m-%d %H:%M}Z is before the last verified metadata ({verified:%Y-%m-%d %H:%M}Z)",
+        return Check("clock", FAIL, f"clock {china_time(now)} is before the last verified metadata "
+                     f"({china_time(verified)})",
                      "set the time: timedatectl set-ntp true (or timedatectl set-time …)")
     if facts.newest_published:
         newest = dt.datetime.fromisoformat(facts.newest_published).replace(tzinfo=dt.UTC)
         if now < newest - dt.timedelta(days=1):
-            return Check("clock", FAIL, f"clock {now:%Y-%m-%d}Z is before content published {facts.newest_published}",
+            return Check("clock", FAIL, f"clock {china_time(now)} is before content published {facts.newest_published}",
                          "set the time: timedatectl set-ntp true (or timedatectl set-time …)")
-    against = f"last verified metadata {verified:%Y-%m-%d %H:%M}Z" if verified else "newest content date"
-    return Check("clock", OK, f"{now:%Y-%m-%d %H:%M}Z, not before the {against}")
+    against = f"last verified metadata {china_time(verified)}" if verified else "newest content date"
+    return Check("clock", OK, f"{china_time(now)}, not before the {against}")
 
 
 def _timestamp_url(repository_url: str) -> str:
@@ -489,6 +563,74 @@ def _check_repository(cfg: config_mod.Config, probes: Probes) -> Check:
     return Check("repository", OK, f"{url}: HTTP 200")
 
 
+def _key_set(root_doc: object) -> tuple | None:
+    """Which keys a root names and what each role needs (key ids and thresholds), from its JSON; None if
+    ROOT_DOC is not root metadata. Two roots with the same key set trust the same signers."""
+    try:
+        signed = root_doc["signed"]  # type: ignore[index]
+        if signed["_type"] != "root":
+            return None
+        roles = {name: (tuple(sorted(role["keyids"])), role["threshold"]) for name, role in signed["roles"].items()}
+        return tuple(sorted(signed["keys"])), tuple(sorted(roles.items()))
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _verified_timestamp_signers(cfg: config_mod.Config) -> set[str]:
+    """Key ids that signed the newest timestamp this terminal verified (the TUF cache in the data dir keeps only
+    verified metadata); empty when it never verified one. The cached roots tell nothing here: the TUF client
+    writes the configured root into its cache on every run, verified or not."""
+    try:
+        doc = json.loads((cfg.data_path / "tuf" / "timestamp.json").read_bytes())
+        return {sig["keyid"] for sig in doc["signatures"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def _timestamp_keys(key_set: tuple) -> set[str]:
+    return set(dict(key_set[1]).get("timestamp", ((), 0))[0])
+
+
+def _odd_one_out(cfg: config_mod.Config, probes: Probes) -> tuple[str, str]:
+    """After signatures failed: (finding, remedy) saying whether this terminal's trusted root or the repository
+    differs. The trusted root (already checked to be validly self-signed) is compared with the repository's root
+    of the same version, key by key, and, where they differ, with the one this terminal verified before."""
+    local = json.loads(Path(cfg.trusted_root).read_bytes())
+    version = local["signed"]["version"]
+    url = cfg.repository_url.rstrip("/") + f"/metadata/{version}.root.json"
+    import requests
+
+    try:
+        remote = json.loads(probes.fetch(url, REPOSITORY_TIMEOUT_S))
+    except (OSError, ValueError, requests.RequestException) as exc:
+        return (f"roots not compared: the repository's {version}.root.json cannot be read ({type(exc).__name__})",
+                "check the network, then run `sudo ipkiosk doctor` again; report the alert to the central office")
+    local_keys, remote_keys = _key_set(local), _key_set(remote)
+    central = "tell the central office"
+    if remote_keys is None:
+        return (f"the repository's {version}.root.json is not root metadata: the repository is the odd one out",
+                f"{central}; keep this terminal's root.json")
+    assert local_keys is not None  # the trusted root was checked to be valid root metadata before this runs
+    if remote_keys == local_keys:
+        return (f"this terminal's trusted root and the repository's {version}.root.json have the same keys: the "
+                "repository is the odd one out (its newer metadata is not signed as its roots require)",
+                f"{central} that {cfg.repository_url} fails its own root; keep this terminal's root.json")
+    verified_with = _verified_timestamp_signers(cfg)
+    reinstall = (f"install the 1.root.json the central office published for this repository: "
+                 f"`sudo install -m 0644 1.root.json {cfg.trusted_root}` (see {INSTALLED_DOCS['guide']})")
+    if verified_with & _timestamp_keys(remote_keys) and not verified_with & _timestamp_keys(local_keys):
+        return (f"this terminal's trusted root has other keys than the repository's {version}.root.json, whose keys "
+                "this terminal verified before: the terminal's root.json was replaced, it is the odd one out", reinstall)
+    if verified_with & _timestamp_keys(local_keys):
+        return (f"the repository's {version}.root.json has other keys than the root this terminal verified it with "
+                "before: the repository was re-keyed or replaced, it is the odd one out",
+                f"{central}; replace this terminal's root.json only with a file the central office hands over, "
+                "never one taken from the repository")
+    return (f"this terminal's trusted root and the repository's {version}.root.json have different keys, and this "
+            "terminal never verified this repository: its root.json is most likely another repository's or an old "
+            "one, the odd one out", reinstall)
+
+
 def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check:
     if not cfg.repository_url:
         return Check("signature", OK, "no repository configured: nothing to verify")
@@ -496,27 +638,28 @@ def _check_signature(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> C
         _trusted_root(cfg)
     except ValueError as exc:  # kiosk.sync.trust.TrustedRootError: the last recorded outcome no longer tells the truth
         return Check("signature", FAIL, f"sync refuses to verify anything: trusted root {cfg.trusted_root}: {exc}",
-                     TRUSTED_ROOT_REMEDY)
+                     TRUSTED_ROOT_REMEDY.format(path=cfg.trusted_root))
     sync = facts.sync or {}
     result, reason, at = sync.get("last_result"), sync.get("last_reason") or "", sync.get("last_attempt_at")
     if result is None:
         return Check("signature", WARN, "no sync attempted yet", "run `ipkiosk sync --once` and look at its output")
-    summary = f"last sync {result} at {at}" + (f": {reason}" if reason else "")
+    summary = f"last sync {result} at {china_time(at)}" + (f": {reason}" if reason else "")
     if result == "SECURITY_ALERT":
-        return Check("signature", FAIL, summary,
-                     "do not bypass: report to the central office; content stays at the last verified version")
+        finding, remedy = _odd_one_out(cfg, probes)
+        return Check("signature", FAIL, f"{summary}; {finding}",
+                     f"{remedy}; do not bypass: content stays at the last verified version (see {INSTALLED_DOCS['sync']})")
     if result == "REFUSED":
         return Check("signature", WARN, summary,
                      "the central office published content that breaks the content rules; this terminal keeps the "
                      "last good version of that collection. Tell the central office: the reason names the "
-                     "collection, record and field")
+                     f"collection, record and field (content rules: {INSTALLED_DOCS['sync']})")
     if result == "STALE":
         return Check("signature", WARN, summary, "check the clock; if it is right, the repository stopped publishing (tell the central office)")
     if result == "OFFLINE":
         return Check("signature", WARN, summary, "check network and repository_url; stored content is still shown")
     verified = _parse_instant(sync.get("last_verified_at"))
     if verified is None or probes.now() - verified > SYNC_VERIFIED_WARN_AFTER:
-        since = f"{verified:%Y-%m-%d %H:%M}Z" if verified else "ever"
+        since = china_time(verified) if verified else "ever"
         return Check("signature", WARN, f"{summary}; nothing verified since {since}",
                      "check that sync runs: ipkiosk logs --tail 50, or run `ipkiosk sync --once`")
     return Check("signature", OK, summary)
@@ -544,6 +687,21 @@ def _check_pinyin(cfg: config_mod.Config, library: str | None = None, shared_dir
     return Check("pinyin", OK, f"librime {version}: schema {rime.SCHEMA_ID} deployed in {user_dir}")
 
 
+def _check_speech(cfg: config_mod.Config, program: str | None = None) -> Check:
+    """Read-aloud (朗读): espeak-ng and its Mandarin and English voices installed. Without it the 朗读 button says
+    read-aloud is unavailable and everything else works: a warning. PROGRAM defaults to espeak-ng on PATH."""
+    from kiosk.speech import SpeechUnavailable, espeak
+
+    if not cfg.speech:
+        return Check("speech", OK, "read-aloud is off (setting speech = false)")
+    try:
+        engine = espeak.find_engine(program)
+    except SpeechUnavailable as exc:
+        return Check("speech", WARN, f"no read-aloud: {exc}", espeak.INSTALL)
+    voices = ", ".join(f"{lang} {voice}" for lang, voice in espeak.VOICES.items())
+    return Check("speech", OK, f"{engine.name}: voices {voices}; volume {cfg.speech_volume}")
+
+
 def run_checks(cfg: config_mod.Config, probes: Probes | None = None) -> list[Check]:
     probes = probes or Probes()
     facts = _Facts()
@@ -558,12 +716,14 @@ def run_checks(cfg: config_mod.Config, probes: Probes | None = None) -> list[Che
     checks.append(_check_repository(cfg, probes))
     checks.append(_check_signature(cfg, facts, probes))
     checks.append(_check_pinyin(cfg))
+    checks.append(_check_speech(cfg))
     return checks
 
 
 def config_failure(error: Exception) -> list[Check]:
     """The report when the config file itself is broken (the other checks need it)."""
-    return [Check("config", FAIL, str(error), "fix the named setting in the config file (see docs/configuration.md)")]
+    return [Check("config", FAIL, str(error),
+                  f"fix the named setting in the config file (see {INSTALLED_DOCS['configuration']})")]
 
 
 def exit_code(checks: list[Check]) -> int:

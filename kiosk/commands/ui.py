@@ -109,6 +109,10 @@ def cmd_selftest(cfg, args) -> int:
             # screen replaces the stack as the idle reset does.
             method = "showPage" if file_name == "AttractPage.qml" else "openPage"
             QMetaObject.invokeMethod(window, method, Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
+        # Pages show their data when the data service has answered (the first start seeds the throw-away
+        # data dir meanwhile); the client's own timeouts bound this wait.
+        while ctx.data.pending_calls:
+            qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         loop = QEventLoop()
         QTimer.singleShot(SETTLE_MS, loop.quit)
         loop.exec()

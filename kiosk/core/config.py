@@ -90,6 +90,10 @@ class Settings:
     orientation: str = _setting("portrait", "Screen layout: portrait (1080×1920), landscape (1920×1080) or auto (from the screen).",
                                 choices=("portrait", "landscape", "auto"))
     touch_only: bool = _setting(False, "Hide the mouse cursor (touch screens without a mouse).")
+    speech: bool = _setting(True, "Read-aloud (朗读): visitors may have a page read to them (espeak-ng, see docs/speech.md). "
+                            "false: nothing is spoken and `ipkiosk speak` says read-aloud is off.")
+    speech_volume: int = _setting(80, "Read-aloud volume, 0–100 % of the speech engine's full undistorted level "
+                                  "(the sound card's own mixer level still applies).", minimum=0, maximum=100)
 
 
 def _table() -> tuple[Setting, ...]:

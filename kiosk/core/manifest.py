@@ -68,6 +68,9 @@ UNKNOWN_FIELD_MAX_DEPTH = 3
 UNKNOWN_FIELD_MAX_ITEMS = 200
 # The largest integer SQLite stores (revs and generations end up in content.db).
 MAX_STORED_INT = 2**63 - 1
+# A record's curated place in its lists (``order``: 1 leads). Editors leave gaps (10, 20, 30 …) to slot
+# records in later: the range leaves room for gaps of 10 between all MAX_RECORDS records of a collection.
+MIN_ORDER, MAX_ORDER = 1, 999_999
 
 # Most items a list field may hold (publisher and terminal refuse more): a detail page shows every item,
 # so these bound what one page costs to build and draw. The seed's largest lists are a quarter of these.
@@ -79,15 +82,17 @@ BOOKING_KINDS = ("consult", "assistance", "appointment")
 
 @dataclass(frozen=True)
 class FieldRule:
-    """One field of a record. kind: text | date | datetime | bool | text_list | id_list | choice |
-    object (``fields`` gives its members, all required) | attachments. A required field is present,
-    not null and not empty; an optional one may be absent or null."""
+    """One field of a record. kind: text | date | datetime | bool | integer (``min_value``..``max_value``) |
+    text_list | id_list | choice | object (``fields`` gives its members, all required) | attachments.
+    A required field is present, not null and not empty; an optional one may be absent or null."""
 
     kind: str
     required: bool = False
     max_chars: int = SHORT_TEXT_CHARS  # text and choice: the value; lists: each item
     choices: tuple[str, ...] = ()
     fields: tuple[tuple[str, FieldRule], ...] = ()
+    min_value: int = 0  # integer: the smallest value allowed
+    max_value: int = 0  # integer: the largest value allowed
 
     def describe(self) -> str:
         """How the rule reads in an error message ("a text of at most 200 characters")."""
@@ -100,6 +105,8 @@ class FieldRule:
                     f"(years {MIN_YEAR}–{MAX_YEAR})")
         if self.kind == "bool":
             return "true or false"
+        if self.kind == "integer":
+            return f"an integer from {self.min_value} to {self.max_value}"
         if self.kind == "text_list":
             return f"a list of texts of at most {self.max_chars} characters each"
         if self.kind == "id_list":
@@ -128,6 +135,8 @@ _COMMON = {
     "source": _text(False, MEDIUM_TEXT_CHARS),
     "hot": FieldRule("bool"),
     "is_demo": FieldRule("bool"),
+    # Curated place in every list the record appears in (1 leads; records without one come after).
+    "order": FieldRule("integer", min_value=MIN_ORDER, max_value=MAX_ORDER),
 }
 # Fields of documents (policies, notices, news).
 _DOCUMENT = {
@@ -287,6 +296,9 @@ def _check_field(where: str, name: str, rule: FieldRule, value: object) -> None:
             _fail(here, f"got {_shown(value)}, {expected}")
     elif rule.kind == "bool":
         if not isinstance(value, bool):
+            _fail(here, f"got {_shown(value)}, {expected}")
+    elif rule.kind == "integer":
+        if not _is_int(value) or not rule.min_value <= value <= rule.max_value:
             _fail(here, f"got {_shown(value)}, {expected}")
     elif rule.kind in ("text_list", "id_list", "attachments"):
         if not isinstance(value, list):

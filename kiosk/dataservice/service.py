@@ -1,11 +1,8 @@
 """The data service: what the kiosk UI reads and writes, answered by `ipkiosk data-service`.
 
 The UI process starts this as a child (kiosk.ui.data_client) and talks to it over its stdin and
-stdout, one JSON document per line:
-
-    request   {"id": 7, "method": "list_records", "args": ["services"]}
-    answer    {"id": 7, "result": [...]}
-    failure   {"id": 7, "error": {"type": "StationError", "message": "title: empty"}}
+stdout, one JSON document per line; kiosk.dataservice.api declares the methods, their arguments and
+results, the error kinds and the encoding, and DataService implements that declaration.
 
 The child owns everything behind the screen: it opens content.db (importing the bundled seed on
 first boot) and station.db, keeps the search index over the current content, checks the staff
@@ -14,19 +11,24 @@ the search engine: that is about 6 MB it would otherwise carry all day (docs/ben
 and a fault in the data layer (a corrupt file, a failing disk) ends at most this process, which
 the UI restarts while the last good content stays on screen.
 
-Every "now" comes from the UI as an ISO instant: its clock is the one tests pin.
+Every "now" comes from the UI as an ISO instant, an argument of the call: its clock is the one tests pin.
+
+The search index over the current content is built in a background thread as soon as the service
+notices a new apply (content_serial, which the UI polls, or a search), and at start: the previous
+index answers searches meanwhile, so the first search after a sync does not wait for a rebuild
+(seconds at 100k records).
 
 Two limits guard the screen. Every answer is cleaned by kiosk.core.safe_text's rules on its way out,
 once, here (for_screen): whatever content.db or station.db holds (rows from older versions, a
 hand-signed manifest, a staff announcement), no control character, bidi override or pile of
 combining marks reaches a screen. And a line of the pipe is at most MAX_LINE_BYTES in either
 direction, each end refusing a longer one without reading it into memory whole: a request with
-BadRequest, an answer (kiosk.ui.data_client) with DataUnavailable. Answers stay far below it: list
-answers leave out what only a detail page shows, and a detail page is one bounded call (detail_page).
+a bad_request failure, an answer (kiosk.ui.data_client) with DataUnavailable. Answers stay far below it:
+list answers leave out what only a detail page shows, and a detail page is one bounded call (record_detail).
 
 A full disk is told apart from every other failure: station.db and content.db are then open
 read-only (kiosk/store/station.py, kiosk/store/recovery.py), visitors' screens read as before, and
-every staff action that writes fails with StorageError naming it ("station.db: disk full (…)"),
+every staff action that writes fails with a storage failure naming it ("station.db: disk full (…)"),
 also when the disk fills up while the files are open; storage_faults tells the admin screen.
 """
 
@@ -34,11 +36,12 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import json
+import inspect
 import logging
 import sys
+import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from peewee import DatabaseError
 
@@ -47,26 +50,49 @@ from kiosk.core import config as config_mod
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.manifest import LIST_LIMITS
 from kiosk.core.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
+from kiosk.core.staff_rules import PinError, StorageReason
+from kiosk.dataservice import api
+from kiosk.dataservice.api import (
+    MAX_LINE_BYTES,
+    Announcement,
+    BackupCopy,
+    ContentStatus,
+    DamagedRows,
+    DataError,
+    ErrorKind,
+    PinCheck,
+    PinState,
+    Record,
+    RecordDetail,
+    SearchAnswer,
+    StorageFaults,
+)
 from kiosk.store import backup, content, recovery, station
 from kiosk.store.db import disk_full, storage_problem
-from kiosk.store.pin import PinError, PinGuard
+from kiosk.store.pin import PinGuard
 from kiosk.store.recovery import StorageError
+
+if TYPE_CHECKING:
+    from kiosk.search.engine import SearchIndex
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-# Failures a caller is told about by type (the admin screen words each in Chinese); anything else
-# is reported as InternalError with its message and logged with the traceback here.
-EXPECTED_ERRORS = (station.StationError, PinError, backup.BackupError, StorageError, LookupError, ValueError)
+# Failures a caller is told about by kind (the admin screen words each in Chinese), most specific first
+# (StationError and PinError are ValueErrors); anything else is reported as INTERNAL with its message
+# and logged with the traceback here.
+EXPECTED_ERRORS: tuple[tuple[type[Exception], ErrorKind], ...] = (
+    (station.StationError, ErrorKind.STATION),
+    (PinError, ErrorKind.PIN),
+    (backup.BackupError, ErrorKind.BACKUP),
+    (StorageError, ErrorKind.STORAGE),
+    (LookupError, ErrorKind.NOT_FOUND),
+    (ValueError, ErrorKind.INVALID),
+)
 
 # Fields only a detail page shows; list answers leave them out.
 DETAIL_ONLY_FIELDS = ("body", "conditions", "materials", "process", "channels", "related_ids", "attachments",
                       "keywords")
-
-# The longest line either end of the pipe reads. A list row is 500-850 bytes on the bundled content
-# (the 40 services answer in 29 KB), so this holds some 80,000 rows of one kind: it refuses a runaway
-# line (a 100 MB one cost the UI 551 MB), it does not limit a catalogue.
-MAX_LINE_BYTES = 64 * 1024 * 1024
 
 # Damaged rows named per table in storage_faults (the rest are counted): a banner line, not a list.
 DAMAGE_NAMES_SHOWN = 5
@@ -76,7 +102,7 @@ DAMAGE_NAMES_SHOWN = 5
 _DISPLAY_SAFE_CHARS: set[str] = set()
 
 
-def _strings(value, out: list[str]) -> None:
+def _strings(value: Any, out: list[str]) -> None:
     """Append every string in VALUE (a JSON value), dict keys included, to OUT."""
     if isinstance(value, str):
         out.append(value)
@@ -89,7 +115,7 @@ def _strings(value, out: list[str]) -> None:
             _strings(item, out)
 
 
-def for_screen(value):
+def for_screen(value: Any) -> Any:
     """VALUE as clean_tree makes it, at the cost of a set of its characters when it is clean already.
 
     clean_tree looks at every character in Python (about 50 ms for the 40 bundled services, which the
@@ -104,7 +130,7 @@ def for_screen(value):
     return value if chars <= _DISPLAY_SAFE_CHARS else clean_tree(value)
 
 
-def _summary_rows(record_ids: list[str]):
+def _summary_rows(record_ids: list[str]) -> Any:
     """Id, kind and title of those of RECORD_IDS that exist, in one query (the ids are few: a capped list)."""
     if not record_ids:
         return []
@@ -116,26 +142,71 @@ def _instant(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value)
 
 
-class DataService:
-    """The methods the UI may call (METHODS); arguments and results are plain JSON values."""
+class SearchIndexKeeper:
+    """The search index over the current content, rebuilt in a background thread after each new apply.
 
-    METHODS = (
-        # visitors' screens
-        "content_serial", "status", "list_records", "get_record", "detail_page", "record_kind", "search",
-        "current_announcements",
-        # staff screens
-        "station_problem", "storage_faults", "list_announcements", "save_announcement", "remove_announcement", "audit",
-        "pin_state", "check_pin", "set_pin", "counts_by_kind", "demo_count",
-        "backups", "backup_if_due", "backup_now", "restore_backup",
-    )
+    ``notice(serial)`` starts a build for a serial not indexed yet (one build at a time; a newer serial
+    noticed during a build gets the next one); ``index()`` is the newest finished index and the serial it
+    covers, or waits for the first one. A build reads content.db on its own connection (peewee keeps one per thread) and closes
+    it when done. The engine takes a clock: it reads the instant of the search being answered."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._index: SearchIndex | None = None
+        self._serial: int | None = None
+        self._building: int | None = None
+        self._wanted: int | None = None
+        self._first = threading.Event()
+        self.builds = 0
+        self.search_now = utcnow()
+
+    def notice(self, serial: int) -> None:
+        with self._lock:
+            if serial in (self._serial, self._building):
+                return
+            if self._building is not None:
+                self._wanted = serial
+                return
+            self._building = serial
+        threading.Thread(target=self._build, args=(serial,), name="search-index", daemon=True).start()
+
+    def _build(self, serial: int) -> None:
+        from kiosk.search.engine import SearchIndex
+
+        index: SearchIndex | None = None
+        try:
+            index = SearchIndex(content.search_docs(), content.vocabulary_rows(), now=lambda: self.search_now)
+        except Exception:
+            log.exception("search index for content serial %s not built", serial)
+        finally:
+            content.content_db.close()  # this thread's connection
+        with self._lock:
+            if index is not None:
+                self._index, self._serial = index, serial
+                self.builds += 1
+            self._building, wanted, self._wanted = None, self._wanted, None
+        self._first.set()
+        if wanted is not None:
+            self.notice(wanted)
+
+    def index(self) -> tuple[SearchIndex, int]:
+        """The newest index and the content serial it covers; the first one is waited for (the service
+        started a moment ago)."""
+        self._first.wait()
+        with self._lock:
+            index, serial = self._index, self._serial
+        if index is None or serial is None:
+            raise RuntimeError("the search index could not be built (see the log)")
+        return index, serial
+
+
+class DataService(api.DataApi):
+    """The data service's methods (kiosk.dataservice.api.DataApi), answered in this process."""
 
     def __init__(self, cfg: config_mod.Config):
         from kiosk.store.seed import open_content
 
         self._cfg = cfg
-        self._now = utcnow()
-        self._index_serial: int | None = None
-        self._index = None
         cfg.data_path.mkdir(parents=True, exist_ok=True)
         # First boot only: the bundled seed is imported here, through the same apply code as a sync
         # (afterwards only the sync child writes content.db).
@@ -143,73 +214,78 @@ class DataService:
         # A corrupt station.db is never touched: the kiosk shows content without station
         # announcements and the admin screen offers a restore.
         station.open_station_db_safely(cfg.station_db_path)
-        self._guard = PinGuard(clock=lambda: self._now)  # audits as the admin screen, its only user
+        # PIN counters station.db could not take (a full disk), kept for this process's guards.
+        self._pin_unsaved: dict[str, str] = {}
+        self.search_index = SearchIndexKeeper()
+        self.content_serial()  # the first index is built while the UI loads
 
-    def _at(self, now: str) -> None:
-        self._now = _instant(now)
+    def _pin_guard(self, now: str) -> PinGuard:
+        # Audits as the admin screen, its only user.
+        moment = _instant(now)
+        return PinGuard(clock=lambda: moment, unsaved=self._pin_unsaved)
 
     # ------------------------------------------------------------ content
 
     def content_serial(self) -> int:
-        return content.sync_status().apply_serial
+        serial: int = content.sync_status().apply_serial
+        self.search_index.notice(serial)
+        return serial
 
-    def status(self) -> dict:
-        return content.status_dict()
+    def status(self) -> ContentStatus:
+        return cast(ContentStatus, content.status_dict())
 
-    def list_records(self, kind: str, category: str | None = None) -> list[dict]:
+    def list_records(self, kind: str, category: str | None = None) -> list[Record]:
         """Records of KIND (one service CATEGORY) in display order, without the fields only a detail
-        page shows (DETAIL_ONLY_FIELDS: detail_page has them, bounded), so that a list answer stays
+        page shows (DETAIL_ONLY_FIELDS: record_detail has them, bounded), so that a list answer stays
         small however long the bodies and lists of its records are."""
-        rows = content.list_records(kind, category=category or None)
+        rows: list[Record] = content.list_records(kind, category=category or None)
         for row in rows:
             for name in DETAIL_ONLY_FIELDS:
                 row.pop(name, None)
         return rows
 
-    def get_record(self, record_id: str) -> dict | None:
-        return content.get_record(record_id)
-
-    def detail_page(self, record_id: str) -> dict | None:
+    def record_detail(self, record_id: str) -> RecordDetail | None:
         """Everything a detail page shows, in one answer of bounded size, or None when RECORD_ID is gone:
-        {"record": the record with every list field cut to LIST_LIMITS, "related": [{id, kind, title}]
-        of its related records that exist (in its order, at most LIST_LIMITS["related_ids"]),
-        "bookingTypeId": the booking type of a service, else ""}.
+        the record with every list field cut to LIST_LIMITS, the related records that exist (in its
+        order, at most LIST_LIMITS["related_ids"]) and the booking type of a service, else ''.
 
         The publisher and the sync apply refuse longer lists; this cap is the terminal's own defence
         against a content.db written otherwise (an older version, a hand-signed manifest), so that a
         record with 50,000 related ids costs one query and a page of 30 rows, not 50,000 round trips."""
-        rec = content.get_record(record_id)
+        rec: Record | None = content.get_record(record_id)
         if rec is None:
             return None
         for name, limit in LIST_LIMITS.items():
             if isinstance(rec.get(name), list) and len(rec[name]) > limit:
                 rec[name] = rec[name][:limit]
-        related_ids = rec.get("related_ids") if isinstance(rec.get("related_ids"), list) else []
+        listed = rec.get("related_ids")
+        related_ids: list[Any] = listed if isinstance(listed, list) else []
         wanted = list(dict.fromkeys(rid for rid in related_ids if isinstance(rid, str)))
         found = {row.id: row for row in _summary_rows(wanted)}
-        related = [{"id": rid, "kind": found[rid].kind, "title": found[rid].title} for rid in wanted if rid in found]
         booking_type_id = ""
         if rec.get("kind") == "services":
-            booking_type_id = (booking_type_for_service(rec["id"], content.list_records("booking_types")) or {}).get(
-                "id", "")
-        return {"record": rec, "related": related, "bookingTypeId": booking_type_id}
+            booking_type = booking_type_for_service(rec["id"], content.list_records("booking_types")) or {}
+            booking_type_id = str(booking_type.get("id", ""))
+        return {"record": rec,
+                "related": [{"id": rid, "kind": found[rid].kind, "title": found[rid].title}
+                            for rid in wanted if rid in found],
+                "booking_type_id": booking_type_id}
 
-    def record_kind(self, record_id: str) -> str:
-        row = content.Record.get_or_none(content.Record.id == record_id)
-        return row.kind if row else ""
-
-    def counts_by_kind(self) -> dict:
-        return content.counts_by_kind()
+    def counts_by_kind(self) -> dict[str, int]:
+        counts: dict[str, int] = content.counts_by_kind()
+        return counts
 
     def demo_count(self) -> int:
-        return content.Record.select().where(content.Record.is_demo == True).count()  # noqa: E712
+        return cast(int, content.Record.select().where(content.Record.is_demo == True).count())  # noqa: E712
 
-    def search(self, query: str, letters: str, now: str, *, kinds: list[str], limit: int, candidate_limit: int,
-               nearest_limit: int) -> dict:
+    def search(self, query: str, letters: str, now: str, kinds: list[str], limit: int, candidate_limit: int,
+               nearest_limit: int) -> SearchAnswer:
         """The first LIMIT hits for QUERY that are of KINDS, candidate words for LETTERS and, when no
-        hit is left, what to try instead."""
-        self._at(now)
-        index = self._search_index()
+        hit is left, what to try instead; from the newest index built (a rebuild after a new apply runs
+        in the background meanwhile: index_serial says which content answered)."""
+        self.content_serial()
+        index, index_serial = self.search_index.index()
+        self.search_index.search_now = _instant(now)
         hits = [h for h in index.search(query, limit) if h.kind in kinds]
         zero = index.zero_results(query, nearest_limit) if not hits else None
         return {
@@ -218,17 +294,8 @@ class DataService:
             "nearest": zero.suggestions if zero else [],
             "browse": [{"kind": c.kind, "category": c.category, "count": c.count} for c in zero.categories]
             if zero else [],
+            "index_serial": index_serial,
         }
-
-    def _search_index(self):
-        """The index over the current content, rebuilt when content.db got a new apply."""
-        from kiosk.search.engine import SearchIndex
-
-        serial = self.content_serial()
-        if self._index_serial != serial:
-            self._index = SearchIndex(content.search_docs(), content.vocabulary_rows(), now=lambda: self._now)
-            self._index_serial = serial
-        return self._index
 
     # ------------------------------------------------------------ station
 
@@ -239,16 +306,15 @@ class DataService:
             problem = "station.db is not open"
         return problem or ""
 
-    def storage_faults(self) -> dict:
+    def storage_faults(self) -> StorageFaults:
         """What the admin screen says about the storage besides an unusable station.db (station_problem):
-
-        {"stationDamaged": [{"table": "announcement", "count": 1, "names": ["2"]}, …] — rows of station.db
-        that cannot be read, per table, each named by its key (or "rowid N" when that is unreadable too),
-        at most DAMAGE_NAMES_SHOWN names, found by the same scan as `ipkiosk doctor`;
-        "stationReadOnly" / "contentReadOnly": why that file is open read-only ("disk full (…)"), else ''}.
+        rows of station.db that cannot be read, per table, each named by its key (or "rowid N" when that is
+        unreadable too), at most DAMAGE_NAMES_SHOWN names, found by the same scan as `ipkiosk doctor`; and
+        why station.db / content.db is open read-only ("disk full (…)"), else ''; while either is, whether the
+        disk is full or failing (read_only_reason, a StorageReason value).
 
         The scan runs when staff open the admin screen, not on every poll."""
-        damaged: list[dict] = []
+        damaged: list[DamagedRows] = []
         if not self.station_problem():
             try:
                 rows = station.damaged_rows()
@@ -260,34 +326,42 @@ class DataService:
                 damaged.append({"table": table, "count": len(of_table),
                                 "names": [r.key if r.key is not None else f"rowid {r.rowid}"
                                           for r in of_table[:DAMAGE_NAMES_SHOWN]]})
-        return {"stationDamaged": damaged, "stationReadOnly": station.read_only_reason() or "",
-                "contentReadOnly": recovery.read_only_reason() or ""}
+        station_read_only, content_read_only = station.read_only_reason() or "", recovery.read_only_reason() or ""
+        return {"station_damaged": damaged, "station_read_only": station_read_only,
+                "content_read_only": content_read_only,
+                "read_only_reason": self._storage_reason() if station_read_only or content_read_only else ""}
+
+    def _storage_reason(self) -> str:
+        """A StorageReason for a fault of the data disk: whether it is full now, or failing otherwise."""
+        return StorageReason.DISK_FULL if disk_full(self._cfg.data_path) else StorageReason.DISK_ERROR
 
     def _check_station_writable(self, what: str) -> None:
         """StorageError before a staff change is tried on a station.db that is open read-only."""
         reason = station.read_only_reason()
         if reason is not None:
-            code = errno.ENOSPC if reason.startswith("disk full") else errno.EIO
+            code = errno.ENOSPC if disk_full(self._cfg.data_path) else errno.EIO
             raise StorageError(code, f"station.db: {reason}; {what} not saved")
 
-    def current_announcements(self, now: str) -> list[dict]:
+    def current_announcements(self, now: str) -> list[Announcement]:
         """Announcements showing at NOW; none while station.db is unusable (no failure)."""
         if self.station_problem():
             return []
-        return station.current_announcements(_instant(now))
+        return cast(list[Announcement], station.current_announcements(_instant(now)))
 
-    def list_announcements(self) -> list[dict]:
-        return station.list_announcements()
+    def list_announcements(self) -> list[Announcement]:
+        return cast(list[Announcement], station.list_announcements())
 
     def save_announcement(self, ann_id: int, title: str, body: str, starts_at: str | None, ends_at: str | None,
                           pinned: bool, actor: str) -> int:
         """Create (ANN_ID 0) or update an announcement; its id."""
         self._check_station_writable("announcement")
         if ann_id:
-            return station.edit_announcement(ann_id, actor=actor, title=title, body=body, starts_at=starts_at,
-                                             ends_at=ends_at, pinned=pinned).id
-        return station.add_announcement(title, body, starts_at=starts_at, ends_at=ends_at, pinned=pinned,
-                                        actor=actor).id
+            edited: int = station.edit_announcement(ann_id, actor=actor, title=title, body=body, starts_at=starts_at,
+                                                    ends_at=ends_at, pinned=pinned).id
+            return edited
+        added: int = station.add_announcement(title, body, starts_at=starts_at, ends_at=ends_at, pinned=pinned,
+                                              actor=actor).id
+        return added
 
     def remove_announcement(self, ann_id: int, actor: str) -> None:
         self._check_station_writable("removal")
@@ -304,99 +378,104 @@ class DataService:
 
     # ------------------------------------------------------------ staff PIN
 
-    def pin_state(self, now: str) -> dict:
-        self._at(now)
+    def pin_state(self, now: str) -> PinState:
         if self.station_problem():
-            return {"isSet": False, "lockedForS": 0, "triesLeft": 0}
-        return {"isSet": self._guard.is_set(), "lockedForS": self._guard.locked_for_s(),
-                "triesLeft": self._guard.tries_left()}
+            return {"is_set": False, "locked_for_s": 0, "tries_left": 0}
+        guard = self._pin_guard(now)
+        return {"is_set": guard.is_set(), "locked_for_s": guard.locked_for_s(), "tries_left": guard.tries_left()}
 
-    def check_pin(self, pin: str, now: str) -> dict:
-        self._at(now)
-        result = self._guard.check(pin)
-        return {"ok": result.ok, "lockedForS": result.locked_for_s, "triesLeft": result.tries_left,
-                "unsaved": result.unsaved}
+    def check_pin(self, pin: str, now: str) -> PinCheck:
+        result = self._pin_guard(now).check(pin)
+        return {"ok": result.ok, "locked_for_s": result.locked_for_s, "tries_left": result.tries_left,
+                "unsaved": result.unsaved, "unsaved_reason": self._storage_reason() if result.unsaved else ""}
 
     def set_pin(self, pin: str, now: str) -> None:
-        self._at(now)
-        self._guard.set_pin(pin)
+        self._pin_guard(now).set_pin(pin)
 
     # ------------------------------------------------------------ station.db backups
 
     def _backups_dir(self) -> Path:
-        return backup.backups_dir(self._cfg.data_path)
+        path: Path = backup.backups_dir(self._cfg.data_path)
+        return path
 
-    def backups(self) -> list[dict]:
+    def backups(self) -> list[BackupCopy]:
         """Backup copies, newest first: path and the instant it was taken."""
-        return [{"path": str(p), "takenAt": iso(t) if (t := backup.backup_time(p)) else ""}
+        return [{"path": str(p), "taken_at": iso(t) if (t := backup.backup_time(p)) else ""}
                 for p in reversed(backup.list_backups(self._backups_dir()))]
 
     def backup_if_due(self, now: str) -> str:
         """The nightly backup: the new copy's file name, or '' when none was due."""
-        self._at(now)
+        moment = _instant(now)
         if self.station_problem() or station.read_only_reason() is not None:
             return ""  # the admin screen says why (storage_faults); the next start with room takes it
-        if not backup.backup_due(self._backups_dir(), self._now):
+        if not backup.backup_due(self._backups_dir(), moment):
             return ""
-        path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: self._now)
+        path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: moment)
         station.audit("station.backup", path.name, "nightly", "kiosk")
-        return path.name
+        return str(path.name)
 
     def backup_now(self, actor: str, now: str) -> str:
         """立即备份: the new copy's file name; StorageError when the disk has no room for it."""
-        self._at(now)
+        moment = _instant(now)
         self._check_station_writable("backup")
         try:
-            path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: self._now)
+            path = backup.backup_station(self._cfg.station_db_path, self._backups_dir(), clock=lambda: moment)
         except backup.BackupError:
             if full := disk_full(self._backups_dir().parent):
                 raise StorageError(errno.ENOSPC, f"backup: {full}; no copy was made") from None
             raise
         station.audit("station.backup", path.name, "", actor)
-        return path.name
+        return str(path.name)
 
     def restore_backup(self, path: str, actor: str, now: str) -> str:
         """Replace station.db with the backup PATH; '' when the restored file opens, else why not."""
-        self._at(now)
+        moment = _instant(now)
         if not station.station_db.is_closed():
             station.station_db.close()
         try:
             backup.restore_station(Path(path), self._cfg.station_db_path, self._backups_dir(),
-                                   clock=lambda: self._now)
+                                   clock=lambda: moment)
         finally:
             ok, problem = station.open_station_db_safely(self._cfg.station_db_path)
         if ok:
             station.audit("station.restore", Path(path).name, "", actor)
-        return "" if ok else problem
+        return "" if ok else str(problem)
 
     # ------------------------------------------------------------ dispatch
 
-    def answer(self, request: dict) -> dict:
+    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
         """The answer document to one request document, cleaned for display: the one place results
         and error messages leave for the screen (see the module docstring)."""
-        return for_screen(self._answer(request))
+        return cast(dict[str, Any], for_screen(self._answer(request)))
 
-    def _answer(self, request: dict) -> dict:
+    def _answer(self, request: dict[str, Any]) -> dict[str, Any]:
         req_id = request.get("id")
-        method = request.get("method")
-        if method not in self.METHODS:
-            return {"id": req_id, "error": {"type": "UnknownMethod", "message": f"no method {method!r}"}}
         try:
-            result = getattr(self, method)(*request.get("args", ()), **request.get("kwargs", {}))
-        except EXPECTED_ERRORS as exc:
-            return {"id": req_id, "error": {"type": type(exc).__name__, "message": str(exc)}}
+            req_id, method, args = api.parse_request(request)
+            bound = getattr(self, method)
+            try:
+                inspect.signature(bound).bind(**args)
+            except TypeError as exc:
+                raise DataError(ErrorKind.BAD_REQUEST, f"{method}: {exc}") from None
+            return api.result_doc(req_id, bound(**args))
+        except DataError as exc:
+            return api.failure_doc(req_id, exc)
         except DatabaseError as exc:
             # The disk filled up (or failed) after the files were opened: a plain reason, not an internal error.
             reason = storage_problem(exc, self._cfg.data_path)
             if reason is None:
-                log.exception("data service: %s failed", method)
-                return {"id": req_id, "error": {"type": "InternalError", "message": f"{type(exc).__name__}: {exc}"}}
-            log.error("data service: %s failed: %s", method, reason)
-            return {"id": req_id, "error": {"type": "StorageError", "message": f"{method}: {reason}; nothing was saved"}}
-        except Exception as exc:  # noqa: BLE001 - one bad request must not end the service
-            log.exception("data service: %s failed", method)
-            return {"id": req_id, "error": {"type": "InternalError", "message": f"{type(exc).__name__}: {exc}"}}
-        return {"id": req_id, "result": result}
+                log.exception("data service: %s failed", request.get("method"))
+                return api.failure_doc(req_id, DataError(ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}"))
+            log.error("data service: %s failed: %s", request.get("method"), reason)
+            return api.failure_doc(req_id, DataError(ErrorKind.STORAGE,
+                                                     f"{request.get('method')}: {reason}; nothing was saved",
+                                                     self._storage_reason()))
+        except Exception as exc:
+            kind = next((kind for cls, kind in EXPECTED_ERRORS if isinstance(exc, cls)), None)
+            if kind is None:
+                log.exception("data service: %s failed", request.get("method"))
+                return api.failure_doc(req_id, DataError(ErrorKind.INTERNAL, f"{type(exc).__name__}: {exc}"))
+            return api.failure_doc(req_id, DataError(kind, str(exc), str(getattr(exc, "reason", "") or "")))
 
 
 class LineTooLong(ValueError):
@@ -420,31 +499,29 @@ def read_line(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> bytes | None:
             raise LineTooLong(f"a line longer than {limit} bytes")
 
 
-def serve(service: DataService, requests: IO[bytes], answers: IO[str]) -> None:
+def serve(service: DataService, requests: IO[bytes], answers: IO[bytes]) -> None:
     """Answer request lines until REQUESTS ends (the UI closed the pipe or went away)."""
     while True:
         try:
             line = read_line(requests)
             if line is None:
                 return
-            request = json.loads(line)
-            if not isinstance(request, dict):
-                raise ValueError("a request is a JSON object")
+            request = api.decode_line(line)
         except ValueError as exc:  # LineTooLong, not JSON, not an object
-            reply = {"id": None, "error": {"type": "BadRequest", "message": str(exc)}}
+            reply = api.failure_doc(None, DataError(ErrorKind.BAD_REQUEST, str(exc)))
         else:
             reply = service.answer(request)
-        answers.write(json.dumps(reply, ensure_ascii=False, separators=(",", ":")) + "\n")
+        answers.write(api.encode_line(reply))
         answers.flush()
 
 
 def main(cfg: config_mod.Config) -> int:
     """`ipkiosk data-service`: open the stores, say ready, then serve stdin → stdout."""
-    answers = sys.stdout
+    answers = sys.stdout.buffer
     # stdout carries answers only: anything else printed in this process goes to stderr (the log).
     sys.stdout = sys.stderr
     service = DataService(cfg)
-    answers.write(json.dumps({"ready": True}) + "\n")
+    answers.write(api.encode_line(api.READY))
     answers.flush()
     serve(service, sys.stdin.buffer, answers)
     return 0

@@ -10,6 +10,7 @@ UI's asynchronous child-process handling, so the GUI thread never waits on it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -38,10 +39,12 @@ class PinyinChild:
     def __init__(self, cfg: config_mod.Config, timeout_s: float = START_TIMEOUT_S):
         program, args = self_command(cfg, "pinyin-service")
         self.process = subprocess.Popen([program, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.process.stdin is not None and self.process.stdout is not None  # both are pipes
+        self._requests, self._answers = self.process.stdin, self.process.stdout
         self._buffer = b""
         self._next_id = 0
         self._selector = selectors.DefaultSelector()
-        self._selector.register(self.process.stdout, selectors.EVENT_READ)
+        self._selector.register(self._answers, selectors.EVENT_READ)
         self.ready = json.loads(self._read_line(timeout_s))
         if not self.ready.get("ready"):
             error = self.ready.get("error", {})
@@ -54,8 +57,8 @@ class PinyinChild:
         self._next_id += 1
         request = {"id": self._next_id, "method": method, "args": list(args)}
         try:
-            self.process.stdin.write((json.dumps(request, ensure_ascii=False) + "\n").encode())
-            self.process.stdin.flush()
+            self._requests.write((json.dumps(request, ensure_ascii=False) + "\n").encode())
+            self._requests.flush()
         except OSError as exc:
             raise PinyinServiceError(f"the pinyin service is gone: {exc}") from None
         reply = json.loads(self._read_line(timeout_s))
@@ -71,7 +74,7 @@ class PinyinChild:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._selector.select(remaining):
                 raise PinyinServiceError(f"the pinyin service did not answer in {timeout_s:g} s")
-            chunk = os.read(self.process.stdout.fileno(), 65536)
+            chunk = os.read(self._answers.fileno(), 65536)
             if not chunk:
                 raise PinyinServiceError(f"the pinyin service ended (exit status {self.process.wait()})")
             self._buffer += chunk
@@ -81,17 +84,15 @@ class PinyinChild:
     def close(self) -> None:
         """Close its stdin (the child ends on that) and wait for it; kill it if it does not end."""
         self._selector.close()
-        if self.process.stdin and not self.process.stdin.closed:
-            try:
-                self.process.stdin.close()
-            except OSError:
-                pass
+        if not self._requests.closed:
+            with contextlib.suppress(OSError):
+                self._requests.close()
         try:
             self.process.wait(STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stdout.close()
+        self._answers.close()
 
     def __enter__(self) -> PinyinChild:
         return self

@@ -251,7 +251,7 @@ def load_api(library: str | None = None) -> RimeApi:
         raise ImeUnavailable(f"{library} is too old: its API table has {api.data_size} bytes, "
                              f"the kiosk needs librime 1.8 or later")
     # The library stays loaded as long as the table is used: keep it referenced from the table.
-    api._library = lib  # type: ignore[attr-defined]
+    api._library = lib
     return api
 
 

@@ -5,6 +5,6 @@ loads pypinyin; ``engine`` answers queries from the pre-computed keys and the ge
 ``char_readings`` table. See docs/search.md.
 """
 
-# The longest query that counts (the touch field's length too): the engine cuts anything longer, and the UI
-# imports this number from here without loading the engine.
-MAX_QUERY_CHARS = 40
+from kiosk.core.limits import MAX_QUERY_CHARS
+
+__all__ = ["MAX_QUERY_CHARS"]

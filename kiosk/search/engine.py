@@ -3,7 +3,8 @@
 API used by the UI (keep it stable)::
 
     index = SearchIndex(content.search_docs(), content.vocabulary_rows(), now=clock)
-    index.search("zlsq", limit=50)  -> [Hit(id, kind, title, score, matched), ...]  best first
+    index.search("zlsq", limit=50)  -> [Hit(id, kind, title, score, matched, spans), ...]  best first
+    index.answer("shangbaio")       -> Answer(hits, corrected_to=Correction("shangbiao", "商标", "shangbaio"))
     index.suggest("zl")             -> ["专利申请", ...]  at most 8 candidate-bar words
     index.zero_results("zhuanlj")   -> ZeroResults(suggestions=[...], categories=[Category, ...])
 
@@ -23,7 +24,9 @@ What matches (a query is split into words at spaces and punctuation; every word 
 * a hanzi word of 3+ characters with a homophone typo (``专利申清``): through its readings, ranked below
   every literal match;
 * if nothing matched, a hanzi word of 3+ characters matches records whose title or
-  keywords contain at least half of its character pairs (``被抄袭了`` → 被抄袭).
+  keywords contain at least half of its character pairs (``被抄袭了`` → 被抄袭);
+* 文号 and index numbers by their parts (``140``, ``2022 140``, ``郑市监文140``);
+* ``answer`` only: a letter word that finds nothing is corrected by one edit to a spelling that does.
 
 Ranking: a hit's *tier* comes from where and how it matched (exact title, title prefix,
 title substring, keywords, summary, body; full pinyin before initials; homophones and
@@ -47,7 +50,7 @@ import heapq
 import logging
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -56,7 +59,7 @@ from typing import Any, TypeVar
 from kiosk.core import kinds
 from kiosk.core.clock import utcnow
 from kiosk.search import MAX_QUERY_CHARS
-from kiosk.search.index import KEYS_VERSION, PinyinKeys, SearchKeys
+from kiosk.search.index import KEYS_VERSION, PinyinKeys, SearchKeys, slot_readings, units
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -77,6 +80,10 @@ SCORE_TITLE_INITIALS_PREFIX = 92.0
 SCORE_TITLE = 90.0
 SCORE_TITLE_PINYIN = 88.0
 SCORE_TITLE_INITIALS = 85.0
+# A 文号 or index number typed whole or by its parts (140, 2022 140, 郑市监文140): below any title match, above
+# keywords, so the numbered documents lead but a title that holds the digits still comes first.
+SCORE_REFERENCE_EXACT = 82.0
+SCORE_REFERENCE_PREFIX = 81.0
 SCORE_KEYWORD_EXACT = 80.0
 SCORE_KEYWORD_PREFIX = 76.0
 SCORE_KEYWORD_PINYIN_PREFIX = 75.0
@@ -101,6 +108,15 @@ DENSE_CANDIDATES = 3000
 # Blocks whose character sets let a hanzi scan skip text lacking one of its characters;
 # measured at 100k records: 4 KB blocks cost more Python overhead than they save.
 TEXT_BLOCK_CHARS = 65536
+# A digit word shorter than this matches titles, keywords and reference numbers only: "1" or "20" in every
+# summary and body would flood the results.
+MIN_DIGITS_IN_TEXT = 3
+# Typo correction: only words of at least this many letters are corrected (shorter ones nearly always match
+# something, and a two- or three-letter guess would be wild).
+MIN_CORRECTION_LETTERS = 4
+# A corrected spelling that is only the start of a word's pinyin must be this long: shorter starts are so
+# dense that almost any string is one edit from one.
+MIN_CORRECTED_PINYIN_START = 6
 # Readings without a vowel (嗯 ng, 呒 m) would split almost any letter run: not used to segment.
 _VOWELS = frozenset("aeiouv")
 
@@ -135,11 +151,41 @@ class Hit:
     title: str
     score: float
     # "<field>" or "<field>:<how>"; field: title, keywords, summary, body;
-    # how: pinyin (full), initials (any syllable prefixes), homophone; or "partial".
+    # how: pinyin (full), initials (any syllable prefixes), homophone; "reference" (文号 or index number);
+    # or "partial".
     matched: str
+    # The characters of the title that the query matched, for highlighting: [start, end) offsets into
+    # ``title`` as shown (not normalised), ascending and disjoint. Empty when the title holds no match
+    # (the record matched by keyword, summary, body or reference number).
+    spans: tuple[tuple[int, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "title": self.title, "score": self.score, "matched": self.matched}
+        return {"id": self.id, "kind": self.kind, "title": self.title, "score": self.score, "matched": self.matched,
+                "spans": [list(span) for span in self.spans]}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A query that found nothing, answered as the nearest spelling that does (shangbaio → shangbiao)."""
+
+    query: str  # what was searched instead, normalised: "shangbiao"
+    display: str  # how to name it to the visitor: "商标" (the candidate word), or the letters
+    literal: str  # the query as typed, normalised: "shangbaio"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"query": self.query, "display": self.display, "literal": self.literal}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``SearchIndex.answer`` returns: the hits, and the correction they were found by, if any."""
+
+    hits: list[Hit]
+    corrected_to: Correction | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"corrected_to": self.corrected_to.as_dict() if self.corrected_to else None,
+                "hits": [h.as_dict() for h in self.hits]}
 
 
 @dataclass(frozen=True)
@@ -445,25 +491,53 @@ class _Segmenter:
 
     @lru_cache(maxsize=512)  # noqa: B019 - one segmenter per index, queries repeat while typing
     def split(self, letters: str, *, full: bool) -> list[tuple[str, ...]]:
-        """Up to MAX_SEGMENTATIONS splits, fewest pieces first."""
-        out: list[tuple[str, ...]] = []
-        budget = [4096]  # partial splits explored, so a long query cannot blow up
+        """Up to MAX_SEGMENTATIONS splits, fewest pieces first; splits of as many pieces in depth-first order,
+        longest first piece first.
 
-        def walk(i: int, pieces: tuple[str, ...]) -> None:
+        The fewest and most pieces that can cover each suffix are computed first, so the walk only enters a
+        piece that leads to a split of the count it is after: a long query with thousands of splits (every
+        letter is the start of some reading) costs as much as the splits it returns."""
+        n = len(letters)
+        # pieces[i]: the ends j of the pieces letters[i:j] allowed at i, longest first.
+        pieces: list[list[int]] = []
+        for i in range(n):
+            allowed = []
+            for j in range(n, i, -1):
+                piece = letters[i:j]
+                if piece in (self.prefixes if j == n or not full else self.readings):
+                    allowed.append(j)
+            pieces.append(allowed)
+        unreachable = n + 1
+        fewest = [unreachable] * n + [0]
+        most = [-1] * n + [0]
+        for i in range(n - 1, -1, -1):
+            for j in pieces[i]:
+                if fewest[j] < unreachable:
+                    fewest[i] = min(fewest[i], fewest[j] + 1)
+                    most[i] = max(most[i], most[j] + 1)
+        out: list[tuple[str, ...]] = []
+        if fewest[0] == unreachable:
+            return out
+        # A suffix that takes 1 or 3 pieces may not take 2: the walk can still meet a dead end, so it is capped.
+        budget = [4096]
+
+        def walk(i: int, left: int, done: tuple[str, ...]) -> None:
             budget[0] -= 1
             if budget[0] < 0:
                 return
-            if i == len(letters):
-                out.append(pieces)
+            if i == n:
+                out.append(done)
                 return
-            for j in range(len(letters), i, -1):  # longest piece first
-                piece = letters[i:j]
-                last = j == len(letters)
-                if piece in (self.prefixes if last or not full else self.readings):
-                    walk(j, pieces + (piece,))
+            for j in pieces[i]:
+                if fewest[j] <= left - 1 <= most[j]:
+                    walk(j, left - 1, done + (letters[i:j],))
+                    if len(out) >= MAX_SEGMENTATIONS:
+                        return
 
-        walk(0, ())
-        out.sort(key=len)
+        for count in range(fewest[0], most[0] + 1):
+            walk(0, count, ())
+            if len(out) >= MAX_SEGMENTATIONS:
+                break
         return out[:MAX_SEGMENTATIONS]
 
 
@@ -520,6 +594,172 @@ def readings_of(ch: str) -> tuple[str, ...]:
     return tuple(table[start + 2:table.find("\n", start + 2)].split(","))
 
 
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit_variants(word: str) -> Iterator[tuple[int, str]]:
+    """(edit order, variant) of every spelling one edit from WORD: swaps of neighbours (0), replacements (1),
+    deletions (2), insertions (3), in that order; a variant may repeat."""
+    for i in range(len(word) - 1):
+        if word[i] != word[i + 1]:
+            yield 0, word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    for i, ch in enumerate(word):
+        for c in _ALPHABET:
+            if c != ch:
+                yield 1, word[:i] + c + word[i + 1:]
+    for i in range(len(word)):
+        yield 2, word[:i] + word[i + 1:]
+    for i in range(len(word) + 1):
+        for c in _ALPHABET:
+            yield 3, word[:i] + c + word[i:]
+
+
+def title_spans(title: str, keys: SearchKeys, words: Iterable[str]) -> tuple[tuple[int, int], ...]:
+    """[start, end) offsets into TITLE (as shown) of the characters the query WORDS match, merged.
+
+    A hanzi or digit word is highlighted wherever the normalised title holds it, else through the readings of
+    its characters (a homophone typo); a letter or mixed word where its letters spell the units (initials,
+    full pinyin, or both mixed, each unit by a prefix of one of its readings; hanzi literally)."""
+    normalised = keys["title"]
+    shown_at = _shown_offsets(title, normalised)
+    if shown_at is None:
+        return ()
+    marked: list[tuple[int, int]] = []  # in normalised offsets
+    for word in words:
+        if not _LETTERS_RE.search(word) and word in normalised:
+            at = normalised.find(word)
+            while at >= 0:
+                marked.append((at, at + len(word)))
+                at = normalised.find(word, at + len(word))
+            continue
+        if _LETTERS_RE.search(word):
+            # The engine's own pattern, at C speed: for letters over the first readings (|zhuan|li|shen|qing),
+            # for mixed words over the slot string (|专 zhuan|利 li). Every unit starts with a "|".
+            if _LETTERS_RE.fullmatch(word):
+                text, pattern = keys["title_py"][0], _prefix_pattern(word, False)
+            else:
+                text, pattern = keys["title_slots"], _mixed_pattern(word, False)
+            unit_start = _unit_starts(normalised)
+            spelled = False
+            for m in pattern.finditer(text):
+                first_unit = text.count("|", 0, m.start() + 1) - 1
+                end_unit = text.count("|", 0, m.end())
+                if end_unit < len(unit_start):
+                    marked.append((unit_start[first_unit], unit_start[end_unit]))
+                    spelled = True
+            if spelled:
+                continue
+        # Homophones, and letters spelling a polyphone's other reading: unit by unit.
+        layout = _unit_layout(normalised, keys["title_slots"])
+        if layout is None:
+            continue
+        title_units, unit_start, readings, units_by_letter = layout
+        homophone = not _LETTERS_RE.search(word) and len(word) >= 3  # as the engine: 1–2 hanzi are no typo
+        memo: dict[tuple[int, int], int | None] = {}
+        # Only units with a reading starting with the word's first letter can start a letter word.
+        starts = units_by_letter.get(word[0], ()) if "a" <= word[0] <= "z" else range(len(title_units))
+        taken_until = 0
+        for u in starts:
+            if u < taken_until:
+                continue
+            end = _spell_units(word, 0, title_units, readings, u, homophone, memo)
+            if end is not None:
+                marked.append((unit_start[u], unit_start[end]))
+                taken_until = end
+    merged: list[list[int]] = []
+    for start, end in sorted(marked):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((shown_at[start], shown_at[end - 1] + 1) for start, end in merged)
+
+
+# Both caches: a visitor typing on asks about the same titles keystroke after keystroke.
+@lru_cache(maxsize=4096)
+def _shown_offsets(title: str, normalised: str) -> list[int] | None:
+    """The offset in TITLE of each character of its normalised form (normalisation drops punctuation), or
+    None when they do not line up (a character whose NFKC form only exists in context: no spans rather
+    than wrong ones)."""
+    if unicodedata.is_normalized("NFKC", title):  # most titles: a character stays one character
+        shown_at = [i for i, ch in enumerate(title) if ch.isalnum()]
+    else:
+        shown_at = [i for i, ch in enumerate(title) for c in unicodedata.normalize("NFKC", ch).lower() if c.isalnum()]
+    return shown_at if len(shown_at) == len(normalised) else None
+
+
+_UnitLayout = tuple[list[str], list[int], list[list[str]], dict[str, list[int]]]
+
+
+@lru_cache(maxsize=4096)
+def _unit_starts(normalised: str) -> list[int]:
+    """The normalised offset where each unit of a normalised text starts, and the end."""
+    starts = [0]
+    for unit in units(normalised):
+        starts.append(starts[-1] + len(unit))
+    return starts
+
+
+@lru_cache(maxsize=4096)
+def _unit_layout(normalised: str, slots: str) -> _UnitLayout | None:
+    """(units, each unit's first normalised offset and the end, each unit's readings, the units whose
+    readings start with each letter) of a normalised title and its slot string; None if they disagree."""
+    title_units = units(normalised)
+    readings = slot_readings(slots)
+    if len(readings) != len(title_units):
+        return None
+    units_by_letter: dict[str, list[int]] = {}
+    for u, unit_readings in enumerate(readings):
+        for letter in {r[0] for r in unit_readings if r}:
+            units_by_letter.setdefault(letter, []).append(u)
+    return title_units, _unit_starts(normalised), readings, units_by_letter
+
+
+def _spell_units(word: str, at: int, title_units: list[str], readings: list[list[str]], u: int, homophone: bool,
+                 memo: dict[tuple[int, int], int | None]) -> int | None:
+    """The unit after the last one that WORD[at:] spells from unit U on, or None. Letters consume a non-empty
+    prefix of one of a unit's readings (longest first: full pinyin is preferred); a hanzi is the unit itself, or
+    with HOMOPHONE a unit sharing one of its readings; digits are an ASCII unit's start."""
+    if at == len(word):
+        return u
+    if u == len(title_units):
+        return None
+    if (at, u) in memo:
+        return memo[at, u]
+    memo[at, u] = None  # cut cycles while this state is being answered
+    ch, unit = word[at], title_units[u]
+    result = None
+    if "a" <= ch <= "z":
+        rest = word[at:]
+        lengths = sorted({_common_prefix(rest, r) for r in readings[u]}, reverse=True)
+        for n in lengths:
+            for k in range(n, 0, -1):
+                result = _spell_units(word, at + k, title_units, readings, u + 1, homophone, memo)
+                if result is not None:
+                    break
+            if result is not None:
+                break
+    elif ch.isdigit():
+        digits = re.match(r"[0-9]+", word[at:])
+        run = digits.group() if digits else ch
+        if unit.startswith(run) or run.startswith(unit):
+            step = min(len(run), len(unit))
+            result = _spell_units(word, at + step, title_units, readings, u + 1, homophone, memo)
+    elif unit == ch or (homophone and set(readings_of(ch)) & set(readings[u])):
+        result = _spell_units(word, at + 1, title_units, readings, u + 1, homophone, memo)
+    memo[at, u] = result
+    return result
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def prefix_edit_distance(query: str, target: str, max_distance: int) -> int:
     """Edit distance between QUERY and the closest prefix of TARGET; max_distance + 1 if larger."""
     previous = list(range(len(target) + 1))
@@ -571,6 +811,15 @@ class SearchIndex:
         self._word_pinyin = [keys["pinyin"] for _w, keys, _weight in words]
         self._word_initials = [keys["py"][1] for _w, keys, _weight in words]
         self._word_text = _text_corpus([w] for w in self._words)
+        # Spellings for typo correction: full pinyin and initials → the strongest word spelled so.
+        self._by_pinyin: dict[str, int] = {}
+        self._by_initials: dict[str, int] = {}
+        for i, (pinyin, initials) in enumerate(zip(self._word_pinyin, self._word_initials, strict=True)):
+            if pinyin.isalpha():
+                self._by_pinyin.setdefault(pinyin, i)
+            if initials.isalpha():
+                self._by_initials.setdefault(initials, i)
+        self._pinyin_sorted = sorted(self._by_pinyin)
         self._word_py = _PinyinField([keys["py"]] for _w, keys, _weight in words)
         self._categories = self._count_categories()
         self._build_order()
@@ -590,6 +839,7 @@ class SearchIndex:
         ranked_keys = [d.keys for d in self._ranked]
         self._title = _text_corpus(([k["title"]] for k in ranked_keys), block_chars=TEXT_BLOCK_CHARS)
         self._keywords = _text_corpus((k["keywords"] for k in ranked_keys), distinct=True)
+        self._refs = _text_corpus(k["refs"] for k in ranked_keys)
         self._summary = _text_corpus(([k["summary"]] for k in ranked_keys), block_chars=TEXT_BLOCK_CHARS)
         self._body = _text_corpus(([k["body"]] for k in ranked_keys), block_chars=TEXT_BLOCK_CHARS)
         # The ASCII words of summaries and bodies alone: what a letter query can find there.
@@ -640,8 +890,76 @@ class SearchIndex:
         hits = []
         for rank, (score, matched) in ranked[:limit]:
             d = self._ranked[rank]
-            hits.append(Hit(d.id, d.kind, d.title, score, matched))
+            hits.append(Hit(d.id, d.kind, d.title, score, matched, title_spans(d.title, d.keys, words)))
         return hits
+
+    def answer(self, query: str, limit: int = 50, *, correct: bool = True) -> Answer:
+        """``search``, and when that finds nothing, the results of the nearest spelling (see ``_correction``),
+        if that finds any.
+
+        ``correct=False`` is the literal query only: the UI's way back to what the visitor typed."""
+        hits = self.search(query, limit)
+        if hits or not correct or limit <= 0:
+            return Answer(hits, None)
+        fixed = self._correction(query_words(query))
+        hits = self.search(fixed.query, limit) if fixed is not None else []
+        return Answer(hits, fixed if hits else None)
+
+    def _correction(self, words: list[str]) -> Correction | None:
+        """WORDS (a query that found nothing) with each letter word that finds nothing replaced by the nearest
+        spelling, or None. The caller checks that the corrected query finds something.
+
+        A word is corrected by one edit (a letter inserted, deleted, replaced, or two neighbours swapped) to
+        the full pinyin of a candidate-bar word (shangbaio → shangbiao, 商标), else by a swapped pair to its
+        initials (lzsq → zlsq), else to the start of a word's full pinyin of at least
+        MIN_CORRECTED_PINYIN_START letters (zhaunlish → zhuanlish). Hanzi, digits and words of fewer than
+        MIN_CORRECTION_LETTERS letters are never corrected. A word has at most 26·(2n+1) + n variants, each
+        one dictionary or bisection lookup, so a 40-letter word costs about 2,000 lookups.
+        """
+        fixed, shown, changed = [], [], False
+        for word in words:
+            # A query of one word found nothing: so did the word, no need to ask again.
+            if len(words) == 1 or not self._match_word(word, 1):
+                better = self._nearest_spelling(word)
+                if better is None:
+                    return None
+                fixed.append(better[0])
+                shown.append(better[1])
+                changed = True
+            else:
+                fixed.append(word)
+                shown.append(word)
+        if not changed:
+            return None
+        return Correction(" ".join(fixed), " ".join(shown), " ".join(words))
+
+    def _nearest_spelling(self, word: str) -> tuple[str, str] | None:
+        """(corrected letters, display word) one edit from WORD, best first: full pinyin of a word, then
+        initials, then a pinyin start; within each, swaps before replacements, deletions, insertions; then the
+        heavier word."""
+        if not _LETTERS_RE.fullmatch(word) or len(word) < MIN_CORRECTION_LETTERS:
+            return None
+        best: tuple[int, int, int, str] | None = None
+        for edit_order, variant in _one_edit_variants(word):
+            if best is not None and best[0] == 0 and best[1] <= edit_order:
+                break  # variants come in edit order: nothing later can beat a full-pinyin match
+            found = None
+            if variant in self._by_pinyin:
+                found = (0, edit_order, self._by_pinyin[variant], variant)
+            elif edit_order == 0 and variant in self._by_initials:
+                # Initials only by a swapped pair: one other letter makes another abbreviation, not a typo
+                # (wxyz is one letter from wqyz, 维权援助).
+                found = (1, edit_order, self._by_initials[variant], variant)
+            elif len(variant) >= MIN_CORRECTED_PINYIN_START:
+                at = bisect_left(self._pinyin_sorted, variant)
+                if at < len(self._pinyin_sorted) and self._pinyin_sorted[at].startswith(variant):
+                    found = (2, edit_order, self._by_pinyin[self._pinyin_sorted[at]], variant)
+            if found is not None and (best is None or found < best):
+                best = found
+        if best is None:
+            return None
+        kind, _order, word_index, variant = best
+        return variant, (self._words[word_index] if kind < 2 else variant)
 
     def _match_word(self, word: str, limit: int | None) -> dict[int, tuple[float, str]]:
         """rank → (score, matched) of the records WORD matches, best tier first, at most LIMIT."""
@@ -665,6 +983,7 @@ class SearchIndex:
             yield SCORE_TITLE_EXACT, "title", lambda: self._title.ranks(f"\n{word}\n")
             yield SCORE_TITLE_PREFIX, "title", lambda: self._title.ranks(f"\n{word}")
             yield SCORE_TITLE, "title", lambda: self._title.ranks(word)
+        yield from self._reference_tiers(word)
         if self._keywords.contains(word):
             yield SCORE_KEYWORD_EXACT, "keywords", lambda: self._keywords.ranks(f"\n{word}\n")
             yield SCORE_KEYWORD_PREFIX, "keywords", lambda: self._keywords.ranks(f"\n{word}")
@@ -676,8 +995,19 @@ class SearchIndex:
                 yield SCORE_TITLE_HOMOPHONE, "title:homophone", lambda: self._homophone_ranks(self._title_py, homophones)
                 yield (SCORE_KEYWORD_HOMOPHONE, "keywords:homophone",
                        lambda: self._homophone_ranks(self._keyword_py, homophones))
+        if word.isdigit() and len(word) < MIN_DIGITS_IN_TEXT:
+            return
         yield SCORE_SUMMARY, "summary", lambda: self._summary.ranks(word)
         yield SCORE_BODY, "body", lambda: self._body.ranks(word)
+
+    def _reference_tiers(self, word: str) -> Iterator[Tier]:
+        """文号 and index numbers by their forms (kiosk.search.index.reference_forms): a digit word whole only
+        (14 must not find 140), other words also at a form's start (郑市监 → 郑市监文140号)."""
+        if not self._refs.contains(word):
+            return
+        yield SCORE_REFERENCE_EXACT, "reference", lambda: self._refs.ranks(f"\n{word}\n")
+        if not word.isdigit():
+            yield SCORE_REFERENCE_PREFIX, "reference", lambda: self._refs.ranks(f"\n{word}")
 
     @staticmethod
     def _homophone_readings(word: str) -> list[tuple[str, ...]] | None:
@@ -740,6 +1070,7 @@ class SearchIndex:
 
         yield SCORE_TITLE_INITIALS_PREFIX, "title:initials", lambda: titles(at_start, True)
         yield SCORE_TITLE_INITIALS, "title:initials", lambda: titles(anywhere, False)
+        yield from self._reference_tiers(word)  # index numbers with letters: MB1821951
         yield SCORE_KEYWORD_INITIALS_PREFIX, "keywords:initials", lambda: keywords(at_start)
         yield SCORE_KEYWORD_INITIALS, "keywords:initials", lambda: keywords(anywhere)
 

@@ -13,6 +13,7 @@ A record's keys (stored as JSON in ``SearchDoc.keys``)::
      "title_py": PINYIN, "keyword_py": [PINYIN, ...],
      "pinyin": "zhuanlishenqing",       # title, first reading of each unit
      "ascii": ["tisc"],                 # ASCII words of title and keywords
+     "refs": ["郑市监文2022140号", "140", ...],  # forms of the 文号 and index number (reference_forms)
      "hot": bool, "date": "YYYY-MM-DD" or "", "stale_at": UTC ISO instant or null,
      "category": str or null}
 
@@ -43,7 +44,7 @@ from typing import Any
 from kiosk.core.clock import iso, naive_as_china
 
 # Bump when the key shape changes; the engine refuses keys of another version.
-KEYS_VERSION = 3
+KEYS_VERSION = 4
 
 #: The search keys of one record (see the module docstring), a JSON object as stored in content.db.
 SearchKeys = dict[str, Any]
@@ -151,6 +152,38 @@ def first_reading_pinyin(slots: str) -> str:
     return "".join(out)
 
 
+# A reference number with more parts than this is not a 文号 or index number: only its whole form is kept.
+MAX_REFERENCE_PARTS = 8
+_REFERENCE_PART_RE = re.compile(r"[0-9]+|[^0-9]+")
+_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}")
+
+
+def reference_forms(number: str | None) -> list[str]:
+    """The forms a visitor may type of a 文号 or index number, normalised.
+
+    郑市监文〔2022〕140号 (normalised 郑市监文2022140号, parts 郑市监文 / 2022 / 140 / 号) gives every run of
+    consecutive parts (郑市监文2022140号, 2022140, 140号, 140, 郑市监文, ...), the whole without its year
+    (郑市监文140号), and digit parts without leading zeros (00041 → 41). The engine matches a digit word
+    against whole forms only, so 14 does not find 140; other words also match a form's start.
+    """
+    folded = unicodedata.normalize("NFKC", number or "").lower()
+    # Split at the brackets and dashes first: in 〔2022〕140 they are all that separates the year from the number.
+    chunks = "".join(ch if ch.isalnum() else " " for ch in folded).split()
+    parts = [part for chunk in chunks for part in _REFERENCE_PART_RE.findall(chunk)]
+    whole = "".join(parts)
+    if not whole:
+        return []
+    if len(parts) > MAX_REFERENCE_PARTS:
+        return [whole]
+    forms = {"".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    without_year = [p for p in parts if not _YEAR_RE.fullmatch(p)]
+    if without_year and len(without_year) < len(parts):
+        forms.add("".join(without_year))
+    forms.update(p.lstrip("0") for p in parts if p.isdigit() and p.lstrip("0"))
+    # A lone 号 or 第 would find every numbered record.
+    return sorted((f for f in forms if len(f) > 1 or f.isdigit()), key=lambda f: (-len(f), f))
+
+
 def _utc_iso(value: str | None) -> str | None:
     if not value:
         return None
@@ -188,6 +221,7 @@ def index_record(kind: str, rec: Mapping[str, Any]) -> SearchKeys:
         "keyword_py": [pinyin_keys(k) for k in keyword_slots],
         "pinyin": first_reading_pinyin(title_slots),
         "ascii": sorted({u for u in units(title + "".join(keywords)) if u.isascii() and u.isalpha()}),
+        "refs": sorted({form for field in ("doc_number", "index_number") for form in reference_forms(rec.get(field))}),
         "hot": bool(rec.get("hot", False)),
         "date": (rec.get("published_at") or rec.get("starts_at") or "")[:10],
         "stale_at": stale_at(kind, rec),

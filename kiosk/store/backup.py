@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kiosk.core.clock import in_china, utcnow
 from kiosk.core.durable import fsync_dir, private_dir, private_file, tighten_private_files
+from kiosk.core.staff_rules import BackupReason
 from kiosk.store.db import integrity_ok, storage_problem
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,12 @@ TABLES_REQUIRED = ("announcement", "stationsetting", "auditlog")
 
 
 class BackupError(RuntimeError):
-    """A backup or restore could not be done; the message names the file and the reason."""
+    """A backup or restore could not be done; ``reason`` says why (the admin screen words it), the
+    message names the file too."""
+
+    def __init__(self, reason: BackupReason, message: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 def backups_dir(data_dir: Path) -> Path:
@@ -89,7 +95,7 @@ def _copy_with_backup_api(source: Path, target: Path) -> None:
 def check_backup_file(path: Path) -> None:
     """Raise BackupError unless PATH is a healthy station.db copy."""
     if not Path(path).is_file():
-        raise BackupError(f"{path}: no such file")
+        raise BackupError(BackupReason.NO_SUCH_BACKUP, f"{path}: no such file")
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -98,12 +104,13 @@ def check_backup_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path}: not a readable SQLite database ({exc})") from None
+        raise BackupError(BackupReason.NOT_SQLITE, f"{path}: not a readable SQLite database ({exc})") from None
     if not ok:
-        raise BackupError(f"{path}: integrity_check failed ({detail[:200]})")
+        raise BackupError(BackupReason.DAMAGED, f"{path}: integrity_check failed ({detail[:200]})")
     missing = [t for t in TABLES_REQUIRED if t not in tables]
     if missing:
-        raise BackupError(f"{path}: not a station.db copy (missing tables: {', '.join(missing)})")
+        raise BackupError(BackupReason.NOT_STATION_COPY,
+                          f"{path}: not a station.db copy (missing tables: {', '.join(missing)})")
 
 
 def _unused_name(directory: Path, stem: str, suffix: str) -> Path:
@@ -120,14 +127,14 @@ def backup_station(station_path: Path, directory: Path, *, clock: Callable[[], d
     """Write station-<UTC time>.db into DIRECTORY and delete all but the newest KEEP copies."""
     station_path = Path(station_path)
     if not station_path.is_file():
-        raise BackupError(f"{station_path}: no such file, nothing to back up")
+        raise BackupError(BackupReason.NO_STATION_DB, f"{station_path}: no such file, nothing to back up")
     private_dir(directory)
     target = directory / f"{BACKUP_PREFIX}{clock().astimezone(dt.UTC):%Y%m%dT%H%M%SZ}.db"
     try:
         _copy_with_backup_api(station_path, target)
     except (sqlite3.DatabaseError, OSError) as exc:
         reason = storage_problem(exc, directory) or exc
-        raise BackupError(f"{station_path}: cannot back up ({reason})") from None
+        raise BackupError(BackupReason.COPY_FAILED, f"{station_path}: cannot back up ({reason})") from None
     # Copies written by an older version (or loosened by hand) are as private as the new one.
     tighten_private_files(*(p for p in directory.iterdir() if p.is_file()))
     for old in list_backups(directory)[:-keep]:

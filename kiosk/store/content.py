@@ -10,9 +10,10 @@ readers are the UI, the CLI and the search index loader.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -30,7 +31,7 @@ from peewee import (
 from kiosk.core import kinds
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.logs import FILE_ONLY
-from kiosk.core.manifest import duplicate_ids
+from kiosk.core.manifest import MAX_ORDER, MIN_ORDER, duplicate_ids
 from kiosk.search import index as search_index
 from kiosk.store.db import DamagedRow, KioskDatabase, describe_damage, find_damaged_rows, init_database, is_damaged
 
@@ -78,6 +79,10 @@ class Record(BaseModel):
     valid_until = CharField(null=True)
     hot = BooleanField(default=False)
     is_demo = BooleanField(default=False)
+    # The record's curated ``order`` (NULL: none, listed after the ordered ones) and its title in pinyin
+    # ("zhuan li shen qing", computed at apply time, where pypinyin is loaded): lists sort by them in SQL.
+    curated_order = IntegerField(null=True)
+    title_pinyin = TextField(null=True)
     data = TextField()  # the full record as JSON
 
     def as_dict(self) -> dict[str, Any]:
@@ -178,7 +183,25 @@ def _m0002_refused_target(db: SqliteDatabase) -> None:
     db.create_tables([RefusedTarget])
 
 
-MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_refused_target", _m0002_refused_target)]
+def _m0003_list_order(db: SqliteDatabase) -> None:
+    """The curated order and pinyin title columns, filled in for the records already stored (from the record
+    itself and its stored search keys, so that opening content.db never loads pypinyin)."""
+    present = {c.name for c in db.get_columns("record")}
+    if "curated_order" not in present:  # a database made by 0001 of this version already has both
+        db.execute_sql("ALTER TABLE record ADD COLUMN curated_order INTEGER")
+        db.execute_sql("ALTER TABLE record ADD COLUMN title_pinyin TEXT")
+    rows = db.execute_sql("SELECT r.id, r.data, s.keys FROM record r LEFT JOIN searchdoc s ON s.record_id = r.id")
+    for rid, data, keys in rows.fetchall():
+        rec = _json_or_none(data, rid)
+        doc = _json_or_none(keys) if keys is not None else None
+        if rec is None:
+            continue  # a damaged row: the repair at open removes it and the next sync rewrites it
+        db.execute_sql("UPDATE record SET curated_order = ?, title_pinyin = ? WHERE id = ?",
+                       (_curated_order(rec), _title_pinyin(doc) if doc else None, rid))
+
+
+MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_refused_target", _m0002_refused_target),
+              ("0003_list_order", _m0003_list_order)]
 
 
 def open_content_db(path: Path | str) -> SqliteDatabase:
@@ -221,7 +244,25 @@ def _readable_instants(rec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in rec.items() if k not in bad} if bad else rec
 
 
+def _curated_order(rec: dict[str, Any]) -> int | None:
+    """The record's ``order``, or None. A terminal lets an unknown field through, so a record may carry an
+    ``order`` older rules did not check: only a plain integer within the rules' range counts."""
+    value = rec.get("order")
+    ok = isinstance(value, int) and not isinstance(value, bool) and MIN_ORDER <= value <= MAX_ORDER
+    return value if ok else None
+
+
+def _title_pinyin(keys: dict[str, Any]) -> str | None:
+    """The title's pinyin sort key from its search KEYS: the first reading of each unit, space-separated
+    ("zhuan li shen qing"), so that 李 (li) sorts before 连 (lian) as in a dictionary."""
+    slots = keys.get("title_slots")
+    if not isinstance(slots, str):
+        return None
+    return " ".join(readings[0] for readings in search_index.slot_readings(slots))
+
+
 def _row_for(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
+    """REC as a Record row; its title_pinyin is set once its search keys are computed."""
     return {
         "id": rec["id"],
         "kind": kind,
@@ -234,6 +275,8 @@ def _row_for(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
         "valid_until": _utc(rec.get("valid_until")),
         "hot": bool(rec.get("hot", False)),
         "is_demo": bool(rec.get("is_demo", False)),
+        "curated_order": _curated_order(rec),
+        "title_pinyin": None,
         "data": json.dumps(rec, ensure_ascii=False, sort_keys=True),
     }
 
@@ -329,9 +372,7 @@ def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
     for rec in m.records:
         row = _row_for(m.collection, rec)
         old = current.get(rec["id"])
-        if old is None:
-            new_rows.append(row)
-        else:
+        if old is not None:
             old_kind, old_rev, old_data = old
             if old_kind != m.collection:
                 raise ApplyError(f"record {rec['id']!r} is listed in {m.collection!r} but also lives in {old_kind!r}")
@@ -339,10 +380,14 @@ def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
                 raise ApplyError(f"record {rec['id']!r}: rev {rec['rev']} is lower than the applied rev {old_rev}")
             if old_data == row["data"]:
                 continue
+        keys = search_index.index_record(m.collection, _readable_instants(rec))
+        row["title_pinyin"] = _title_pinyin(keys)
+        if old is None:
+            new_rows.append(row)
+        else:
             Record.update(**row).where(Record.id == rec["id"]).execute()
             Attachment.delete().where(Attachment.record == rec["id"]).execute()
         attachments += [{"record": rec["id"], **att} for att in rec.get("attachments") or ()]
-        keys = search_index.index_record(m.collection, _readable_instants(rec))
         search_rows.append({"record": rec["id"], "kind": m.collection, "keys": json.dumps(keys, ensure_ascii=False)})
         result.upserted += 1
     # Multi-row statements: building one SQL statement per record dominated large applies.
@@ -467,19 +512,62 @@ def get_record(record_id: str) -> dict[str, Any] | None:
     return _readable(row) if row else None
 
 
-def list_records(kind: str, *, category: str | None = None) -> list[dict[str, Any]]:
-    """Records of KIND in display order: services by category then title, events by start,
-    dated kinds newest first."""
+def _natural_order(kind: str) -> tuple[Any, ...]:
+    """What orders KIND's records that share a curated order (or have none), before popularity:
+    events by start and documents newest first; services and booking types have none."""
+    if kind == "events":
+        return (Record.starts_at,)
+    if kind in ("policies", "notices", "news"):
+        return (Record.published_at,)
+    return ()
+
+
+def _in_display_order(query: Any, kind: str, views: Mapping[str, int] | None) -> list[Record]:
+    """The rows of QUERY (records of KIND) in display order: the curated ``order`` first (records without
+    one after every ordered one), then the kind's natural order (events by start, documents newest first),
+    then local popularity (VIEWS: {record id: views in the last 30 days}, from station.db), then
+    the title's pinyin. Never by id: an id slug says nothing about what a visitor looks for.
+
+    The database sorts by everything but popularity (content.db never opens station.db); popularity then
+    reorders each run of rows that tie on the keys before it, keeping the pinyin order within a run."""
+    natural = _natural_order(kind)
+    q = query.order_by(Record.curated_order.asc(nulls="last"), *(c.desc(nulls="last") for c in natural),
+                       Record.title_pinyin.asc(nulls="last"), Record.title)
+    rows = list(q)
+    if not views:
+        return rows
+
+    def tie(row: Record) -> tuple[Any, ...]:
+        return (row.curated_order, *(getattr(row, c.name) for c in natural))
+
+    out: list[Record] = []
+    for _, run in itertools.groupby(rows, key=tie):
+        out += sorted(run, key=lambda r: -views.get(r.id, 0))
+    return out
+
+
+def list_records(kind: str, *, category: str | None = None,
+                 views: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
+    """Records of KIND (one CATEGORY if given) in display order (see _in_display_order). VIEWS: {record id:
+    views in the last 30 days}, ``station.views_since(now - dt.timedelta(days=station.POPULAR_DAYS))``
+    from kiosk.store.station; None: no tie-break by popularity."""
     q = Record.select().where(Record.kind == kind)
     if category:
         q = q.where(Record.category == category)
-    if kind == "events":
-        q = q.order_by(Record.starts_at.desc())
-    elif kind in ("policies", "notices", "news"):
-        q = q.order_by(Record.published_at.desc(nulls="last"), Record.id)
-    else:
-        q = q.order_by(Record.id)
-    return [rec for rec in map(_readable, q) if rec is not None]
+    return [rec for rec in map(_readable, _in_display_order(q, kind, views)) if rec is not None]
+
+
+def service_categories(views: Mapping[str, int] | None = None) -> list[tuple[str, int]]:
+    """(category, number of services) in catalogue order: a category stands where its first service stands
+    in the services list (list_records), so the categories of the curated leading services lead; VIEWS
+    as for list_records. A service without a category counts under ""."""
+    q = Record.select(Record.id, Record.category, Record.curated_order, Record.title_pinyin, Record.title).where(
+        Record.kind == "services")
+    counts: dict[str, int] = {}
+    for row in _in_display_order(q, "services", views):
+        if not is_damaged(row.category):
+            counts[row.category or ""] = counts.get(row.category or "", 0) + 1
+    return list(counts.items())
 
 
 def referenced_blob_hashes() -> set[str]:

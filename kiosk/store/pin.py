@@ -38,6 +38,7 @@ from kiosk.core.clock import iso, utcnow
 from kiosk.core.staff_rules import PIN_MAX_DIGITS as PIN_MAX_DIGITS
 from kiosk.core.staff_rules import PIN_MIN_DIGITS as PIN_MIN_DIGITS
 from kiosk.core.staff_rules import PinError as PinError
+from kiosk.core.staff_rules import PinReason as PinReason
 from kiosk.core.staff_rules import check_pin_format as check_pin_format
 from kiosk.store import station
 from kiosk.store.db import storage_problem
@@ -138,11 +139,12 @@ class PinGuard:
     One guard lives as long as its process (the data service keeps one): the counters it could not
     save are kept in it (see the module docstring)."""
 
-    def __init__(self, clock: Clock = utcnow, actor: str = "admin-screen"):
+    def __init__(self, clock: Clock = utcnow, actor: str = "admin-screen", *, unsaved: dict[str, str] | None = None):
         self._clock = clock
         self._actor = actor
         # Counter settings whose newest value could not be written to station.db: read before the stored ones.
-        self._unsaved: dict[str, str] = {}
+        # A caller that makes one guard per instant (the data service) passes the same dict to each.
+        self._unsaved: dict[str, str] = {} if unsaved is None else unsaved
 
     def _setting(self, key: str) -> str | None:
         return self._unsaved[key] if key in self._unsaved else station.get_setting(key)
@@ -218,7 +220,7 @@ class PinGuard:
         """Verify PIN unless locked out; count failures and start a lockout on the fifth."""
         encoded = station.get_setting(KEY_HASH)
         if not encoded:
-            raise PinError("no PIN set yet: set one first")
+            raise PinError(PinReason.NOT_SET, "no PIN set yet: set one first")
         locked = self.locked_for_s()
         if locked:
             unsaved = self._save({}, "pin.refused", f"locked for {locked} s")

@@ -26,6 +26,7 @@ from peewee import DatabaseError
 
 from kiosk.core import kinds
 from kiosk.core.clock import utcnow
+from kiosk.core.staff_rules import StorageReason
 from kiosk.store import content
 from kiosk.store.content import content_db, open_content_db
 from kiosk.store.db import disk_full, integrity_ok, is_corruption, open_read_only, storage_problem
@@ -35,7 +36,14 @@ log.addHandler(logging.NullHandler())
 
 
 class StorageError(OSError):
-    """content.db is fine but its disk is full or failing; nothing was moved aside or changed."""
+    """A database is fine but its disk is full or failing; nothing was moved aside or changed.
+
+    Raised as ``StorageError(errno, message)``: ENOSPC for a full disk, EIO for any other fault of the
+    medium. ``reason`` is that errno as a StorageReason (the admin screen words it)."""
+
+    @property
+    def reason(self) -> StorageReason:
+        return StorageReason.DISK_FULL if self.errno == errno.ENOSPC else StorageReason.DISK_ERROR
 
 
 # Why content.db is open read-only in this process (None when it is open normally).
@@ -95,7 +103,7 @@ def _storage_fault(path: Path, reason: str, read_only_fallback: bool) -> None:
         _read_only_reason = reason
         log.warning("content.db opened read-only: %s; the stored content is shown, nothing is updated", reason)
         return
-    code = errno.ENOSPC if reason.startswith("disk full") else errno.EIO
+    code = errno.ENOSPC if disk_full(path.parent) else errno.EIO
     raise StorageError(code, f"content.db: {reason}; the stored content was kept")
 
 

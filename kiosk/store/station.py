@@ -1,4 +1,4 @@
-"""station.db: local, precious data — announcements, settings overrides, audit log, usage.
+"""station.db: local, precious data — announcements, settings overrides, audit log, usage, record views.
 
 Qt-free. Sync never opens this file and no code path deletes it; the content reset and
 every sync touch content.db only. Every staff action writes an audit row in the same
@@ -13,13 +13,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from peewee import AutoField, BooleanField, CharField, DatabaseError, Model, SqliteDatabase, TextField
+from peewee import AutoField, BooleanField, CharField, DatabaseError, IntegerField, Model, SqliteDatabase, TextField, fn
 
-from kiosk.core.clock import iso, naive_as_china, utcnow
+from kiosk.core.clock import in_china, iso, naive_as_china, utcnow
 from kiosk.core.durable import private_file, tighten_private_files
 from kiosk.core.logs import FILE_ONLY
+from kiosk.core.manifest import ID_RE
 from kiosk.core.safe_text import content_problem
-from kiosk.core.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS
+from kiosk.core.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, StationReason
 from kiosk.store.db import (
     DamagedRow,
     KioskDatabase,
@@ -39,7 +40,11 @@ station_db = KioskDatabase(None)
 
 
 class StationError(ValueError):
-    """Invalid staff input; the message names the field."""
+    """Staff input refused; ``reason`` says why (the admin screen words it), the message names the field."""
+
+    def __init__(self, reason: StationReason, message: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 class BaseModel(Model):
@@ -91,14 +96,32 @@ class UsageEvent(BaseModel):
     object = CharField(default="")
 
 
-MODELS = [Announcement, StationSetting, AuditLog, UsageEvent]
+class RecordView(BaseModel):
+    """How often one record was opened on one day (China time): the local popularity that orders records
+    tied on their curated order. No personal data: a record id, a day and a count."""
+
+    id = AutoField()
+    record_id = CharField()
+    day = CharField()  # YYYY-MM-DD, China time
+    count = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("record_id", "day"), True),)
+
+
+MODELS = [Announcement, StationSetting, AuditLog, UsageEvent, RecordView]
 
 
 def _m0001_initial(db: SqliteDatabase) -> None:
-    db.create_tables(MODELS)
+    db.create_tables([Announcement, StationSetting, AuditLog, UsageEvent])
 
 
-MIGRATIONS = [("0001_initial", _m0001_initial)]
+def _m0002_record_view(db: SqliteDatabase) -> None:
+    # A new table only: nothing already in station.db is touched.
+    db.create_tables([RecordView])
+
+
+MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_record_view", _m0002_record_view)]
 
 
 def open_station_db(path: Path | str) -> SqliteDatabase:
@@ -210,7 +233,7 @@ def damaged_rows(tables: tuple[str, ...] | None = None) -> list[DamagedRow]:
 
 
 _NOUNS = {"announcement": "announcement", "stationsetting": "setting", "auditlog": "audit entry",
-          "usageevent": "usage event"}
+          "usageevent": "usage event", "recordview": "record view count"}
 
 
 def damage_summary(rows: list[DamagedRow] | None = None, *, remedy: bool = True) -> str | None:
@@ -254,31 +277,32 @@ def parse_instant(value: str | None, field: str) -> str | None:
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise StationError(f"{field}: got {value!r}, expected an ISO date or datetime such as 2026-12-01T09:00") from None
+        raise StationError(StationReason.BAD_INSTANT, f"{field}: got {value!r}, expected an ISO date or datetime such as 2026-12-01T09:00") from None
     return iso(naive_as_china(moment))
 
 
 def _check_writable() -> None:
     if _read_only_reason is not None:
-        raise StationError(f"station.db is read-only ({_read_only_reason}): free space on the data disk, then try again")
+        raise StationError(StationReason.STATION_READ_ONLY, f"station.db is read-only ({_read_only_reason}): free space on the data disk, then try again")
 
 
 def _check_text(title: str, body: str) -> None:
     if not title or not title.strip():
-        raise StationError("title: empty, expected some text")
+        raise StationError(StationReason.TITLE_EMPTY, "title: empty, expected some text")
     if len(title) > MAX_TITLE_CHARS:
-        raise StationError(f"title: {len(title)} characters, expected at most {MAX_TITLE_CHARS}")
+        raise StationError(StationReason.TITLE_TOO_LONG, f"title: {len(title)} characters, expected at most {MAX_TITLE_CHARS}")
     if len(body) > MAX_BODY_CHARS:
-        raise StationError(f"body: {len(body)} characters, expected at most {MAX_BODY_CHARS}")
+        raise StationError(StationReason.BODY_TOO_LONG, f"body: {len(body)} characters, expected at most {MAX_BODY_CHARS}")
     # The same character rules as published content: an announcement is shown on the public screen too.
-    for name, text in (("title", title), ("body", body)):
+    for name, text, reason in (("title", title, StationReason.TITLE_NOT_SHOWABLE),
+                               ("body", body, StationReason.BODY_NOT_SHOWABLE)):
         if problem := content_problem(text):
-            raise StationError(f"{name}: {problem}")
+            raise StationError(reason, f"{name}: {problem}")
 
 
 def _check_window(starts_at: str | None, ends_at: str | None) -> None:
     if starts_at and ends_at and ends_at <= starts_at:
-        raise StationError(f"ends_at ({ends_at}) must be after starts_at ({starts_at})")
+        raise StationError(StationReason.ENDS_BEFORE_START, f"ends_at ({ends_at}) must be after starts_at ({starts_at})")
 
 
 def add_announcement(title: str, body: str = "", *, starts_at: str | None = None, ends_at: str | None = None,
@@ -299,7 +323,7 @@ def edit_announcement(ann_id: int, *, actor: str = "cli", **changes: Any) -> Ann
     _check_writable()
     ann = Announcement.get_or_none(Announcement.id == ann_id)
     if ann is None:
-        raise StationError(f"announcement {ann_id}: not found")
+        raise StationError(StationReason.ANNOUNCEMENT_NOT_FOUND, f"announcement {ann_id}: not found")
     if "title" in changes or "body" in changes:
         _check_text(changes.get("title", ann.title), changes.get("body", ann.body))
     for field in ("starts_at", "ends_at"):
@@ -318,7 +342,7 @@ def remove_announcement(ann_id: int, *, actor: str = "cli") -> None:
     _check_writable()
     with station_db.atomic():
         if not Announcement.delete().where(Announcement.id == ann_id).execute():
-            raise StationError(f"announcement {ann_id}: not found")
+            raise StationError(StationReason.ANNOUNCEMENT_NOT_FOUND, f"announcement {ann_id}: not found")
         audit("announcement.remove", str(ann_id), "", actor)
 
 
@@ -364,3 +388,40 @@ def set_setting(key: str, value: str) -> None:
 
 def record_usage(kind: str, obj: str = "") -> None:
     UsageEvent.create(at=iso(utcnow()), kind=kind, object=obj)
+
+
+# Popularity counts the views of the last POPULAR_DAYS days; a day's counts are kept VIEW_KEEP_DAYS days
+# (room to look further back later), then deleted, so the table stays small on a terminal that runs for years.
+POPULAR_DAYS = 30
+VIEW_KEEP_DAYS = 90
+
+
+def record_view(record_id: str, now: dt.datetime) -> bool:
+    """Count one view of RECORD_ID (a visitor opened it) on NOW's day (China time); NOW is aware.
+
+    Returns False, counting nothing, while station.db is unusable or read-only: a lost view is not worth
+    a failure on a visitor's screen. StationError for a RECORD_ID that is not a record id (nothing but
+    ids is stored, so no free text a visitor typed can end up here)."""
+    if not ID_RE.match(record_id):
+        raise StationError(StationReason.BAD_RECORD_ID, f"record_id: got {record_id[:80]!r}, expected a record id")
+    if _open_problem is not None or _read_only_reason is not None or station_db.is_closed():
+        return False
+    day = in_china(now).date()
+    with station_db.atomic():
+        RecordView.insert(record_id=record_id, day=day.isoformat(), count=1).on_conflict(
+            conflict_target=[RecordView.record_id, RecordView.day],
+            update={RecordView.count: RecordView.count + 1}).execute()
+        RecordView.delete().where(RecordView.day < (day - dt.timedelta(days=VIEW_KEEP_DAYS)).isoformat()).execute()
+    return True
+
+
+def views_since(since: dt.datetime) -> dict[str, int]:
+    """{record id: views} from the China-time day of SINCE (aware) on, for the records viewed at all;
+    {} while station.db is unusable. Views of the last POPULAR_DAYS days order lists
+    (kiosk.store.content.list_records): ``views_since(now - dt.timedelta(days=POPULAR_DAYS))``."""
+    if _open_problem is not None or station_db.is_closed():
+        return {}
+    first_day = in_china(since).date().isoformat()
+    q = (RecordView.select(RecordView.record_id, fn.SUM(RecordView.count)).where(RecordView.day >= first_day)
+         .group_by(RecordView.record_id).tuples())
+    return {rid: int(total) for rid, total in q if not is_damaged(rid)}

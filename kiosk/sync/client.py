@@ -38,19 +38,18 @@ from kiosk import __version__
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.config import Config
 from kiosk.core.manifest import COLLECTIONS, Manifest, ManifestError, parse_manifest
+from kiosk.core.sync_outcome import EXIT_CODES
 from kiosk.store import content
 from kiosk.store import seed as seed_mod
 from kiosk.store.recovery import StorageError, open_content_db_recovering
 from kiosk.sync import trust
 from kiosk.sync.blobs import BlobMismatchError, BlobStore, blob_relpath
 from kiosk.sync.fetcher import BaseFetcher, CancelledError, make_fetcher
-from kiosk.sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, STALE, UNCHANGED
+from kiosk.sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, UNCHANGED
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-EXIT_CODES = {OK: 0, UNCHANGED: 1, OFFLINE: 10, STALE: 11, SECURITY_ALERT: 12, REFUSED: 13}
-EXIT_USAGE = 2
 MIN_INTERVAL_S = 300
 JITTER_FRACTION = 0.2
 MAX_BACKOFF_S = 4 * 3600

@@ -46,6 +46,10 @@ log.addHandler(logging.NullHandler())
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
+# Where a packaged terminal keeps the trusted root (``trusted_root`` in its config): the technician guide
+# installs the ``1.root.json`` that `init` writes under this name, and `init` says so in the same words.
+TERMINAL_TRUSTED_ROOT = "/etc/ipkiosk/root.json"
+
 
 @dataclass
 class BuildResult:
@@ -231,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "init":
             path = trust.init_keys(args.keys_dir, root_threshold=args.root_threshold, root_key_count=args.root_keys)
-            print(f"keys written to {args.keys_dir}; give terminals {path} as trusted_root")
+            print(f"keys written to {args.keys_dir}; give terminals {path}: each installs it as its trusted root "
+                  f"with `sudo install -m 0644 {path.name} {TERMINAL_TRUSTED_ROOT}`")
             return EXIT_OK
         expiry = dt.timedelta(hours=args.timestamp_expiry_h)
         if expiry <= dt.timedelta(0):

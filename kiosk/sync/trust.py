@@ -49,6 +49,7 @@ from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from kiosk.core.clock import utcnow
 from kiosk.core.durable import write_atomic
+from kiosk.core.sync_outcome import Outcome
 from kiosk.sync.fetcher import NotMetadataError
 
 log = logging.getLogger(__name__)
@@ -62,11 +63,11 @@ SNAPSHOT_EXPIRY = dt.timedelta(days=365)
 DEFAULT_TIMESTAMP_EXPIRY = dt.timedelta(hours=24)
 _ROOT_FILE_RE = re.compile(r"^(\d+)\.root\.json\Z")  # \Z: $ would also match before a final newline
 
-# Outcome classes of a sync cycle (DESIGN.md "Sync protocol"). REFUSED: validly signed content that breaks
-# the content rules (docs/sync.md) — a publisher's mistake, not an attack; the refused collections keep their
-# last good generation and every other collection still applies.
-OK, UNCHANGED, OFFLINE, STALE, SECURITY_ALERT = "OK", "UNCHANGED", "OFFLINE", "STALE", "SECURITY_ALERT"
-REFUSED = "REFUSED"
+# Outcome classes of a sync cycle, defined once in kiosk.core.sync_outcome (the admin screen words them);
+# plain strings here, as they are stored and printed.
+OK, UNCHANGED, OFFLINE, STALE, SECURITY_ALERT, REFUSED = (
+    Outcome.OK.value, Outcome.UNCHANGED.value, Outcome.OFFLINE.value, Outcome.STALE.value,
+    Outcome.SECURITY_ALERT.value, Outcome.REFUSED.value)
 
 
 class KeyStoreError(RuntimeError):

@@ -8,6 +8,7 @@ process opens no database and never does network I/O.
 """
 
 import linecache
+from typing import Any
 
 import PySide6.QtCore  # noqa: F401 - loads shiboken, whose import hook is tamed below
 
@@ -26,12 +27,12 @@ def _forget_sources_read_by_pyside() -> None:
     """
     import sys
 
-    feature = sys.modules.get("shibokensupport.feature")
+    feature: Any = sys.modules.get("shibokensupport.feature")  # shiboken's private module: untyped
     check = getattr(feature, "_mod_uses_pyside", None)
     if check is None or getattr(check, "forgets_sources", False):
         return
 
-    def mod_uses_pyside(module) -> bool:
+    def mod_uses_pyside(module: object) -> bool:
         cached = set(linecache.cache)
         try:
             return check(module)
@@ -39,7 +40,7 @@ def _forget_sources_read_by_pyside() -> None:
             for filename in set(linecache.cache) - cached:
                 linecache.cache.pop(filename, None)
 
-    mod_uses_pyside.forgets_sources = True
+    setattr(mod_uses_pyside, "forgets_sources", True)  # noqa: B010 - a mark on a function, which mypy cannot type
     feature._mod_uses_pyside = mod_uses_pyside
     linecache.clearcache()  # what the hook read before now (PySide6's own import, enum.py)
 

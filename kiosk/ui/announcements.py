@@ -13,9 +13,9 @@ import logging
 from PySide6.QtCore import Property, QTimer, Signal, Slot
 
 from kiosk.core.clock import minute_text
+from kiosk.dataservice.api import Announcement
 from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.data_client import DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +48,11 @@ class AnnouncementsModel(RowListModel):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            # [] while station.db is unusable (the admin screen offers a restore): no failure.
-            current = self._ctx.data.current_announcements(self._ctx.now_iso())
-        except DataUnavailable as exc:
-            log.warning("announcements not refreshed: %s", exc)
-            return
+        # [] while station.db is unusable (the admin screen offers a restore): no failure.
+        self._ctx.data.current_announcements(self._ctx.now_iso()).then(
+            self._show, lambda exc: log.warning("announcements not refreshed: %s", exc), receiver=self)
+
+    def _show(self, current: list[Announcement]) -> None:
         rows = [{
             "annId": a["id"],
             "title": a["title"],
@@ -63,7 +62,7 @@ class AnnouncementsModel(RowListModel):
             "blocks": text.blocks(a["body"]),
         } for a in current]
         self.set_rows(rows)
-        ticker = TICKER_SEPARATOR.join(r["title"] for r in rows)
+        ticker = TICKER_SEPARATOR.join(a["title"] for a in current)
         if ticker != self._ticker:
             self._ticker = ticker
             self.tickerTextChanged.emit()

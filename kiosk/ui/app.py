@@ -26,10 +26,14 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
-from PySide6.QtGui import QGuiApplication, QWindow
+from PySide6.QtGui import QGuiApplication, QScreen, QWindow
 from PySide6.QtQml import QQmlApplicationEngine
+
+if TYPE_CHECKING:
+    from PySide6.QtQuick import QQuickWindow
 
 from kiosk.core import config as config_mod
 from kiosk.core.clock import utcnow
@@ -118,23 +122,24 @@ def register_view_models(ctx: AppContext, modules: tuple[str, ...] = VIEW_MODEL_
             ctx.view_models.append(vm)
 
 
-def load_main(ctx: AppContext, *, size_px: tuple[int, int] | None = None) -> QWindow:
+def load_main(ctx: AppContext, *, size_px: tuple[int, int] | None = None) -> QQuickWindow:
     """Load Kiosk/Main and size the window (not shown yet)."""
     ctx.engine.loadFromModule("Kiosk", "Main")
     roots = ctx.engine.rootObjects()
     if not roots:
         raise RuntimeError("Kiosk/Main.qml failed to load (see the log for QML errors)")
     window = roots[0]
-    if not isinstance(window, QWindow):
+    if not isinstance(window, QWindow):  # QQuickWindow: its Python binding (QtQuick) is not loaded, to save memory
         raise RuntimeError(f"Kiosk/Main.qml's root is a {type(window).__name__}, not a window")
     width, height = size_px or window_size_px(ctx.cfg)
     window.resize(width, height)
-    return window
+    return cast("QQuickWindow", window)
 
 
 def window_size_px(cfg: config_mod.Config) -> tuple[int, int]:
     if cfg.orientation == "auto":
-        screen = QGuiApplication.primaryScreen()
+        # Typed as never None, but None where Qt found no screen at all (a display that is not up yet).
+        screen: QScreen | None = QGuiApplication.primaryScreen()
         if screen is not None:
             geo = screen.geometry()
             return (geo.width(), geo.height())

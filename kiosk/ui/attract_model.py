@@ -16,9 +16,9 @@ from collections.abc import Callable
 from PySide6.QtCore import Property, QObject, Slot
 
 from kiosk.core.clock import in_china
+from kiosk.dataservice.api import Pending, Record
 from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.data_client import DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class UpcomingEventListModel(RowListModel):
 
 
 class AttractController(QObject):
-    def __init__(self, clock: Callable[[], dt.datetime], load_events: Callable[[], list[dict]],
+    def __init__(self, clock: Callable[[], dt.datetime], load_events: Callable[[], Pending[list[Record]]],
                  parent: QObject | None = None):
         super().__init__(parent)
         self._clock = clock
@@ -65,11 +65,10 @@ class AttractController(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            events = self._load_events()
-        except DataUnavailable as exc:
-            log.warning("upcoming events not refreshed: %s", exc)
-            return
+        self._load_events().then(self._show, lambda exc: log.warning("upcoming events not refreshed: %s", exc),
+                                 receiver=self)
+
+    def _show(self, events: list[Record]) -> None:
         self._events.set_rows(upcoming_events(events, self._clock()))
 
     @Slot()

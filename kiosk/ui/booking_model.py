@@ -20,9 +20,10 @@ from kiosk import booking
 from kiosk.core import config as config_mod
 from kiosk.core.clock import in_china, utcnow
 from kiosk.core.self_command import self_command
+from kiosk.dataservice.api import RecordDetail
 from kiosk.ui.children import ChildOutcome, ChildProcess, Ending
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.data_client import DataUnavailable
+from kiosk.ui.data_client import DataCalls
 
 if TYPE_CHECKING:
     from kiosk.ui.printing import SlipPrintJobs
@@ -77,11 +78,11 @@ class PrinterStatusProcess(QObject):
             self.answered.emit(f"printer check did not answer within {PRINTER_CHECK_TIMEOUT_MS // 1000} s")
             return
         process = self._child.process
-        out = bytes(process.readAllStandardOutput()).decode(errors="replace")
+        out = bytes(process.readAllStandardOutput().data()).decode(errors="replace")
         try:
             problem = json.loads(out)["problem"] or ""
         except (ValueError, KeyError, TypeError):
-            err = bytes(process.readAllStandardError()).decode(errors="replace").strip().splitlines()
+            err = bytes(process.readAllStandardError().data()).decode(errors="replace").strip().splitlines()
             problem = f"printer check failed: {err[-1] if err else 'no answer'}"
         self.answered.emit(problem)
 
@@ -105,17 +106,16 @@ class BookingBackend(QObject):
     printerStatusChanged = Signal()
     printFinished = Signal(bool, str)
     stateCleared = Signal()
+    recordLookedUp = Signal(str, str, str)  # record id, its title, its booking type id ('' when none or gone)
 
     def __init__(self, cfg: config_mod.Config, *,
-                 booking_types: Callable[[], list[dict]],
-                 get_record: Callable[[str], dict | None],
+                 data: DataCalls,
                  clock: Callable[[], dt.datetime] = utcnow,
                  jobs: SlipPrintJobs | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cfg = cfg
-        self._booking_types = booking_types
-        self._get_record = get_record
+        self._data = data
         self._clock = clock
         self._type_records: list[dict] = []
         self._types = BookingTypeListModel(self)
@@ -174,12 +174,12 @@ class BookingBackend(QObject):
             return None
 
     @Slot(str, str, result=str)
-    def urlFor(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803 (QML API)
+    def urlFor(self, serviceId: str, bookingTypeId: str) -> str:
         link = self._link(serviceId, bookingTypeId)
         return link.url if link else ""
 
     @Slot(str, str, result="QVariantMap")
-    def qrModules(self, serviceId: str, bookingTypeId: str) -> dict:  # noqa: N802,N803
+    def qrModules(self, serviceId: str, bookingTypeId: str) -> dict:
         """The booking QR for BookingQr.qml: {size: modules per side (quiet zone included), path: the
         dark modules as an SVG path in module units, one ``M col row h len v1 h-len z`` per run};
         {} without a link.
@@ -197,20 +197,26 @@ class BookingBackend(QObject):
         return {"size": len(matrix), "path": qr_svg_path(booking.dark_runs(matrix))}
 
     @Slot(str, str, result=str)
-    def shortCode(self, serviceId: str, bookingTypeId: str) -> str:  # noqa: N802,N803
+    def shortCode(self, serviceId: str, bookingTypeId: str) -> str:
         link = self._link(serviceId, bookingTypeId)
         return link.short_code if link else ""
 
-    @Slot(str, result=str)
-    def bookingTypeFor(self, recordId: str) -> str:  # noqa: N802,N803
-        """Booking type id for a service or event id ('' when it has none): pre-selects BookingPage."""
-        record = self._record(recordId)
+    @Slot(str)
+    def lookUp(self, recordId: str) -> None:
+        """Ask for the title and booking type of a service or event (BookingPage names the service and
+        pre-selects its type); recordLookedUp(id, title, booking type id) follows, ('' '') when it is gone."""
+        self._data.record_detail(recordId).then(lambda page: self._looked_up(recordId, page), receiver=self)
+
+    def _looked_up(self, record_id: str, page: RecordDetail | None) -> None:
+        record = page["record"] if page else None
         if record is None:
-            return ""
-        return booking.booking_type_id_for_record(record, self._type_records) or ""
+            self.recordLookedUp.emit(record_id, "", "")
+            return
+        self.recordLookedUp.emit(record_id, record.get("title") or "",
+                                 booking.booking_type_id_for_record(record, self._type_records) or "")
 
     @Slot(str, result="QVariantMap")
-    def bookingTypeInfo(self, bookingTypeId: str) -> dict:  # noqa: N802,N803
+    def bookingTypeInfo(self, bookingTypeId: str) -> dict:
         """{title, summary, prepare} of a booking type ('prepare' joined with 、); {} if unknown."""
         if bookingTypeId == booking.EVENT_BOOKING_TYPE:
             return {"title": booking.EVENT_BOOKING_TITLE, "summary": "", "prepare": ""}
@@ -219,36 +225,38 @@ class BookingBackend(QObject):
             return {}
         return {"title": bt["title"], "summary": bt.get("summary") or "", "prepare": "、".join(bt.get("prepare") or ())}
 
-    @Slot(str, result=str)
-    def recordTitle(self, recordId: str) -> str:  # noqa: N802,N803
-        record = self._record(recordId)
-        return record["title"] if record else ""
-
-    def _record(self, record_id: str) -> dict | None:
-        """The record, or None when it is gone or cannot be read now."""
-        if not record_id:
-            return None
-        try:
-            return self._get_record(record_id)
-        except DataUnavailable as exc:
-            log.warning("record %s not read: %s", record_id, exc)
-            return None
-
     # ------------------------------------------------------------ printing
 
     @Slot(str, str)
-    def printSlip(self, serviceId: str, bookingTypeId: str) -> None:  # noqa: N802,N803
-        """Start printing a slip; the answer comes as printFinished(ok, visitor message)."""
-        from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs
+    def printSlip(self, serviceId: str, bookingTypeId: str) -> None:
+        """Start printing a slip; the answer comes as printFinished(ok, visitor message). The service's
+        record (as its detail page has it: list fields capped, so a slip never waits for 100,000
+        materials) is asked for first; without it (gone, or the data service does not answer) the
+        slip is made without the service, or refused when it needs one (kiosk.booking.slip_content)."""
+        from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE
 
         if self._printer_problem is not None:
             log.warning("slip not printed: %s", self._printer_problem)
             self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
             return
+        if not serviceId:
+            self._print(serviceId, bookingTypeId, None)
+            return
+
+        def failed(exc: Exception) -> None:
+            log.warning("record %s not read for the slip: %s", serviceId, exc)
+            self._print(serviceId, bookingTypeId, None)
+
+        self._data.record_detail(serviceId).then(
+            lambda page: self._print(serviceId, bookingTypeId, page["record"] if page else None), failed,
+            receiver=self)
+
+    def _print(self, service_id: str, booking_type_id: str, record: dict | None) -> None:
+        from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs
+
         try:
             slip = booking.slip_content(
-                self._cfg, serviceId, bookingTypeId,
-                record=self._record(serviceId),
+                self._cfg, service_id, booking_type_id, record=record,
                 booking_types=self._type_records, now=in_china(self._clock()))
         except booking.BookingError as exc:
             log.error("slip not printed: %s", exc)
@@ -256,6 +264,7 @@ class BookingBackend(QObject):
             return
         if self._jobs is None:
             self._adopt_jobs(SlipPrintJobs())
+        assert self._jobs is not None  # adopted just above
         started = self._jobs.submit(slip, paper_width_mm=self._cfg.paper_width_mm,
                                     printer_name=self._cfg.printer_name)
         if not started:
@@ -272,7 +281,7 @@ class BookingBackend(QObject):
         self.refreshPrinter()
 
     @Slot()
-    def refreshPrinter(self) -> None:  # noqa: N802
+    def refreshPrinter(self) -> None:
         """(Re-)check the printer in a child process; the answer updates printerAvailable/printerStatus."""
         self._printer_checked = True
         self._printer_status.start()
@@ -290,12 +299,11 @@ class BookingBackend(QObject):
 
     def reload(self) -> None:
         """Content changed (sync): booking types may have changed."""
-        try:
-            self._type_records = self._booking_types()
-        except DataUnavailable as exc:
-            log.warning("booking types not refreshed: %s", exc)
-            return
-        self._types.set_booking_types(self._type_records)
+        self._data.list_records("booking_types").then(self._set_booking_types)
+
+    def _set_booking_types(self, booking_types: list[dict]) -> None:
+        self._type_records = booking_types
+        self._types.set_booking_types(booking_types)
 
     def reset(self) -> None:
         """Visitor left: drop the last print message on every BookingQr."""
@@ -311,16 +319,9 @@ def qr_svg_path(runs: list[tuple[int, int, int]]) -> str:
     return "".join(f"M{col} {row}h{length}v1h-{length}z" for row, col, length in runs)
 
 
-def bounded_record(data) -> Callable[[str], dict | None]:
-    """A record getter on the data service DATA that returns the record as its detail page has it:
-    list fields capped (LIST_LIMITS), so a slip or a booking title never waits for 100,000 materials."""
-    return lambda record_id: (data.detail_page(record_id) or {}).get("record")
-
-
 def register(ctx) -> BookingBackend:
     """The ``Booking`` singleton (called by kiosk.ui.app.build_context)."""
-    backend = BookingBackend(ctx.cfg, booking_types=lambda: ctx.data.list_records("booking_types"),
-                             get_record=bounded_record(ctx.data), clock=ctx.clock, parent=ctx.engine)
+    backend = BookingBackend(ctx.cfg, data=ctx.data, clock=ctx.clock, parent=ctx.engine)
     ctx.content_changed.connect(backend.reload)
     ctx.register_singleton("Booking", backend)
     return backend

@@ -1,10 +1,11 @@
 """Browse/read view-models: record lists, service categories and the record detail facade.
 
 QML: ``import KioskBackend`` → ``RecordListModel { kind: "notices" }``, ``CategoryModel {}`` and the
-singleton ``Content`` (``Content.record(id)``, ``Content.hotServices``). Data comes only from
-the data service (``ctx.data``, kiosk/dataservice/service.py). When the sync process applies new content,
-every model updates in place (rows inserted/removed/moved, never a reset), so a visitor's scroll
-position survives; while the data service does not answer, every model keeps what it shows.
+singleton ``Content`` (``Content.open(id)``, ``Content.record(id)``, ``Content.hotServices``). Data comes
+only from the data service (``ctx.data``, kiosk.dataservice.api), asynchronously: a model shows what it
+showed before (or nothing yet, quietly) until the answer arrives. When the sync process applies new
+content, every model updates in place (rows inserted/removed/moved, never a reset), so a visitor's
+scroll position survives; while the data service does not answer, every model keeps what it shows.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from PySide6.QtQml import QmlElement
 
 from kiosk.core import kinds
 from kiosk.core.clock import in_china, minute_text
+from kiosk.dataservice.api import RecordDetail
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.context import current_context
-from kiosk.ui.data_client import DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ QML_SINGLETONS = ("Content",)
 
 SERVICE_CATEGORIES = ("专利", "商标", "地理标志", "集成电路布图设计", "维权援助", "咨询", "信息服务", "质押融资")
 HOT_SERVICES_MAX = 8
+# Detail pages kept formatted (the page stack a visitor walks back through, and the next open of each).
+DETAIL_PAGES_KEPT = 16
 
 
 def _instant(value: str | None) -> dt.datetime | None:
@@ -237,12 +240,13 @@ class RecordListModel(RowListModel):
     def refresh(self) -> None:
         if not self._kind:
             return
-        try:
-            records = self._ctx.data.list_records(self._kind, self._category or None)
-        except DataUnavailable as exc:
-            log.warning("%s list not refreshed: %s", self._kind, exc)
-            return
-        self.set_rows(list_rows(self._kind, records, self._ctx.clock()))
+        kind, category = self._kind, self._category
+        self._ctx.data.list_records(kind, category or None).then(lambda records: self._show(kind, category, records),
+                                                                 receiver=self)
+
+    def _show(self, kind: str, category: str, records: list[dict]) -> None:
+        if (kind, category) == (self._kind, self._category):  # else a newer refresh is on its way
+            self.set_rows(list_rows(kind, records, self._ctx.clock()))
 
     def reset(self) -> None:
         """Nothing visitor-specific is kept here (the page holds its own scroll state)."""
@@ -263,11 +267,9 @@ class CategoryModel(RowListModel):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            services = self._ctx.data.list_records("services")
-        except DataUnavailable as exc:
-            log.warning("service categories not refreshed: %s", exc)
-            return
+        self._ctx.data.list_records("services").then(self._show)
+
+    def _show(self, services: list[dict]) -> None:
         counts: dict[str, int] = {}
         for rec in services:
             counts[rec.get("category") or "其他"] = counts.get(rec.get("category") or "其他", 0) + 1
@@ -276,30 +278,44 @@ class CategoryModel(RowListModel):
 
 
 class ContentFacade(QObject):
-    """QML singleton ``Content``: one record for the detail pages, hot services for home chips."""
+    """QML singleton ``Content``: the detail pages' records, hot services for the home chips.
+
+    A record is opened in two steps, so that no page waits on the data service: ``open(id)`` asks for
+    the record's page and ``detailOpened(id, kind)`` says it has come (kind '' when the record is
+    gone); Main then pushes the page, whose ``record(id)`` reads what came. The last DETAIL_PAGES_KEPT
+    pages are kept and asked for again after a sync (``detailChanged(id)``), so an open page follows
+    the new content; a record read for the first time by ``record(id)`` answers {} and then
+    ``detailChanged(id)``."""
 
     hotServicesChanged = Signal()
+    detailOpened = Signal(str, str)
+    detailChanged = Signal(str)
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self._ctx = ctx
         self._hot: list[dict] = []
+        self._pages: dict[str, dict] = {}  # record id -> formatted page ({} when gone), oldest first
+        self._opening = ""
         ctx.content_changed.connect(self._refresh)
-        self._refresh()
+        self._refresh_hot()
 
     def _refresh(self) -> None:
-        try:
-            services = self._ctx.data.list_records("services")
-        except DataUnavailable as exc:
-            log.warning("hot services not refreshed: %s", exc)
-            return
+        self._refresh_hot()
+        for record_id in list(self._pages):
+            self._fetch(record_id)
+
+    def _refresh_hot(self) -> None:
+        self._ctx.data.list_records("services").then(self._show_hot)
+
+    def _show_hot(self, services: list[dict]) -> None:
         hot = [{"recordId": r["id"], "title": r["title"]} for r in services if r.get("hot")]
         hot = hot[:HOT_SERVICES_MAX]
         if hot != self._hot:
             self._hot = hot
             self.hotServicesChanged.emit()
 
-    @Property("QVariantList", notify=hotServicesChanged)
+    @Property(list, notify=hotServicesChanged)
     def hotServices(self) -> list:
         return self._hot
 
@@ -307,24 +323,46 @@ class ContentFacade(QObject):
     def kindTitle(self, kind: str) -> str:
         return kinds.title(kind)
 
+    @Slot(str)
+    def open(self, record_id: str) -> None:
+        """Ask for RECORD_ID's page; detailOpened(id, kind) follows when it has come (the last open wins)."""
+        self._opening = record_id
+        self._fetch(record_id)
+
     @Slot(str, result="QVariantMap")
     def record(self, record_id: str) -> dict:
-        """Everything a detail page shows, already formatted; {} if the record is gone (or cannot be read).
-        One call to the data service, whose answer is bounded however many related records or
-        materials the record lists."""
-        try:
-            page = self._ctx.data.detail_page(record_id)
-        except DataUnavailable as exc:
-            log.warning("record %s not read: %s", record_id, exc)
+        """Everything a detail page shows, already formatted; {} while it has not come yet (then
+        detailChanged follows) and when the record is gone. One call to the data service per page,
+        whose answer is bounded however many related records or materials the record lists."""
+        page = self._pages.get(record_id)
+        if page is None:
+            self._fetch(record_id)
             return {}
-        return detail(page, self._ctx.clock()) if page else {}
+        return page
+
+    def _fetch(self, record_id: str) -> None:
+        self._ctx.data.record_detail(record_id).then(lambda page: self._show(record_id, page), receiver=self)
+
+    def _show(self, record_id: str, page: RecordDetail | None) -> None:
+        shown = detail(page, self._ctx.clock()) if page else {}
+        changed = self._pages.get(record_id) != shown
+        self._pages.pop(record_id, None)
+        self._pages[record_id] = shown
+        while len(self._pages) > DETAIL_PAGES_KEPT:
+            del self._pages[next(iter(self._pages))]
+        if record_id == self._opening:
+            self._opening = ""
+            self.detailOpened.emit(record_id, shown.get("kind", ""))
+        elif changed:
+            self.detailChanged.emit(record_id)
 
     def reset(self) -> None:
-        """No visitor state lives here."""
+        """The visitor left: a page asked for and not come yet is not opened any more."""
+        self._opening = ""
 
 
-def detail(page: dict, now: dt.datetime) -> dict:
-    """The detail page's view of PAGE, the data service's detail_page answer (record, related, bookingTypeId)."""
+def detail(page: RecordDetail, now: dt.datetime) -> dict:
+    """The detail page's view of PAGE, the data service's record_detail answer."""
     rec = page["record"]
     kind = rec["kind"]
     out = {
@@ -360,7 +398,7 @@ def detail(page: dict, now: dt.datetime) -> dict:
             "provider": text.inline(_text(rec, "provider")),
             "bookingType": _text(booking, "type"),
             "bookingLabel": _text(booking, "label"),
-            "bookingTypeId": page["bookingTypeId"],
+            "bookingTypeId": page["booking_type_id"],
         })
     return out
 

@@ -186,6 +186,7 @@ def render_slip(printer: QPrinter, slip: SlipContent, paper_width_mm: int) -> bo
         painter.setPen(QColor("black"))
         for block in blocks:
             if block.kind == "text":
+                assert block.font is not None  # every text block is laid out with its font
                 painter.setFont(block.font)
                 painter.drawText(QRectF(x_px, y_px, column_px, block.height_px), block.flags, block.text)
             elif block.kind == "rule":
@@ -274,7 +275,7 @@ class SlipPrintJobs(QObject):
             self._print_function(slip, **print_kwargs)
         except PrintError as exc:
             outcome = (False, str(exc))
-        except Exception as exc:  # noqa: BLE001 - a print failure must never take the kiosk down
+        except Exception as exc:
             log.exception("slip printing failed")
             outcome = (False, f"{type(exc).__name__}: {exc}")
         else:

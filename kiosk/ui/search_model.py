@@ -2,8 +2,10 @@
 
 The search itself runs in the data service (kiosk/dataservice/service.py ``search``: the engine over keys
 pre-computed at apply time, its index rebuilt when content.db changes); this module keeps the
-page's state. After a sync applied new content the current query is re-run, so the visitor keeps
-their place; while the data service does not answer, the last results stay.
+page's state. Searches are asynchronous: the results of the query typed last replace the shown ones
+when they come (an answer to an older query is dropped), so typing never waits for the data service.
+After a sync applied new content the current query is re-run, so the visitor keeps their place; while
+the data service does not answer, the last results stay.
 
 QML sees one singleton, ``Search`` (KioskBackend 1.0), with list models ``results``
 (hits, sectioned by kind with counts), ``groups`` (kind, label, count of the results),
@@ -17,12 +19,11 @@ import logging
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.core import kinds
-from kiosk.search import MAX_QUERY_CHARS
+from kiosk.dataservice.api import MAX_QUERY_CHARS, BrowseCategory, Pending, SearchAnswer, SearchHit
 from kiosk.ui.content_models import RowListModel
-from kiosk.ui.data_client import DataUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,9 @@ QML_SINGLETONS = ("Search",)
 RESULT_LIMIT = 60
 CANDIDATE_LIMIT = 8
 NEAREST_LIMIT = 6
+# After a sync the data service answers from its previous index while it builds the new one; the
+# current query is asked again this often until the answer comes from the new content.
+STALE_INDEX_RETRY_MS = 1000
 
 # The run of latin letters at the end of the query is what the candidate bar converts to hanzi,
 # so "专利sq" offers 申请 and picking it gives "专利申请".
@@ -65,7 +69,7 @@ class BrowseListModel(RowListModel):
     KEY = "key"
 
 
-def browse_rows(categories: list[dict]) -> list[dict]:
+def browse_rows(categories: list[BrowseCategory]) -> list[dict]:
     """The service's categories as rows: "服务事项" for a whole kind, "专利" for one service category."""
     return [{"key": f"{c['kind']}/{c['category'] or ''}", "kind": c["kind"], "category": c["category"] or "",
              "label": c["category"] or kinds.title(c["kind"]), "count": c["count"]}
@@ -76,7 +80,7 @@ def word_rows(words: list[str]) -> list[dict]:
     return [{"word": w} for w in dict.fromkeys(words)]
 
 
-def group_hits(hits: list[dict]) -> tuple[list[dict], list[dict]]:
+def group_hits(hits: list[SearchHit]) -> tuple[list[dict], list[dict]]:
     """Result rows grouped by kind in display order, keeping the engine's rank within a kind, and the
     (kind, label, count) groups. Kinds not meant for visitors (booking types) are left out."""
     by_kind: dict[str, list] = {kind: [] for kind in kinds.VISITOR_DISPLAY_ORDER}
@@ -96,20 +100,27 @@ def group_hits(hits: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 class SearchController(QObject):
-    """The search page's state. Every change of ``query`` re-runs the search synchronously:
-    the engine scans pre-computed keys, a few milliseconds even for thousands of records.
+    """The search page's state. Every change of ``query`` asks for a new search; its answer replaces
+    the results when it comes, unless the query changed again meanwhile.
 
-    SEARCH is the data service's ``search`` (query, letters, now, limits → hits, candidates and
-    the zero-result help); CLOCK gives "now" (upcoming events rank higher)."""
+    SEARCH is the data service's ``search`` (query, letters, now, limits → a Pending of the hits,
+    candidates and the zero-result help); CLOCK gives "now" (upcoming events rank higher); CONTENT_SERIAL
+    the serial of the content on screen (an answer from an index of older content is shown and asked
+    again after STALE_INDEX_RETRY_MS)."""
 
     queryChanged = Signal()
     resultsChanged = Signal()
 
-    def __init__(self, search: Callable[..., dict], clock: Callable[[], str], parent: QObject | None = None):
+    def __init__(self, search: Callable[..., Pending[SearchAnswer]], clock: Callable[[], str],
+                 parent: QObject | None = None, *, content_serial: Callable[[], int] = lambda: 0):
         super().__init__(parent)
         self._search = search
         self._clock = clock
+        self._content_serial = content_serial
+        self._stale_retry = QTimer(self, singleShot=True, interval=STALE_INDEX_RETRY_MS)
+        self._stale_retry.timeout.connect(self._run)
         self._query = ""
+        self._asked = 0  # searches asked for; only the answer to the last one is shown
         self._results = ResultListModel(self)
         self._groups = GroupListModel(self)
         self._candidates = WordListModel(self)
@@ -196,6 +207,8 @@ class SearchController(QObject):
     # ------------------------------------------------------------ internals
 
     def _run(self) -> None:
+        self._stale_retry.stop()
+        self._asked += 1
         query = self._query.strip()
         if not query:
             # Nothing to search: no index needed (an idle reset or a sync must not build one).
@@ -203,12 +216,17 @@ class SearchController(QObject):
                 model.set_rows([])
             self.resultsChanged.emit()
             return
-        try:
-            found = self._search(query, self._get_letters(), self._clock(), kinds=list(kinds.VISITOR_DISPLAY_ORDER),
-                                 limit=RESULT_LIMIT, candidate_limit=CANDIDATE_LIMIT, nearest_limit=NEAREST_LIMIT)
-        except DataUnavailable as exc:
-            log.warning("search %r not run: %s", query, exc)
-            return
+        asked = self._asked
+        self._search(query, self._get_letters(), self._clock(), kinds=list(kinds.VISITOR_DISPLAY_ORDER),
+                     limit=RESULT_LIMIT, candidate_limit=CANDIDATE_LIMIT, nearest_limit=NEAREST_LIMIT).then(
+            lambda found: self._show(asked, found),
+            lambda exc: log.warning("search %r not run: %s", query, exc), receiver=self)
+
+    def _show(self, asked: int, found: SearchAnswer) -> None:
+        if asked != self._asked:
+            return  # the visitor typed on: the answer to the newer query is on its way
+        if found["index_serial"] < self._content_serial():
+            self._stale_retry.start()  # shown meanwhile: the previous content's results are still good ones
         rows, groups = group_hits(found["hits"])
         self._candidates.set_rows(word_rows(found["candidates"]))
         self._nearest.set_rows(word_rows(found["nearest"]))
@@ -219,7 +237,8 @@ class SearchController(QObject):
 
 
 def register(ctx) -> SearchController:
-    controller = SearchController(ctx.data.search, ctx.now_iso, parent=ctx.engine)
+    controller = SearchController(ctx.data.search, ctx.now_iso, parent=ctx.engine,
+                                  content_serial=lambda: ctx.shell.contentSerial)
     # A sync applied new content: the visitor keeps the query, the results follow the new content.
     ctx.content_changed.connect(controller.refresh)
     ctx.register_singleton("Search", controller)

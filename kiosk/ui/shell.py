@@ -11,7 +11,7 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from kiosk.core import config as config_mod
 from kiosk.core.clock import minute_text
 from kiosk.core.safe_text import for_display
-from kiosk.ui.data_client import DataClient, DataUnavailable
+from kiosk.ui.data_client import DataClient
 from kiosk.ui.memory import RELEASE_MEMORY_DELAY_MS
 from kiosk.ui.qml_types import KIOSK_QML_DIR
 
@@ -50,6 +50,7 @@ class Shell(QObject):
         self._singletons = singletons
         self._reset_visitor = reset_visitor
         self._content_serial = -1  # none yet: the first poll_content reads it
+        self._polling = False  # a poll is waiting for the data service: the timer does not pile up more
         self._freshness = _freshness_text(None)
         # A child of the Shell singleton: stop_context stops it with the other timers of the context.
         self._release_memory_timer = QTimer(self, singleShot=True, interval=RELEASE_MEMORY_DELAY_MS)
@@ -83,23 +84,33 @@ class Shell(QObject):
     def freshnessText(self) -> str:
         return self._freshness
 
-    def poll_content(self) -> bool:
-        """Called every POLL_INTERVAL_MS: notice a new apply by the sync process."""
-        try:
-            serial = self._data.content_serial()
-            if serial == self._content_serial:
-                return False
-            updated_at = self._data.status()["content_updated_at"]
-        except DataUnavailable as exc:
-            log.warning("content poll: %s", exc)  # what is on screen stays; the next poll tries again
-            return False
+    def poll_content(self) -> None:
+        """Called every POLL_INTERVAL_MS: notice a new apply by the sync process (contentSerialChanged
+        follows when the data service has answered)."""
+        if self._polling:
+            return
+        self._polling = True
+        self._data.content_serial().then(self._serial_read, self._poll_failed, receiver=self)
+
+    def _poll_failed(self, exc: Exception) -> None:
+        self._polling = False
+        log.warning("content poll: %s", exc)  # what is on screen stays; the next poll tries again
+
+    def _serial_read(self, serial: int) -> None:
+        if serial == self._content_serial:
+            self._polling = False
+            return
+        self._data.status().then(lambda status: self._content_applied(serial, status["content_updated_at"]),
+                                 self._poll_failed, receiver=self)
+
+    def _content_applied(self, serial: int, updated_at: str | None) -> None:
+        self._polling = False
         self._content_serial = serial
         freshness = _freshness_text(updated_at)
         if freshness != self._freshness:
             self._freshness = freshness
             self.freshnessTextChanged.emit()
         self.contentSerialChanged.emit()
-        return True
 
     @Slot(str, result=bool)
     def hasPage(self, file_name: str) -> bool:
@@ -109,14 +120,6 @@ class Shell(QObject):
     def hasSingleton(self, name: str) -> bool:
         """True when a view-model module registered the KioskBackend singleton NAME (optional parts)."""
         return name in self._singletons
-
-    @Slot(str, result=str)
-    def recordKind(self, record_id: str) -> str:
-        try:
-            return self._data.record_kind(record_id)
-        except DataUnavailable as exc:
-            log.warning("record kind of %s: %s", record_id, exc)
-            return ""
 
     @Slot()
     def resetVisitor(self) -> None:

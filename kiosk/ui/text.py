@@ -55,7 +55,7 @@ def blocks(body: str | None) -> list[dict]:
         if line.startswith("### "):
             flush()
             out.append({"type": "h3", "text": inline(line[4:].strip()), "marker": ""})
-        elif line.startswith("## ") or line.startswith("# "):
+        elif line.startswith(("## ", "# ")):
             flush()
             out.append({"type": "h2", "text": inline(line.split(" ", 1)[1].strip()), "marker": ""})
         elif line.startswith(("- ", "* ", "• ")):

@@ -2,7 +2,7 @@
 are computed when content is applied, never while searching).
 
 Usage: python -m tests.probes.search_without_pypinyin < {"docs": [...], "vocabulary": [...]}
-Prints whether each of five queries found something (a JSON list), then whether pypinyin is loaded.
+Prints whether each of six queries found something (a JSON list), then whether pypinyin is loaded.
 """
 
 import json
@@ -13,5 +13,5 @@ from kiosk.search.engine import SearchIndex
 docs = json.loads(sys.stdin.read())
 idx = SearchIndex([tuple(d) for d in docs["docs"]], [tuple(v) for v in docs["vocabulary"]])
 found = [idx.search("zlsq"), idx.search("zhuanlish"), idx.search("专利申清"), idx.suggest("zl"),
-         idx.zero_results("砖利").suggestions]
+         idx.zero_results("砖利").suggestions, idx.answer("zhaunli").hits]
 print(json.dumps([bool(f) for f in found]), "pypinyin" in sys.modules)

@@ -15,12 +15,23 @@ KioskPage {
     pageTitle: "站点管理"
 
     // Without a usable station.db only the restore is offered (no PIN can be checked then).
-    readonly property bool restoreOnly: !Admin.stationOk
+    readonly property bool restoreOnly: !AdminSession.stationOk
     property int tab: restoreOnly ? 3 : 0
     property string notice: ""
 
-    onRemoved: Admin.lock()
-    Component.onCompleted: Admin.refresh()
+    onRemoved: AdminSession.lock()
+
+    // Backups and restores are answered by the data service later.
+    Connections {
+        target: AdminMaintenance
+        function onBackupDone(problem) { page.notice = problem || "已备份" }
+        function onRestoreDone(problem) {
+            page.notice = problem === "" ? "已恢复 " + confirmRestore.label + " 的备份" : problem
+            if (problem === "" && !AdminSession.unlocked)
+                page.Window.window.goHome()
+        }
+    }
+    Component.onCompleted: AdminSession.refresh()
 
     component SectionTitle: Text {
         textFormat: Text.PlainText
@@ -57,7 +68,7 @@ KioskPage {
     Text {
         textFormat: Text.PlainText
         anchors.centerIn: parent
-        visible: !Admin.unlocked && !page.restoreOnly
+        visible: !AdminSession.unlocked && !page.restoreOnly
         text: "请先通过管理员登录进入"
         color: Theme.textMuted
         font.family: Theme.fontFamily
@@ -66,7 +77,7 @@ KioskPage {
 
     ColumnLayout {
         anchors { fill: parent; margins: Theme.pageMargin }
-        visible: Admin.unlocked || page.restoreOnly
+        visible: AdminSession.unlocked || page.restoreOnly
         spacing: Theme.spacing
 
         Rectangle {
@@ -83,7 +94,7 @@ KioskPage {
                 anchors { fill: parent; margins: Theme.spacing }
                 wrapMode: Text.Wrap
                 text: "本机数据库 station.db 无法打开，访客界面正常显示内容但没有本站公告。原文件未被删除。"
-                      + "请选择一个备份恢复。\n" + Admin.stationProblem
+                      + "请选择一个备份恢复。\n" + AdminSession.stationProblem
                 color: Theme.text
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
@@ -95,7 +106,7 @@ KioskPage {
         Rectangle {
             objectName: "adminStorageWarning"
             Layout.fillWidth: true
-            visible: !page.restoreOnly && Admin.storageWarning !== ""
+            visible: !page.restoreOnly && AdminMaintenance.storageWarning !== ""
             implicitHeight: storageColumn.implicitHeight + 2 * Theme.spacing
             radius: Theme.radius
             color: Qt.lighter(Theme.accent, 1.9)
@@ -110,14 +121,14 @@ KioskPage {
                     textFormat: Text.PlainText
                     width: parent.width
                     wrapMode: Text.WrapAtWordBoundaryOrAnywhere
-                    text: Admin.storageWarning
+                    text: AdminMaintenance.storageWarning
                     color: Theme.text
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
                 }
                 Tile {
                     objectName: "adminStorageRestore"
-                    visible: Admin.stationDamaged
+                    visible: AdminMaintenance.stationDamaged
                     width: 360
                     compact: true
                     text: "去恢复备份"
@@ -169,7 +180,7 @@ KioskPage {
                     Text {
                         textFormat: Text.PlainText
                         Layout.fillWidth: true
-                        text: "共 " + Admin.announcements.count + " 条；访客界面每 2 秒更新"
+                        text: "共 " + AdminAnnouncements.announcements.count + " 条；访客界面每 2 秒更新"
                         color: Theme.textMuted
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontSmall
@@ -184,7 +195,7 @@ KioskPage {
                     clip: true
                     spacing: Theme.spacing / 2
                     boundsBehavior: Flickable.StopAtBounds
-                    model: Admin.announcements
+                    model: AdminAnnouncements.announcements
                     delegate: Rectangle {
                         id: card
                         required property var model
@@ -269,28 +280,28 @@ KioskPage {
                     width: parent.width
                     spacing: Theme.spacing
                     SectionTitle { text: "内容同步" }
-                    InfoRow { label: "内容服务器"; value: Admin.syncStatus.server || "" }
-                    InfoRow { label: "上次结果"; value: Admin.syncStatus.lastResult || "" }
-                    InfoRow { label: "原因"; value: Admin.syncStatus.lastReason || "—" }
-                    InfoRow { label: "上次尝试"; value: Admin.syncStatus.lastAttemptAt || "" }
-                    InfoRow { label: "上次成功"; value: Admin.syncStatus.lastSuccessAt || "" }
-                    InfoRow { label: "下次尝试"; value: Admin.syncStatus.nextAttemptAt || "" }
-                    InfoRow { label: "内容更新于"; value: Admin.syncStatus.contentUpdatedAt || "" }
-                    InfoRow { label: "各栏目版本"; value: Admin.syncStatus.generations || "" }
+                    InfoRow { label: "内容服务器"; value: AdminSync.syncStatus.server || "" }
+                    InfoRow { label: "上次结果"; value: AdminSync.syncStatus.lastResult || "" }
+                    InfoRow { label: "原因"; value: AdminSync.syncStatus.lastReason || "—" }
+                    InfoRow { label: "上次尝试"; value: AdminSync.syncStatus.lastAttemptAt || "" }
+                    InfoRow { label: "上次成功"; value: AdminSync.syncStatus.lastSuccessAt || "" }
+                    InfoRow { label: "下次尝试"; value: AdminSync.syncStatus.nextAttemptAt || "" }
+                    InfoRow { label: "内容更新于"; value: AdminSync.syncStatus.contentUpdatedAt || "" }
+                    InfoRow { label: "各栏目版本"; value: AdminSync.syncStatus.generations || "" }
                     Tile {
                         objectName: "adminSyncNow"
                         width: 360
                         compact: true
-                        enabled: !Admin.syncRunning
-                        text: Admin.syncRunning ? "正在同步…" : "立即同步"
-                        onClicked: Admin.syncNow()
+                        enabled: !AdminSync.syncRunning
+                        text: AdminSync.syncRunning ? "正在同步…" : "立即同步"
+                        onClicked: AdminSync.syncNow()
                     }
                     Text {
                         objectName: "adminSyncMessage"
                         textFormat: Text.PlainText
                         width: parent.width
                         visible: text !== ""
-                        text: Admin.syncStatus.message || ""
+                        text: AdminSync.syncStatus.message || ""
                         wrapMode: Text.Wrap
                         color: Theme.text
                         font.family: Theme.fontFamily
@@ -316,14 +327,14 @@ KioskPage {
                             width: 360
                             compact: true
                             text: "打印测试凭条"
-                            onClicked: Admin.printTest()
+                            onClicked: AdminMaintenance.printTest()
                         }
                         Text {
                             objectName: "adminPrinterMessage"
                             textFormat: Text.PlainText
                             anchors.verticalCenter: parent.verticalCenter
                             width: deviceColumn.width - 360 - Theme.spacing
-                            text: Admin.printerMessage
+                            text: AdminMaintenance.printerMessage
                             wrapMode: Text.Wrap
                             color: Theme.text
                             font.family: Theme.fontFamily
@@ -332,7 +343,7 @@ KioskPage {
                     }
                     SectionTitle { text: "设备信息" }
                     Repeater {
-                        model: Admin.deviceInfo
+                        model: AdminMaintenance.deviceInfo
                         delegate: InfoRow {
                             required property var modelData
                             label: modelData.label
@@ -360,7 +371,7 @@ KioskPage {
                         Text {
                             objectName: "adminDemoCount"
                             textFormat: Text.PlainText
-                            text: Admin.demoCount + " 条演示记录（通知、动态、活动），正式运行前应由中心替换"
+                            text: AdminMaintenance.demoCount + " 条演示记录（通知、动态、活动），正式运行前应由中心替换"
                             width: deviceColumn.width - demoText.implicitWidth - 24 - Theme.spacing
                             wrapMode: Text.Wrap
                             color: Theme.text
@@ -383,14 +394,14 @@ KioskPage {
                     SectionTitle { text: "本站数据备份（每晚自动，保留 7 份）" }
                     Tile {
                         objectName: "adminBackupNow"
-                        visible: Admin.unlocked && !page.restoreOnly
+                        visible: AdminSession.unlocked && !page.restoreOnly
                         width: 360
                         compact: true
                         text: "立即备份"
-                        onClicked: page.notice = Admin.backupNow() || "已备份"
+                        onClicked: AdminMaintenance.backupNow()
                     }
                     Repeater {
-                        model: Admin.backups
+                        model: AdminMaintenance.backups
                         delegate: Row {
                             required property var modelData
                             required property int index
@@ -416,7 +427,7 @@ KioskPage {
                     }
                     Text {
                         textFormat: Text.PlainText
-                        visible: Admin.backups.length === 0
+                        visible: AdminMaintenance.backups.length === 0
                         text: "还没有备份"
                         color: Theme.textMuted
                         font.family: Theme.fontFamily
@@ -433,9 +444,9 @@ KioskPage {
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
                     }
-                    SectionTitle { visible: Admin.unlocked && !page.restoreOnly; text: "技术人员" }
+                    SectionTitle { visible: AdminSession.unlocked && !page.restoreOnly; text: "技术人员" }
                     Flow {
-                        visible: Admin.unlocked && !page.restoreOnly
+                        visible: AdminSession.unlocked && !page.restoreOnly
                         width: parent.width
                         spacing: Theme.spacing
                         Tile {
@@ -466,25 +477,20 @@ KioskPage {
         property string label: ""
         message: "用 " + label + " 的备份替换当前本站数据（公告、密码、日志）？当前文件会另存一份。"
         confirmText: "恢复"
-        onConfirmed: {
-            const error = Admin.restoreBackup(path)
-            page.notice = error === "" ? "已恢复 " + label + " 的备份" : error
-            if (error === "" && !Admin.unlocked)
-                page.Window.window.goHome()
-        }
+        onConfirmed: AdminMaintenance.restoreBackup(path)
     }
     ConfirmPopup {
         id: confirmRestart
         objectName: "adminConfirmRestart"
         message: "重启终端程序？约 5 秒后回到首页。"
         confirmText: "重启"
-        onConfirmed: Admin.restartKiosk()
+        onConfirmed: AdminMaintenance.restartKiosk()
     }
     ConfirmPopup {
         id: confirmExit
         objectName: "adminConfirmExit"
         message: "退出到桌面？终端将不再显示服务内容，直到重新启动。"
         confirmText: "退出"
-        onConfirmed: Admin.exitToDesktop()
+        onConfirmed: AdminMaintenance.exitToDesktop()
     }
 }

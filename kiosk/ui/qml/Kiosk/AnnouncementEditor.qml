@@ -21,16 +21,26 @@ KioskPage {
     readonly property int fieldWidth: width - 2 * Theme.pageMargin
 
     function save() {
-        error = Admin.saveAnnouncement(annId, titleField.text, bodyField.text, startsAt, endsAt, pinned)
-        if (error === "")
+        AdminAnnouncements.saveAnnouncement(annId, titleField.text, bodyField.text, startsAt, endsAt, pinned)
+    }
+
+    // The data service answers later: back to the list when done, else the problem stays on this page.
+    function answered(problem) {
+        error = problem
+        if (problem === "" && page.active && page.Window.window)
             page.Window.window.goBack()
+    }
+    Connections {
+        target: AdminAnnouncements
+        function onSaved(problem) { page.answered(problem) }
+        function onRemoved(problem) { page.answered(problem) }
     }
 
     // Leaving admin (idle reset, home) must not leave an editor reachable without the PIN.
     Connections {
-        target: Admin
+        target: AdminSession
         function onUnlockedChanged() {
-            if (!Admin.unlocked && page.active && page.Window.window)
+            if (!AdminSession.unlocked && page.active && page.Window.window)
                 page.Window.window.goHome()
         }
     }
@@ -115,7 +125,7 @@ KioskPage {
                 width: Math.min(parent.width, 520)
                 text: "立即开始"
                 checked: page.startsAt === ""
-                onToggled: page.startsAt = checked ? "" : Admin.suggestedStart()
+                onToggled: page.startsAt = checked ? "" : AdminAnnouncements.suggestedStart()
             }
             DateTimeStepper {
                 width: parent.width
@@ -131,7 +141,7 @@ KioskPage {
                 width: Math.min(parent.width, 520)
                 text: "长期有效（直到删除）"
                 checked: page.endsAt === ""
-                onToggled: page.endsAt = checked ? "" : Admin.suggestedEnd(page.startsAt)
+                onToggled: page.endsAt = checked ? "" : AdminAnnouncements.suggestedEnd(page.startsAt)
             }
             DateTimeStepper {
                 width: parent.width
@@ -192,10 +202,6 @@ KioskPage {
         objectName: "annConfirmDelete"
         message: "删除公告“" + page.annTitle + "”？删除后访客将不再看到它。"
         confirmText: "删除"
-        onConfirmed: {
-            page.error = Admin.removeAnnouncement(page.annId)
-            if (page.error === "")
-                page.Window.window.goBack()
-        }
+        onConfirmed: AdminAnnouncements.removeAnnouncement(page.annId)
     }
 }

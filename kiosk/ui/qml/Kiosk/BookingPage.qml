@@ -12,14 +12,31 @@ KioskPage {
     property string serviceId: ""
     property string bookingTypeId: ""
 
-    // The type that lists serviceId (or the one given), chosen once when the page opens.
-    readonly property string serviceTypeId: bookingTypeId !== "" ? bookingTypeId
-                                            : serviceId !== "" ? Booking.bookingTypeFor(serviceId) : ""
+    // The type that lists serviceId (or the one given), chosen once: when the page opens, or when the
+    // service's record has come from the data service (Booking.recordLookedUp).
+    property string serviceTypeId: bookingTypeId
     property string selectedTypeId: ""
     readonly property string selectedServiceId: selectedTypeId !== "" && selectedTypeId === serviceTypeId ? serviceId : ""
-    readonly property string serviceTitle: serviceId !== "" ? Booking.recordTitle(serviceId) : ""
+    property string serviceTitle: ""
 
-    Component.onCompleted: selectedTypeId = serviceTypeId
+    Component.onCompleted: {
+        selectedTypeId = serviceTypeId
+        if (serviceId !== "")
+            Booking.lookUp(serviceId)
+    }
+
+    Connections {
+        target: Booking
+        function onRecordLookedUp(recordId, title, typeId) {
+            if (recordId !== page.serviceId)
+                return
+            page.serviceTitle = title
+            if (page.bookingTypeId === "" && page.selectedTypeId === "") {
+                page.serviceTypeId = typeId
+                page.selectedTypeId = typeId
+            }
+        }
+    }
 
 
     Flickable {

@@ -2,7 +2,7 @@ import QtQuick
 import KioskBackend
 
 // Pick an instant without typing: the China-time value in large type and −/+ steppers for
-// day, hour and 10 minutes. `value` is a UTC ISO string (Admin.shiftInstant does the arithmetic).
+// day, hour and 10 minutes. `value` is a UTC ISO string (AdminAnnouncements.shiftInstant does the arithmetic).
 Column {
     id: stepper
     property string value: ""
@@ -12,7 +12,7 @@ Column {
     Text {
         textFormat: Text.PlainText
         objectName: stepper.namePrefix + "Value"
-        text: Admin.formatInstant(stepper.value)
+        text: AdminAnnouncements.formatInstant(stepper.value)
         color: Theme.text
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontTitle
@@ -33,7 +33,7 @@ Column {
                     width: Theme.touchMin + 8; height: Theme.touchMin
                     compact: true
                     text: "−"
-                    onClicked: stepper.value = Admin.shiftInstant(stepper.value, group.modelData.unit, -1)
+                    onClicked: stepper.value = AdminAnnouncements.shiftInstant(stepper.value, group.modelData.unit, -1)
                 }
                 Text {
                     textFormat: Text.PlainText
@@ -51,7 +51,7 @@ Column {
                     width: Theme.touchMin + 8; height: Theme.touchMin
                     compact: true
                     text: "+"
-                    onClicked: stepper.value = Admin.shiftInstant(stepper.value, group.modelData.unit, 1)
+                    onClicked: stepper.value = AdminAnnouncements.shiftInstant(stepper.value, group.modelData.unit, 1)
                 }
             }
         }

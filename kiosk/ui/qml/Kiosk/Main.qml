@@ -23,14 +23,21 @@ Window {
         stack.push(Qt.resolvedUrl(fileName), props || {})
     }
 
+    // The page opens when its record has come from the data service (Content.detailOpened, below).
     function openRecord(recordId) {
-        const kind = Shell.recordKind(recordId)
-        if (kind === "services")
-            openPage("ServiceDetailPage.qml", { recordId: recordId })
-        else if (kind !== "")
-            openPage("RecordDetailPage.qml", { recordId: recordId })
-        else
-            console.info("openRecord: no record", recordId)
+        Content.open(recordId)
+    }
+
+    Connections {
+        target: Content
+        function onDetailOpened(recordId, kind) {
+            if (kind === "services")
+                root.openPage("ServiceDetailPage.qml", { recordId: recordId })
+            else if (kind !== "")
+                root.openPage("RecordDetailPage.qml", { recordId: recordId })
+            else
+                console.info("openRecord: no record", recordId)
+        }
     }
 
     function goBack() {

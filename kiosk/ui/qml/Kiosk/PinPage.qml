@@ -10,7 +10,7 @@ KioskPage {
     pageTitle: "管理员登录"
 
     // enter | noPin | broken
-    readonly property string mode: !Admin.stationOk ? "broken" : (Admin.pinIsSet ? "enter" : "noPin")
+    readonly property string mode: !AdminSession.stationOk ? "broken" : (AdminSession.pinIsSet ? "enter" : "noPin")
     property string message: ""
 
     function openAdmin() {
@@ -21,14 +21,23 @@ KioskPage {
     function submit(pin) {
         if (mode !== "enter")
             return
-        const result = Admin.checkPin(pin)
-        pad.clear()
-        if (result.ok)
-            openAdmin()
-        else
-            message = result.message
+        AdminSession.checkPin(pin)
     }
 
+    // The answer comes from the data service later; the entered dots stay until then.
+    Connections {
+        target: AdminSession
+        function onPinChecked(result) {
+            pad.clear()
+            if (result.ok)
+                page.openAdmin()
+            else
+                page.message = result.message
+        }
+    }
+
+    // The PIN state and station.db's health are read when the page opens, then follow their signals.
+    Component.onCompleted: AdminSession.refreshPin()
     onRemoved: pad.clear()
 
     Flickable {
@@ -52,9 +61,9 @@ KioskPage {
                 textFormat: Text.PlainText
                 text: page.mode === "broken" ? "本机数据库（station.db）无法打开"
                     : page.mode === "noPin" ? "尚未设置管理密码"
-                    : Admin.lockedForS > 0 ? "已锁定，请 " + Admin.lockedForS + " 秒后再试"
+                    : AdminSession.lockedForS > 0 ? "已锁定，请 " + AdminSession.lockedForS + " 秒后再试"
                     : "请输入管理密码"
-                color: (Admin.lockedForS > 0 && page.mode === "enter") || page.mode === "noPin" ? Theme.danger : Theme.text
+                color: (AdminSession.lockedForS > 0 && page.mode === "enter") || page.mode === "noPin" ? Theme.danger : Theme.text
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
                 font.bold: true
@@ -69,7 +78,7 @@ KioskPage {
                 visible: text !== ""
                 // The station problem names a file and an error from the data service: plain text, never markup.
                 textFormat: Text.PlainText
-                text: page.mode === "broken" ? Admin.stationProblem : page.mode === "noPin" ? Admin.noPinMessage
+                text: page.mode === "broken" ? AdminSession.stationProblem : page.mode === "noPin" ? AdminSession.noPinMessage
                     : page.message
                 color: Theme.danger
                 font.family: Theme.fontFamily
@@ -81,9 +90,9 @@ KioskPage {
                 objectName: "pinPad"
                 visible: page.mode === "enter"
                 anchors.horizontalCenter: parent.horizontalCenter
-                minDigits: Admin.pinMinDigits
-                maxDigits: Admin.pinMaxDigits
-                active: Admin.lockedForS === 0
+                minDigits: AdminSession.pinMinDigits
+                maxDigits: AdminSession.pinMaxDigits
+                active: AdminSession.lockedForS === 0
                 onSubmitted: (pin) => page.submit(pin)
             }
 

@@ -11,8 +11,8 @@ KioskPage {
     pageTitle: rec.title || "服务事项"
 
     Connections {
-        target: Shell
-        function onContentSerialChanged() { page.rec = Content.record(page.recordId) }
+        target: Content
+        function onDetailChanged(recordId) { if (recordId === page.recordId) page.rec = Content.record(recordId) }
     }
 
     readonly property bool hasBooking: (rec.bookingType || "") !== ""

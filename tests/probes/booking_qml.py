@@ -5,7 +5,7 @@ whose register(ctx) adds the ``Booking`` singleton), then loads
 BookingQr or BookingPage in a bare window. A fresh process per probe because QML types are
 registered process-wide and only before the first QQmlEngine (see kiosk.ui.qml_types).
 
-    python -m tests.booking_qml_probe --data-dir D --component BookingPage --props '{"serviceId": "svc-x"}'
+    python -m tests.probes.booking_qml --data-dir D --component BookingPage --props '{"serviceId": "svc-x"}'
         --size 1080x1920 --out page.png [--printer-name Q] [--click OBJECTNAME] [--report NAME ...]
         [--visitor-leaves]
 
@@ -121,9 +121,9 @@ Window {{
         return None
 
     settle(0.5)
-    # The printer check runs in a child process; wait for its answer as a visitor would.
+    # The printer check and the data service run in child processes; wait for their answers as a visitor would.
     deadline = time.monotonic() + 30
-    while backend.printerStatus == PRINTER_STATUS_CHECKING and time.monotonic() < deadline:
+    while (backend.printerStatus == PRINTER_STATUS_CHECKING or ctx.data.pending_calls) and time.monotonic() < deadline:
         settle(0.05)
     for name in args.click:
         item = find(name)
@@ -136,7 +136,7 @@ Window {{
                          QPoint(int(centre.x()), int(centre.y())))
         settle(0.3)
     deadline = time.monotonic() + 30
-    while backend.printing and time.monotonic() < deadline:
+    while (backend.printing or ctx.data.pending_calls) and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
     settle(0.3)

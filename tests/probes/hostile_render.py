@@ -5,7 +5,7 @@ tests/test_hostile_content.py).
 needs the pages built from the content a terminal has just synced, so this probe starts the real UI
 (kiosk.ui.app.build_context + load_main, data service child included) on DATA_DIR and visits each page:
 
-    python -m tests.hostile_render_probe --data-dir D --page home --page record:svc-x --page search:zl ...
+    python -m tests.probes.hostile_render --data-dir D --page home --page record:svc-x --page search:zl ...
 
 PAGE is a selftest page spec (see kiosk/commands/ui.py) or ``record:<id>``, which opens the record the
 way a visitor's tap does (Main.openRecord picks the detail page by kind). Every page is visited twice:
@@ -26,6 +26,7 @@ GUI thread did not run a 20 ms timer while the page was measured.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         emit({"page": {
             "spec": spec,
             "warnings": list(messages.warnings),
-            "max_gap_s": round(max(b - a for a, b in zip(ticks, ticks[1:], strict=False)), 3),
+            "max_gap_s": round(max(b - a for a, b in itertools.pairwise(ticks)), 3),
             "texts": page_texts(window),
             "refused_urls": ctx.network_factory.refused_urls[refused_before:],
         }})

@@ -3,7 +3,7 @@
 A fresh process because a page that reads a file from the GUI thread (an ``<img src="file:///dev/stdin">``
 interpreted as markup) blocks forever: the test gives this process a timeout and an open stdin.
 
-    python -m tests.hostile_ui_probe --data-dir D [--record ID] [--page FILE.qml] --size 1080x1920 --out page.png
+    python -m tests.probes.hostile_ui --data-dir D [--record ID] [--page FILE.qml] --size 1080x1920 --out page.png
 
 Prints one JSON document: Qt warnings, how long opening the page blocked the GUI thread (ms),
 and every visible Text item of the window (text, textFormat as a name).
@@ -62,13 +62,20 @@ def main(argv: list[str] | None = None) -> int:
             app.processEvents()
             time.sleep(0.01)
 
+    def answered() -> None:
+        """Settle until every data service call made so far has been answered (a hang detector bounds it)."""
+        while ctx.data.pending_calls:
+            settle(0.02)
+
     settle(0.5)
+    answered()
     started = utcnow()
     if args.record:
         window.openRecord(args.record)
     elif args.page:
         window.openPage(args.page, {})
     open_ms = (utcnow() - started).total_seconds() * 1000
+    answered()
     settle(0.5)
     window.grabWindow().save(args.out)
 

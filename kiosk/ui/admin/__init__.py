@@ -1,0 +1,60 @@
+"""The station staff side of the UI, one QObject per job, each a QML singleton of ``KioskBackend``:
+
+* ``AdminSession`` (pin_session): the PIN pad, station.db's health, the signed-in session every job shares;
+* ``AdminAnnouncements`` (announcement_editor): 本站公告, list and editor;
+* ``AdminSync`` (sync_control): sync status and 立即同步;
+* ``AdminMaintenance`` (maintenance): printer test, device info, storage faults, backups, restart and exit.
+
+Everything behind them runs in the data service (kiosk/dataservice/service.py): the PIN pad's rules
+(kiosk.store.pin), announcements (kiosk.store.station, actor "admin-screen", audited there) and backups
+(kiosk.store.backup). Every staff action writes an audit row. While the data service does not answer,
+staff actions report it and change nothing. Refusals are worded in one place (wording).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QGuiApplication
+
+from kiosk.ui.admin.announcement_editor import AnnouncementEditor
+from kiosk.ui.admin.maintenance import Maintenance
+from kiosk.ui.admin.pin_session import PinSession
+from kiosk.ui.admin.sync_control import SyncControl
+
+QML_SINGLETONS = ("AdminSession", "AdminAnnouncements", "AdminSync", "AdminMaintenance")
+
+
+class AdminJobs(QObject):
+    """The staff jobs of one kiosk context (and their parent), in QML_SINGLETONS order. QUIT_APP ends the
+    kiosk with an exit code; SYNC_PROGRAM replaces `ipkiosk sync --once` (tests)."""
+
+    def __init__(self, ctx, parent: QObject | None = None, *,
+                 quit_app: Callable[[int], None] = QGuiApplication.exit,
+                 sync_program: tuple[str, list[str]] | None = None):
+        super().__init__(parent)
+        self.session = PinSession(ctx, self)
+        self.announcements = AnnouncementEditor(self.session, self)
+        self.sync = SyncControl(self.session, ctx.cfg, self, sync_program=sync_program)
+        self.maintenance = Maintenance(self.session, ctx, self, quit_app=quit_app)
+
+    def objects(self) -> tuple[QObject, ...]:
+        return self.session, self.announcements, self.sync, self.maintenance
+
+    def reset(self) -> None:
+        """Idle timeout: the visitor screen is back, so the admin session ends."""
+        self.session.reset()
+
+    def stop(self) -> None:
+        """The kiosk is closing: no staff job's child outlives it."""
+        self.sync.stop()
+
+
+def register(ctx) -> AdminJobs:
+    """Register the staff jobs as CTX's QML singletons; the jobs are returned for the idle reset (reset)
+    and the end of the kiosk (stop)."""
+    jobs = AdminJobs(ctx, parent=ctx.engine)
+    for name, job in zip(QML_SINGLETONS, jobs.objects(), strict=True):
+        ctx.register_singleton(name, job)
+    return jobs
