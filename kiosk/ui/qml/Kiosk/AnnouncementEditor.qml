@@ -2,8 +2,9 @@ import QtQuick
 import QtQuick.Controls
 import KioskBackend
 
-// Create or edit one station announcement (本站公告). Title and body take a hardware keyboard
-// through the system input method (see docs/admin.md); start and end are chosen with steppers.
+// Create or edit one station announcement (本站公告). Title and body are typed on the kiosk's own
+// staff keyboard (StaffKeyboard: pinyin, English, digits; a hardware keyboard feeds the same engine),
+// shown while one of them has the focus; start and end are chosen with steppers.
 // Texts and the body field are plain text: what staff type is never interpreted as markup.
 KioskPage {
     id: page
@@ -55,7 +56,8 @@ KioskPage {
 
     Flickable {
         id: flick
-        anchors.fill: parent
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        anchors.bottom: staffKeyboard.visible ? staffKeyboard.top : parent.bottom
         contentHeight: form.implicitHeight + 2 * Theme.pageMargin
         clip: true
         boundsBehavior: Flickable.StopAtBounds
@@ -87,7 +89,7 @@ KioskPage {
                 placeholderText: "例如：本周五下午暂停服务"
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontBody
-                inputMethodHints: Qt.ImhNone
+                Keys.onPressed: (event) => staffKeyboard.handleKey(event)
             }
 
             Label { text: "正文（可选）" }
@@ -104,6 +106,7 @@ KioskPage {
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
                     background: Rectangle { color: Theme.surface; border.color: Theme.divider; radius: 8 }
+                    Keys.onPressed: (event) => staffKeyboard.handleKey(event)
                 }
             }
 
@@ -195,6 +198,14 @@ KioskPage {
                 }
             }
         }
+    }
+
+    StaffKeyboard {
+        id: staffKeyboard
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        visible: titleField.activeFocus || bodyField.activeFocus
+        target: bodyField.activeFocus ? bodyField : titleField
+        multiLine: target === bodyField
     }
 
     ConfirmPopup {
