@@ -37,7 +37,7 @@ QT_FLOOR       := $(shell sed -n 's/.*"PySide6-Essentials>=\([0-9.]*\),.*/\1/p' 
 FLOOR_VENV     := $(VENV)/qt-floor
 FLOOR_STAMP    := $(FLOOR_VENV)/.installed
 # Every test file that loads QML or drives the UI's view-models.
-UI_TESTS       := tests/test_ui_*.py tests/test_admin_*.py tests/test_booking_ui.py tests/test_print_slips.py \
+UI_TESTS       := tests/test_ui_*.py tests/test_admin_*.py tests/test_data_api.py tests/test_booking_ui.py tests/test_print_slips.py \
 	tests/test_hostile_display.py
 
 $(FLOOR_STAMP): pyproject.toml

@@ -17,8 +17,7 @@ from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, MAX_LOCKOUT_S, PinGu
 from kiosk.ui.admin import AdminJobs
 from kiosk.ui.admin.maintenance import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART
 from kiosk.ui.admin.wording import NO_PIN_YET, NOT_UNLOCKED, REASON_ZH
-from tests.data_service_double import booking_backend
-from tests.data_service_double import DataServiceInProcess, wait_answered
+from tests.data_service_double import DataServiceInProcess, booking_backend, wait_answered
 
 PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
