@@ -97,6 +97,7 @@ def test_clerk_types_a_chinese_announcement_by_taps_and_it_shows_on_home(kiosk_u
 def test_without_the_engine_the_editor_still_types_english_and_digits(qtbot, cfg):
     from kiosk.store.content import content_db
     from kiosk.ui import app as ui_app
+    from tests.data_service_double import wait_answered
     from tests.helpers import open_stores_beside_the_kiosk
 
     clock = FakeClock(T0)
@@ -106,10 +107,13 @@ def test_without_the_engine_the_editor_still_types_english_and_digits(qtbot, cfg
         broken = PinyinInput(cfg, ctx.engine, command=(sys.executable, ["-c", NO_LIBRIME, "pinyin-service"]))
         ctx.register_singleton("Pinyin", broken)
         ctx.view_models.append(broken)
+        # As the kiosk_ui fixture does: the data service child has seeded the stores once it answered.
+        wait_answered(qtbot, ctx.data, timeout_ms=120_000)
         open_stores_beside_the_kiosk(cfg)
         window = ui_app.load_main(ctx, size_px=SIZES_PX[0])
         window.show()
         qtbot.waitExposed(window)
+        wait_answered(qtbot, ctx.data)  # what the first page asked for
         qtbot.wait(50)  # the first layout pass after the resize
         enter_admin(qtbot, window, clock)
         open_new_announcement(qtbot, window)
