@@ -56,6 +56,9 @@ EXPLAIN_STALL_MS = 250
 RELATED_ID = "pol-stall-most-related"
 SYNC_KIND = "news"
 SIZE_PX = (1080, 1920)
+# The shares of a long gap the bench tells apart (ms of main-thread time inside each): the visitor's step itself
+# (a page pushed), list models taking new rows, and the frame's polish / sync / render stages.
+SHARES = ("step", "rows", "polish", "sync", "render")
 # The kinds the synthetic content adds to (the service catalogue and events stay the seed's).
 SYNTHETIC_KIND_WEIGHTS = {"policies": 3, "notices": 3, "news": 4}
 
@@ -123,7 +126,13 @@ class Heartbeat:
 
         self.gaps_ms: dict[str, list[float]] = {}
         self.search_ms: dict[str, list[float]] = {}  # keystroke → results shown, per phase
-        self.longest: list[tuple[float, str, str]] = []  # (gap ms, phase, the visitor step before it)
+        # (gap ms, phase, the visitor step before it, {share of the gap: ms})
+        self.longest: list[tuple[float, str, str, dict[str, float]]] = []
+        # Where the main thread's time went, accumulated (ms) and split per gap: see attribute().
+        self.spent: dict[str, float] = dict.fromkeys(SHARES, 0.0)
+        self._spent_at_beat = dict(self.spent)
+        self._marks: dict[str, float] = {}
+        self.frames: dict[str, list[float]] = {}  # per frame: ms in polish / sync / render
         self.step = "start"
         self.phase = "start"
         self._last = time.perf_counter()
@@ -137,8 +146,56 @@ class Heartbeat:
         gap = (now - self._last) * 1000
         self.gaps_ms.setdefault(self.phase, []).append(gap)
         if gap > STALL_TARGET_MS:
-            self.longest.append((round(gap, 1), self.phase, self.step))
+            shares = {k: round(self.spent[k] - self._spent_at_beat[k], 1) for k in SHARES}
+            self.longest.append((round(gap, 1), self.phase, self.step, shares))
+        self._spent_at_beat = dict(self.spent)
         self._last = now
+
+    def timed(self, share: str, fn):
+        """FN wrapped so that the time inside it counts as SHARE."""
+        def run(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[share] += (time.perf_counter() - t0) * 1000
+        return run
+
+    def attribute(self, window) -> None:
+        """Split each frame the window draws on the main thread into its stages, from the window's own signals
+        (connected directly, so they run where the render loop runs; with the offscreen platform and the
+        software backend that is this thread, as it is for a terminal without GPU):
+
+        - polish: from the UpdateRequest that starts the frame to afterAnimating: layouts, and the delegates
+          a ListView creates for rows that arrived (a real cost on every render loop);
+        - sync: beforeSynchronizing → afterSynchronizing, items copied into the scene graph (the GUI thread
+          waits for it with the threaded loop too);
+        - render: beforeRendering → frameSwapped, rasterising and flushing the frame: the part the threaded
+          render loop (GPU) moves off the GUI thread.
+        """
+        from PySide6.QtCore import Qt
+
+        def mark(name):
+            return lambda: self._marks.__setitem__(name, time.perf_counter())
+
+        def until(start, share):
+            def end():
+                t0 = self._marks.pop(start, None)
+                if t0 is not None:
+                    ms = (time.perf_counter() - t0) * 1000
+                    self.spent[share] += ms
+                    self.frames.setdefault(share, []).append(ms)
+            return end
+
+        direct = Qt.ConnectionType.DirectConnection
+        window.afterAnimating.connect(until("frame", "polish"), direct)
+        window.beforeSynchronizing.connect(mark("sync"), direct)
+        window.afterSynchronizing.connect(until("sync", "sync"), direct)
+        window.beforeRendering.connect(mark("render"), direct)
+        window.frameSwapped.connect(until("render", "render"), direct)
+
+        self._frame_filter = frame_start_filter(mark("frame"))
+        window.installEventFilter(self._frame_filter)
 
     def enter(self, phase: str) -> None:
         self.phase = phase
@@ -163,6 +220,19 @@ class Heartbeat:
 
         threading.Thread(target=sample, name="stall-watchdog", daemon=True).start()
         return seen
+
+
+def frame_start_filter(on_frame):
+    """An event filter calling ON_FRAME when a window starts a frame (its UpdateRequest)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Filter(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.UpdateRequest:
+                on_frame()
+            return False
+
+    return Filter()
 
 
 def visitor_steps(ctx, window, beat: Heartbeat) -> list:
@@ -214,22 +284,26 @@ def run_ui(data_dir: str, sync_records: int) -> dict:
 
     from kiosk.core import config as config_mod
     from kiosk.ui import app as ui_app
+    from kiosk.ui import content_models
 
     qapp = QGuiApplication([])
     cfg = config_mod.from_mapping({"data_dir": data_dir})
     beat = Heartbeat()
+    # Every list model (records, categories, search results) takes its rows through this one method.
+    content_models.RowListModel.set_rows = beat.timed("rows", content_models.RowListModel.set_rows)
     stacks = beat.watch()
     beat.enter("rebuild")
     started = time.perf_counter()
     ctx = ui_app.build_context(cfg)
     window = ui_app.load_main(ctx, size_px=SIZE_PX)
+    beat.attribute(window)
     window.show()
     steps = visitor_steps(ctx, window, beat)
     done_steps = [0]
 
     def step() -> None:
         beat.step, action = steps[done_steps[0] % len(steps)]
-        action()
+        beat.timed("step", action)()
         done_steps[0] += 1
 
     driver = QTimer(interval=STEP_MS)
@@ -267,8 +341,15 @@ def run_ui(data_dir: str, sync_records: int) -> dict:
                          "search_median_ms": round(statistics.median(searches), 1),
                          "search_max_ms": round(max(searches), 1)}
     return {"phases": phases, "steps": done_steps[0], "sync": applied, "run_s": round(total_s, 1),
-            "longest": sorted((g for g in beat.longest if g[1] != "teardown"), reverse=True)[:8],
+            "longest": sorted((g for g in beat.longest if g[1] != "teardown"), key=lambda g: -g[0])[:12],
+            "frame_ms": frame_stats(beat),
             "stall_stacks": sorted(stacks.items(), key=lambda kv: -kv[1])[:6]}
+
+
+def frame_stats(beat: Heartbeat) -> dict[str, dict[str, float]]:
+    """Median and max ms per frame stage, over the whole run."""
+    return {stage: {"frames": len(ms), "median_ms": round(statistics.median(ms), 1), "max_ms": round(max(ms), 1)}
+            for stage, ms in beat.frames.items() if ms}
 
 
 def machine() -> str:
@@ -326,10 +407,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'':8} keystroke → results: {r['searches']} searches, median {r['search_median_ms']} ms, "
               f"max {r['search_max_ms']} ms")
     print(f"  visitor steps {report['steps']}, sync apply {report['sync']}, run {report['run_s']} s")
-    for gap, phase, step in report["longest"]:
-        print(f"  gap {gap:8.1f} ms in {phase} after step {step!r}")
+    for gap, phase, step, shares in report["longest"]:
+        split = ", ".join(f"{k} {v:.0f}" for k, v in shares.items())
+        other = gap - sum(shares.values())
+        print(f"  gap {gap:8.1f} ms in {phase} after step {step!r}: {split}, other {other:.0f} ms")
     for stack, samples in report["stall_stacks"]:
         print(f"  main thread during stalls ({samples * 50} ms sampled): {stack}")
+    for stage, r in report["frame_ms"].items():
+        print(f"  frame {stage:7} {r['frames']} frames, median {r['median_ms']} ms, max {r['max_ms']} ms")
     worst = max(r["max_ms"] for r in report["phases"].values())
     print(f"longest stall {worst:.1f} ms (target <= {STALL_TARGET_MS:.0f} ms): {'met' if worst <= STALL_TARGET_MS else 'NOT met'}")
     return 0
