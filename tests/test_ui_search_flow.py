@@ -46,10 +46,11 @@ def _stack_view(window) -> QQuickItem:
 
 
 def settle(qtbot, window) -> None:
-    """Let the data service answer what the screen asked for, then the scene render (pages change without
-    transitions)."""
+    """Let a page being built take the screen, the data service answer what the screen asked for, then the
+    scene render (pages are built a few objects per frame and change without transitions)."""
     from kiosk.ui.context import current_context
 
+    qtbot.waitUntil(lambda: not _stack_view(window).property("loading"), timeout=5000)
     wait_answered(qtbot, current_context().data)
     qtbot.wait(30)
 
