@@ -53,14 +53,16 @@ Window {
         stack.replace(null, Qt.resolvedUrl(fileName), props || {})
     }
 
-    // PAGE and what is above it give way to another page (the PIN pad to the admin screen).
+    // PAGE and what is above it give way to another page (the PIN pad to the admin screen, built at once:
+    // staff, not visitors, wait for it).
     function replacePage(page, fileName, props) {
-        stack.replace(page, Qt.resolvedUrl(fileName), props || {})
+        stack.replace(page, Qt.resolvedUrl(fileName), props || {}, true)
     }
 
     function resetToAttract() {
         idleOverlay.close()
-        showPage(attractPage, {})
+        // Built at once: nobody is at the screen on the idle reset, and what follows reads the new page.
+        stack.replace(null, Qt.resolvedUrl(attractPage), {}, true)
         Shell.resetVisitor()
         root.visitorReset()
         restartIdleTimer()

@@ -7,7 +7,8 @@ import QtQuick
 // A new page is built incrementally (QML incubation: a few ms per frame between frames, so the
 // screen keeps reacting while a page with many items is made) and takes the screen when it is
 // complete; meanwhile the previous page stays as it was (`loading` is true). A newer request
-// supersedes one still being built. The first page is built at once, with the window.
+// supersedes one still being built. The first page is built at once, with the window, and so is
+// a page asked for `atOnce` (the staff screen, whose bindings read the admin state as it is made).
 Item {
     id: stack
 
@@ -18,7 +19,7 @@ Item {
     property var pending: null          // the incubator of the page being built
 
     function push(url, props) {
-        build(url, props, page => setPages(pages.concat([page])))
+        build(url, props, false, page => setPages(pages.concat([page])))
     }
 
     function pop() {
@@ -31,8 +32,8 @@ Item {
     }
 
     // Replace `target` and every page above it (null: the whole stack) with a new page.
-    function replace(target, url, props) {
-        build(url, props, page => {
+    function replace(target, url, props, atOnce) {
+        build(url, props, atOnce === true, page => {
             const keep = target === null ? 0 : Math.max(0, pages.indexOf(target))
             const leaving = pages.slice(keep)
             setPages(pages.slice(0, keep).concat([page]))
@@ -41,8 +42,8 @@ Item {
         })
     }
 
-    // Create the page of `url` and hand it to `place` once complete.
-    function build(url, props, place) {
+    // Create the page of `url` and hand it to `place` once complete (at once, or a few objects per frame).
+    function build(url, props, atOnce, place) {
         cancelPending()
         const component = Qt.createComponent(url)
         if (component.status !== Component.Ready) {
@@ -50,7 +51,7 @@ Item {
             return
         }
         const initial = Object.assign({ visible: false }, props || {})
-        const mode = pages.length === 0 ? Qt.Synchronous : Qt.Asynchronous
+        const mode = atOnce || pages.length === 0 ? Qt.Synchronous : Qt.Asynchronous
         const incubator = component.incubateObject(stack, initial, mode)
         if (incubator === null) {
             console.warn("PageStack: cannot create", url)
