@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest
 
 from tests.data_service_double import wait_answered
 from tests.helpers import REPO_ROOT, probe_command
-from tests.ui_helpers import SIZES_PX, find, items_below
+from tests.ui_helpers import SIZES_PX, find, items_below, wait_page_built
 
 FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
 
@@ -50,7 +50,7 @@ def settle(qtbot, window) -> None:
     scene render (pages are built a few objects per frame and change without transitions)."""
     from kiosk.ui.context import current_context
 
-    qtbot.waitUntil(lambda: not _stack_view(window).property("loading"), timeout=5000)
+    wait_page_built(qtbot, window)
     wait_answered(qtbot, current_context().data)
     qtbot.wait(30)
 
