@@ -19,8 +19,12 @@ Window {
 
     Binding { target: Theme; property: "portrait"; value: root.height >= root.width }
 
+    // Staff screens are built at once (PageStack builds visitor pages a few objects per frame): staff, not
+    // visitors, wait for them, and the admin screen's bindings read the admin state as it is made.
+    readonly property var staffPages: ["PinPage.qml", "AdminPage.qml"]
+
     function openPage(fileName, props) {
-        stack.push(Qt.resolvedUrl(fileName), props || {})
+        stack.push(Qt.resolvedUrl(fileName), props || {}, staffPages.indexOf(fileName) >= 0)
     }
 
     // The page opens when its record has come from the data service (Content.detailOpened, below).
@@ -53,10 +57,9 @@ Window {
         stack.replace(null, Qt.resolvedUrl(fileName), props || {})
     }
 
-    // PAGE and what is above it give way to another page (the PIN pad to the admin screen, built at once:
-    // staff, not visitors, wait for it).
+    // PAGE and what is above it give way to another page (the PIN pad to the admin screen).
     function replacePage(page, fileName, props) {
-        stack.replace(page, Qt.resolvedUrl(fileName), props || {}, true)
+        stack.replace(page, Qt.resolvedUrl(fileName), props || {}, staffPages.indexOf(fileName) >= 0)
     }
 
     function resetToAttract() {

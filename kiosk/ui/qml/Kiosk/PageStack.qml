@@ -8,7 +8,7 @@ import QtQuick
 // screen keeps reacting while a page with many items is made) and takes the screen when it is
 // complete; meanwhile the previous page stays as it was (`loading` is true). A newer request
 // supersedes one still being built. The first page is built at once, with the window, and so is
-// a page asked for `atOnce` (the staff screen, whose bindings read the admin state as it is made).
+// a page asked for `atOnce` (the staff screens, whose bindings read the admin state as it is made).
 Item {
     id: stack
 
@@ -18,8 +18,8 @@ Item {
     property var pages: []
     property var pending: null          // the incubator of the page being built
 
-    function push(url, props) {
-        build(url, props, false, page => setPages(pages.concat([page])))
+    function push(url, props, atOnce) {
+        build(url, props, atOnce === true, page => setPages(pages.concat([page])))
     }
 
     function pop() {
