@@ -235,3 +235,20 @@ def test_upcoming_event_offers_registration_qr_and_past_event_greys_it_out(kiosk
     registration = find(window, "eventRegistration")
     assert registration.property("closed") is True
     assert not [q for q in find_all(window, "bookingQr") if q.isVisible()]
+
+
+def test_a_page_is_shown_when_built_and_a_newer_request_supersedes_it(kiosk_ui, qtbot):
+    """Pages are built a few objects per frame (PageStack): the current page stays on screen meanwhile,
+    and a page asked for while another is still being built takes its place; the superseded one goes."""
+    _, window = kiosk_ui(clock=lambda: SEED_NOW)
+    stack = find(window, "pageStack")
+    assert current_page(window).objectName() == "homePage"
+    window.openPage("SearchPage.qml", {})
+    assert stack.property("loading") is True
+    assert current_page(window).objectName() == "homePage" and stack.property("depth") == 1
+    window.openPage("CatalogPage.qml", {"category": "商标"})
+    qtbot.waitUntil(lambda: not stack.property("loading"), timeout=5000)
+    assert current_page(window).objectName() == "catalogPage"
+    assert stack.property("depth") == 2
+    assert find(window, "homePage").isVisible() is False
+    qtbot.waitUntil(lambda: find_all(window, "searchPage") == [], timeout=2000)

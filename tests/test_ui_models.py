@@ -6,6 +6,8 @@ import json
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex
 
 from kiosk.store import content, seed, station
@@ -121,6 +123,44 @@ def test_set_rows_reconciles_moves_inserts_and_removals(qtmodeltester):
     model.set_rows([{"recordId": k, "title": k.upper()} for k in "ecxa"])
     assert [model.data(model.index(i, 0)) for i in range(model.rowCount(QModelIndex()))] == ["E", "C", "X", "A"]
     qtmodeltester.check(model, force_py=True)
+
+
+def test_set_rows_moves_neighbouring_rows_as_one_run(qtmodeltester):
+    """A first fill is one insertion and a block of gone rows one removal, however many rows: a list of
+    30,000 records would otherwise update its view 30,000 times on the GUI thread."""
+
+    class Plain(RowListModel):
+        ROLES = ("recordId", "title")
+
+    model = Plain()
+    signals: list[tuple[str, int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: signals.append(("inserted", first, last)))
+    model.rowsRemoved.connect(lambda _parent, first, last: signals.append(("removed", first, last)))
+    model.dataChanged.connect(lambda top, bottom, _roles: signals.append(("changed", top.row(), bottom.row())))
+    keys = [f"r{i:05d}" for i in range(3000)]
+    model.set_rows([{"recordId": k, "title": k} for k in keys])
+    assert signals == [("inserted", 0, 2999)]
+    signals.clear()
+    kept = keys[:1000] + keys[2000:]
+    model.set_rows([{"recordId": k, "title": k.upper() if k < "r00010" else k} for k in kept])
+    assert signals == [("removed", 1000, 1999), ("changed", 0, 9)]
+    assert model.rows()[9]["title"] == "R00009" and model.rows()[1000]["recordId"] == "r02000"
+    qtmodeltester.check(model, force_py=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from("abcdefghij"), unique=True), st.lists(st.sampled_from("abcdefghij"), unique=True),
+       st.sets(st.sampled_from("abcdefghij")))
+def test_set_rows_ends_with_exactly_the_new_rows(old, new, retitled):
+    class Plain(RowListModel):
+        ROLES = ("recordId", "title")
+
+    model = Plain()
+    model.set_rows([{"recordId": k, "title": k} for k in old])
+    rows = [{"recordId": k, "title": k.upper() if k in retitled else k} for k in new]
+    model.set_rows(rows)
+    assert model.rows() == rows
+    assert [model.data(model.index(i, 0)) for i in range(model.rowCount())] == [r["title"] for r in rows]
 
 
 def test_service_detail_carries_every_guide_field(kiosk_ui, qtbot):

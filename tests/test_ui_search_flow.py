@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest
 
 from tests.data_service_double import wait_answered
 from tests.helpers import REPO_ROOT, probe_command
-from tests.ui_helpers import SIZES_PX, find, items_below
+from tests.ui_helpers import SIZES_PX, find, items_below, wait_page_built
 
 FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
 
@@ -46,10 +46,11 @@ def _stack_view(window) -> QQuickItem:
 
 
 def settle(qtbot, window) -> None:
-    """Let the data service answer what the screen asked for, then the scene render (pages change without
-    transitions)."""
+    """Let a page being built take the screen, the data service answer what the screen asked for, then the
+    scene render (pages are built a few objects per frame and change without transitions)."""
     from kiosk.ui.context import current_context
 
+    wait_page_built(qtbot, window)
     wait_answered(qtbot, current_context().data)
     qtbot.wait(30)
 

@@ -9,7 +9,7 @@ from kiosk.core import config as config_mod
 from kiosk.sync import publish
 from tests.data_service_double import wait_answered
 from tests.sync_helpers import ContentSource, Publisher, terminal_config, write_config_file
-from tests.ui_helpers import SEED_NOW, find
+from tests.ui_helpers import SEED_NOW, find, wait_page_built
 
 NEW_TITLE = "同步测试：新版政策速览"
 
@@ -35,6 +35,7 @@ def cfg(publisher, data_dir, tmp_path) -> config_mod.Config:
 def test_ui_runs_the_sync_child_and_lists_follow(kiosk_ui, qtbot, cfg):
     ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     window.openPage("RecordListPage.qml", {"kind": "news"})
+    wait_page_built(qtbot, window)
     wait_answered(qtbot, ctx.data)
     titles_before = {r["title"] for r in find(window, "recordList").property("model").rows()}
     assert NEW_TITLE not in titles_before

@@ -57,3 +57,9 @@ def tap(qtbot, window, item: QQuickItem, settle_ms: int = 450) -> None:
 
 def current_page(window) -> QQuickItem:
     return find(window, "pageStack").property("currentItem")
+
+
+def wait_page_built(qtbot, window) -> None:
+    """Wait until a page asked for has taken the screen (PageStack builds it a few objects per frame)."""
+    stack = find(window, "pageStack")
+    qtbot.waitUntil(lambda: not stack.property("loading"), timeout=5000)

@@ -86,7 +86,7 @@ def cmd_selftest(cfg, args) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
-    from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QTimer
+    from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QObject, QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQuick import QQuickWindow  # noqa: F401 - gives the window grabWindow(); the kiosk never needs it
 
@@ -109,9 +109,11 @@ def cmd_selftest(cfg, args) -> int:
             # screen replaces the stack as the idle reset does.
             method = "showPage" if file_name == "AttractPage.qml" else "openPage"
             QMetaObject.invokeMethod(window, method, Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
-        # Pages show their data when the data service has answered (the first start seeds the throw-away
-        # data dir meanwhile); the client's own timeouts bound this wait.
-        while ctx.data.pending_calls:
+        # Pages show their data when the page is built (a few objects per frame) and the data service has
+        # answered (the first start seeds the throw-away data dir meanwhile); the client's own timeouts bound
+        # this wait.
+        stack = window.findChild(QObject, "pageStack")
+        while ctx.data.pending_calls or stack.property("loading"):
             qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         loop = QEventLoop()
         QTimer.singleShot(SETTLE_MS, loop.quit)

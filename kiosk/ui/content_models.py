@@ -164,32 +164,54 @@ class RowListModel(QAbstractListModel):
         return list(self._rows)
 
     def set_rows(self, new_rows: list[dict]) -> None:
-        """Reconcile with NEW_ROWS by key: remove, move and insert rows, then refresh changed data."""
+        """Reconcile with NEW_ROWS by key: remove, move and insert rows, then refresh changed data.
+
+        Neighbouring rows that go, come or change go as one run (one signal), so a first fill or a
+        sync that changed thousands of rows costs the view one update, not one per row."""
         old_count = len(self._rows)
         new_keys = [r[self.KEY] for r in new_rows]
         wanted = set(new_keys)
-        for i in range(len(self._rows) - 1, -1, -1):
-            if self._rows[i][self.KEY] not in wanted:
-                self.beginRemoveRows(QModelIndex(), i, i)
-                del self._rows[i]
-                self.endRemoveRows()
-        for target, key in enumerate(new_keys):
-            current = self._rows[target][self.KEY] if target < len(self._rows) else None
-            if current == key:
+        last = len(self._rows) - 1
+        while last >= 0:  # removals, the last run first so the indices before it stay valid
+            if self._rows[last][self.KEY] in wanted:
+                last -= 1
                 continue
-            found = next((i for i in range(target + 1, len(self._rows)) if self._rows[i][self.KEY] == key), None)
-            if found is None:
-                self.beginInsertRows(QModelIndex(), target, target)
-                self._rows.insert(target, dict(new_rows[target]))
+            first = last
+            while first > 0 and self._rows[first - 1][self.KEY] not in wanted:
+                first -= 1
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
+            last = first - 1
+        kept = {row[self.KEY] for row in self._rows}
+        target = 0
+        while target < len(new_keys):
+            key = new_keys[target]
+            if target < len(self._rows) and self._rows[target][self.KEY] == key:
+                target += 1
+            elif key not in kept:  # a run of new rows
+                end = target + 1
+                while end < len(new_keys) and new_keys[end] not in kept:
+                    end += 1
+                self.beginInsertRows(QModelIndex(), target, end - 1)
+                self._rows[target:target] = [dict(row) for row in new_rows[target:end]]
                 self.endInsertRows()
-            else:
+                target = end
+            else:  # a kept row further down moves up here (the rows before TARGET are in place)
+                found = next(i for i in range(target + 1, len(self._rows)) if self._rows[i][self.KEY] == key)
                 self.beginMoveRows(QModelIndex(), found, found, QModelIndex(), target)
                 self._rows.insert(target, self._rows.pop(found))
                 self.endMoveRows()
-        for i, row in enumerate(new_rows):
-            if self._rows[i] != row:
+                target += 1
+        roles = list(self._role_ids) + [Qt.ItemDataRole.DisplayRole]
+        first = None
+        for i, row in enumerate(new_rows + [None]):  # None: the end closes the last run of changed rows
+            if row is not None and self._rows[i] != row:
                 self._rows[i] = dict(row)
-                self.dataChanged.emit(self.index(i), self.index(i), list(self._role_ids) + [Qt.ItemDataRole.DisplayRole])
+                first = i if first is None else first
+            elif first is not None:
+                self.dataChanged.emit(self.index(first), self.index(i - 1), roles)
+                first = None
         if len(self._rows) != old_count:
             self.countChanged.emit()
 

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
-    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtCore import QObject, qInstallMessageHandler
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQml import QQmlEngine, QQmlExpression
     from PySide6.QtQuick import QQuickItem, QQuickWindow  # noqa: F401 - gives the window grabWindow()
@@ -62,9 +62,12 @@ def main(argv: list[str] | None = None) -> int:
             app.processEvents()
             time.sleep(0.01)
 
+    stack = window.findChild(QObject, "pageStack")
+
     def answered() -> None:
-        """Settle until every data service call made so far has been answered (a hang detector bounds it)."""
-        while ctx.data.pending_calls:
+        """Settle until the page asked for is built (a few objects per frame) and every data service call made
+        so far has been answered (a hang detector bounds it)."""
+        while stack.property("loading") or ctx.data.pending_calls:
             settle(0.02)
 
     settle(0.5)

@@ -19,8 +19,12 @@ Window {
 
     Binding { target: Theme; property: "portrait"; value: root.height >= root.width }
 
+    // Staff screens are built at once (PageStack builds visitor pages a few objects per frame): staff, not
+    // visitors, wait for them, and the admin screen's bindings read the admin state as it is made.
+    readonly property var staffPages: ["PinPage.qml", "AdminPage.qml"]
+
     function openPage(fileName, props) {
-        stack.push(Qt.resolvedUrl(fileName), props || {})
+        stack.push(Qt.resolvedUrl(fileName), props || {}, staffPages.indexOf(fileName) >= 0)
     }
 
     // The page opens when its record has come from the data service (Content.detailOpened, below).
@@ -55,12 +59,13 @@ Window {
 
     // PAGE and what is above it give way to another page (the PIN pad to the admin screen).
     function replacePage(page, fileName, props) {
-        stack.replace(page, Qt.resolvedUrl(fileName), props || {})
+        stack.replace(page, Qt.resolvedUrl(fileName), props || {}, staffPages.indexOf(fileName) >= 0)
     }
 
     function resetToAttract() {
         idleOverlay.close()
-        showPage(attractPage, {})
+        // Built at once: nobody is at the screen on the idle reset, and what follows reads the new page.
+        stack.replace(null, Qt.resolvedUrl(attractPage), {}, true)
         Shell.resetVisitor()
         root.visitorReset()
         restartIdleTimer()

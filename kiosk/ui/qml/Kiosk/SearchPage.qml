@@ -22,9 +22,16 @@ KioskPage {
     readonly property int inputColumnWidth: Theme.portrait ? grid.width : Math.round(grid.width * 0.5)
 
     Component.onCompleted: Search.query = initialQuery
+    // The lists take Search's models once the page is shown: the page is built a few objects per frame
+    // (PageStack), and lists built with it would build their rows that way too, rows which the query
+    // set just above removes again (Qt warns "DelegateModel::cancel" for each).
+    property bool shown: false
     // The query line holds the keyboard focus so a hardware keyboard / input method types into it
     // (only possible once the page is in the window, hence on activation, not on creation).
-    onActiveChanged: if (active) queryField.forceActiveFocus()
+    onActiveChanged: if (active) {
+        shown = true
+        queryField.forceActiveFocus()
+    }
 
     GridLayout {
         id: grid
@@ -82,7 +89,7 @@ KioskPage {
             Layout.column: 0
             Layout.fillWidth: Theme.portrait
             Layout.preferredWidth: page.inputColumnWidth
-            model: Search.candidates
+            model: page.shown ? Search.candidates : null
             letters: Search.letters
             onPicked: word => Search.pickCandidate(word)
         }
@@ -141,7 +148,7 @@ KioskPage {
                     Layout.fillWidth: true
                     spacing: Theme.spacing / 2
                     Repeater {
-                        model: Search.groups
+                        model: page.shown ? Search.groups : null
                         delegate: TouchButton {
                             required property string kind
                             required property string label
@@ -164,7 +171,7 @@ KioskPage {
                     Layout.fillHeight: true
                     clip: true
                     boundsBehavior: Flickable.StopAtBounds
-                    model: Search.results
+                    model: page.shown ? Search.results : null
                     // No asynchronous pre-creation of off-screen delegates: the list changes on every
                     // key, and a cancelled background incubation logs "DelegateModel::cancel" warnings.
                     cacheBuffer: 0
@@ -245,7 +252,7 @@ KioskPage {
                         spacing: Theme.spacing / 2
                         visible: Search.nearest.count > 0
                         Repeater {
-                            model: Search.nearest
+                            model: page.shown ? Search.nearest : null
                             delegate: TouchButton {
                                 required property string word
                                 required property int index
@@ -271,7 +278,7 @@ KioskPage {
                         width: parent.width
                         spacing: Theme.spacing / 2
                         Repeater {
-                            model: Search.browse
+                            model: page.shown ? Search.browse : null
                             // Whole kinds filled, service categories outlined.
                             delegate: TouchButton {
                                 required property string kind
