@@ -113,6 +113,8 @@ def cmd_selftest(cfg, args) -> int:
         # answered (the first start seeds the throw-away data dir meanwhile); the client's own timeouts bound
         # this wait.
         stack = window.findChild(QObject, "pageStack")
+        if stack is None:
+            raise CliError("Kiosk/Main.qml has no pageStack: the QML does not match this program")
         while ctx.data.pending_calls or stack.property("loading"):
             qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         loop = QEventLoop()

@@ -204,14 +204,15 @@ class RowListModel(QAbstractListModel):
                 self.endMoveRows()
                 target += 1
         roles = list(self._role_ids) + [Qt.ItemDataRole.DisplayRole]
-        first = None
-        for i, row in enumerate(new_rows + [None]):  # None: the end closes the last run of changed rows
+        changed_from: int | None = None  # the first row of the current run of changed rows
+        rows_and_end: list[dict | None] = [*new_rows, None]  # None: the end closes the last run of changed rows
+        for i, row in enumerate(rows_and_end):
             if row is not None and self._rows[i] != row:
                 self._rows[i] = dict(row)
-                first = i if first is None else first
-            elif first is not None:
-                self.dataChanged.emit(self.index(first), self.index(i - 1), roles)
-                first = None
+                changed_from = i if changed_from is None else changed_from
+            elif changed_from is not None:
+                self.dataChanged.emit(self.index(changed_from), self.index(i - 1), roles)
+                changed_from = None
         if len(self._rows) != old_count:
             self.countChanged.emit()
 
