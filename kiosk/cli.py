@@ -24,7 +24,7 @@ from kiosk.commands import print_json as _print_json
 from kiosk.core import config as config_mod
 from kiosk.core import kinds, logs
 from kiosk.core.safe_text import for_terminal
-from kiosk.core.self_command import die_with_parent
+from kiosk.core.self_command import start_as_ui_child
 
 log = logging.getLogger("ipkiosk")
 
@@ -252,7 +252,7 @@ def _is_data_error(exc: Exception) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    die_with_parent()  # a child of the UI ends with it (kiosk/core/self_command.py)
+    start_as_ui_child()  # a child of the UI ends with it (kiosk/core/self_command.py)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

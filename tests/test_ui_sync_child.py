@@ -3,13 +3,14 @@ with growing backoff when it fails, ended by SIGTERM when the UI stops."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from kiosk.core import config as config_mod
-from kiosk.core.self_command import self_command
+from kiosk.core.self_command import SYNC_NICE, self_command
 from kiosk.sync import publish
 from kiosk.ui.children import Ending, RestartPolicy
 from kiosk.ui.sync_child import SYNC_CHILD_NAME, sync_loop_child
@@ -85,7 +86,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its parent's wait is missing
 
 
-def test_the_sync_child_ends_when_the_ui_is_killed(tmp_path, data_dir):
+def test_the_sync_child_runs_lower_and_ends_when_the_ui_is_killed(tmp_path, data_dir):
     # The real sync loop, offline (a repository that is not there), under a stand-in UI that is then SIGKILLed:
     # nothing closes the child's pipes in a way it notices, only PR_SET_PDEATHSIG ends it.
     keys = tmp_path / "keys"
@@ -102,6 +103,8 @@ def test_the_sync_child_ends_when_the_ui_is_killed(tmp_path, data_dir):
             assert time.monotonic() < deadline, "the sync child never logged its first cycle"
             time.sleep(0.1)
         assert _alive(child_pid)
+        # It also yields the CPU to the screen: the niceness the UI asked for, on top of the UI's own.
+        assert os.getpriority(os.PRIO_PROCESS, child_pid) - os.getpriority(os.PRIO_PROCESS, 0) == SYNC_NICE
     finally:
         ui.kill()
         ui.wait()

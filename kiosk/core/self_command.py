@@ -17,6 +17,12 @@ log = logging.getLogger(__name__)
 CHILD_CONFIG_NAME = "child-config.toml"
 # Set by the UI in the environment of every child it starts (kiosk.ui.children): the UI's process id.
 PARENT_PID_ENV = "IPKIOSK_PARENT_PID"
+# Set by the UI for a child that must yield the CPU to it (kiosk.ui.children): the niceness to add.
+NICE_ENV = "IPKIOSK_NICE"
+# The data service answers the screen but may wait for it; an index rebuild or a sync apply must never take a
+# core from the GUI thread (on a 2-core terminal a sync applying 10k records otherwise delays frames).
+DATA_SERVICE_NICE = 5
+SYNC_NICE = 10
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
@@ -40,8 +46,9 @@ def self_command(cfg: config_mod.Config, *subcommand: str) -> tuple[str, list[st
     return program, args
 
 
-def die_with_parent() -> None:
-    """In a child the UI started (PARENT_PID_ENV is set): be sent SIGTERM when the UI ends, however it ends.
+def start_as_ui_child() -> None:
+    """In a child the UI started (PARENT_PID_ENV is set): be sent SIGTERM when the UI ends, however it ends, and
+    run at the lower priority the UI asked for (NICE_ENV), so that the screen keeps a core.
 
     A killed UI or display must not leave a sync loop or a data service behind (a restarted kiosk would
     start a second one beside it). Linux's PR_SET_PDEATHSIG is the way, and it is set here, in the child,
@@ -57,3 +64,6 @@ def die_with_parent() -> None:
         return
     if os.getppid() != int(value):
         os._exit(0)  # the UI is gone already: nobody will read what this child does
+    nice = os.environ.pop(NICE_ENV, "")
+    if nice.isdigit():
+        os.nice(int(nice))  # lower priority only: adding niceness needs no privilege

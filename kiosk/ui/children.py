@@ -8,7 +8,7 @@ backoff, stopped and how it ended (:class:`ChildOutcome`, with the child's name 
 
 Every child dies with the UI, however the UI ends (a kill, a crash of the display): it gets the UI's
 process id in its environment and asks Linux for SIGTERM when its parent dies
-(kiosk.core.self_command.die_with_parent, run first by `ipkiosk`). That cannot be set here between
+(kiosk.core.self_command.start_as_ui_child, run first by `ipkiosk`). That cannot be set here between
 fork and exec: PySide6 (6.8 to 6.11) binds neither ``QProcess.setChildProcessModifier`` nor a process
 parameter flag for it.
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal, Slot
 
-from kiosk.core.self_command import PARENT_PID_ENV
+from kiosk.core.self_command import NICE_ENV, PARENT_PID_ENV
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ class ChildProcess(QObject):
     def __init__(self, name: str, program: str, arguments: list[str], parent: QObject | None = None, *,
                  channels: QProcess.ProcessChannelMode = QProcess.ProcessChannelMode.SeparateChannels,
                  restart: RestartPolicy | None = None, stop_by: StopBy = StopBy.CLOSING_STDIN,
-                 stop_timeout_ms: int = STOP_TIMEOUT_MS, run_timeout_ms: int | None = None) -> None:
+                 stop_timeout_ms: int = STOP_TIMEOUT_MS, run_timeout_ms: int | None = None,
+                 nice: int = 0) -> None:
         super().__init__(parent)
         self.name = name
         self.program, self.arguments = program, list(arguments)
@@ -114,6 +115,8 @@ class ChildProcess(QObject):
         self._process.setProcessChannelMode(channels)
         environment = QProcessEnvironment.systemEnvironment()
         environment.insert(PARENT_PID_ENV, str(os.getpid()))
+        if nice:
+            environment.insert(NICE_ENV, str(nice))
         self._process.setProcessEnvironment(environment)
         self._process.finished.connect(self._on_finished)
         self._process.errorOccurred.connect(self._on_error)

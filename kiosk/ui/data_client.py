@@ -35,6 +35,7 @@ from typing import Any, Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, QProcess, QTimer
 
+from kiosk.core.self_command import DATA_SERVICE_NICE
 from kiosk.dataservice import api
 from kiosk.dataservice.api import (
     MAX_LINE_BYTES,
@@ -225,7 +226,7 @@ class DataClient(DataCalls, QObject):
         # Its log lines go where the UI's go (the journal); stdout carries the answers.
         self._child = ChildProcess("data service", program, arguments, self,
                                    channels=QProcess.ProcessChannelMode.ForwardedErrorChannel,
-                                   stop_by=StopBy.CLOSING_STDIN, stop_timeout_ms=STOP_TIMEOUT_MS)
+                                   stop_by=StopBy.CLOSING_STDIN, stop_timeout_ms=STOP_TIMEOUT_MS, nice=DATA_SERVICE_NICE)
         self._child.process.readyReadStandardOutput.connect(self._read_answers)
         self._child.finished.connect(self._on_finished)
         self._running = False  # a run was started and has neither ended nor been discarded

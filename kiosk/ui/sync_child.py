@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QProcess
 
 from kiosk.core import config as config_mod
-from kiosk.core.self_command import self_command
+from kiosk.core.self_command import SYNC_NICE, self_command
 from kiosk.ui.children import ChildProcess, RestartPolicy, StopBy
 
 SYNC_CHILD_NAME = "sync child"
@@ -27,4 +27,4 @@ def sync_loop_child(cfg: config_mod.Config, parent: QObject | None = None, *,
     program, args = self_command(cfg, "sync", "--loop")
     # Its summary lines go where the UI's logs go (the journal).
     return ChildProcess(SYNC_CHILD_NAME, program, args, parent, channels=QProcess.ProcessChannelMode.ForwardedChannels,
-                        restart=restart, stop_by=StopBy.TERMINATE, stop_timeout_ms=SYNC_STOP_TIMEOUT_MS)
+                        restart=restart, stop_by=StopBy.TERMINATE, stop_timeout_ms=SYNC_STOP_TIMEOUT_MS, nice=SYNC_NICE)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Property, QObject, QProcess, Signal, Slot
 
 from kiosk.core import kinds
 from kiosk.core.safe_text import for_display
-from kiosk.core.self_command import self_command
+from kiosk.core.self_command import SYNC_NICE, self_command
 from kiosk.dataservice.api import ContentStatus
 from kiosk.ui.admin.pin_session import PinSession, staff_only
 from kiosk.ui.admin.wording import sync_ending_zh, sync_exit_zh, sync_result_zh, when_zh
@@ -106,7 +106,8 @@ class SyncControl(QObject):
             program, args = self.sync_command()
             self._sync_child = ChildProcess(SYNC_NOW_CHILD_NAME, program, args, self,
                                             channels=QProcess.ProcessChannelMode.MergedChannels,
-                                            stop_by=StopBy.TERMINATE, stop_timeout_ms=SYNC_NOW_STOP_TIMEOUT_MS)
+                                            stop_by=StopBy.TERMINATE, stop_timeout_ms=SYNC_NOW_STOP_TIMEOUT_MS,
+                                            nice=SYNC_NICE)
             self._sync_child.finished.connect(self._sync_finished)
         self._sync_message = "正在同步…"
         self._sync_child.start()
