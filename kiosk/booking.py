@@ -112,6 +112,11 @@ def make_link(cfg: config_mod.Config, service_id: str, booking_type: str) -> Boo
 
     ``service_id`` may be empty: a booking type picked on the booking screen without a service.
     """
+    host = config_mod.placeholder_host(cfg.booking_url_template)
+    if host and config_mod.is_production(cfg):
+        # A visitor must never be sent to a demo host: no QR code and no slip until the station's own is set.
+        raise BookingError(f"booking_url_template points at the placeholder host {host}: no booking link on a "
+                           "production terminal (`ipkiosk doctor` names it)")
     lang = lang_tag(cfg.locale)
     url = build_url(cfg.booking_url_template, station_id=cfg.station_id, service_id=service_id,
                     booking_type=booking_type, lang=lang)

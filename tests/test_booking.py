@@ -192,3 +192,16 @@ def test_slip_content_errors_name_the_bad_value(seeded):
         booking.slip_content(cfg, "svc-gone", "bk-patent-consult", record=None, booking_types=types, now=now)
     with pytest.raises(booking.BookingError, match="unknown booking type 'bk-nope'"):
         booking.slip_content(cfg, "", "bk-nope", record=None, booking_types=types, now=now)
+
+
+def test_a_production_terminal_makes_no_link_to_the_demo_booking_host():
+    # The packaged config (under /etc) still on the demo host: no link, so no QR code or slip can send a visitor there.
+    production = config_mod.from_mapping({}, source="/etc/ipkiosk/kiosk.toml")
+    with pytest.raises(booking.BookingError, match=r"placeholder host ipservice\.example\.cn"):
+        booking.make_link(production, "svc-patent-application", "bk-patent-consult")
+    own_host = config_mod.from_mapping({"booking_url_template": "https://yuyue.zzipc.cn/b?s={station_id}&svc={service_id}"
+                                                                "&t={booking_type}&lang={lang}"},
+                                       source="/etc/ipkiosk/kiosk.toml")
+    assert booking.make_link(own_host, "svc-patent-application", "bk-patent-consult").url.startswith("https://yuyue.")
+    demo = config_mod.from_mapping({})  # the demo on a developer's machine keeps its demo links
+    assert "example" in booking.make_link(demo, "svc-patent-application", "bk-patent-consult").url

@@ -130,7 +130,8 @@ def test_print_through_cups_from_the_backend_keeps_the_event_loop_running(seeded
 
 
 def probe(data_dir, tmp_path, component: str, props: dict, *, size: str = "1080x1920", printer_name: str = "",
-          click: tuple[str, ...] = (), report: tuple[str, ...] = (), visitor_leaves: bool = False) -> tuple[dict, object]:
+          click: tuple[str, ...] = (), report: tuple[str, ...] = (), visitor_leaves: bool = False,
+          production: bool = False) -> tuple[dict, object]:
     out = tmp_path / f"{component}-{size}.png"
     cmd = [sys.executable, "-m", "tests.probes.booking_qml", "--data-dir", str(data_dir), "--component", component,
            "--props", json.dumps(props), "--size", size, "--out", str(out), "--printer-name", printer_name]
@@ -140,6 +141,8 @@ def probe(data_dir, tmp_path, component: str, props: dict, *, size: str = "1080x
         cmd += ["--report", name]
     if visitor_leaves:
         cmd.append("--visitor-leaves")
+    if production:
+        cmd.append("--production")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
     proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr + proc.stdout
@@ -166,6 +169,19 @@ def test_booking_qr_without_printer_shows_qr_code_and_scan_only(data_dir, tmp_pa
     assert button["text"] == "仅支持扫码 · 请用手机扫码" and button["enabled"] is False
     assert button["height"] >= 64
     assert doc["printer_available"] is False
+
+
+def test_a_production_terminal_on_the_demo_booking_host_shows_no_qr_but_a_person(data_dir, tmp_path):
+    # The packaged config still naming the demo host: no QR code, no print button, the visitor is sent to staff.
+    doc, png = probe(data_dir, tmp_path, "BookingQr",
+                     {"serviceId": "svc-patent-application", "bookingTypeId": "bk-patent-consult"}, size="800x1000",
+                     report=("bookingQrImage", "bookingQrHint", "bookingShortCode", "bookingPrintButton"),
+                     production=True)
+    objects = doc["objects"]
+    assert decoded(png) == []
+    assert objects["bookingQrHint"]["text"] == "本站预约服务暂未开通，请咨询工作人员"
+    assert objects["bookingQrImage"]["visible"] is False
+    assert objects["bookingShortCode"]["visible"] is False and objects["bookingPrintButton"]["visible"] is False
 
 
 def test_booking_qr_prints_through_cups_and_tells_the_visitor_to_take_the_slip(data_dir, tmp_path):

@@ -60,14 +60,6 @@ MISSING_GLYPHS_SHOWN = 12
 ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
-# What the demo defaults of kiosk.core.config say, so a production terminal can be told it still shows them.
-# A placeholder host is any host with an "example" label (RFC 2606 reserves example.com/.net/.org and the
-# demo uses ipservice.example.cn): a booking QR code or slip must never send a visitor there.
-DEMO_STATION_ID = config_mod.SETTINGS_BY_NAME["station_id"].default
-PLACEHOLDER_WORDS = ("演示", "请在配置中填写")
-PLACEHOLDER_HOST_LABEL = "example"
-# A config file under /etc is the packaged one (/etc/ipkiosk/kiosk.toml): that terminal serves visitors.
-PRODUCTION_CONFIG_DIR = Path("/etc")
 
 
 @dataclass(frozen=True)
@@ -329,39 +321,10 @@ TRUSTED_ROOT_REMEDY = ("install the 1.root.json the central office gave you at t
                        "if it was changed by someone, tell the central office")
 
 
-def is_production(cfg: config_mod.Config) -> bool:
-    """A terminal that serves visitors: its config is the packaged file in /etc, or it syncs from a repository.
-    Only the demo runs on the defaults or a developer's file without a repository."""
-    source = Path(cfg.source)
-    return bool(cfg.repository_url) or (source.is_absolute() and source.is_relative_to(PRODUCTION_CONFIG_DIR))
-
-
-def _placeholder_host(template: str) -> str | None:
-    """The host of the booking URL template if it is a placeholder (an "example" label), else None."""
-    host = urlsplit(template).hostname or ""
-    return host if PLACEHOLDER_HOST_LABEL in host.split(".") else None
-
-
-def demo_values(cfg: config_mod.Config) -> list[str]:
-    """The settings of CFG that still carry a demo value, each as `name = value (why)`."""
-    found = []
-    if cfg.station_id == DEMO_STATION_ID:
-        found.append(f"station_id = {cfg.station_id!r} (the demo id, sent in every booking link)")
-    for name in ("station_name", "station_address"):
-        value = str(cfg.values[name])
-        if value == config_mod.SETTINGS_BY_NAME[name].default or any(w in value for w in PLACEHOLDER_WORDS):
-            found.append(f"{name} = {value!r} (a placeholder)")
-    host = _placeholder_host(cfg.booking_url_template)
-    if host:
-        found.append(f"booking_url_template on {host} (a placeholder host: booking QR codes and slips would send "
-                     "visitors there)")
-    return found
-
-
 def _check_config(cfg: config_mod.Config) -> list[Check]:
-    demo = demo_values(cfg) if is_production(cfg) else []
+    demo = config_mod.demo_values(cfg) if config_mod.is_production(cfg) else []
     if demo:
-        why = "repository_url is set" if cfg.repository_url else f"the config is in {PRODUCTION_CONFIG_DIR}"
+        why = "repository_url is set" if cfg.repository_url else f"the config is in {config_mod.PRODUCTION_CONFIG_DIR}"
         checks = [Check("config", FAIL, f"{cfg.source}: a production config ({why}) with demo values: {'; '.join(demo)}",
                         f"set these in {cfg.source} to this station's own values (see {INSTALLED_DOCS['configuration']}), "
                         "then `sudo systemctl restart ipkiosk`")]

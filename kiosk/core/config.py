@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
+from urllib.parse import urlsplit
 
 ENV_VAR = "IPKIOSK_CONFIG"
 
@@ -269,3 +270,42 @@ def markdown_docs() -> str:
 
 if __name__ == "__main__":
     print(markdown_docs(), end="")
+
+
+# What the demo defaults above say, so a production terminal can be told it still shows them.
+# A placeholder host is any host with an "example" label (RFC 2606 reserves example.com/.net/.org and the
+# demo uses ipservice.example.cn): a booking QR code or slip must never send a visitor there.
+DEMO_STATION_ID = SETTINGS_BY_NAME["station_id"].default
+PLACEHOLDER_WORDS = ("演示", "请在配置中填写")
+PLACEHOLDER_HOST_LABEL = "example"
+# A config file under /etc is the packaged one (/etc/ipkiosk/kiosk.toml): that terminal serves visitors.
+PRODUCTION_CONFIG_DIR = Path("/etc")
+
+
+def is_production(cfg: Config) -> bool:
+    """A terminal that serves visitors: its config is the packaged file in /etc, or it syncs from a repository.
+    Only the demo runs on the defaults or a developer's file without a repository."""
+    source = Path(cfg.source)
+    return bool(cfg.repository_url) or (source.is_absolute() and source.is_relative_to(PRODUCTION_CONFIG_DIR))
+
+
+def placeholder_host(template: str) -> str | None:
+    """The host of the booking URL template if it is a placeholder (an "example" label), else None."""
+    host = urlsplit(template).hostname or ""
+    return host if PLACEHOLDER_HOST_LABEL in host.split(".") else None
+
+
+def demo_values(cfg: Config) -> list[str]:
+    """The settings of CFG that still carry a demo value, each as `name = value (why)`."""
+    found: list[str] = []
+    if cfg.station_id == DEMO_STATION_ID:
+        found.append(f"station_id = {cfg.station_id!r} (the demo id, sent in every booking link)")
+    for name in ("station_name", "station_address"):
+        value = str(cfg.values[name])
+        if value == SETTINGS_BY_NAME[name].default or any(w in value for w in PLACEHOLDER_WORDS):
+            found.append(f"{name} = {value!r} (a placeholder)")
+    host = placeholder_host(cfg.booking_url_template)
+    if host:
+        found.append(f"booking_url_template on {host} (a placeholder host: booking QR codes and slips would send "
+                     "visitors there)")
+    return found

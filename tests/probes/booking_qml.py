@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="1080x1920")
     parser.add_argument("--out", required=True)
     parser.add_argument("--printer-name", default="")
+    parser.add_argument("--production", action="store_true",
+                        help="configure as the packaged terminal does (a config under /etc): demo values are refused")
     parser.add_argument("--paper-width-mm", type=int, default=58)
     parser.add_argument("--click", action="append", default=[], help="objectName to tap (in order)")
     parser.add_argument("--report", action="append", default=[], help="objectName to describe")
@@ -58,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     qInstallMessageHandler(on_message)
     app = QGuiApplication(sys.argv[:1])
     cfg = config_mod.from_mapping({"data_dir": args.data_dir, "printer_name": args.printer_name,
-                                   "paper_width_mm": args.paper_width_mm})
+                                   "paper_width_mm": args.paper_width_mm},
+                                  source="/etc/ipkiosk/kiosk.toml" if args.production else "(mapping)")
     ctx = ui_app.build_context(cfg, modules=("booking_model",))
     backend = ctx.singletons["Booking"]
     prints: list[list] = []

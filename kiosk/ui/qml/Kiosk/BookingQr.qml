@@ -51,6 +51,8 @@ Item {
         Rectangle {
             id: qrFrame
             anchors.horizontalCenter: parent.horizontalCenter
+            // No link (a production terminal still on the demo booking host): no empty frame, a person instead.
+            visible: root.url !== ""
             width: Math.max(300, root.qrSizePx)
             height: width
             color: "white"
@@ -92,7 +94,8 @@ Item {
             textFormat: Text.PlainText
             anchors.horizontalCenter: parent.horizontalCenter
             width: parent.width
-            text: "请用手机扫描二维码完成预约"
+            objectName: "bookingQrHint"
+            text: root.url !== "" ? "请用手机扫描二维码完成预约" : "本站预约服务暂未开通，请咨询工作人员"
             color: Theme.text
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
@@ -116,6 +119,7 @@ Item {
             id: printButton
             objectName: "bookingPrintButton"
             anchors.horizontalCenter: parent.horizontalCenter
+            visible: root.url !== ""
             width: Math.max(qrFrame.width, implicitWidth)
             enabled: root.url !== "" && Booking.printerAvailable && !Booking.printing && root.printState !== "printing"
             text: !Booking.printerAvailable ? "仅支持扫码 · 请用手机扫码"
