@@ -63,6 +63,15 @@ def _set_controls_style_through_qquickstyle() -> None:
     QQuickStyle.setStyle("Basic")
 
 
+def _trim_only(*args) -> None:
+    """The idle release without its collections: only the heap trim that follows them."""
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("kiosk.ui") and callable(getattr(module, "_malloc_trim", None)):
+            module._malloc_trim()
+            return
+    raise RuntimeError("no _malloc_trim in the loaded kiosk.ui modules")
+
+
 def _import_hashlib_with_openssl() -> None:
     """hashlib imported normally first: kiosk.core.hashing then leaves it as it is (OpenSSL loaded)."""
     import hashlib  # noqa: F401
@@ -78,6 +87,8 @@ TRICKS: dict[str, Trick] = {trick.name: trick for trick in (
     Trick("malloc-trim", "malloc_trim(0) at the idle release", functions=("_malloc_trim",)),
     Trick("idle-release", "the whole release a second after the idle reset (gc.collect, QML garbage and "
           "component cache, the font re-registration, malloc_trim)", functions=("release_memory",)),
+    Trick("release-collection", "the collections of the idle release (gc.collect, the QML engine's garbage "
+          "and component cache), its malloc_trim kept", functions=("release_memory",), replacement=_trim_only),
     Trick("linecache", "keep PySide's import hook from leaving every imported module's source in linecache",
           before_import=_keep_sources_pyside_reads, marker="_forget_sources_read_by_pyside"),
     Trick("controls-style-env", "the Controls style set through the environment, not QQuickStyle (whose binding "

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.server
 import json
 import os
 import shutil
@@ -114,6 +113,8 @@ def publish_repository(work_dir: Path) -> tuple[Path, Path]:
 @contextlib.contextmanager
 def serve_repository(repo_dir: Path) -> Iterator[str]:
     """Serve REPO_DIR over HTTP on 127.0.0.1 (a plain static server, as nginx or a CDN would); yields its URL."""
+    # Imported here: this file is also the UI process of the runs, which must not carry http.server.
+    import http.server
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
@@ -406,8 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-runs", type=int, default=1, help="runs of the memory part (medians reported)")
     parser.add_argument("--chromium", action="store_true",
                         help="also measure chromium --kiosk showing the 40 services, one run after each kiosk run")
-    parser.add_argument("--tricks", action="store_true",
-                        help="measure all memory tricks on, then each present trick off in turn")
+    parser.add_argument("--tricks", nargs="*", metavar="TRICK",
+                        help="measure all memory tricks on, then each named trick (default: each present one) "
+                             "off in turn")
     parser.add_argument("--disable", action="append", default=[], metavar="TRICK",
                         help=f"switch a memory trick off (bench side): {', '.join(memory_tricks.TRICKS)}")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -415,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child-visits", metavar="DATA_DIR", help=argparse.SUPPRESS)
     parser.add_argument("--font-dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    memory_tricks.check_names(args.disable)
+    memory_tricks.check_names(args.disable + (args.tricks or []))
 
     if args.child_first_frame:
         child_first_frame(args.child_first_frame)
@@ -427,10 +429,11 @@ def main(argv: list[str] | None = None) -> int:
     base = "all tricks on" if not args.disable else "off: " + ", ".join(args.disable)
     variants = [(base, args.disable)]
     absent: list[str] = []
-    if args.tricks:
+    if args.tricks is not None:
         present = memory_tricks.present_tricks()
-        absent = [name for name in memory_tricks.TRICKS if name not in present]
-        variants += [(f"{name} off", [*args.disable, name]) for name in present if name not in args.disable]
+        absent = [name for name in args.tricks or memory_tricks.TRICKS if name not in present]
+        variants += [(f"{name} off", [*args.disable, name]) for name in args.tricks or present
+                     if name in present and name not in args.disable]
     chromium_missing: list[str] = []
     if args.chromium:
         import chromium_kiosk
