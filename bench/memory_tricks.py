@@ -28,7 +28,8 @@ DISABLED_ENV = "IPKIOSK_BENCH_DISABLED_TRICKS"
 class Trick:
     name: str
     what: str
-    # Function or method names (in kiosk/ui) replaced by a no-op once kiosk.ui.app is imported.
+    # Function or method names (in kiosk/ui) replaced by a no-op once kiosk.ui.app is imported; the names it
+    # has had in turn, since the bench also measures older trees.
     functions: tuple[str, ...] = ()
     # Runs before kiosk.ui is imported, for tricks that act at import time.
     before_import: Callable[[], None] | None = None
@@ -39,8 +40,8 @@ class Trick:
 
     def present(self) -> bool:
         """The trick's function is still called somewhere in the UI (kiosk/ui)."""
-        marker = self.marker or self.functions[0]
-        call = re.compile(rf"(?<!def )\b{re.escape(marker)}\b")
+        markers = (self.marker,) if self.marker else self.functions
+        call = re.compile("|".join(rf"(?<!def )\b{re.escape(marker)}\b" for marker in markers))
         return any(call.search(path.read_text(encoding="utf-8")) for path in UI_SOURCES.rglob("*.py"))
 
 
@@ -66,10 +67,11 @@ def _set_controls_style_through_qquickstyle() -> None:
 def _trim_only(*args) -> None:
     """The idle release without its collections: only the heap trim that follows them."""
     for module_name, module in list(sys.modules.items()):
-        if module_name.startswith("kiosk.ui") and callable(getattr(module, "_malloc_trim", None)):
-            module._malloc_trim()
-            return
-    raise RuntimeError("no _malloc_trim in the loaded kiosk.ui modules")
+        for function in TRICKS["malloc-trim"].functions:
+            if module_name.startswith("kiosk.ui") and callable(getattr(module, function, None)):
+                getattr(module, function)()
+                return
+    raise RuntimeError("no malloc_trim in the loaded kiosk.ui modules")
 
 
 def _import_hashlib_with_openssl() -> None:
@@ -79,12 +81,12 @@ def _import_hashlib_with_openssl() -> None:
 
 TRICKS: dict[str, Trick] = {trick.name: trick for trick in (
     Trick("font-page-cache", "drop the font files' cached pages before registering them (posix_fadvise)",
-          functions=("_drop_cached_pages",)),
+          functions=("_drop_cached_pages", "drop_cached_font_pages")),
     Trick("font-reregistration", "re-register the fonts at the idle release (Qt drops its font engines and "
           "glyph caches)", functions=("drop_font_caches",)),
     Trick("mmap-threshold", "fixed M_MMAP_THRESHOLD of 128 KiB (mallopt) at start",
           functions=("keep_large_blocks_out_of_the_heap",)),
-    Trick("malloc-trim", "malloc_trim(0) at the idle release", functions=("_malloc_trim",)),
+    Trick("malloc-trim", "malloc_trim(0) at the idle release", functions=("_malloc_trim", "malloc_trim")),
     Trick("idle-release", "the whole release a second after the idle reset (gc.collect, QML garbage and "
           "component cache, the font re-registration, malloc_trim)", functions=("release_memory",)),
     Trick("release-collection", "the collections of the idle release (gc.collect, the QML engine's garbage "
@@ -128,8 +130,8 @@ def disable_after_import(names: list[str]) -> None:
                if module is not None and module_name.startswith("kiosk.ui")]
     for name in names:
         replacement = TRICKS[name].replacement or _do_nothing
+        replaced = 0
         for function in TRICKS[name].functions:
-            replaced = 0
             for module in modules:
                 if callable(getattr(module, function, None)) and not isinstance(getattr(module, function), type):
                     setattr(module, function, replacement)
@@ -138,8 +140,8 @@ def disable_after_import(names: list[str]) -> None:
                     if isinstance(value, type) and value.__module__ == module.__name__ and function in vars(value):
                         setattr(value, function, replacement)
                         replaced += 1
-            if not replaced:
-                raise RuntimeError(f"memory trick {name}: no function {function} in the loaded kiosk.ui modules")
+        if not replaced:
+            raise RuntimeError(f"memory trick {name}: none of {TRICKS[name].functions} in the loaded kiosk.ui modules")
 
 
 def child_environment(env: dict[str, str], names: list[str], scratch_dir: Path) -> dict[str, str]:
