@@ -269,12 +269,14 @@ def child_visits(data_dir: str, visits: int, disabled: list[str], font_dir: str 
     from PySide6.QtGui import QGuiApplication
 
     from kiosk.ui import app as ui_app
+    from kiosk.ui.memory import RELEASE_MEMORY_DELAY_MS
+    from kiosk.ui.qt_log import route_qt_messages
 
     memory_tricks.disable_after_import(disabled)
     if font_dir:
         use_font_dir(Path(font_dir))
     qapp = QGuiApplication(sys.argv[:1])
-    messages = ui_app.route_qt_messages()
+    messages = route_qt_messages()
     ctx = ui_app.build_context(bench_config(data_dir))
     window = ui_app.load_main(ctx, size_px=SIZE_PX)
     window.show()
@@ -292,7 +294,7 @@ def child_visits(data_dir: str, visits: int, disabled: list[str], font_dir: str 
         if visit % VISITS_PER_VISITOR == 0:
             QMetaObject.invokeMethod(window, "resetToAttract")
             wait_for_frame(window, qapp)
-            wait_ms(ui_app.RELEASE_MEMORY_DELAY_MS + 200)
+            wait_ms(RELEASE_MEMORY_DELAY_MS + 200)
         if visit % SAMPLE_EVERY == 0:
             samples.append((visit, memory_kb()))
     elapsed_s = time.perf_counter() - started

@@ -3,7 +3,7 @@
 It goes through the real start-up path (kiosk.ui.app.build_context with the booking_model module,
 whose register(ctx) adds the ``Booking`` singleton), then loads
 BookingQr or BookingPage in a bare window. A fresh process per probe because QML types are
-registered process-wide and only before the first QQmlEngine (see kiosk.ui.app).
+registered process-wide and only before the first QQmlEngine (see kiosk.ui.qml_types).
 
     python -m tests.booking_qml_probe --data-dir D --component BookingPage --props '{"serviceId": "svc-x"}'
         --size 1080x1920 --out page.png [--printer-name Q] [--click OBJECTNAME] [--report NAME ...]
@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.core import config as config_mod
     from kiosk.ui import app as ui_app
     from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING
+    from kiosk.ui.qml_types import KIOSK_QML_DIR
 
     warnings: list[str] = []
 
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     width, height = (int(v) for v in args.size.split("x"))
     # Pages are pushed by file name (not listed in qmldir), so both are loaded from their file.
-    source = (ui_app.KIOSK_QML_DIR / f"{args.component}.qml").as_uri()
+    source = (KIOSK_QML_DIR / f"{args.component}.qml").as_uri()
     placement = "anchors.fill: parent" if args.component == "BookingPage" else "anchors.centerIn: parent"
     qml = f"""
 import QtQuick

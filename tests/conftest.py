@@ -165,10 +165,10 @@ def file_digest(path: Path) -> str | None:
 @pytest.fixture(scope="session", autouse=True)
 def _qml_types_registered():
     # PySide6 breaks QtQuick type resolution when a QML type is registered after the first QQmlEngine
-    # of the process exists (see kiosk/ui/app.py), so the UI's types are registered before any test runs.
-    from kiosk.ui import app as ui_app
+    # of the process exists (see kiosk/ui/qml_types.py), so the UI's types are registered before any test runs.
+    from kiosk.ui.qml_types import qml_types
 
-    ui_app.prepare_qml_types()
+    qml_types.prepare()
 
 
 def open_stores_beside_the_kiosk(cfg: config_mod.Config) -> None:

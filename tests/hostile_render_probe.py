@@ -96,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.commands.ui import page_request, parse_size
     from kiosk.core import config as config_mod
     from kiosk.ui import app as ui_app
+    from kiosk.ui.qt_log import route_qt_messages
 
     qapp = QGuiApplication(sys.argv[:1])
-    messages = ui_app.route_qt_messages()
+    messages = route_qt_messages()
     # No repository: the probe must not start a sync child; it shows what DATA_DIR holds.
     cfg = config_mod.from_mapping({"data_dir": args.data_dir})
     ctx = ui_app.build_context(cfg)

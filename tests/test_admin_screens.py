@@ -150,10 +150,10 @@ def main(out_dir: str) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtGui import QGuiApplication
 
-    from kiosk.ui import app as ui_app
+    from kiosk.ui.qt_log import route_qt_messages
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    messages = ui_app.route_qt_messages()
+    messages = route_qt_messages()
 
     def wait(ms: int) -> None:
         loop = QEventLoop()

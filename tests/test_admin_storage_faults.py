@@ -181,11 +181,12 @@ def test_pin_on_a_full_disk_unlocks_and_wrong_tries_still_lock(full_disk_cfg):
 def test_admin_page_on_a_full_disk_says_so_and_refuses_writes_plainly(qtbot, full_disk_cfg):
     from kiosk.store.content import content_db
     from kiosk.ui import app as ui_app
+    from kiosk.ui.qt_log import route_qt_messages
 
     cfg, disk, digests = full_disk_cfg
     used = shutil.disk_usage(disk).used
     clock = FakeClock(T0)
-    messages = ui_app.route_qt_messages()
+    messages = route_qt_messages()
     ctx = ui_app.build_context(cfg, clock=clock)  # the real data service child, on the full disk
     try:
         window = ui_app.load_main(ctx, size_px=(1080, 1920))

@@ -1,7 +1,8 @@
 """`ipkiosk doctor`: every check against real SQLite files, a real HTTP server and real font files.
 
-The printer check talks to CUPS through `lpstat`; these tests feed it recorded lpstat answers
-(fake `run`) because whether a CUPS scheduler with queues runs here is not up to the test.
+The printer check asks CUPS through kiosk.printer_status: against the real scheduler where one can run
+(packaging/ci-cups-setup.sh), and with recorded answers (a fake ``printer_status``) for the states a test
+cannot put the scheduler in (no libcups, no default queue, a hung scheduler).
 """
 
 from __future__ import annotations
@@ -23,22 +24,22 @@ from kiosk import cli
 from kiosk.commands import doctor
 from kiosk.core import config as config_mod
 from kiosk.core import kinds
+from kiosk.printer_status import PrinterState, PrinterStatus, printer_status
+from tests import cups_helpers
 from tests.conftest import REPO_ROOT, file_digest
 
 
-def _lpstat(default="receipt", state="idle.  enabled since Mon 01 Jun 2026"):
-    """A fake subprocess.run that answers like lpstat with one queue DEFAULT in STATE."""
+def _cups(default="receipt", state=PrinterState.READY):
+    """A fake printer_status that answers like CUPS with one queue DEFAULT in STATE."""
 
-    def run(argv, **_kwargs):
-        assert argv[0] == "lpstat"
-        if argv[1] == "-d":
-            out = f"system default destination: {default}\n" if default else "no system default destination\n"
-            return subprocess.CompletedProcess(argv, 0, out, "")
-        if argv[2] == default:
-            return subprocess.CompletedProcess(argv, 0, f"printer {default} is {state}\n", "")
-        return subprocess.CompletedProcess(argv, 1, "", f'lpstat: Invalid destination name in list "{argv[2]}".\n')
+    def printer_status(name):
+        if not name and default is None:
+            return PrinterStatus("", PrinterState.NO_DEFAULT, cups_error="No default destination.")
+        if (name or default) != default:
+            return PrinterStatus(name, PrinterState.NO_QUEUE, cups_error="The printer or class does not exist.")
+        return PrinterStatus(default, state, activity="idle" if state is PrinterState.READY else "")
 
-    return run
+    return printer_status
 
 
 def _font(path, codepoints):
@@ -74,7 +75,7 @@ def _content_font(tmp_path, seeded_texts_extra=""):
 
 
 def _probes(font=None, **overrides):
-    fields = {"now": lambda: dt.datetime.now(dt.UTC), "disk_usage": lambda _p: (10**12, 0, 10**11), "run": _lpstat(),
+    fields = {"now": lambda: dt.datetime.now(dt.UTC), "disk_usage": lambda _p: (10**12, 0, 10**11), "printer_status": _cups(),
               "bundled_fonts": lambda: [font] if font else [], "system_fonts": lambda: []}
     fields.update(overrides)
     return doctor.Probes(**fields)
@@ -224,25 +225,52 @@ def test_cli_doctor_needs_no_display_for_the_font_check(tmp_path):
     assert fonts["status"] == "ok" and "bundled font(s)" in fonts["detail"]
 
 
-@pytest.mark.parametrize(("printer_name", "run", "status", "words"), [
-    ("", _lpstat(default=None), "warn", "no default printer"),
-    ("", _lpstat(state="disabled since Mon 01 Jun 2026 -\n\tPaused"), "warn", "cupsenable receipt"),
-    ("kitchen", _lpstat(), "fail", "Invalid destination"),
-    ("receipt", _lpstat(), "ok", "printer receipt is idle"),
+@pytest.mark.parametrize(("printer_name", "cups", "status", "words"), [
+    ("", _cups(default=None), "warn", "no default printer (No default destination.)"),
+    ("", _cups(state=PrinterState.STOPPED), "warn", "cupsenable receipt"),
+    ("kitchen", _cups(), "fail", "printer 'kitchen' not available (The printer or class does not exist.)"),
+    ("receipt", _cups(), "ok", "printer receipt is idle"),
 ])
-def test_printer_states(data_dir, printer_name, run, status, words):
+def test_printer_states(data_dir, printer_name, cups, status, words):
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": printer_name})
-    check = _by_name(doctor.run_checks(cfg, _probes(run=run)))["printer"]
+    check = _by_name(doctor.run_checks(cfg, _probes(printer_status=cups)))["printer"]
     assert check.status == status
     assert words in check.detail + check.remedy
 
 
-def test_missing_lpstat_is_a_warning_without_a_configured_printer(cfg):
-    def run(argv, **_kwargs):
-        raise FileNotFoundError(2, "No such file or directory", argv[0])
+def test_missing_libcups_is_a_warning_without_a_configured_printer(cfg):
+    def printer_status(name):
+        return PrinterStatus(name, PrinterState.NO_LIBCUPS)
 
-    check = _by_name(doctor.run_checks(cfg, _probes(run=run)))["printer"]
-    assert check.status == "warn" and "cups-client" in check.remedy
+    check = _by_name(doctor.run_checks(cfg, _probes(printer_status=printer_status)))["printer"]
+    assert check.status == "warn" and "libcups" in check.detail and "libcups2" in check.remedy
+
+
+def test_a_hung_cups_scheduler_does_not_hang_the_doctor(cfg, monkeypatch):
+    released = threading.Event()
+
+    def printer_status(name):
+        released.wait(60)  # a scheduler that took the connection and never answers
+        return PrinterStatus(name, PrinterState.READY, activity="idle")
+
+    monkeypatch.setattr(doctor, "CUPS_TIMEOUT_S", 0.2)
+    try:
+        check = _by_name(doctor.run_checks(cfg, _probes(printer_status=printer_status)))["printer"]
+    finally:
+        released.set()
+    assert check.status == "warn" and "did not answer" in check.detail and "systemctl status cups" in check.remedy
+
+
+@pytest.mark.parametrize(("configured", "status", "words"), [
+    (cups_helpers.TEST_QUEUE, "ok", f"printer {cups_helpers.TEST_QUEUE} is "),
+    ("ipkiosk-no-such-queue", "fail", "printer 'ipkiosk-no-such-queue' not available (The printer or class does not"),
+])
+def test_printer_check_against_the_real_cups_scheduler(data_dir, configured, status, words):
+    queue = cups_helpers.cups_pdf_queue()  # skips, saying why, when no scheduler can run here
+    assert queue.name == cups_helpers.TEST_QUEUE
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "printer_name": configured})
+    check = _by_name(doctor.run_checks(cfg, _probes(printer_status=printer_status)))["printer"]
+    assert (check.status, check.detail[:len(words)]) == (status, words)
 
 
 def _sync_outcome(result, reason="", verified=True):

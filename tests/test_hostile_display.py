@@ -316,7 +316,7 @@ def test_every_visitor_text_declares_plain_or_styled_format():
     """Qt's default (AutoText) turns anything that looks like HTML into markup, images included, so a
     Text added without a format would show content markup again. StyledText only where text.py's
     escaped output is shown."""
-    from kiosk.ui.app import KIOSK_QML_DIR
+    from kiosk.ui.qml_types import KIOSK_QML_DIR
 
     styled_allowed = {"BodyText.qml", "GuideField.qml", "ServiceDetailPage.qml"}
     missing, styled = [], []
@@ -358,7 +358,7 @@ def test_list_answers_leave_out_what_only_a_detail_page_shows(data_service):
 def test_no_qml_file_loads_images_files_or_urls():
     """Nothing in the UI loads a picture, a file or a URL (the QR is a path drawn by Shapes), so no
     content string can become something to load: an element that would needs a reason and a guard."""
-    from kiosk.ui.app import KIOSK_QML_DIR
+    from kiosk.ui.qml_types import KIOSK_QML_DIR
 
     loaders = re.compile(r"\b(Image|AnimatedImage|BorderImage|AnimatedSprite|FontLoader|XMLHttpRequest|"
                          r"openUrlExternally|WebView|MediaPlayer)\b")

@@ -266,7 +266,7 @@ def test_the_screens_render_damaged_content(kiosk_ui, qtbot, cfg, tmp_path):
     """The real UI, offscreen, started on a content.db with a damaged row: its data service repairs
     the row at start, and the home page and the services list come up without a QML warning."""
     from kiosk.store import content, seed
-    from kiosk.ui.app import route_qt_messages
+    from kiosk.ui.qt_log import route_qt_messages
 
     content.open_content_db(cfg.content_db_path)
     seed.import_seed()

@@ -8,10 +8,10 @@ import os
 import pytest
 from fontTools.ttLib import TTFont
 
-from kiosk.ui import app as ui_app
+from kiosk.ui import fonts, memory
 from tests.conftest import REPO_ROOT
 
-FONT_FILES = [ui_app.FONT_DIR / name for name in ui_app.FONT_FILES]
+FONT_FILES = fonts.font_paths()
 
 
 def _build_module():
@@ -34,7 +34,7 @@ def test_font_covers_bundled_content_and_ui_strings(path):
 @pytest.mark.parametrize("path", FONT_FILES, ids=lambda p: p.name)
 def test_font_is_renamed_and_keeps_copyright(path):
     names = TTFont(path)["name"]
-    assert names.getDebugName(1) == ui_app.FONT_FAMILY
+    assert names.getDebugName(1) == fonts.FONT_FAMILY
     assert "Noto" not in names.getDebugName(1) + names.getDebugName(4) + names.getDebugName(6)
     assert "Adobe" in names.getDebugName(0)
     assert "Open Font License" in (REPO_ROOT / "assets" / "fonts" / "OFL.txt").read_text(encoding="utf-8")
@@ -57,7 +57,7 @@ def test_font_size_budget():
 
 
 def test_app_loads_the_bundled_family(qapp):
-    assert ui_app.load_fonts() == ui_app.FONT_FAMILY
+    assert fonts.load_fonts() == fonts.FONT_FAMILY
 
 
 
@@ -85,13 +85,13 @@ def _cached_pages(path) -> int:
 
 
 def test_fonts_are_read_back_from_disk_before_they_are_mapped(tmp_path):
-    """A just-written font (an upgrade) would be mapped in whole large folios; load_fonts drops the cached
+    """A just-written font (an upgrade) would be mapped in whole large folios; build_context drops the cached
     copy first so only the pages around drawn glyphs come back."""
     font = tmp_path / "font.otf"
     font.write_bytes(FONT_FILES[0].read_bytes())
     with open(font, "rb+") as f:
         os.fsync(f.fileno())  # dirty pages cannot be dropped; an installed package is written back too
     assert _cached_pages(font) > 0
-    ui_app._drop_cached_pages(font)
+    memory.drop_cached_pages(font)
     assert _cached_pages(font) == 0
-    ui_app._drop_cached_pages(tmp_path / "missing.otf")  # no such file: nothing to do, no error
+    memory.drop_cached_pages(tmp_path / "missing.otf")  # no such file: nothing to do, no error

@@ -16,20 +16,20 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_idle_reset_hands_memory_back_once_the_old_pages_are_gone(kiosk_ui, qtbot, monkeypatch):
-    from kiosk.ui import app as ui_app
+    from kiosk.ui import memory
 
     ctx, window = kiosk_ui()
     releases = []
-    real_release = ctx.release_memory
+    real_release = memory.release_memory
     # Wrapped to observe the call; the real release (gc, QML garbage, component cache, malloc_trim) runs.
-    monkeypatch.setattr(ctx, "release_memory", lambda: releases.append(real_release()))
+    monkeypatch.setattr(memory, "release_memory", lambda engine: releases.append(real_release(engine)))
     ctx.shell._release_memory_timer.timeout.disconnect()
-    ctx.shell._release_memory_timer.timeout.connect(ctx.release_memory)
+    ctx.shell._release_memory_timer.timeout.connect(lambda: memory.release_memory(ctx.engine))
     QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "CatalogPage.qml"), Q_ARG("QVariant", {}))
     qtbot.wait(50)
     QMetaObject.invokeMethod(window, "resetToAttract")
     assert releases == []  # not while the last visitor's pages are still being deleted
-    qtbot.waitUntil(lambda: releases == [None], timeout=ui_app.RELEASE_MEMORY_DELAY_MS + 2000)
+    qtbot.waitUntil(lambda: releases == [None], timeout=memory.RELEASE_MEMORY_DELAY_MS + 2000)
     assert find(window, "pageStack").property("depth") == 1
 
 
@@ -39,7 +39,7 @@ def test_the_ui_process_loads_no_database_code_print_support_libcups_or_qtquick_
     script = (
         "import sys\n"
         "from PySide6.QtGui import QGuiApplication\n"
-        "from kiosk import config\n"
+        "from kiosk.core import config\n"
         "from kiosk.ui import app\n"
         "qapp = QGuiApplication([])\n"
         f"ctx = app.build_context(config.from_mapping({{'data_dir': {str(tmp_path / 'data')!r}}}))\n"
@@ -145,15 +145,15 @@ def _draw_text(family: str, text: str, sizes: tuple[int, ...]) -> None:
 def test_dropping_font_caches_frees_the_glyphs_and_keeps_the_bundled_family(qapp):
     from PySide6.QtGui import QFontDatabase, QGuiApplication
 
-    from kiosk.ui import app as ui_app
+    from kiosk.ui import fonts, memory
 
-    assert ui_app.load_fonts() == ui_app.FONT_FAMILY
+    assert fonts.load_fonts() == fonts.FONT_FAMILY
     hanzi = "".join(bytes((hi, lo)).decode("gb2312") for hi in range(0xB0, 0xC0) for lo in range(0xA1, 0xFF))
     before = _malloc_in_use_bytes()
-    _draw_text(ui_app.FONT_FAMILY, hanzi, (30, 40))  # ~1,500 glyphs at two sizes: a few MB of rasterised glyphs
+    _draw_text(fonts.FONT_FAMILY, hanzi, (30, 40))  # ~1,500 glyphs at two sizes: a few MB of rasterised glyphs
     filled = _malloc_in_use_bytes()
     assert filled - before > 2_000_000
-    ui_app.drop_font_caches()
+    memory.drop_font_caches()
     assert _malloc_in_use_bytes() < filled - 2_000_000
-    assert ui_app.FONT_FAMILY in QFontDatabase.families()
-    assert QGuiApplication.font().family() == ui_app.FONT_FAMILY
+    assert fonts.FONT_FAMILY in QFontDatabase.families()
+    assert QGuiApplication.font().family() == fonts.FONT_FAMILY

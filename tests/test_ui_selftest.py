@@ -43,7 +43,7 @@ def test_qt_warnings_are_routed_to_logging_and_counted(tmp_path):
     code = ("import logging, sys\n"
             "logging.basicConfig(stream=sys.stdout, format='%(name)s %(levelname)s %(message)s')\n"
             "from PySide6.QtCore import qWarning\n"
-            "from kiosk.ui.app import route_qt_messages\n"
+            "from kiosk.ui.qt_log import route_qt_messages\n"
             "counter = route_qt_messages()\n"
             "qWarning('probe warning')\n"
             "print('count', len(counter.warnings))\n")

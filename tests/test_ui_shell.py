@@ -35,11 +35,11 @@ def test_escape_ctrl_q_and_window_close_are_ignored(kiosk_ui, qtbot):
 
 def test_kiosk_window_is_frameless_fullscreen_and_hides_the_cursor(kiosk_ui, cfg, qtbot):
     from kiosk.core import config as config_mod
-    from kiosk.ui import app as ui_app
+    from kiosk.ui.lockdown import show_window
 
     ctx, window = kiosk_ui()
     touch_cfg = config_mod.from_mapping(dict(cfg.values, touch_only=True))
-    ui_app.show_window(window, touch_cfg, windowed=False)
+    show_window(window, touch_cfg, windowed=False)
     try:
         qtbot.wait(50)
         assert window.flags() & Qt.WindowType.FramelessWindowHint
@@ -62,7 +62,7 @@ def test_theme_touch_tokens(kiosk_ui):
     from PySide6.QtCore import QUrl
     from PySide6.QtQml import QQmlComponent
 
-    from kiosk.ui import app as ui_app
+    from kiosk.ui.fonts import FONT_FAMILY
 
     ctx, window = kiosk_ui()
     component = QQmlComponent(ctx.engine)
@@ -72,7 +72,7 @@ def test_theme_touch_tokens(kiosk_ui):
                       QUrl("file:///theme-probe.qml"))
     probe = component.create()
     assert probe.property("touchMin") >= 64 and probe.property("fontBody") >= 28 and probe.property("portrait")
-    assert probe.property("family") == ui_app.FONT_FAMILY and probe.property("onPrimary") == "#ffffff"
+    assert probe.property("family") == FONT_FAMILY and probe.property("onPrimary") == "#ffffff"
 
 
 def test_corrupt_station_db_does_not_keep_the_kiosk_off_the_screen(kiosk_ui, cfg):

@@ -7,7 +7,6 @@ import pytest
 
 from kiosk.core import config as config_mod
 from kiosk.sync import publish
-from kiosk.ui import app as ui_app
 from tests.sync_helpers import ContentSource, Publisher, terminal_config, write_config_file
 from tests.ui_helpers import SEED_NOW, find
 
@@ -39,12 +38,13 @@ def test_ui_runs_the_sync_child_and_lists_follow(kiosk_ui, qtbot, cfg):
     titles_before = {r["title"] for r in find(window, "recordList").property("model").rows()}
     assert NEW_TITLE not in titles_before
     serial_before = ctx.shell.contentSerial
-    supervisor = ui_app.start_sync_child(ctx)
-    assert supervisor is not None and "--loop" in supervisor.arguments
+    child = ctx.sync_child
+    assert child is not None and "--loop" in child.arguments
+    child.start()  # as `run` does once the window is up
     try:
         qtbot.waitUntil(lambda: ctx.shell.contentSerial > serial_before, timeout=60_000)
         rows = find(window, "recordList").property("model").rows()
         assert NEW_TITLE in {r["title"] for r in rows}
-        assert supervisor.starts == 1  # the child did not die
+        assert child.starts == 1  # the child did not die
     finally:
-        supervisor.stop()
+        child.stop()

@@ -72,7 +72,7 @@ def cmd_print_test(cfg, args) -> int:
 
 
 def cmd_printer_status(cfg, args) -> int:
-    from kiosk.ui.printer_check import printer_problem
+    from kiosk.printer_status import printer_problem
 
     name = cfg.printer_name if args.printer is None else args.printer
     problem = printer_problem(name)

@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -33,6 +34,7 @@ from kiosk.core import config as config_mod
 from kiosk.core import kinds
 from kiosk.core.clock import utcnow
 from kiosk.core.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
+from kiosk.printer_status import PrinterState, PrinterStatus, printer_status
 from kiosk.store import backup, content, station
 from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, integrity_ok, open_read_only, storage_problem
 
@@ -49,7 +51,8 @@ CLOCK_TOLERANCE = dt.timedelta(minutes=10)
 # A configured repository not verified for this long means sync is not running or failing.
 SYNC_VERIFIED_WARN_AFTER = dt.timedelta(days=2)
 REPOSITORY_TIMEOUT_S = 5.0
-LPSTAT_TIMEOUT_S = 5.0
+CUPS_TIMEOUT_S = 5.0
+FC_MATCH_TIMEOUT_S = 5.0
 MISSING_GLYPHS_SHOWN = 12
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
@@ -78,7 +81,7 @@ def _http_status(url: str, timeout_s: float) -> int:
 def _system_cjk_fonts() -> list[Path]:
     try:
         out = subprocess.run(["fc-match", "-f", "%{file}", "sans-serif:lang=zh-cn"], capture_output=True,
-                             text=True, timeout=LPSTAT_TIMEOUT_S, check=False).stdout.strip()
+                             text=True, timeout=FC_MATCH_TIMEOUT_S, check=False).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return []
     return [Path(out)] if out and Path(out).is_file() else []
@@ -97,7 +100,7 @@ class Probes:
 
     now: Callable[[], dt.datetime] = utcnow
     disk_usage: Callable[[str], tuple] = shutil.disk_usage
-    run: Callable[..., subprocess.CompletedProcess] = subprocess.run
+    printer_status: Callable[[str], PrinterStatus] = printer_status
     http_status: Callable[[str, float], int] = _http_status
     bundled_fonts: Callable[[], list[Path]] = bundled_fonts
     system_fonts: Callable[[], list[Path]] = _system_cjk_fonts
@@ -393,35 +396,50 @@ def _check_fonts(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check
 
 
 def _check_printer(cfg: config_mod.Config, probes: Probes) -> Check:
-    def lpstat(*args: str) -> subprocess.CompletedProcess:
-        return probes.run(["lpstat", *args], capture_output=True, text=True, timeout=LPSTAT_TIMEOUT_S, check=False)
-
     # A missing printer only costs the printed slip (visitors are told to scan the QR), so it
     # is a warning; a configured printer that does not exist is a configuration error.
     severity = FAIL if cfg.printer_name else WARN
-    try:
-        name = cfg.printer_name
-        if not name:
-            result = lpstat("-d")
-            text = (result.stdout + result.stderr).strip()
-            if result.returncode != 0 or ":" not in text or "no system default" in text:
-                return Check("printer", WARN, f"no default printer ({text or 'lpstat gave no answer'})",
-                             "set printer_name in the config or make a CUPS queue the default (lpadmin -d QUEUE)")
-            name = text.rsplit(":", 1)[1].strip()
-        result = lpstat("-p", name)
-    except FileNotFoundError:
-        return Check("printer", severity, "lpstat not found (CUPS client not installed)", "apt-get install cups-client cups")
-    except subprocess.TimeoutExpired:
-        return Check("printer", severity, "lpstat did not answer within "
-                     f"{LPSTAT_TIMEOUT_S:.0f} s", "check that the CUPS service is running (systemctl status cups)")
-    text = (result.stdout + result.stderr).strip().splitlines()
-    first = text[0] if text else ""
-    if result.returncode != 0 or not first.startswith("printer "):
-        return Check("printer", severity, f"printer {name!r} not available ({first or 'no answer'})",
+    status = _printer_status_within(probes.printer_status, cfg.printer_name, CUPS_TIMEOUT_S)
+    if status is None:
+        return Check("printer", severity, f"CUPS did not answer within {CUPS_TIMEOUT_S:.0f} s",
+                     "check that the CUPS service is running (systemctl status cups)")
+    name = status.name
+    if status.state is PrinterState.NO_LIBCUPS:
+        return Check("printer", severity, status.problem or "", "apt-get install libcups2 cups")
+    if status.state is PrinterState.NO_DEFAULT:
+        return Check("printer", WARN, f"no default printer ({status.cups_error or 'CUPS names none'})",
+                     "set printer_name in the config or make a CUPS queue the default (lpadmin -d QUEUE)")
+    if status.state is PrinterState.NO_QUEUE:
+        return Check("printer", severity, f"printer {name!r} not available ({status.cups_error or 'no such queue'})",
                      "check the queue name (lpstat -p) and that CUPS is running")
-    if "disabled" in first:
-        return Check("printer", WARN, first, f"enable the queue: cupsenable {name}")
-    return Check("printer", OK, first)
+    if status.state is PrinterState.STOPPED:
+        return Check("printer", WARN, f"printer {name} is stopped (disabled or in error)",
+                     f"enable the queue: cupsenable {name}")
+    return Check("printer", OK, f"printer {name} is {status.activity}")
+
+
+def _printer_status_within(probe: Callable[[str], PrinterStatus], printer_name: str,
+                           timeout_s: float) -> PrinterStatus | None:
+    """The probe's answer, or None when CUPS did not answer within timeout_s.
+
+    libcups has no timeout of its own for a scheduler that accepts the connection and then hangs; the
+    asking thread is then left behind (a daemon thread, so the doctor still exits)."""
+    answer: list[PrinterStatus | Exception] = []
+
+    def ask() -> None:
+        try:
+            answer.append(probe(printer_name))
+        except Exception as exc:  # handed to the doctor's thread below
+            answer.append(exc)
+
+    thread = threading.Thread(target=ask, name="doctor-cups", daemon=True)
+    thread.start()
+    thread.join(timeout_s)
+    if not answer:
+        return None
+    if isinstance(answer[0], Exception):
+        raise answer[0]
+    return answer[0]
 
 
 def _parse_instant(value: str | None) -> dt.datetime | None:

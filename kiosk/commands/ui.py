@@ -91,9 +91,10 @@ def cmd_selftest(cfg, args) -> int:
     from PySide6.QtQuick import QQuickWindow  # noqa: F401 - gives the window grabWindow(); the kiosk never needs it
 
     from kiosk.ui import app as ui_app
+    from kiosk.ui.qt_log import route_qt_messages
 
     qapp = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    messages = ui_app.route_qt_messages()
+    messages = route_qt_messages()
     with tempfile.TemporaryDirectory(prefix="ipkiosk-selftest-") as tmp:
         # The bundled content in a throw-away data dir: selftest never touches the real databases.
         values = dict(cfg.values, data_dir=tmp, repository_url="", trusted_root="")

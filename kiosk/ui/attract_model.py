@@ -22,7 +22,7 @@ from kiosk.ui.data_client import DataUnavailable
 
 log = logging.getLogger(__name__)
 
-# KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
+# KioskBackend singletons this module registers (kiosk.ui.qml_types declares them before any QML engine).
 QML_SINGLETONS = ("Attract",)
 
 MAX_EVENTS = 6

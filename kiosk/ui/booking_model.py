@@ -14,11 +14,13 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Property, QObject, QProcess, QTimer, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk import booking
 from kiosk.core import config as config_mod
 from kiosk.core.clock import in_china, utcnow
+from kiosk.core.self_command import self_command
+from kiosk.ui.children import ChildOutcome, ChildProcess, Ending
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataUnavailable
 
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-# KioskBackend singletons this module registers (kiosk.ui.app declares them before any QML engine).
+# KioskBackend singletons this module registers (kiosk.ui.qml_types declares them before any QML engine).
 QML_SINGLETONS = ("Booking",)
 
 # Slips show the time of the station (all stations are in Zhengzhou), whatever the OS zone.
@@ -49,32 +51,32 @@ class PrinterStatusProcess(QObject):
 
     def __init__(self, cfg: config_mod.Config, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._cfg = cfg
-        self._process: QProcess | None = None
-        self._deadline = QTimer(self, singleShot=True, interval=PRINTER_CHECK_TIMEOUT_MS)
-        self._deadline.timeout.connect(self._give_up)
+        program, args = self_command(cfg, "printer-status", "--printer", cfg.printer_name, "--json")
+        self._child = ChildProcess("printer check", program, args, self, run_timeout_ms=PRINTER_CHECK_TIMEOUT_MS)
+        self._child.finished.connect(self._finished)
 
     @property
     def running(self) -> bool:
-        return self._process is not None
+        return self._child.running
 
     def start(self) -> None:
         """Start a check unless one is running; the answer comes as ``answered``."""
-        from kiosk.core.self_command import self_command
+        self._child.start()
 
-        if self._process is not None:
-            return
-        program, args = self_command(self._cfg, "printer-status", "--printer", self._cfg.printer_name, "--json")
-        self._process = QProcess(self)
-        self._process.finished.connect(self._finished)
-        self._process.errorOccurred.connect(self._failed_to_start)
-        self._deadline.start()
-        self._process.start(program, args)
+    def stop(self) -> None:
+        """End a running check without an answer (the UI is stopping)."""
+        self._child.stop()
 
-    def _finished(self) -> None:
-        process = self._end()
-        if process is None:
+    def _finished(self, outcome: ChildOutcome) -> None:
+        if outcome.stopped:
             return
+        if outcome.ending is Ending.FAILED_TO_START:
+            self.answered.emit("printer check could not start")
+            return
+        if outcome.ending is Ending.TIMED_OUT:
+            self.answered.emit(f"printer check did not answer within {PRINTER_CHECK_TIMEOUT_MS // 1000} s")
+            return
+        process = self._child.process
         out = bytes(process.readAllStandardOutput()).decode(errors="replace")
         try:
             problem = json.loads(out)["problem"] or ""
@@ -82,23 +84,6 @@ class PrinterStatusProcess(QObject):
             err = bytes(process.readAllStandardError()).decode(errors="replace").strip().splitlines()
             problem = f"printer check failed: {err[-1] if err else 'no answer'}"
         self.answered.emit(problem)
-
-    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart and self._end() is not None:
-            self.answered.emit("printer check could not start")
-
-    def _give_up(self) -> None:
-        process = self._end()
-        if process is not None:
-            process.kill()
-            self.answered.emit(f"printer check did not answer within {PRINTER_CHECK_TIMEOUT_MS // 1000} s")
-
-    def _end(self) -> QProcess | None:
-        process, self._process = self._process, None
-        self._deadline.stop()
-        if process is not None:
-            process.deleteLater()
-        return process
 
 
 class BookingTypeListModel(RowListModel):
@@ -316,6 +301,10 @@ class BookingBackend(QObject):
         """Visitor left: drop the last print message on every BookingQr."""
         self.stateCleared.emit()
 
+    def stop(self) -> None:
+        """The UI is stopping: no printer check may outlive it."""
+        self._printer_status.stop()
+
 
 def qr_svg_path(runs: list[tuple[int, int, int]]) -> str:
     """The dark runs (row, first column, length) as one SVG path in module units."""
@@ -329,7 +318,7 @@ def bounded_record(data) -> Callable[[str], dict | None]:
 
 
 def register(ctx) -> BookingBackend:
-    """The ``Booking`` singleton (called by kiosk.ui.app)."""
+    """The ``Booking`` singleton (called by kiosk.ui.app.build_context)."""
     backend = BookingBackend(ctx.cfg, booking_types=lambda: ctx.data.list_records("booking_types"),
                              get_record=bounded_record(ctx.data), clock=ctx.clock, parent=ctx.engine)
     ctx.content_changed.connect(backend.reload)

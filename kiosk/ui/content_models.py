@@ -27,7 +27,7 @@ from PySide6.QtQml import QmlElement
 from kiosk.core import kinds
 from kiosk.core.clock import in_china, minute_text
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
-from kiosk.ui.app import current_context
+from kiosk.ui.context import current_context
 from kiosk.ui.data_client import DataUnavailable
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.booking import SlipContent
 from kiosk.core.safe_text import for_display
-from kiosk.ui.printer_check import printer_problem
+from kiosk.printer_status import printer_problem
 from kiosk.ui.qr import paint_qr
 
 log = logging.getLogger(__name__)
