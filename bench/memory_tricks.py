@@ -87,8 +87,7 @@ TRICKS: dict[str, Trick] = {trick.name: trick for trick in (
     Trick("mmap-threshold", "fixed M_MMAP_THRESHOLD of 128 KiB (mallopt) at start",
           functions=("keep_large_blocks_out_of_the_heap",)),
     Trick("malloc-trim", "malloc_trim(0) at the idle release", functions=("_malloc_trim", "malloc_trim")),
-    Trick("idle-release", "the whole release a second after the idle reset (gc.collect, QML garbage and "
-          "component cache, the font re-registration, malloc_trim)", functions=("release_memory",)),
+    Trick("idle-release", "the whole release a second after the idle reset", functions=("release_memory",)),
     Trick("release-collection", "the collections of the idle release (gc.collect, the QML engine's garbage "
           "and component cache), its malloc_trim kept", functions=("release_memory",), replacement=_trim_only),
     Trick("linecache", "keep PySide's import hook from leaving every imported module's source in linecache",

@@ -21,10 +21,10 @@ def test_idle_reset_hands_memory_back_once_the_old_pages_are_gone(kiosk_ui, qtbo
     ctx, window = kiosk_ui()
     releases = []
     real_release = memory.release_memory
-    # Wrapped to observe the call; the real release (gc, QML garbage, component cache, malloc_trim) runs.
-    monkeypatch.setattr(memory, "release_memory", lambda engine: releases.append(real_release(engine)))
+    # Wrapped to observe the call; the real release (malloc_trim) runs.
+    monkeypatch.setattr(memory, "release_memory", lambda: releases.append(real_release()))
     ctx.shell._release_memory_timer.timeout.disconnect()
-    ctx.shell._release_memory_timer.timeout.connect(lambda: memory.release_memory(ctx.engine))
+    ctx.shell._release_memory_timer.timeout.connect(lambda: memory.release_memory())
     QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "CatalogPage.qml"), Q_ARG("QVariant", {}))
     qtbot.wait(50)
     QMetaObject.invokeMethod(window, "resetToAttract")
