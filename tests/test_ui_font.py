@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 
 import pytest
 from fontTools.ttLib import TTFont
 
-from kiosk.ui import fonts, memory
+from kiosk.ui import fonts
 from tests.helpers import REPO_ROOT
 
 FONT_FILES = fonts.font_paths()
@@ -58,40 +57,3 @@ def test_font_size_budget():
 
 def test_app_loads_the_bundled_family(qapp):
     assert fonts.load_fonts() == fonts.FONT_FAMILY
-
-
-
-def _cached_pages(path) -> int:
-    """Pages of `path` in the page cache: mincore over a fresh mapping (which faults nothing in)."""
-    import ctypes
-    import mmap
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.mmap.restype = ctypes.c_void_p
-    libc.mmap.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long)
-    libc.mincore.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p)
-    libc.munmap.argtypes = (ctypes.c_void_p, ctypes.c_size_t)
-    size = path.stat().st_size
-    pages = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
-    with open(path, "rb") as f:
-        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 0)
-    assert address not in (None, ctypes.c_void_p(-1).value)
-    try:
-        residency = ctypes.create_string_buffer(pages)
-        assert libc.mincore(address, size, residency) == 0, ctypes.get_errno()
-        return sum(byte & 1 for byte in residency.raw)
-    finally:
-        libc.munmap(address, size)
-
-
-def test_fonts_are_read_back_from_disk_before_they_are_mapped(tmp_path):
-    """A just-written font (an upgrade) would be mapped in whole large folios; build_context drops the cached
-    copy first so only the pages around drawn glyphs come back."""
-    font = tmp_path / "font.otf"
-    font.write_bytes(FONT_FILES[0].read_bytes())
-    with open(font, "rb+") as f:
-        os.fsync(f.fileno())  # dirty pages cannot be dropped; an installed package is written back too
-    assert _cached_pages(font) > 0
-    memory.drop_cached_pages(font)
-    assert _cached_pages(font) == 0
-    memory.drop_cached_pages(tmp_path / "missing.otf")  # no such file: nothing to do, no error

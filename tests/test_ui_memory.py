@@ -21,10 +21,10 @@ def test_idle_reset_hands_memory_back_once_the_old_pages_are_gone(kiosk_ui, qtbo
     ctx, window = kiosk_ui()
     releases = []
     real_release = memory.release_memory
-    # Wrapped to observe the call; the real release (gc, QML garbage, component cache, malloc_trim) runs.
-    monkeypatch.setattr(memory, "release_memory", lambda engine: releases.append(real_release(engine)))
+    # Wrapped to observe the call; the real release (malloc_trim) runs.
+    monkeypatch.setattr(memory, "release_memory", lambda: releases.append(real_release()))
     ctx.shell._release_memory_timer.timeout.disconnect()
-    ctx.shell._release_memory_timer.timeout.connect(lambda: memory.release_memory(ctx.engine))
+    ctx.shell._release_memory_timer.timeout.connect(lambda: memory.release_memory())
     QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "CatalogPage.qml"), Q_ARG("QVariant", {}))
     qtbot.wait(50)
     QMetaObject.invokeMethod(window, "resetToAttract")
@@ -116,47 +116,3 @@ def test_the_ui_process_hashes_without_openssl_until_staff_unlock():
     from kiosk.store import pin
 
     assert lines[2] == pin.hash_pin("482916", salt=bytes(16)).rsplit("$", 1)[1]
-
-
-def _malloc_in_use_bytes() -> int:
-    import ctypes
-
-    class MallInfo2(ctypes.Structure):
-        _fields_ = [(name, ctypes.c_size_t) for name in
-                    ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
-                     "keepcost")]
-
-    libc = ctypes.CDLL(None)
-    libc.mallinfo2.restype = MallInfo2
-    return libc.mallinfo2().uordblks
-
-
-def _draw_text(family: str, text: str, sizes: tuple[int, ...]) -> None:
-    from PySide6.QtGui import QFont, QImage, QPainter
-
-    image = QImage(1200, 200, QImage.Format.Format_ARGB32_Premultiplied)
-    painter = QPainter(image)
-    for size in sizes:
-        font = QFont(family)
-        font.setPixelSize(size)
-        painter.setFont(font)
-        for start in range(0, len(text), 40):
-            painter.drawText(0, 100, text[start:start + 40])
-    painter.end()
-
-
-def test_dropping_font_caches_frees_the_glyphs_and_keeps_the_bundled_family(qapp):
-    from PySide6.QtGui import QFontDatabase, QGuiApplication
-
-    from kiosk.ui import fonts, memory
-
-    assert fonts.load_fonts() == fonts.FONT_FAMILY
-    hanzi = "".join(bytes((hi, lo)).decode("gb2312") for hi in range(0xB0, 0xC0) for lo in range(0xA1, 0xFF))
-    before = _malloc_in_use_bytes()
-    _draw_text(fonts.FONT_FAMILY, hanzi, (30, 40))  # ~1,500 glyphs at two sizes: a few MB of rasterised glyphs
-    filled = _malloc_in_use_bytes()
-    assert filled - before > 2_000_000
-    memory.drop_font_caches()
-    assert _malloc_in_use_bytes() < filled - 2_000_000
-    assert fonts.FONT_FAMILY in QFontDatabase.families()
-    assert QGuiApplication.font().family() == fonts.FONT_FAMILY

@@ -3,7 +3,7 @@
 Start-up order (``build_context`` then ``load_main``):
 1. start the data service child (``ipkiosk data-service``, kiosk.ui.data_client): it opens content.db
    (seeding it on first start) and station.db while the UI goes on;
-2. tune malloc, pin the Controls style, load the bundled CJK font (kiosk.ui.memory, kiosk.ui.fonts);
+2. pin the Controls style, load the bundled CJK font (kiosk.ui.fonts);
 3. register every QML type (kiosk.ui.qml_types), then build the QML engine with a network-access
    factory that refuses every request (kiosk.ui.lockdown);
 4. build the Shell singleton and the context, then for each module in VIEW_MODEL_MODULES import
@@ -81,9 +81,7 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     if app is None:
         raise RuntimeError("build_context needs a QGuiApplication")
     data = start_data_service(cfg)
-    memory.keep_large_blocks_out_of_the_heap()
     pin_controls_style()
-    memory.drop_cached_font_pages()
     fonts.load_fonts()
     qml_types.prepare(modules)  # every QML type before the first engine (see kiosk.ui.qml_types)
     qml_types.engine_created()
@@ -98,7 +96,7 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     singletons: dict[str, QObject] = {}
     shell = Shell(cfg, data, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, singletons=singletons,
                   reset_visitor=functools.partial(reset_view_models, view_models),
-                  release_memory=functools.partial(memory.release_memory, engine))
+                  release_memory=memory.release_memory)
     poll_timer = QTimer(engine, interval=POLL_INTERVAL_MS)
     poll_timer.timeout.connect(shell.poll_content)
     ctx = AppContext(cfg=cfg, clock=clock, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, data=data,
