@@ -11,7 +11,6 @@ and class methods), so the bench follows a trick that moves between modules.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -20,8 +19,6 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 UI_SOURCES = REPO_ROOT / "kiosk" / "ui"
-# Read by the sitecustomize the bench writes for the UI's child processes (see child_environment).
-DISABLED_ENV = "IPKIOSK_BENCH_DISABLED_TRICKS"
 
 
 @dataclass(frozen=True)
@@ -74,11 +71,6 @@ def _trim_only(*args) -> None:
     raise RuntimeError("no malloc_trim in the loaded kiosk.ui modules")
 
 
-def _import_hashlib_with_openssl() -> None:
-    """hashlib imported normally first: kiosk.core.hashing then leaves it as it is (OpenSSL loaded)."""
-    import hashlib  # noqa: F401
-
-
 TRICKS: dict[str, Trick] = {trick.name: trick for trick in (
     Trick("font-page-cache", "drop the font files' cached pages before registering them (posix_fadvise)",
           functions=("_drop_cached_pages", "drop_cached_font_pages")),
@@ -95,8 +87,6 @@ TRICKS: dict[str, Trick] = {trick.name: trick for trick in (
     Trick("controls-style-env", "the Controls style set through the environment, not QQuickStyle (whose binding "
           "loads PySide6's QtQuick modules)", functions=("pin_controls_style",),
           replacement=_set_controls_style_through_qquickstyle),
-    Trick("hashlib-without-openssl", "hashlib imported without OpenSSL's libcrypto (UI and data service)",
-          before_import=_import_hashlib_with_openssl, marker="import_hashing_without_openssl"),
 )}
 
 
@@ -141,19 +131,3 @@ def disable_after_import(names: list[str]) -> None:
                         replaced += 1
         if not replaced:
             raise RuntimeError(f"memory trick {name}: none of {TRICKS[name].functions} in the loaded kiosk.ui modules")
-
-
-def child_environment(env: dict[str, str], names: list[str], scratch_dir: Path) -> dict[str, str]:
-    """ENV for the bench's UI process so that the processes it starts (the data service, the sync child)
-    switch off the tricks they carry too: a sitecustomize on PYTHONPATH that imports hashlib normally
-    when hashlib-without-openssl is disabled. Nothing is added when no such trick is disabled."""
-    if "hashlib-without-openssl" not in names:
-        return env
-    site_dir = scratch_dir / "bench-site"
-    site_dir.mkdir(parents=True, exist_ok=True)
-    (site_dir / "sitecustomize.py").write_text(
-        "import os\n"
-        f"if 'hashlib-without-openssl' in os.environ.get({DISABLED_ENV!r}, '').split(','):\n"
-        "    import hashlib  # noqa: F401 - before kiosk.core.hashing can hide OpenSSL\n", encoding="utf-8")
-    path = os.pathsep.join(p for p in (str(site_dir), env.get("PYTHONPATH", "")) if p)
-    return dict(env, PYTHONPATH=path, **{DISABLED_ENV: ",".join(names)})

@@ -376,7 +376,7 @@ def measure_visits(pristine_dir: str, scratch_dir: Path, visits: int, disabled: 
     font_dir.mkdir()
     for path in (REPO_ROOT / "assets" / "fonts").glob("*.otf"):
         shutil.copyfile(path, font_dir / path.name)
-    env = memory_tricks.child_environment(child_env(str(run_dir)), disabled, run_dir)
+    env = child_env(str(run_dir))
     command = [sys.executable, __file__, "--child-visits", str(run_dir), "--visits", str(visits),
                "--font-dir", str(font_dir)]
     for name in disabled:

@@ -95,24 +95,3 @@ def test_qrcode_is_imported_without_pillow_which_stays_importable():
         "print(PIL.Image.new('1', (2, 2)).size)\n"
     )
     assert _fresh_interpreter(script).splitlines() == ["False 33", "(2, 2)"]  # version 4 for this URL
-
-
-def test_the_ui_process_hashes_without_openssl_until_staff_unlock():
-    # The CLI entry as `ipkiosk run` takes it: parser, then the UI package, then the stores.
-    script = (
-        "import kiosk.cli, sys\n"
-        "kiosk.cli.build_parser()\n"
-        "import kiosk.ui.app, kiosk.booking, hashlib\n"
-        "from kiosk.store import pin\n"
-        "maps = lambda: 'libcrypto' in open('/proc/self/maps').read()\n"
-        "print(maps(), 'peewee' in sys.modules, hashlib.sha256(b'abc').hexdigest()[:12])\n"
-        "encoded = pin.hash_pin('482916', salt=bytes(16))\n"
-        "print(pin.verify_pin('482916', encoded), pin.verify_pin('482917', encoded), maps())\n"
-        "print(encoded.rsplit('$', 1)[1])\n"
-    )
-    lines = _fresh_interpreter(script).splitlines()
-    assert lines[:2] == ["False True ba7816bf8f01", "True False True"]
-    # The same scrypt key as OpenSSL's hashlib gives in this (pytest's) process.
-    from kiosk.store import pin
-
-    assert lines[2] == pin.hash_pin("482916", salt=bytes(16)).rsplit("$", 1)[1]

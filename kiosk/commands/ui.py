@@ -72,9 +72,6 @@ def cmd_run(cfg, args) -> int:
 
 
 def cmd_data_service(cfg, args) -> int:
-    from kiosk.core.hashing import import_hashing_without_openssl
-
-    import_hashing_without_openssl()  # before peewee imports hashlib: no TLS here, the PIN loads it
     from kiosk.dataservice import service as dataservice
 
     return dataservice.main(cfg)

@@ -67,8 +67,7 @@ Clock = Callable[[], dt.datetime]
 
 
 def _scrypt(password: bytes, *, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
-    # hashlib offers scrypt only when it was imported with OpenSSL behind it. The UI's data service
-    # imports it without (kiosk/core/hashing.py), so there OpenSSL loads here, when staff unlock.
+    # hashlib offers scrypt only when OpenSSL is behind it (a Python built without it has no scrypt there).
     if hasattr(hashlib, "scrypt"):
         return hashlib.scrypt(password, salt=salt, n=n, r=r, p=p, dklen=dklen)
     from _hashlib import scrypt

@@ -12,8 +12,6 @@ from typing import Any
 
 import PySide6.QtCore  # noqa: F401 - loads shiboken, whose import hook is tamed below
 
-from kiosk.core.hashing import import_hashing_without_openssl
-
 
 def _forget_sources_read_by_pyside() -> None:
     """Keep PySide's import hook from caching the source of every module imported after it.
@@ -21,7 +19,7 @@ def _forget_sources_read_by_pyside() -> None:
     shiboken replaces ``__import__``; for each newly imported .py module it asks whether the
     source mentions "PySide6" (for its opt-in ``__feature__`` switches) by reading it with
     inspect.getsource, which leaves every line of every later module (peewee, the search
-    tables, the stdlib) in linecache: about 6 MB of the UI process. The check still runs;
+    tables, the stdlib) in linecache: 2.2 MB of the whole terminal (bench/ui_bench.py --tricks). The check still runs;
     only the cached lines are dropped. Tracebacks read the lines again when they need them.
     Without the hook (another Python, a frozen build without sources) this changes nothing.
     """
@@ -46,7 +44,6 @@ def _forget_sources_read_by_pyside() -> None:
 
 
 _forget_sources_read_by_pyside()
-import_hashing_without_openssl()
 
 QML_IMPORT_NAME = "KioskBackend"
 QML_IMPORT_MAJOR_VERSION = 1

@@ -56,7 +56,7 @@ COUNTDOWN_S = 10
 def pin_controls_style() -> None:
     # The Basic style looks the same on every platform and does not follow the desktop theme.
     # Set through the environment (read when the first engine resolves the style) rather than
-    # QQuickStyle, whose binding would bring PySide6's QtQuick and QtOpenGL modules (≈ 2.5 MB).
+    # QQuickStyle, whose binding would bring PySide6's QtQuick and QtOpenGL modules (4.8 MB of the whole terminal, bench/ui_bench.py --tricks).
     os.environ["QT_QUICK_CONTROLS_STYLE"] = "Basic"
 
 
