@@ -142,6 +142,26 @@ def test_corrupt_content_db_is_a_warning_because_it_is_rebuilt(cfg, tmp_path):
     assert "rebuilt" in named["content_db"].remedy
 
 
+def test_files_of_the_previous_version_are_named_for_an_upgrade_not_a_traceback(cfg, seeded, station_store, tmp_path):
+    # After `apt-get install` of a new version, before the kiosk restarted: doctor reads the files read-only, so
+    # the new version's migrations (content.db's list-order columns, station.db's view counts) are not applied.
+    font = _content_font(tmp_path)
+    seeded.execute_sql("ALTER TABLE record DROP COLUMN curated_order")
+    seeded.execute_sql("ALTER TABLE record DROP COLUMN title_pinyin")
+    seeded.execute_sql("DELETE FROM migrations WHERE name = '0003_list_order'")
+    station_store.execute_sql("DROP TABLE recordview")
+    station_store.execute_sql("DELETE FROM migrations WHERE name = '0002_record_view'")
+    station_store.close()
+    seeded.close()
+    before = file_digest(cfg.station_db_path), file_digest(cfg.content_db_path)
+    named = _by_name(doctor.run_checks(cfg, _probes(font)))
+    assert named["content_db"].status == "warn"
+    assert "earlier version" in named["content_db"].detail and "0003_list_order" in named["content_db"].detail
+    assert "restart" in named["content_db"].remedy
+    assert named["station_db"].status == "ok"
+    assert (file_digest(cfg.station_db_path), file_digest(cfg.content_db_path)) == before
+
+
 # ---------------------------------------------------------------- single checks
 
 

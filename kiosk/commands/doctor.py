@@ -38,7 +38,14 @@ from kiosk.core.clock import utcnow
 from kiosk.core.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 from kiosk.printer_status import PrinterState, PrinterStatus, printer_status
 from kiosk.store import backup, content, station
-from kiosk.store.db import DISK_FULL_BELOW_BYTES, KioskDatabase, integrity_ok, open_read_only, storage_problem
+from kiosk.store.db import (
+    DISK_FULL_BELOW_BYTES,
+    KioskDatabase,
+    integrity_ok,
+    open_read_only,
+    pending_migrations,
+    storage_problem,
+)
 
 if TYPE_CHECKING:
     from tuf.api.metadata import Root
@@ -249,6 +256,11 @@ def _check_content_db(cfg: config_mod.Config, facts: _Facts) -> Check:
             if not ok:
                 return Check("content_db", WARN, f"{path} is damaged ({detail[:120]})",
                              "restart the kiosk: a damaged content.db is moved aside and rebuilt from seed and sync")
+            upgrades = pending_migrations(db, content.MIGRATIONS)
+            if upgrades:
+                return Check("content_db", WARN, f"{path}: intact, written by an earlier version (not yet upgraded: "
+                             f"{', '.join(upgrades)})",
+                             "restart the kiosk (`sudo systemctl restart ipkiosk`): its first start upgrades content.db")
             damage = content.damaged_rows()
             damaged = content.damage_by_collection(damage) if damage else ""
             pending = content.refetch_pending()

@@ -121,6 +121,14 @@ def run_migrations(db: SqliteDatabase, migrations: Sequence[tuple[str, Migration
     return applied
 
 
+def pending_migrations(db: SqliteDatabase, migrations: Sequence[tuple[str, Migration]]) -> list[str]:
+    """The names of MIGRATIONS not applied to DB yet, read without writing (doctor's read-only open): a file
+    the previous version wrote, before this version's first start upgraded it."""
+    has_table = db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
+    done = {row[0] for row in db.execute_sql("SELECT name FROM migrations")} if has_table else set()
+    return [name for name, _ in migrations if name not in done]
+
+
 def integrity_ok(db: SqliteDatabase | sqlite3.Connection) -> tuple[bool, str]:
     """SQLite's own check of the whole file: (True, "ok") or (False, every problem it lists, joined by "; ").
 
@@ -205,7 +213,15 @@ def find_damaged_rows(conn: sqlite3.Connection, table: str, key: str, text_colum
     """Rows of TABLE with a text value that is not UTF-8 or a JSON column that does not parse.
 
     Cheap enough for every start (tens of thousands of rows): the text columns of a row are read
-    as one concatenated byte string and decoded once; JSON is checked by SQLite's json_valid."""
+    as one concatenated byte string and decoded once; JSON is checked by SQLite's json_valid.
+
+    Only the columns the file has are read: doctor opens a file read-only, so one written by the previous
+    version (an upgrade's migration not run yet) lacks this version's new tables and columns."""
+    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}  # fixed names
+    if not present:
+        return
+    text_columns = tuple(c for c in text_columns if c in present)
+    json_columns = tuple(c for c in json_columns if c in present)
     columns = ", ".join(f"CAST(coalesce({c}, '') AS BLOB)" for c in text_columns)
     json_check = " OR ".join(f"NOT json_valid(coalesce({c}, 'null'))" for c in json_columns) or "0"
     sql = f"SELECT rowid, CAST({key} AS BLOB), ({json_check}), {columns} FROM {table}"  # fixed names
