@@ -251,15 +251,16 @@ class DataService(api.DataApi):
         return rows
 
     def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
-        """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND as list_records gives them. The kinds whose
-        order depends on NOW (expired notices, past events last) are read whole and ordered here before the
-        cut; the others are cut by the database."""
+        """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND as list_records gives them. For the kinds
+        whose order depends on NOW (expired notices, past events last) the order is computed from every
+        record's dates alone and only the page's records are read; the others are cut by the database."""
         if offset < 0 or limit < 1:
             raise ValueError(f"record_page: offset {offset}, limit {limit}")
         if kind in listing.NOW_ORDERED_KINDS:
-            ordered = listing.in_visitor_order(kind, content.list_records(kind, category=category or None),
+            ordered = listing.in_visitor_order(kind, content.order_keys(kind, category=category or None),
                                                _instant(now))
-            rows, total = ordered[offset:offset + limit], len(ordered)
+            rows = content.records_by_id([key["id"] for key in ordered[offset:offset + limit]])
+            total = len(ordered)
         else:
             rows = content.list_records(kind, category=category or None, offset=offset, limit=limit)
             total = content.count_records(kind, category=category or None)

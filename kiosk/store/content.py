@@ -568,6 +568,22 @@ def list_records(kind: str, *, category: str | None = None, views: Mapping[str, 
     return [rec for rec in map(_readable, rows) if rec is not None]
 
 
+def order_keys(kind: str, *, category: str | None = None) -> list[dict[str, Any]]:
+    """{id, starts_at, ends_at, valid_until} (instants as UTC ISO text) of every record list_records(KIND,
+    category=CATEGORY) gives, in its order, without reading the records themselves: what an order that
+    depends on "now" (kiosk.core.listing) is computed from before records_by_id reads one page."""
+    q = Record.select(Record.id, Record.starts_at, Record.ends_at, Record.valid_until).where(Record.kind == kind)
+    if category:
+        q = q.where(Record.category == category)
+    return list(_in_display_order(q.dicts(), kind, None))
+
+
+def records_by_id(ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The records IDS name, in that order; an id that is gone or whose row is damaged is left out."""
+    found = {row.id: row for row in Record.select().where(Record.id.in_(list(ids)))}
+    return [rec for rec in map(_readable, (found[i] for i in ids if i in found)) if rec is not None]
+
+
 def count_records(kind: str, *, category: str | None = None) -> int:
     """How many rows list_records(KIND, category=CATEGORY) cuts its pages from."""
     count: int = _of_kind(kind, category).count()

@@ -278,7 +278,6 @@ class RecordListModel(RowListModel):
     def canFetchMore(self, parent=None) -> bool:
         return not (parent is not None and parent.isValid()) and not self._waiting and self._asked < self._total
 
-    @Slot()
     def fetchMore(self, parent=None) -> None:
         """The next page, after the rows already shown (the list view calls this as it nears its end)."""
         if not self.canFetchMore(parent):
