@@ -289,13 +289,15 @@ class RecordListModel(RowListModel):
     def _ask(self, offset: int, limit: int) -> None:
         kind, category = self._kind, self._category
         self._ctx.data.record_page(kind, category or None, iso(self._ctx.clock()), offset, limit).then(
-            lambda page: self._show(kind, category, offset, page), lambda exc: self._failed(kind, category, exc),
-            receiver=self)
+            lambda page: self._show(kind, category, offset, page),
+            lambda exc: self._failed(kind, category, offset, exc), receiver=self)
 
-    def _failed(self, kind: str, category: str, exc: Exception) -> None:
+    def _failed(self, kind: str, category: str, offset: int, exc: Exception) -> None:
+        """The rows shown stay; a next page that did not come is asked for again when the view nears the end."""
         log.warning("RecordListModel: the %s list could not be read: %s", kind, exc)
-        if (kind, category) == (self._kind, self._category):
+        if (kind, category) == (self._kind, self._category) and offset > 0:
             self._waiting = False
+            self._asked = min(self._asked, offset)
 
     def _show(self, kind: str, category: str, offset: int, page: RecordPage) -> None:
         if (kind, category) != (self._kind, self._category):
