@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtQml import QQmlComponent
 
+from kiosk.core.listing import in_visitor_order
 from kiosk.store import content, seed
-from kiosk.ui.content_models import list_rows
 from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, tap
 
@@ -49,7 +49,7 @@ def test_each_collection_list_opens_its_detail(kiosk_ui, qtbot, tile, kind):
     tap(qtbot, window, find(window, tile))
     assert current_page(window).objectName() == "recordListPage"
     # The top row is the newest current item (for events: the next upcoming one).
-    first = list_rows(kind, content.list_records(kind), SEED_NOW)[0]["recordId"]
+    first = in_visitor_order(kind, content.list_records(kind), SEED_NOW)[0]["id"]
     record = content.get_record(first)
     assert not (kind == "events" and record["ends_at"] < SEED_NOW.isoformat())
     tap(qtbot, window, find(window, f"row_{first}"))

@@ -80,6 +80,14 @@ class DataUnavailable(RuntimeError):
 Record = dict[str, Any]  # a content record as published (docs/content.md): its fields vary by kind
 
 
+class RecordPage(TypedDict):
+    """ROWS: one page of a visitor's list (records as list_records gives them); TOTAL: how many the whole
+    list holds, so the list knows whether a further page exists."""
+
+    rows: list[Record]
+    total: int
+
+
 class RelatedRecord(TypedDict):
     id: str
     kind: str
@@ -201,6 +209,12 @@ class DataApi(Protocol):
 
     def list_records(self, kind: str, category: str | None = None) -> list[Record]:
         """Records of KIND (one service CATEGORY) in display order, without the fields only a detail page shows."""
+        ...
+
+    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
+        """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND (one service CATEGORY) as of NOW: current
+        items first (kiosk.core.listing), each row as list_records gives it. For the lists that can hold
+        tens of thousands of records; list_records stays for the short whole lists (services, booking types)."""
         ...
 
     def record_detail(self, record_id: str) -> RecordDetail | None:

@@ -47,6 +47,7 @@ from peewee import DatabaseError
 
 from kiosk.booking import booking_type_for_service
 from kiosk.core import config as config_mod
+from kiosk.core import listing
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.manifest import LIST_LIMITS
 from kiosk.core.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
@@ -64,6 +65,7 @@ from kiosk.dataservice.api import (
     PinState,
     Record,
     RecordDetail,
+    RecordPage,
     SearchAnswer,
     StorageFaults,
 )
@@ -238,11 +240,31 @@ class DataService(api.DataApi):
         """Records of KIND (one service CATEGORY) in display order, without the fields only a detail
         page shows (DETAIL_ONLY_FIELDS: record_detail has them, bounded), so that a list answer stays
         small however long the bodies and lists of its records are."""
-        rows: list[Record] = content.list_records(kind, category=category or None)
+        return self._list_rows(content.list_records(kind, category=category or None))
+
+    @staticmethod
+    def _list_rows(rows: list[Record]) -> list[Record]:
+        """ROWS without the fields only a detail page shows (DETAIL_ONLY_FIELDS)."""
         for row in rows:
             for name in DETAIL_ONLY_FIELDS:
                 row.pop(name, None)
         return rows
+
+    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
+        """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND as list_records gives them. For the kinds
+        whose order depends on NOW (expired notices, past events last) the order is computed from every
+        record's dates alone and only the page's records are read; the others are cut by the database."""
+        if offset < 0 or limit < 1:
+            raise ValueError(f"record_page: offset {offset}, limit {limit}")
+        if kind in listing.NOW_ORDERED_KINDS:
+            ordered = listing.in_visitor_order(kind, content.order_keys(kind, category=category or None),
+                                               _instant(now))
+            rows = content.records_by_id([key["id"] for key in ordered[offset:offset + limit]])
+            total = len(ordered)
+        else:
+            rows = content.list_records(kind, category=category or None, offset=offset, limit=limit)
+            total = content.count_records(kind, category=category or None)
+        return {"rows": self._list_rows(rows), "total": total}
 
     def record_detail(self, record_id: str) -> RecordDetail | None:
         """Everything a detail page shows, in one answer of bounded size, or None when RECORD_ID is gone:

@@ -532,7 +532,8 @@ def _in_display_order(query: Any, kind: str, views: Mapping[str, int] | None) ->
     reorders each run of rows that tie on the keys before it, keeping the pinyin order within a run."""
     natural = _natural_order(kind)
     q = query.order_by(Record.curated_order.asc(nulls="last"), *(c.desc(nulls="last") for c in natural),
-                       Record.title_pinyin.asc(nulls="last"), Record.title)
+                       Record.title_pinyin.asc(nulls="last"), Record.title,
+                       Record.id)  # not an order a visitor sees: only so that pages of equal titles never overlap
     rows = list(q)
     if not views:
         return rows
@@ -546,15 +547,47 @@ def _in_display_order(query: Any, kind: str, views: Mapping[str, int] | None) ->
     return out
 
 
-def list_records(kind: str, *, category: str | None = None,
-                 views: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
+def _of_kind(kind: str, category: str | None) -> Any:
+    q = Record.select().where(Record.kind == kind)
+    return q.where(Record.category == category) if category else q
+
+
+def list_records(kind: str, *, category: str | None = None, views: Mapping[str, int] | None = None,
+                 offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
     """Records of KIND (one CATEGORY if given) in display order (see _in_display_order). VIEWS: {record id:
     views in the last 30 days}, ``station.views_since(now - dt.timedelta(days=station.POPULAR_DAYS))``
-    from kiosk.store.station; None: no tie-break by popularity."""
-    q = Record.select().where(Record.kind == kind)
+    from kiosk.store.station; None: no tie-break by popularity. OFFSET and LIMIT cut the rows of that order
+    (count_records gives their number); a damaged row in the cut is left out, so a page may be shorter."""
+    q = _of_kind(kind, category)
+    if views or limit is None:
+        # popularity reorders runs of tied rows in Python, so the whole order is read before the cut
+        rows = _in_display_order(q, kind, views)
+        rows = rows[offset:] if limit is None else rows[offset:offset + limit]
+    else:
+        rows = _in_display_order(q.offset(offset).limit(limit), kind, None)
+    return [rec for rec in map(_readable, rows) if rec is not None]
+
+
+def order_keys(kind: str, *, category: str | None = None) -> list[dict[str, Any]]:
+    """{id, starts_at, ends_at, valid_until} (instants as UTC ISO text) of every record list_records(KIND,
+    category=CATEGORY) gives, in its order, without reading the records themselves: what an order that
+    depends on "now" (kiosk.core.listing) is computed from before records_by_id reads one page."""
+    q = Record.select(Record.id, Record.starts_at, Record.ends_at, Record.valid_until).where(Record.kind == kind)
     if category:
         q = q.where(Record.category == category)
-    return [rec for rec in map(_readable, _in_display_order(q, kind, views)) if rec is not None]
+    return list(_in_display_order(q.dicts(), kind, None))
+
+
+def records_by_id(ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The records IDS name, in that order; an id that is gone or whose row is damaged is left out."""
+    found = {row.id: row for row in Record.select().where(Record.id.in_(list(ids)))}
+    return [rec for rec in map(_readable, (found[i] for i in ids if i in found)) if rec is not None]
+
+
+def count_records(kind: str, *, category: str | None = None) -> int:
+    """How many rows list_records(KIND, category=CATEGORY) cuts its pages from."""
+    count: int = _of_kind(kind, category).count()
+    return count
 
 
 def service_categories(views: Mapping[str, int] | None = None) -> list[tuple[str, int]]:

@@ -26,8 +26,9 @@ from PySide6.QtCore import (
 from PySide6.QtQml import QmlElement
 
 from kiosk.core import kinds
-from kiosk.core.clock import in_china, minute_text
-from kiosk.dataservice.api import RecordDetail
+from kiosk.core.clock import in_china, iso, minute_text
+from kiosk.core.listing import is_expired, is_past
+from kiosk.dataservice.api import RecordDetail, RecordPage
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.context import current_context
 
@@ -59,18 +60,6 @@ def event_time_text(starts_at: str | None, ends_at: str | None) -> str:
     return f"{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}"
 
 
-def is_expired(rec: dict, now: dt.datetime) -> bool:
-    """Notices past valid_until (a display filter: they stay browsable, listed apart)."""
-    until = _instant(rec.get("valid_until"))
-    return until is not None and until <= now
-
-
-def is_past(rec: dict, now: dt.datetime) -> bool:
-    """Events that have ended (their registration is greyed out)."""
-    end = _instant(rec.get("ends_at")) or _instant(rec.get("starts_at"))
-    return end is not None and end <= now
-
-
 def _text(rec: dict, *names: str) -> str:
     """The first of REC's fields NAMES that holds a non-empty string, else ''. The publisher checks
     types; this keeps a page showing what it can when content.db holds a wrong one anyway
@@ -95,7 +84,8 @@ def _mapping(rec: dict, name: str) -> dict:
 
 
 def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
-    """Display rows of RECORDS (all of KIND): current items first, expired notices / past events after them."""
+    """Display rows of RECORDS (of KIND, in the order the data service's record_page gives them: current
+    items first, expired notices / past events after them, kiosk.core.listing.in_visitor_order)."""
     rows = []
     for rec in records:
         inactive, section, date = False, "", rec.get("published_at") or ""
@@ -118,14 +108,7 @@ def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
             "section": section,
             "inactive": inactive,
             "docNumber": rec.get("doc_number") or "",
-            "startsAt": rec.get("starts_at") or "",
         })
-    if kind == "events":
-        upcoming = sorted((r for r in rows if not r["inactive"]), key=lambda r: r["startsAt"])
-        past = sorted((r for r in rows if r["inactive"]), key=lambda r: r["startsAt"], reverse=True)
-        rows = upcoming + past
-    elif kind == "notices":
-        rows = [r for r in rows if not r["inactive"]] + [r for r in rows if r["inactive"]]
     return rows
 
 
@@ -219,16 +202,27 @@ class RowListModel(QAbstractListModel):
 
 @QmlElement
 class RecordListModel(RowListModel):
-    """Records of one kind (optionally one service category) in display order."""
+    """Records of one kind (optionally one service category) in display order, read a page at a time: a
+    kind can hold tens of thousands of records, and one answer with all of them took the GUI thread
+    some 150-230 ms to decode and turn into rows. The first PAGE_ROWS come when the kind is set; the list
+    view asks for the next page as it nears the end (fetchMore, Qt's way for a model that grows); a
+    content change re-reads the rows already shown, in one answer."""
 
     ROLES = ("recordId", "title", "subtitle", "date", "section", "inactive", "docNumber")
+    # Rows per answer: some 20 screens of rows, so a visitor's scrolling rarely meets the list's end
+    # before its next page is there; 200 rows answer in about 150 KB.
+    PAGE_ROWS = 200
     kindChanged = Signal()
     categoryChanged = Signal()
+    totalChanged = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._kind = ""
         self._category = ""
+        self._total = 0
+        self._asked = 0  # rows asked for so far (the pages shown or on their way): what a refresh re-reads
+        self._waiting = False  # a next page is on its way: asking again would ask for the same rows
         self._ctx = current_context()
         self._ctx.content_changed.connect(self.refresh)
 
@@ -243,7 +237,7 @@ class RecordListModel(RowListModel):
             return
         self._kind = kind
         self.kindChanged.emit()
-        self.refresh()
+        self._restart()
 
     kind = Property(str, _get_kind, _set_kind, notify=kindChanged)
 
@@ -255,21 +249,70 @@ class RecordListModel(RowListModel):
             return
         self._category = category
         self.categoryChanged.emit()
-        self.refresh()
+        self._restart()
 
     category = Property(str, _get_category, _set_category, notify=categoryChanged)
 
+    def _get_total(self) -> int:
+        return self._total
+
+    total = Property(int, _get_total, notify=totalChanged)
+    """How many records the whole list holds (its rows are read as the list is scrolled)."""
+
+    def _restart(self) -> None:
+        """Another list: its first page, from the top."""
+        self._asked, self._waiting = 0, False
+        if self._total:
+            self._total = 0
+            self.totalChanged.emit()
+        self.refresh()
+
     @Slot()
     def refresh(self) -> None:
+        """Read again the rows shown so far (at least the first page)."""
         if not self._kind:
             return
-        kind, category = self._kind, self._category
-        self._ctx.data.list_records(kind, category or None).then(lambda records: self._show(kind, category, records),
-                                                                 receiver=self)
+        self._asked = max(self._asked, self.PAGE_ROWS)
+        self._ask(0, self._asked)
 
-    def _show(self, kind: str, category: str, records: list[dict]) -> None:
-        if (kind, category) == (self._kind, self._category):  # else a newer refresh is on its way
-            self.set_rows(list_rows(kind, records, self._ctx.clock()))
+    def canFetchMore(self, parent=None) -> bool:
+        return not (parent is not None and parent.isValid()) and not self._waiting and self._asked < self._total
+
+    def fetchMore(self, parent=None) -> None:
+        """The next page, after the rows already shown (the list view calls this as it nears its end)."""
+        if not self.canFetchMore(parent):
+            return
+        self._waiting = True
+        offset, self._asked = self._asked, self._asked + self.PAGE_ROWS
+        self._ask(offset, self.PAGE_ROWS)
+
+    def _ask(self, offset: int, limit: int) -> None:
+        kind, category = self._kind, self._category
+        self._ctx.data.record_page(kind, category or None, iso(self._ctx.clock()), offset, limit).then(
+            lambda page: self._show(kind, category, offset, page),
+            lambda exc: self._failed(kind, category, offset, exc), receiver=self)
+
+    def _failed(self, kind: str, category: str, offset: int, exc: Exception) -> None:
+        """The rows shown stay; a next page that did not come is asked for again when the view nears the end."""
+        log.warning("RecordListModel: the %s list could not be read: %s", kind, exc)
+        if (kind, category) == (self._kind, self._category) and offset > 0:
+            self._waiting = False
+            self._asked = min(self._asked, offset)
+
+    def _show(self, kind: str, category: str, offset: int, page: RecordPage) -> None:
+        if (kind, category) != (self._kind, self._category):
+            return  # a newer list's pages are on their way
+        rows = list_rows(kind, page["rows"], self._ctx.clock())
+        if offset == 0:  # the first page, or a refresh of every row asked for so far
+            self.set_rows(rows)
+        else:  # a next page; a row that content changed since moved into the rows above stays there
+            self._waiting = False
+            above = self._rows[:offset]
+            keys = {row[self.KEY] for row in above}
+            self.set_rows(above + [row for row in rows if row[self.KEY] not in keys])
+        if page["total"] != self._total:
+            self._total = page["total"]
+            self.totalChanged.emit()
 
     def reset(self) -> None:
         """Nothing visitor-specific is kept here (the page holds its own scroll state)."""

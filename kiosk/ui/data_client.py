@@ -48,6 +48,7 @@ from kiosk.dataservice.api import (
     PinState,
     Record,
     RecordDetail,
+    RecordPage,
     SearchAnswer,
     StorageFaults,
 )
@@ -136,6 +137,10 @@ class DataCalls:
 
     def list_records(self, kind: str, category: str | None = None) -> PendingCall[list[Record]]:
         return self._call("list_records", kind=kind, category=category)
+
+    def record_page(self, kind: str, category: str | None, now: str, offset: int,
+                    limit: int) -> PendingCall[RecordPage]:
+        return self._call("record_page", kind=kind, category=category, now=now, offset=offset, limit=limit)
 
     def record_detail(self, record_id: str) -> PendingCall[RecordDetail | None]:
         return self._call("record_detail", record_id=record_id)
@@ -433,6 +438,11 @@ class BlockingCalls(api.DataApi):
 
     def list_records(self, kind: str, category: str | None = None) -> list[Record]:
         result: list[Record] = self._send("list_records", kind=kind, category=category)
+        return result
+
+    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
+        result: RecordPage = self._send("record_page", kind=kind, category=category, now=now, offset=offset,
+                                        limit=limit)
         return result
 
     def record_detail(self, record_id: str) -> RecordDetail | None:
