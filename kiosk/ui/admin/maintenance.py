@@ -1,5 +1,5 @@
 """Station maintenance on the admin page (QML singleton ``AdminMaintenance``): the printer test, device
-info, the storage-fault banner, station.db backups and their restore, and leaving the kiosk.
+info, the storage-fault banner, station.db backups and their restore, and restarting the kiosk.
 
 Faults of the storage that leave the kiosk running are told to staff (``storageWarning``): damaged
 station.db rows, with the restore from a backup as the way out, and a full disk (both databases open
@@ -30,8 +30,9 @@ log.addHandler(logging.NullHandler())
 
 BACKUP_CHECK_MS = 30 * 60 * 1000
 FIRST_BACKUP_CHECK_MS = 60 * 1000  # after start-up settles
-# Exit codes of `ipkiosk run` chosen on the admin screen (the systemd unit restarts the kiosk).
-EXIT_CODE_DESKTOP = 0
+# The exit code of `ipkiosk run` when staff restart it on the admin screen. The packaged systemd unit
+# (Restart=always, RestartSec=3) brings the kiosk back after any exit, so the screen offers this one way out;
+# a technician keeps the kiosk down by stopping the unit (`systemctl stop ipkiosk`, docs/admin.md).
 EXIT_CODE_RESTART = 75
 
 
@@ -240,21 +241,13 @@ class Maintenance(QObject):
         self.session.data.restore_backup(path, ACTOR, self.session.now()).then(
             done, lambda failure: self.restoreDone.emit(refusal_zh(failure)), receiver=self)
 
-    # ------------------------------------------------------------ leaving the kiosk
-
-    def _leave(self, code: int, action: str) -> None:
-        self._ctx.exit_authorised = True
-        log.warning("%s authorised on the admin screen", action)
-        # The kiosk quits once its audit row is written: quitting stops the data service.
-        self.session.audit(action, "kiosk", then=lambda: self._quit_app(code))
+    # ------------------------------------------------------------ restarting the kiosk
 
     @Slot()
     @staff_only()
     def restartKiosk(self) -> None:
         """Quit with EXIT_CODE_RESTART; the systemd unit (Restart=always) starts the kiosk again."""
-        self._leave(EXIT_CODE_RESTART, "kiosk.restart")
-
-    @Slot()
-    @staff_only()
-    def exitToDesktop(self) -> None:
-        self._leave(EXIT_CODE_DESKTOP, "kiosk.exit")
+        self._ctx.exit_authorised = True
+        log.warning("kiosk.restart authorised on the admin screen")
+        # The kiosk quits once its audit row is written: quitting stops the data service.
+        self.session.audit("kiosk.restart", "kiosk", then=lambda: self._quit_app(EXIT_CODE_RESTART))

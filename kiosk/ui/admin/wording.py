@@ -143,7 +143,7 @@ def storage_warning_zh(faults: Mapping[str, Any]) -> str:
     (for_display) like every displayed string."""
     lines = []
     if faults.get("station_damaged"):
-        lines.append(_damaged_rows_zh(faults["station_damaged"]) + "，可从备份恢复：在「备份与退出」中选择损坏前的"
+        lines.append(_damaged_rows_zh(faults["station_damaged"]) + "，可从备份恢复：在「备份与重启」中选择损坏前的"
                      "一份备份，点「恢复此备份」。其余数据照常可用。")
     detail = faults.get("station_read_only") or faults.get("content_read_only") or ""
     if detail:
