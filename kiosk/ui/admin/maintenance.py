@@ -21,9 +21,9 @@ from PySide6.QtGui import QGuiApplication
 from kiosk import __version__
 from kiosk.core import kinds
 from kiosk.core.safe_text import for_display
-from kiosk.dataservice.api import BackupCopy, StorageFaults
+from kiosk.dataservice.api import BackupCopy, ContentStatus, StorageFaults
 from kiosk.ui.admin.pin_session import ACTOR, PinSession, staff_only
-from kiosk.ui.admin.wording import refusal_zh, storage_warning_zh, when_zh
+from kiosk.ui.admin.wording import refusal_zh, storage_warning_zh, sync_result_zh, when_zh
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -138,10 +138,15 @@ class Maintenance(QObject):
     def demoCount(self) -> int:
         return self._demo_count
 
+    @Slot()
+    def content_applied(self) -> None:
+        """A sync ended or applied content: the counts and the content time change."""
+        self._refresh_device_info()
+
     def _refresh_device_info(self) -> None:
         data = self.session.data
 
-        def show(counts: dict[str, int], demo_count: int) -> None:
+        def show(counts: dict[str, int], demo_count: int, status: ContentStatus) -> None:
             try:
                 free_gb = f"{shutil.disk_usage(self._cfg.data_path).free / 1e9:.1f} GB"
             except OSError as exc:
@@ -154,6 +159,9 @@ class Maintenance(QObject):
                 {"label": "剩余磁盘", "value": free_gb},
                 {"label": "内容数量", "value": " · ".join(f"{k.short_label} {counts.get(k.name, 0)}"
                                                       for k in kinds.KINDS)},
+                {"label": "内容更新于", "value": when_zh(status["content_updated_at"])},
+                {"label": "上次同步", "value": f"{when_zh(status['last_attempt_at'])} "
+                                               f"{sync_result_zh(status['last_result'])}"},
                 {"label": "字体", "value": QGuiApplication.font().family()},
                 {"label": "配置文件", "value": for_display(self._cfg.source)},
             ]
@@ -163,7 +171,9 @@ class Maintenance(QObject):
             log.warning("device info not refreshed: %s", failure)
 
         data.counts_by_kind().then(
-            lambda counts: data.demo_count().then(lambda demo: show(counts, demo), unanswered, receiver=self),
+            lambda counts: data.demo_count().then(
+                lambda demo: data.status().then(lambda status: show(counts, demo, status), unanswered, receiver=self),
+                unanswered, receiver=self),
             unanswered, receiver=self)
 
     # ------------------------------------------------------------ storage faults

@@ -283,6 +283,11 @@ KioskPage {
                     InfoRow { label: "内容服务器"; value: AdminSync.syncStatus.server || "" }
                     InfoRow { label: "上次结果"; value: AdminSync.syncStatus.lastResult || "" }
                     InfoRow { label: "原因"; value: AdminSync.syncStatus.lastReason || "—" }
+                    InfoRow {
+                        visible: value !== ""
+                        label: "技术细节"
+                        value: AdminSync.syncStatus.reasonDetail || ""
+                    }
                     InfoRow { label: "上次尝试"; value: AdminSync.syncStatus.lastAttemptAt || "" }
                     InfoRow { label: "上次成功"; value: AdminSync.syncStatus.lastSuccessAt || "" }
                     InfoRow { label: "下次尝试"; value: AdminSync.syncStatus.nextAttemptAt || "" }
