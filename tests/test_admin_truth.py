@@ -57,7 +57,9 @@ def test_sync_now_says_outcome_reason_and_counts_in_chinese_and_refreshes_device
 
     keys = tmp_path / "keys"
     assert publish.main(["init", str(keys)]) == 0
-    publisher = Publisher(keys, tmp_path / "repo", ContentSource(tmp_path / "source"))
+    source = ContentSource(tmp_path / "source")
+    publisher = Publisher(keys, tmp_path / "repo", source)
+    source.remove("services", source.records("services")[0]["id"])  # one service fewer than the seed
     publisher.build()
     with RepoServer(publisher.repo_dir) as server:
         cfg = config_mod.load(write_config_file(tmp_path / "kiosk.toml",
@@ -86,9 +88,11 @@ def test_sync_now_says_outcome_reason_and_counts_in_chinese_and_refreshes_device
     assert status["reasonDetail"].startswith("applied "), "the recorded English stays for a technician"
     assert status["nextAttemptAt"] == when_zh(loop_next), "the once child records none; the loop's still stands"
     after = _device_info(admin)
-    assert before["上次同步"].endswith(" 已是最新，无变化") and after["上次同步"].endswith(" 已更新")
-    assert CHINA_MINUTE.fullmatch(after["内容更新于"]) and after["内容更新于"] == status["contentUpdatedAt"]
-    assert CHINA_MINUTE.match(after["上次同步"])
+    services = len(source.records("services"))
+    assert before["内容数量"].startswith(f"服务 {services + 1} · "), before["内容数量"]
+    assert after["内容数量"].startswith(f"服务 {services} · "), "device info shows what the sync applied"
+    assert after["内容数量"].endswith(f"（更新于 {status['contentUpdatedAt']}）")
+    assert CHINA_MINUTE.fullmatch(status["contentUpdatedAt"])
     admin.close()
 
 
@@ -143,7 +147,7 @@ def test_every_instant_on_the_admin_screen_is_china_time_with_its_offset(kiosk_u
     tap_name(qtbot, window, "adminTab1")
     qtbot.waitUntil(lambda: "2026-12-07 18:14 +08:00" in texts(), timeout=5000)  # 下次尝试
     tap_name(qtbot, window, "adminTab2")
-    qtbot.waitUntil(lambda: "内容更新于" in texts(), timeout=5000)
+    qtbot.waitUntil(lambda: "（更新于 " in texts(), timeout=5000)  # the content counts with their time
     tap_name(qtbot, window, "adminTab3")
     qtbot.waitUntil(lambda: "2026-12-01 09:03 +08:00" in texts(), timeout=5000)  # the backup's taken_at
     for line in texts().splitlines():

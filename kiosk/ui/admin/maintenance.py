@@ -23,7 +23,7 @@ from kiosk.core import kinds
 from kiosk.core.safe_text import for_display
 from kiosk.dataservice.api import BackupCopy, ContentStatus, StorageFaults
 from kiosk.ui.admin.pin_session import ACTOR, PinSession, staff_only
-from kiosk.ui.admin.wording import refusal_zh, storage_warning_zh, sync_result_zh, when_zh
+from kiosk.ui.admin.wording import refusal_zh, storage_warning_zh, when_zh
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -157,11 +157,9 @@ class Maintenance(QObject):
                 {"label": "终端编号", "value": self._cfg.station_id},
                 {"label": "数据目录", "value": for_display(str(self._cfg.data_path))},
                 {"label": "剩余磁盘", "value": free_gb},
-                {"label": "内容数量", "value": " · ".join(f"{k.short_label} {counts.get(k.name, 0)}"
-                                                      for k in kinds.KINDS)},
-                {"label": "内容更新于", "value": when_zh(status["content_updated_at"])},
-                {"label": "上次同步", "value": f"{when_zh(status['last_attempt_at'])} "
-                                               f"{sync_result_zh(status['last_result'])}"},
+                # With its time: after a sync staff see what arrived and when (one row: the tab fits a landscape screen).
+                {"label": "内容数量", "value": " · ".join(f"{k.short_label} {counts.get(k.name, 0)}" for k in kinds.KINDS)
+                 + f"（更新于 {when_zh(status['content_updated_at'])}）"},
                 {"label": "字体", "value": QGuiApplication.font().family()},
                 {"label": "配置文件", "value": for_display(self._cfg.source)},
             ]
