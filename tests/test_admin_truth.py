@@ -5,6 +5,7 @@
   offscreen, by taps).
 * 立即同步 against a real signed repository (a real `ipkiosk sync --once` child): the outcome, its reason
   and its counts in Chinese, the background loop's next attempt still shown, the device info refreshed.
+* A background sync, another process, is noticed through the content poll: device info shows what it applied.
 * Every instant on the admin screen reads as China time with its offset, like the CLI.
 """
 
@@ -153,3 +154,36 @@ def test_every_instant_on_the_admin_screen_is_china_time_with_its_offset(kiosk_u
     for line in texts().splitlines():
         for moment in re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?(?: [+-]\d\d:\d\d)?", line):
             assert CHINA_MINUTE.fullmatch(moment), f"{moment!r} in {line!r}"
+
+
+def test_device_info_follows_a_background_sync_noticed_by_the_content_poll(kiosk_ui, qtbot, cfg, data_dir, tmp_path):
+    import subprocess
+    import sys
+
+    from kiosk.sync import publish
+    from tests.sync_helpers import ContentSource, Publisher, RepoServer, terminal_config, write_config_file
+
+    clock = FakeClock(T0)
+    _ctx, window = kiosk_ui(clock=clock)
+    enter_admin(qtbot, window, clock)
+    tap_name(qtbot, window, "adminTab2")
+
+    def counts_row() -> str:
+        return next((str(i.property("text")) for i in window_items(window)
+                     if i.isVisible() and str(i.property("text") or "").startswith("服务 ")), "")
+
+    qtbot.waitUntil(lambda: counts_row() != "", timeout=5000)
+    seeded_services = int(counts_row().split()[1])
+    assert publish.main(["init", str(tmp_path / "keys")]) == 0
+    source = ContentSource(tmp_path / "source")
+    publisher = Publisher(tmp_path / "keys", tmp_path / "repo", source)
+    source.remove("services", source.records("services")[0]["id"])
+    publisher.build()
+    with RepoServer(publisher.repo_dir) as server:
+        config_file = write_config_file(tmp_path / "kiosk.toml",
+                                        terminal_config(data_dir, server.url, publisher.root_path))
+        # The background sync is another process: the kiosk hears of its apply only through its content poll.
+        done = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "sync", "--once"],
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: counts_row().startswith(f"服务 {seeded_services - 1} · "), timeout=10_000)
