@@ -481,7 +481,7 @@ KioskPage {
         objectName: "adminConfirmRestart"
         // The packaged unit restarts the kiosk after any exit (Restart=always, RestartSec=3): there is no
         // "leave to a desktop" to offer. Keeping it down is a technician's job at the unit (docs/admin.md).
-        message: "重启终端程序？画面会关闭，约 5 秒后自动回到首页。\n（需要停止终端时，请技术人员运行 sudo systemctl stop ipkiosk）"
+        message: "重启终端程序？画面会关闭，约 5 秒后自动回到首页。\n需要停止终端时，请技术人员运行：\nsudo systemctl stop ipkiosk"
         confirmText: "重启"
         onConfirmed: AdminMaintenance.restartKiosk()
     }
