@@ -15,7 +15,7 @@ from kiosk.core.sync_outcome import Outcome
 from kiosk.store import backup, station
 from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, MAX_LOCKOUT_S, PinGuard
 from kiosk.ui.admin import AdminJobs
-from kiosk.ui.admin.maintenance import EXIT_CODE_DESKTOP, EXIT_CODE_RESTART
+from kiosk.ui.admin.maintenance import EXIT_CODE_RESTART
 from kiosk.ui.admin.wording import NO_PIN_YET, NOT_UNLOCKED, REASON_ZH
 from tests.data_service_double import DataServiceInProcess, booking_backend, wait_answered
 
@@ -100,7 +100,6 @@ def test_nothing_works_before_the_pin(admin):
     assert not admin.session.property("unlocked")
     assert admin.save(0, "标题", "", "", "", False) == NOT_UNLOCKED
     assert admin.backup_now() == NOT_UNLOCKED
-    admin.maintenance.exitToDesktop()
     admin.maintenance.restartKiosk()
     assert admin.quits == [] and not admin.ctx.exit_authorised
     assert station.list_announcements() == []
@@ -121,7 +120,6 @@ def test_every_admin_action_is_audited(admin, cfg):
     saved = backup.list_backups(backup.backups_dir(cfg.data_path))[-1]
     assert admin.restore(str(saved)) == ""
     admin.maintenance.restartKiosk()
-    admin.maintenance.exitToDesktop()
     admin.session.lock()
     admin.settle()
 
@@ -129,7 +127,7 @@ def test_every_admin_action_is_audited(admin, cfg):
     # "station.backup" row was written); the replaced file with that row is kept in backups/.
     assert _actions() == ["pin.set", "admin.login", "admin.logout", "pin.fail", "admin.login", "announcement.add", "announcement.edit",
                           "announcement.remove", "sync.now", "printer.test", "station.restore",
-                          "kiosk.restart", "kiosk.exit", "admin.logout"]
+                          "kiosk.restart", "admin.logout"]
     preserved = next(p for p in backup.backups_dir(cfg.data_path).iterdir() if p.name.startswith("before-restore-"))
     conn = sqlite3.connect(preserved)
     assert conn.execute("SELECT action FROM auditlog ORDER BY id DESC LIMIT 1").fetchone() == ("station.backup",)
@@ -137,7 +135,7 @@ def test_every_admin_action_is_audited(admin, cfg):
     rows = station.recent_audit(200)
     assert all(r["at"] and r["object"] and r["actor"] == ("cli" if r["action"] == "pin.set" else "admin-screen")
                for r in rows)
-    assert admin.quits == [EXIT_CODE_RESTART, EXIT_CODE_DESKTOP] and admin.ctx.exit_authorised
+    assert admin.quits == [EXIT_CODE_RESTART] and admin.ctx.exit_authorised
     assert "未配置内容服务器" in admin.sync.property("syncStatus")["message"]
     assert admin.maintenance.property("printerMessage") == "打印模块未加载"
 

@@ -9,13 +9,14 @@ A handler is ``func(cfg, args) -> int`` and raises CliError for a clean failure.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import sys
 
 from kiosk.core import config as config_mod
-from kiosk.core.clock import in_china, naive_as_china
+
+# The subcommands' one way to show an instant to people lives with the clock (the admin screen uses it too).
+from kiosk.core.clock import china_time as china_time
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -46,18 +47,6 @@ _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]
 def print_json(doc) -> None:
     text = json.dumps(doc, ensure_ascii=False, indent=2)
     sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
-
-
-def china_time(value: str | dt.datetime | None) -> str:
-    """An instant as the plain output shows it to people: China time to the second, with its offset
-    (``2026-11-24 09:30:00 +08:00``), or ``-`` when there is none. A time without an offset is China time
-    already (kiosk.core.clock). Machine formats (``--json``) keep the stored UTC ISO 8601 text instead."""
-    if not value:
-        return "-"
-    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = in_china(naive_as_china(moment))
-    offset = local.strftime("%z")  # +0800; Python 3.11's strftime has no %:z
-    return f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"
 
 
 def open_station(cfg: config_mod.Config) -> None:

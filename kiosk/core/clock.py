@@ -40,3 +40,16 @@ def naive_as_china(moment: dt.datetime) -> dt.datetime:
 def minute_text(iso_value: str) -> str:
     """An ISO instant as a visitor reads it: China time to the minute (``2026-11-24 09:30``)."""
     return f"{in_china(dt.datetime.fromisoformat(iso_value)):%Y-%m-%d %H:%M}"
+
+
+def china_time(value: str | dt.datetime | None, *, to_minute: bool = False, none: str = "-") -> str:
+    """An instant as people read it on the CLI and the admin screen: China time with its offset
+    (``2026-11-24 09:30:00 +08:00``; ``2026-11-24 09:30 +08:00`` TO_MINUTE), or NONE when there is none.
+    A time without an offset is China time already. Machine formats (``--json``) keep the stored UTC ISO
+    8601 text instead."""
+    if not value:
+        return none
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = in_china(naive_as_china(moment))
+    offset = local.strftime("%z")  # +0800; Python 3.11's strftime has no %:z
+    return f"{local:%Y-%m-%d %H:%M}{'' if to_minute else f':{local:%S}'} {offset[:3]}:{offset[3:]}"

@@ -3,7 +3,10 @@
 * ``AdminSession`` (pin_session): the PIN pad, station.db's health, the signed-in session every job shares;
 * ``AdminAnnouncements`` (announcement_editor): 本站公告, list and editor;
 * ``AdminSync`` (sync_control): sync status and 立即同步;
-* ``AdminMaintenance`` (maintenance): printer test, device info, storage faults, backups, restart and exit.
+* ``AdminMaintenance`` (maintenance): printer test, device info, storage faults, backups, restart.
+
+A sync that applied content (立即同步's child, or the background loop the UI notices through its content poll)
+refreshes the sync tab and the device info.
 
 Everything behind them runs in the data service (kiosk/dataservice/service.py): the PIN pad's rules
 (kiosk.store.pin), announcements (kiosk.store.station, actor "admin-screen", audited there) and backups
@@ -38,6 +41,12 @@ class AdminJobs(QObject):
         self.announcements = AnnouncementEditor(self.session, self)
         self.sync = SyncControl(self.session, ctx.cfg, self, sync_program=sync_program)
         self.maintenance = Maintenance(self.session, ctx, self, quit_app=quit_app)
+        self.sync.syncFinished.connect(self.maintenance.content_applied)
+
+    def content_applied(self) -> None:
+        """New content was applied (the UI's content poll noticed): the sync tab and device info show it."""
+        self.sync.content_applied()
+        self.maintenance.content_applied()
 
     def objects(self) -> tuple[QObject, ...]:
         return self.session, self.announcements, self.sync, self.maintenance
@@ -55,6 +64,7 @@ def register(ctx) -> AdminJobs:
     """Register the staff jobs as CTX's QML singletons; the jobs are returned for the idle reset (reset)
     and the end of the kiosk (stop)."""
     jobs = AdminJobs(ctx, parent=ctx.engine)
+    ctx.content_changed.connect(jobs.content_applied)
     for name, job in zip(QML_SINGLETONS, jobs.objects(), strict=True):
         ctx.register_singleton(name, job)
     return jobs

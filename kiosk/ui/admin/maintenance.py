@@ -1,5 +1,5 @@
 """Station maintenance on the admin page (QML singleton ``AdminMaintenance``): the printer test, device
-info, the storage-fault banner, station.db backups and their restore, and leaving the kiosk.
+info, the storage-fault banner, station.db backups and their restore, and restarting the kiosk.
 
 Faults of the storage that leave the kiosk running are told to staff (``storageWarning``): damaged
 station.db rows, with the restore from a backup as the way out, and a full disk (both databases open
@@ -21,7 +21,7 @@ from PySide6.QtGui import QGuiApplication
 from kiosk import __version__
 from kiosk.core import kinds
 from kiosk.core.safe_text import for_display
-from kiosk.dataservice.api import BackupCopy, StorageFaults
+from kiosk.dataservice.api import BackupCopy, ContentStatus, StorageFaults
 from kiosk.ui.admin.pin_session import ACTOR, PinSession, staff_only
 from kiosk.ui.admin.wording import refusal_zh, storage_warning_zh, when_zh
 
@@ -30,8 +30,9 @@ log.addHandler(logging.NullHandler())
 
 BACKUP_CHECK_MS = 30 * 60 * 1000
 FIRST_BACKUP_CHECK_MS = 60 * 1000  # after start-up settles
-# Exit codes of `ipkiosk run` chosen on the admin screen (the systemd unit restarts the kiosk).
-EXIT_CODE_DESKTOP = 0
+# The exit code of `ipkiosk run` when staff restart it on the admin screen. The packaged systemd unit
+# (Restart=always, RestartSec=3) brings the kiosk back after any exit, so the screen offers this one way out;
+# a technician keeps the kiosk down by stopping the unit (`systemctl stop ipkiosk`, docs/admin.md).
 EXIT_CODE_RESTART = 75
 
 
@@ -137,10 +138,15 @@ class Maintenance(QObject):
     def demoCount(self) -> int:
         return self._demo_count
 
+    @Slot()
+    def content_applied(self) -> None:
+        """A sync ended or applied content: the counts and the content time change."""
+        self._refresh_device_info()
+
     def _refresh_device_info(self) -> None:
         data = self.session.data
 
-        def show(counts: dict[str, int], demo_count: int) -> None:
+        def show(counts: dict[str, int], demo_count: int, status: ContentStatus) -> None:
             try:
                 free_gb = f"{shutil.disk_usage(self._cfg.data_path).free / 1e9:.1f} GB"
             except OSError as exc:
@@ -151,8 +157,9 @@ class Maintenance(QObject):
                 {"label": "终端编号", "value": self._cfg.station_id},
                 {"label": "数据目录", "value": for_display(str(self._cfg.data_path))},
                 {"label": "剩余磁盘", "value": free_gb},
-                {"label": "内容数量", "value": " · ".join(f"{k.short_label} {counts.get(k.name, 0)}"
-                                                      for k in kinds.KINDS)},
+                # With its time: after a sync staff see what arrived and when (one row: the tab fits a landscape screen).
+                {"label": "内容数量", "value": " · ".join(f"{k.short_label} {counts.get(k.name, 0)}" for k in kinds.KINDS)
+                 + f"（更新于 {when_zh(status['content_updated_at'])}）"},
                 {"label": "字体", "value": QGuiApplication.font().family()},
                 {"label": "配置文件", "value": for_display(self._cfg.source)},
             ]
@@ -162,7 +169,9 @@ class Maintenance(QObject):
             log.warning("device info not refreshed: %s", failure)
 
         data.counts_by_kind().then(
-            lambda counts: data.demo_count().then(lambda demo: show(counts, demo), unanswered, receiver=self),
+            lambda counts: data.demo_count().then(
+                lambda demo: data.status().then(lambda status: show(counts, demo, status), unanswered, receiver=self),
+                unanswered, receiver=self),
             unanswered, receiver=self)
 
     # ------------------------------------------------------------ storage faults
@@ -240,21 +249,13 @@ class Maintenance(QObject):
         self.session.data.restore_backup(path, ACTOR, self.session.now()).then(
             done, lambda failure: self.restoreDone.emit(refusal_zh(failure)), receiver=self)
 
-    # ------------------------------------------------------------ leaving the kiosk
-
-    def _leave(self, code: int, action: str) -> None:
-        self._ctx.exit_authorised = True
-        log.warning("%s authorised on the admin screen", action)
-        # The kiosk quits once its audit row is written: quitting stops the data service.
-        self.session.audit(action, "kiosk", then=lambda: self._quit_app(code))
+    # ------------------------------------------------------------ restarting the kiosk
 
     @Slot()
     @staff_only()
     def restartKiosk(self) -> None:
         """Quit with EXIT_CODE_RESTART; the systemd unit (Restart=always) starts the kiosk again."""
-        self._leave(EXIT_CODE_RESTART, "kiosk.restart")
-
-    @Slot()
-    @staff_only()
-    def exitToDesktop(self) -> None:
-        self._leave(EXIT_CODE_DESKTOP, "kiosk.exit")
+        self._ctx.exit_authorised = True
+        log.warning("kiosk.restart authorised on the admin screen")
+        # The kiosk quits once its audit row is written: quitting stops the data service.
+        self.session.audit("kiosk.restart", "kiosk", then=lambda: self._quit_app(EXIT_CODE_RESTART))

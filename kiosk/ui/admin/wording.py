@@ -8,10 +8,12 @@ with each failure, and only this module turns it into words. English comes with 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from kiosk.core.clock import minute_text
+from kiosk.core import kinds
+from kiosk.core.clock import china_time
 from kiosk.core.safe_text import for_display
 from kiosk.core.staff_rules import (
     MAX_BODY_CHARS,
@@ -64,12 +66,12 @@ REASON_ZH: dict[str, str] = {
     BackupReason.COPY_FAILED: "备份失败：无法写入备份文件",
     StorageReason.DISK_FULL: DISK_FULL_REFUSAL,
     StorageReason.DISK_ERROR: DISK_ERROR_REFUSAL,
-    Outcome.OK: "OK 已更新",
-    Outcome.UNCHANGED: "UNCHANGED 无变化",
-    Outcome.OFFLINE: "OFFLINE 无法连接",
-    Outcome.STALE: "STALE 元数据过期",
-    Outcome.SECURITY_ALERT: "SECURITY_ALERT 安全告警",
-    Outcome.REFUSED: "REFUSED 内容不合规，已拒收",
+    Outcome.OK: "已更新",
+    Outcome.UNCHANGED: "已是最新，无变化",
+    Outcome.OFFLINE: "无法连接内容服务器",
+    Outcome.STALE: "内容服务器的签名已过期",
+    Outcome.SECURITY_ALERT: "安全告警：内容未通过签名校验，已拒收",
+    Outcome.REFUSED: "有栏目内容不合规，已拒收",
 }
 NOT_CONFIGURED_ZH = "配置错误"
 
@@ -79,8 +81,9 @@ DAMAGED_ROW_NOUNS = {"announcement": ("条公告", "id "), "stationsetting": ("�
 
 
 def when_zh(iso_value: str | None) -> str:
-    """An instant as the staff screens show it, in China time to the minute; '—' for none."""
-    return minute_text(iso_value) if iso_value else "—"
+    """An instant as the staff screens show it: China time to the minute with its offset
+    (``2026-12-07 18:14 +08:00``), like the CLI; '—' for none."""
+    return china_time(iso_value, to_minute=True, none="—")
 
 
 def reason_zh(reason: str, message: str = "") -> str:
@@ -109,6 +112,70 @@ def sync_exit_zh(exit_code: int) -> str:
     if outcome is not None:
         return REASON_ZH[outcome]
     return NOT_CONFIGURED_ZH if exit_code == EXIT_NOT_CONFIGURED else f"退出码 {exit_code}"
+
+
+# The reasons a sync cycle records (kiosk.sync.client and kiosk.sync.trust word them in English for the log and
+# `ipkiosk status`), by how they begin, in a clerk's words. The English stays on screen as the technical detail.
+SYNC_REASON_ZH: tuple[tuple[str, str], ...] = (
+    ("content is current", "内容服务器上没有新内容"),
+    ("another sync process is running", "另一次同步正在进行，本次未执行"),
+    ("stopped before the cycle finished", "同步在完成前被中止（终端关闭或超时），内容未改变"),
+    ("local storage error", "本机数据盘出错（磁盘已满或读写错误），内容未改变：请技术人员检查数据盘"),
+    ("expired metadata", "签名已过期：内容服务器长期没有重新发布，或本机时间不对：请技术人员检查"),
+    ("the server answered with something that is not repository metadata",
+     "服务器返回的不是内容数据（可能是网络登录页或代理）：请检查网络"),
+    ("HTTP ", "内容服务器返回错误：请稍后再试，或请技术人员检查服务器地址"),
+    ("download too slow or timed out", "下载太慢或超时：请检查网络"),
+    ("download failed", "下载失败（网络不通或服务器未响应）：请检查网络"),
+    ("rollback refused", "服务器提供的内容比本机的旧，已拒收：请技术人员检查内容服务器"),
+    ("bad signature", "内容签名不正确，已拒收：请技术人员检查内容服务器和本机信任根"),
+    ("hash or length mismatch", "下载的文件与签名不符，已拒收：请技术人员检查内容服务器"),
+    ("malformed signed metadata refused", "签名数据格式错误，已拒收：请技术人员检查内容服务器"),
+    ("server sent more data than allowed", "服务器发送的数据超过上限，已拒收：请技术人员检查内容服务器"),
+    ("metadata refused", "签名数据被拒收：请技术人员检查内容服务器"),
+)
+_APPLIED = re.compile(r"applied (?P<what>.+?): (?P<upserted>\d+) upserted, (?P<deleted>\d+) deleted")
+_APPLIED_COLLECTION = re.compile(r"(?P<name>\w+) \(generation (?P<generation>\d+)\)")
+_REFUSED = re.compile(r"signed (?P<name>\w+) generation (?P<generation>\d+) refused")
+# The counts `ipkiosk sync --once` ends its summary line with (kiosk.sync.client.SyncOutcome.summary).
+_TRAFFIC = re.compile(r"\((?P<requests>\d+) requests, (?P<bytes>\d+) bytes\)\s*$")
+
+
+def _applied_zh(match: re.Match) -> str:
+    collections = "、".join(f"{kinds.title(m['name'])}（第 {m['generation']} 版）"
+                            for m in _APPLIED_COLLECTION.finditer(match["what"]))
+    return f"已更新 {collections}：新增或修改 {match['upserted']} 条，删除 {match['deleted']} 条"
+
+
+def sync_reason_zh(reason: str | None) -> str:
+    """The last cycle's REASON in a clerk's words, counts included: what was updated and how many records, which
+    collection was refused, or what went wrong and whose job it is. '—' for none; a reason this table does not
+    know is said as such (the English detail is shown beside it)."""
+    if not reason:
+        return "—"
+    parts = []
+    applied = _APPLIED.search(reason)
+    if applied:
+        parts.append(_applied_zh(applied))
+    parts += [f"{kinds.title(m['name'])} 第 {m['generation']} 版内容不合规，已拒收，继续显示上一版"
+              for m in _REFUSED.finditer(reason)]
+    if parts:
+        return "；".join(parts)
+    words = next((zh for prefix, zh in SYNC_REASON_ZH if reason.startswith(prefix)), None)
+    if words is None:
+        log.info("no Chinese wording for sync reason %r", reason)
+        return "见下方技术细节"
+    return words
+
+
+def sync_traffic_zh(summary_line: str) -> str:
+    """'请求 3 次，下载 12.5 KB' from the summary line the 立即同步 child ends with; '' when it has none."""
+    match = _TRAFFIC.search(summary_line)
+    if match is None:
+        return ""
+    size = int(match["bytes"])
+    shown = f"{size} 字节" if size < 1024 else f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
+    return f"请求 {match['requests']} 次，下载 {shown}"
 
 
 # How a 立即同步 child ended without an exit code of its own (kiosk.ui.children.Ending values).
@@ -143,7 +210,7 @@ def storage_warning_zh(faults: Mapping[str, Any]) -> str:
     (for_display) like every displayed string."""
     lines = []
     if faults.get("station_damaged"):
-        lines.append(_damaged_rows_zh(faults["station_damaged"]) + "，可从备份恢复：在「备份与退出」中选择损坏前的"
+        lines.append(_damaged_rows_zh(faults["station_damaged"]) + "，可从备份恢复：在「备份与重启」中选择损坏前的"
                      "一份备份，点「恢复此备份」。其余数据照常可用。")
     detail = faults.get("station_read_only") or faults.get("content_read_only") or ""
     if detail:

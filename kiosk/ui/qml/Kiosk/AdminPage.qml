@@ -143,7 +143,7 @@ KioskPage {
             visible: !page.restoreOnly
             spacing: Theme.spacing / 2
             Repeater {
-                model: ["本站公告", "同步状态", "打印与设备", "备份与退出"]
+                model: ["本站公告", "同步状态", "打印与设备", "备份与重启"]
                 delegate: Tile {
                     required property int index
                     required property string modelData
@@ -283,6 +283,11 @@ KioskPage {
                     InfoRow { label: "内容服务器"; value: AdminSync.syncStatus.server || "" }
                     InfoRow { label: "上次结果"; value: AdminSync.syncStatus.lastResult || "" }
                     InfoRow { label: "原因"; value: AdminSync.syncStatus.lastReason || "—" }
+                    InfoRow {
+                        visible: value !== ""
+                        label: "技术细节"
+                        value: AdminSync.syncStatus.reasonDetail || ""
+                    }
                     InfoRow { label: "上次尝试"; value: AdminSync.syncStatus.lastAttemptAt || "" }
                     InfoRow { label: "上次成功"; value: AdminSync.syncStatus.lastSuccessAt || "" }
                     InfoRow { label: "下次尝试"; value: AdminSync.syncStatus.nextAttemptAt || "" }
@@ -456,14 +461,6 @@ KioskPage {
                             text: "重启终端程序"
                             onClicked: confirmRestart.open()
                         }
-                        Tile {
-                            objectName: "adminExit"
-                            width: 360
-                            compact: true
-                            fill: Theme.danger
-                            text: "退出到桌面"
-                            onClicked: confirmExit.open()
-                        }
                     }
                 }
             }
@@ -482,15 +479,10 @@ KioskPage {
     ConfirmPopup {
         id: confirmRestart
         objectName: "adminConfirmRestart"
-        message: "重启终端程序？约 5 秒后回到首页。"
+        // The packaged unit restarts the kiosk after any exit (Restart=always, RestartSec=3): there is no
+        // "leave to a desktop" to offer. Keeping it down is a technician's job at the unit (docs/admin.md).
+        message: "重启终端程序？画面会关闭，约 5 秒后自动回到首页。\n需要停止终端时，请技术人员运行：\nsudo systemctl stop ipkiosk"
         confirmText: "重启"
         onConfirmed: AdminMaintenance.restartKiosk()
-    }
-    ConfirmPopup {
-        id: confirmExit
-        objectName: "adminConfirmExit"
-        message: "退出到桌面？终端将不再显示服务内容，直到重新启动。"
-        confirmText: "退出"
-        onConfirmed: AdminMaintenance.exitToDesktop()
     }
 }

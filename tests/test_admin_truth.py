@@ -1,0 +1,189 @@
+"""The admin screen says what really happens.
+
+* Leaving the kiosk: the packaged unit restarts it after any exit, so the screen offers one control,
+  重启终端程序, whose confirmation says when the kiosk is back and how a technician keeps it down (real UI
+  offscreen, by taps).
+* 立即同步 against a real signed repository (a real `ipkiosk sync --once` child): the outcome, its reason
+  and its counts in Chinese, the background loop's next attempt still shown, the device info refreshed.
+* A background sync, another process, is noticed through the content poll: device info shows what it applied.
+* Every instant on the admin screen reads as China time with its offset, like the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from kiosk.core import config as config_mod
+from kiosk.core.clock import iso, utcnow
+from kiosk.core.sync_outcome import Outcome
+from kiosk.store import backup, content, station
+from kiosk.ui.admin.sync_control import sync_now_message_zh
+from kiosk.ui.admin.wording import REASON_ZH, sync_reason_zh, when_zh
+from tests.test_admin_model import Staff, sign_in, staff_context
+from tests.test_admin_ui import T0, FakeClock, enter_admin, exists, find, settle, tap_name
+from tests.ui_helpers import window_items
+
+CHINA_MINUTE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d \+08:00")
+
+
+def test_one_way_out_and_its_confirmation_says_the_kiosk_comes_back(kiosk_ui, qtbot):
+    clock = FakeClock(T0)
+    ctx, window = kiosk_ui(clock=clock)
+    enter_admin(qtbot, window, clock)
+    tap_name(qtbot, window, "adminTab3")
+    settle(qtbot, window)
+    assert find(window, "adminTab3").property("text") == "备份与重启"
+    assert exists(window, "adminRestart")
+    assert not exists(window, "adminExit"), "no 退出到桌面: the service would bring the kiosk back anyway"
+
+    tap_name(qtbot, window, "adminRestart")
+    qtbot.waitUntil(lambda: exists(window, "adminConfirmRestartOk"), timeout=3000)
+    message = next(str(i.property("text")) for i in window_items(window)
+                   if i.isVisible() and "重启终端程序？" in str(i.property("text") or ""))
+    assert "约 5 秒后自动回到首页" in message and "sudo systemctl stop ipkiosk" in message
+    tap_name(qtbot, window, "adminConfirmRestartCancel")
+    qtbot.waitUntil(lambda: not exists(window, "adminConfirmRestartOk"), timeout=3000)
+    assert not ctx.exit_authorised, "cancelled: the kiosk keeps running locked down"
+
+
+def _device_info(admin: Staff) -> dict[str, str]:
+    return {row["label"]: row["value"] for row in admin.maintenance.property("deviceInfo")}
+
+
+def test_sync_now_says_outcome_reason_and_counts_in_chinese_and_refreshes_device_info(qtbot, data_dir, tmp_path):
+    from kiosk.store.seed import open_content
+    from kiosk.sync import publish
+    from tests.sync_helpers import ContentSource, Publisher, RepoServer, terminal_config, write_config_file
+
+    keys = tmp_path / "keys"
+    assert publish.main(["init", str(keys)]) == 0
+    source = ContentSource(tmp_path / "source")
+    publisher = Publisher(keys, tmp_path / "repo", source)
+    source.remove("services", source.records("services")[0]["id"])  # one service fewer than the seed
+    publisher.build()
+    with RepoServer(publisher.repo_dir) as server:
+        cfg = config_mod.load(write_config_file(tmp_path / "kiosk.toml",
+                                                terminal_config(data_dir, server.url, publisher.root_path)))
+        open_content(cfg)
+        station.open_station_db(cfg.station_db_path)
+        # What the background `sync --loop` recorded at its last cycle: its next attempt in 10 minutes.
+        loop_next = iso(utcnow() + dt.timedelta(minutes=10))
+        content.record_sync_outcome("UNCHANGED", "content is current", verified=True, next_attempt_at=loop_next)
+        admin = Staff(qtbot, staff_context(cfg, []))
+        sign_in(admin)
+        admin.settle()
+        before = _device_info(admin)
+        assert admin.sync.property("syncStatus")["nextAttemptAt"] == when_zh(loop_next)
+        assert admin.sync.property("syncStatus")["lastReason"] == "内容服务器上没有新内容"
+        with qtbot.waitSignal(admin.maintenance.deviceInfoChanged, timeout=120_000):
+            admin.sync.syncNow()
+            qtbot.waitUntil(lambda: not admin.sync.property("syncRunning"), timeout=120_000)
+        admin.settle()
+    status = admin.sync.property("syncStatus")
+    # e.g. 立即同步结果：已更新。已更新 服务事项（第 1 版）：新增或修改 3 条，删除 0 条；请求 6 次，下载 4.1 KB
+    assert re.fullmatch(rf"立即同步结果：{REASON_ZH[Outcome.OK]}。已更新 \S+（第 1 版）.*：新增或修改 \d+ 条，删除 \d+ 条；"
+                        r"请求 \d+ 次，下载 [\d.]+ (字节|KB|MB)", status["message"]), status["message"]
+    assert status["lastResult"] == "已更新"
+    assert status["lastReason"].startswith("已更新 ") and "新增或修改" in status["lastReason"]
+    assert status["reasonDetail"].startswith("applied "), "the recorded English stays for a technician"
+    assert status["nextAttemptAt"] == when_zh(loop_next), "the once child records none; the loop's still stands"
+    after = _device_info(admin)
+    services = len(source.records("services"))
+    assert before["内容数量"].startswith(f"服务 {services + 1} · "), before["内容数量"]
+    assert after["内容数量"].startswith(f"服务 {services} · "), "device info shows what the sync applied"
+    assert after["内容数量"].endswith(f"（更新于 {status['contentUpdatedAt']}）")
+    assert CHINA_MINUTE.fullmatch(status["contentUpdatedAt"])
+    admin.close()
+
+
+def test_sync_now_offline_is_worded_with_the_way_out(qtbot, seeded, station_store, data_dir, tmp_path):
+    from kiosk.sync import publish
+
+    assert publish.main(["init", str(tmp_path / "keys")]) == 0
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "repository_url": "http://127.0.0.1:9/repo",
+                                   "trusted_root": str(tmp_path / "keys" / "1.root.json")})
+    admin = Staff(qtbot, staff_context(cfg, []))
+    sign_in(admin)
+    admin.sync.syncNow()
+    qtbot.waitUntil(lambda: not admin.sync.property("syncRunning"), timeout=60_000)
+    admin.settle()
+    status = admin.sync.property("syncStatus")
+    # Nothing listens on port 9.
+    assert status["message"].startswith(f"立即同步结果：{REASON_ZH[Outcome.OFFLINE]}。"), status["message"]
+    assert "请检查网络" in status["message"] and status["lastReason"].endswith("请检查网络")
+    assert not re.search(r"[A-Za-z]{3,}", status["message"] + status["lastReason"]), "no English left for a clerk"
+    admin.close()
+
+
+def test_sync_reasons_and_summary_lines_in_chinese():
+    assert sync_reason_zh("download failed: [Errno 111] Connection refused") == "下载失败（网络不通或服务器未响应）：请检查网络"
+    assert sync_reason_zh("HTTP 503 from the repository").startswith("内容服务器返回错误")
+    assert sync_reason_zh(None) == "—"
+    refused = ("signed news generation 4 refused, keeping the last good content: record n-1: title is empty; "
+               "signed events generation 2 refused, keeping the last good content: bad date")
+    assert sync_reason_zh(refused) == ("行业动态 第 4 版内容不合规，已拒收，继续显示上一版；"
+                                       "宣讲活动 第 2 版内容不合规，已拒收，继续显示上一版")
+    assert sync_now_message_zh(13, f"sync REFUSED: {refused} (5 requests, 3000000 bytes)") == (
+        f"立即同步结果：{REASON_ZH[Outcome.REFUSED]}。行业动态 第 4 版内容不合规，已拒收，继续显示上一版；"
+        "宣讲活动 第 2 版内容不合规，已拒收，继续显示上一版；请求 5 次，下载 2.9 MB")
+    assert sync_now_message_zh(1, "ipkiosk: sync: no repository_url") == "立即同步结果：已是最新，无变化（ipkiosk: sync: no repository_url）"
+
+
+def test_every_instant_on_the_admin_screen_is_china_time_with_its_offset(kiosk_ui, qtbot, cfg):
+    station.open_station_db(cfg.station_db_path)
+    station.add_announcement("年底盘点", starts_at="2026-12-01T02:00:00+00:00", ends_at="2026-12-31T10:14:00+00:00")
+    backup.backup_station(cfg.station_db_path, backup.backups_dir(cfg.data_path), clock=lambda: T0)
+    clock = FakeClock(T0)
+    _ctx, window = kiosk_ui(clock=clock)
+    # As the background sync loop records a cycle (content.db is open beside the kiosk once it started).
+    content.record_sync_outcome("OFFLINE", "download failed: timed out", next_attempt_at="2026-12-07T10:14:00+00:00")
+    enter_admin(qtbot, window, clock)
+
+    def texts() -> str:
+        return "\n".join(str(i.property("text")) for i in window_items(window)
+                         if i.isVisible() and isinstance(i.property("text"), str))
+
+    assert "2026-12-01 10:00 +08:00 至 2026-12-31 18:14 +08:00" in texts()
+    tap_name(qtbot, window, "adminTab1")
+    qtbot.waitUntil(lambda: "2026-12-07 18:14 +08:00" in texts(), timeout=5000)  # 下次尝试
+    tap_name(qtbot, window, "adminTab2")
+    qtbot.waitUntil(lambda: "（更新于 " in texts(), timeout=5000)  # the content counts with their time
+    tap_name(qtbot, window, "adminTab3")
+    qtbot.waitUntil(lambda: "2026-12-01 09:03 +08:00" in texts(), timeout=5000)  # the backup's taken_at
+    for line in texts().splitlines():
+        for moment in re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d(?::\d\d)?(?: [+-]\d\d:\d\d)?", line):
+            assert CHINA_MINUTE.fullmatch(moment), f"{moment!r} in {line!r}"
+
+
+def test_device_info_follows_a_background_sync_noticed_by_the_content_poll(kiosk_ui, qtbot, cfg, data_dir, tmp_path):
+    import subprocess
+    import sys
+
+    from kiosk.sync import publish
+    from tests.sync_helpers import ContentSource, Publisher, RepoServer, terminal_config, write_config_file
+
+    clock = FakeClock(T0)
+    _ctx, window = kiosk_ui(clock=clock)
+    enter_admin(qtbot, window, clock)
+    tap_name(qtbot, window, "adminTab2")
+
+    def counts_row() -> str:
+        return next((str(i.property("text")) for i in window_items(window)
+                     if i.isVisible() and str(i.property("text") or "").startswith("服务 ")), "")
+
+    qtbot.waitUntil(lambda: counts_row() != "", timeout=5000)
+    seeded_services = int(counts_row().split()[1])
+    assert publish.main(["init", str(tmp_path / "keys")]) == 0
+    source = ContentSource(tmp_path / "source")
+    publisher = Publisher(tmp_path / "keys", tmp_path / "repo", source)
+    source.remove("services", source.records("services")[0]["id"])
+    publisher.build()
+    with RepoServer(publisher.repo_dir) as server:
+        config_file = write_config_file(tmp_path / "kiosk.toml",
+                                        terminal_config(data_dir, server.url, publisher.root_path))
+        # The background sync is another process: the kiosk hears of its apply only through its content poll.
+        done = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "sync", "--once"],
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: counts_row().startswith(f"服务 {seeded_services - 1} · "), timeout=10_000)
