@@ -299,7 +299,7 @@ def child_visits(data_dir: str, visits: int, disabled: list[str], font_dir: str 
     samples: list[tuple[int, dict[str, int]]] = [(0, memory_kb())]
     started = time.perf_counter()
     for visit in range(1, visits + 1):
-        name, action = steps[(visit - 1) % len(steps)]
+        _name, action = steps[(visit - 1) % len(steps)]
         action(window)
         wait_for_frame(window, qapp)
         if visit % VISITS_PER_VISITOR == 0:

@@ -34,7 +34,7 @@ from kiosk.ui.context import current_context
 
 log = logging.getLogger(__name__)
 
-__all__ = ["QML_IMPORT_NAME", "QML_IMPORT_MAJOR_VERSION"]  # read by @QmlElement
+__all__ = ["QML_IMPORT_MAJOR_VERSION", "QML_IMPORT_NAME"]  # read by @QmlElement
 QML_SINGLETONS = ("Content",)
 
 SERVICE_CATEGORIES = ("专利", "商标", "地理标志", "集成电路布图设计", "维权援助", "咨询", "信息服务", "质押融资")
