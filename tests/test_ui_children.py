@@ -174,3 +174,18 @@ def test_merged_channels_put_stderr_into_the_output(qapp, qtbot):
     child.start()
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
     assert bytes(child.process.readAll()).split() == [b"out", b"err"]
+
+
+def test_an_exit_code_that_is_an_answer_is_logged_as_information_not_as_a_warning(qapp, qtbot, caplog):
+    # `ipkiosk printer-status` exits 1 to say "not usable": the kiosk's stderr must stay quiet about it.
+    answering = ChildProcess("answering", *python("import sys; sys.exit(1)"), answer_exit_codes=(0, 1))
+    failing = ChildProcess("failing", *python("import sys; sys.exit(1)"))
+    seen: list[ChildOutcome] = []
+    answering.finished.connect(seen.append)
+    failing.finished.connect(seen.append)
+    with caplog.at_level("INFO", logger="kiosk.ui.children"):
+        answering.start()
+        failing.start()
+        qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)
+    levels = {r.getMessage(): r.levelname for r in caplog.records if "exit code 1" in r.getMessage()}
+    assert levels == {"answering: exit code 1": "INFO", "failing: exit code 1": "WARNING"}

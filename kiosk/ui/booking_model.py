@@ -53,7 +53,9 @@ class PrinterStatusProcess(QObject):
     def __init__(self, cfg: config_mod.Config, parent: QObject | None = None) -> None:
         super().__init__(parent)
         program, args = self_command(cfg, "printer-status", "--printer", cfg.printer_name, "--json")
-        self._child = ChildProcess("printer check", program, args, self, run_timeout_ms=PRINTER_CHECK_TIMEOUT_MS)
+        # Exit 1 is its answer "not usable" (with the reason in its JSON), not a failure of the check.
+        self._child = ChildProcess("printer check", program, args, self, run_timeout_ms=PRINTER_CHECK_TIMEOUT_MS,
+                                   answer_exit_codes=(0, 1))
         self._child.finished.connect(self._finished)
 
     @property

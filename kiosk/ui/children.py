@@ -97,8 +97,11 @@ class ChildProcess(QObject):
                  channels: QProcess.ProcessChannelMode = QProcess.ProcessChannelMode.SeparateChannels,
                  restart: RestartPolicy | None = None, stop_by: StopBy = StopBy.CLOSING_STDIN,
                  stop_timeout_ms: int = STOP_TIMEOUT_MS, run_timeout_ms: int | None = None,
-                 nice: int = 0) -> None:
+                 nice: int = 0, answer_exit_codes: tuple[int, ...] = (0,)) -> None:
         super().__init__(parent)
+        # Exit codes that are the child's answer rather than its failure (`printer-status` exits 1 for "not
+        # usable"): logged as information, not as a warning on the kiosk's stderr.
+        self.answer_exit_codes = answer_exit_codes
         self.name = name
         self.program, self.arguments = program, list(arguments)
         self.restart_policy = restart
@@ -223,7 +226,8 @@ class ChildProcess(QObject):
     def _end(self, outcome: ChildOutcome) -> None:
         self._run_timer.stop()
         self.last_outcome = outcome
-        if outcome.ok or outcome.stopped:
+        answered = outcome.ending is Ending.EXITED and outcome.exit_code in self.answer_exit_codes
+        if outcome.ok or outcome.stopped or answered:
             log.info("%s", outcome)
         else:
             log.warning("%s", outcome)
