@@ -20,6 +20,11 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 2000
 
 
+def _language_of(locale: str) -> str:
+    """The visitor language code ("zh" or "en") of a configured locale such as "zh_CN"."""
+    return locale.split("_", 1)[0]
+
+
 def _freshness_text(updated_at_iso: str | None) -> str:
     if not updated_at_iso:
         return "数据更新于 —"
@@ -38,6 +43,8 @@ class Shell(QObject):
     contentSerialChanged = Signal()
     freshnessTextChanged = Signal()
     visitorResetDone = Signal()
+    largeTextChanged = Signal()
+    languageChanged = Signal()
 
     def __init__(self, cfg: config_mod.Config, data: DataClient, *, idle_timeout_ms: int, countdown_s: int,
                  singletons: Container[str], reset_visitor: Callable[[], None],
@@ -55,6 +62,9 @@ class Shell(QObject):
         # A child of the Shell singleton: stop_context stops it with the other timers of the context.
         self._release_memory_timer = QTimer(self, singleShot=True, interval=RELEASE_MEMORY_DELAY_MS)
         self._release_memory_timer.timeout.connect(release_memory)
+        # The visitor's own choices (大字, English); the idle reset returns both to the station's defaults.
+        self._large_text = cfg.large_text
+        self._language = _language_of(cfg.locale)
 
     @Property(str, constant=True)
     def stationName(self) -> str:
@@ -75,6 +85,31 @@ class Shell(QObject):
     @Property(int, constant=True)
     def countdownS(self) -> int:
         return self._countdown_s
+
+    def _get_large_text(self) -> bool:
+        return self._large_text
+
+    def _set_large_text(self, on: bool) -> None:
+        if on != self._large_text:
+            self._large_text = on
+            self.largeTextChanged.emit()
+
+    # 大字 mode: Main.qml binds Theme.largeText to it, which scales every text and target.
+    largeText = Property(bool, _get_large_text, _set_large_text, notify=largeTextChanged)
+
+    def _get_language(self) -> str:
+        return self._language
+
+    def _set_language(self, language: str) -> None:
+        if language not in ("zh", "en"):
+            log.warning("language %r is not offered; staying with %s", language, self._language)
+            return
+        if language != self._language:
+            self._language = language
+            self.languageChanged.emit()
+
+    # The visitor's language, "zh" or "en".
+    language = Property(str, _get_language, _set_language, notify=languageChanged)
 
     @Property(int, notify=contentSerialChanged)
     def contentSerial(self) -> int:
@@ -123,6 +158,8 @@ class Shell(QObject):
 
     @Slot()
     def resetVisitor(self) -> None:
+        self._set_large_text(self._cfg.large_text)
+        self._set_language(_language_of(self._cfg.locale))
         self._reset_visitor()
         self.visitorResetDone.emit()
         self._release_memory_timer.start()

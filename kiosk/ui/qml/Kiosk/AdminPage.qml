@@ -12,6 +12,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "adminPage"
+    staffPage: true
     pageTitle: "站点管理"
 
     // Without a usable station.db only the restore is offered (no PIN can be checked then).

@@ -9,6 +9,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "announcementEditor"
+    staffPage: true
     pageTitle: annId ? "编辑本站公告" : "新建本站公告"
 
     property int annId: 0

@@ -1,11 +1,13 @@
 import QtQuick
 
 // The root of every page on Main's page stack: fills the stack, paints the page background and
-// carries the title the back/home bar shows. PageStack sets `active` on the page on top and
+// carries the title the back/home bar shows and whether it is a staff screen. PageStack sets `active` on the page on top and
 // emits removed() just before it destroys a page (leaving it by back, home or the idle reset).
 Rectangle {
     property string pageTitle: ""
     property bool active: false
+    // Staff screens (PIN pad, admin) set this: the visitor bar stays away from them.
+    property bool staffPage: false
     signal removed()
 
     anchors.fill: parent

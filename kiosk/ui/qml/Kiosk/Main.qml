@@ -18,6 +18,7 @@ Window {
     readonly property string attractPage: "AttractPage.qml"
 
     Binding { target: Theme; property: "portrait"; value: root.height >= root.width }
+    Binding { target: Theme; property: "largeText"; value: Shell.largeText }
 
     // Staff screens are built at once (PageStack builds visitor pages a few objects per frame): staff, not
     // visitors, wait for them, and the admin screen's bindings read the admin state as it is made.
@@ -84,8 +85,18 @@ Window {
     PageStack {
         id: stack
         objectName: "pageStack"
-        anchors { left: parent.left; right: parent.right; bottom: parent.bottom; top: navBar.visible ? navBar.bottom : parent.top }
+        anchors { left: parent.left; right: parent.right; top: navBar.visible ? navBar.bottom : parent.top
+                  bottom: visitorBar.visible ? visitorBar.top : parent.bottom }
         Component.onCompleted: stack.push(Qt.resolvedUrl(root.homePage), {})
+    }
+
+    // The visitor's own controls, in the same place on every visitor page (not on attract or staff pages).
+    VisitorBar {
+        id: visitorBar
+        objectName: "visitorBar"
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        visible: !root.onAttract && stack.currentItem !== null && !stack.currentItem.staffPage
+        page: stack.currentItem
     }
 
     // Idle: no touch for Shell.idleTimeoutMs → countdown overlay → attract screen, visitor state cleared.

@@ -7,6 +7,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "pinPage"
+    staffPage: true
     pageTitle: "管理员登录"
 
     // enter | noPin | broken

@@ -5,6 +5,9 @@ import QtQuick
 QtObject {
     // Set by Main.qml from the window size.
     property bool portrait: true
+    // Set by Main.qml from Shell.largeText (大字 mode): sizes and targets grow by `scale`.
+    property bool largeText: false
+    readonly property real scale: largeText ? 1.4 : 1.0
 
     readonly property int touchMin: 72          // smallest touch target, px (>= 64)
     readonly property string fontFamily: "Kiosk Sans SC"
