@@ -12,11 +12,11 @@ start-ups open an existing content.db like a terminal after its first boot.
    imports, opening the stores, the QML engine, loading Main, rendering). Median reported.
    The QML disk cache is private to the run and filled by one untimed start first (a
    terminal keeps it between starts); the OS file cache is warm (not a reboot).
-2. Memory of the whole terminal: one UI process with its two children, the data service
-   (`ipkiosk data-service`) and the sync child (`ipkiosk sync --loop`, which the UI starts
-   because a repository is configured: the bundled content published with `ipkiosk-publish`
-   to a signed repository served over HTTP on 127.0.0.1). The UI waits for the sync child's
-   first cycle, then makes ``--visits`` scripted page visits. A visit opens one page the way
+2. Memory of the whole terminal: one UI process with its children: the data service
+   (`ipkiosk data-service`) and, for each sync cycle, a sync child (`ipkiosk sync --once`, which
+   the UI runs because a repository is configured: the bundled content published with
+   `ipkiosk-publish` to a signed repository served over HTTP on 127.0.0.1). The UI waits for the
+   first cycle to end (its child is gone by then, as between any two cycles), then makes ``--visits`` scripted page visits. A visit opens one page the way
    a visitor does (home tiles, lists, details, search with typed letters and a candidate
    pick, booking, attract) cycling through every page; every VISITS_PER_VISITOR visits the
    idle reset runs (attract screen, visitor state cleared) and the loop waits for the
@@ -290,10 +290,9 @@ def child_visits(data_dir: str, visits: int, disabled: list[str], font_dir: str 
     window.show()
     wait_for_frame(window, qapp)
     sync_result = None
-    if ctx.sync_child is not None:  # a repository is configured: the UI runs its sync child, as `run` does
-        attempt_before = ctx.data.status().get("last_attempt_at")
-        ctx.sync_child.start()
-        sync_result = wait_for_first_sync(ctx, attempt_before)
+    if ctx.sync_cycles is not None:  # a repository is configured: the UI runs its sync cycles, as `run` does
+        ctx.sync_cycles.start()
+        sync_result = wait_for_first_sync(ctx)
     keystroke_ms: list[float] = []
     steps = [(name, action) for name, action in visit_script(ctx, keystroke_ms) if _page_installed(ctx, name)]
     samples: list[tuple[int, dict[str, int]]] = [(0, memory_kb())]
@@ -333,16 +332,18 @@ def use_font_dir(font_dir: Path) -> None:
         raise RuntimeError("no kiosk.ui module has FONT_DIR: the bench cannot point the UI at its font copy")
 
 
-def wait_for_first_sync(ctx, attempt_before: str | None) -> str:
-    """Process events until the sync child has finished its first cycle (content.db records an attempt
-    other than ATTEMPT_BEFORE); returns its result (OK, UNCHANGED, ...)."""
+def wait_for_first_sync(ctx) -> str:
+    """Process events until the first sync cycle has ended and the next is scheduled; returns how its child
+    ended (its summary line: "sync OK: …")."""
+    cycles = ctx.sync_cycles
+    summary: list[str] = []
+    cycles.cycleFinished.connect(lambda outcome, line: summary.append(line))
     deadline = time.monotonic() + SYNC_FIRST_CYCLE_TIMEOUT_S
     while time.monotonic() < deadline:
-        status = ctx.data.status()
-        if status.get("last_attempt_at") not in (None, attempt_before) and status.get("last_result"):
-            return status["last_result"]
+        if summary and cycles.next_attempt_at is not None:
+            return summary[0].split(":", 1)[0].removeprefix("sync ")
         wait_ms(200)
-    raise RuntimeError(f"the sync child did not finish a cycle within {SYNC_FIRST_CYCLE_TIMEOUT_S} s")
+    raise RuntimeError(f"the first sync cycle did not end within {SYNC_FIRST_CYCLE_TIMEOUT_S} s")
 
 
 def process_role(row: dict) -> str:

@@ -17,25 +17,29 @@ from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, MAX_LOCKOUT_S, PinGu
 from kiosk.ui.admin import AdminJobs
 from kiosk.ui.admin.maintenance import EXIT_CODE_RESTART
 from kiosk.ui.admin.wording import NO_PIN_YET, NOT_UNLOCKED, REASON_ZH
+from kiosk.ui.sync_cycles import SyncCycles
 from tests.data_service_double import DataServiceInProcess, booking_backend, wait_answered
 
 PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
 
 
-def staff_context(cfg, view_models: list) -> types.SimpleNamespace:
-    """What the staff jobs use of the UI's AppContext, with the data service in this process."""
+def staff_context(cfg, view_models: list, *, sync_program=None) -> types.SimpleNamespace:
+    """What the staff jobs use of the UI's AppContext, with the data service in this process; the sync cycles
+    run real `ipkiosk sync --once` children (SYNC_PROGRAM instead) when a repository is configured."""
+    data = DataServiceInProcess(cfg)
+    cycles = SyncCycles(cfg, data, program=sync_program) if cfg.repository_url else None
     return types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=view_models, exit_authorised=False,
-                                 data=DataServiceInProcess(cfg))
+                                 data=data, sync_cycles=cycles)
 
 
 class Staff:
     """The staff jobs as a test drives them: ATTRIBUTES are the jobs; each action is sent as the screen sends
     it and its answer waited for on the event loop, as the screen gets it."""
 
-    def __init__(self, qtbot, ctx, quit_app=lambda code: None, sync_program=None):
+    def __init__(self, qtbot, ctx, quit_app=lambda code: None):
         self.qtbot, self.ctx = qtbot, ctx
-        self.jobs = AdminJobs(ctx, quit_app=quit_app, sync_program=sync_program)
+        self.jobs = AdminJobs(ctx, quit_app=quit_app)
         self.session, self.announcements = self.jobs.session, self.jobs.announcements
         self.sync, self.maintenance = self.jobs.sync, self.jobs.maintenance
 
@@ -65,7 +69,8 @@ class Staff:
         wait_answered(self.qtbot, self.ctx.data)
 
     def close(self) -> None:
-        self.jobs.stop()
+        if self.ctx.sync_cycles is not None:
+            self.ctx.sync_cycles.stop()
         # Their timers must not fire into later tests, whose stores are elsewhere.
         for timer in self.jobs.findChildren(QTimer):
             timer.stop()
@@ -225,7 +230,7 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
 def test_sync_now_says_so_when_the_sync_program_cannot_start(qtbot, seeded, station_store, data_dir, tmp_path):
     cfg = config_mod.from_mapping({"data_dir": str(data_dir), "repository_url": "http://127.0.0.1:9/repo",
                                    "trusted_root": str(tmp_path / "root.json")})
-    admin = Staff(qtbot, staff_context(cfg, []), sync_program=(str(tmp_path / "no-such-program"), []))
+    admin = Staff(qtbot, staff_context(cfg, [], sync_program=(str(tmp_path / "no-such-program"), [])))
     sign_in(admin)
     admin.sync.syncNow()
     qtbot.waitUntil(lambda: admin.sync.property("syncStatus").get("message") == "无法启动同步程序", timeout=10_000)

@@ -67,7 +67,7 @@ def test_sync_now_says_outcome_reason_and_counts_in_chinese_and_refreshes_device
                                                 terminal_config(data_dir, server.url, publisher.root_path)))
         open_content(cfg)
         station.open_station_db(cfg.station_db_path)
-        # What the background `sync --loop` recorded at its last cycle: its next attempt in 10 minutes.
+        # What the last scheduled cycle recorded: the next attempt in 10 minutes.
         loop_next = iso(utcnow() + dt.timedelta(minutes=10))
         content.record_sync_outcome("UNCHANGED", "content is current", verified=True, next_attempt_at=loop_next)
         admin = Staff(qtbot, staff_context(cfg, []))
@@ -87,7 +87,12 @@ def test_sync_now_says_outcome_reason_and_counts_in_chinese_and_refreshes_device
     assert status["lastResult"] == "已更新"
     assert status["lastReason"].startswith("已更新 ") and "新增或修改" in status["lastReason"]
     assert status["reasonDetail"].startswith("applied "), "the recorded English stays for a technician"
-    assert status["nextAttemptAt"] == when_zh(loop_next), "the once child records none; the loop's still stands"
+    # 立即同步 ran the next cycle now: the one after it is due an interval (± 20 %) later, as the child recorded.
+    scheduled = admin.ctx.sync_cycles.next_attempt_at
+    assert status["nextAttemptAt"] == when_zh(scheduled) != when_zh(loop_next)
+    assert content.status_dict()["next_attempt_at"] == scheduled
+    due_in_s = (dt.datetime.fromisoformat(scheduled) - utcnow()).total_seconds()
+    assert cfg.sync_interval_s * 0.8 - 120 < due_in_s <= cfg.sync_interval_s * 1.2
     after = _device_info(admin)
     services = len(source.records("services"))
     assert before["内容数量"].startswith(f"服务 {services + 1} · "), before["内容数量"]

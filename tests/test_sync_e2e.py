@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from kiosk import __version__, cli
+from kiosk.core.sync_outcome import next_delay_s
 from kiosk.store import content
 from kiosk.sync import publish
-from kiosk.sync.client import SyncClient, SyncLock, SyncOutcome, next_delay_s
+from kiosk.sync.client import SyncClient, SyncLock
 from kiosk.sync.trust import OFFLINE, OK, SECURITY_ALERT, UNCHANGED
 from tests.helpers import file_digest
 from tests.sync_helpers import (
@@ -236,15 +237,13 @@ def test_retry_after_and_backoff(publisher, server, data_dir, station_digest):
     assert outcome.result == OFFLINE and outcome.exit_code == 10
     assert outcome.retry_after_s == 1234
     rng = random.Random(7)
-    assert next_delay_s(outcome, 1, 900, rng) >= 1234
-    ok = SyncOutcome(OK, "")
-    delays = [next_delay_s(ok, 0, 900, rng) for _ in range(200)]
+    assert next_delay_s(1, 900, rng, outcome.retry_after_s) >= 1234
+    delays = [next_delay_s(0, 900, rng) for _ in range(200)]
     assert min(delays) >= 720 and max(delays) <= 1080 and max(delays) - min(delays) > 200
-    fail = SyncOutcome(OFFLINE, "")
-    backoff = [next_delay_s(fail, n, 900, random.Random(1)) for n in (1, 2, 3, 4, 5, 6)]
+    backoff = [next_delay_s(n, 900, random.Random(1)) for n in (1, 2, 3, 4, 5, 6)]
     assert backoff == sorted(backoff) and backoff[3] > 4 * backoff[0] * 0.6
     assert max(backoff) <= 4 * 3600 * 1.2
-    assert next_delay_s(ok, 0, 10, rng) >= 300 * 0.8  # never polls more often than every 5 min (−jitter)
+    assert next_delay_s(0, 10, rng) >= 300 * 0.8  # never polls more often than every 5 min (−jitter)
     assert_invariants(cfg, station_digest=station_digest, publisher=publisher)
 
 

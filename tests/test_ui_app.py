@@ -14,7 +14,7 @@ from kiosk.ui.qml_types import QmlTypes
 def test_the_context_is_complete_when_build_context_returns(kiosk_ui):
     ctx, window = kiosk_ui()
     missing = [f.name for f in dataclasses.fields(ctx) if getattr(ctx, f.name) is None]
-    assert missing == ["sync_child"]  # this terminal has no repository, so no sync child
+    assert missing == ["sync_cycles"]  # this terminal has no repository, so no sync cycles
     assert isinstance(ctx.engine, QQmlApplicationEngine) and window in ctx.engine.rootObjects()
     assert set(ctx.singletons) >= {"Shell", "Content", "Booking", "AdminSession", "AdminAnnouncements", "AdminSync",
                                    "AdminMaintenance"}

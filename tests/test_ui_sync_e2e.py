@@ -1,4 +1,4 @@
-"""End to end: the UI starts the real `ipkiosk sync --loop` child against a signed file:// repository,
+"""End to end: the UI runs a real sync cycle (`ipkiosk sync --once`) against a signed file:// repository,
 the child applies a new generation, and the open list shows it without the visitor doing anything."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def publisher(tmp_path) -> Publisher:
 
 @pytest.fixture
 def cfg(publisher, data_dir, tmp_path) -> config_mod.Config:
-    # Overrides the conftest cfg: this terminal has a repository, so the UI runs the sync child.
+    # Overrides the conftest cfg: this terminal has a repository, so the UI runs sync cycles.
     terminal = terminal_config(data_dir, publisher.repo_dir.as_uri(), publisher.root_path)
     return config_mod.load(write_config_file(tmp_path / "kiosk.toml", terminal))
 
@@ -40,14 +40,16 @@ def test_ui_runs_the_sync_child_and_lists_follow(kiosk_ui, qtbot, cfg):
     titles_before = {r["title"] for r in find(window, "recordList").property("model").rows()}
     assert NEW_TITLE not in titles_before
     serial_before = ctx.shell.contentSerial
-    child = ctx.sync_child
-    assert child is not None and "--loop" in child.arguments
-    child.start()  # as `run` does once the window is up
+    cycles = ctx.sync_cycles
+    assert cycles is not None
+    cycles.start()  # as `run` does once the window is up
     try:
         qtbot.waitUntil(lambda: ctx.shell.contentSerial > serial_before, timeout=60_000)
         wait_answered(qtbot, ctx.data)  # the lists asked again
         rows = find(window, "recordList").property("model").rows()
         assert NEW_TITLE in {r["title"] for r in rows}
-        assert child.starts == 1  # the child did not die
+        qtbot.waitUntil(lambda: cycles.next_attempt_at is not None, timeout=30_000)
+        assert "--once" in cycles.child.arguments and cycles.child.last_outcome.exit_code == 0
+        assert cycles.failures == 0 and not cycles.running, "one cycle, ended; the next one is scheduled"
     finally:
-        child.stop()
+        cycles.stop()

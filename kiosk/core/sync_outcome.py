@@ -1,13 +1,23 @@
-"""The outcomes of a sync cycle and the exit codes of `ipkiosk sync --once` that carry them.
+"""The outcomes of a sync cycle, the exit codes of `ipkiosk sync --once` that carry them, and when the next
+cycle is due.
 
 Defined here, below every layer, because both ends use them: the sync client (kiosk.sync) ends a
-cycle with one and exits with its code, and the admin screen (kiosk.ui), which may not import the
-sync package, reads the code of the 立即同步 child back into an outcome and words it.
+cycle with one and exits with its code, and the UI (kiosk.ui), which may not import the sync package,
+runs one `sync --once` child per cycle, reads its code back into an outcome, words it and schedules the
+next cycle by the same rule the `--loop` uses.
 """
 
 from __future__ import annotations
 
+import random
 from enum import StrEnum
+
+# Never poll more often than this, whatever the config says; back off at most this long after failures
+# (unless the interval is longer); honour a server's Retry-After up to a day.
+MIN_INTERVAL_S = 300
+JITTER_FRACTION = 0.2
+MAX_BACKOFF_S = 4 * 3600
+MAX_RETRY_AFTER_S = 24 * 3600
 
 
 class Outcome(StrEnum):
@@ -33,3 +43,23 @@ EXIT_NOT_CONFIGURED = 2
 def outcome_of_exit_code(code: int) -> Outcome | None:
     """The outcome an exit code of `ipkiosk sync --once` reports; None for any other code."""
     return next((Outcome(outcome) for outcome, known in EXIT_CODES.items() if known == code), None)
+
+
+def failures_after(result: str | None, failures_before: int) -> int:
+    """Consecutive failed cycles after one that ended with RESULT (None: it ended without an outcome, e.g.
+    it crashed). REFUSED is no fault of the network: polling goes on at the normal pace, so a fixed
+    generation arrives soon."""
+    return 0 if result in (Outcome.OK, Outcome.UNCHANGED, Outcome.REFUSED) else failures_before + 1
+
+
+def next_delay_s(consecutive_failures: int, interval_s: float, rng: random.Random,
+                 retry_after_s: float | None = None) -> float:
+    """Seconds until the next cycle: interval ±20 % jitter; exponential backoff after failures;
+    never sooner than the server's Retry-After."""
+    base = max(interval_s, MIN_INTERVAL_S)
+    if consecutive_failures:
+        base = min(base * 2 ** (consecutive_failures - 1), max(MAX_BACKOFF_S, interval_s))
+    delay = base * rng.uniform(1 - JITTER_FRACTION, 1 + JITTER_FRACTION)
+    if retry_after_s is not None:
+        delay = max(delay, min(retry_after_s, MAX_RETRY_AFTER_S))
+    return delay

@@ -38,7 +38,7 @@ from kiosk import __version__
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.config import Config
 from kiosk.core.manifest import COLLECTIONS, Manifest, ManifestError, parse_manifest
-from kiosk.core.sync_outcome import EXIT_CODES
+from kiosk.core.sync_outcome import EXIT_CODES, failures_after, next_delay_s
 from kiosk.store import content
 from kiosk.store import seed as seed_mod
 from kiosk.store.recovery import StorageError, open_content_db_recovering
@@ -49,11 +49,6 @@ from kiosk.sync.trust import OFFLINE, OK, REFUSED, SECURITY_ALERT, UNCHANGED
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
-
-MIN_INTERVAL_S = 300
-JITTER_FRACTION = 0.2
-MAX_BACKOFF_S = 4 * 3600
-MAX_RETRY_AFTER_S = 24 * 3600
 
 
 class SyncConfigError(ValueError):
@@ -325,25 +320,14 @@ def _signed_set(targets: dict[str, trust.SignedTarget]) -> str:
 # ---------------------------------------------------------------- the loop
 
 
-def next_delay_s(outcome: SyncOutcome, consecutive_failures: int, interval_s: float, rng: random.Random) -> float:
-    """Seconds until the next cycle: interval ±20 % jitter; exponential backoff after failures;
-    never sooner than the server's Retry-After."""
-    base = max(interval_s, MIN_INTERVAL_S)
-    if consecutive_failures:
-        base = min(base * 2 ** (consecutive_failures - 1), max(MAX_BACKOFF_S, interval_s))
-    delay = base * rng.uniform(1 - JITTER_FRACTION, 1 + JITTER_FRACTION)
-    if outcome.retry_after_s is not None:
-        delay = max(delay, min(outcome.retry_after_s, MAX_RETRY_AFTER_S))
-    return delay
+class Backoff:
+    """Counts consecutive failures and turns an outcome into the delay before the next cycle
+    (kiosk.core.sync_outcome.next_delay_s). FAILURES: the failed cycles just before the first one."""
 
-
-class _Backoff:
-    """Counts consecutive failures and turns an outcome into the delay before the next cycle."""
-
-    def __init__(self, interval_s: float, rng: random.Random):
+    def __init__(self, interval_s: float, rng: random.Random, failures: int = 0):
         self.interval_s = interval_s
         self.rng = rng
-        self.failures = 0
+        self.failures = failures
         self.last_delay_s: float | None = None
 
     def forget_delay(self) -> None:
@@ -351,9 +335,8 @@ class _Backoff:
         self.last_delay_s = None
 
     def __call__(self, outcome: SyncOutcome) -> float:
-        # REFUSED is no fault of the network: poll at the normal pace, so a fixed generation arrives soon.
-        self.failures = 0 if outcome.result in (OK, UNCHANGED, REFUSED) else self.failures + 1
-        self.last_delay_s = next_delay_s(outcome, self.failures, self.interval_s, self.rng)
+        self.failures = failures_after(outcome.result, self.failures)
+        self.last_delay_s = next_delay_s(self.failures, self.interval_s, self.rng, outcome.retry_after_s)
         return self.last_delay_s
 
 
@@ -362,12 +345,12 @@ def run_loop(client: SyncClient, interval_s: float, *, stop: threading.Event, wa
     """Cycle until STOP is set (SIGTERM). WAKE (SIGUSR1, the UI's "sync now") ends the current wait early;
     whoever sets STOP must set WAKE too. A cycle in flight notices STOP between download chunks."""
     wake = wake or stop
-    backoff = _Backoff(interval_s, rng or random.Random())
+    backoff = Backoff(interval_s, rng or random.Random())
     while not stop.is_set():
         backoff.forget_delay()
         outcome = client.run_once(schedule=backoff)
         on_outcome(outcome)
         # A busy lock (another sync running) records nothing: wait one jittered interval.
-        wake.wait(backoff.last_delay_s if backoff.last_delay_s is not None else next_delay_s(outcome, 0, interval_s, backoff.rng))
+        wake.wait(backoff.last_delay_s if backoff.last_delay_s is not None else next_delay_s(0, interval_s, backoff.rng))
         if wake is not stop:
             wake.clear()

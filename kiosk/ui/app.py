@@ -8,11 +8,11 @@ Start-up order (``build_context`` then ``load_main``):
    factory that refuses every request (kiosk.ui.lockdown);
 4. build the Shell singleton and the context, then for each module in VIEW_MODEL_MODULES import
    ``kiosk.ui.<name>`` and call ``register(ctx)``;
-5. ``engine.loadFromModule("Kiosk", "Main")``; ``run`` then starts the sync child and shows the
+5. ``engine.loadFromModule("Kiosk", "Main")``; ``run`` then starts the sync cycles and shows the
    window frameless fullscreen.
 
-The UI process opens no database: view-models call ``ctx.data`` (the data service). The sync
-child (``ipkiosk sync --loop``, kiosk.ui.sync_child) writes content.db and the UI notices a new
+The UI process opens no database: view-models call ``ctx.data`` (the data service). A sync child per
+cycle (``ipkiosk sync --once``, kiosk.ui.sync_cycles) writes content.db and the UI notices a new
 apply_serial within POLL_INTERVAL_MS.
 """
 
@@ -45,7 +45,7 @@ from kiosk.ui.lockdown import LockdownFilter, RefusingNetworkAccessManagerFactor
 from kiosk.ui.qml_types import QML_IMPORT_DIR, VIEW_MODEL_MODULES, qml_types
 from kiosk.ui.qt_log import route_qt_messages
 from kiosk.ui.shell import POLL_INTERVAL_MS, Shell
-from kiosk.ui.sync_child import sync_loop_child
+from kiosk.ui.sync_cycles import sync_cycles
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     ctx = AppContext(cfg=cfg, clock=clock, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, data=data,
                      engine=engine, network_factory=network_factory, shell=shell,
                      lockdown=LockdownFilter(on_activity=shell.userActivity.emit), poll_timer=poll_timer,
-                     sync_child=sync_loop_child(cfg, engine), view_models=view_models, singletons=singletons)
+                     sync_cycles=sync_cycles(cfg, data, engine), view_models=view_models, singletons=singletons)
     set_current_context(ctx)
     shell.poll_content()
     ctx.register_singleton("Shell", shell)
@@ -163,8 +163,8 @@ def stop_context(ctx: AppContext) -> None:
         if callable(stop):
             stop()
     app.removeEventFilter(ctx.lockdown)
-    if ctx.sync_child is not None:
-        ctx.sync_child.stop()
+    if ctx.sync_cycles is not None:
+        ctx.sync_cycles.stop()
     ctx.exit_authorised = True
     for window in ctx.engine.rootObjects():
         if isinstance(window, QWindow):
@@ -194,8 +194,8 @@ def run(cfg: config_mod.Config, *, windowed: bool = False) -> int:
     route_qt_messages()
     ctx = build_context(cfg)
     window = load_main(ctx)
-    if ctx.sync_child is not None:
-        ctx.sync_child.start()
+    if ctx.sync_cycles is not None:
+        ctx.sync_cycles.start()
     show_window(window, cfg, windowed=windowed)
     quit_on_termination_signals(ctx)
     code = app.exec()

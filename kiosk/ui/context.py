@@ -12,17 +12,17 @@ from PySide6.QtQml import QQmlApplicationEngine
 
 from kiosk.core import config as config_mod
 from kiosk.core.clock import iso
-from kiosk.ui.children import ChildProcess
 from kiosk.ui.data_client import DataClient
 from kiosk.ui.lockdown import LockdownFilter, RefusingNetworkAccessManagerFactory
 from kiosk.ui.qml_types import KIOSK_QML_DIR, qml_types
 from kiosk.ui.shell import Shell
+from kiosk.ui.sync_cycles import SyncCycles
 
 
 @dataclass
 class AppContext:
     """The running UI's parts. The view-models are children of ``engine`` and listed in ``view_models``;
-    ``singletons`` maps each KioskBackend singleton name to its object; ``sync_child`` is None when no
+    ``singletons`` maps each KioskBackend singleton name to its object; ``sync_cycles`` is None when no
     repository is configured."""
 
     cfg: config_mod.Config
@@ -35,7 +35,7 @@ class AppContext:
     shell: Shell
     lockdown: LockdownFilter
     poll_timer: QTimer
-    sync_child: ChildProcess | None
+    sync_cycles: SyncCycles | None
     view_models: list = field(default_factory=list)
     singletons: dict[str, QObject] = field(default_factory=dict)
 

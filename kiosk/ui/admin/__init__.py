@@ -2,11 +2,11 @@
 
 * ``AdminSession`` (pin_session): the PIN pad, station.db's health, the signed-in session every job shares;
 * ``AdminAnnouncements`` (announcement_editor): 本站公告, list and editor;
-* ``AdminSync`` (sync_control): sync status and 立即同步;
+* ``AdminSync`` (sync_control): sync status and 立即同步 (the next cycle of ctx.sync_cycles, now);
 * ``AdminMaintenance`` (maintenance): printer test, device info, storage faults, backups, restart.
 
-A sync that applied content (立即同步's child, or the background loop the UI notices through its content poll)
-refreshes the sync tab and the device info.
+A sync cycle that ended (立即同步's or a scheduled one) and new content the UI notices through its content poll
+refresh the sync tab and the device info.
 
 Everything behind them runs in the data service (kiosk/dataservice/service.py): the PIN pad's rules
 (kiosk.store.pin), announcements (kiosk.store.station, actor "admin-screen", audited there) and backups
@@ -31,15 +31,14 @@ QML_SINGLETONS = ("AdminSession", "AdminAnnouncements", "AdminSync", "AdminMaint
 
 class AdminJobs(QObject):
     """The staff jobs of one kiosk context (and their parent), in QML_SINGLETONS order. QUIT_APP ends the
-    kiosk with an exit code; SYNC_PROGRAM replaces `ipkiosk sync --once` (tests)."""
+    kiosk with an exit code."""
 
     def __init__(self, ctx, parent: QObject | None = None, *,
-                 quit_app: Callable[[int], None] = QGuiApplication.exit,
-                 sync_program: tuple[str, list[str]] | None = None):
+                 quit_app: Callable[[int], None] = QGuiApplication.exit):
         super().__init__(parent)
         self.session = PinSession(ctx, self)
         self.announcements = AnnouncementEditor(self.session, self)
-        self.sync = SyncControl(self.session, ctx.cfg, self, sync_program=sync_program)
+        self.sync = SyncControl(self.session, ctx.cfg, ctx.sync_cycles, self)
         self.maintenance = Maintenance(self.session, ctx, self, quit_app=quit_app)
         self.sync.syncFinished.connect(self.maintenance.content_applied)
 
@@ -54,10 +53,6 @@ class AdminJobs(QObject):
     def reset(self) -> None:
         """Idle timeout: the visitor screen is back, so the admin session ends."""
         self.session.reset()
-
-    def stop(self) -> None:
-        """The kiosk is closing: no staff job's child outlives it."""
-        self.sync.stop()
 
 
 def register(ctx) -> AdminJobs:

@@ -1,17 +1,17 @@
-"""The sync tab (QML singleton ``AdminSync``): the last cycles' status and 立即同步, which runs one
-`ipkiosk sync --once` child through the UI's child-process class (the UI itself never touches the network). Outcomes are worded through
-kiosk.ui.admin.wording from the outcome classes of kiosk.core.sync_outcome."""
+"""The sync tab (QML singleton ``AdminSync``): the last cycles' status and 立即同步, which runs the next sync
+cycle now through the UI's sync cycles (kiosk.ui.sync_cycles: one `ipkiosk sync --once` child per cycle; the
+UI itself never touches the network). Outcomes are worded through kiosk.ui.admin.wording from the outcome
+classes of kiosk.core.sync_outcome."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-from PySide6.QtCore import Property, QObject, QProcess, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, Slot
 
 from kiosk.core import kinds
 from kiosk.core.safe_text import for_display
-from kiosk.core.self_command import SYNC_NICE, self_command
 from kiosk.dataservice.api import ContentStatus
 from kiosk.ui.admin.pin_session import PinSession, staff_only
 from kiosk.ui.admin.wording import (
@@ -22,15 +22,11 @@ from kiosk.ui.admin.wording import (
     sync_traffic_zh,
     when_zh,
 )
-from kiosk.ui.children import ChildOutcome, ChildProcess, Ending, StopBy
+from kiosk.ui.children import ChildOutcome, Ending
+from kiosk.ui.sync_cycles import SyncCycles
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
-
-SYNC_NOW_CHILD_NAME = "sync now"
-# SIGTERM lets the cycle finish the step it is in (an apply is one transaction either way).
-SYNC_NOW_STOP_TIMEOUT_MS = 3000
-
 
 # The summary line `ipkiosk sync --once` ends with: "sync OUTCOME: REASON (N requests, M bytes)".
 _SUMMARY = re.compile(r"^sync \w+: (?P<reason>.*?)(?: \(\d+ requests, \d+ bytes\))?$")
@@ -39,26 +35,27 @@ _SUMMARY = re.compile(r"^sync \w+: (?P<reason>.*?)(?: \(\d+ requests, \d+ bytes\
 class SyncControl(QObject):
     syncStatusChanged = Signal()
     syncRunningChanged = Signal()
-    # A 立即同步 child ended (whatever its outcome): what it may have applied is worth showing (device info).
+    # A sync cycle ended (立即同步's or a scheduled one, whatever its outcome): what it may have applied is
+    # worth showing (device info).
     syncFinished = Signal()
 
-    def __init__(self, session: PinSession, cfg, parent: QObject | None = None, *,
-                 sync_program: tuple[str, list[str]] | None = None):
+    def __init__(self, session: PinSession, cfg, cycles: SyncCycles | None, parent: QObject | None = None):
         super().__init__(parent)
         self.session = session
         self._cfg = cfg
-        self._sync_program = sync_program
+        self._cycles = cycles
         self._sync_status: dict = {}
-        self._sync_child: ChildProcess | None = None
         self._sync_message = ""
+        self._sync_asked = False  # 立即同步 started the cycle now running: its end is worded for staff
         self._status_asked = False
         # Asked again once the current question is answered (a sync child ended meanwhile).
         self._status_again = False
-        # The next attempt the background sync loop recorded before a 立即同步: the `--once` child records
-        # none of its own, and the loop still keeps its schedule.
-        self._loop_next_attempt: str | None = None
         session.refreshed.connect(self._refresh_status)
         session.polled.connect(self._refresh_status)
+        if cycles is not None:
+            cycles.runningChanged.connect(self.syncRunningChanged)
+            cycles.cycleFinished.connect(self._cycle_finished)
+            cycles.scheduled.connect(self._refresh_status)
 
     @Property(dict, notify=syncStatusChanged)
     def syncStatus(self) -> dict:
@@ -69,7 +66,7 @@ class SyncControl(QObject):
         return self._sync_running()
 
     def _sync_running(self) -> bool:
-        return self._sync_child is not None and self._sync_child.running
+        return self._cycles is not None and self._cycles.running
 
     def _refresh_status(self) -> None:
         """Ask for the status again (the last one stays on screen until it comes; one question at a time,
@@ -97,18 +94,13 @@ class SyncControl(QObject):
         self._refresh_status()
 
     def _next_attempt(self, doc: ContentStatus) -> str | None:
-        """When the next cycle runs: as recorded, or, after a 立即同步 child recorded none, the background
-        loop's own next attempt from before it (the loop's timer runs on; its next cycle records again)."""
-        recorded = doc["next_attempt_at"]
-        if recorded is not None or self._loop_next_attempt is None:
-            return recorded
-        # Both are stored UTC ISO text, which sorts as time.
-        return self._loop_next_attempt if self._loop_next_attempt > self.session.now() else None
+        """When the next cycle runs: as the UI's sync cycles scheduled it (what will happen), else as recorded
+        (by a `sync --loop` a technician runs, say)."""
+        scheduled = self._cycles.next_attempt_at if self._cycles is not None else None
+        return scheduled or doc["next_attempt_at"]
 
     def _show_status(self, doc: ContentStatus) -> None:
         self._status_asked = False
-        if doc["next_attempt_at"] is not None:
-            self._loop_next_attempt = doc["next_attempt_at"]
         collections = doc["collections"]
         generations = "  ".join(
             f"{k.short_label} {'-' if collections[k.name]['generation'] is None else collections[k.name]['generation']}"
@@ -132,51 +124,30 @@ class SyncControl(QObject):
             self.syncStatusChanged.emit()
         self._ask_again_if_wanted()
 
-    def sync_command(self) -> tuple[str, list[str]]:
-        if self._sync_program is not None:
-            return self._sync_program
-        return self_command(self._cfg, "sync", "--once")
-
     @Slot()
     @staff_only()
     def syncNow(self) -> None:
-        """立即同步: one `ipkiosk sync --once` child at a time."""
+        """立即同步: the next sync cycle runs now (none when one is running already)."""
         if self._sync_running():
             return
         self.session.audit("sync.now", "content")
-        if not self._cfg.repository_url:
+        if self._cycles is None:
             self._sync_message = "未配置内容服务器（repository_url），仅使用内置内容"
             self._refresh_status()
             return
-        if self._sync_child is None:
-            program, args = self.sync_command()
-            self._sync_child = ChildProcess(SYNC_NOW_CHILD_NAME, program, args, self,
-                                            channels=QProcess.ProcessChannelMode.MergedChannels,
-                                            stop_by=StopBy.TERMINATE, stop_timeout_ms=SYNC_NOW_STOP_TIMEOUT_MS,
-                                            nice=SYNC_NICE)
-            self._sync_child.finished.connect(self._sync_finished)
+        self._sync_asked = self._cycles.run_now()
         self._sync_message = "正在同步…"
-        self._sync_child.start()
-        self.syncRunningChanged.emit()
         self._refresh_status()
 
-    def _sync_finished(self, outcome: ChildOutcome) -> None:
-        if outcome.stopped:
-            return  # the kiosk is closing (stop)
-        if outcome.ending is Ending.EXITED and outcome.exit_code is not None:
-            assert self._sync_child is not None  # the child that just finished
-            output = bytes(self._sync_child.process.readAll().data()).decode("utf-8", "replace").strip().splitlines()
-            self._sync_message = sync_now_message_zh(outcome.exit_code, output[-1] if output else "")
-        else:
-            self._sync_message = sync_ending_zh(outcome.ending.value)
-        self.syncRunningChanged.emit()
+    def _cycle_finished(self, outcome: ChildOutcome, last_line: str) -> None:
+        if self._sync_asked:
+            self._sync_asked = False
+            if outcome.ending is Ending.EXITED and outcome.exit_code is not None:
+                self._sync_message = sync_now_message_zh(outcome.exit_code, last_line)
+            else:
+                self._sync_message = sync_ending_zh(outcome.ending.value)
         self._refresh_status()
         self.syncFinished.emit()
-
-    def stop(self) -> None:
-        """The kiosk is closing: a running 立即同步 child ends with it."""
-        if self._sync_child is not None:
-            self._sync_child.stop()
 
 
 def sync_now_message_zh(exit_code: int, last_line: str) -> str:
