@@ -127,6 +127,9 @@ if [ "${IPKIOSK_SMOKE_INSTALL:-0}" = 1 ] && [ -f "$DEB" ]; then
         if [ $code -ne 1 ] || ! "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); bad=[c for c in d["checks"] if c["status"]=="fail"]; assert [c["name"] for c in bad]==["config"] and "demo values" in bad[0]["detail"], bad' "$work/doctor-installed.json"; then
             fail "installed doctor (exit $code) should fail only the demo station values: $(cat "$work/doctor-installed.json")"
         fi
+        # The postinst compiled the pinyin schema, so a clerk's first 中 does not wait for it.
+        "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[c for c in d["checks"] if c["name"]=="pinyin"][0]; assert c["status"]=="ok", c' "$work/doctor-installed.json" \
+            && ok "pinyin schema deployed at install" || fail "pinyin schema not deployed by the postinst: $(cat "$work/doctor-installed.json")"
         # The installed kiosk under a real cage (headless wlroots backend, software rendering): it
         # must map a fullscreen xdg-shell window and log no warning within 10 s. timeout's exit 124
         # is the kiosk still running, as it should.
