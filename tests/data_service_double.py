@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.core import config as config_mod
+from kiosk.core.json_lines import decode_line, encode_line
 from kiosk.dataservice import api
 from kiosk.dataservice.api import DataError
 from kiosk.ui.data_client import BlockingCalls, DataCalls, PendingCall
@@ -33,8 +34,8 @@ class DataServiceInProcess(DataCalls):
 
     def _answer(self, method: str, args: dict[str, Any]) -> Any:
         self.calls.append(method)
-        request = api.decode_line(api.encode_line(api.request_doc(len(self.calls), method, args)))
-        return api.result_of(api.decode_line(api.encode_line(self.service.answer(request))))
+        request = decode_line(encode_line(api.request_doc(len(self.calls), method, args)))
+        return api.result_of(decode_line(encode_line(self.service.answer(request))))
 
     def _call(self, method: str, **args: Any) -> PendingCall[Any]:
         pending: PendingCall[Any] = PendingCall(method, self._undelivered.discard)

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from kiosk.core.json_lines import decode_line, encode_line
 from kiosk.dataservice import api
 from kiosk.dataservice.api import METHODS, DataApi, DataError, ErrorKind
 from kiosk.ui.data_client import BlockingCalls, DataCalls, DataClient
@@ -52,8 +53,8 @@ def test_no_attribute_dispatch_in_the_ui_client():
 
 def test_failures_keep_kind_reason_and_message_through_the_pipe_encoding():
     error = DataError(ErrorKind.STORAGE, "station.db: disk full (…); announcement not saved", "disk_full")
-    line = api.encode_line(api.failure_doc(7, error))
-    doc = api.decode_line(line)
+    line = encode_line(api.failure_doc(7, error))
+    doc = decode_line(line)
     assert doc == {"id": 7, "error": {"kind": "storage", "reason": "disk_full",
                                       "message": "station.db: disk full (…); announcement not saved"}}
     with pytest.raises(DataError) as raised:
@@ -63,7 +64,7 @@ def test_failures_keep_kind_reason_and_message_through_the_pipe_encoding():
     with pytest.raises(DataError) as raised:
         api.result_of(newer)
     assert raised.value.kind is ErrorKind.INTERNAL
-    assert api.result_of(api.decode_line(api.encode_line(api.result_doc(9, {"专利": [1, None]})))) == {"专利": [1, None]}
+    assert api.result_of(decode_line(encode_line(api.result_doc(9, {"专利": [1, None]})))) == {"专利": [1, None]}
 
 
 def test_requests_are_checked_before_a_method_runs():
@@ -76,7 +77,7 @@ def test_requests_are_checked_before_a_method_runs():
     assert api.parse_request({"id": 2, "method": "list_records", "args": {"kind": "news"}}) == (
         2, "list_records", {"kind": "news"})
     with pytest.raises(ValueError):
-        api.decode_line(b"[1, 2]")
+        decode_line(b"[1, 2]")
 
 
 def test_the_service_reports_expected_failures_by_kind_with_their_reason(data_service, monkeypatch, qtbot):

@@ -267,7 +267,7 @@ def test_an_over_long_request_line_is_refused_and_the_service_goes_on(seeded, cf
 def test_read_line_keeps_memory_bounded():
     import io
 
-    from kiosk.dataservice.service import LineTooLong, read_line
+    from kiosk.core.json_lines import LineTooLong, read_line
 
     stream = io.BytesIO(b"x" * 1000 + b"\nok\nlast")
     with pytest.raises(LineTooLong):

@@ -211,7 +211,7 @@ def test_a_fault_in_the_service_is_an_internal_error_and_it_serves_on():
 
     requests = io.BytesIO(b'{"id": 1, "method": "type", "args": ["ni"]}\n'
                           b'{"id": 2, "method": "candidates", "args": ["nihao"]}\n')
-    answers = io.StringIO()
+    answers = io.BytesIO()
     service.serve(FaultyEngine(), requests, answers)
     assert [json.loads(line) for line in answers.getvalue().splitlines()] == [
         {"id": 1, "error": {"type": "InternalError", "message": "RuntimeError: librime went away"}},

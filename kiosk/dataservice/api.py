@@ -20,7 +20,6 @@ Every "now" is an argument (an ISO instant from the UI's clock, the one tests pi
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable
 from typing import Any, Protocol, TypedDict, TypeVar
 
@@ -278,19 +277,6 @@ class Pending(Protocol[T_co]):
 
 
 # ---------------------------------------------------------------- encoding
-
-
-def encode_line(doc: dict[str, Any]) -> bytes:
-    """One line of the pipe: DOC as compact JSON (UTF-8, not escaped) and a newline."""
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-
-
-def decode_line(line: bytes) -> dict[str, Any]:
-    """The JSON object on LINE; ValueError when it is not JSON or not an object."""
-    doc = json.loads(line)
-    if not isinstance(doc, dict):
-        raise ValueError(f"expected a JSON object, got {type(doc).__name__}")
-    return doc
 
 
 def request_doc(call_id: int, method: str, args: dict[str, Any]) -> dict[str, Any]:

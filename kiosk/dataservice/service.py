@@ -49,6 +49,7 @@ from kiosk.booking import booking_type_for_service
 from kiosk.core import config as config_mod
 from kiosk.core import listing
 from kiosk.core.clock import iso, utcnow
+from kiosk.core.json_lines import encode_line, serve_lines
 from kiosk.core.manifest import LIST_LIMITS
 from kiosk.core.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
 from kiosk.core.staff_rules import PinError, StorageReason
@@ -500,41 +501,10 @@ class DataService(api.DataApi):
             return api.failure_doc(req_id, DataError(kind, str(exc), str(getattr(exc, "reason", "") or "")))
 
 
-class LineTooLong(ValueError):
-    """A line of the pipe exceeded MAX_LINE_BYTES (the over-long line has been skipped)."""
-
-
-def read_line(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> bytes | None:
-    """The next line of STREAM (without its newline), None at the end, or LineTooLong once LIMIT bytes
-    were read without a newline. The rest of an over-long line is skipped in LIMIT-sized pieces, so
-    memory stays bounded whatever the sender writes."""
-    line = stream.readline(limit + 1)
-    if not line:
-        return None
-    if line.endswith(b"\n"):
-        return line[:-1]
-    if len(line) <= limit:
-        return line  # the last line, without a newline
-    while True:
-        rest = stream.readline(limit)
-        if not rest or rest.endswith(b"\n"):
-            raise LineTooLong(f"a line longer than {limit} bytes")
-
-
 def serve(service: DataService, requests: IO[bytes], answers: IO[bytes]) -> None:
     """Answer request lines until REQUESTS ends (the UI closed the pipe or went away)."""
-    while True:
-        try:
-            line = read_line(requests)
-            if line is None:
-                return
-            request = api.decode_line(line)
-        except ValueError as exc:  # LineTooLong, not JSON, not an object
-            reply = api.failure_doc(None, DataError(ErrorKind.BAD_REQUEST, str(exc)))
-        else:
-            reply = service.answer(request)
-        answers.write(api.encode_line(reply))
-        answers.flush()
+    serve_lines(requests, answers, service.answer,
+                lambda why: api.failure_doc(None, DataError(ErrorKind.BAD_REQUEST, why)), MAX_LINE_BYTES)
 
 
 def main(cfg: config_mod.Config) -> int:
@@ -543,7 +513,7 @@ def main(cfg: config_mod.Config) -> int:
     # stdout carries answers only: anything else printed in this process goes to stderr (the log).
     sys.stdout = sys.stderr
     service = DataService(cfg)
-    answers.write(api.encode_line(api.READY))
+    answers.write(encode_line(api.READY))
     answers.flush()
     serve(service, sys.stdin.buffer, answers)
     return 0

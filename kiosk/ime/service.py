@@ -29,7 +29,6 @@ The child ends when stdin closes.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import IO
 
 from kiosk.core import config as config_mod
+from kiosk.core.json_lines import encode_line, serve_lines
 from kiosk.ime.rime import LOG_LEVEL_ERROR, ImeUnavailable, RimeEngine, State
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ METHODS = ("type", "backspace", "select", "page", "punctuate", "enter", "reset",
 
 
 class BadRequest(ValueError):
-    """A line that is not a request: too long, not JSON, no known method, wrong arguments."""
+    """A JSON object that is not a request: no known method, wrong arguments."""
 
 
 def user_dir(cfg: config_mod.Config) -> Path:
@@ -84,43 +84,20 @@ def answer(engine: RimeEngine, request: dict) -> dict:
     return {"id": request_id, "result": result.as_dict() if isinstance(result, State) else result}
 
 
-def read_line(stream: IO[bytes]) -> bytes | None:
-    """The next line of STREAM, None at its end; BadRequest (the rest of the line skipped) when it is too long."""
-    line = stream.readline(MAX_LINE_BYTES + 1)
-    if not line:
-        return None
-    if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
-        while line and not line.endswith(b"\n"):
-            line = stream.readline(MAX_LINE_BYTES)
-        raise BadRequest(f"request line longer than {MAX_LINE_BYTES} bytes")
-    return line
-
-
-def _write(answers: IO[str], doc: dict) -> None:
-    answers.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
+def _write(answers: IO[bytes], doc: dict) -> None:
+    answers.write(encode_line(doc))
     answers.flush()
 
 
-def serve(engine: RimeEngine, requests: IO[bytes], answers: IO[str]) -> None:
+def serve(engine: RimeEngine, requests: IO[bytes], answers: IO[bytes]) -> None:
     """Answer request lines until REQUESTS ends (the keyboard closed the pipe or went away)."""
-    while True:
-        try:
-            line = read_line(requests)
-            if line is None:
-                return
-            request = json.loads(line)
-            if not isinstance(request, dict):
-                raise BadRequest("a request is a JSON object")
-        except ValueError as exc:  # BadRequest, not JSON, not UTF-8
-            reply = {"id": None, "error": {"type": "BadRequest", "message": str(exc)}}
-        else:
-            reply = answer(engine, request)
-        _write(answers, reply)
+    serve_lines(requests, answers, lambda request: answer(engine, request),
+                lambda why: {"id": None, "error": {"type": "BadRequest", "message": why}}, MAX_LINE_BYTES)
 
 
 def main(cfg: config_mod.Config) -> int:
     """`ipkiosk pinyin-service`: start the engine, say whether it is ready, then serve stdin → stdout."""
-    answers = sys.stdout
+    answers = sys.stdout.buffer
     # stdout carries answers only: anything else printed in this process (librime's log too) goes to stderr.
     sys.stdout = sys.stderr
     started = time.monotonic()

@@ -35,6 +35,7 @@ from typing import Any, Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, QProcess, QTimer
 
+from kiosk.core.json_lines import decode_line, encode_line
 from kiosk.core.self_command import DATA_SERVICE_NICE
 from kiosk.dataservice import api
 from kiosk.dataservice.api import (
@@ -338,7 +339,7 @@ class DataClient(DataCalls, QObject):
                 self._fail_child(f"data service wrote a line longer than {self.max_line_bytes} bytes")
                 return
             try:
-                doc = api.decode_line(line)
+                doc = decode_line(line)
             except ValueError:
                 self._fail_child(f"data service wrote a line that is not JSON: {line[:80]!r}")
                 return
@@ -390,7 +391,7 @@ class DataClient(DataCalls, QObject):
         call_id = self._next_id
         timer = QTimer(self, singleShot=True)
         timer.timeout.connect(lambda: self._on_timeout(call_id))
-        line = api.encode_line(api.request_doc(call_id, method, args))
+        line = encode_line(api.request_doc(call_id, method, args))
         self._waiting[call_id] = _Waiting(method, line, pending, timer)
         if self._ready:
             self._child.process.write(line)
