@@ -1,5 +1,6 @@
 """The data service's API, declared once: its methods, their typed arguments and results, its errors
-and the one encoding of requests and answers on the pipe between the UI and `ipkiosk data-service`.
+and the documents on the pipe between the UI and `ipkiosk data-service` (encoded one per line by
+kiosk.core.json_lines).
 
 Three parties implement :class:`DataApi`: the service (kiosk.dataservice.service, which answers
 each method synchronously in the child), the UI's client (kiosk.ui.data_client, whose methods
