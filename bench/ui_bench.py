@@ -311,13 +311,31 @@ def child_visits(data_dir: str, visits: int, disabled: list[str], font_dir: str 
     data_service = memory_kb(ctx.data.pid)
     tree = [dict(row, role=process_role(row)) for row in tree_memory_kb()]
     footprint = tree_footprint_kb([row["pid"] for row in tree])
+    during_cycle = peak_during_sync_cycle(ctx) if ctx.sync_cycles is not None else None
     print(json.dumps({"samples": samples, "data_service": data_service, "tree": tree, "footprint_kb": footprint,
-                      "sync_result": sync_result,
+                      "sync_result": sync_result, "during_cycle": during_cycle,
                       "disabled": disabled, "elapsed_s": elapsed_s,
                       "pages": [n for n, _ in steps],
                       "keystroke_ms": keystroke_ms,
                       "qt_warnings": messages.warnings[:10]}), flush=True)
     ui_app.stop_context(ctx)
+
+
+def peak_during_sync_cycle(ctx) -> dict[str, int]:
+    """Run one more sync cycle (the repository has not changed: the common cycle) and sample the whole tree
+    while its child runs: the highest total PSS and footprint seen, in KiB. Between cycles the terminal is
+    what the visits measured; this is what it briefly is every sync_interval_s."""
+    peak = {"pss": 0, "footprint": 0, "samples": 0}
+    ctx.sync_cycles.run_now()
+    deadline = time.monotonic() + SYNC_FIRST_CYCLE_TIMEOUT_S
+    while ctx.sync_cycles.running and time.monotonic() < deadline:
+        rows = tree_memory_kb()
+        if len(rows) > 2:  # the sync child is up (UI and data service are always there)
+            peak["pss"] = max(peak["pss"], sum(row["pss"] for row in rows))
+            peak["footprint"] = max(peak["footprint"], tree_footprint_kb([row["pid"] for row in rows]) or 0)
+            peak["samples"] += 1
+        wait_ms(50)
+    return peak
 
 
 def use_font_dir(font_dir: Path) -> None:
@@ -529,6 +547,11 @@ def summarise(args, starts_s: list[float], runs: dict[str, list[dict]], base: st
             "footprint_median_mb": median_or_none([run["footprint_kb"] for run in label_runs]),
             "footprint_runs_mb": [mb(run["footprint_kb"]) if run["footprint_kb"] else None for run in label_runs],
             "sync_first_cycle": sorted({run["sync_result"] for run in label_runs}, key=str),
+            # None (not measured) when a run has no repository or its cycle ended before a sample.
+            "during_cycle_pss_median_mb": median_or_none([(run.get("during_cycle") or {}).get("pss") or None
+                                                          for run in label_runs]),
+            "during_cycle_footprint_median_mb": median_or_none([(run.get("during_cycle") or {}).get("footprint")
+                                                                or None for run in label_runs]),
         }
     base_total = result["terminal"][base]["median_mb"]["total"]["pss"]
     base_footprint = result["terminal"][base]["footprint_median_mb"]
@@ -594,6 +617,9 @@ def print_report(args, result: dict) -> None:
         print(f"  {label}: total PSS runs {entry['total_pss_runs_mb']}; footprint (distinct resident pages of the "
               f"tree) median {entry['footprint_median_mb']} MB, runs {entry['footprint_runs_mb']}; "
               f"first sync cycle {entry['sync_first_cycle']}")
+        if entry["during_cycle_pss_median_mb"]:
+            print(f"    while a sync cycle's child runs (peak): total PSS {entry['during_cycle_pss_median_mb']} MB, "
+                  f"footprint {entry['during_cycle_footprint_median_mb']} MB")
         for role, sums in entry["median_mb"].items():
             print(f"    {role:<14} {sums['pss']:>7} / {sums['rss']:>7} / {sums['uss']:>7}")
     for trick in result.get("tricks", []):

@@ -138,7 +138,9 @@ def _content_time(key: str, value) -> str:
 
 
 def _announcement_line(a: dict) -> str:
-    window = f"{china_time(a['starts_at']) if a['starts_at'] else '…'} → {china_time(a['ends_at']) if a['ends_at'] else '…'}"
+    # An open end says so in words: "… → …" read as if the dates were missing.
+    starts = china_time(a["starts_at"]) if a["starts_at"] else "shown now"
+    window = f"{starts} → {china_time(a['ends_at']) if a['ends_at'] else 'no end'}"
     return f"{a['id']}\t{'[pinned] ' if a['pinned'] else ''}{for_terminal(a['title'])}\t{for_terminal(window)}"
 
 

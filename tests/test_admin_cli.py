@@ -201,3 +201,11 @@ def test_announcement_with_characters_the_screen_must_not_get_is_refused(cli, ti
     assert code == 2 and f"title: {named}" in err
     code, out, err = cli("announce", "list")
     assert code == 0 and "本站" not in out
+
+
+def test_announce_list_says_an_open_window_in_words(cli, cfg):
+    assert cli("announce", "add", "--title", "本站今日下午休息")[0] == 0
+    code, out, _ = cli("announce", "list")
+    assert code == 0
+    ann_id, title, window = out.strip().split("\t")
+    assert (title, window) == ("本站今日下午休息", "shown now → no end")

@@ -295,17 +295,21 @@ def test_central_office_installs_ipkiosk_publish_from_the_wheel_with_one_command
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO_ROOT / name, src / name)
     shutil.copytree(REPO_ROOT / "kiosk", src / "kiosk", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO_ROOT / "assets" / "content", src / "assets" / "content")
     shutil.copy(PACKAGING / "build-wheel.sh", src / "packaging" / "build-wheel.sh")
     built = subprocess.run([str(src / "packaging" / "build-wheel.sh"), sys.executable], capture_output=True, text=True,
                            timeout=600, check=False)
     assert built.returncode == 0, built.stderr
     wheels = list((src / "dist").glob("ipkiosk-*-py3-none-any.whl"))
     assert len(wheels) == 1
+    contents = list((src / "dist").glob("ipkiosk-content-*.tar.gz"))
+    assert len(contents) == 1
 
     # The office: a clean environment without the checkout, the guide's command word for word, then publish.
     office = tmp_path / "office"
     office.mkdir()
     shutil.copy(wheels[0], office)
+    shutil.copy(contents[0], office)
     env = {"PATH": f"{office / 'bin'}:/usr/bin:/bin", "HOME": str(office / "home"), "LANG": "C.UTF-8",
            "PIPX_HOME": str(office / "pipx"), "PIPX_BIN_DIR": str(office / "bin")}
     command = f"pipx install ./{wheels[0].name}"
@@ -314,7 +318,11 @@ def test_central_office_installs_ipkiosk_publish_from_the_wheel_with_one_command
     installed = subprocess.run(command.split(), cwd=office, env=env, capture_output=True, text=True, timeout=900,
                                check=False)
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    shutil.copytree(REPO_ROOT / "assets" / "content", office / "content")
+    # The content source folder comes with the release too: unpacked as the guide says, it is the bundled content.
+    assert guide.count("tar -xzf ipkiosk-content-<") == 2
+    subprocess.run(["tar", "-xzf", contents[0].name], cwd=office, check=True, timeout=60)
+    assert sorted(p.name for p in (office / "content").iterdir()) == sorted(
+        p.name for p in (REPO_ROOT / "assets" / "content").iterdir())
     for step in (["ipkiosk-publish", "init", "keys"], ["ipkiosk-publish", "build", "--keys", "keys", "content", "repo"]):
         result = subprocess.run(step, cwd=office, env=env, capture_output=True, text=True, timeout=300, check=False)
         assert result.returncode == 0, result.stderr

@@ -436,7 +436,9 @@ def _check_fonts(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check
                 missing.setdefault(ch, []).append(where)
     names = ", ".join(f.name for f in fonts)
     if not missing:
-        return Check("fonts", OK, f"{origin} font(s) {names} cover all {len(texts)} texts")
+        counted = f"{len(texts) - 1} content records and announcements" if len(texts) > 1 else "no content yet"
+        return Check("fonts", OK, f"{origin} font(s) {names} draw every character of the station's config and "
+                                  f"{counted}")
     shown = sorted(missing)[:MISSING_GLYPHS_SHOWN]
     sample = " ".join(f"{ch}(U+{ord(ch):04X} in {missing[ch][0]})" for ch in shown)
     return Check("fonts", WARN, f"{len(missing)} characters not in {origin} font(s) {names}: {sample}",
