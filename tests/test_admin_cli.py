@@ -207,5 +207,5 @@ def test_announce_list_says_an_open_window_in_words(cli, cfg):
     assert cli("announce", "add", "--title", "本站今日下午休息")[0] == 0
     code, out, _ = cli("announce", "list")
     assert code == 0
-    ann_id, title, window = out.strip().split("\t")
+    _id, title, window = out.strip().split("\t")
     assert (title, window) == ("本站今日下午休息", "shown now → no end")
