@@ -476,9 +476,10 @@ KioskPage {
                     objectName: "adminRatings"
                     width: parent.width
                     spacing: Theme.spacing / 2
-                    // The title column takes what the seven number columns leave.
-                    readonly property real numberWidth: Math.floor(width * (Theme.portrait ? 0.09 : 0.08))
-                    readonly property real titleWidth: width - 7 * numberWidth
+                    // The title column takes what the six count columns and the percentage leave.
+                    readonly property real numberWidth: Math.floor(width * (Theme.portrait ? 0.098 : 0.08))
+                    readonly property real percentWidth: Math.floor(numberWidth * 1.3)
+                    readonly property real titleWidth: width - 6 * numberWidth - percentWidth
                     component Cell: Text {
                         textFormat: Text.PlainText
                         width: ratingsColumn.numberWidth
@@ -512,10 +513,13 @@ KioskPage {
                             model: AdminRatings.levelLabels.concat(["合计", "满意率"])
                             delegate: Cell {
                                 required property string modelData
-                                text: modelData
+                                required property int index
+                                width: index === 6 ? ratingsColumn.percentWidth : ratingsColumn.numberWidth
+                                // 非常不满意 in two lines where a column is narrow: after 非常, not mid-word.
+                                text: Theme.portrait && modelData.length > 4 ? modelData.slice(0, 2) + "\n" + modelData.slice(2)
+                                                                             : modelData
                                 color: Theme.textMuted
                                 font.pixelSize: Theme.fontSmall
-                                wrapMode: Text.WrapAnywhere
                             }
                         }
                     }
@@ -548,6 +552,7 @@ KioskPage {
                                 }
                                 Cell {
                                     objectName: "adminRatingPercent_" + ratingRow.modelData.serviceId
+                                    width: ratingsColumn.percentWidth
                                     text: ratingRow.modelData.percent
                                     font.bold: true
                                 }
