@@ -85,7 +85,7 @@ def test_rate_a_service_from_its_page_then_a_second_rating_is_refused(kiosk_ui, 
 
 
 def test_the_idle_reset_drops_a_half_done_rating_and_allows_rating_again(kiosk_ui, qtbot):
-    _ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     open_service(qtbot, window)
     tap(qtbot, window, find(window, "ratingOpen"))
     tap(qtbot, window, find(window, "ratingLevel2"))
@@ -104,9 +104,10 @@ def test_the_idle_reset_drops_a_half_done_rating_and_allows_rating_again(kiosk_u
     tap(qtbot, window, find(window, "ratingSubmit"))
     qtbot.waitUntil(lambda: "谢谢您的评价" in outcome_text(window), timeout=10_000)
 
-    # The next visitor may rate the same service again.
+    # The next visitor may rate the same service again (this one reads English: the rating says so).
     window.resetToAttract()
     qtbot.waitUntil(lambda: current_page(window).objectName() == "attractPage", timeout=5000)
+    ctx.shell.setProperty("language", "en")
     open_service(qtbot, window)
     assert find(window, "ratingOpen").property("text") == "评价"
     tap(qtbot, window, find(window, "ratingOpen"))
@@ -114,7 +115,8 @@ def test_the_idle_reset_drops_a_half_done_rating_and_allows_rating_again(kiosk_u
     tap(qtbot, window, find(window, "ratingReason_outdated"))
     tap(qtbot, window, find(window, "ratingSubmit"))
     qtbot.waitUntil(lambda: len(ratings.ratings_since()) == 2, timeout=10_000)
-    assert [(r["level"], r["reasons"]) for r in ratings.ratings_since()] == [(5, []), (1, ["outdated"])]
+    assert [(r["level"], r["reasons"], r["language"]) for r in ratings.ratings_since()] == [
+        (5, [], "zh"), (1, ["outdated"], "en")]
 
 
 def test_the_booking_page_offers_a_rating_once_the_qr_is_shown_and_after_a_slip(kiosk_ui, qtbot):

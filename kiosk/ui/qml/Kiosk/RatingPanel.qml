@@ -74,6 +74,8 @@ Rectangle {
         color: Theme.surface
         border.color: Theme.divider
         border.width: 2
+        Accessible.role: Accessible.Dialog
+        Accessible.name: qsTr("服务评价")
 
         Flickable {
             anchors { fill: parent; margins: Theme.spacing * 1.5 }
