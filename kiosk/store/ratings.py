@@ -93,24 +93,29 @@ def record_rating(service_id: str, level: int, reasons: list[str], language: str
     return int(rating.id)
 
 
-def _row(r: Rating) -> RatingRow:
-    return {"id": r.id, "at": r.at, "service_id": r.service_id, "level": r.level,
-            "reasons": r.reasons.split() if r.reasons else [], "language": r.language, "sent_at": r.sent_at}
+_COLUMNS = (Rating.id, Rating.at, Rating.service_id, Rating.level, Rating.reasons, Rating.language, Rating.sent_at)
+
+
+def _rows(query: Any) -> list[RatingRow]:
+    """QUERY's ratings as exported (read as tuples: a model object per row costs 20 times more on 100,000
+    ratings); rows that cannot be read (damaged on disk) are left out."""
+    return [{"id": rid, "at": at, "service_id": service_id, "level": level,
+             "reasons": reasons.split() if reasons else [], "language": language, "sent_at": sent_at}
+            for rid, at, service_id, level, reasons, language, sent_at in query.tuples()
+            if not is_damaged(at, service_id, reasons, language, sent_at)]
 
 
 def ratings_since(since: dt.datetime | None = None) -> list[RatingRow]:
-    """Every rating given at or after SINCE (aware; all without it), oldest first; rows that cannot be read
-    (damaged on disk) are left out."""
-    q = Rating.select().order_by(Rating.at, Rating.id)
+    """Every rating given at or after SINCE (aware; all without it), oldest first."""
+    q = Rating.select(*_COLUMNS).order_by(Rating.at, Rating.id)
     if since is not None:
         q = q.where(Rating.at >= iso(since))
-    return [_row(r) for r in q if not is_damaged(r.at, r.service_id, r.reasons, r.language)]
+    return _rows(q)
 
 
 def unsent_ratings(limit: int = 1000) -> list[RatingRow]:
     """The oldest LIMIT ratings not yet sent to the central office."""
-    q = Rating.select().where(Rating.sent_at.is_null()).order_by(Rating.id).limit(limit)
-    return [_row(r) for r in q if not is_damaged(r.at, r.service_id, r.reasons, r.language)]
+    return _rows(Rating.select(*_COLUMNS).where(Rating.sent_at.is_null()).order_by(Rating.id).limit(limit))
 
 
 def mark_sent(rating_ids: list[int], now: dt.datetime) -> int:
