@@ -106,7 +106,7 @@ class RatingBackend(QObject):
 
     def reset(self) -> None:
         """The visitor left: forget what this visit rated and drop any half-done rating."""
-        self._busy = False
+        self._set_busy(False)
         if self._rated:
             self._rated = []
             self.ratedChanged.emit()
