@@ -84,6 +84,7 @@ gallery: $(STAMP)
 	done; done
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_admin_screens docs/screens
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_ui_pinyin_editor docs/screens
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_rating_ui docs/screens
 
 ## packaged build: dist/ipkiosk/ (PyInstaller one-dir) + tarball; fails on GPL-only Qt files
 dist: $(STAMP)

@@ -29,7 +29,8 @@ from kiosk.core.self_command import start_as_ui_child
 log = logging.getLogger("ipkiosk")
 
 # Modules under kiosk/commands that add subcommands (each has register(sub, common)).
-COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search", "ime", "speech")
+COMMAND_MODULES: tuple[str, ...] = ("admin", "ui", "ops", "sync", "booking", "search", "ime", "speech",
+                                     "ratings")
 
 
 # ---------------------------------------------------------------- commands

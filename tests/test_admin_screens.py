@@ -29,6 +29,7 @@ SCREENS = [
     ("admin-sync", "AdminPage.qml", {}, 1),
     ("admin-device", "AdminPage.qml", {}, 2),
     ("admin-backup", "AdminPage.qml", {}, 3),
+    ("admin-ratings", "AdminPage.qml", {}, 4),
     ("admin-editor", "AnnouncementEditor.qml", {
         "annId": 1, "annTitle": "本周五下午系统维护，暂停现场服务", "annBody": "维护期间请通过线上渠道办理。\n给您带来不便，敬请谅解。",
         "startsAt": "2026-11-27T05:00:00+00:00", "endsAt": "2026-11-27T09:30:00+00:00", "pinned": True}, None),
@@ -43,6 +44,15 @@ def _demo_announcements() -> None:
     station.add_announcement("春节假期服务安排", starts_at=(now - dt.timedelta(days=30)).isoformat(),
                              ends_at=(now - dt.timedelta(days=20)).isoformat(), actor="admin-screen")
 
+
+def _demo_ratings() -> None:
+    from kiosk.store import ratings
+
+    now = dt.datetime.now(dt.UTC)
+    for service_id, levels in (("svc-patent-application", (5, 5, 5, 4, 4, 3, 2)),
+                               ("svc-trademark-registration", (5, 4, 1)), ("svc-ip-rights-assistance", (4,))):
+        for level in levels:
+            ratings.record_rating(service_id, level, [], "zh", now)
 
 
 def _layout_problems(window) -> list[str]:
@@ -125,6 +135,7 @@ def render_screens(cfg, size_px, out_dir: Path | None, qtbot_wait) -> dict[str, 
             if stem != "pin-no-pin" and not session.property("pinIsSet"):
                 PinGuard(actor="cli").set_pin(PIN)  # `ipkiosk admin set-pin` at installation
                 _demo_announcements()
+                _demo_ratings()
             if stem.startswith("admin-"):
                 assert _answer(session.pinChecked, session.checkPin, qtbot_wait, PIN)["ok"]
                 _settle(ctx.data, qtbot_wait)

@@ -35,7 +35,14 @@ class StationReason(StrEnum):
     ENDS_BEFORE_START = "ends_before_start"
     ANNOUNCEMENT_NOT_FOUND = "announcement_not_found"
     STATION_READ_ONLY = "station_read_only"
-    BAD_RECORD_ID = "bad_record_id"  # a view counted for something that is not a record id
+    BAD_RECORD_ID = "bad_record_id"  # a view counted (or a rating given) for something that is not a record id
+    STATION_UNUSABLE = "station_unusable"  # station.db could not be opened: nothing can be stored in it
+    # A rating the store refuses (kiosk.store.ratings; the levels and reasons are kiosk.core.ratings).
+    BAD_RATING_LEVEL = "bad_rating_level"
+    UNKNOWN_RATING_REASON = "unknown_rating_reason"
+    RATING_REASON_OTHER_LEVEL = "rating_reason_other_level"  # a 'what went well' reason with a low level, or back
+    TOO_MANY_RATING_REASONS = "too_many_rating_reasons"
+    BAD_RATING_LANGUAGE = "bad_rating_language"
 
 
 class PinReason(StrEnum):

@@ -188,6 +188,18 @@ class PinCheck(TypedDict):
     unsaved_reason: str  # then a kiosk.core.staff_rules.StorageReason value, else ''
 
 
+class ServiceRatings(TypedDict):
+    """The 好差评 ratings of one service for the admin screen: COUNTS[level - 1] ratings at each level
+    (1 非常不满意 … 5 非常满意), their TOTAL and the share at 基本满意 or better in percent; TITLE is the
+    service's title ('' when the record is gone)."""
+
+    service_id: str
+    title: str
+    counts: list[int]
+    total: int
+    satisfied_percent: float
+
+
 class BackupCopy(TypedDict):
     path: str
     taken_at: str  # ISO instant, '' when the name does not say
@@ -226,6 +238,12 @@ class DataApi(Protocol):
 
     def current_announcements(self, now: str) -> list[Announcement]: ...
 
+    def rate_service(self, service_id: str, level: int, reasons: list[str], language: str, now: str) -> int:
+        """Store a visitor's 好差评 rating of SERVICE_ID given at NOW (kiosk.core.ratings: LEVEL 1–5, REASONS
+        codes of the level's direction, LANGUAGE "zh"/"en"); the new rating's id. A station failure names
+        a refused value (bad_rating_level, unknown_rating_reason, …)."""
+        ...
+
     # staff screens
     def station_problem(self) -> str: ...
 
@@ -247,6 +265,10 @@ class DataApi(Protocol):
     def set_pin(self, pin: str, now: str) -> None: ...
 
     def counts_by_kind(self) -> dict[str, int]: ...
+
+    def rating_totals(self) -> list[ServiceRatings]:
+        """The ratings per service, the most rated first."""
+        ...
 
     def demo_count(self) -> int: ...
 

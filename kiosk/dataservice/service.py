@@ -68,9 +68,10 @@ from kiosk.dataservice.api import (
     RecordDetail,
     RecordPage,
     SearchAnswer,
+    ServiceRatings,
     StorageFaults,
 )
-from kiosk.store import backup, content, recovery, station
+from kiosk.store import backup, content, ratings, recovery, station
 from kiosk.store.db import disk_full, storage_problem
 from kiosk.store.pin import PinGuard
 from kiosk.store.recovery import StorageError
@@ -373,6 +374,19 @@ class DataService(api.DataApi):
 
     def list_announcements(self) -> list[Announcement]:
         return cast(list[Announcement], station.list_announcements())
+
+    # ------------------------------------------------------------ 好差评
+
+    def rate_service(self, service_id: str, level: int, reasons: list[str], language: str, now: str) -> int:
+        """A visitor's rating, stored as given (kiosk.store.ratings checks every value)."""
+        return ratings.record_rating(service_id, level, reasons, language, _instant(now))
+
+    def rating_totals(self) -> list[ServiceRatings]:
+        """The ratings per service with each service's title ('' for a record no longer published)."""
+        totals = ratings.rating_totals()
+        titles = {row.id: row.title for row in _summary_rows([t["service_id"] for t in totals])}
+        return [{"service_id": t["service_id"], "title": titles.get(t["service_id"], ""), "counts": t["counts"],
+                 "total": t["total"], "satisfied_percent": t["satisfied_percent"]} for t in totals]
 
     def save_announcement(self, ann_id: int, title: str, body: str, starts_at: str | None, ends_at: str | None,
                           pinned: bool, actor: str) -> int:

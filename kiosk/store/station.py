@@ -109,7 +109,25 @@ class RecordView(BaseModel):
         indexes = ((("record_id", "day"), True),)
 
 
-MODELS = [Announcement, StationSetting, AuditLog, UsageEvent, RecordView]
+class Rating(BaseModel):
+    """One 好差评 rating a visitor gave a service (kiosk.store.ratings). No personal data: an instant, a
+    record id, a level, reason codes and the screen's language. SENT_AT stays NULL until the rating has
+    been sent to the central office (the fleet sync, later), so that sync knows what is still to send."""
+
+    id = AutoField()
+    at = CharField(index=True)  # UTC ISO
+    service_id = CharField()  # the service's record id (a booking type's id when booked without a service)
+    level = IntegerField()  # 1 (非常不满意) … 5 (非常满意), kiosk.core.ratings
+    reasons = TextField(default="")  # reason codes separated by single spaces, in the order the panel lists them
+    language = CharField()  # "zh" or "en"
+    sent_at = CharField(null=True)  # UTC ISO; NULL: not sent to the central office yet
+
+    class Meta:
+        # The admin screen's totals group by service and level: read from the index alone.
+        indexes = ((("service_id", "level"), False),)
+
+
+MODELS = [Announcement, StationSetting, AuditLog, UsageEvent, RecordView, Rating]
 
 
 def _m0001_initial(db: SqliteDatabase) -> None:
@@ -121,7 +139,13 @@ def _m0002_record_view(db: SqliteDatabase) -> None:
     db.create_tables([RecordView])
 
 
-MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_record_view", _m0002_record_view)]
+def _m0003_rating(db: SqliteDatabase) -> None:
+    # A new table only: nothing already in station.db is touched.
+    db.create_tables([Rating])
+
+
+MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_record_view", _m0002_record_view),
+              ("0003_rating", _m0003_rating)]
 
 
 def open_station_db(path: Path | str) -> SqliteDatabase:
@@ -233,7 +257,7 @@ def damaged_rows(tables: tuple[str, ...] | None = None) -> list[DamagedRow]:
 
 
 _NOUNS = {"announcement": "announcement", "stationsetting": "setting", "auditlog": "audit entry",
-          "usageevent": "usage event", "recordview": "record view count"}
+          "usageevent": "usage event", "recordview": "record view count", "rating": "rating"}
 
 
 def damage_summary(rows: list[DamagedRow] | None = None, *, remedy: bool = True) -> str | None:

@@ -51,6 +51,7 @@ from kiosk.dataservice.api import (
     RecordDetail,
     RecordPage,
     SearchAnswer,
+    ServiceRatings,
     StorageFaults,
 )
 from kiosk.ui.children import ChildOutcome, ChildProcess, StopBy
@@ -154,6 +155,11 @@ class DataCalls:
     def current_announcements(self, now: str) -> PendingCall[list[Announcement]]:
         return self._call("current_announcements", now=now)
 
+    def rate_service(self, service_id: str, level: int, reasons: list[str], language: str,
+                     now: str) -> PendingCall[int]:
+        return self._call("rate_service", service_id=service_id, level=level, reasons=reasons, language=language,
+                          now=now)
+
     # staff screens
     def station_problem(self) -> PendingCall[str]:
         return self._call("station_problem")
@@ -186,6 +192,9 @@ class DataCalls:
 
     def counts_by_kind(self) -> PendingCall[dict[str, int]]:
         return self._call("counts_by_kind")
+
+    def rating_totals(self) -> PendingCall[list[ServiceRatings]]:
+        return self._call("rating_totals")
 
     def demo_count(self) -> PendingCall[int]:
         return self._call("demo_count")
@@ -460,6 +469,10 @@ class BlockingCalls(api.DataApi):
         result: list[Announcement] = self._send("current_announcements", now=now)
         return result
 
+    def rate_service(self, service_id: str, level: int, reasons: list[str], language: str, now: str) -> int:
+        return int(self._send("rate_service", service_id=service_id, level=level, reasons=reasons, language=language,
+                              now=now))
+
     def station_problem(self) -> str:
         return str(self._send("station_problem"))
 
@@ -495,6 +508,10 @@ class BlockingCalls(api.DataApi):
 
     def counts_by_kind(self) -> dict[str, int]:
         result: dict[str, int] = self._send("counts_by_kind")
+        return result
+
+    def rating_totals(self) -> list[ServiceRatings]:
+        result: list[ServiceRatings] = self._send("rating_totals")
         return result
 
     def demo_count(self) -> int:

@@ -3,7 +3,8 @@
 * ``AdminSession`` (pin_session): the PIN pad, station.db's health, the signed-in session every job shares;
 * ``AdminAnnouncements`` (announcement_editor): 本站公告, list and editor;
 * ``AdminSync`` (sync_control): sync status and 立即同步 (the next cycle of ctx.sync_cycles, now);
-* ``AdminMaintenance`` (maintenance): printer test, device info, storage faults, backups, restart.
+* ``AdminMaintenance`` (maintenance): printer test, device info, storage faults, backups, restart;
+* ``AdminRatings`` (ratings_view): 服务评价, the 好差评 totals per service.
 
 A sync cycle that ended (立即同步's or a scheduled one) and new content the UI notices through its content poll
 refresh the sync tab and the device info.
@@ -24,9 +25,10 @@ from PySide6.QtGui import QGuiApplication
 from kiosk.ui.admin.announcement_editor import AnnouncementEditor
 from kiosk.ui.admin.maintenance import Maintenance
 from kiosk.ui.admin.pin_session import PinSession
+from kiosk.ui.admin.ratings_view import RatingsView
 from kiosk.ui.admin.sync_control import SyncControl
 
-QML_SINGLETONS = ("AdminSession", "AdminAnnouncements", "AdminSync", "AdminMaintenance")
+QML_SINGLETONS = ("AdminSession", "AdminAnnouncements", "AdminSync", "AdminMaintenance", "AdminRatings")
 
 
 class AdminJobs(QObject):
@@ -40,6 +42,7 @@ class AdminJobs(QObject):
         self.announcements = AnnouncementEditor(self.session, self)
         self.sync = SyncControl(self.session, ctx.cfg, ctx.sync_cycles, self)
         self.maintenance = Maintenance(self.session, ctx, self, quit_app=quit_app)
+        self.ratings = RatingsView(self.session, self)
         self.sync.syncFinished.connect(self.maintenance.content_applied)
 
     def content_applied(self) -> None:
@@ -48,7 +51,7 @@ class AdminJobs(QObject):
         self.maintenance.content_applied()
 
     def objects(self) -> tuple[QObject, ...]:
-        return self.session, self.announcements, self.sync, self.maintenance
+        return self.session, self.announcements, self.sync, self.maintenance, self.ratings
 
     def reset(self) -> None:
         """Idle timeout: the visitor screen is back, so the admin session ends."""

@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import KioskBackend
 
 // Station staff: 本站公告 (list / create / edit / delete), sync status + 立即同步, printer test,
-// device info, station.db backups and restore, restart and exit for technicians.
+// device info, station.db backups and restore, restart and exit for technicians, 服务评价 (好差评 totals).
 // Reached only through PinPage; the session ends when this page leaves the stack.
 // Every Text here is Text.PlainText: announcement titles, sync reasons and device facts come from staff,
 // the network or the disk, and QML's default AutoText would render anything that looks like HTML
@@ -144,7 +144,7 @@ KioskPage {
             visible: !page.restoreOnly
             spacing: Theme.spacing / 2
             Repeater {
-                model: ["本站公告", "同步状态", "打印与设备", "备份与重启"]
+                model: ["本站公告", "同步状态", "打印与设备", "备份与重启", "服务评价"]
                 delegate: Tile {
                     required property int index
                     required property string modelData
@@ -462,6 +462,110 @@ KioskPage {
                             text: "重启终端程序"
                             onClicked: confirmRestart.open()
                         }
+                    }
+                }
+            }
+
+            // ---------------------------------------------------- 4: 好差评 totals per service
+            Flickable {
+                contentHeight: ratingsColumn.implicitHeight
+                clip: true
+                boundsBehavior: Flickable.StopAtBounds
+                Column {
+                    id: ratingsColumn
+                    objectName: "adminRatings"
+                    width: parent.width
+                    spacing: Theme.spacing / 2
+                    // The title column takes what the six count columns and the percentage leave.
+                    readonly property real numberWidth: Math.floor(width * (Theme.portrait ? 0.098 : 0.08))
+                    readonly property real percentWidth: Math.floor(numberWidth * 1.3)
+                    readonly property real titleWidth: width - 6 * numberWidth - percentWidth
+                    component Cell: Text {
+                        textFormat: Text.PlainText
+                        width: ratingsColumn.numberWidth
+                        horizontalAlignment: Text.AlignHCenter
+                        color: Theme.text
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                    }
+                    SectionTitle { text: "服务评价（好差评）" }
+                    Text {
+                        objectName: "adminRatingsSummary"
+                        textFormat: Text.PlainText
+                        width: parent.width
+                        text: "共 " + AdminRatings.ratingCount + " 条评价；满意率 = 基本满意及以上的比例。逐条导出：ipkiosk ratings export --csv"
+                        wrapMode: Text.Wrap
+                        color: Theme.textMuted
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontSmall
+                    }
+                    Row {
+                        visible: AdminRatings.totals.length > 0
+                        Text {
+                            textFormat: Text.PlainText
+                            width: ratingsColumn.titleWidth
+                            text: "服务事项"
+                            color: Theme.textMuted
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontSmall
+                        }
+                        Repeater {
+                            model: AdminRatings.levelLabels.concat(["合计", "满意率"])
+                            delegate: Cell {
+                                required property string modelData
+                                required property int index
+                                width: index === 6 ? ratingsColumn.percentWidth : ratingsColumn.numberWidth
+                                // 非常不满意 in two lines where a column is narrow: after 非常, not mid-word.
+                                text: Theme.portrait && modelData.length > 4 ? modelData.slice(0, 2) + "\n" + modelData.slice(2)
+                                                                             : modelData
+                                color: Theme.textMuted
+                                font.pixelSize: Theme.fontSmall
+                            }
+                        }
+                    }
+                    Repeater {
+                        model: AdminRatings.totals
+                        delegate: Rectangle {
+                            id: ratingRow
+                            required property var modelData
+                            objectName: "adminRating_" + modelData.serviceId
+                            width: ratingsColumn.width
+                            height: Math.max(Theme.touchMin, ratingTitle.implicitHeight + Theme.spacing / 2)
+                            radius: Theme.radius / 2
+                            color: Theme.surface
+                            Row {
+                                anchors.verticalCenter: parent.verticalCenter
+                                Text {
+                                    id: ratingTitle
+                                    textFormat: Text.PlainText
+                                    width: ratingsColumn.titleWidth
+                                    leftPadding: Theme.spacing / 2
+                                    text: ratingRow.modelData.title
+                                    color: Theme.text
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontBody
+                                    wrapMode: Text.Wrap
+                                }
+                                Repeater {
+                                    model: ratingRow.modelData.counts.concat([ratingRow.modelData.total])
+                                    delegate: Cell { required property int modelData; text: modelData }
+                                }
+                                Cell {
+                                    objectName: "adminRatingPercent_" + ratingRow.modelData.serviceId
+                                    width: ratingsColumn.percentWidth
+                                    text: ratingRow.modelData.percent
+                                    font.bold: true
+                                }
+                            }
+                        }
+                    }
+                    Text {
+                        textFormat: Text.PlainText
+                        visible: AdminRatings.totals.length === 0
+                        text: "还没有访客评价"
+                        color: Theme.textMuted
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontTitle
                     }
                 }
             }

@@ -216,6 +216,8 @@ KioskPage {
                     }
                 }
             }
+
+            RatingPrompt { Layout.columnSpan: layout.columns; Layout.fillWidth: true; visible: page.selectedTypeId !== ""; invite: true; serviceId: page.selectedServiceId || page.selectedTypeId; serviceTitle: page.selectedServiceId !== "" ? page.serviceTitle : (qrPanel.info.title || ""); offerAfterPrint: page.active }
         }
     }
 }

@@ -63,6 +63,7 @@ KioskPage {
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall
             }
+            RatingPrompt { visible: page.rec.title !== undefined; serviceId: page.recordId; serviceTitle: page.rec.title || ""; offerAfterPrint: page.active }
             Text {
                 width: parent.width
                 text: page.rec.summary || ""

@@ -1,0 +1,120 @@
+"""The ``Rating`` singleton (QML: ``import KioskBackend`` → ``Rating``): 好差评 on the visitor's screens.
+
+RatingPanel.qml offers the five levels and, once one is chosen, the reasons of its direction
+(kiosk.core.ratings); ``submit`` stores the rating through the data service (kiosk.store.ratings
+checks it there) with the visitor's language. One rating per visit and service: the services rated
+in this visit are remembered here (``ratedServices``) until the idle reset forgets them (``reset``),
+which also tells every open panel to drop a half-done rating (``cleared``).
+
+The outcome of a submit comes back as ``submitted(serviceId, outcome)``: "saved", "already" (rated
+in this visit before) or "failed" (the data service refused or did not answer; logged here); the
+panel words each for the visitor.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Property, QCoreApplication, QObject, Signal, Slot
+
+from kiosk.core.ratings import LEVEL_LABELS, LEVELS, REASON_BY_CODE, reasons_for
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+# KioskBackend singletons this module registers (kiosk.ui.qml_types declares them before any QML engine).
+QML_SINGLETONS = ("Rating",)
+
+SAVED, ALREADY, FAILED = "saved", "already", "failed"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Rating", text)
+
+
+class RatingBackend(QObject):
+    """QML singleton ``Rating``: the levels and reasons to offer, what this visit rated, and submit."""
+
+    ratedChanged = Signal()
+    labelsChanged = Signal()
+    busyChanged = Signal()
+    submitted = Signal(str, str)  # service id, outcome: SAVED, ALREADY or FAILED
+    cleared = Signal()  # the visitor left: a half-done rating is dropped
+
+    def __init__(self, ctx, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._rated: list[str] = []
+        self._busy = False
+        # The labels follow the visitor's language.
+        ctx.shell.languageChanged.connect(self.labelsChanged)
+
+    @Property(list, notify=labelsChanged)
+    def levels(self) -> list[dict]:
+        """[{level, label}] as offered: 非常满意 (5) first."""
+        return [{"level": level, "label": _tr(LEVEL_LABELS[level])} for level in LEVELS]
+
+    @Slot(int, result=list)
+    def reasonsFor(self, level: int) -> list[dict]:
+        """[{code, label}] offered with LEVEL ([] before a level is chosen)."""
+        if level not in LEVELS:
+            return []
+        return [{"code": r.code, "label": _tr(r.label)} for r in reasons_for(level)]
+
+    @Property(list, notify=ratedChanged)
+    def ratedServices(self) -> list[str]:
+        """The ids rated in this visit."""
+        return list(self._rated)
+
+    @Property(bool, notify=busyChanged)
+    def busy(self) -> bool:
+        """A rating is on its way to the data service: the panel's 提交 waits."""
+        return self._busy
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit()
+
+    @Slot(str, int, list)
+    def submit(self, serviceId: str, level: int, reasons: list) -> None:
+        """Store a rating of SERVICEID; ``submitted`` answers."""
+        if serviceId in self._rated:
+            self.submitted.emit(serviceId, ALREADY)
+            return
+        if self._busy:
+            return
+        # Codes only, in the order the panel lists them, whatever order they were tapped in.
+        order = {code: i for i, code in enumerate(REASON_BY_CODE)}
+        codes = sorted((str(c) for c in reasons), key=lambda c: order.get(c, len(order)))
+        self._set_busy(True)
+
+        def saved(_rating_id: int) -> None:
+            self._set_busy(False)
+            if serviceId not in self._rated:
+                self._rated.append(serviceId)
+                self.ratedChanged.emit()
+            self.submitted.emit(serviceId, SAVED)
+
+        def failed(exc: Exception) -> None:
+            self._set_busy(False)
+            log.error("rating of %s not saved: %s", serviceId, exc)
+            self.submitted.emit(serviceId, FAILED)
+
+        self._ctx.data.rate_service(serviceId, int(level), codes, self._ctx.shell.language,
+                                    self._ctx.now_iso()).then(saved, failed, receiver=self)
+
+    def reset(self) -> None:
+        """The visitor left: forget what this visit rated and drop any half-done rating."""
+        self._set_busy(False)
+        if self._rated:
+            self._rated = []
+            self.ratedChanged.emit()
+        self.cleared.emit()
+
+
+def register(ctx) -> RatingBackend:
+    """The ``Rating`` singleton (called by kiosk.ui.app.build_context)."""
+    backend = RatingBackend(ctx, parent=ctx.engine)
+    ctx.register_singleton("Rating", backend)
+    return backend

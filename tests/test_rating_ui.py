@@ -1,0 +1,265 @@
+"""好差评 on the screen: the whole kiosk UI offscreen with its real data service child, driven by real taps;
+what a visitor submits is read back from station.db. Run as a script to render the rating panel for docs/screens:
+
+    QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software .venv/bin/python -m tests.test_rating_ui docs/screens
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from kiosk.core import config as config_mod
+from kiosk.store import ratings
+from kiosk.store.pin import PinGuard
+from tests.test_admin_screens import _layout_problems
+from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, tap, wait_page_built
+
+SERVICE = "svc-patent-application"
+SERVICE_TITLE = "专利申请受理"
+PIN = "402718"
+
+
+def open_service(qtbot, window, record_id: str = SERVICE) -> None:
+    window.openRecord(record_id)
+    qtbot.waitUntil(lambda: current_page(window).objectName() == "serviceDetailPage", timeout=10_000)
+    wait_page_built(qtbot, window)
+    qtbot.waitUntil(lambda: find(window, "ratingOpen").isVisible(), timeout=10_000)
+
+
+def panel(window):
+    shown = [p for p in find_all(window, "ratingPanel") if p.isVisible()]
+    return shown[0] if shown else None
+
+
+def accessible_name(item) -> str:
+    from PySide6.QtGui import QAccessible
+
+    return QAccessible.queryAccessibleInterface(item).text(QAccessible.Text.Name)
+
+
+def chosen_reasons(window) -> list[str]:
+    return panel(window).property("reasons").toVariant()
+
+
+def outcome_text(window) -> str:
+    return str(find(window, "ratingOutcome").property("text"))
+
+
+def test_rate_a_service_from_its_page_then_a_second_rating_is_refused(kiosk_ui, qtbot):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    open_service(qtbot, window)
+    assert find(window, "ratingOpen").property("text") == "评价"
+    tap(qtbot, window, find(window, "ratingOpen"))
+    assert panel(window) is not None
+    assert SERVICE_TITLE in find(window, "ratingQuestion").property("text")
+    assert not find(window, "ratingSubmit").isEnabled(), "nothing to submit before a level is chosen"
+    levels = [find(window, f"ratingLevel{level}") for level in (5, 4, 3, 2, 1)]
+    assert [accessible_name(b) for b in levels] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+    assert all(b.height() >= 64 and b.width() >= 64 for b in levels)
+    tap(qtbot, window, find(window, "ratingLevel4"))
+    tap(qtbot, window, find(window, "ratingReason_clear"))
+    tap(qtbot, window, find(window, "ratingSubmit"))
+    qtbot.waitUntil(lambda: "谢谢您的评价" in outcome_text(window), timeout=10_000)
+    rows = ratings.ratings_since()
+    assert [(r["service_id"], r["level"], r["reasons"], r["language"]) for r in rows] == [(SERVICE, 4, ["clear"], "zh")]
+    assert rows[0]["at"] == SEED_NOW.isoformat()
+
+    tap(qtbot, window, find(window, "ratingCancel"))
+    assert panel(window) is None
+    assert find(window, "ratingOpen").property("text") == "已评价 · 谢谢"
+    # A second attempt in the same visit says so, and nothing more is stored.
+    tap(qtbot, window, find(window, "ratingOpen"))
+    assert "已经评价过" in outcome_text(window)
+    assert not find(window, "ratingSubmit").isVisible()
+    outcomes = []
+    ctx.singletons["Rating"].submitted.connect(lambda service, outcome: outcomes.append((service, outcome)))
+    ctx.singletons["Rating"].submit(SERVICE, 1, [])
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=5000)
+    assert outcomes == [(SERVICE, "already")]
+    qtbot.wait(200)
+    assert len(ratings.ratings_since()) == 1
+
+
+def test_the_idle_reset_drops_a_half_done_rating_and_allows_rating_again(kiosk_ui, qtbot):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    open_service(qtbot, window)
+    tap(qtbot, window, find(window, "ratingOpen"))
+    tap(qtbot, window, find(window, "ratingLevel2"))
+    tap(qtbot, window, find(window, "ratingReason_queue_too_long"))
+    assert chosen_reasons(window) == ["queue_too_long"]
+    window.resetToAttract()
+    qtbot.waitUntil(lambda: current_page(window).objectName() == "attractPage", timeout=5000)
+    qtbot.waitUntil(lambda: panel(window) is None, timeout=5000)
+    assert ratings.ratings_since() == [], "a half-done rating is never stored"
+
+    open_service(qtbot, window)
+    tap(qtbot, window, find(window, "ratingOpen"))
+    assert panel(window).property("level") == 0 and chosen_reasons(window) == []
+    assert not find(window, "ratingSubmit").isEnabled()
+    tap(qtbot, window, find(window, "ratingLevel5"))
+    tap(qtbot, window, find(window, "ratingSubmit"))
+    qtbot.waitUntil(lambda: "谢谢您的评价" in outcome_text(window), timeout=10_000)
+
+    # The next visitor may rate the same service again (this one reads English: the rating says so).
+    window.resetToAttract()
+    qtbot.waitUntil(lambda: current_page(window).objectName() == "attractPage", timeout=5000)
+    ctx.shell.setProperty("language", "en")
+    open_service(qtbot, window)
+    assert find(window, "ratingOpen").property("text") == "评价"
+    tap(qtbot, window, find(window, "ratingOpen"))
+    tap(qtbot, window, find(window, "ratingLevel1"))
+    tap(qtbot, window, find(window, "ratingReason_outdated"))
+    tap(qtbot, window, find(window, "ratingSubmit"))
+    qtbot.waitUntil(lambda: len(ratings.ratings_since()) == 2, timeout=10_000)
+    assert [(r["level"], r["reasons"], r["language"]) for r in ratings.ratings_since()] == [
+        (5, [], "zh"), (1, ["outdated"], "en")]
+
+
+def test_the_booking_page_offers_a_rating_once_the_qr_is_shown_and_after_a_slip(kiosk_ui, qtbot):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    window.openPage("BookingPage.qml", {})
+    wait_page_built(qtbot, window)
+    qtbot.wait(300)
+    assert not find(window, "ratingPrompt").isVisible(), "no type chosen, no QR: nothing to rate yet"
+    window.goHome()
+    qtbot.wait(300)
+    window.openPage("BookingPage.qml", {"serviceId": SERVICE})
+    wait_page_built(qtbot, window)
+    qtbot.waitUntil(lambda: find(window, "bookingQrImage").isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: find(window, "ratingPrompt").isVisible(), timeout=5000)
+    tap(qtbot, window, find(window, "ratingOpen"))
+    assert panel(window) is not None
+    assert SERVICE_TITLE in find(window, "ratingQuestion").property("text")
+    tap(qtbot, window, find(window, "ratingCancel"))
+    assert panel(window) is None
+    # A slip printed from this page offers the rating by itself. (The printer is the one part not run here:
+    # the Booking singleton's own signal stands for a printed slip; tests/test_print_slips.py prints real ones.)
+    ctx.singletons["Booking"].printFinished.emit(True, "凭条已打印")
+    qtbot.waitUntil(lambda: panel(window) is not None, timeout=5000)
+    tap(qtbot, window, find(window, "ratingLevel3"))
+    tap(qtbot, window, find(window, "ratingSubmit"))
+    qtbot.waitUntil(lambda: len(ratings.ratings_since()) == 1, timeout=10_000)
+    assert ratings.ratings_since()[0]["service_id"] == SERVICE
+    # Rated: a further slip offers nothing more.
+    tap(qtbot, window, find(window, "ratingCancel"))
+    ctx.singletons["Booking"].printFinished.emit(True, "凭条已打印")
+    qtbot.wait(300)
+    assert panel(window) is None
+
+
+def test_the_admin_screen_shows_the_totals_per_service(kiosk_ui, qtbot):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    for level in (5, 5, 4, 2):
+        ratings.record_rating(SERVICE, level, [], "zh", SEED_NOW)
+    ratings.record_rating("svc-trademark-registration", 1, ["not_found"], "zh", SEED_NOW)
+    PinGuard(actor="cli").set_pin(PIN)
+    session = ctx.singletons["AdminSession"]
+    session.refreshPin()
+    qtbot.wait(300)
+    answers = []
+    session.pinChecked.connect(answers.append)
+    session.checkPin(PIN)
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert answers[0]["ok"]
+    window.openPage("AdminPage.qml", {})
+    qtbot.waitUntil(lambda: current_page(window).objectName() == "adminPage", timeout=5000)
+    tap(qtbot, window, find(window, "adminTab4"))
+    qtbot.waitUntil(lambda: bool(find_all(window, f"adminRating_{SERVICE}")), timeout=10_000)
+    rows = [i for i in find_all(window, "adminRatings")[0].childItems() if i.objectName().startswith("adminRating_")]
+    assert [r.objectName() for r in rows] == [f"adminRating_{SERVICE}", "adminRating_svc-trademark-registration"]
+    texts = [c.property("text") for c in rows[0].childItems()[0].childItems() if c.property("text") is not None]
+    assert texts == [SERVICE_TITLE, "2", "1", "0", "1", "0", "4", "75%"]
+    assert "共 5 条评价" in find(window, "adminRatingsSummary").property("text")
+    assert _layout_problems(window) == []
+
+
+# ---------------------------------------------------------------- the gallery
+
+
+def render_panel(cfg, size_px, out_dir: Path, qtbot_wait) -> list[str]:
+    """The rating panel with a level and two reasons chosen, at SIZE_PX, saved as rating-WxH.png in OUT_DIR;
+    returns the layout problems found."""
+    from kiosk.ui import app as ui_app
+
+    class Waiter:  # tap() and friends take a qtbot; the script has only a wait
+        def wait(self, ms: int) -> None:
+            qtbot_wait(ms)
+
+        def waitUntil(self, check, timeout: int = 5000) -> None:  # noqa: N802 - qtbot's name
+            for _ in range(timeout // 20):
+                if check():
+                    return
+                qtbot_wait(20)
+            raise AssertionError("timed out")
+
+    bot = Waiter()
+    ctx = ui_app.build_context(cfg, clock=lambda: SEED_NOW)
+    try:
+        for _ in range(6000):
+            if not ctx.data.pending_calls:
+                break
+            qtbot_wait(20)
+        window = ui_app.load_main(ctx, size_px=size_px)
+        window.show()
+        qtbot_wait(300)
+        open_service(bot, window)
+        tap(bot, window, find(window, "ratingOpen"))
+        tap(bot, window, find(window, "ratingLevel4"))
+        tap(bot, window, find(window, "ratingReason_clear"))
+        tap(bot, window, find(window, "ratingReason_fast"))
+        problems = _layout_problems(window)
+        assert window.grabWindow().save(str(out_dir / f"rating-{size_px[0]}x{size_px[1]}.png"))
+        return problems
+    finally:
+        ui_app.stop_context(ctx)
+        qtbot_wait(50)
+
+
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+def test_the_rating_panel_lays_out_for_touch(qtbot, cfg, size_px, tmp_path):
+    from kiosk.store.content import content_db
+    from kiosk.store.station import station_db
+
+    problems = render_panel(cfg, size_px, tmp_path, qtbot.wait)
+    content_db.close()
+    station_db.close()
+    assert problems == []
+    assert (tmp_path / f"rating-{size_px[0]}x{size_px[1]}.png").stat().st_size > 10_000
+
+
+def main(out_dir: str) -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from kiosk.ui.qml_types import qml_types
+    from kiosk.ui.qt_log import route_qt_messages
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    qml_types.prepare()
+    messages = route_qt_messages()
+
+    def wait(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for size_px in SIZES_PX:
+            cfg = config_mod.from_mapping({"data_dir": f"{tmp}/{size_px[0]}x{size_px[1]}"})
+            for problem in render_panel(cfg, size_px, target, wait):
+                print(f"rating {size_px}: {problem}", file=sys.stderr)
+        app.processEvents()
+    if messages.warnings:
+        print("\n".join(messages.warnings), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "docs/screens"))

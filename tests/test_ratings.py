@@ -1,0 +1,170 @@
+"""好差评 behind the screen: the Rating table of station.db (migration 0003), the store's checks, the data API's
+rate_service / rating_totals, and `ipkiosk ratings export --csv / --json` as a real child process."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from kiosk.core.ratings import GOOD_FROM, LEVEL_LABELS, LEVELS, MAX_REASONS, REASONS, reasons_for, satisfied_percent
+from kiosk.core.staff_rules import StationReason
+from kiosk.dataservice.api import DataError, ErrorKind
+from kiosk.store import ratings, station
+from tests.data_service_double import answered
+from tests.helpers import REPO_ROOT
+
+T0 = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
+
+
+def test_the_scale_has_five_levels_and_six_neutral_reasons_each_way():
+    assert LEVELS == (5, 4, 3, 2, 1)
+    assert [LEVEL_LABELS[level] for level in LEVELS] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+    good, improve = reasons_for(5), reasons_for(1)
+    assert len(good) == len(improve) == 6 == MAX_REASONS
+    assert reasons_for(4) == good and reasons_for(3) == reasons_for(2) == improve
+    assert len({r.code for r in REASONS}) == len(REASONS) == 12
+    assert satisfied_percent({5: 2, 3: 1, 2: 1}) == 75.0
+    assert satisfied_percent({}) is None
+
+
+def test_migration_0003_adds_the_rating_table_to_an_older_station_db(cfg):
+    # A station.db as the previous version left it: 0001 and 0002 applied, an announcement in it.
+    station.init_database(station.station_db, cfg.station_db_path, station.MIGRATIONS[:2])
+    station.add_announcement("旧公告")
+    station.station_db.close()
+    station.open_station_db(cfg.station_db_path)
+    try:
+        assert [a["title"] for a in station.list_announcements()] == ["旧公告"]
+        assert ratings.record_rating("svc-patent-application", 5, ["clear"], "zh", T0) == 1
+    finally:
+        station.station_db.close()
+    conn = sqlite3.connect(cfg.station_db_path)
+    names = [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY name")]
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(rating)")]
+    conn.close()
+    assert names == ["0001_initial", "0002_record_view", "0003_rating"]
+    assert columns == ["id", "at", "service_id", "level", "reasons", "language", "sent_at"]
+
+
+def test_a_rating_is_stored_without_personal_data_and_totalled(station_store):
+    ratings.record_rating("svc-patent-application", 5, ["fast", "clear"], "zh", T0)
+    ratings.record_rating("svc-patent-application", 2, ["queue_too_long"], "en", T0 + dt.timedelta(minutes=5))
+    ratings.record_rating("svc-patent-application", 3, [], "zh", T0 + dt.timedelta(minutes=9))
+    ratings.record_rating("svc-trademark-registration", 4, [], "zh", T0 + dt.timedelta(minutes=10))
+    rows = ratings.ratings_since()
+    assert [(r["at"], r["service_id"], r["level"], r["reasons"], r["language"], r["sent_at"]) for r in rows] == [
+        ("2026-11-24T02:00:00+00:00", "svc-patent-application", 5, ["fast", "clear"], "zh", None),
+        ("2026-11-24T02:05:00+00:00", "svc-patent-application", 2, ["queue_too_long"], "en", None),
+        ("2026-11-24T02:09:00+00:00", "svc-patent-application", 3, [], "zh", None),
+        ("2026-11-24T02:10:00+00:00", "svc-trademark-registration", 4, [], "zh", None)]
+    assert [r["id"] for r in ratings.ratings_since(T0 + dt.timedelta(minutes=9))] == [3, 4]
+    assert ratings.rating_totals() == [
+        {"service_id": "svc-patent-application", "counts": [0, 1, 1, 0, 1], "total": 3, "satisfied_percent": 66.7},
+        {"service_id": "svc-trademark-registration", "counts": [0, 0, 0, 1, 0], "total": 1,
+         "satisfied_percent": 100.0}]
+    # Ready for the central office: unsent until marked, and marked once.
+    assert [r["id"] for r in ratings.unsent_ratings()] == [1, 2, 3, 4]
+    assert ratings.mark_sent([1, 2], T0) == 2
+    assert ratings.mark_sent([2, 3], T0) == 1
+    assert [r["id"] for r in ratings.unsent_ratings()] == [4]
+
+
+@pytest.mark.parametrize("service_id,level,reasons,language,reason", [
+    ("svc-patent-application", 0, [], "zh", StationReason.BAD_RATING_LEVEL),
+    ("svc-patent-application", 6, [], "zh", StationReason.BAD_RATING_LEVEL),
+    ("svc-patent-application", True, [], "zh", StationReason.BAD_RATING_LEVEL),
+    ("svc-patent-application", 4.0, [], "zh", StationReason.BAD_RATING_LEVEL),
+    ("svc-patent-application", "5", [], "zh", StationReason.BAD_RATING_LEVEL),
+    ("svc-patent-application", 5, ["lovely"], "zh", StationReason.UNKNOWN_RATING_REASON),
+    ("svc-patent-application", 5, "clear", "zh", StationReason.UNKNOWN_RATING_REASON),
+    ("svc-patent-application", 5, ["clear", "clear"], "zh", StationReason.UNKNOWN_RATING_REASON),
+    ("svc-patent-application", 5, ["queue_too_long"], "zh", StationReason.RATING_REASON_OTHER_LEVEL),
+    ("svc-patent-application", 1, ["clear"], "zh", StationReason.RATING_REASON_OTHER_LEVEL),
+    ("svc-patent-application", 5, [r.code for r in REASONS], "zh", StationReason.TOO_MANY_RATING_REASONS),
+    ("svc-patent-application", 5, [], "fr", StationReason.BAD_RATING_LANGUAGE),
+    ("Zhang San 13800138000", 5, [], "zh", StationReason.BAD_RECORD_ID),
+])
+def test_the_store_refuses_what_is_not_a_rating(station_store, service_id, level, reasons, language, reason):
+    with pytest.raises(station.StationError) as refused:
+        ratings.record_rating(service_id, level, reasons, language, T0)
+    assert refused.value.reason == reason
+    assert str(refused.value).split(":")[0] in ("service_id", "level", "reasons", "language")
+    assert ratings.ratings_since() == []
+
+
+def test_every_reason_of_a_direction_fits_the_bound(station_store):
+    for level in LEVELS:
+        ratings.record_rating("svc-patent-application", level, [r.code for r in reasons_for(level)], "zh", T0)
+    assert all(len(r["reasons"]) == MAX_REASONS for r in ratings.ratings_since())
+    assert {r.good for r in reasons_for(GOOD_FROM)} == {True}
+
+
+def test_the_data_api_stores_a_rating_and_refuses_a_bad_level(data_service, qtbot):
+    now = T0.isoformat()
+    rating_id = answered(qtbot, data_service.rate_service("svc-patent-application", 4, ["helpful_staff"], "zh", now))
+    assert rating_id == 1
+    for bad in (0, 9, -1):
+        with pytest.raises(DataError) as refused:
+            answered(qtbot, data_service.rate_service("svc-patent-application", bad, [], "zh", now))
+        assert (refused.value.kind, refused.value.reason) == (ErrorKind.STATION, StationReason.BAD_RATING_LEVEL)
+        assert "level" in str(refused.value) and "1 to 5" in str(refused.value)
+    totals = answered(qtbot, data_service.rating_totals())
+    assert totals == [{"service_id": "svc-patent-application", "title": "专利申请受理", "counts": [0, 0, 0, 1, 0],
+                       "total": 1, "satisfied_percent": 100.0}]
+    assert [r["level"] for r in ratings.ratings_since()] == [4]
+
+
+def test_a_rating_of_a_record_no_longer_published_keeps_its_id(data_service, qtbot):
+    answered(qtbot, data_service.rate_service("svc-gone-since", 1, ["outdated"], "en", T0.isoformat()))
+    assert answered(qtbot, data_service.rating_totals())[0]["title"] == ""
+
+
+# ---------------------------------------------------------------- ipkiosk ratings export
+
+
+def _ipkiosk(conf, *argv: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    return subprocess.run([sys.executable, "-m", "kiosk.cli", *argv, "--config", str(conf)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_export_as_csv_and_json_parse_and_match(tmp_path, cfg, station_store):
+    ratings.record_rating("svc-patent-application", 5, ["clear", "fast"], "zh", T0)
+    ratings.record_rating("svc-trademark-registration", 1, ["not_found"], "en", T0 + dt.timedelta(hours=1))
+    ratings.record_rating("svc-patent-application", 3, [], "zh", T0 + dt.timedelta(days=1))
+    station.station_db.close()
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
+
+    as_csv = _ipkiosk(conf, "ratings", "export", "--csv")
+    as_json = _ipkiosk(conf, "ratings", "export", "--json")
+    assert as_csv.returncode == as_json.returncode == 0, as_csv.stderr + as_json.stderr
+    csv_rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    json_rows = json.loads(as_json.stdout)
+    assert list(csv_rows[0]) == ["id", "at", "service_id", "level", "reasons", "language"]
+    assert json_rows == [
+        {"id": 1, "at": "2026-11-24T02:00:00+00:00", "service_id": "svc-patent-application", "level": 5,
+         "reasons": ["clear", "fast"], "language": "zh"},
+        {"id": 2, "at": "2026-11-24T03:00:00+00:00", "service_id": "svc-trademark-registration", "level": 1,
+         "reasons": ["not_found"], "language": "en"},
+        {"id": 3, "at": "2026-11-25T02:00:00+00:00", "service_id": "svc-patent-application", "level": 3,
+         "reasons": [], "language": "zh"}]
+    assert [{**row, "id": int(row["id"]), "level": int(row["level"]), "reasons": row["reasons"].split()}
+            for row in csv_rows] == json_rows
+    assert all(dt.datetime.fromisoformat(row["at"]).utcoffset() == dt.timedelta(0) for row in json_rows)
+
+    # --since without an offset is China time: 2026-11-24 11:00 +08:00 is 03:00 UTC.
+    since = _ipkiosk(conf, "ratings", "export", "--json", "--since", "2026-11-24T11:00")
+    assert [r["id"] for r in json.loads(since.stdout)] == [2, 3]
+    bad = _ipkiosk(conf, "ratings", "export", "--csv", "--since", "yesterday")
+    assert bad.returncode == 2 and "--since: got 'yesterday'" in bad.stderr and "Traceback" not in bad.stderr
+    neither = _ipkiosk(conf, "ratings", "export")
+    assert neither.returncode == 2 and "--csv" in neither.stderr
