@@ -8,7 +8,7 @@ from kiosk.core import config as config_mod
 from kiosk.core.json_lines import decode_line, encode_line
 from kiosk.dataservice import api
 from kiosk.dataservice.api import DataError
-from kiosk.ui.data_client import BlockingCalls, DataCalls, PendingCall
+from kiosk.ui.data_client import DataCalls, PendingCall
 
 
 class DataServiceInProcess(DataCalls):
@@ -45,14 +45,6 @@ class DataServiceInProcess(DataCalls):
         except DataError as exc:
             pending.settle(error=exc)
         return pending
-
-    def call(self, method: str, **args: Any) -> Any:
-        """METHOD's result at once (for the admin screen's temporary synchronous calls)."""
-        return self._answer(method, args)
-
-    @property
-    def blocking(self) -> BlockingCalls:
-        return BlockingCalls(self.call)
 
 
 def wait_answered(qtbot, data, timeout_ms: int = 30_000) -> None:

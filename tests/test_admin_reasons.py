@@ -33,7 +33,7 @@ from kiosk.store.pin import KEY_LOCKED_UNTIL, KEY_LOCKOUTS, PinGuard
 from kiosk.store.recovery import StorageError
 from kiosk.ui.admin import AdminJobs
 from kiosk.ui.admin.wording import NOT_UNLOCKED, REASON_ZH, reason_zh, sync_exit_zh
-from tests.data_service_double import DataServiceInProcess, wait_answered
+from tests.data_service_double import DataServiceInProcess, answered, wait_answered
 
 PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
@@ -77,10 +77,10 @@ def test_storage_error_reason_follows_its_errno():
     assert StorageError(errno.EIO, "station.db: storage error").reason is StorageReason.DISK_ERROR
 
 
-def test_the_data_service_sends_the_reason_and_the_screen_words_it(seeded, station_store, cfg):
-    data = DataServiceInProcess(cfg).blocking
+def test_the_data_service_sends_the_reason_and_the_screen_words_it(qtbot, seeded, station_store, cfg):
+    data = DataServiceInProcess(cfg)
     with pytest.raises(DataError) as caught:
-        data.save_announcement(0, "", "", None, None, False, "admin-screen")
+        answered(qtbot, data.save_announcement(0, "", "", None, None, False, "admin-screen"))
     assert (caught.value.kind, caught.value.reason) == (ErrorKind.STATION, StationReason.TITLE_EMPTY.value)
     # Worded from the reason alone: the English message plays no part.
     assert reason_zh(caught.value.reason, "anything at all") == "请填写标题"
@@ -102,7 +102,8 @@ def test_sync_exit_codes_come_back_as_the_outcomes_that_define_them():
 @pytest.fixture
 def jobs(qtbot, seeded, station_store, cfg):
     data = DataServiceInProcess(cfg)
-    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False, data=data)
+    ctx = types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=[], exit_authorised=False, data=data,
+                                sync_cycles=None)
     built = AdminJobs(ctx, quit_app=lambda code: pytest.fail(f"the kiosk quit with {code}"))
     yield built
     for timer in built.findChildren(QTimer):

@@ -26,7 +26,7 @@ from kiosk.store import backup, station
 from kiosk.store.pin import TRIES_BEFORE_LOCKOUT, PinGuard
 from kiosk.ui.admin.wording import DISK_FULL_REFUSAL, storage_warning_zh
 from kiosk.ui.data_client import DataError
-from tests.data_service_double import DataServiceInProcess
+from tests.data_service_double import DataServiceInProcess, answered
 from tests.helpers import file_digest
 from tests.sync_helpers import fill, listing
 from tests.test_admin_screens import _layout_problems
@@ -146,30 +146,30 @@ def full_disk_cfg(small_fs, tmp_path):
     return cfg, small_fs, digests
 
 
-def test_pin_on_a_full_disk_unlocks_and_wrong_tries_still_lock(full_disk_cfg):
+def test_pin_on_a_full_disk_unlocks_and_wrong_tries_still_lock(qtbot, full_disk_cfg):
     """Before the fix every PIN check on a full disk was an InternalError: nobody could log in."""
     cfg, disk, digests = full_disk_cfg
     before, used = listing(disk), shutil.disk_usage(disk).used
-    data = DataServiceInProcess(cfg).blocking
+    data = DataServiceInProcess(cfg)
     try:
         now = T0.isoformat()
         assert station.read_only_reason().startswith("disk full")
-        right = data.check_pin(PIN, now)
+        right = answered(qtbot, data.check_pin(PIN, now))
         assert right["ok"] and right["unsaved"].startswith("disk full")
         assert right["unsaved_reason"] == StorageReason.DISK_FULL  # what the PIN pad words
         for attempt in range(1, TRIES_BEFORE_LOCKOUT):
-            wrong = data.check_pin(WRONG_PIN, now)
+            wrong = answered(qtbot, data.check_pin(WRONG_PIN, now))
             assert not wrong["ok"] and wrong["tries_left"] == TRIES_BEFORE_LOCKOUT - attempt
             assert wrong["unsaved"].startswith("disk full")
-            assert data.pin_state(now)["tries_left"] == TRIES_BEFORE_LOCKOUT - attempt  # counted in memory
-        locked = data.check_pin(WRONG_PIN, now)
+            assert answered(qtbot, data.pin_state(now))["tries_left"] == TRIES_BEFORE_LOCKOUT - attempt  # counted in memory
+        locked = answered(qtbot, data.check_pin(WRONG_PIN, now))
         assert locked["locked_for_s"] == 60 and not locked["ok"]
-        refused = data.check_pin(PIN, now)
+        refused = answered(qtbot, data.check_pin(PIN, now))
         assert not refused["ok"] and refused["locked_for_s"] == 60, "the lockout bites although nothing was saved"
         later = (T0 + dt.timedelta(seconds=61)).isoformat()
-        assert data.pin_state(later)["locked_for_s"] == 0 and data.check_pin(PIN, later)["ok"]
+        assert answered(qtbot, data.pin_state(later))["locked_for_s"] == 0 and answered(qtbot, data.check_pin(PIN, later))["ok"]
         # Audit entries of staff actions that change no data are logged, not failed.
-        data.audit("admin.logout", "admin", "", "admin-screen")
+        answered(qtbot, data.audit("admin.logout", "admin", "", "admin-screen"))
     finally:
         station.station_db.close()
         from kiosk.store.content import content_db
@@ -252,11 +252,11 @@ def test_admin_page_on_a_full_disk_says_so_and_refuses_writes_plainly(qtbot, ful
     assert not list(cfg.data_path.glob("*.corrupt-*")) and not list(backup.backups_dir(cfg.data_path).glob("*.db"))
 
 
-def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(small_fs, tmp_path):
+def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(qtbot, small_fs, tmp_path):
     """station.db was opened with room to spare; then the disk filled up. Writes fail with SQLite's
     "database or disk is full": still a plain disk-full refusal, and the PIN pad still counts."""
     cfg = config_mod.from_mapping({"data_dir": str(small_fs / "data")})
-    data = DataServiceInProcess(cfg).blocking
+    data = DataServiceInProcess(cfg)
     from kiosk.store.content import content_db
 
     try:
@@ -265,16 +265,16 @@ def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(small_fs, tmp_pa
         fill(small_fs)
         now = T0.isoformat()
         with pytest.raises(DataError) as refused:
-            data.save_announcement(0, "写满之后", "", None, None, False, "admin-screen")
+            answered(qtbot, data.save_announcement(0, "写满之后", "", None, None, False, "admin-screen"))
         assert refused.value.kind is ErrorKind.STORAGE and "disk full" in str(refused.value)
         assert refused.value.reason == StorageReason.DISK_FULL  # what the admin screen words
-        assert data.storage_faults()["station_read_only"] == ""  # open read-write: only the writes fail
-        wrong = data.check_pin(WRONG_PIN, now)
+        assert answered(qtbot, data.storage_faults())["station_read_only"] == ""  # open read-write: only the writes fail
+        wrong = answered(qtbot, data.check_pin(WRONG_PIN, now))
         assert not wrong["ok"] and wrong["unsaved"].startswith("disk full")
         assert wrong["unsaved_reason"] == StorageReason.DISK_FULL
-        assert data.pin_state(now)["tries_left"] == TRIES_BEFORE_LOCKOUT - 1
-        assert data.check_pin(PIN, now)["ok"]
-        assert [a["title"] for a in data.list_announcements()] == ["写满之前的公告"]
+        assert answered(qtbot, data.pin_state(now))["tries_left"] == TRIES_BEFORE_LOCKOUT - 1
+        assert answered(qtbot, data.check_pin(PIN, now))["ok"]
+        assert [a["title"] for a in answered(qtbot, data.list_announcements())] == ["写满之前的公告"]
     finally:
         station.station_db.close()
         content_db.close()

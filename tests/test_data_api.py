@@ -14,7 +14,7 @@ import pytest
 from kiosk.core.json_lines import decode_line, encode_line
 from kiosk.dataservice import api
 from kiosk.dataservice.api import METHODS, DataApi, DataError, ErrorKind
-from kiosk.ui.data_client import BlockingCalls, DataCalls, DataClient
+from kiosk.ui.data_client import DataCalls, DataClient
 from tests.data_service_double import DataServiceInProcess, answered
 from tests.ui_helpers import SEED_NOW
 
@@ -29,23 +29,20 @@ def test_methods_are_the_protocols_public_methods():
     assert not {"get_record", "detail_page", "record_kind"} & METHODS, "one coarse call per page"
 
 
-@pytest.mark.parametrize("party", [DataCalls, DataClient, DataServiceInProcess, BlockingCalls])
+@pytest.mark.parametrize("party", [DataCalls, DataClient, DataServiceInProcess])
 def test_every_party_offers_each_method_with_the_declared_arguments(party):
     from kiosk.dataservice.service import DataService
 
     for name, declared in _declared().items():
         offered = inspect.signature(getattr(party, name))
         assert list(offered.parameters.values()) == list(declared.parameters.values()), name
-        if party is BlockingCalls:
-            assert offered.return_annotation == declared.return_annotation, name
-        else:
-            assert offered.return_annotation == f"PendingCall[{declared.return_annotation}]", name
+        assert offered.return_annotation == f"PendingCall[{declared.return_annotation}]", name
     served = {name: inspect.signature(getattr(DataService, name)) for name in METHODS}
     assert served == _declared(), "the service answers exactly the declared methods"
 
 
 def test_no_attribute_dispatch_in_the_ui_client():
-    for cls in (DataCalls, DataClient, BlockingCalls):
+    for cls in (DataCalls, DataClient):
         assert "__getattr__" not in vars(cls)
     with pytest.raises(AttributeError):
         DataCalls().drop_everything  # noqa: B018 - an undeclared method does not exist

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, QProcess, QTimer
+from PySide6.QtCore import QObject, QProcess, QTimer
 
 from kiosk.core.json_lines import decode_line, encode_line
 from kiosk.core.self_command import DATA_SERVICE_NICE
@@ -58,7 +58,7 @@ from kiosk.ui.children import ChildOutcome, ChildProcess, StopBy
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BlockingCalls", "DataCalls", "DataClient", "DataError", "DataUnavailable", "PendingCall"]
+__all__ = ["DataCalls", "DataClient", "DataError", "DataUnavailable", "PendingCall"]
 
 START_TIMEOUT_MS = 120_000  # first boot imports the bundled seed; a damaged content.db is moved aside
 CALL_TIMEOUT_MS = 30_000
@@ -406,126 +406,3 @@ class DataClient(DataCalls, QObject):
             self._child.process.write(line)
             timer.start(self.call_timeout_ms)
         return pending
-
-    def call(self, method: str, **args: Any) -> Any:
-        """TEMPORARY, for the admin screen only until it uses the asynchronous methods: METHOD's result,
-        waited for in a nested event loop (DataError / DataUnavailable raised). Visitor screens never wait."""
-        pending = self._call(method, **args)
-        outcome: list[tuple[Any, Exception | None]] = []
-        loop = QEventLoop()
-
-        def done(result: Any, error: Exception | None = None) -> None:
-            outcome.append((result, error))
-            loop.quit()
-
-        pending.then(done, lambda exc: done(None, exc))
-        if not outcome:
-            loop.exec()
-        result, error = outcome[0]
-        if error is not None:
-            raise error
-        return result
-
-    @property
-    def blocking(self) -> BlockingCalls:
-        """TEMPORARY: the synchronous calls the admin screen still makes (see BlockingCalls)."""
-        return BlockingCalls(self.call)
-
-
-class BlockingCalls(api.DataApi):
-    """TEMPORARY, for the admin screen only until it moves to the asynchronous calls (DataCalls): the
-    data service's methods answered synchronously through CALL(method, **args)."""
-
-    def __init__(self, call: Callable[..., Any]):
-        self._send = call
-
-    def content_serial(self) -> int:
-        return int(self._send("content_serial"))
-
-    def status(self) -> ContentStatus:
-        result: ContentStatus = self._send("status")
-        return result
-
-    def list_records(self, kind: str, category: str | None = None) -> list[Record]:
-        result: list[Record] = self._send("list_records", kind=kind, category=category)
-        return result
-
-    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
-        result: RecordPage = self._send("record_page", kind=kind, category=category, now=now, offset=offset,
-                                        limit=limit)
-        return result
-
-    def record_detail(self, record_id: str) -> RecordDetail | None:
-        result: RecordDetail | None = self._send("record_detail", record_id=record_id)
-        return result
-
-    def search(self, query: str, letters: str, now: str, kinds: list[str], limit: int, candidate_limit: int,
-               nearest_limit: int) -> SearchAnswer:
-        result: SearchAnswer = self._send("search", query=query, letters=letters, now=now, kinds=kinds, limit=limit,
-                                          candidate_limit=candidate_limit, nearest_limit=nearest_limit)
-        return result
-
-    def current_announcements(self, now: str) -> list[Announcement]:
-        result: list[Announcement] = self._send("current_announcements", now=now)
-        return result
-
-    def rate_service(self, service_id: str, level: int, reasons: list[str], language: str, now: str) -> int:
-        return int(self._send("rate_service", service_id=service_id, level=level, reasons=reasons, language=language,
-                              now=now))
-
-    def station_problem(self) -> str:
-        return str(self._send("station_problem"))
-
-    def storage_faults(self) -> StorageFaults:
-        result: StorageFaults = self._send("storage_faults")
-        return result
-
-    def list_announcements(self) -> list[Announcement]:
-        result: list[Announcement] = self._send("list_announcements")
-        return result
-
-    def save_announcement(self, ann_id: int, title: str, body: str, starts_at: str | None, ends_at: str | None,
-                          pinned: bool, actor: str) -> int:
-        return int(self._send("save_announcement", ann_id=ann_id, title=title, body=body, starts_at=starts_at,
-                              ends_at=ends_at, pinned=pinned, actor=actor))
-
-    def remove_announcement(self, ann_id: int, actor: str) -> None:
-        self._send("remove_announcement", ann_id=ann_id, actor=actor)
-
-    def audit(self, action: str, obj: str, detail: str, actor: str) -> None:
-        self._send("audit", action=action, obj=obj, detail=detail, actor=actor)
-
-    def pin_state(self, now: str) -> PinState:
-        result: PinState = self._send("pin_state", now=now)
-        return result
-
-    def check_pin(self, pin: str, now: str) -> PinCheck:
-        result: PinCheck = self._send("check_pin", pin=pin, now=now)
-        return result
-
-    def set_pin(self, pin: str, now: str) -> None:
-        self._send("set_pin", pin=pin, now=now)
-
-    def counts_by_kind(self) -> dict[str, int]:
-        result: dict[str, int] = self._send("counts_by_kind")
-        return result
-
-    def rating_totals(self) -> list[ServiceRatings]:
-        result: list[ServiceRatings] = self._send("rating_totals")
-        return result
-
-    def demo_count(self) -> int:
-        return int(self._send("demo_count"))
-
-    def backups(self) -> list[BackupCopy]:
-        result: list[BackupCopy] = self._send("backups")
-        return result
-
-    def backup_if_due(self, now: str) -> str:
-        return str(self._send("backup_if_due", now=now))
-
-    def backup_now(self, actor: str, now: str) -> str:
-        return str(self._send("backup_now", actor=actor, now=now))
-
-    def restore_backup(self, path: str, actor: str, now: str) -> str:
-        return str(self._send("restore_backup", path=path, actor=actor, now=now))
