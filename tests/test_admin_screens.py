@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from kiosk.core import config as config_mod
 from kiosk.store import station
 from kiosk.store.pin import PinGuard
 from tests.helpers import open_stores_beside_the_kiosk
-from tests.ui_helpers import SIZES_PX, window_items
+from tests.ui_helpers import SIZES_PX, render_gallery, window_items
 
 MIN_TARGET_PX = 64
 PIN = "402718"
@@ -192,34 +190,7 @@ def test_admin_screens_lay_out_for_touch(qtbot, cfg, size_px, tmp_path):
 
 
 def main(out_dir: str) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtGui import QGuiApplication
-
-    from kiosk.ui.qt_log import route_qt_messages
-
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    messages = route_qt_messages()
-
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    # One data dir per size, kept until the end: stopped contexts' models may still poll once.
-    with tempfile.TemporaryDirectory() as tmp:
-        for size_px in SIZES_PX:
-            cfg = config_mod.from_mapping({"data_dir": f"{tmp}/{size_px[0]}x{size_px[1]}"})
-            problems = render_screens(cfg, size_px, target, wait)
-            for stem, found in problems.items():
-                for problem in found:
-                    print(f"{stem} {size_px}: {problem}", file=sys.stderr)
-        app.processEvents()
-    if messages.warnings:
-        print("\n".join(messages.warnings), file=sys.stderr)
-        return 1
-    return 0
+    return render_gallery(out_dir, "admin", render_screens)
 
 
 if __name__ == "__main__":

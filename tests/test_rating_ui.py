@@ -7,16 +7,14 @@ what a visitor submits is read back from station.db. Run as a script to render t
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from kiosk.core import config as config_mod
 from kiosk.store import ratings
 from kiosk.store.pin import PinGuard
 from tests.test_admin_screens import _layout_problems
-from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, tap, wait_page_built
+from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, render_gallery, tap, wait_page_built
 
 SERVICE = "svc-patent-application"
 SERVICE_TITLE = "专利申请受理"
@@ -232,33 +230,7 @@ def test_the_rating_panel_lays_out_for_touch(qtbot, cfg, size_px, tmp_path):
 
 
 def main(out_dir: str) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtGui import QGuiApplication
-
-    from kiosk.ui.qml_types import qml_types
-    from kiosk.ui.qt_log import route_qt_messages
-
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    qml_types.prepare()
-    messages = route_qt_messages()
-
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        for size_px in SIZES_PX:
-            cfg = config_mod.from_mapping({"data_dir": f"{tmp}/{size_px[0]}x{size_px[1]}"})
-            for problem in render_panel(cfg, size_px, target, wait):
-                print(f"rating {size_px}: {problem}", file=sys.stderr)
-        app.processEvents()
-    if messages.warnings:
-        print("\n".join(messages.warnings), file=sys.stderr)
-        return 1
-    return 0
+    return render_gallery(out_dir, "rating", render_panel)
 
 
 if __name__ == "__main__":

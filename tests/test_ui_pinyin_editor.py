@@ -9,19 +9,17 @@ targets, nothing off the window) and without the engine. Run as a script to refr
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Q_ARG, QMetaObject
 
-from kiosk.core import config as config_mod
 from kiosk.store import station
 from kiosk.ui.pinyin_input import PinyinInput
 from tests.test_admin_screens import _answer, _layout_problems, _settle
 from tests.test_admin_ui import PIN, T0, FakeClock, enter_admin, exists, find, tap_name, ticker_text
 from tests.test_ime_cli import NO_LIBRIME
-from tests.ui_helpers import SIZES_PX, window_items
+from tests.ui_helpers import SIZES_PX, render_gallery, wait_ms, window_items
 
 READY_TIMEOUT_MS = 30_000  # a fresh data dir: the child deploys the schema first
 
@@ -190,42 +188,15 @@ def test_editor_with_the_keyboard_lays_out_for_touch(qtbot, cfg, size_px, tmp_pa
 def main(out_dir: str) -> int:
     import time
 
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtGui import QGuiApplication
-
-    from kiosk.ui.qml_types import qml_types
-    from kiosk.ui.qt_log import route_qt_messages
-
-    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    messages = route_qt_messages()
-    qml_types.prepare()
-
-    def wait(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
     def wait_until(condition) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_MS / 1000
         while not condition():
             if time.monotonic() > deadline:
                 raise TimeoutError("the pinyin engine did not answer")
-            wait(20)
+            wait_ms(20)
 
-    target = Path(out_dir)
-    target.mkdir(parents=True, exist_ok=True)
-    failed = False
-    with tempfile.TemporaryDirectory() as tmp:
-        for size_px in SIZES_PX:
-            cfg = config_mod.from_mapping({"data_dir": f"{tmp}/{size_px[0]}x{size_px[1]}"})
-            for problem in render_editor(cfg, size_px, target, wait, wait_until):
-                print(f"editor {size_px}: {problem}", file=sys.stderr)
-                failed = True
-        app.processEvents()
-    if messages.warnings:
-        print("\n".join(messages.warnings), file=sys.stderr)
-        return 1
-    return 1 if failed else 0
+    return render_gallery(out_dir, "editor",
+                          lambda cfg, size_px, target, wait: render_editor(cfg, size_px, target, wait, wait_until))
 
 
 if __name__ == "__main__":

@@ -63,3 +63,49 @@ def wait_page_built(qtbot, window) -> None:
     """Wait until a page asked for has taken the screen (PageStack builds it a few objects per frame)."""
     stack = find(window, "pageStack")
     qtbot.waitUntil(lambda: not stack.property("loading"), timeout=5000)
+
+
+def wait_ms(ms: int) -> None:
+    """Run the event loop for MS milliseconds (for gallery programs, which have no qtbot)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def render_gallery(out_dir: str, name: str, render) -> int:
+    """The `python -m tests.test_x OUT_DIR` programs `make gallery` runs: RENDER(cfg, size_px, OUT_DIR, wait_ms)
+    at each gallery size, on the bundled content in a fresh data dir per size, returning the problems it saw
+    (a list, or a dict of lists by screen). They are printed under NAME; the exit code is 1 on any problem or
+    Qt warning."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from PySide6.QtGui import QGuiApplication
+
+    from kiosk.core import config as config_mod
+    from kiosk.ui.qml_types import qml_types
+    from kiosk.ui.qt_log import route_qt_messages
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    messages = route_qt_messages()
+    qml_types.prepare()
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    failed = False
+    # One data dir per size, kept until the end: stopped contexts' models may still poll once.
+    with tempfile.TemporaryDirectory() as tmp:
+        for size_px in SIZES_PX:
+            cfg = config_mod.from_mapping({"data_dir": f"{tmp}/{size_px[0]}x{size_px[1]}"})
+            found = render(cfg, size_px, target, wait_ms)
+            for screen, problems in (found.items() if isinstance(found, dict) else [(name, found)]):
+                for problem in problems:
+                    print(f"{screen} {size_px}: {problem}", file=sys.stderr)
+                    failed = True
+        app.processEvents()
+    if messages.warnings:
+        print("\n".join(messages.warnings), file=sys.stderr)
+        return 1
+    return 1 if failed else 0
