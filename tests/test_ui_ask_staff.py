@@ -94,3 +94,28 @@ def test_a_setting_left_empty_has_no_line_anywhere(kiosk_ui, qtbot, lines):
     tap(qtbot, window, find(window, "bookingType_bk-rights-assistance"))
     booking_lines = contact_lines(find(window, "bookingContact"))
     assert set(booking_lines) == lines and all(booking_lines.values())
+
+
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+def test_the_rights_assistance_booking_shows_phone_desk_and_hotline_without_scrolling(kiosk_ui, qtbot, size_px):
+    ctx, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
+    open_page(qtbot, ctx, window, "BookingPage.qml", {"serviceId": "svc-ip-rights-assistance"})
+    qtbot.waitUntil(lambda: find(window, "bookingQrPanel").isVisible(), timeout=10_000)
+    contact = find(window, "bookingContact")
+    assert contact_lines(contact) == {"desk": DESK, "phone": f"本站电话 {PHONE}",
+                                      "hotline": "热线 12330（全国知识产权公共服务热线）"}
+    bar_top = find(window, "visitorBar").mapToScene(find(window, "visitorBar").boundingRect().topLeft()).y()
+    for line in (i for i in items_below(contact, visible_only=True) if i.objectName().startswith("staffContact_")):
+        box = line.mapRectToScene(line.boundingRect())
+        assert box.top() >= 0 and box.bottom() <= bar_top and box.right() <= window.width(), f"{line.objectName()}: {box}"
+    save_shot(window, f"booking-contact-{size_px[0]}x{size_px[1]}.png")
+
+
+def test_the_booking_panel_of_a_service_page_shows_the_contacts(kiosk_ui, qtbot):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    QMetaObject.invokeMethod(window, "openRecord", Q_ARG("QVariant", "svc-patent-application"))
+    qtbot.waitUntil(lambda: current_page(window).objectName() == "serviceDetailPage", timeout=10_000)
+    wait_page_built(qtbot, window)
+    wait_answered(qtbot, ctx.data)
+    assert contact_lines(find(window, "bookingContact")) == {"desk": DESK, "phone": f"本站电话 {PHONE}",
+                                                             "hotline": "热线 12330（全国知识产权公共服务热线）"}

@@ -91,6 +91,24 @@ def test_home_search_keys_zlsq_find_patent_application_and_open_it(qtbot, kiosk)
     assert detail.property("recordId") == "svc-patent-application"
 
 
+def test_opening_a_result_counts_a_view_in_station_db(qtbot, kiosk):
+    from kiosk.store import station
+
+    ctx, window = kiosk
+    assert station.views_since(FIXED_NOW) == {}
+    open_search(qtbot, window)
+    for letter in "sbzc":
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    tap(qtbot, window, find(window, "result_svc-trademark-registration"))
+    assert current_page(window).property("recordId") == "svc-trademark-registration"
+    wait_answered(qtbot, ctx.data)  # the count is written by the data service, after the page opened
+    assert station.views_since(FIXED_NOW) == {"svc-trademark-registration": 1}
+    QMetaObject.invokeMethod(window, "goBack")
+    settle(qtbot, window)
+    tap(qtbot, window, find(window, "result_svc-trademark-registration"))
+    assert station.views_since(FIXED_NOW) == {"svc-trademark-registration": 2}
+
+
 def test_backspace_and_clear_keys(qtbot, kiosk):
     ctx, window = kiosk
     open_search(qtbot, window)
