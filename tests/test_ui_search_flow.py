@@ -52,6 +52,8 @@ def settle(qtbot, window) -> None:
 
     wait_page_built(qtbot, window)
     wait_answered(qtbot, current_context().data)
+    # A page the answers asked for (a record opened once its detail came) is being built now: wait for it too.
+    wait_page_built(qtbot, window)
     qtbot.wait(30)
 
 

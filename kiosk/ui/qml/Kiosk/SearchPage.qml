@@ -259,6 +259,7 @@ KioskPage {
 
             // Nothing matched: nearest words, the categories, staff help.
             Flickable {
+                id: zeroHelp
                 objectName: "zeroResultsHelp"
                 visible: Search.noResults
                 anchors.fill: parent
@@ -382,6 +383,19 @@ KioskPage {
                         }
                     }
                 }
+            }
+
+            // Where the visible part is, when the help is longer than the panel (landscape, large text).
+            Rectangle {
+                objectName: "zeroResultsScrollHint"
+                visible: zeroHelp.visible && zeroHelp.visibleArea.heightRatio < 1
+                x: zeroHelp.x + zeroHelp.width + Theme.spacing / 2 - width
+                y: zeroHelp.y + zeroHelp.visibleArea.yPosition * zeroHelp.height
+                width: 6
+                height: zeroHelp.visibleArea.heightRatio * zeroHelp.height
+                radius: 3
+                color: Theme.textMuted
+                opacity: 0.6
             }
         }
 
