@@ -189,10 +189,6 @@ class SlipContent:
     contact: tuple[str, ...] = ()  # how to reach a person at the station (contact_lines)
 
 
-#: The national IP public service hotline (全国知识产权公共服务热线), the default of the setting ``hotline``.
-NATIONAL_HOTLINE = "12330"
-
-
 def contact_lines(cfg: config_mod.Config) -> tuple[str, ...]:
     """The station's desk, phone and hotline as slip lines, each only when its setting is not empty (the screens
     show the same facts through Shell and StaffContact.qml)."""
@@ -201,7 +197,7 @@ def contact_lines(cfg: config_mod.Config) -> tuple[str, ...]:
     if phone:
         lines.append(f"本站电话：{phone}")
     if hotline:
-        lines.append(f"热线：{hotline}（全国知识产权公共服务热线）" if hotline == NATIONAL_HOTLINE else f"服务热线：{hotline}")
+        lines.append(f"热线：{hotline}（全国知识产权公共服务热线）" if hotline == config_mod.NATIONAL_HOTLINE else f"服务热线：{hotline}")
     return tuple(lines)
 
 

@@ -83,12 +83,16 @@ def test_ask_staff_explains_the_booking_short_code_on_screen(kiosk_ui, qtbot):
 @pytest.mark.parametrize(("cfg", "lines"), [
     ({}, {"hotline"}),  # the demo: neither phone nor desk set
     ({"station_phone": PHONE, "hotline": ""}, {"phone"}),
-], indirect=["cfg"], ids=["no-phone-no-desk", "no-hotline"])
+    ({"hotline": "96336"}, {"hotline"}),  # a local hotline is not called the national one
+], indirect=["cfg"], ids=["no-phone-no-desk", "no-hotline", "local-hotline"])
 def test_a_setting_left_empty_has_no_line_anywhere(kiosk_ui, qtbot, lines):
     ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     tap(qtbot, window, find(window, "askStaffButton"))
     panel_lines = contact_lines(find(window, "askStaffPanel"))
     assert set(panel_lines) == lines | {"hours"} and all(panel_lines.values())
+    national = ctx.cfg.hotline == "12330"
+    assert panel_lines.get("hotline", "") == ("热线 12330（全国知识产权公共服务热线）" if national
+                                              else f"服务热线 {ctx.cfg.hotline}" if ctx.cfg.hotline else "")
     tap(qtbot, window, find(window, "askStaffClose"))
     open_page(qtbot, ctx, window, "BookingPage.qml")
     tap(qtbot, window, find(window, "bookingType_bk-rights-assistance"))

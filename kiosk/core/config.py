@@ -62,6 +62,10 @@ def _default_data_dir() -> str:
     return os.path.join(base, "ipkiosk")
 
 
+#: The national IP public service hotline (全国知识产权公共服务热线): the default of ``hotline``, shown with its name.
+NATIONAL_HOTLINE = "12330"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """The one declarative settings table: a typed attribute per setting, with its default and help.
@@ -79,7 +83,7 @@ class Settings:
                                   "slips. Empty: not shown (`ipkiosk doctor` warns on a production terminal).")
     station_desk: str = _setting("", "Where visitors find staff in person, as a visitor reads it, e.g. \"服务台：一楼东侧\"; shown "
                                  "wherever station_phone is. Empty: not shown (`ipkiosk doctor` warns on a production terminal).")
-    hotline: str = _setting("12330", "The hotline shown beside station_phone: by default 12330, the national IP public service "
+    hotline: str = _setting(NATIONAL_HOTLINE, "The hotline shown beside station_phone: by default 12330, the national IP public service "
                             "hotline (全国知识产权公共服务热线). Empty: not shown.")
     data_dir: str = _setting("", "Directory for content.db, station.db, blobs and logs. Empty: the per-user data dir (~/.local/share/ipkiosk). "
                              "Private wherever it is: the kiosk creates it 0750 and station.db (with its -wal/-shm), its backups and the "

@@ -91,6 +91,11 @@ class Shell(QObject):
     def hotline(self) -> str:
         return for_display(self._cfg.hotline).strip()
 
+    # The hotline is the national one (12330), which visitors are told by its name.
+    @Property(bool, constant=True)
+    def hotlineIsNational(self) -> bool:
+        return self._cfg.hotline.strip() == config_mod.NATIONAL_HOTLINE
+
     @Property(int, constant=True)
     def idleTimeoutMs(self) -> int:
         return self._idle_timeout_ms

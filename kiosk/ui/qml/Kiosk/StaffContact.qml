@@ -11,7 +11,7 @@ Column {
     property color ink: Theme.text
 
     // The national IP public service hotline keeps its name; another configured number is "the hotline".
-    readonly property string hotlineText: Shell.hotline === "12330"
+    readonly property string hotlineText: Shell.hotlineIsNational
         ? qsTr("热线 %1（全国知识产权公共服务热线）").arg(Shell.hotline) : qsTr("服务热线 %1").arg(Shell.hotline)
     readonly property var lines: [
         { key: "desk", text: Shell.stationDesk },
