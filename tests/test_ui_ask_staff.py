@@ -74,7 +74,12 @@ def test_ask_staff_explains_the_booking_short_code_on_screen(kiosk_ui, qtbot):
     text = next(i.property("text") for i in items_below(note) if i.property("text"))
     assert f"您的预约短码 {code}：可报给工作人员" in text
     save_shot(window, "ask-staff-booking-1080x1920.png")
-    # The idle reset closes it with everything else of the visitor's.
+    # Another page taking the screen closes it; so does the idle reset, with everything else of the visitor's.
+    QMetaObject.invokeMethod(window, "goHome")
+    wait_page_built(qtbot, window)
+    assert not find(window, "askStaffPanel").isVisible()
+    tap(qtbot, window, find(window, "askStaffButton"))
+    assert find(window, "askStaffPanel").isVisible()
     QMetaObject.invokeMethod(window, "resetToAttract")
     wait_page_built(qtbot, window)
     assert not find(window, "askStaffPanel").isVisible()

@@ -16,6 +16,8 @@ TouchButton {
     Accessible.name: qsTr("找工作人员")
     Accessible.onPressAction: button.clicked()
     onClicked: panel.open(shortCodeOn(page))
+    // Another page took the screen (the staff corner, a page opened underneath): the panel was about the old one.
+    onPageChanged: panel.close()
 
     // The short code of a visible booking QR on ITEM or inside it, '' when none is shown.
     function shortCodeOn(item) {
