@@ -164,9 +164,8 @@ def test_booking_qr_without_printer_shows_qr_code_and_scan_only(data_dir, tmp_pa
     assert decoded(png) == [link.url]
     objects = doc["objects"]
     assert objects["bookingQrImage"]["paintedWidth"] >= 300
-    # The short code says what it is for: a visitor without a phone books through staff with it.
-    assert objects["bookingShortCode"]["text"] == f"短码 {link.short_code}\n可报给工作人员"
-    # No printer: said plainly, and no grey button that looks broken.
+    assert objects["bookingShortCode"]["text"] == f"短码 {link.short_code}"
+    # No printer: said plainly (with what the short code is for), and no grey button that looks broken.
     assert objects["bookingPrintButton"]["visible"] is False
     no_printer = objects["bookingNoPrinter"]
     assert no_printer["visible"] is True
@@ -194,8 +193,11 @@ def test_booking_qr_prints_through_cups_and_tells_the_visitor_to_take_the_slip(d
     doc, png = probe(data_dir, tmp_path, "BookingQr",
                      {"serviceId": "evt-20261210-ip-search-training-2", "bookingTypeId": "appointment"},
                      size="800x1100", printer_name=queue.name, click=("bookingPrintButton",),
-                     report=("bookingPrintButton", "bookingPrintMessage"))
+                     report=("bookingPrintButton", "bookingPrintMessage", "bookingShortCode", "bookingNoPrinter"))
     assert doc["prints"] == [[True, "请取走凭条"]]
+    # The short code says what it is for: a visitor without a phone books through staff with it.
+    assert doc["objects"]["bookingShortCode"]["text"].endswith("\n可报给工作人员")
+    assert doc["objects"]["bookingNoPrinter"]["visible"] is False
     assert doc["objects"]["bookingPrintMessage"]["text"] == "请取走凭条"
     assert doc["objects"]["bookingPrintMessage"]["visible"] is True
     assert doc["objects"]["bookingPrintButton"]["text"] == "打印凭条"

@@ -110,7 +110,9 @@ Item {
             anchors.horizontalCenter: parent.horizontalCenter
             width: parent.width
             visible: root.shortCode !== ""
-            text: qsTr("短码 %1\n可报给工作人员").arg(root.shortCode)
+            // Without a printer the sentence below already says to give the code to staff.
+            text: Booking.printerAvailable ? qsTr("短码 %1\n可报给工作人员").arg(root.shortCode)
+                                           : qsTr("短码 %1").arg(root.shortCode)
             color: Theme.text
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
