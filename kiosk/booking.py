@@ -186,6 +186,19 @@ class SlipContent:
     prepare: tuple[str, ...] = ()
     details: tuple[str, ...] = ()  # extra lines under the title: an event's time and venue
     instruction: str = SLIP_INSTRUCTION
+    contact: tuple[str, ...] = ()  # how to reach a person at the station (contact_lines)
+
+
+def contact_lines(cfg: config_mod.Config) -> tuple[str, ...]:
+    """The station's desk, phone and hotline as slip lines, each only when its setting is not empty (the screens
+    show the same facts through Shell and StaffContact.qml)."""
+    desk, phone, hotline = cfg.station_desk.strip(), cfg.station_phone.strip(), cfg.hotline.strip()
+    lines = [desk] if desk else []
+    if phone:
+        lines.append(f"本站电话：{phone}")
+    if hotline:
+        lines.append(f"热线：{hotline}（全国知识产权公共服务热线）" if hotline == config_mod.NATIONAL_HOTLINE else f"服务热线：{hotline}")
+    return tuple(lines)
 
 
 def _event_details(record: dict) -> tuple[str, ...]:
@@ -221,4 +234,5 @@ def slip_content(cfg: config_mod.Config, service_id: str, booking_type: str, *, 
         printed_at=now.strftime("%Y-%m-%d %H:%M"),
         prepare=tuple(bt.get("prepare") or ()) if bt else (),
         details=_event_details(record) if record and booking_type == EVENT_BOOKING_TYPE else (),
+        contact=contact_lines(cfg),
     )

@@ -173,6 +173,7 @@ def test_slip_content_for_a_service_and_for_an_event(seeded):
     assert slip.printed_at == "2026-11-24 09:30"
     assert slip.prepare == tuple(next(bt for bt in types if bt["id"] == "bk-rights-assistance")["prepare"])
     assert slip.link == booking.make_link(cfg, service["id"], "bk-rights-assistance")
+    assert slip.contact == booking.contact_lines(cfg)
     event = content.list_records("events")[0]
     slip = booking.slip_content(cfg, event["id"], "appointment", record=event, booking_types=types, now=now)
     assert slip.booking_type_title == "活动报名" and slip.prepare == ()
@@ -182,6 +183,16 @@ def test_slip_content_for_a_service_and_for_an_event(seeded):
     service_slip = booking.slip_content(cfg, service["id"], "bk-rights-assistance", record=service,
                                         booking_types=types, now=now)
     assert service_slip.details == ()
+
+
+def test_slip_contact_lines_follow_the_settings_and_leave_out_empty_ones():
+    own = config_mod.from_mapping({"station_phone": " 0371-6788 1234 ", "station_desk": "服务台：一楼东侧"})
+    assert booking.contact_lines(own) == ("服务台：一楼东侧", "本站电话：0371-6788 1234",
+                                          "热线：12330（全国知识产权公共服务热线）")
+    assert booking.contact_lines(config_mod.from_mapping({})) == ("热线：12330（全国知识产权公共服务热线）",)
+    local = config_mod.from_mapping({"hotline": "96336", "station_desk": "  "})
+    assert booking.contact_lines(local) == ("服务热线：96336",)
+    assert booking.contact_lines(config_mod.from_mapping({"hotline": ""})) == ()
 
 
 def test_slip_content_errors_name_the_bad_value(seeded):

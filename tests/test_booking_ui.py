@@ -158,16 +158,18 @@ def decoded(png) -> list[str]:
 def test_booking_qr_without_printer_shows_qr_code_and_scan_only(data_dir, tmp_path):
     doc, png = probe(data_dir, tmp_path, "BookingQr",
                      {"serviceId": "svc-patent-application", "bookingTypeId": "bk-patent-consult"}, size="800x1000",
-                     report=("bookingQrImage", "bookingShortCode", "bookingPrintButton"))
+                     report=("bookingQrImage", "bookingShortCode", "bookingPrintButton", "bookingNoPrinter"))
     cfg = config_mod.from_mapping({})
     link = booking.make_link(cfg, "svc-patent-application", "bk-patent-consult")
     assert decoded(png) == [link.url]
     objects = doc["objects"]
     assert objects["bookingQrImage"]["paintedWidth"] >= 300
     assert objects["bookingShortCode"]["text"] == f"短码 {link.short_code}"
-    button = objects["bookingPrintButton"]
-    assert button["text"] == "仅支持扫码 · 请用手机扫码" and button["enabled"] is False
-    assert button["height"] >= 64
+    # No printer: said plainly (with what the short code is for), and no grey button that looks broken.
+    assert objects["bookingPrintButton"]["visible"] is False
+    no_printer = objects["bookingNoPrinter"]
+    assert no_printer["visible"] is True
+    assert no_printer["text"].replace("\n", "") == "本机暂不能打印，请扫码或把短码报给工作人员"
     assert doc["printer_available"] is False
 
 
@@ -175,13 +177,14 @@ def test_a_production_terminal_on_the_demo_booking_host_shows_no_qr_but_a_person
     # The packaged config still naming the demo host: no QR code, no print button, the visitor is sent to staff.
     doc, png = probe(data_dir, tmp_path, "BookingQr",
                      {"serviceId": "svc-patent-application", "bookingTypeId": "bk-patent-consult"}, size="800x1000",
-                     report=("bookingQrImage", "bookingQrHint", "bookingShortCode", "bookingPrintButton"),
-                     production=True)
+                     report=("bookingQrImage", "bookingQrHint", "bookingShortCode", "bookingPrintButton",
+                             "bookingNoPrinter"), production=True)
     objects = doc["objects"]
     assert decoded(png) == []
     assert objects["bookingQrHint"]["text"] == "本站预约服务暂未开通，请咨询工作人员"
     assert objects["bookingQrImage"]["visible"] is False
     assert objects["bookingShortCode"]["visible"] is False and objects["bookingPrintButton"]["visible"] is False
+    assert objects["bookingNoPrinter"]["visible"] is False, "no link: nothing to scan or to print"
 
 
 def test_booking_qr_prints_through_cups_and_tells_the_visitor_to_take_the_slip(data_dir, tmp_path):
@@ -190,11 +193,15 @@ def test_booking_qr_prints_through_cups_and_tells_the_visitor_to_take_the_slip(d
     doc, png = probe(data_dir, tmp_path, "BookingQr",
                      {"serviceId": "evt-20261210-ip-search-training-2", "bookingTypeId": "appointment"},
                      size="800x1100", printer_name=queue.name, click=("bookingPrintButton",),
-                     report=("bookingPrintButton", "bookingPrintMessage"))
+                     report=("bookingPrintButton", "bookingPrintMessage", "bookingShortCode", "bookingNoPrinter"))
     assert doc["prints"] == [[True, "请取走凭条"]]
+    # The short code says what it is for: a visitor without a phone books through staff with it.
+    assert doc["objects"]["bookingShortCode"]["text"].endswith("\n可报给工作人员")
+    assert doc["objects"]["bookingNoPrinter"]["visible"] is False
     assert doc["objects"]["bookingPrintMessage"]["text"] == "请取走凭条"
     assert doc["objects"]["bookingPrintMessage"]["visible"] is True
     assert doc["objects"]["bookingPrintButton"]["text"] == "打印凭条"
+    assert doc["objects"]["bookingPrintButton"]["visible"] is True
     assert doc["ticks_while_printing"] >= 1, "printing blocked the GUI thread"
     url = booking.make_link(config_mod.from_mapping({}), "evt-20261210-ip-search-training-2", "appointment").url
     assert decoded(png) == [url]
@@ -243,9 +250,12 @@ def test_picking_another_type_books_that_type_without_the_service(data_dir, tmp_
 
 
 def test_booking_page_without_a_service_asks_for_a_type_first(data_dir, tmp_path):
-    doc, png = probe(data_dir, tmp_path, "BookingPage", {}, report=("bookingChooseHint", "bookingQrImage"))
+    doc, png = probe(data_dir, tmp_path, "BookingPage", {},
+                     report=("bookingChooseHint", "bookingQrImage", "bookingQrPanel", "bookingContactCard"))
     assert doc["objects"]["bookingChooseHint"]["visible"] is True
     assert doc["objects"]["bookingQrImage"]["visible"] is False
+    assert doc["objects"]["bookingQrPanel"]["visible"] is False, "no empty QR box waiting for the choice"
+    assert doc["objects"]["bookingContactCard"]["visible"] is True, "a person is offered from the start"
     assert decoded(png) == []
 
 

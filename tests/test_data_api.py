@@ -139,3 +139,31 @@ def test_the_search_index_is_rebuilt_in_the_background_after_a_new_apply(data_se
     assert keeper.builds == builds + 1
     assert keeper.index()[1] == service.content_serial() > first_serial
     assert "svc-patent-application" in search("新标题")
+
+
+def test_search_passes_on_the_correction_and_the_matched_characters(data_service, qtbot):
+    def search(query: str, correct: bool = True) -> api.SearchAnswer:
+        return answered(qtbot, data_service.search(query, "", SEED_NOW.isoformat(), kinds=["services"], limit=50,
+                                                   candidate_limit=0, nearest_limit=6, correct=correct))
+
+    typo = search("shangbaio")
+    assert typo["corrected_to"] == {"query": "shangbiao", "display": "商标", "literal": "shangbaio"}
+    first = typo["hits"][0]
+    assert first["title"].startswith("商标") and first["spans"][0] == [0, 2]
+    literal = search("shangbaio", correct=False)
+    assert literal["corrected_to"] is None and literal["hits"] == [] and "商标" in literal["nearest"]
+    plain = search("zlsq")
+    assert plain["corrected_to"] is None
+    assert next(h for h in plain["hits"] if h["id"] == "svc-patent-application")["spans"] == [[0, 4]]
+
+
+def test_record_view_counts_a_visitors_view_in_station_db(data_service, qtbot):
+    from kiosk.store import station
+
+    now = SEED_NOW.isoformat()
+    assert answered(qtbot, data_service.record_view("svc-patent-application", now)) is True
+    assert answered(qtbot, data_service.record_view("svc-patent-application", now)) is True
+    assert station.views_since(SEED_NOW) == {"svc-patent-application": 2}
+    with pytest.raises(DataError) as raised:  # only record ids are stored, never text a visitor typed
+        answered(qtbot, data_service.record_view("专利 申请", now))
+    assert raised.value.kind is ErrorKind.STATION

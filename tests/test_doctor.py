@@ -524,6 +524,26 @@ def test_the_packaged_config_file_is_production_even_without_a_repository(tmp_pa
     assert doctor.exit_code(doctor._check_config(packaged)) == 1
 
 
+def test_a_production_config_without_the_stations_phone_or_desk_warns_naming_each(tmp_path):
+    production = config_mod.from_mapping({**_STATION, "data_dir": str(tmp_path)}, source="/etc/ipkiosk/kiosk.toml")
+    checks = doctor._check_config(production)
+    assert checks[0].status == "ok"  # nothing of the demo left: the missing contacts are a warning, not a failure
+    contact = next(c for c in checks if c.name == "contact")
+    assert contact.status == "warn" and "station_phone and station_desk empty" in contact.detail
+    assert "station_phone and station_desk" in contact.remedy and doctor.exit_code(checks) == 0
+
+    only_desk = config_mod.from_mapping({**production.values, "station_phone": "0371-12345678"},
+                                        source=production.source)
+    contact = next(c for c in doctor._check_config(only_desk) if c.name == "contact")
+    assert "station_desk empty" in contact.detail and "station_phone" not in contact.detail
+    both = config_mod.from_mapping({**only_desk.values, "station_desk": "服务台：一楼东侧"}, source=production.source)
+    assert [c.name for c in doctor._check_config(both)] == ["config"]
+    # A blank value is as good as none; a developer's demo is not nagged.
+    blank = config_mod.from_mapping({**both.values, "station_phone": "  "}, source=production.source)
+    assert "station_phone empty" in next(c for c in doctor._check_config(blank) if c.name == "contact").detail
+    assert [c.name for c in doctor._check_config(config_mod.from_mapping({"data_dir": str(tmp_path)}))] == ["config"]
+
+
 # ---------------------------------------------------------------- remedies name the installed documents
 
 

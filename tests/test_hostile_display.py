@@ -226,6 +226,7 @@ def test_the_detail_view_model_makes_one_call_per_page(data_service, qtbot):
     from kiosk.ui import content_models
 
     ctx = type("Ctx", (), {"data": data_service, "clock": staticmethod(lambda: SEED_NOW),
+                           "now_iso": staticmethod(lambda: SEED_NOW.isoformat()),
                            "content_changed": type("S", (), {"connect": lambda self, f: None})()})()
     facade = content_models.ContentFacade(ctx)
     wait_answered(qtbot, data_service)  # the hot services
@@ -235,10 +236,13 @@ def test_the_detail_view_model_makes_one_call_per_page(data_service, qtbot):
     assert opened.args == ["svc-patent-application", "services"]
     rec = facade.record("svc-patent-application")
     assert rec["title"] and rec["bookingTypeId"]
-    assert data_service.calls == ["record_detail"]
+    # One read for the whole page; the other call only counts the visitor's view (it reads nothing).
+    assert data_service.calls == ["record_detail", "record_view"]
+    data_service.calls.clear()
     with qtbot.waitSignal(facade.detailOpened, timeout=5000) as opened:
         facade.open("no-such-record")
     assert opened.args == ["no-such-record", ""] and facade.record("no-such-record") == {}
+    assert data_service.calls == ["record_detail"], "a record that is gone counts no view"
 
 
 # ---------------------------------------------------------------- pipe line caps
@@ -318,7 +322,7 @@ def test_every_visitor_text_declares_plain_or_styled_format():
     escaped output is shown."""
     from kiosk.ui.qml_types import KIOSK_QML_DIR
 
-    styled_allowed = {"BodyText.qml", "GuideField.qml", "ServiceDetailPage.qml"}
+    styled_allowed = {"BodyText.qml", "GuideField.qml", "ServiceDetailPage.qml", "SearchResultDelegate.qml"}
     missing, styled = [], []
     for path in sorted(KIOSK_QML_DIR.glob("*.qml")):
         if path.name in STAFF_QML:

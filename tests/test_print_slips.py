@@ -32,7 +32,8 @@ TYPE_ID = "bk-patent-consult"
 
 @pytest.fixture
 def slip(seeded, qapp) -> booking.SlipContent:
-    cfg = config_mod.from_mapping({"station_id": "zz-jinshui-03", "station_name": "金水区知识产权公共信息服务示范工作站"})
+    cfg = config_mod.from_mapping({"station_id": "zz-jinshui-03", "station_name": "金水区知识产权公共信息服务示范工作站",
+                                   "station_phone": "0371-6788 1234", "station_desk": "服务台：一楼东侧"})
     return booking.slip_content(cfg, SERVICE_ID, TYPE_ID, record=content.get_record(SERVICE_ID),
                                 booking_types=content.list_records("booking_types"), now=NOW)
 
@@ -54,7 +55,7 @@ def assert_slip_pdf(pdf, slip: booking.SlipContent, paper_width_mm: int, tmp_pat
         return
     text = "".join(cups_helpers.pdf_text(pdf).split())  # CJK lines may break anywhere
     for expected in (slip.station_name, slip.service_title, slip.booking_type_title, slip.instruction,
-                     slip.link.short_code, slip.printed_at.replace(" ", ""), *slip.prepare):
+                     slip.link.short_code, slip.printed_at.replace(" ", ""), *slip.prepare, *slip.contact):
         assert "".join(expected.split()) in text, f"{expected!r} missing on the {paper_width_mm} mm slip"
 
 
@@ -71,8 +72,18 @@ def test_prepare_list_is_dropped_when_it_would_not_fit(slip, tmp_path):
     printing.print_slip(long_slip, paper_width_mm=58, pdf_path=str(pdf))
     text = cups_helpers.pdf_text(pdf)
     assert "请携带" not in text and "第0项材料" not in text
+    assert "".join("".join(slip.contact).split()) in "".join(text.split()), "the way to a person is never dropped"
     assert cups_helpers.pdf_page_size_mm(pdf)[1] <= printing.RECEIPT_MAX_LENGTH_MM
     assert cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path)) == [slip.link.url]
+
+
+def test_a_slip_carries_the_stations_phone_and_desk(slip, tmp_path):
+    assert slip.contact == ("服务台：一楼东侧", "本站电话：0371-6788 1234", "热线：12330（全国知识产权公共服务热线）")
+    pdf = tmp_path / "contact.pdf"
+    printing.print_slip(slip, paper_width_mm=58, pdf_path=str(pdf))
+    text = "".join(cups_helpers.pdf_text(pdf).split())
+    for line in ("服务台：一楼东侧", "本站电话：0371-67881234", "热线：12330（全国知识产权公共服务热线）"):
+        assert line in text, f"{line!r} missing on the slip"
 
 
 def test_unknown_paper_width_is_refused():

@@ -52,6 +52,8 @@ def settle(qtbot, window) -> None:
 
     wait_page_built(qtbot, window)
     wait_answered(qtbot, current_context().data)
+    # A page the answers asked for (a record opened once its detail came) is being built now: wait for it too.
+    wait_page_built(qtbot, window)
     qtbot.wait(30)
 
 
@@ -89,6 +91,24 @@ def test_home_search_keys_zlsq_find_patent_application_and_open_it(qtbot, kiosk)
     detail = current_page(window)
     assert detail.objectName() != "searchPage"
     assert detail.property("recordId") == "svc-patent-application"
+
+
+def test_opening_a_result_counts_a_view_in_station_db(qtbot, kiosk):
+    from kiosk.store import station
+
+    ctx, window = kiosk
+    assert station.views_since(FIXED_NOW) == {}
+    open_search(qtbot, window)
+    for letter in "sbzc":
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    tap(qtbot, window, find(window, "result_svc-trademark-registration"))
+    assert current_page(window).property("recordId") == "svc-trademark-registration"
+    wait_answered(qtbot, ctx.data)  # the count is written by the data service, after the page opened
+    assert station.views_since(FIXED_NOW) == {"svc-trademark-registration": 1}
+    QMetaObject.invokeMethod(window, "goBack")
+    settle(qtbot, window)
+    tap(qtbot, window, find(window, "result_svc-trademark-registration"))
+    assert station.views_since(FIXED_NOW) == {"svc-trademark-registration": 2}
 
 
 def test_backspace_and_clear_keys(qtbot, kiosk):
@@ -150,18 +170,115 @@ def test_nonsense_letters_show_zero_results_help(qtbot, kiosk):
     assert current_page(window).property("kind") == "policies"
 
 
+def test_a_typo_shows_the_corrected_results_and_one_tap_goes_back_to_what_was_typed(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    search = search_controller(ctx)
+    for letter in "shangbaio":  # a typo of shangbiao 商标
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    assert find(window, "correctionBanner").isVisible()
+    assert find(window, "correctionText").property("text") == "已为您显示「商标」的结果"
+    assert find(window, "result_svc-trademark-registration").isVisible()
+    titles = [item.property("text") for item in items_below(find(window, "resultList"), visible_only=True)
+              if item.objectName() == "resultTitle"]
+    assert titles and all("<b>商标</b>" in title for title in titles[:3]), "the matched characters are marked"
+    hint = find(window, "candidateHint")
+    assert "可继续输入字母" not in hint.property("text"), "more letters after a typo find nothing either"
+    back = find(window, "searchLiteralButton")
+    assert back.property("text") == "仍搜索 shangbaio"
+    tap(qtbot, window, back)
+    assert search.query == "shangbaio" and search.noResults
+    assert find(window, "zeroResultsHelp").isVisible() and not find(window, "correctionBanner").isVisible()
+    assert find(window, "spellingHint").property("text") == "这是按您输入的字母原样搜索的结果。"
+
+
 def test_near_miss_offers_words_that_find_something(qtbot, kiosk):
     ctx, window = kiosk
     open_search(qtbot, window)
     search = search_controller(ctx)
     for letter in "zhaunli":  # a typo of zhuanli
         tap(qtbot, window, find(window, f"key_{letter}"))
+    tap(qtbot, window, find(window, "searchLiteralButton"))  # what was typed, not the corrected 专利
     assert search.noResults
     nearest = [row["word"] for row in search.nearest.rows()]
     assert nearest, "nearest suggestions offered"
     tap(qtbot, window, find(window, "nearest_0"))
     assert search.query == nearest[0]
     assert find(window, "resultList").isVisible()
+
+
+def test_typing_140_finds_the_city_plan_by_its_document_number(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    tap(qtbot, window, find(window, "key_page"))
+    for digit in "140":
+        tap(qtbot, window, find(window, f"key_{digit}"))
+    assert search_controller(ctx).query == "140"
+    plan = find(window, "result_pol-zz-2022-140-plan")  # 郑市监文〔2022〕140号
+    assert plan.isVisible()
+    tap(qtbot, window, plan)
+    assert current_page(window).property("recordId") == "pol-zz-2022-140-plan"
+
+
+def test_nothing_found_shows_how_to_reach_a_person_and_only_true_hints(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    for letter in "qxqxqx":
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    assert search_controller(ctx).noResults
+    contact = find(window, "zeroResultsContact")
+    assert contact.isVisible()
+    lines = [item.property("text") for item in items_below(contact, visible_only=True)
+             if item.objectName().startswith("staffContact_")]
+    # The demo config leaves the station's phone and desk empty: no line for them, never an empty label.
+    assert lines == ["热线 12330（全国知识产权公共服务热线）"]
+    assert find(window, "spellingHint").property("text") == "没有能自动纠正的拼写，请检查拼音。"
+    assert find(window, "candidateHint").property("text") == "没有与 “qxqxqx” 对应的词", "no letter typed next helps"
+
+
+def test_the_candidate_words_wrap_and_none_is_cut(qtbot, kiosk):
+    ctx, window = kiosk
+    open_search(qtbot, window)
+    for letter in "zl":
+        tap(qtbot, window, find(window, f"key_{letter}"))
+    count = search_controller(ctx).candidates.rowCount()
+    assert count == 8
+    bar = find(window, "candidateBar")
+    bar_box = bar.mapRectToScene(bar.boundingRect())
+    scene = window.contentItem().mapRectToScene(window.contentItem().boundingRect())
+    for i in range(count):
+        chip = find(window, f"candidate_{i}")
+        box = chip.mapRectToScene(chip.boundingRect())
+        assert chip.isVisible() and bar_box.contains(box) and scene.contains(box), f"candidate {i} is cut: {box}"
+    # Each chip takes the visitor's tap, the last one too.
+    last = [row["word"] for row in search_controller(ctx).candidates.rows()][-1]
+    tap(qtbot, window, find(window, f"candidate_{count - 1}"))
+    assert search_controller(ctx).query == last
+
+
+def test_a_title_with_markup_is_shown_literally_with_its_match_marked(qtbot, kiosk, tmp_path):
+    ctx, window = kiosk
+    from kiosk.store import content, seed
+
+    source = tmp_path / "content"
+    shutil.copytree(REPO_ROOT / "assets" / "content", source)
+    doc = json.loads((source / "services.json").read_text(encoding="utf-8"))
+    template = next(r for r in doc["records"] if r["category"] == "商标")
+    hostile = '<b>商标</b>加急<img src="file:///dev/stdin">'
+    doc["records"].append(dict(template, id="svc-zz-markup", title=hostile, rev=1, hot=False))
+    (source / "services.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    content.apply_manifests([m for m in seed.load_source_dir(source, 1) if m.collection == "services"])
+    with qtbot.waitSignal(ctx.content_changed, timeout=5000):
+        ctx.shell.poll_content()
+    QMetaObject.invokeMethod(window, "openPage", Q_ARG("QVariant", "SearchPage.qml"),
+                            Q_ARG("QVariant", {"initialQuery": "加急"}))
+    search = search_controller(ctx)
+    qtbot.waitUntil(lambda: "svc-zz-markup" in [row["recordId"] for row in search.results.rows()], timeout=30_000)
+    settle(qtbot, window)
+    title = next(item for item in items_below(find(window, "result_svc-zz-markup")) if item.objectName() == "resultTitle")
+    # StyledText shows &lt; as "<": the visitor reads the title's own characters, and only 加急 is marked.
+    assert title.property("text") == '&lt;b&gt;商标&lt;/b&gt;<b>加急</b>&lt;img src="file:///dev/stdin"&gt;'
+    assert find(window, "result_svc-zz-markup").property("title") == hostile
 
 
 def test_hardware_keyboard_typing_searches(qtbot, kiosk):

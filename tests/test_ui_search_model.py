@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core.kinds import VISITOR_DISPLAY_ORDER
-from kiosk.ui.search_model import SearchController, group_hits
+from kiosk.ui.search_model import SearchController, group_hits, title_markup
 from tests.data_service_double import answered, wait_answered
 
 NOW = "2026-11-24T04:00:00+00:00"
@@ -104,8 +104,26 @@ def test_nonsense_letters_show_zero_results_help(controller, data_service, qtbot
     assert any(c["category"] == "专利" and c["label"] == "专利" for c in controller.browse.rows())
 
 
+def test_a_typo_is_answered_by_the_nearest_spelling_with_the_way_back(controller, data_service, qtbot):
+    controller.query = "zhaunli"
+    wait_answered(qtbot, data_service)
+    assert controller.correctedTo == "专利" and not controller.noResults and not controller.literal
+    assert "svc-patent-application" in result_ids(controller)
+    assert not controller.moreLettersHelp, "more letters after a typo find nothing either"
+    controller.searchLiteral()
+    wait_answered(qtbot, data_service)
+    assert controller.literal and controller.noResults and controller.correctedTo == ""
+    assert controller.query == "zhaunli", "the way back keeps what was typed"
+    # Typing on leaves the literal search: the next query is corrected again when it needs it.
+    controller.typeText("x")
+    wait_answered(qtbot, data_service)
+    assert not controller.literal
+
+
 def test_near_miss_offers_words_that_find_something(controller, data_service, qtbot):
     controller.query = "zhaunli"
+    wait_answered(qtbot, data_service)
+    controller.searchLiteral()
     wait_answered(qtbot, data_service)
     assert controller.noResults
     nearest = words(controller.nearest)
@@ -194,3 +212,37 @@ def test_only_the_answer_to_the_last_query_is_shown(controller, data_service, qt
     wait_answered(qtbot, data_service)
     assert shown == ["zlsq"], "the answers to z, zl and zls were dropped"
     assert "svc-patent-application" in result_ids(controller)
+
+
+def test_more_letters_help_only_while_letters_find_results(controller, data_service, qtbot):
+    controller.query = "zl"
+    wait_answered(qtbot, data_service)
+    assert controller.moreLettersHelp, "zl finds results: typing on narrows them"
+    controller.query = "专利"
+    wait_answered(qtbot, data_service)
+    assert controller.resultCount and not controller.moreLettersHelp, "no letters typed"
+    controller.query = "qxqxqx"
+    wait_answered(qtbot, data_service)
+    assert controller.noResults and not controller.moreLettersHelp, "no letter typed next can help"
+
+
+def test_results_mark_the_matched_characters_of_each_title(controller, data_service, qtbot):
+    controller.query = "zlsq"
+    wait_answered(qtbot, data_service)
+    row = next(r for r in controller.results.rows() if r["recordId"] == "svc-patent-application")
+    assert row["title"] == "专利申请受理" and row["titleMarkup"] == "<b>专利申请</b>受理"
+    controller.query = "140"  # found by its 文号 郑市监文〔2022〕140号, not by its title: nothing marked
+    wait_answered(qtbot, data_service)
+    plan = next(r for r in controller.results.rows() if r["recordId"] == "pol-zz-2022-140-plan")
+    assert plan["titleMarkup"] == plan["title"]
+
+
+@pytest.mark.parametrize(("title", "spans", "markup"), [
+    ("商标<b>注册</b>", [[0, 2]], "<b>商标</b>&lt;b&gt;注册&lt;/b&gt;"),
+    ("<img src=x>专利", [[11, 13]], "&lt;img src=x&gt;<b>专利</b>"),
+    ("A&B 专利", [[0, 1], [4, 6]], "<b>A</b>&amp;B <b>专利</b>"),
+    ("专利", [[1, 9], [0, 2]], "<b>专利</b>"),  # out of range (a title cleaned for display) and overlapping
+    ("专利", [], "专利"),
+])
+def test_title_markup_escapes_the_title_and_marks_only_the_spans(title, spans, markup):
+    assert title_markup(title, spans) == markup

@@ -342,6 +342,13 @@ def _check_config(cfg: config_mod.Config) -> list[Check]:
                         "then `sudo systemctl restart ipkiosk`")]
     else:
         checks = [Check("config", OK, f"{cfg.source}: valid (station {cfg.station_id})")]
+    missing = config_mod.missing_contacts(cfg) if config_mod.is_production(cfg) else []
+    if missing:
+        # Not a failure: the hotline still reaches a person, but a visitor at this station is better off with its own.
+        checks.append(Check("contact", WARN, f"{cfg.source}: {' and '.join(missing)} empty: visitors see no "
+                            "phone or desk of this station on the booking, search and ask-staff screens",
+                            f"set {' and '.join(missing)} in {cfg.source} (see {INSTALLED_DOCS['configuration']}), "
+                            "then `sudo systemctl restart ipkiosk`"))
     if cfg.repository_url:
         root_path = Path(cfg.trusted_root)
         try:

@@ -62,6 +62,10 @@ def _default_data_dir() -> str:
     return os.path.join(base, "ipkiosk")
 
 
+#: The national IP public service hotline (全国知识产权公共服务热线): the default of ``hotline``, shown with its name.
+NATIONAL_HOTLINE = "12330"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """The one declarative settings table: a typed attribute per setting, with its default and help.
@@ -74,6 +78,13 @@ class Settings:
     station_name: str = _setting("郑州市知识产权公共信息服务示范工作站（演示）", "Name shown on the home screen and printed on slips.")
     station_address: str = _setting("郑州市（演示地址，请在配置中填写）", "Address shown on the home screen.")
     station_hours: str = _setting("周一至周五 9:00–12:00，13:30–17:30", "Opening hours shown on the home screen.")
+    station_phone: str = _setting("", "This station's own telephone number, for visitors who need a person: shown on every booking "
+                                  "panel, the search page when nothing is found, the 找工作人员 (ask staff) panel and printed "
+                                  "slips. Empty: not shown (`ipkiosk doctor` warns on a production terminal).")
+    station_desk: str = _setting("", "Where visitors find staff in person, as a visitor reads it, e.g. \"服务台：一楼东侧\"; shown "
+                                 "wherever station_phone is. Empty: not shown (`ipkiosk doctor` warns on a production terminal).")
+    hotline: str = _setting(NATIONAL_HOTLINE, "The hotline shown beside station_phone: by default 12330, the national IP public service "
+                            "hotline (全国知识产权公共服务热线). Empty: not shown.")
     data_dir: str = _setting("", "Directory for content.db, station.db, blobs and logs. Empty: the per-user data dir (~/.local/share/ipkiosk). "
                              "Private wherever it is: the kiosk creates it 0750 and station.db (with its -wal/-shm), its backups and the "
                              "logs 0640, and tightens them when found looser (a shared sticky directory such as /tmp is left alone; "
@@ -296,6 +307,15 @@ def placeholder_host(template: str) -> str | None:
     """The host of the booking URL template if it is a placeholder (an "example" label), else None."""
     host = urlsplit(template).hostname or ""
     return host if PLACEHOLDER_HOST_LABEL in host.split(".") else None
+
+
+#: The settings that tell a visitor how to reach a person at this station; a production terminal should have both.
+CONTACT_SETTINGS = ("station_phone", "station_desk")
+
+
+def missing_contacts(cfg: Config) -> list[str]:
+    """The names of the CONTACT_SETTINGS that CFG leaves empty (blank counts as empty)."""
+    return [name for name in CONTACT_SETTINGS if not str(cfg.values[name]).strip()]
 
 
 def demo_values(cfg: Config) -> list[str]:

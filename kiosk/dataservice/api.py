@@ -107,6 +107,18 @@ class SearchHit(TypedDict):
     id: str
     kind: str
     title: str
+    # The characters of TITLE the query matched, for highlighting: [start, end) offsets, ascending and disjoint;
+    # empty when the record matched outside its title (kiosk.search.engine.Hit.spans).
+    spans: list[list[int]]
+
+
+class SearchCorrection(TypedDict):
+    """The query found nothing and was answered as the nearest spelling that does (kiosk.search.engine.Correction):
+    QUERY was searched instead, DISPLAY names it for the visitor ("商标"), LITERAL is what was typed."""
+
+    query: str
+    display: str
+    literal: str
 
 
 class BrowseCategory(TypedDict):
@@ -117,6 +129,7 @@ class BrowseCategory(TypedDict):
 
 class SearchAnswer(TypedDict):
     hits: list[SearchHit]
+    corrected_to: SearchCorrection | None  # the hits are those of a corrected spelling; None: of the query as typed
     candidates: list[str]  # hanzi words for the trailing letters
     nearest: list[str]  # when nothing matched: words that do find something
     browse: list[BrowseCategory]  # when nothing matched: categories to browse
@@ -234,7 +247,15 @@ class DataApi(Protocol):
         ...
 
     def search(self, query: str, letters: str, now: str, kinds: list[str], limit: int, candidate_limit: int,
-               nearest_limit: int) -> SearchAnswer: ...
+               nearest_limit: int, correct: bool = True) -> SearchAnswer:
+        """The hits for QUERY; when it finds nothing and CORRECT, those of the nearest spelling one typo away
+        (CORRECTED_TO says which). CORRECT false is the literal query only: the way back to what was typed."""
+        ...
+
+    def record_view(self, record_id: str, now: str) -> bool:
+        """Count one visitor's view of RECORD_ID at NOW (lists order by recent views); False when station.db
+        cannot count it now (a lost view is no failure on a visitor's screen)."""
+        ...
 
     def current_announcements(self, now: str) -> list[Announcement]: ...
 

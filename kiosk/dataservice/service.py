@@ -303,23 +303,33 @@ class DataService(api.DataApi):
         return cast(int, content.Record.select().where(content.Record.is_demo == True).count())  # noqa: E712
 
     def search(self, query: str, letters: str, now: str, kinds: list[str], limit: int, candidate_limit: int,
-               nearest_limit: int) -> SearchAnswer:
-        """The first LIMIT hits for QUERY that are of KINDS, candidate words for LETTERS and, when no
-        hit is left, what to try instead; from the newest index built (a rebuild after a new apply runs
-        in the background meanwhile: index_serial says which content answered)."""
+               nearest_limit: int, correct: bool = True) -> SearchAnswer:
+        """The first LIMIT hits for QUERY that are of KINDS (those of the nearest spelling when QUERY finds
+        nothing and CORRECT), candidate words for LETTERS and, when no hit is left, what to try instead;
+        from the newest index built (a rebuild after a new apply runs in the background meanwhile:
+        index_serial says which content answered)."""
         self.content_serial()
         index, index_serial = self.search_index.index()
         self.search_index.search_now = _instant(now)
-        hits = [h for h in index.search(query, limit) if h.kind in kinds]
+        found = index.answer(query, limit, correct=correct)
+        hits = [h for h in found.hits if h.kind in kinds]
+        corrected = found.corrected_to if hits else None
         zero = index.zero_results(query, nearest_limit) if not hits else None
         return {
-            "hits": [{"id": h.id, "kind": h.kind, "title": h.title} for h in hits],
+            "hits": [{"id": h.id, "kind": h.kind, "title": h.title, "spans": [list(span) for span in h.spans]}
+                     for h in hits],
+            "corrected_to": {"query": corrected.query, "display": corrected.display, "literal": corrected.literal}
+            if corrected else None,
             "candidates": index.suggest(letters, candidate_limit) if letters else [],
             "nearest": zero.suggestions if zero else [],
             "browse": [{"kind": c.kind, "category": c.category, "count": c.count} for c in zero.categories]
             if zero else [],
             "index_serial": index_serial,
         }
+
+    def record_view(self, record_id: str, now: str) -> bool:
+        """One view of RECORD_ID counted in station.db (kiosk.store.station.record_view); False while it cannot."""
+        return station.record_view(record_id, _instant(now))
 
     # ------------------------------------------------------------ station
 

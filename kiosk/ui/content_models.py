@@ -418,9 +418,19 @@ class ContentFacade(QObject):
             del self._pages[next(iter(self._pages))]
         if record_id == self._opening:
             self._opening = ""
+            if shown:
+                # A visitor opened it (from a list, search, a chip or a related link): lists put what is
+                # looked at most recently first. Counted in the background; a lost count is only logged.
+                self._ctx.data.record_view(record_id, self._ctx.now_iso()).then(
+                    self._view_counted, lambda exc: log.info("view of %s not counted: %s", record_id, exc),
+                    receiver=self)
             self.detailOpened.emit(record_id, shown.get("kind", ""))
         elif changed:
             self.detailChanged.emit(record_id)
+
+    def _view_counted(self, counted: bool) -> None:
+        if not counted:
+            log.info("view not counted: station.db cannot take it now")
 
     def reset(self) -> None:
         """The visitor left: a page asked for and not come yet is not opened any more."""

@@ -148,9 +148,12 @@ class DataCalls:
         return self._call("record_detail", record_id=record_id)
 
     def search(self, query: str, letters: str, now: str, kinds: list[str], limit: int, candidate_limit: int,
-               nearest_limit: int) -> PendingCall[SearchAnswer]:
+               nearest_limit: int, correct: bool = True) -> PendingCall[SearchAnswer]:
         return self._call("search", query=query, letters=letters, now=now, kinds=kinds, limit=limit,
-                          candidate_limit=candidate_limit, nearest_limit=nearest_limit)
+                          candidate_limit=candidate_limit, nearest_limit=nearest_limit, correct=correct)
+
+    def record_view(self, record_id: str, now: str) -> PendingCall[bool]:
+        return self._call("record_view", record_id=record_id, now=now)
 
     def current_announcements(self, now: str) -> PendingCall[list[Announcement]]:
         return self._call("current_announcements", now=now)

@@ -141,6 +141,9 @@ def _layout(slip: SlipContent, geometry: PaperGeometry, printer: QPrinter) -> tu
         prepare_text = "请携带：\n" + "\n".join(f"· {item}" for item in slip.prepare)
         blocks.append(text(prepare_text, 8, left | wrap_words, optional=True))
     blocks.append(_Block("rule", gap_px))
+    if slip.contact:
+        # Kept when the slip is too long (unlike the prepare list): a visitor without a phone needs a person.
+        blocks.append(text("\n".join(slip.contact), 8, left | wrap_words))
     blocks.append(text(f"打印时间：{slip.printed_at}", 8, left))
 
     limit_mm = (geometry.fixed_height_mm - 2 * geometry.margin_mm) if geometry.fixed_height_mm \

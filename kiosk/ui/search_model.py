@@ -8,9 +8,13 @@ After a sync applied new content the current query is re-run, so the visitor kee
 the data service does not answer, the last results stay.
 
 QML sees one singleton, ``Search`` (KioskBackend 1.0), with list models ``results``
-(hits, sectioned by kind with counts), ``groups`` (kind, label, count of the results),
-``candidates`` (hanzi words for the letters being typed) and, when nothing matched,
-``nearest`` (words that do find something) and ``browse`` (categories to browse).
+(hits, sectioned by kind with counts, each title with its matched characters marked), ``groups`` (kind,
+label, count of the results), ``candidates`` (hanzi words for the letters being typed) and, when nothing
+matched, ``nearest`` (words that do find something) and ``browse`` (categories to browse).
+
+A query that finds nothing is answered as the nearest spelling one typo away when that finds something
+(``correctedTo`` names it, "商标" for "shangbaio"); ``searchLiteral()`` is the one-tap way back to the
+query as typed. Which hint is true in which state is docs/search.md's table ("Which hint is true when").
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 from kiosk.core import kinds
 from kiosk.dataservice.api import MAX_QUERY_CHARS, BrowseCategory, Pending, SearchAnswer, SearchHit
 from kiosk.ui.content_models import RowListModel
+from kiosk.ui.text import escaped
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +48,10 @@ _TRAILING_LETTERS = re.compile(r"[A-Za-z]+$")
 
 
 class ResultListModel(RowListModel):
-    """Search hits; ``section`` ("服务事项 · 3") is the ListView section key and carries the group count."""
+    """Search hits; ``section`` ("服务事项 · 3") is the ListView section key and carries the group count;
+    ``titleMarkup`` is the title for Text.StyledText with the matched characters in <b> (title_markup)."""
 
-    ROLES = ("recordId", "kind", "title", "section")
+    ROLES = ("recordId", "kind", "title", "titleMarkup", "section")
 
 
 class WordListModel(RowListModel):
@@ -80,6 +86,21 @@ def word_rows(words: list[str]) -> list[dict]:
     return [{"word": w} for w in dict.fromkeys(words)]
 
 
+def title_markup(title: str, spans: list[list[int]]) -> str:
+    """TITLE for Text.StyledText, the characters of SPANS ([start, end) offsets) in <b>: every part of the title
+    is escaped, so a title holding "<b>" or "<img …>" shows those characters; the only markup is the <b> written
+    here. Spans outside the title (a title shortened by the display cleaning) are clipped, overlaps merged."""
+    out, at = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, at), min(end, len(title))
+        if start >= end:
+            continue
+        out += [escaped(title[at:start]), "<b>", escaped(title[start:end]), "</b>"]
+        at = end
+    out.append(escaped(title[at:]))
+    return "".join(out)
+
+
 def group_hits(hits: list[SearchHit]) -> tuple[list[dict], list[dict]]:
     """Result rows grouped by kind in display order, keeping the engine's rank within a kind, and the
     (kind, label, count) groups. Kinds not meant for visitors (booking types) are left out."""
@@ -95,7 +116,8 @@ def group_hits(hits: list[SearchHit]) -> tuple[list[dict], list[dict]]:
         label = kinds.title(kind)
         groups.append({"kind": kind, "label": label, "count": len(kind_hits)})
         section = f"{label} · {len(kind_hits)}"
-        rows.extend({"recordId": h["id"], "kind": kind, "title": h["title"], "section": section} for h in kind_hits)
+        rows.extend({"recordId": h["id"], "kind": kind, "title": h["title"],
+                     "titleMarkup": title_markup(h["title"], h["spans"]), "section": section} for h in kind_hits)
     return rows, groups
 
 
@@ -121,6 +143,8 @@ class SearchController(QObject):
         self._stale_retry.timeout.connect(self._run)
         self._query = ""
         self._asked = 0  # searches asked for; only the answer to the last one is shown
+        self._corrected_to = ""  # the word the shown results were found by instead of the query ("商标"), or ''
+        self._literal_query = ""  # the query the visitor wants searched as typed ("仍搜索 …"), or ''
         self._results = ResultListModel(self)
         self._groups = GroupListModel(self)
         self._candidates = WordListModel(self)
@@ -165,6 +189,22 @@ class SearchController(QObject):
 
     noResults = Property(bool, _get_no_results, notify=resultsChanged)
 
+    # The query found nothing; the results shown are those of this spelling ("商标"): '' when they are the query's.
+    correctedTo = Property(str, lambda self: self._corrected_to, notify=resultsChanged)
+
+    def _get_literal(self) -> bool:
+        return bool(self._literal_query) and self._literal_query == self._query
+
+    # The visitor asked for the query as typed (searchLiteral): its own results, no correction.
+    literal = Property(bool, _get_literal, notify=resultsChanged)
+
+    def _get_more_letters_help(self) -> bool:
+        # Typing on narrows results found by the letters as typed. With no results no letter typed next can
+        # help (letters that start a word's pinyin find that word), nor after a correction (docs/search.md).
+        return bool(self._get_letters()) and self._results.rowCount() > 0 and not self._corrected_to
+
+    moreLettersHelp = Property(bool, _get_more_letters_help, notify=resultsChanged)
+
     # ------------------------------------------------------------ actions (keyboard, candidate bar)
 
     @Slot(str)
@@ -186,6 +226,14 @@ class SearchController(QObject):
         stem = self._query[: letters.start()] if letters else self._query
         self._set_query(stem + word)
 
+    @Slot()
+    def searchLiteral(self) -> None:
+        """The visitor declined the correction: search the query exactly as typed (typically: nothing found)."""
+        if not self._corrected_to:
+            return
+        self._literal_query = self._query
+        self._run()
+
     @Slot(str, result=int)
     def firstRowOfKind(self, kind: str) -> int:
         """Row of the first result of KIND (the group chips scroll there), or -1."""
@@ -197,6 +245,7 @@ class SearchController(QObject):
     @Slot()
     def reset(self) -> None:
         """Visitor left (idle timeout): forget the query and everything derived from it."""
+        self._literal_query = ""
         self._set_query("")
 
     @Slot()
@@ -214,11 +263,13 @@ class SearchController(QObject):
             # Nothing to search: no index needed (an idle reset or a sync must not build one).
             for model in (self._results, self._groups, self._candidates, self._nearest, self._browse):
                 model.set_rows([])
+            self._corrected_to = ""
             self.resultsChanged.emit()
             return
         asked = self._asked
         self._search(query, self._get_letters(), self._clock(), kinds=list(kinds.VISITOR_DISPLAY_ORDER),
-                     limit=RESULT_LIMIT, candidate_limit=CANDIDATE_LIMIT, nearest_limit=NEAREST_LIMIT).then(
+                     limit=RESULT_LIMIT, candidate_limit=CANDIDATE_LIMIT, nearest_limit=NEAREST_LIMIT,
+                     correct=not self._get_literal()).then(
             lambda found: self._show(asked, found),
             lambda exc: log.warning("search %r not run: %s", query, exc), receiver=self)
 
@@ -228,6 +279,8 @@ class SearchController(QObject):
         if found["index_serial"] < self._content_serial():
             self._stale_retry.start()  # shown meanwhile: the previous content's results are still good ones
         rows, groups = group_hits(found["hits"])
+        corrected = found["corrected_to"]
+        self._corrected_to = (corrected["display"] or corrected["query"]) if corrected and rows else ""
         self._candidates.set_rows(word_rows(found["candidates"]))
         self._nearest.set_rows(word_rows(found["nearest"]))
         self._browse.set_rows(browse_rows(found["browse"]))

@@ -78,6 +78,24 @@ class Shell(QObject):
     def stationHours(self) -> str:
         return for_display(self._cfg.station_hours)
 
+    # How a visitor reaches a person (找工作人员, booking panels, the search page's zero results); '' when not set.
+    @Property(str, constant=True)
+    def stationPhone(self) -> str:
+        return for_display(self._cfg.station_phone).strip()
+
+    @Property(str, constant=True)
+    def stationDesk(self) -> str:
+        return for_display(self._cfg.station_desk).strip()
+
+    @Property(str, constant=True)
+    def hotline(self) -> str:
+        return for_display(self._cfg.hotline).strip()
+
+    # The hotline is the national one (12330), which visitors are told by its name.
+    @Property(bool, constant=True)
+    def hotlineIsNational(self) -> bool:
+        return self._cfg.hotline.strip() == config_mod.NATIONAL_HOTLINE
+
     @Property(int, constant=True)
     def idleTimeoutMs(self) -> int:
         return self._idle_timeout_ms

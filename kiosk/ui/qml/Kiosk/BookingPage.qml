@@ -2,7 +2,9 @@ import QtQuick
 import QtQuick.Layouts
 import KioskBackend
 
-// 预约咨询 / 维权援助: pick one of the booking types (big buttons) → its QR, short code and 打印凭条.
+// 预约咨询 / 维权援助: pick one of the booking types (big buttons) → its QR, short code and 打印凭条;
+// the QR panel is there only once a type is chosen. How to reach a person is always in view: in a card
+// until the choice, then beside the QR.
 // Opened from a service (serviceId) the service's own type is pre-selected and the QR names the
 // service; picking another type books that type without the service.
 KioskPage {
@@ -130,88 +132,139 @@ KioskPage {
                                 anchors.fill: parent
                                 onClicked: page.selectedTypeId = typeButton.typeId
                             }
+                            Accessible.role: Accessible.RadioButton
+                            Accessible.checkable: true
+                            Accessible.checked: typeButton.selected
+                            Accessible.name: typeButton.title
+                            Accessible.onPressAction: page.selectedTypeId = typeButton.typeId
                         }
                     }
                 }
-            }
-
-            // ---- right / bottom: the QR of the chosen type
-            Rectangle {
-                id: qrPanel
-                objectName: "bookingQrPanel"
-                Layout.preferredWidth: Theme.portrait ? layout.width : (layout.width - layout.columnSpacing) * 0.52
-                Layout.alignment: Qt.AlignTop
-                implicitHeight: panelRow.implicitHeight + 2 * Theme.spacing
-                radius: Theme.radius
-                color: Theme.surface
-                border.color: Theme.accent
-                border.width: 2
-
-                readonly property var info: Booking.bookingTypeInfo(page.selectedTypeId)
 
                 Text {
                     textFormat: Text.PlainText
                     objectName: "bookingChooseHint"
-                    anchors.centerIn: parent
-                    width: parent.width - 2 * Theme.spacing
+                    width: parent.width
                     visible: page.selectedTypeId === ""
-                    text: "请先选择一种预约类型"
+                    text: qsTr("请先选择一种预约类型，选好后显示预约二维码")
                     color: Theme.textMuted
                     font.family: Theme.fontFamily
-                    font.pixelSize: Theme.fontTitle
-                    horizontalAlignment: Text.AlignHCenter
+                    font.pixelSize: Theme.fontBody
                     wrapMode: Text.Wrap
                 }
+            }
 
-                Flow {
-                    id: panelRow
+            // ---- right / bottom: the QR of the chosen type, then how to reach a person
+            Column {
+                id: side
+                Layout.preferredWidth: Theme.portrait ? layout.width : (layout.width - layout.columnSpacing) * 0.52
+                Layout.alignment: Qt.AlignTop
+                spacing: Theme.spacing
+
+                Rectangle {
+                    id: qrPanel
+                    objectName: "bookingQrPanel"
+                    width: side.width
+                    // Only once a type is chosen: no empty box waiting for the choice.
                     visible: page.selectedTypeId !== ""
-                    x: Theme.spacing
-                    y: Theme.spacing
-                    width: parent.width - 2 * Theme.spacing
-                    spacing: Theme.spacing
+                    implicitHeight: panelRow.implicitHeight + 2 * Theme.spacing
+                    radius: Theme.radius
+                    color: Theme.surface
+                    border.color: Theme.accent
+                    border.width: 2
 
-                    BookingQr {
-                        id: bookingQr
-                        width: implicitWidth
-                        serviceId: page.selectedServiceId
-                        bookingTypeId: page.selectedTypeId
+                    readonly property var info: Booking.bookingTypeInfo(page.selectedTypeId)
+
+                    Flow {
+                        id: panelRow
+                        visible: page.selectedTypeId !== ""
+                        x: Theme.spacing
+                        y: Theme.spacing
+                        width: parent.width - 2 * Theme.spacing
+                        spacing: Theme.spacing
+
+                        BookingQr {
+                            id: bookingQr
+                            width: implicitWidth
+                            serviceId: page.selectedServiceId
+                            bookingTypeId: page.selectedTypeId
+                        }
+
+                        Column {
+                            // Beside the QR when there is room, else below it.
+                            width: panelRow.width - bookingQr.width - panelRow.spacing >= 360
+                                   ? panelRow.width - bookingQr.width - panelRow.spacing : panelRow.width
+                            spacing: Theme.spacing / 2
+                            Text {
+                                textFormat: Text.PlainText
+                                objectName: "bookingTypeTitle"
+                                width: parent.width
+                                text: qrPanel.info.title || ""
+                                color: Theme.accent
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontTitle
+                                font.bold: true
+                                wrapMode: Text.Wrap
+                            }
+                            Text {
+                                textFormat: Text.PlainText
+                                width: parent.width
+                                text: qrPanel.info.summary || ""
+                                color: Theme.text
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                                wrapMode: Text.Wrap
+                            }
+                            Text {
+                                textFormat: Text.PlainText
+                                width: parent.width
+                                visible: text !== ""
+                                text: qrPanel.info.prepare ? "请携带：" + qrPanel.info.prepare : ""
+                                color: Theme.textMuted
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                                wrapMode: Text.Wrap
+                            }
+                            // A person, in view with the QR (the card below is only there before the choice).
+                            Rectangle {
+                                width: parent.width
+                                height: 2
+                                color: Theme.divider
+                            }
+                            StaffContact {
+                                objectName: "bookingContact"
+                                width: parent.width
+                            }
+                        }
                     }
+                }
 
+                Rectangle {
+                    objectName: "bookingContactCard"
+                    width: side.width
+                    visible: page.selectedTypeId === ""
+                    height: contactColumn.implicitHeight + 2 * Theme.spacing
+                    radius: Theme.radius
+                    color: Theme.surface
+                    border.color: Theme.divider
+                    border.width: 2
                     Column {
-                        // Beside the QR when there is room, else below it.
-                        width: panelRow.width - bookingQr.width - panelRow.spacing >= 360
-                               ? panelRow.width - bookingQr.width - panelRow.spacing : panelRow.width
+                        id: contactColumn
+                        anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.spacing }
                         spacing: Theme.spacing / 2
                         Text {
                             textFormat: Text.PlainText
-                            objectName: "bookingTypeTitle"
                             width: parent.width
-                            text: qrPanel.info.title || ""
-                            color: Theme.accent
+                            text: qsTr("不方便用手机？请找工作人员")
+                            color: Theme.primary
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontTitle
                             font.bold: true
                             wrapMode: Text.Wrap
                         }
-                        Text {
-                            textFormat: Text.PlainText
+                        StaffContact {
+                            objectName: "bookingContact"
                             width: parent.width
-                            text: qrPanel.info.summary || ""
-                            color: Theme.text
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontBody
-                            wrapMode: Text.Wrap
-                        }
-                        Text {
-                            textFormat: Text.PlainText
-                            width: parent.width
-                            visible: text !== ""
-                            text: qrPanel.info.prepare ? "请携带：" + qrPanel.info.prepare : ""
-                            color: Theme.textMuted
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontBody
-                            wrapMode: Text.Wrap
                         }
                     }
                 }

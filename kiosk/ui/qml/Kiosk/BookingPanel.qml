@@ -2,7 +2,7 @@ import QtQuick
 import KioskBackend
 
 // The booking QR of a service or event, or a plain explanation when booking is not available
-// (registration over, or this build has no booking module).
+// (registration over, or this build has no booking module); and always how to reach a person.
 Rectangle {
     id: panel
     property string serviceId: ""
@@ -53,6 +53,10 @@ Rectangle {
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
             wrapMode: Text.Wrap
+        }
+        StaffContact {
+            objectName: "bookingContact"
+            width: parent.width
         }
     }
 }

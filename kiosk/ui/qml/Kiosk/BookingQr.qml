@@ -2,8 +2,9 @@ import QtQuick
 import QtQuick.Shapes
 import KioskBackend
 
-// Booking QR for one (service or event, booking type): the QR (>= 300 px), the short code
-// and the 打印凭条 button. Used by the service and event detail pages and by BookingPage.
+// Booking QR for one (service or event, booking type): the QR (>= 300 px), the short code (what it
+// is for: staff can book with it too) and the 打印凭条 button, or, with no usable printer, a plain
+// sentence saying so (never a disabled-looking button). Used by the detail pages and BookingPage.
 Item {
     id: root
     objectName: "bookingQr"
@@ -107,30 +108,52 @@ Item {
             textFormat: Text.PlainText
             objectName: "bookingShortCode"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: parent.width
             visible: root.shortCode !== ""
-            text: "短码 " + root.shortCode
-            color: Theme.textMuted
+            // Without a printer the sentence below already says to give the code to staff.
+            text: Booking.printerAvailable ? qsTr("短码 %1\n可报给工作人员").arg(root.shortCode)
+                                           : qsTr("短码 %1").arg(root.shortCode)
+            color: Theme.text
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
-            font.letterSpacing: 2
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            Accessible.role: Accessible.StaticText
+            Accessible.name: text
         }
 
         TouchButton {
             id: printButton
             objectName: "bookingPrintButton"
             anchors.horizontalCenter: parent.horizontalCenter
-            visible: root.url !== ""
+            visible: root.url !== "" && Booking.printerAvailable
             width: Math.max(qrFrame.width, implicitWidth)
-            enabled: root.url !== "" && Booking.printerAvailable && !Booking.printing && root.printState !== "printing"
-            text: !Booking.printerAvailable ? "仅支持扫码 · 请用手机扫码"
-                : root.printState === "printing" ? "正在打印…"
-                : "打印凭条"
+            enabled: !Booking.printing && root.printState !== "printing"
+            text: root.printState === "printing" ? qsTr("正在打印…") : qsTr("打印凭条")
             fill: enabled ? Theme.primary : Theme.divider
             ink: Theme.onPrimary
+            Accessible.role: Accessible.Button
+            Accessible.name: qsTr("打印凭条")
+            Accessible.onPressAction: if (enabled) clicked()
             onClicked: {
                 root.printState = "printing"
                 Booking.printSlip(root.serviceId, root.bookingTypeId)
             }
+        }
+
+        // No usable printer: said plainly, with what to do instead.
+        Text {
+            textFormat: Text.PlainText
+            objectName: "bookingNoPrinter"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: parent.width
+            visible: root.url !== "" && !Booking.printerAvailable
+            text: qsTr("本机暂不能打印，\n请扫码或把短码报给工作人员")
+            color: Theme.text
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
         }
 
         Text {

@@ -135,12 +135,32 @@ KioskPage {
         }
     }
 
-    Loader {
+    // Scrolls on its own when the panel (QR, short code, how to reach staff) is taller than the page.
+    Flickable {
         id: side
-        anchors { right: parent.right; top: parent.top; margins: Theme.pageMargin }
+        anchors { right: parent.right; top: parent.top; bottom: parent.bottom; margins: Theme.pageMargin }
         width: page.sidePanel ? 560 : 0
-        active: page.sidePanel
-        sourceComponent: registration
+        contentHeight: sideLoader.height
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        Loader {
+            id: sideLoader
+            width: side.width
+            active: page.sidePanel
+            sourceComponent: registration
+        }
+    }
+    // Where the visible part of the panel is, when it scrolls.
+    Rectangle {
+        objectName: "sidePanelScrollHint"
+        visible: page.sidePanel && side.visibleArea.heightRatio < 1
+        x: side.x + side.width + Theme.spacing / 2
+        y: side.y + side.visibleArea.yPosition * side.height
+        width: 6
+        height: side.visibleArea.heightRatio * side.height
+        radius: 3
+        color: Theme.textMuted
+        opacity: 0.6
     }
 
     Component {

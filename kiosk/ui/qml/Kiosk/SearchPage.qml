@@ -91,6 +91,7 @@ KioskPage {
             Layout.preferredWidth: page.inputColumnWidth
             model: page.shown ? Search.candidates : null
             letters: Search.letters
+            moreLettersHelp: Search.moreLettersHelp
             onPicked: word => Search.pickCandidate(word)
         }
 
@@ -142,6 +143,48 @@ KioskPage {
                 anchors.margins: Theme.spacing / 2
                 spacing: Theme.spacing / 2
                 visible: Search.resultCount > 0
+
+                // The query found nothing; these are the results of the nearest spelling, with the way back.
+                Rectangle {
+                    objectName: "correctionBanner"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: correctionRow.implicitHeight + Theme.spacing
+                    visible: Search.correctedTo !== ""
+                    radius: Theme.radius / 2
+                    color: Theme.bg
+                    Flow {
+                        id: correctionRow
+                        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
+                                  margins: Theme.spacing / 2 }
+                        spacing: Theme.spacing / 2
+                        Text {
+                            objectName: "correctionText"
+                            textFormat: Text.PlainText
+                            width: Math.min(implicitWidth, correctionRow.width)
+                            height: Theme.touchMin
+                            verticalAlignment: Text.AlignVCenter
+                            wrapMode: Text.Wrap
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                            font.bold: true
+                            color: Theme.text
+                            text: qsTr("已为您显示「%1」的结果").arg(Search.correctedTo)
+                        }
+                        TouchButton {
+                            objectName: "searchLiteralButton"
+                            width: Math.min(implicitWidth, correctionRow.width)
+                            height: Theme.touchMin
+                            text: qsTr("仍搜索 %1").arg(Search.query.trim())
+                            fill: Theme.surface
+                            ink: Theme.primary
+                            border.width: 2
+                            Accessible.role: Accessible.Button
+                            Accessible.name: qsTr("仍搜索 %1").arg(Search.query.trim())
+                            Accessible.onPressAction: Search.searchLiteral()
+                            onClicked: Search.searchLiteral()
+                        }
+                    }
+                }
 
                 Flow {
                     id: groupChips
@@ -216,6 +259,7 @@ KioskPage {
 
             // Nothing matched: nearest words, the categories, staff help.
             Flickable {
+                id: zeroHelp
                 objectName: "zeroResultsHelp"
                 visible: Search.noResults
                 anchors.fill: parent
@@ -237,6 +281,19 @@ KioskPage {
                         font.pixelSize: Theme.fontTitle
                         color: Theme.text
                         text: "没有找到与“" + Search.query + "”相关的内容"
+                    }
+                    // Letters that found nothing: say what was tried, so the visitor knows a typo is likely.
+                    Text {
+                        objectName: "spellingHint"
+                        textFormat: Text.PlainText
+                        width: parent.width
+                        visible: /[A-Za-z]/.test(Search.query)
+                        wrapMode: Text.Wrap
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                        color: Theme.textMuted
+                        text: Search.literal ? qsTr("这是按您输入的字母原样搜索的结果。")
+                                             : qsTr("没有能自动纠正的拼写，请检查拼音。")
                     }
 
                     Text {
@@ -297,26 +354,48 @@ KioskPage {
                         }
                     }
 
+                    // A person, with where and how to reach them (white on primary: 6.6:1).
                     Rectangle {
                         objectName: "staffHelp"
                         width: parent.width
-                        height: staffText.implicitHeight + Theme.spacing * 2
+                        height: staffColumn.implicitHeight + Theme.spacing * 2
                         radius: Theme.radius
-                        color: Theme.accent
-                        Text {
-                            id: staffText
-                            textFormat: Text.PlainText
-                            anchors.fill: parent
-                            anchors.margins: Theme.spacing
-                            wrapMode: Text.Wrap
-                            verticalAlignment: Text.AlignVCenter
-                            font.family: Theme.fontFamily
-                            font.pixelSize: Theme.fontBody
-                            color: Theme.onPrimary
-                            text: "请咨询工作人员：服务台的工作人员可以当面帮您查找和办理。"
+                        color: Theme.primary
+                        Column {
+                            id: staffColumn
+                            anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.spacing }
+                            spacing: Theme.spacing / 2
+                            Text {
+                                textFormat: Text.PlainText
+                                width: parent.width
+                                wrapMode: Text.Wrap
+                                font.family: Theme.fontFamily
+                                font.pixelSize: Theme.fontBody
+                                font.bold: true
+                                color: Theme.onPrimary
+                                text: qsTr("请咨询工作人员：服务台的工作人员可以当面帮您查找和办理。")
+                            }
+                            StaffContact {
+                                objectName: "zeroResultsContact"
+                                width: parent.width
+                                ink: Theme.onPrimary
+                            }
                         }
                     }
                 }
+            }
+
+            // Where the visible part is, when the help is longer than the panel (landscape, large text).
+            Rectangle {
+                objectName: "zeroResultsScrollHint"
+                visible: zeroHelp.visible && zeroHelp.visibleArea.heightRatio < 1
+                x: zeroHelp.x + zeroHelp.width + Theme.spacing / 2 - width
+                y: zeroHelp.y + zeroHelp.visibleArea.yPosition * zeroHelp.height
+                width: 6
+                height: zeroHelp.visibleArea.heightRatio * zeroHelp.height
+                radius: 3
+                color: Theme.textMuted
+                opacity: 0.6
             }
         }
 

@@ -1,4 +1,5 @@
-// One search hit (its kind is the list section): the title; a tap opens the record's detail page.
+// One search hit (its kind is the list section): the title with the characters the query matched in
+// bold (why it was found); a tap opens the record's detail page.
 import QtQuick
 
 Rectangle {
@@ -6,6 +7,8 @@ Rectangle {
 
     required property string recordId
     required property string title
+    // The title escaped for StyledText by search_model.title_markup: its only markup is <b> around matches.
+    required property string titleMarkup
     required property int index
 
     objectName: "result_" + recordId
@@ -20,10 +23,11 @@ Rectangle {
 
     Text {
         id: label
-        textFormat: Text.PlainText
+        objectName: "resultTitle"
+        textFormat: Text.StyledText
         anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter
                   leftMargin: Theme.spacing; rightMargin: Theme.spacing }
-        text: row.title
+        text: row.titleMarkup
         wrapMode: Text.Wrap
         maximumLineCount: 2
         elide: Text.ElideRight
@@ -31,6 +35,10 @@ Rectangle {
         font.pixelSize: Theme.fontBody
         color: Theme.text
     }
+
+    Accessible.role: Accessible.Button
+    Accessible.name: row.title
+    Accessible.onPressAction: row.Window.window.openRecord(row.recordId)
 
     MouseArea {
         id: tap
