@@ -8,7 +8,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "bookingPage"
-    pageTitle: "预约咨询 · 维权援助"
+    pageTitle: qsTr("预约咨询 · 维权援助")
     property string serviceId: ""
     property string bookingTypeId: ""
 
@@ -64,7 +64,7 @@ KioskPage {
                 Text {
                     textFormat: Text.PlainText
                     width: parent.width
-                    text: "选择预约类型"
+                    text: qsTr("选择预约类型")
                     color: Theme.primary
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontHuge
@@ -74,7 +74,7 @@ KioskPage {
                 Text {
                     textFormat: Text.PlainText
                     width: parent.width
-                    text: "用手机扫码即可预约专业人员，本机不收集任何个人信息。"
+                    text: qsTr("用手机扫码即可预约专业人员，本机不收集任何个人信息。")
                     color: Theme.textMuted
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
@@ -85,7 +85,7 @@ KioskPage {
                     objectName: "bookingServiceTitle"
                     width: parent.width
                     visible: page.serviceTitle !== ""
-                    text: "办理事项：" + page.serviceTitle
+                    text: qsTr("办理事项：%1").arg(page.serviceTitle)
                     color: Theme.text
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
@@ -147,7 +147,8 @@ KioskPage {
                 border.color: Theme.accent
                 border.width: 2
 
-                readonly property var info: Booking.bookingTypeInfo(page.selectedTypeId)
+                // Read again when the visitor switches language (bookingTypeInfo answers in it).
+                readonly property var info: (Shell.language, Booking.bookingTypeInfo(page.selectedTypeId))
 
                 Text {
                     textFormat: Text.PlainText
@@ -155,7 +156,7 @@ KioskPage {
                     anchors.centerIn: parent
                     width: parent.width - 2 * Theme.spacing
                     visible: page.selectedTypeId === ""
-                    text: "请先选择一种预约类型"
+                    text: qsTr("请先选择一种预约类型")
                     color: Theme.textMuted
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontTitle
@@ -207,7 +208,7 @@ KioskPage {
                             textFormat: Text.PlainText
                             width: parent.width
                             visible: text !== ""
-                            text: qrPanel.info.prepare ? "请携带：" + qrPanel.info.prepare : ""
+                            text: qrPanel.info.prepare ? qsTr("请携带：%1").arg(qrPanel.info.prepare) : ""
                             color: Theme.textMuted
                             font.family: Theme.fontFamily
                             font.pixelSize: Theme.fontBody

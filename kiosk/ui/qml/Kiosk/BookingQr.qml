@@ -13,7 +13,8 @@ Item {
     // inside is a whole number of px per module (53 modules: 7 px → 371 px at 420).
     property int qrSizePx: 420
 
-    readonly property string url: bookingTypeId !== "" ? Booking.urlFor(serviceId, bookingTypeId) : ""
+    // Shell.language: the link's {lang} is the visitor's language (urlFor reads it), so a switch makes it again.
+    readonly property string url: bookingTypeId !== "" ? (Shell.language, Booking.urlFor(serviceId, bookingTypeId)) : ""
     readonly property string shortCode: url !== "" ? Booking.shortCode(serviceId, bookingTypeId) : ""
     // idle | printing | done | failed — only this instance's own print job moves it.
     property string printState: "idle"
@@ -95,7 +96,7 @@ Item {
             anchors.horizontalCenter: parent.horizontalCenter
             width: parent.width
             objectName: "bookingQrHint"
-            text: root.url !== "" ? "请用手机扫描二维码完成预约" : "本站预约服务暂未开通，请咨询工作人员"
+            text: root.url !== "" ? qsTr("请用手机扫描二维码完成预约") : qsTr("本站预约服务暂未开通，请咨询工作人员")
             color: Theme.text
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
@@ -108,7 +109,7 @@ Item {
             objectName: "bookingShortCode"
             anchors.horizontalCenter: parent.horizontalCenter
             visible: root.shortCode !== ""
-            text: "短码 " + root.shortCode
+            text: qsTr("短码 %1").arg(root.shortCode)
             color: Theme.textMuted
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
@@ -122,9 +123,9 @@ Item {
             visible: root.url !== ""
             width: Math.max(qrFrame.width, implicitWidth)
             enabled: root.url !== "" && Booking.printerAvailable && !Booking.printing && root.printState !== "printing"
-            text: !Booking.printerAvailable ? "仅支持扫码 · 请用手机扫码"
-                : root.printState === "printing" ? "正在打印…"
-                : "打印凭条"
+            text: !Booking.printerAvailable ? qsTr("仅支持扫码 · 请用手机扫码")
+                : root.printState === "printing" ? qsTr("正在打印…")
+                : qsTr("打印凭条")
             fill: enabled ? Theme.primary : Theme.divider
             ink: Theme.onPrimary
             onClicked: {

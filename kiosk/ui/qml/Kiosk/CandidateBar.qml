@@ -21,8 +21,8 @@ Item {
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontSmall
         color: Theme.textMuted
-        text: bar.letters.length > 0 ? "没有与 “" + bar.letters + "” 对应的词，可继续输入字母"
-                                     : "输入拼音首字母，这里会出现候选词"
+        text: bar.letters.length > 0 ? qsTr("没有与 “%1” 对应的词，可继续输入字母").arg(bar.letters)
+                                     : qsTr("输入拼音首字母，这里会出现候选词")
     }
 
     ListView {
