@@ -184,3 +184,59 @@ def test_missing_translation_stays_chinese_and_says_why(qapp, tmp_path, monkeypa
     assert shown.language == "zh"
     assert "make translations" in caplog.text
     engine.deleteLater()
+
+
+def test_booking_link_lang_follows_the_visitor():
+    from kiosk import booking
+    from kiosk.core import config as config_mod
+
+    cfg = config_mod.from_mapping({})  # locale zh_CN
+    assert booking.make_link(cfg, "svc-x", "bk-y").lang == "zh-CN"
+    assert booking.make_link(cfg, "svc-x", "bk-y", language="zh").lang == "zh-CN"
+    english = booking.make_link(cfg, "svc-x", "bk-y", language="en")
+    assert english.lang == "en" and "lang=en" in english.url
+    assert english.short_code == booking.make_link(cfg, "svc-x", "bk-y").short_code, "the code names the booking"
+    us_station = config_mod.from_mapping({"locale": "en_US"})
+    assert booking.make_link(us_station, "svc-x", "bk-y", language="en").lang == "en-US"
+    assert booking.make_link(us_station, "svc-x", "bk-y", language="zh").lang == "zh"
+
+
+def test_english_slip_prints_english_words_and_content(seeded, qapp, tmp_path, english_qm):
+    """The slip as the kiosk prints it for an English-reading visitor: Qt's English translation of the
+    slip's own words, the content's English fields, the link's lang=en; a real PDF, QR decoded."""
+    import datetime as dt
+
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from kiosk import booking
+    from kiosk.core import config as config_mod
+    from kiosk.core.clock import CHINA_TZ
+    from kiosk.store import content
+    from kiosk.ui import printing
+    from kiosk.ui.booking_model import slip_labels
+    from tests import cups_helpers
+
+    translator = QTranslator()
+    assert translator.load(str(english_qm))
+    QCoreApplication.installTranslator(translator)
+    try:
+        labels = slip_labels()
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    cfg = config_mod.from_mapping({"station_id": "zz-jinshui-03"})
+    slip = booking.slip_content(cfg, "svc-patent-application", "bk-patent-consult",
+                                record=content.get_record("svc-patent-application"),
+                                booking_types=content.list_records("booking_types"),
+                                now=dt.datetime(2026, 11, 24, 10, 5, tzinfo=CHINA_TZ), language="en", labels=labels)
+    assert slip.service_title == "Patent applications" and slip.booking_type_title == "Patent application advice"
+    assert slip.prepare[0] == "ID card or business licence"
+    pdf = tmp_path / "slip-en.pdf"
+    printing.print_slip(slip, paper_width_mm=80, pdf_path=str(pdf))
+    assert cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path)) == [slip.link.url]
+    assert "lang=en" in slip.link.url
+    text = " ".join(cups_helpers.pdf_text(pdf).split())
+    for expected in ("Patent applications", "Booking for: Patent application advice",
+                     "Scan the QR code with your phone to book", "Please bring:", "ID card or business licence",
+                     "Code ", "Printed: "):  # (pdftotext drops this font's digits: the QR above checks the link)
+        assert expected in text, f"{expected!r} not on the English slip: {text}"
+    assert "预约类型" not in text and "请携带" not in text
