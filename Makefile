@@ -91,12 +91,18 @@ GALLERY := home=home services=services service=service:svc-patent-application po
 	news=news events=events event=event:evt-20261210-ip-search-training-2 station-notices=station-notices \
 	search-empty=search search-zlsq=search:zlsq search-nearmiss=search:zhaunli search-zero=search:qxqxqx \
 	attract=attract booking=booking
+# The same screens in English (--lang en), as docs/screens/en-<name>-<size>.png.
+EN_GALLERY := home=home service=service:svc-patent-application search=search:zlsq booking=booking
 
 ## render the screenshot gallery docs/screens/ (visitor and staff screens, 1080x1920 and 1920x1080)
 gallery: $(STAMP) translations
 	@for size in 1080x1920 1920x1080; do for shot in $(GALLERY); do \
 		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size \
 			--page $${shot#*=} --screenshot docs/screens/$${shot%%=*}-$$size.png || exit 1; \
+	done; done
+	@for size in 1080x1920 1920x1080; do for shot in $(EN_GALLERY); do \
+		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size --lang en \
+			--page $${shot#*=} --screenshot docs/screens/en-$${shot%%=*}-$$size.png || exit 1; \
 	done; done
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_admin_screens docs/screens
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_ui_pinyin_editor docs/screens

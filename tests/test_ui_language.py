@@ -145,7 +145,7 @@ def _detail_text(window, object_name: str) -> str:
 
 
 def test_service_page_shows_english_twins_falling_back_per_field(kiosk_ui, qtbot, english_qm):
-    ctx, window = kiosk_ui()
+    _ctx, window = kiosk_ui()
     tap(qtbot, window, find(window, "languageToggle"))
     hot = find(window, "hot_svc-patent-application")
     qtbot.waitUntil(lambda: hot.property("text") == "Patent applications")

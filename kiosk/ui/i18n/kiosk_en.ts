@@ -2,6 +2,28 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
+    <name>Announcements</name>
+    <message>
+        <source>{start} 至 {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <source>至 {end}</source>
+        <translation>until {end}</translation>
+    </message>
+    <message>
+        <source>{start} 起</source>
+        <translation>from {start}</translation>
+    </message>
+</context>
+<context>
+    <name>Attract</name>
+    <message>
+        <source>{year}年{month}月{day}日 {time}</source>
+        <translation>{year}-{month}-{day}, {time}</translation>
+    </message>
+</context>
+<context>
     <name>AttractPage</name>
     <message>
         <source>查办事 · 看政策 · 约咨询</source>
@@ -137,7 +159,7 @@
     </message>
     <message>
         <source>仅支持扫码 · 请用手机扫码</source>
-        <translation>QR code only · Please scan with your phone</translation>
+        <translation>Printing unavailable · please scan</translation>
     </message>
     <message>
         <source>正在打印…</source>
