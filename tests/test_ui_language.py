@@ -129,6 +129,19 @@ def test_toggle_switches_home_and_nav_at_run_time(kiosk_ui, qtbot, english_qm):
     assert ctx.shell.property("language") == "zh"
 
 
+def test_an_open_list_page_follows_a_switch(kiosk_ui, qtbot, english_qm):
+    ctx, window = kiosk_ui()
+    tap(qtbot, window, find(window, "tile_notices"))
+    wait_page_built(qtbot, window)
+    wait_answered(qtbot, ctx.data)
+    assert find(window, "navBar").property("title") == "通知公告"
+    tap(qtbot, window, find(window, "languageToggle"))
+    qtbot.waitUntil(lambda: find(window, "navBar").property("title") == "Notices")
+    wait_answered(qtbot, ctx.data)
+    rows = find(window, "recordList").property("model").rows()
+    assert rows and {row["section"] for row in rows} <= {"Current notices", "Expired"}
+
+
 def test_idle_reset_returns_to_the_station_language(kiosk_ui, qtbot, english_qm):
     ctx, window = kiosk_ui()
     tap(qtbot, window, find(window, "languageToggle"))
@@ -161,6 +174,11 @@ def test_service_page_shows_english_twins_falling_back_per_field(kiosk_ui, qtbot
     assert rec["bookingLabel"] == "", "the content's Chinese button label gives way to the translated one"
     assert _detail_text(window, "detailTitle") == "Patent applications"
     assert find(window, "navBar").property("title") == "Patent applications"
+    # The booking QR's link names the visitor's language, and follows a switch on the open page.
+    assert "lang=en" in find(window, "bookingQr").property("url")
+    tap(qtbot, window, find(window, "languageToggle"))
+    qtbot.waitUntil(lambda: "lang=zh-CN" in find(window, "bookingQr").property("url"))
+    qtbot.waitUntil(lambda: _detail_text(window, "detailTitle") == "专利申请受理")
 
 
 def test_in_language_falls_back_per_field():

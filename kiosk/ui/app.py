@@ -95,13 +95,11 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     idle_timeout_ms = idle_timeout_ms if idle_timeout_ms is not None else cfg.idle_timeout_s * 1000
     view_models: list = []
     singletons: dict[str, QObject] = {}
-    shell = Shell(cfg, data, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, singletons=singletons,
-                  reset_visitor=functools.partial(reset_view_models, view_models),
-                  release_memory=memory.release_memory)
     # The visitor's language: its translator is in place before the QML loads and follows every change.
     translations = Translations(engine)
-    translations.show(shell.visitor_language())
-    shell.languageChanged.connect(lambda: translations.show(shell.visitor_language()))
+    shell = Shell(cfg, data, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, singletons=singletons,
+                  reset_visitor=functools.partial(reset_view_models, view_models),
+                  release_memory=memory.release_memory, show_language=translations.show)
     poll_timer = QTimer(engine, interval=POLL_INTERVAL_MS)
     poll_timer.timeout.connect(shell.poll_content)
     ctx = AppContext(cfg=cfg, clock=clock, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, data=data,

@@ -33,7 +33,8 @@ class Shell(QObject):
     The station facts come from the config file, not through the data service, so they are cleaned
     for display here (kiosk.core.safe_text). ``singletons`` holds the names of the KioskBackend
     singletons registered so far; ``reset_visitor`` forgets the last visitor; ``release_memory`` runs
-    RELEASE_MEMORY_DELAY_MS after that, once the visitor's pages are gone."""
+    RELEASE_MEMORY_DELAY_MS after that, once the visitor's pages are gone; ``show_language`` puts the
+    screen in a visitor language (kiosk.ui.translation), at the start and on every change."""
 
     userActivity = Signal()
     contentSerialChanged = Signal()
@@ -44,7 +45,7 @@ class Shell(QObject):
 
     def __init__(self, cfg: config_mod.Config, data: DataClient, *, idle_timeout_ms: int, countdown_s: int,
                  singletons: Container[str], reset_visitor: Callable[[], None],
-                 release_memory: Callable[[], None]) -> None:
+                 release_memory: Callable[[], None], show_language: Callable[[str], None]) -> None:
         super().__init__()
         self._cfg = cfg
         self._data = data
@@ -61,6 +62,8 @@ class Shell(QObject):
         # The visitor's own choices (大字, English); the idle reset returns both to the station's defaults.
         self._large_text = cfg.large_text
         self._language = language_of(cfg.locale)
+        self._show_language = show_language
+        show_language(self._language)
 
     @Property(str, constant=True)
     def stationName(self) -> str:
@@ -102,7 +105,9 @@ class Shell(QObject):
             return
         if language != self._language:
             self._language = language
-            self.languageChanged.emit()  # the translator follows it (kiosk.ui.translation)
+            # The translator first: QML bindings re-run as soon as languageChanged is emitted, before any slot.
+            self._show_language(language)
+            self.languageChanged.emit()
             self.freshnessTextChanged.emit()
 
     # The visitor's language, "zh" or "en".

@@ -147,8 +147,8 @@ KioskPage {
                 border.color: Theme.accent
                 border.width: 2
 
-                // Read again when the visitor switches language (bookingTypeInfo answers in it).
-                readonly property var info: (Shell.language, Booking.bookingTypeInfo(page.selectedTypeId))
+                // Reads Shell.language so that a switch of language reads it again (bookingTypeInfo answers in it).
+                readonly property var info: Shell.language ? Booking.bookingTypeInfo(page.selectedTypeId) : ({})
 
                 Text {
                     textFormat: Text.PlainText

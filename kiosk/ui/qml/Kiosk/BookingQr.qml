@@ -13,8 +13,8 @@ Item {
     // inside is a whole number of px per module (53 modules: 7 px → 371 px at 420).
     property int qrSizePx: 420
 
-    // Shell.language: the link's {lang} is the visitor's language (urlFor reads it), so a switch makes it again.
-    readonly property string url: bookingTypeId !== "" ? (Shell.language, Booking.urlFor(serviceId, bookingTypeId)) : ""
+    // Reads Shell.language: the link's {lang} is the visitor's language (urlFor reads it), so a switch makes it again.
+    readonly property string url: bookingTypeId !== "" && Shell.language ? Booking.urlFor(serviceId, bookingTypeId) : ""
     readonly property string shortCode: url !== "" ? Booking.shortCode(serviceId, bookingTypeId) : ""
     // idle | printing | done | failed — only this instance's own print job moves it.
     property string printState: "idle"

@@ -8,7 +8,8 @@ KioskPage {
     objectName: "recordListPage"
     property string kind: "policies"
     property string category: ""
-    pageTitle: Content.kindTitle(kind)
+    // Reads Shell.language so that a switch of language names the list again (kindTitle answers in it).
+    pageTitle: Shell.language ? Content.kindTitle(kind) : ""
 
     RecordListModel {
         id: records
