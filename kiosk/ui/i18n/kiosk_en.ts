@@ -140,7 +140,7 @@
     </message>
     <message>
         <source>请到服务窗口咨询工作人员，或在“预约咨询·维权援助”中扫码预约。</source>
-        <translation>Please ask the staff at the service desk, or book by QR code under “Advice and rights assistance”.</translation>
+        <translation>Please ask the staff at the service desk, or book by QR code under &quot;Advice and rights assistance&quot;.</translation>
     </message>
 </context>
 <context>
@@ -174,7 +174,7 @@
     <name>CandidateBar</name>
     <message>
         <source>没有与 “%1” 对应的词，可继续输入字母</source>
-        <translation>No words match “%1”. Keep typing letters</translation>
+        <translation>No words match &quot;%1&quot;. Keep typing letters</translation>
     </message>
     <message>
         <source>输入拼音首字母，这里会出现候选词</source>
@@ -501,12 +501,12 @@ Address: %2</translation>
     <message>
         <source>例如：zlsq 或 zhuanli 找“专利申请”，sbzc 找“商标注册”。
 也可以点上方的候选词。</source>
-        <translation>For example: zlsq or zhuanli finds “专利申请” (patent application), sbzc finds “商标注册” (trademark registration).
+        <translation>For example: zlsq or zhuanli finds &quot;专利申请&quot; (patent application), sbzc finds &quot;商标注册&quot; (trademark registration).
 You can also tap a suggested word above.</translation>
     </message>
     <message>
         <source>没有找到与“%1”相关的内容</source>
-        <translation>Nothing found for “%1”</translation>
+        <translation>Nothing found for &quot;%1&quot;</translation>
     </message>
     <message>
         <source>您是不是要找：</source>
