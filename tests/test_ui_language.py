@@ -258,3 +258,15 @@ def test_english_slip_prints_english_words_and_content(seeded, qapp, tmp_path, e
                      "Code ", "Printed: "):  # (pdftotext drops this font's digits: the QR above checks the link)
         assert expected in text, f"{expected!r} not on the English slip: {text}"
     assert "预约类型" not in text and "请携带" not in text
+
+
+def test_selftest_lang_renders_english_and_refuses_other_languages(tmp_path, english_qm):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
+    shot = tmp_path / "en-home.png"
+    done = subprocess.run([sys.executable, "-m", "kiosk.cli", "selftest", "--page", "home", "--lang", "en",
+                           "--screenshot", str(shot)], capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert shot.stat().st_size > 0
+    refused = subprocess.run([sys.executable, "-m", "kiosk.cli", "selftest", "--lang", "fr"], capture_output=True,
+                             text=True, timeout=120, env=env, cwd=ROOT)
+    assert refused.returncode == 2 and "--lang" in refused.stderr and "Traceback" not in refused.stderr
