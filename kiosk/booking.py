@@ -187,7 +187,7 @@ EVENT_BOOKING_TITLE = "活动报名"
 @dataclass(frozen=True)
 class SlipLabels:
     """The slip's own words, each with one ``{}`` for its value where it has one. These are the Chinese
-    ones; the kiosk's screen gives the visitor's language (kiosk.ui.printing.slip_labels, through Qt's
+    ones; the kiosk's screen gives the visitor's language (kiosk.ui.booking_model.slip_labels, through Qt's
     translations), `ipkiosk print-test` prints these."""
 
     booking_type: str = "预约类型：{}"

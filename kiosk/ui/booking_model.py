@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from kiosk.ui.printing import SlipPrintJobs
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
 # Qt's translation of a visitor-facing text (named so that lupdate finds every call).
 translate = QCoreApplication.translate
-log.addHandler(logging.NullHandler())
 
 # KioskBackend singletons this module registers (kiosk.ui.qml_types declares them before any QML engine).
 QML_SINGLETONS = ("Booking",)
@@ -90,7 +90,6 @@ class PrinterStatusProcess(QObject):
             err = bytes(process.readAllStandardError().data()).decode(errors="replace").strip().splitlines()
             problem = f"printer check failed: {err[-1] if err else 'no answer'}"
         self.answered.emit(problem)
-
 
 
 def slip_outcome_message(ok: bool) -> str:
@@ -251,7 +250,8 @@ class BookingBackend(QObject):
 
     @Slot(str, result="QVariantMap")
     def bookingTypeInfo(self, bookingTypeId: str) -> dict:
-        """{title, summary, prepare} of a booking type ('prepare' joined with 、); {} if unknown."""
+        """{title, summary, prepare} of a booking type in the visitor's language ('prepare' as one line); {} if
+        unknown."""
         if bookingTypeId == booking.EVENT_BOOKING_TYPE:
             return {"title": slip_labels().event_booking, "summary": "", "prepare": ""}
         bt = next((bt for bt in self._type_records if bt["id"] == bookingTypeId), None)
@@ -313,6 +313,7 @@ class BookingBackend(QObject):
         jobs.finished.connect(self._on_job_finished)
 
     def _on_job_finished(self, ok: bool, message: str, detail: str) -> None:
+        # MESSAGE is the job's own (Chinese) wording of OK; the visitor reads it in their language.
         self.printFinished.emit(ok, slip_outcome_message(ok))
         self.refreshPrinter()
 
