@@ -21,9 +21,9 @@ from tests.ui_helpers import current_page, find, tap, wait_page_built
 
 ROOT = Path(__file__).resolve().parents[1]
 UI_DIR = ROOT / "kiosk" / "ui"
-# qsTr("…") in QML; translate("Context", "…") in the view-models (the name lupdate looks for).
+# qsTr("…") in QML; translate("Context", "…") (the name lupdate looks for) and QT_TRANSLATE_NOOP in the view-models.
 QSTR_RE = re.compile(r'qsTr\("((?:[^"\\]|\\.)*)"')
-TRANSLATE_RE = re.compile(r'\btranslate\("(\w+)",\s*"((?:[^"\\]|\\.)*)"')
+TRANSLATE_RE = re.compile(r'\b(?:translate|QT_TRANSLATE_NOOP)\("(\w+)",\s*"((?:[^"\\]|\\.)*)"')
 
 
 def _unescaped(literal: str) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     Property,
     QAbstractListModel,
     QByteArray,
@@ -52,33 +53,36 @@ def _instant(value: str | None) -> dt.datetime | None:
 
 
 
+# What kiosk.core.kinds and the content write in Chinese and the screen shows, marked for lupdate: the kinds'
+# names and the service categories of the catalogue.
+TRANSLATED_NAMES = (
+    QT_TRANSLATE_NOOP("Content", "服务事项"),
+    QT_TRANSLATE_NOOP("Content", "政策法规"),
+    QT_TRANSLATE_NOOP("Content", "通知公告"),
+    QT_TRANSLATE_NOOP("Content", "行业动态"),
+    QT_TRANSLATE_NOOP("Content", "宣讲活动"),
+    QT_TRANSLATE_NOOP("Content", "预约类型"),
+    QT_TRANSLATE_NOOP("Content", "专利"),
+    QT_TRANSLATE_NOOP("Content", "商标"),
+    QT_TRANSLATE_NOOP("Content", "地理标志"),
+    QT_TRANSLATE_NOOP("Content", "集成电路布图设计"),
+    QT_TRANSLATE_NOOP("Content", "维权援助"),
+    QT_TRANSLATE_NOOP("Content", "咨询"),
+    QT_TRANSLATE_NOOP("Content", "信息服务"),
+    QT_TRANSLATE_NOOP("Content", "质押融资"),
+    QT_TRANSLATE_NOOP("Content", "其他"),
+)
+
+
 def category_label(name: str) -> str:
-    """Service category NAME (content names them in Chinese) in the visitor's language."""
-    labels = {
-        "专利": translate("Content", "专利"),
-        "商标": translate("Content", "商标"),
-        "地理标志": translate("Content", "地理标志"),
-        "集成电路布图设计": translate("Content", "集成电路布图设计"),
-        "维权援助": translate("Content", "维权援助"),
-        "咨询": translate("Content", "咨询"),
-        "信息服务": translate("Content", "信息服务"),
-        "质押融资": translate("Content", "质押融资"),
-        "其他": translate("Content", "其他"),
-    }
-    return labels.get(name, name)
+    """Service category NAME (content names them in Chinese) in the visitor's language; a category the
+    content adds and the translation does not know stays as it is."""
+    return translate("Content", name) if name else ""
 
 
 def kind_title(kind: str) -> str:
-    """The visitor's name of content KIND (kiosk.core.kinds), in the visitor's language."""
-    titles = {
-        "services": translate("Content", "服务事项"),
-        "policies": translate("Content", "政策法规"),
-        "notices": translate("Content", "通知公告"),
-        "news": translate("Content", "行业动态"),
-        "events": translate("Content", "宣讲活动"),
-        "booking_types": translate("Content", "预约类型"),
-    }
-    return titles.get(kind) or kinds.title(kind)
+    """The visitor's name of content KIND (kiosk.core.kinds.title), in the visitor's language."""
+    return translate("Content", kinds.title(kind))
 
 
 def event_time_text(starts_at: str | None, ends_at: str | None) -> str:
