@@ -4,7 +4,7 @@ PY        := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 PYTHON    ?= python3
 
-.PHONY: run test test-qt-floor lint bench fuzz gallery sysdeps-run sysdeps-test clean dist deb smoke
+.PHONY: run test test-qt-floor lint bench fuzz gallery sysdeps-run sysdeps-test clean dist deb smoke translations ts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,24 @@ sysdeps-run:
 sysdeps-test:
 	@packaging/system-deps.sh test
 
+# The visitor's languages besides Chinese (the source): kiosk/ui/i18n/kiosk_<lang>.ts is edited by people,
+# the .qm the kiosk loads is built from it (Qt's lrelease, shipped in PySide6-Essentials).
+LANGUAGES := en
+TS_FILES  := $(LANGUAGES:%=kiosk/ui/i18n/kiosk_%.ts)
+QM_FILES  := $(TS_FILES:.ts=.qm)
+
+kiosk/ui/i18n/%.qm: kiosk/ui/i18n/%.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+## build the translations the kiosk loads (kiosk/ui/i18n/*.qm)
+translations: $(QM_FILES)
+
+## after changing visitor-facing strings: add them to the .ts files (then translate them there)
+ts: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -silent -no-obsolete -locations none -source-language zh_CN kiosk/ui/qml/Kiosk kiosk/ui/*.py -ts $(TS_FILES)
+
 ## run the kiosk on its bundled content: a window when there is a display, else a PNG of the home screen
-run: sysdeps-run $(STAMP)
+run: sysdeps-run $(STAMP) translations
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		$(VENV)/bin/ipkiosk run --windowed; \
 	else \
@@ -28,7 +44,7 @@ run: sysdeps-run $(STAMP)
 	fi
 
 ## run the linter and the whole test suite (slow fault tests included)
-test: sysdeps-test $(STAMP) lint
+test: sysdeps-test $(STAMP) lint translations
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m pytest
 
 # The oldest PySide6 the terminal supports: the lower bound of the pin in pyproject.toml (the one place it is
@@ -48,7 +64,7 @@ $(FLOOR_STAMP): pyproject.toml
 	touch $(FLOOR_STAMP)
 
 ## run the UI tests again on the oldest supported PySide6 (the pin's lower bound, for Debian 12 / Kylin / UOS arm64)
-test-qt-floor: sysdeps-test $(FLOOR_STAMP)
+test-qt-floor: sysdeps-test $(FLOOR_STAMP) translations
 	@$(FLOOR_VENV)/bin/python -c 'import PySide6, sys; v = PySide6.__version__; print("PySide6", v); \
 		sys.exit(0 if v == "$(QT_FLOOR)" else f"expected PySide6 $(QT_FLOOR), the venv has {v}")'
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(FLOOR_VENV)/bin/python -m pytest $(UI_TESTS)
@@ -75,19 +91,25 @@ GALLERY := home=home services=services service=service:svc-patent-application po
 	news=news events=events event=event:evt-20261210-ip-search-training-2 station-notices=station-notices \
 	search-empty=search search-zlsq=search:zlsq search-nearmiss=search:zhaunli search-zero=search:qxqxqx \
 	attract=attract booking=booking
+# The same screens in English (--lang en), as docs/screens/en-<name>-<size>.png.
+EN_GALLERY := home=home service=service:svc-patent-application search=search:zlsq booking=booking
 
 ## render the screenshot gallery docs/screens/ (visitor and staff screens, 1080x1920 and 1920x1080)
-gallery: $(STAMP)
+gallery: $(STAMP) translations
 	@for size in 1080x1920 1920x1080; do for shot in $(GALLERY); do \
 		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size \
 			--page $${shot#*=} --screenshot docs/screens/$${shot%%=*}-$$size.png || exit 1; \
+	done; done
+	@for size in 1080x1920 1920x1080; do for shot in $(EN_GALLERY); do \
+		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size --lang en \
+			--page $${shot#*=} --screenshot docs/screens/en-$${shot%%=*}-$$size.png || exit 1; \
 	done; done
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_admin_screens docs/screens
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_ui_pinyin_editor docs/screens
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_rating_ui docs/screens
 
 ## packaged build: dist/ipkiosk/ (PyInstaller one-dir) + tarball; fails on GPL-only Qt files
-dist: $(STAMP)
+dist: $(STAMP) translations
 	packaging/build-dist.sh $(PY)
 
 ## Debian package dist/ipkiosk_<version>_<arch>.deb from dist/ipkiosk

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from kiosk.core import config as config_mod
+from kiosk.core.language import SOURCE_LANGUAGE, in_language, language_of
 
 
 def _import_qrcode_without_pillow():
@@ -107,8 +108,17 @@ def short_code(station_id: str, service_id: str, booking_type: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def make_link(cfg: config_mod.Config, service_id: str, booking_type: str) -> BookingLink:
-    """The booking link of this station for a service (or event) and a booking type.
+def visitor_lang_tag(locale: str, language: str | None) -> str:
+    """The {lang} of a booking link: the station's LOCALE as a tag ("zh-CN") while the visitor reads its
+    language (or LANGUAGE is None), else the visitor's LANGUAGE ("en"), so the booking site answers in it."""
+    if language is None or language == language_of(locale):
+        return lang_tag(locale)
+    return language
+
+
+def make_link(cfg: config_mod.Config, service_id: str, booking_type: str, *, language: str | None = None) -> BookingLink:
+    """The booking link of this station for a service (or event) and a booking type, for a visitor who
+    reads LANGUAGE ("zh"/"en"; None: the station's locale).
 
     ``service_id`` may be empty: a booking type picked on the booking screen without a service.
     """
@@ -117,7 +127,7 @@ def make_link(cfg: config_mod.Config, service_id: str, booking_type: str) -> Boo
         # A visitor must never be sent to a demo host: no QR code and no slip until the station's own is set.
         raise BookingError(f"booking_url_template points at the placeholder host {host}: no booking link on a "
                            "production terminal (`ipkiosk doctor` names it)")
-    lang = lang_tag(cfg.locale)
+    lang = visitor_lang_tag(cfg.locale, language)
     url = build_url(cfg.booking_url_template, station_id=cfg.station_id, service_id=service_id,
                     booking_type=booking_type, lang=lang)
     return BookingLink(station_id=cfg.station_id, service_id=service_id, booking_type=booking_type, lang=lang,
@@ -175,6 +185,25 @@ EVENT_BOOKING_TITLE = "活动报名"
 
 
 @dataclass(frozen=True)
+class SlipLabels:
+    """The slip's own words, each with one ``{}`` for its value where it has one. These are the Chinese
+    ones; the kiosk's screen gives the visitor's language (kiosk.ui.booking_model.slip_labels, through Qt's
+    translations), `ipkiosk print-test` prints these."""
+
+    booking_type: str = "预约类型：{}"
+    short_code: str = "短码  {}"
+    prepare: str = "请携带："
+    printed_at: str = "打印时间：{}"
+    time: str = "时间：{}"
+    venue: str = "地点：{}"
+    instruction: str = SLIP_INSTRUCTION
+    event_booking: str = EVENT_BOOKING_TITLE
+    phone: str = "本站电话：{}"
+    national_hotline: str = "热线：{}（全国知识产权公共服务热线）"
+    hotline: str = "服务热线：{}"
+
+
+@dataclass(frozen=True)
 class SlipContent:
     """Everything a printed slip shows, as plain data (the layout is in kiosk/ui/printing.py)."""
 
@@ -185,23 +214,28 @@ class SlipContent:
     printed_at: str  # local date and time, "YYYY-MM-DD HH:MM"
     prepare: tuple[str, ...] = ()
     details: tuple[str, ...] = ()  # extra lines under the title: an event's time and venue
-    instruction: str = SLIP_INSTRUCTION
+    labels: SlipLabels = SlipLabels()
     contact: tuple[str, ...] = ()  # how to reach a person at the station (contact_lines)
 
+    @property
+    def instruction(self) -> str:
+        return self.labels.instruction
 
-def contact_lines(cfg: config_mod.Config) -> tuple[str, ...]:
-    """The station's desk, phone and hotline as slip lines, each only when its setting is not empty (the screens
-    show the same facts through Shell and StaffContact.qml)."""
+
+def contact_lines(cfg: config_mod.Config, labels: SlipLabels = SlipLabels()) -> tuple[str, ...]:
+    """The station's desk, phone and hotline as slip lines in the words of LABELS, each only when its setting is
+    not empty (the screens show the same facts through Shell and StaffContact.qml)."""
     desk, phone, hotline = cfg.station_desk.strip(), cfg.station_phone.strip(), cfg.hotline.strip()
     lines = [desk] if desk else []
     if phone:
-        lines.append(f"本站电话：{phone}")
+        lines.append(labels.phone.format(phone))
     if hotline:
-        lines.append(f"热线：{hotline}（全国知识产权公共服务热线）" if hotline == config_mod.NATIONAL_HOTLINE else f"服务热线：{hotline}")
+        national = hotline == config_mod.NATIONAL_HOTLINE
+        lines.append((labels.national_hotline if national else labels.hotline).format(hotline))
     return tuple(lines)
 
 
-def _event_details(record: dict) -> tuple[str, ...]:
+def _event_details(record: dict, labels: SlipLabels) -> tuple[str, ...]:
     """'时间：2026-12-10 14:00–17:00' and '地点：…' for an event record (times in its own zone)."""
     lines = []
     if record.get("starts_at"):
@@ -210,18 +244,21 @@ def _event_details(record: dict) -> tuple[str, ...]:
         if record.get("ends_at"):
             ends = dt.datetime.fromisoformat(record["ends_at"])
             when += f"–{ends:%H:%M}" if ends.date() == starts.date() else f" – {ends:%Y-%m-%d %H:%M}"
-        lines.append(f"时间：{when}")
+        lines.append(labels.time.format(when))
     if record.get("venue"):
-        lines.append(f"地点：{record['venue']}")
+        lines.append(labels.venue.format(record["venue"]))
     return tuple(lines)
 
 
 def slip_content(cfg: config_mod.Config, service_id: str, booking_type: str, *, record: dict | None,
-                 booking_types: Iterable[dict], now: dt.datetime) -> SlipContent:
-    """Slip data for a service or event (``record``, may be None) and a booking type id."""
+                 booking_types: Iterable[dict], now: dt.datetime, language: str = SOURCE_LANGUAGE,
+                 labels: SlipLabels = SlipLabels()) -> SlipContent:
+    """Slip data for a service or event (``record``, may be None) and a booking type id, for a visitor who
+    reads LANGUAGE (content's English twins where they exist, the booking link's {lang}) with LABELS."""
     if service_id and record is None:
         raise BookingError(f"no service or event with id {service_id!r}")
-    types_by_id = {bt["id"]: bt for bt in booking_types}
+    types_by_id = {bt["id"]: in_language(bt, language) for bt in booking_types}
+    record = in_language(record, language) if record else None
     bt = types_by_id.get(booking_type)
     if bt is None and booking_type != EVENT_BOOKING_TYPE:
         raise BookingError(f"unknown booking type {booking_type!r} (known: {', '.join(sorted(types_by_id))}, "
@@ -229,10 +266,11 @@ def slip_content(cfg: config_mod.Config, service_id: str, booking_type: str, *, 
     return SlipContent(
         station_name=cfg.station_name,
         service_title=record["title"] if record else "",
-        booking_type_title=bt["title"] if bt else EVENT_BOOKING_TITLE,
-        link=make_link(cfg, service_id, booking_type),
+        booking_type_title=bt["title"] if bt else labels.event_booking,
+        link=make_link(cfg, service_id, booking_type, language=language),
         printed_at=now.strftime("%Y-%m-%d %H:%M"),
         prepare=tuple(bt.get("prepare") or ()) if bt else (),
-        details=_event_details(record) if record and booking_type == EVENT_BOOKING_TYPE else (),
-        contact=contact_lines(cfg),
+        details=_event_details(record, labels) if record and booking_type == EVENT_BOOKING_TYPE else (),
+        labels=labels,
+        contact=contact_lines(cfg, labels),
     )

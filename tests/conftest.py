@@ -124,6 +124,19 @@ def small_fs(tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _translations_built():
+    """The .qm files the kiosk loads, built as `make translations` builds them when one is missing or older
+    than its .ts (a test run started without make still shows English when a test switches to it)."""
+    from kiosk.ui import translation
+
+    lrelease = Path(sys.prefix) / "bin" / "pyside6-lrelease"
+    for ts in sorted(translation.I18N_DIR.glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+            subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(qm)], check=True, timeout=120)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _qml_types_registered():
     # PySide6 breaks QtQuick type resolution when a QML type is registered after the first QQmlEngine
     # of the process exists (see kiosk/ui/qml_types.py), so the UI's types are registered before any test runs.

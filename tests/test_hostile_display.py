@@ -153,7 +153,7 @@ def test_the_data_service_cleans_every_answer(data_service, qtbot):
     page = answered(qtbot, data_service.record_detail("svc-aaa-controls"))
     assert page["record"]["body"] == "正文" + "\u0301" * 3 + "结束"
     assert page["record"]["materials"] == ["材料[31m一"]
-    assert page["related"] == [{"id": "svc-aaa-marks", "kind": "services", "title": "标题" + "\u0301" * 3}]
+    assert page["related"] == [{"id": "svc-aaa-marks", "kind": "services", "title": "标题" + "\u0301" * 3, "title_en": ""}]
     hits = answered(qtbot, data_service.search("专利申请", "", SEED_NOW.isoformat(), kinds=["services"], limit=50,
                                                candidate_limit=0, nearest_limit=0))["hits"]
     assert all("\u202e" not in h["title"] for h in hits)
@@ -225,9 +225,10 @@ def test_wrong_field_types_still_show_the_page(seeded, cfg, tmp_path):
 def test_the_detail_view_model_makes_one_call_per_page(data_service, qtbot):
     from kiosk.ui import content_models
 
-    ctx = type("Ctx", (), {"data": data_service, "clock": staticmethod(lambda: SEED_NOW),
-                           "now_iso": staticmethod(lambda: SEED_NOW.isoformat()),
-                           "content_changed": type("S", (), {"connect": lambda self, f: None})()})()
+    never = type("S", (), {"connect": lambda self, f: None})()
+    shell = type("Shell", (), {"languageChanged": never, "visitor_language": staticmethod(lambda: "zh")})()
+    ctx = type("Ctx", (), {"data": data_service, "clock": staticmethod(lambda: SEED_NOW), "content_changed": never,
+                           "now_iso": staticmethod(lambda: SEED_NOW.isoformat()), "shell": shell})()
     facade = content_models.ContentFacade(ctx)
     wait_answered(qtbot, data_service)  # the hot services
     data_service.calls.clear()

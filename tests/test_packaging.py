@@ -70,6 +70,7 @@ def test_gpl_only_qt_files_are_never_kept(dest):
     ("PySide6/QtQuick.abi3.so", True),
     ("PySide6/QtSql.abi3.so", False),
     ("kiosk/ui/qml/Kiosk/Main.qml", True),
+    ("kiosk/ui/i18n/kiosk_en.qm", True),  # the visitor's English
     ("assets/content/services.json", True),
 ])
 def test_keep_takes_what_the_kiosk_uses(dest, kept):

@@ -102,6 +102,8 @@ HOSTILE_SOURCES = {
     "a-step-too-long": (_set("services", "process", ["步" * (manifest_mod.LIST_ITEM_CHARS + 1)]), "'process', item #0"),
     "title-too-long": (_set("news", "title", "长" * 201), "'title'"),
     "unknown-field": (_set("news", "titel", "拼错的字段"), "'titel': unknown field"),
+    "title-en-a-number": (_set("services", "title_en", 42), "'title_en'"),
+    "materials-en-a-string": (_set("services", "materials_en", "ID card"), "'materials_en'"),
     "control-char-in-a-key": (_set("news", "x\x1by", 1), "\\x1b"),
     "ends-before-it-starts": (_set("events", "ends_at", "2020-01-01T00:00:00+08:00"), "before starts_at"),
 }

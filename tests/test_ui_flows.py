@@ -199,14 +199,14 @@ def test_content_update_keeps_the_visitors_place(kiosk_ui, qtbot, tmp_path):
     shutil.copytree(REPO_ROOT / "assets" / "content", source)
     doc = json.loads((source / "services.json").read_text(encoding="utf-8"))
     trademark = [r for r in doc["records"] if r["category"] == "商标"]
-    trademark[-1].update(title=trademark[-1]["title"] + "（新版）", rev=2)
+    trademark[-1].update(title=trademark[-1]["title"] + "（新版）", rev=trademark[-1]["rev"] + 1)
     doc["records"].append(dict(trademark[0], id="svc-zz-test-new", title="测试新增商标事项", rev=1, hot=False))
     (source / "services.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     content.apply_manifests([m for m in seed.load_source_dir(source, 1) if m.collection == "services"])
     ctx.shell.poll_content()
-    qtbot.wait(100)
+    # The new rows come when the data service has answered (a busy machine takes longer than 100 ms).
+    qtbot.waitUntil(lambda: services.property("count") == 14, timeout=10_000)
     assert current_page(window).objectName() == "catalogPage"
-    assert services.property("count") == 14
     assert services.property("contentY") == y_before
     assert find(window, "category_商标").property("text") == "商标  14"  # the count on the chip follows
 

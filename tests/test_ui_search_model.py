@@ -155,7 +155,7 @@ def test_group_hits_drops_kinds_visitors_do_not_browse(data_service, qtbot):
     hits = answered(qtbot, data_service.search("yuyue", "yuyue", NOW, kinds=["booking_types", *VISITOR_DISPLAY_ORDER],
                                                limit=50, candidate_limit=8, nearest_limit=6))["hits"]
     assert any(hit["kind"] == "booking_types" for hit in hits), "the query must also find a kind visitors do not browse"
-    rows, groups = group_hits(hits)
+    rows, groups = group_hits(hits, "zh")
     assert rows and all(row["kind"] in VISITOR_DISPLAY_ORDER for row in rows)
     assert sum(group["count"] for group in groups) == len(rows)
 

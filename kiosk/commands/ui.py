@@ -10,6 +10,7 @@ import tempfile
 from kiosk.commands import EXIT_USAGE, CliError
 from kiosk.core import config as config_mod
 from kiosk.core import kinds
+from kiosk.core.language import VISITOR_LANGUAGES
 
 # selftest --page NAME[:ARG] → (QML file, property that receives ARG or None).
 # Each page's owner keeps its row correct.
@@ -97,6 +98,8 @@ def cmd_selftest(cfg, args) -> int:
         values = dict(cfg.values, data_dir=tmp, repository_url="", trusted_root="")
         test_cfg = config_mod.from_mapping(values, source=cfg.source)
         ctx = ui_app.build_context(test_cfg)
+        if args.lang:
+            ctx.shell.language = args.lang  # as the visitor's 中文/English toggle sets it
         window = ui_app.load_main(ctx, size_px=size)
         window.show()
         if file_name != "HomePage.qml":
@@ -148,6 +151,8 @@ def register(sub, common) -> None:
     p.add_argument("--size", default="1080x1920", help="window size WIDTHxHEIGHT (default 1080x1920)")
     p.add_argument("--page", default="home", metavar="PAGE[:ARG]",
                    help="page to render: " + "|".join(k + (":<id>" if v[1] else "") for k, v in SELFTEST_PAGES.items()))
+    p.add_argument("--lang", choices=VISITOR_LANGUAGES,
+                   help="the visitor's language to render in (default: the station's locale setting)")
     p.set_defaults(func=cmd_selftest)
 
     p = sub.add_parser("data-service", parents=[common],

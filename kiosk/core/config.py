@@ -98,7 +98,8 @@ class Settings:
     printer_name: str = _setting("", "Receipt printer queue name; empty means the system default printer.")
     paper_width_mm: int = _setting(80, "Slip paper: 58 or 80 (receipt rolls) or 210 (A4).", choices=(58, 80, 210))
     idle_timeout_s: int = _setting(90, "Seconds without touch before the 10 s countdown back to the attract screen.", minimum=10, maximum=3600)
-    locale: str = _setting("zh_CN", "Visitors' default language (the idle reset returns to it) and {lang} in booking URLs.",
+    locale: str = _setting("zh_CN", "Visitors' default language (the 中文/English toggle changes it for one visit, the "
+                           "idle reset returns to it); {lang} in booking URLs is the visitor's language.",
                            choices=("zh_CN", "en_US"))
     large_text: bool = _setting(False, "Start every visit in 大字 (large-text) mode; the idle reset returns to it. "
                                 "For stations that serve mostly older visitors.")

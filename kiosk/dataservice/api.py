@@ -77,7 +77,9 @@ class DataUnavailable(RuntimeError):
 
 # ---------------------------------------------------------------- results
 
-Record = dict[str, Any]  # a content record as published (docs/content.md): its fields vary by kind
+# A content record as published (docs/content.md): its fields vary by kind; any text field may have an
+# English twin ``<field>_en`` (shown in English mode, the Chinese field where the twin is missing).
+Record = dict[str, Any]
 
 
 class RecordPage(TypedDict):
@@ -92,6 +94,7 @@ class RelatedRecord(TypedDict):
     id: str
     kind: str
     title: str
+    title_en: str  # the record's English title, '' when it has none
 
 
 class RecordDetail(TypedDict):
@@ -107,6 +110,7 @@ class SearchHit(TypedDict):
     id: str
     kind: str
     title: str
+    title_en: str  # the record's English title, '' when it has none
     # The characters of TITLE the query matched, for highlighting: [start, end) offsets, ascending and disjoint;
     # empty when the record matched outside its title (kiosk.search.engine.Hit.spans).
     spans: list[list[int]]

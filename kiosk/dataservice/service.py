@@ -135,11 +135,11 @@ def for_screen(value: Any) -> Any:
 
 
 def _summary_rows(record_ids: list[str]) -> Any:
-    """Id, kind and title of those of RECORD_IDS that exist, in one query (the ids are few: a capped list)."""
+    """Id, kind and titles of those of RECORD_IDS that exist, in one query (the ids are few: a capped list)."""
     if not record_ids:
         return []
     rec = content.Record
-    return rec.select(rec.id, rec.kind, rec.title).where(rec.id.in_(record_ids))
+    return rec.select(rec.id, rec.kind, rec.title, rec.title_en).where(rec.id.in_(record_ids))
 
 
 def _instant(value: str) -> dt.datetime:
@@ -250,6 +250,7 @@ class DataService(api.DataApi):
         for row in rows:
             for name in DETAIL_ONLY_FIELDS:
                 row.pop(name, None)
+                row.pop(f"{name}_en", None)
         return rows
 
     def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
@@ -280,8 +281,9 @@ class DataService(api.DataApi):
         if rec is None:
             return None
         for name, limit in LIST_LIMITS.items():
-            if isinstance(rec.get(name), list) and len(rec[name]) > limit:
-                rec[name] = rec[name][:limit]
+            for field in (name, f"{name}_en"):
+                if isinstance(rec.get(field), list) and len(rec[field]) > limit:
+                    rec[field] = rec[field][:limit]
         listed = rec.get("related_ids")
         related_ids: list[Any] = listed if isinstance(listed, list) else []
         wanted = list(dict.fromkeys(rid for rid in related_ids if isinstance(rid, str)))
@@ -291,8 +293,8 @@ class DataService(api.DataApi):
             booking_type = booking_type_for_service(rec["id"], content.list_records("booking_types")) or {}
             booking_type_id = str(booking_type.get("id", ""))
         return {"record": rec,
-                "related": [{"id": rid, "kind": found[rid].kind, "title": found[rid].title}
-                            for rid in wanted if rid in found],
+                "related": [{"id": rid, "kind": found[rid].kind, "title": found[rid].title,
+                             "title_en": found[rid].title_en or ""} for rid in wanted if rid in found],
                 "booking_type_id": booking_type_id}
 
     def counts_by_kind(self) -> dict[str, int]:
@@ -315,9 +317,10 @@ class DataService(api.DataApi):
         hits = [h for h in found.hits if h.kind in kinds]
         corrected = found.corrected_to if hits else None
         zero = index.zero_results(query, nearest_limit) if not hits else None
+        titles_en = {row.id: row.title_en or "" for row in _summary_rows([h.id for h in hits])}
         return {
-            "hits": [{"id": h.id, "kind": h.kind, "title": h.title, "spans": [list(span) for span in h.spans]}
-                     for h in hits],
+            "hits": [{"id": h.id, "kind": h.kind, "title": h.title, "title_en": titles_en.get(h.id, ""),
+                      "spans": [list(span) for span in h.spans]} for h in hits],
             "corrected_to": {"query": corrected.query, "display": corrected.display, "literal": corrected.literal}
             if corrected else None,
             "candidates": index.suggest(letters, candidate_limit) if letters else [],

@@ -71,6 +71,9 @@ class Record(BaseModel):
     kind = CharField(index=True)
     rev = IntegerField()
     title = TextField()
+    # The optional English title (the record's ``title_en``), for the short answers that carry titles
+    # without the whole record: related records and search hits.
+    title_en = TextField(null=True)
     category = CharField(null=True, index=True)
     # Typed columns for filtering/sorting; instants are normalised to UTC ISO strings.
     published_at = CharField(null=True)  # YYYY-MM-DD
@@ -200,8 +203,19 @@ def _m0003_list_order(db: SqliteDatabase) -> None:
                        (_curated_order(rec), _title_pinyin(doc) if doc else None, rid))
 
 
+def _m0004_title_en(db: SqliteDatabase) -> None:
+    """The English title column, filled in from the records already stored (a record without one, or a
+    damaged row, gets NULL: the Chinese title is shown)."""
+    if "title_en" not in {c.name for c in db.get_columns("record")}:  # 0001 of this version made it already
+        db.execute_sql("ALTER TABLE record ADD COLUMN title_en TEXT")
+    for rid, data in db.execute_sql("SELECT id, data FROM record").fetchall():
+        rec = _json_or_none(data, rid)
+        if rec is not None:
+            db.execute_sql("UPDATE record SET title_en = ? WHERE id = ?", (_title_en(rec), rid))
+
+
 MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_refused_target", _m0002_refused_target),
-              ("0003_list_order", _m0003_list_order)]
+              ("0003_list_order", _m0003_list_order), ("0004_title_en", _m0004_title_en)]
 
 
 def open_content_db(path: Path | str) -> SqliteDatabase:
@@ -261,6 +275,12 @@ def _title_pinyin(keys: dict[str, Any]) -> str | None:
     return " ".join(readings[0] for readings in search_index.slot_readings(slots))
 
 
+def _title_en(rec: dict[str, Any]) -> str | None:
+    """REC's English title, None when it has none (the publisher checks that it is a text)."""
+    value = rec.get("title_en")
+    return value if isinstance(value, str) and value else None
+
+
 def _row_for(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
     """REC as a Record row; its title_pinyin is set once its search keys are computed."""
     return {
@@ -268,6 +288,7 @@ def _row_for(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
         "kind": kind,
         "rev": rec["rev"],
         "title": rec.get("title", ""),
+        "title_en": _title_en(rec),
         "category": rec.get("category"),
         "published_at": rec.get("published_at"),
         "starts_at": _utc(rec.get("starts_at")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Property, QTimer, Signal, Slot
+from PySide6.QtCore import Property, QCoreApplication, QTimer, Signal, Slot
 
 from kiosk.core.clock import minute_text
 from kiosk.dataservice.api import Announcement
@@ -18,6 +18,8 @@ from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
 
 log = logging.getLogger(__name__)
+# Qt's translation of a visitor-facing text (named so that lupdate finds every call).
+translate = QCoreApplication.translate
 
 POLL_INTERVAL_MS = 2000
 TICKER_SEPARATOR = "　　◆　　"
@@ -25,11 +27,13 @@ QML_SINGLETONS = ("Announcements",)
 
 
 def _period(starts_at: str | None, ends_at: str | None) -> str:
+    """When an announcement is current, in the visitor's language (rows are made again every poll)."""
     if starts_at and ends_at:
-        return f"{minute_text(starts_at)} 至 {minute_text(ends_at)}"
+        return translate("Announcements", "{start} 至 {end}").format(start=minute_text(starts_at),
+                                                                    end=minute_text(ends_at))
     if ends_at:
-        return f"至 {minute_text(ends_at)}"
-    return f"{minute_text(starts_at)} 起" if starts_at else ""
+        return translate("Announcements", "至 {end}").format(end=minute_text(ends_at))
+    return translate("Announcements", "{start} 起").format(start=minute_text(starts_at)) if starts_at else ""
 
 
 class AnnouncementsModel(RowListModel):

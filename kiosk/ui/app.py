@@ -46,6 +46,7 @@ from kiosk.ui.qml_types import QML_IMPORT_DIR, VIEW_MODEL_MODULES, qml_types
 from kiosk.ui.qt_log import route_qt_messages
 from kiosk.ui.shell import POLL_INTERVAL_MS, Shell
 from kiosk.ui.sync_cycles import sync_cycles
+from kiosk.ui.translation import Translations
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +95,11 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     idle_timeout_ms = idle_timeout_ms if idle_timeout_ms is not None else cfg.idle_timeout_s * 1000
     view_models: list = []
     singletons: dict[str, QObject] = {}
+    # The visitor's language: its translator is in place before the QML loads and follows every change.
+    translations = Translations(engine)
     shell = Shell(cfg, data, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, singletons=singletons,
                   reset_visitor=functools.partial(reset_view_models, view_models),
-                  release_memory=memory.release_memory)
+                  release_memory=memory.release_memory, show_language=translations.show)
     poll_timer = QTimer(engine, interval=POLL_INTERVAL_MS)
     poll_timer.timeout.connect(shell.poll_content)
     ctx = AppContext(cfg=cfg, clock=clock, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, data=data,
@@ -163,6 +166,9 @@ def stop_context(ctx: AppContext) -> None:
         if callable(stop):
             stop()
     app.removeEventFilter(ctx.lockdown)
+    # The translator belongs to this context: a context built next starts in its own language.
+    for translations in ctx.engine.findChildren(Translations):
+        translations.remove()
     if ctx.sync_cycles is not None:
         ctx.sync_cycles.stop()
     ctx.exit_authorised = True

@@ -13,9 +13,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Property, QObject, Slot
+from PySide6.QtCore import Property, QCoreApplication, QObject, Slot
 
 from kiosk.core.clock import in_china
+from kiosk.core.language import SOURCE_LANGUAGE, in_language
 from kiosk.dataservice.api import Pending, Record
 from kiosk.ui import text
 from kiosk.ui.content_models import RowListModel
@@ -31,13 +32,15 @@ MAX_EVENTS = 6
 def format_event_time(starts_at: str) -> str:
     """The start as the office's wall clock shows it, like the event page (content may carry any UTC offset)."""
     moment = in_china(dt.datetime.fromisoformat(starts_at))
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+    return QCoreApplication.translate("Attract", "{year}年{month}月{day}日 {time}").format(
+        year=moment.year, month=moment.month, day=moment.day, time=f"{moment:%H:%M}")
 
 
-def upcoming_events(records: list[dict], now: dt.datetime, limit: int = MAX_EVENTS) -> list[dict]:
-    """Rows for the events of RECORDS starting at or after NOW, soonest first (no start: skipped)."""
+def upcoming_events(records: list[dict], now: dt.datetime, limit: int = MAX_EVENTS,
+                    language: str = SOURCE_LANGUAGE) -> list[dict]:
+    """Rows for the events of RECORDS starting at or after NOW, soonest first (no start: skipped), in LANGUAGE."""
     dated = []
-    for rec in records:
+    for rec in (in_language(r, language) for r in records):
         if not rec.get("starts_at"):
             continue
         starts = dt.datetime.fromisoformat(rec["starts_at"])
@@ -55,9 +58,10 @@ class UpcomingEventListModel(RowListModel):
 
 class AttractController(QObject):
     def __init__(self, clock: Callable[[], dt.datetime], load_events: Callable[[], Pending[list[Record]]],
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, *, language: Callable[[], str] = lambda: SOURCE_LANGUAGE):
         super().__init__(parent)
         self._clock = clock
+        self._language = language  # the visitor's: the station's own after the idle reset that shows attract
         self._load_events = load_events
         self._events = UpcomingEventListModel(self)
 
@@ -69,7 +73,7 @@ class AttractController(QObject):
                                  receiver=self)
 
     def _show(self, events: list[Record]) -> None:
-        self._events.set_rows(upcoming_events(events, self._clock()))
+        self._events.set_rows(upcoming_events(events, self._clock(), language=self._language()))
 
     @Slot()
     def reset(self) -> None:
@@ -78,7 +82,8 @@ class AttractController(QObject):
 
 
 def register(ctx) -> AttractController:
-    controller = AttractController(ctx.clock, lambda: ctx.data.list_records("events"), parent=ctx.engine)
+    controller = AttractController(ctx.clock, lambda: ctx.data.list_records("events"), parent=ctx.engine,
+                                   language=ctx.shell.visitor_language)
     controller.refresh()
     ctx.content_changed.connect(controller.refresh)
     ctx.register_singleton("Attract", controller)

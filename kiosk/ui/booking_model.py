@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QCoreApplication, QObject, Signal, Slot
 
 from kiosk import booking
 from kiosk.core import config as config_mod
 from kiosk.core.clock import in_china, utcnow
+from kiosk.core.language import SOURCE_LANGUAGE, in_language
 from kiosk.core.self_command import self_command
 from kiosk.dataservice.api import RecordDetail
 from kiosk.ui.children import ChildOutcome, ChildProcess, Ending
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
+# Qt's translation of a visitor-facing text (named so that lupdate finds every call).
+translate = QCoreApplication.translate
 
 # KioskBackend singletons this module registers (kiosk.ui.qml_types declares them before any QML engine).
 QML_SINGLETONS = ("Booking",)
@@ -89,15 +92,44 @@ class PrinterStatusProcess(QObject):
         self.answered.emit(problem)
 
 
+def slip_outcome_message(ok: bool) -> str:
+    """What the visitor reads after tapping 打印凭条 (kiosk.ui.printing's MSG_TAKE_SLIP or
+    MSG_PRINTER_UNAVAILABLE), in the visitor's language."""
+    return translate("Booking", "请取走凭条") if ok else translate("Booking", "打印机暂不可用，请用手机扫码")
+
+
+def slip_labels() -> booking.SlipLabels:
+    """The slip's own words (kiosk.booking.SlipLabels) in the visitor's language."""
+    return booking.SlipLabels(
+        booking_type=translate("Booking", "预约类型：{}"),
+        short_code=translate("Booking", "短码  {}"),
+        prepare=translate("Booking", "请携带："),
+        printed_at=translate("Booking", "打印时间：{}"),
+        time=translate("Booking", "时间：{}"),
+        venue=translate("Booking", "地点：{}"),
+        instruction=translate("Booking", "请用手机扫描二维码完成预约"),
+        event_booking=translate("Booking", "活动报名"),
+        phone=translate("Booking", "本站电话：{}"),
+        national_hotline=translate("Booking", "热线：{}（全国知识产权公共服务热线）"),
+        hotline=translate("Booking", "服务热线：{}"),
+    )
+
+
 class BookingTypeListModel(RowListModel):
     """The booking types of the content (8 in the seed), in content order."""
 
     ROLES = ("typeId", "title", "summary", "prepare")
     KEY = "typeId"
 
-    def set_booking_types(self, booking_types: list[dict]) -> None:
+    def set_booking_types(self, booking_types: list[dict], language: str) -> None:
+        shown = [in_language(bt, language) for bt in booking_types]
         self.set_rows([{"typeId": bt["id"], "title": bt["title"], "summary": bt.get("summary") or "",
-                        "prepare": "、".join(bt.get("prepare") or ())} for bt in booking_types])
+                        "prepare": _joined(bt.get("prepare") or (), language)} for bt in shown])
+
+
+def _joined(items: Iterable[str], language: str) -> str:
+    """A booking type's prepare list as one line, joined the way the visitor's LANGUAGE writes lists."""
+    return ("; " if language == "en" else "、").join(items)
 
 
 class BookingBackend(QObject):
@@ -114,11 +146,13 @@ class BookingBackend(QObject):
                  data: DataCalls,
                  clock: Callable[[], dt.datetime] = utcnow,
                  jobs: SlipPrintJobs | None = None,
+                 language: Callable[[], str] = lambda: SOURCE_LANGUAGE,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cfg = cfg
         self._data = data
         self._clock = clock
+        self._language = language  # the visitor's: the booking types, the link's {lang} and the slip follow it
         self._type_records: list[dict] = []
         self._types = BookingTypeListModel(self)
         self.reload()
@@ -170,7 +204,7 @@ class BookingBackend(QObject):
         if not booking_type_id:
             return None
         try:
-            return booking.make_link(self._cfg, service_id, booking_type_id)
+            return booking.make_link(self._cfg, service_id, booking_type_id, language=self._language())
         except booking.BookingError as exc:
             log.error("no booking link for %r/%r: %s", service_id, booking_type_id, exc)
             return None
@@ -214,18 +248,22 @@ class BookingBackend(QObject):
         if record is None:
             self.recordLookedUp.emit(record_id, "", "")
             return
-        self.recordLookedUp.emit(record_id, record.get("title") or "",
+        self.recordLookedUp.emit(record_id, in_language(record, self._language()).get("title") or "",
                                  booking.booking_type_id_for_record(record, self._type_records) or "")
 
     @Slot(str, result="QVariantMap")
     def bookingTypeInfo(self, bookingTypeId: str) -> dict:
-        """{title, summary, prepare} of a booking type ('prepare' joined with 、); {} if unknown."""
+        """{title, summary, prepare} of a booking type in the visitor's language ('prepare' as one line); {} if
+        unknown."""
         if bookingTypeId == booking.EVENT_BOOKING_TYPE:
-            return {"title": booking.EVENT_BOOKING_TITLE, "summary": "", "prepare": ""}
+            return {"title": slip_labels().event_booking, "summary": "", "prepare": ""}
         bt = next((bt for bt in self._type_records if bt["id"] == bookingTypeId), None)
         if bt is None:
             return {}
-        return {"title": bt["title"], "summary": bt.get("summary") or "", "prepare": "、".join(bt.get("prepare") or ())}
+        language = self._language()
+        bt = in_language(bt, language)
+        return {"title": bt["title"], "summary": bt.get("summary") or "",
+                "prepare": _joined(bt.get("prepare") or (), language)}
 
     # ------------------------------------------------------------ printing
 
@@ -235,11 +273,9 @@ class BookingBackend(QObject):
         record (as its detail page has it: list fields capped, so a slip never waits for 100,000
         materials) is asked for first; without it (gone, or the data service does not answer) the
         slip is made without the service, or refused when it needs one (kiosk.booking.slip_content)."""
-        from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE
-
         if self._printer_problem is not None:
             log.warning("slip not printed: %s", self._printer_problem)
-            self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
+            self.printFinished.emit(False, slip_outcome_message(False))
             return
         if not serviceId:
             self._print(serviceId, bookingTypeId, None)
@@ -254,15 +290,16 @@ class BookingBackend(QObject):
             receiver=self)
 
     def _print(self, service_id: str, booking_type_id: str, record: dict | None) -> None:
-        from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs
+        from kiosk.ui.printing import SlipPrintJobs
 
         try:
             slip = booking.slip_content(
                 self._cfg, service_id, booking_type_id, record=record,
-                booking_types=self._type_records, now=in_china(self._clock()))
+                booking_types=self._type_records, now=in_china(self._clock()), language=self._language(),
+                labels=slip_labels())
         except booking.BookingError as exc:
             log.error("slip not printed: %s", exc)
-            self.printFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
+            self.printFinished.emit(False, slip_outcome_message(False))
             return
         if self._jobs is None:
             self._adopt_jobs(SlipPrintJobs())
@@ -278,8 +315,9 @@ class BookingBackend(QObject):
         jobs.busyChanged.connect(self.printingChanged)
         jobs.finished.connect(self._on_job_finished)
 
-    def _on_job_finished(self, ok: bool, visitor_message: str, detail: str) -> None:
-        self.printFinished.emit(ok, visitor_message)
+    def _on_job_finished(self, ok: bool, message: str, detail: str) -> None:
+        # MESSAGE is the job's own (Chinese) wording of OK; the visitor reads it in their language.
+        self.printFinished.emit(ok, slip_outcome_message(ok))
         self.refreshPrinter()
 
     @Slot()
@@ -305,7 +343,11 @@ class BookingBackend(QObject):
 
     def _set_booking_types(self, booking_types: list[dict]) -> None:
         self._type_records = booking_types
-        self._types.set_booking_types(booking_types)
+        self._types.set_booking_types(booking_types, self._language())
+
+    def show_language(self) -> None:
+        """The visitor switched language: the booking types' rows follow (the QR follows Shell.language)."""
+        self._types.set_booking_types(self._type_records, self._language())
 
     def reset(self) -> None:
         """Visitor left: drop the last print message on every BookingQr."""
@@ -323,7 +365,9 @@ def qr_svg_path(runs: list[tuple[int, int, int]]) -> str:
 
 def register(ctx) -> BookingBackend:
     """The ``Booking`` singleton (called by kiosk.ui.app.build_context)."""
-    backend = BookingBackend(ctx.cfg, data=ctx.data, clock=ctx.clock, parent=ctx.engine)
+    backend = BookingBackend(ctx.cfg, data=ctx.data, clock=ctx.clock, language=ctx.shell.visitor_language,
+                             parent=ctx.engine)
     ctx.content_changed.connect(backend.reload)
+    ctx.shell.languageChanged.connect(backend.show_language)
     ctx.register_singleton("Booking", backend)
     return backend

@@ -14,9 +14,11 @@ import datetime as dt
 import logging
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     Property,
     QAbstractListModel,
     QByteArray,
+    QCoreApplication,
     QModelIndex,
     QObject,
     Qt,
@@ -27,12 +29,15 @@ from PySide6.QtQml import QmlElement
 
 from kiosk.core import kinds
 from kiosk.core.clock import in_china, iso, minute_text
+from kiosk.core.language import SOURCE_LANGUAGE, in_language
 from kiosk.core.listing import is_expired, is_past
 from kiosk.dataservice.api import RecordDetail, RecordPage
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.context import current_context
 
 log = logging.getLogger(__name__)
+# Qt's translation of a visitor-facing text (named so that lupdate finds every call).
+translate = QCoreApplication.translate
 
 __all__ = ["QML_IMPORT_MAJOR_VERSION", "QML_IMPORT_NAME"]  # read by @QmlElement
 QML_SINGLETONS = ("Content",)
@@ -47,17 +52,51 @@ def _instant(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+
+# What kiosk.core.kinds and the content write in Chinese and the screen shows, marked for lupdate: the kinds'
+# names and the service categories of the catalogue.
+TRANSLATED_NAMES = (
+    QT_TRANSLATE_NOOP("Content", "服务事项"),
+    QT_TRANSLATE_NOOP("Content", "政策法规"),
+    QT_TRANSLATE_NOOP("Content", "通知公告"),
+    QT_TRANSLATE_NOOP("Content", "行业动态"),
+    QT_TRANSLATE_NOOP("Content", "宣讲活动"),
+    QT_TRANSLATE_NOOP("Content", "预约类型"),
+    QT_TRANSLATE_NOOP("Content", "专利"),
+    QT_TRANSLATE_NOOP("Content", "商标"),
+    QT_TRANSLATE_NOOP("Content", "地理标志"),
+    QT_TRANSLATE_NOOP("Content", "集成电路布图设计"),
+    QT_TRANSLATE_NOOP("Content", "维权援助"),
+    QT_TRANSLATE_NOOP("Content", "咨询"),
+    QT_TRANSLATE_NOOP("Content", "信息服务"),
+    QT_TRANSLATE_NOOP("Content", "质押融资"),
+    QT_TRANSLATE_NOOP("Content", "其他"),
+)
+
+
+def category_label(name: str) -> str:
+    """Service category NAME (content names them in Chinese) in the visitor's language; a category the
+    content adds and the translation does not know stays as it is."""
+    return translate("Content", name) if name else ""
+
+
+def kind_title(kind: str) -> str:
+    """The visitor's name of content KIND (kiosk.core.kinds.title), in the visitor's language."""
+    return translate("Content", kinds.title(kind))
+
+
 def event_time_text(starts_at: str | None, ends_at: str | None) -> str:
     start, end = _instant(starts_at), _instant(ends_at)
     if start is None:
-        return "时间待定"
+        return translate("Content", "时间待定")
     start = in_china(start)
     if end is None:
         return f"{start:%Y-%m-%d %H:%M}"
     end = in_china(end)
     if end.date() == start.date():
         return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
-    return f"{start:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}"
+    return translate("Content", "{start} 至 {end}").format(start=f"{start:%Y-%m-%d %H:%M}",
+                                                          end=f"{end:%Y-%m-%d %H:%M}")
 
 
 def _text(rec: dict, *names: str) -> str:
@@ -83,18 +122,20 @@ def _mapping(rec: dict, name: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
+def list_rows(kind: str, records: list[dict], now: dt.datetime, language: str) -> list[dict]:
     """Display rows of RECORDS (of KIND, in the order the data service's record_page gives them: current
-    items first, expired notices / past events after them, kiosk.core.listing.in_visitor_order)."""
+    items first, expired notices / past events after them, kiosk.core.listing.in_visitor_order), in the
+    visitor's LANGUAGE."""
     rows = []
-    for rec in records:
+    for shown in records:
+        rec = in_language(shown, language)
         inactive, section, date = False, "", rec.get("published_at") or ""
         if kind == "notices":
             inactive = is_expired(rec, now)
-            section = "已过期" if inactive else "有效通知"
+            section = translate("Content", "已过期") if inactive else translate("Content", "有效通知")
         elif kind == "events":
             inactive = is_past(rec, now)
-            section = "往期活动" if inactive else "即将举行"
+            section = translate("Content", "往期活动") if inactive else translate("Content", "即将举行")
             date = event_time_text(rec.get("starts_at"), rec.get("ends_at"))
         if kind == "services":
             subtitle = _text(rec, "summary")
@@ -225,6 +266,7 @@ class RecordListModel(RowListModel):
         self._waiting = False  # a next page is on its way: asking again would ask for the same rows
         self._ctx = current_context()
         self._ctx.content_changed.connect(self.refresh)
+        self._ctx.shell.languageChanged.connect(self.refresh)
 
     def _get_kind(self) -> str:
         return self._kind
@@ -302,7 +344,7 @@ class RecordListModel(RowListModel):
     def _show(self, kind: str, category: str, offset: int, page: RecordPage) -> None:
         if (kind, category) != (self._kind, self._category):
             return  # a newer list's pages are on their way
-        rows = list_rows(kind, page["rows"], self._ctx.clock())
+        rows = list_rows(kind, page["rows"], self._ctx.clock(), self._ctx.shell.visitor_language())
         if offset == 0:  # the first page, or a refresh of every row asked for so far
             self.set_rows(rows)
         else:  # a next page; a row that content changed since moved into the rows above stays there
@@ -322,13 +364,14 @@ class RecordListModel(RowListModel):
 class CategoryModel(RowListModel):
     """The 8 service categories with their record counts (categories the content adds come last)."""
 
-    ROLES = ("name", "count")
+    ROLES = ("name", "label", "count")  # name: as the content writes it; label: in the visitor's language
     KEY = "name"
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._ctx = current_context()
         self._ctx.content_changed.connect(self.refresh)
+        self._ctx.shell.languageChanged.connect(self.refresh)
         self.refresh()
 
     @Slot()
@@ -340,7 +383,7 @@ class CategoryModel(RowListModel):
         for rec in services:
             counts[rec.get("category") or "其他"] = counts.get(rec.get("category") or "其他", 0) + 1
         names = list(SERVICE_CATEGORIES) + sorted(set(counts) - set(SERVICE_CATEGORIES))
-        self.set_rows([{"name": n, "count": counts.get(n, 0), "title": n} for n in names])
+        self.set_rows([{"name": n, "label": category_label(n), "count": counts.get(n, 0), "title": n} for n in names])
 
 
 class ContentFacade(QObject):
@@ -364,6 +407,7 @@ class ContentFacade(QObject):
         self._pages: dict[str, dict] = {}  # record id -> formatted page ({} when gone), oldest first
         self._opening = ""
         ctx.content_changed.connect(self._refresh)
+        ctx.shell.languageChanged.connect(self._refresh)
         self._refresh_hot()
 
     def _refresh(self) -> None:
@@ -375,7 +419,8 @@ class ContentFacade(QObject):
         self._ctx.data.list_records("services").then(self._show_hot)
 
     def _show_hot(self, services: list[dict]) -> None:
-        hot = [{"recordId": r["id"], "title": r["title"]} for r in services if r.get("hot")]
+        language = self._ctx.shell.visitor_language()
+        hot = [{"recordId": r["id"], "title": in_language(r, language)["title"]} for r in services if r.get("hot")]
         hot = hot[:HOT_SERVICES_MAX]
         if hot != self._hot:
             self._hot = hot
@@ -387,7 +432,7 @@ class ContentFacade(QObject):
 
     @Slot(str, result=str)
     def kindTitle(self, kind: str) -> str:
-        return kinds.title(kind)
+        return kind_title(kind)
 
     @Slot(str)
     def open(self, record_id: str) -> None:
@@ -410,7 +455,7 @@ class ContentFacade(QObject):
         self._ctx.data.record_detail(record_id).then(lambda page: self._show(record_id, page), receiver=self)
 
     def _show(self, record_id: str, page: RecordDetail | None) -> None:
-        shown = detail(page, self._ctx.clock()) if page else {}
+        shown = detail(page, self._ctx.clock(), self._ctx.shell.visitor_language()) if page else {}
         changed = self._pages.get(record_id) != shown
         self._pages.pop(record_id, None)
         self._pages[record_id] = shown
@@ -437,30 +482,31 @@ class ContentFacade(QObject):
         self._opening = ""
 
 
-def detail(page: RecordDetail, now: dt.datetime) -> dict:
-    """The detail page's view of PAGE, the data service's record_detail answer."""
-    rec = page["record"]
+def detail(page: RecordDetail, now: dt.datetime, language: str) -> dict:
+    """The detail page's view of PAGE, the data service's record_detail answer, in the visitor's LANGUAGE."""
+    rec = in_language(page["record"], language)
     kind = rec["kind"]
     out = {
         "recordId": rec["id"],
         "kind": kind,
-        "kindTitle": kinds.title(kind),
+        "kindTitle": kind_title(kind),
         "title": _text(rec, "title"),
         "summary": text.inline(_text(rec, "summary")),
         "issuer": _text(rec, "issuer", "organizer"),
         "docNumber": _text(rec, "doc_number"),
         "date": _text(rec, "published_at"),
-        "category": _text(rec, "category"),
+        "category": category_label(_text(rec, "category")),
         "blocks": text.blocks(_text(rec, "body")),
         "expired": kind == "notices" and is_expired(rec, now),
         "past": kind == "events" and is_past(rec, now),
         "validUntil": minute_text(rec["valid_until"]) if rec.get("valid_until") else "",
         "time": event_time_text(rec.get("starts_at"), rec.get("ends_at")) if kind == "events" else "",
         "venue": text.escaped(_text(rec, "venue")),  # shown in a GuideField, which renders StyledText
-        "registrationLabel": _text(_mapping(rec, "registration"), "label"),
+        # A booking button's label has no English twin: in English the page's own (translated) label shows.
+        "registrationLabel": _text(_mapping(rec, "registration"), "label") if language == SOURCE_LANGUAGE else "",
         "registrationType": _text(_mapping(rec, "registration"), "type"),
-        "related": [{"recordId": r["id"], "title": r["title"], "kindTitle": kinds.title(r["kind"])}
-                    for r in page["related"]],
+        "related": [{"recordId": r["id"], "title": in_language(dict(r), language)["title"],
+                     "kindTitle": kind_title(r["kind"])} for r in page["related"]],
     }
     if kind == "services":
         booking = _mapping(rec, "booking")
@@ -473,7 +519,7 @@ def detail(page: RecordDetail, now: dt.datetime) -> dict:
             "channels": text.list_blocks(_texts(rec, "channels")),
             "provider": text.inline(_text(rec, "provider")),
             "bookingType": _text(booking, "type"),
-            "bookingLabel": _text(booking, "label"),
+            "bookingLabel": _text(booking, "label") if language == SOURCE_LANGUAGE else "",
             "bookingTypeId": page["booking_type_id"],
         })
     return out

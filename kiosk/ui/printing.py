@@ -132,19 +132,20 @@ def _layout(slip: SlipContent, geometry: PaperGeometry, printer: QPrinter) -> tu
         blocks.append(text(slip.service_title, 11, left | wrap_words, bold=True))
     for line in slip.details:
         blocks.append(text(line, 9, left | wrap_words))
-    blocks.append(text(f"预约类型：{slip.booking_type_title}", 9, left | wrap_words))
+    labels = slip.labels  # in the visitor's language (kiosk.ui.booking_model.slip_labels)
+    blocks.append(text(labels.booking_type.format(slip.booking_type_title), 9, left | wrap_words))
     blocks.append(_Block("qr", geometry.qr_side_mm * px_per_mm))
     blocks.append(text(slip.instruction, 10, center | wrap_words, bold=True))
-    blocks.append(text(f"短码  {slip.link.short_code}", 12, center, bold=True))
+    blocks.append(text(labels.short_code.format(slip.link.short_code), 12, center, bold=True))
     blocks.append(text(slip.link.url, 7, left | wrap_anywhere))
     if slip.prepare:
-        prepare_text = "请携带：\n" + "\n".join(f"· {item}" for item in slip.prepare)
+        prepare_text = labels.prepare + "\n" + "\n".join(f"· {item}" for item in slip.prepare)
         blocks.append(text(prepare_text, 8, left | wrap_words, optional=True))
     blocks.append(_Block("rule", gap_px))
     if slip.contact:
         # Kept when the slip is too long (unlike the prepare list): a visitor without a phone needs a person.
         blocks.append(text("\n".join(slip.contact), 8, left | wrap_words))
-    blocks.append(text(f"打印时间：{slip.printed_at}", 8, left))
+    blocks.append(text(labels.printed_at.format(slip.printed_at), 8, left))
 
     limit_mm = (geometry.fixed_height_mm - 2 * geometry.margin_mm) if geometry.fixed_height_mm \
         else RECEIPT_MAX_LENGTH_MM - 2 * geometry.margin_mm

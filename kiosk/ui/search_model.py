@@ -26,8 +26,9 @@ from collections.abc import Callable
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.core import kinds
+from kiosk.core.language import SOURCE_LANGUAGE, in_language
 from kiosk.dataservice.api import MAX_QUERY_CHARS, BrowseCategory, Pending, SearchAnswer, SearchHit
-from kiosk.ui.content_models import RowListModel
+from kiosk.ui.content_models import RowListModel, category_label, kind_title
 from kiosk.ui.text import escaped
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class BrowseListModel(RowListModel):
 def browse_rows(categories: list[BrowseCategory]) -> list[dict]:
     """The service's categories as rows: "服务事项" for a whole kind, "专利" for one service category."""
     return [{"key": f"{c['kind']}/{c['category'] or ''}", "kind": c["kind"], "category": c["category"] or "",
-             "label": c["category"] or kinds.title(c["kind"]), "count": c["count"]}
+             "label": category_label(c["category"]) if c["category"] else kind_title(c["kind"]), "count": c["count"]}
             for c in categories if c["kind"] in kinds.VISITOR_KINDS]
 
 
@@ -101,9 +102,18 @@ def title_markup(title: str, spans: list[list[int]]) -> str:
     return "".join(out)
 
 
-def group_hits(hits: list[SearchHit]) -> tuple[list[dict], list[dict]]:
+def _hit_row(hit: SearchHit, kind: str, section: str, language: str) -> dict:
+    """One result row: the title in LANGUAGE, its matched characters in bold where the shown title is the one the
+    query matched (an English title shows unmarked)."""
+    title = in_language(dict(hit), language)["title"]
+    markup = title_markup(hit["title"], hit["spans"]) if title == hit["title"] else escaped(title)
+    return {"recordId": hit["id"], "kind": kind, "title": title, "titleMarkup": markup, "section": section}
+
+
+def group_hits(hits: list[SearchHit], language: str) -> tuple[list[dict], list[dict]]:
     """Result rows grouped by kind in display order, keeping the engine's rank within a kind, and the
-    (kind, label, count) groups. Kinds not meant for visitors (booking types) are left out."""
+    (kind, label, count) groups, in the visitor's LANGUAGE. Kinds not meant for visitors (booking types)
+    are left out."""
     by_kind: dict[str, list] = {kind: [] for kind in kinds.VISITOR_DISPLAY_ORDER}
     for hit in hits:
         if hit["kind"] in by_kind:
@@ -113,11 +123,10 @@ def group_hits(hits: list[SearchHit]) -> tuple[list[dict], list[dict]]:
     for kind, kind_hits in by_kind.items():
         if not kind_hits:
             continue
-        label = kinds.title(kind)
+        label = kind_title(kind)
         groups.append({"kind": kind, "label": label, "count": len(kind_hits)})
         section = f"{label} · {len(kind_hits)}"
-        rows.extend({"recordId": h["id"], "kind": kind, "title": h["title"],
-                     "titleMarkup": title_markup(h["title"], h["spans"]), "section": section} for h in kind_hits)
+        rows.extend(_hit_row(h, kind, section, language) for h in kind_hits)
     return rows, groups
 
 
@@ -128,17 +137,19 @@ class SearchController(QObject):
     SEARCH is the data service's ``search`` (query, letters, now, limits → a Pending of the hits,
     candidates and the zero-result help); CLOCK gives "now" (upcoming events rank higher); CONTENT_SERIAL
     the serial of the content on screen (an answer from an index of older content is shown and asked
-    again after STALE_INDEX_RETRY_MS)."""
+    again after STALE_INDEX_RETRY_MS); LANGUAGE the visitor's language the results are shown in."""
 
     queryChanged = Signal()
     resultsChanged = Signal()
 
     def __init__(self, search: Callable[..., Pending[SearchAnswer]], clock: Callable[[], str],
-                 parent: QObject | None = None, *, content_serial: Callable[[], int] = lambda: 0):
+                 parent: QObject | None = None, *, content_serial: Callable[[], int] = lambda: 0,
+                 language: Callable[[], str] = lambda: SOURCE_LANGUAGE):
         super().__init__(parent)
         self._search = search
         self._clock = clock
         self._content_serial = content_serial
+        self._language = language
         self._stale_retry = QTimer(self, singleShot=True, interval=STALE_INDEX_RETRY_MS)
         self._stale_retry.timeout.connect(self._run)
         self._query = ""
@@ -278,7 +289,7 @@ class SearchController(QObject):
             return  # the visitor typed on: the answer to the newer query is on its way
         if found["index_serial"] < self._content_serial():
             self._stale_retry.start()  # shown meanwhile: the previous content's results are still good ones
-        rows, groups = group_hits(found["hits"])
+        rows, groups = group_hits(found["hits"], self._language())
         corrected = found["corrected_to"]
         self._corrected_to = (corrected["display"] or corrected["query"]) if corrected and rows else ""
         self._candidates.set_rows(word_rows(found["candidates"]))
@@ -291,8 +302,10 @@ class SearchController(QObject):
 
 def register(ctx) -> SearchController:
     controller = SearchController(ctx.data.search, ctx.now_iso, parent=ctx.engine,
-                                  content_serial=lambda: ctx.shell.contentSerial)
-    # A sync applied new content: the visitor keeps the query, the results follow the new content.
+                                  content_serial=lambda: ctx.shell.contentSerial, language=ctx.shell.visitor_language)
+    # A sync applied new content, or the visitor switched language: the visitor keeps the query, the
+    # results follow.
     ctx.content_changed.connect(controller.refresh)
+    ctx.shell.languageChanged.connect(controller.refresh)
     ctx.register_singleton("Search", controller)
     return controller

@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Container
 
-from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import Property, QCoreApplication, QObject, QTimer, Signal, Slot
 
 from kiosk.core import config as config_mod
 from kiosk.core.clock import minute_text
+from kiosk.core.language import VISITOR_LANGUAGES, language_of
 from kiosk.core.safe_text import for_display
 from kiosk.ui.data_client import DataClient
 from kiosk.ui.memory import RELEASE_MEMORY_DELAY_MS
@@ -20,15 +21,10 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 2000
 
 
-def _language_of(locale: str) -> str:
-    """The visitor language code ("zh" or "en") of a configured locale such as "zh_CN"."""
-    return locale.split("_", 1)[0]
-
-
 def _freshness_text(updated_at_iso: str | None) -> str:
-    if not updated_at_iso:
-        return "数据更新于 —"
-    return f"数据更新于 {minute_text(updated_at_iso)}"
+    """When the content was last updated, in the visitor's language (the translator installed now)."""
+    shown = minute_text(updated_at_iso) if updated_at_iso else "—"
+    return QCoreApplication.translate("Shell", "数据更新于 {time}").format(time=shown)
 
 
 class Shell(QObject):
@@ -37,7 +33,8 @@ class Shell(QObject):
     The station facts come from the config file, not through the data service, so they are cleaned
     for display here (kiosk.core.safe_text). ``singletons`` holds the names of the KioskBackend
     singletons registered so far; ``reset_visitor`` forgets the last visitor; ``release_memory`` runs
-    RELEASE_MEMORY_DELAY_MS after that, once the visitor's pages are gone."""
+    RELEASE_MEMORY_DELAY_MS after that, once the visitor's pages are gone; ``show_language`` puts the
+    screen in a visitor language (kiosk.ui.translation), at the start and on every change."""
 
     userActivity = Signal()
     contentSerialChanged = Signal()
@@ -48,7 +45,7 @@ class Shell(QObject):
 
     def __init__(self, cfg: config_mod.Config, data: DataClient, *, idle_timeout_ms: int, countdown_s: int,
                  singletons: Container[str], reset_visitor: Callable[[], None],
-                 release_memory: Callable[[], None]) -> None:
+                 release_memory: Callable[[], None], show_language: Callable[[str], None]) -> None:
         super().__init__()
         self._cfg = cfg
         self._data = data
@@ -58,13 +55,15 @@ class Shell(QObject):
         self._reset_visitor = reset_visitor
         self._content_serial = -1  # none yet: the first poll_content reads it
         self._polling = False  # a poll is waiting for the data service: the timer does not pile up more
-        self._freshness = _freshness_text(None)
+        self._updated_at: str | None = None
         # A child of the Shell singleton: stop_context stops it with the other timers of the context.
         self._release_memory_timer = QTimer(self, singleShot=True, interval=RELEASE_MEMORY_DELAY_MS)
         self._release_memory_timer.timeout.connect(release_memory)
         # The visitor's own choices (大字, English); the idle reset returns both to the station's defaults.
         self._large_text = cfg.large_text
-        self._language = _language_of(cfg.locale)
+        self._language = language_of(cfg.locale)
+        self._show_language = show_language
+        show_language(self._language)
 
     @Property(str, constant=True)
     def stationName(self) -> str:
@@ -119,15 +118,22 @@ class Shell(QObject):
         return self._language
 
     def _set_language(self, language: str) -> None:
-        if language not in ("zh", "en"):
+        if language not in VISITOR_LANGUAGES:
             log.warning("language %r is not offered; staying with %s", language, self._language)
             return
         if language != self._language:
             self._language = language
+            # The translator first: QML bindings re-run as soon as languageChanged is emitted, before any slot.
+            self._show_language(language)
             self.languageChanged.emit()
+            self.freshnessTextChanged.emit()
 
     # The visitor's language, "zh" or "en".
     language = Property(str, _get_language, _set_language, notify=languageChanged)
+
+    def visitor_language(self) -> str:
+        """The visitor's language for Python callers (``language`` is the Qt property QML binds to)."""
+        return self._language
 
     @Property(int, notify=contentSerialChanged)
     def contentSerial(self) -> int:
@@ -135,7 +141,7 @@ class Shell(QObject):
 
     @Property(str, notify=freshnessTextChanged)
     def freshnessText(self) -> str:
-        return self._freshness
+        return _freshness_text(self._updated_at)
 
     def poll_content(self) -> None:
         """Called every POLL_INTERVAL_MS: notice a new apply by the sync process (contentSerialChanged
@@ -159,9 +165,8 @@ class Shell(QObject):
     def _content_applied(self, serial: int, updated_at: str | None) -> None:
         self._polling = False
         self._content_serial = serial
-        freshness = _freshness_text(updated_at)
-        if freshness != self._freshness:
-            self._freshness = freshness
+        if updated_at != self._updated_at:
+            self._updated_at = updated_at
             self.freshnessTextChanged.emit()
         self.contentSerialChanged.emit()
 
@@ -177,7 +182,7 @@ class Shell(QObject):
     @Slot()
     def resetVisitor(self) -> None:
         self._set_large_text(self._cfg.large_text)
-        self._set_language(_language_of(self._cfg.locale))
+        self._set_language(language_of(self._cfg.locale))
         self._reset_visitor()
         self.visitorResetDone.emit()
         self._release_memory_timer.start()

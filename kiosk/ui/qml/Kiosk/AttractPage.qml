@@ -54,7 +54,7 @@ KioskPage {
             font.pixelSize: Theme.fontTitle
             color: Theme.onPrimary
             opacity: 0.85
-            text: "查办事 · 看政策 · 约咨询"
+            text: qsTr("查办事 · 看政策 · 约咨询")
         }
 
         // ------------------------------------------------------------ carousel
@@ -135,7 +135,7 @@ KioskPage {
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
                         color: Theme.textMuted
-                        text: "地点：" + slide.place
+                        text: qsTr("地点：%1").arg(slide.place)
                     }
                     Text {
                         textFormat: Text.PlainText
@@ -162,7 +162,7 @@ KioskPage {
                     required property string body
                     objectName: "attractAnnouncement_" + index
                     slideIndex: index
-                    badge: "本站公告"
+                    badge: qsTr("本站公告")
                     badgeColor: Theme.stationBadge
                     heading: title
                     detail: body
@@ -180,7 +180,7 @@ KioskPage {
                     required property string summary
                     objectName: "attractEvent_" + index
                     slideIndex: page.announcementCount + index
-                    badge: "近期活动"
+                    badge: qsTr("近期活动")
                     heading: title
                     place: venue
                     detail: summary
@@ -191,9 +191,9 @@ KioskPage {
             AttractSlide {
                 objectName: "attractWelcome"
                 visible: page.slideCount === 0
-                badge: "欢迎"
-                heading: "知识产权公共信息服务"
-                detail: "查询服务事项、政策法规，预约咨询与维权援助。"
+                badge: qsTr("欢迎")
+                heading: qsTr("知识产权公共信息服务")
+                detail: qsTr("查询服务事项、政策法规，预约咨询与维权援助。")
             }
         }
 
@@ -226,7 +226,7 @@ KioskPage {
             font.pixelSize: Theme.fontHuge
             font.bold: true
             color: Theme.onPrimary
-            text: "轻触屏幕开始"
+            text: qsTr("轻触屏幕开始")
             // A slow blink, not a continuous animation: the attract screen runs for hours and
             // every animated frame is a full repaint with the software renderer.
             Timer {

@@ -10,7 +10,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "bookingPage"
-    pageTitle: "预约咨询 · 维权援助"
+    pageTitle: qsTr("预约咨询 · 维权援助")
     property string serviceId: ""
     property string bookingTypeId: ""
 
@@ -66,7 +66,7 @@ KioskPage {
                 Text {
                     textFormat: Text.PlainText
                     width: parent.width
-                    text: "选择预约类型"
+                    text: qsTr("选择预约类型")
                     color: Theme.primary
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontHuge
@@ -76,7 +76,7 @@ KioskPage {
                 Text {
                     textFormat: Text.PlainText
                     width: parent.width
-                    text: "用手机扫码即可预约专业人员，本机不收集任何个人信息。"
+                    text: qsTr("用手机扫码即可预约专业人员，本机不收集任何个人信息。")
                     color: Theme.textMuted
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
@@ -87,7 +87,7 @@ KioskPage {
                     objectName: "bookingServiceTitle"
                     width: parent.width
                     visible: page.serviceTitle !== ""
-                    text: "办理事项：" + page.serviceTitle
+                    text: qsTr("办理事项：%1").arg(page.serviceTitle)
                     color: Theme.text
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
@@ -173,7 +173,8 @@ KioskPage {
                     border.color: Theme.accent
                     border.width: 2
 
-                    readonly property var info: Booking.bookingTypeInfo(page.selectedTypeId)
+                    // Reads Shell.language so that a switch of language reads it again (bookingTypeInfo answers in it).
+                    readonly property var info: Shell.language ? Booking.bookingTypeInfo(page.selectedTypeId) : ({})
 
                     Flow {
                         id: panelRow
@@ -219,7 +220,7 @@ KioskPage {
                                 textFormat: Text.PlainText
                                 width: parent.width
                                 visible: text !== ""
-                                text: qrPanel.info.prepare ? "请携带：" + qrPanel.info.prepare : ""
+                                text: qrPanel.info.prepare ? qsTr("请携带：%1").arg(qrPanel.info.prepare) : ""
                                 color: Theme.textMuted
                                 font.family: Theme.fontFamily
                                 font.pixelSize: Theme.fontBody

@@ -9,7 +9,7 @@ Rectangle {
     property string bookingTypeId: ""
     property string label: ""
     property bool closed: false        // e.g. a past event: registration greyed out
-    property string closedText: "报名已结束"
+    property string closedText: qsTr("报名已结束")
 
     readonly property bool qrAvailable: !closed && bookingTypeId !== "" && Shell.hasSingleton("Booking")
     implicitHeight: column.implicitHeight + 2 * Theme.spacing
@@ -47,8 +47,8 @@ Rectangle {
             textFormat: Text.PlainText
             width: parent.width
             visible: !panel.qrAvailable
-            text: panel.closed ? "该活动已结束，欢迎关注近期其他活动。"
-                               : "请到服务窗口咨询工作人员，或在“预约咨询·维权援助”中扫码预约。"
+            text: panel.closed ? qsTr("该活动已结束，欢迎关注近期其他活动。")
+                               : qsTr("请到服务窗口咨询工作人员，或在“预约咨询·维权援助”中扫码预约。")
             color: Theme.textMuted
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody

@@ -14,7 +14,8 @@ Item {
     // inside is a whole number of px per module (53 modules: 7 px → 371 px at 420).
     property int qrSizePx: 420
 
-    readonly property string url: bookingTypeId !== "" ? Booking.urlFor(serviceId, bookingTypeId) : ""
+    // Reads Shell.language: the link's {lang} is the visitor's language (urlFor reads it), so a switch makes it again.
+    readonly property string url: bookingTypeId !== "" && Shell.language ? Booking.urlFor(serviceId, bookingTypeId) : ""
     readonly property string shortCode: url !== "" ? Booking.shortCode(serviceId, bookingTypeId) : ""
     // idle | printing | done | failed — only this instance's own print job moves it.
     property string printState: "idle"
@@ -96,7 +97,7 @@ Item {
             anchors.horizontalCenter: parent.horizontalCenter
             width: parent.width
             objectName: "bookingQrHint"
-            text: root.url !== "" ? "请用手机扫描二维码完成预约" : "本站预约服务暂未开通，请咨询工作人员"
+            text: root.url !== "" ? qsTr("请用手机扫描二维码完成预约") : qsTr("本站预约服务暂未开通，请咨询工作人员")
             color: Theme.text
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody

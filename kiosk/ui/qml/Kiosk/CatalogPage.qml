@@ -7,7 +7,7 @@ KioskPage {
     id: page
     objectName: "catalogPage"
     property string category: "专利"
-    pageTitle: "服务事项"
+    pageTitle: qsTr("服务事项")
 
     CategoryModel { id: categories }
     RecordListModel {
@@ -24,12 +24,13 @@ KioskPage {
             model: categories
             Tile {
                 required property string name
+                required property string label
                 required property int count
                 objectName: "category_" + name
                 compact: true
                 height: Theme.touchMin
                 width: implicitWidth
-                text: name + "  " + count
+                text: label + "  " + count
                 fill: name === page.category ? Theme.primary : Theme.surface
                 ink: name === page.category ? Theme.onPrimary : Theme.text
                 border.color: Theme.divider

@@ -5,7 +5,7 @@ import QtQuick.Controls
 Popup {
     id: popup
     property string message: ""
-    property string confirmText: "确定"
+    property string confirmText: qsTr("确定")
     signal confirmed()
 
     parent: Overlay.overlay
@@ -36,7 +36,7 @@ Popup {
                 width: 240
                 compact: true
                 fill: Theme.textMuted
-                text: "取消"
+                text: qsTr("取消")
                 onClicked: popup.close()
             }
             Tile {

@@ -23,7 +23,7 @@ Column {
         width: parent.width
         spacing: Theme.spacing
         Repeater {
-            model: [{ unit: "day", label: "日" }, { unit: "hour", label: "时" }, { unit: "minute", label: "10分" }]
+            model: [{ unit: "day", label: qsTr("日") }, { unit: "hour", label: qsTr("时") }, { unit: "minute", label: qsTr("10分") }]
             delegate: Row {
                 id: group
                 required property var modelData

@@ -5,17 +5,17 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "homePage"
-    pageTitle: "首页"
+    pageTitle: qsTr("首页")
 
     readonly property var tiles: [
-        { key: "services", text: "服务事项", subtitle: "专利、商标、地理标志等办事指南", page: "CatalogPage.qml", props: {} },
-        { key: "policies", text: "政策法规", subtitle: "法律法规与地方政策", page: "RecordListPage.qml", props: { kind: "policies" } },
-        { key: "notices", text: "通知公告", subtitle: "培训、活动与工作通知", page: "RecordListPage.qml", props: { kind: "notices" } },
-        { key: "news", text: "行业动态", subtitle: "知识产权新闻与政策速览", page: "RecordListPage.qml", props: { kind: "news" } },
-        { key: "events", text: "宣讲活动", subtitle: "宣讲会、培训与报名", page: "RecordListPage.qml", props: { kind: "events" } },
-        { key: "booking", text: "预约咨询·维权援助", subtitle: "扫码预约专业人员", page: "BookingPage.qml", props: {} },
-        { key: "search", text: "搜索", subtitle: "拼音首字母即可查找", page: "SearchPage.qml", props: {} },
-        { key: "stationNotices", text: "本站公告", subtitle: "本工作站的最新安排", page: "StationNoticesPage.qml", props: {} }
+        { key: "services", text: qsTr("服务事项"), subtitle: qsTr("专利、商标、地理标志等办事指南"), page: "CatalogPage.qml", props: {} },
+        { key: "policies", text: qsTr("政策法规"), subtitle: qsTr("法律法规与地方政策"), page: "RecordListPage.qml", props: { kind: "policies" } },
+        { key: "notices", text: qsTr("通知公告"), subtitle: qsTr("培训、活动与工作通知"), page: "RecordListPage.qml", props: { kind: "notices" } },
+        { key: "news", text: qsTr("行业动态"), subtitle: qsTr("知识产权新闻与政策速览"), page: "RecordListPage.qml", props: { kind: "news" } },
+        { key: "events", text: qsTr("宣讲活动"), subtitle: qsTr("宣讲会、培训与报名"), page: "RecordListPage.qml", props: { kind: "events" } },
+        { key: "booking", text: qsTr("预约咨询·维权援助"), subtitle: qsTr("扫码预约专业人员"), page: "BookingPage.qml", props: {} },
+        { key: "search", text: qsTr("搜索"), subtitle: qsTr("拼音首字母即可查找"), page: "SearchPage.qml", props: {} },
+        { key: "stationNotices", text: qsTr("本站公告"), subtitle: qsTr("本工作站的最新安排"), page: "StationNoticesPage.qml", props: {} }
     ]
 
     Flickable {
@@ -119,7 +119,7 @@ KioskPage {
             Text {
                 textFormat: Text.PlainText
                 visible: Content.hotServices.length > 0
-                text: "热门事项"
+                text: qsTr("热门事项")
                 color: Theme.primary
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
@@ -148,7 +148,7 @@ KioskPage {
             Text {
                 textFormat: Text.PlainText
                 width: parent.width
-                text: "开放时间：" + Shell.stationHours + "\n地址：" + Shell.stationAddress
+                text: qsTr("开放时间：%1\n地址：%2").arg(Shell.stationHours).arg(Shell.stationAddress)
                 color: Theme.textMuted
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall

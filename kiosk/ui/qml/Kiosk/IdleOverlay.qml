@@ -44,7 +44,7 @@ Rectangle {
             textFormat: Text.PlainText
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
-            text: "还在使用吗？"
+            text: qsTr("还在使用吗？")
             color: "white"
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontHuge
@@ -55,7 +55,7 @@ Rectangle {
             objectName: "idleCountdownText"
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
-            text: overlay.remaining + " 秒后返回首页，触摸屏幕继续浏览"
+            text: qsTr("%1 秒后返回首页，触摸屏幕继续浏览").arg(overlay.remaining)
             color: "white"
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontTitle

@@ -17,14 +17,14 @@ Rectangle {
         Tile {
             objectName: "navBack"
             width: 180; height: Theme.touchMin
-            text: "‹ 返回"
+            text: qsTr("‹ 返回")
             compact: true
             onClicked: bar.backClicked()
         }
         Tile {
             objectName: "navHome"
             width: 180; height: Theme.touchMin
-            text: "首页"
+            text: qsTr("首页")
             compact: true
             onClicked: bar.homeClicked()
         }

@@ -81,21 +81,21 @@ Item {
             KeyButton {
                 objectName: "key_space"
                 width: keyboard.keyWidth * 4 + keyboard.keyGap * 3
-                text: "空格"
+                text: qsTr("空格")
                 onClicked: keyboard.textTyped(" ")
             }
             KeyButton {
                 objectName: "key_backspace"
                 special: true
                 width: keyboard.keyWidth * 2 + keyboard.keyGap
-                text: "退格"
+                text: qsTr("退格")
                 onClicked: keyboard.backspacePressed()
             }
             KeyButton {
                 objectName: "key_clear"
                 special: true
                 width: keyboard.keyWidth * 2 + keyboard.keyGap
-                text: "清空"
+                text: qsTr("清空")
                 onClicked: keyboard.clearPressed()
             }
         }

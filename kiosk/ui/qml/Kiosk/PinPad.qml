@@ -63,7 +63,7 @@ Column {
                 Text {
                     textFormat: Text.PlainText
                     anchors.centerIn: parent
-                    text: key.isDigit ? key.modelData : (key.modelData === "ok" ? "确定" : "清除")
+                    text: key.isDigit ? key.modelData : (key.modelData === "ok" ? qsTr("确定") : qsTr("清除"))
                     color: key.modelData === "ok" && key.usable ? Theme.onPrimary : Theme.text
                     font.family: Theme.fontFamily
                     font.pixelSize: key.isDigit ? Theme.fontHuge : Theme.fontTitle

@@ -41,7 +41,7 @@ KioskPage {
                 textFormat: Text.PlainText
                 width: parent.width
                 visible: page.rec.title === undefined
-                text: "该内容已下架或不存在。"
+                text: qsTr("该内容已下架或不存在。")
                 color: Theme.textMuted
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
@@ -57,7 +57,7 @@ KioskPage {
                     id: expiredText
                     textFormat: Text.PlainText
                     anchors.centerIn: parent
-                    text: page.rec.expired ? "已过期 · 有效期至 " + page.rec.validUntil : "活动已结束"
+                    text: page.rec.expired ? qsTr("已过期 · 有效期至 %1").arg(page.rec.validUntil) : qsTr("活动已结束")
                     color: "white"
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontSmall
@@ -80,7 +80,7 @@ KioskPage {
                 textFormat: Text.PlainText
                 objectName: "detailMeta"
                 width: parent.width
-                text: [page.rec.issuer, page.rec.docNumber, page.rec.date ? "发布日期：" + page.rec.date : ""]
+                text: [page.rec.issuer, page.rec.docNumber, page.rec.date ? qsTr("发布日期：%1").arg(page.rec.date) : ""]
                       .filter(s => s).join("\n")
                 visible: text !== ""
                 color: Theme.textMuted
@@ -93,13 +93,13 @@ KioskPage {
                 textFormat: Text.PlainText
                 width: parent.width
                 visible: !page.rec.expired && (page.rec.validUntil || "") !== ""
-                text: "有效期至 " + page.rec.validUntil
+                text: qsTr("有效期至 %1").arg(page.rec.validUntil)
                 color: Theme.textMuted
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall
             }
-            GuideField { width: parent.width; visible: page.isEvent; label: "时间"; text: page.rec.time || "" }
-            GuideField { width: parent.width; visible: page.isEvent && text !== ""; label: "地点"; text: page.rec.venue || "" }
+            GuideField { width: parent.width; visible: page.isEvent; label: qsTr("时间"); text: page.rec.time || "" }
+            GuideField { width: parent.width; visible: page.isEvent && text !== ""; label: qsTr("地点"); text: page.rec.venue || "" }
             Loader {
                 width: parent.width
                 active: page.hasRegistration && !page.sidePanel
@@ -116,7 +116,7 @@ KioskPage {
                 textFormat: Text.PlainText
                 width: parent.width
                 visible: (page.rec.related || []).length > 0
-                text: "相关内容"
+                text: qsTr("相关内容")
                 color: Theme.primary
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
@@ -169,7 +169,7 @@ KioskPage {
             objectName: "eventRegistration"
             serviceId: page.recordId
             bookingTypeId: page.rec.registrationType || ""
-            label: page.rec.registrationLabel || "扫码报名"
+            label: page.rec.registrationLabel || qsTr("扫码报名")
             closed: page.rec.past === true
         }
     }

@@ -8,7 +8,8 @@ KioskPage {
     objectName: "recordListPage"
     property string kind: "policies"
     property string category: ""
-    pageTitle: Content.kindTitle(kind)
+    // Reads Shell.language so that a switch of language names the list again (kindTitle answers in it).
+    pageTitle: Shell.language ? Content.kindTitle(kind) : ""
 
     RecordListModel {
         id: records
@@ -48,8 +49,8 @@ KioskPage {
             subtitle: model.docNumber !== "" ? model.docNumber + "　" + model.subtitle : model.subtitle
             date: model.date
             inactive: model.inactive
-            badge: page.kind === "notices" && model.inactive ? "已过期"
-                 : page.kind === "events" && model.inactive ? "已结束" : ""
+            badge: page.kind === "notices" && model.inactive ? qsTr("已过期")
+                 : page.kind === "events" && model.inactive ? qsTr("已结束") : ""
             onClicked: page.Window.window.openRecord(model.recordId)
         }
 
@@ -57,7 +58,7 @@ KioskPage {
             textFormat: Text.PlainText
             anchors.centerIn: parent
             visible: list.count === 0
-            text: "暂无内容"
+            text: qsTr("暂无内容")
             color: Theme.textMuted
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontTitle

@@ -9,7 +9,7 @@ KioskPage {
     id: page
     objectName: "searchPage"
 
-    pageTitle: "搜索"
+    pageTitle: qsTr("搜索")
     // Opened from a home hot-search chip with a word already filled in.
     property string initialQuery: ""
     // The page that browses a kind (UI-core's pages); a service category opens the catalogue on it.
@@ -73,7 +73,7 @@ KioskPage {
                     anchors.fill: parent
                     verticalAlignment: Text.AlignVCenter
                     visible: queryField.text === "" && !queryField.inputMethodComposing
-                    text: "输入拼音首字母，如 zlsq（专利申请）"
+                    text: qsTr("输入拼音首字母，如 zlsq（专利申请）")
                     color: Theme.textMuted
                     font: queryField.font
                     elide: Text.ElideRight
@@ -122,7 +122,7 @@ KioskPage {
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontTitle
                     color: Theme.text
-                    text: "用字母键输入拼音或拼音首字母"
+                    text: qsTr("用字母键输入拼音或拼音首字母")
                 }
                 Text {
                     textFormat: Text.PlainText
@@ -132,7 +132,7 @@ KioskPage {
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
                     color: Theme.textMuted
-                    text: "例如：zlsq 或 zhuanli 找“专利申请”，sbzc 找“商标注册”。\n也可以点上方的候选词。"
+                    text: qsTr("例如：zlsq 或 zhuanli 找“专利申请”，sbzc 找“商标注册”。\n也可以点上方的候选词。")
                 }
             }
 
@@ -280,7 +280,7 @@ KioskPage {
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontTitle
                         color: Theme.text
-                        text: "没有找到与“" + Search.query + "”相关的内容"
+                        text: qsTr("没有找到与“%1”相关的内容").arg(Search.query)
                     }
                     // Letters that found nothing: say what was tried, so the visitor knows a typo is likely.
                     Text {
@@ -302,7 +302,7 @@ KioskPage {
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
                         color: Theme.textMuted
-                        text: "您是不是要找："
+                        text: qsTr("您是不是要找：")
                     }
                     Flow {
                         width: parent.width
@@ -329,7 +329,7 @@ KioskPage {
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
                         color: Theme.textMuted
-                        text: "按类别查看："
+                        text: qsTr("按类别查看：")
                     }
                     Flow {
                         width: parent.width

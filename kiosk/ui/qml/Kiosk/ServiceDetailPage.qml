@@ -8,7 +8,7 @@ KioskPage {
     objectName: "serviceDetailPage"
     property string recordId: ""
     property var rec: Content.record(recordId)
-    pageTitle: rec.title || "服务事项"
+    pageTitle: rec.title || qsTr("服务事项")
 
     Connections {
         target: Content
@@ -38,7 +38,7 @@ KioskPage {
                 textFormat: Text.PlainText
                 width: parent.width
                 visible: page.rec.title === undefined
-                text: "该事项已下架或不存在。"
+                text: qsTr("该事项已下架或不存在。")
                 color: Theme.textMuted
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontTitle
@@ -58,7 +58,7 @@ KioskPage {
                 textFormat: Text.PlainText
                 width: parent.width
                 visible: text !== ""
-                text: page.rec.category ? "分类：" + page.rec.category : ""
+                text: page.rec.category ? qsTr("分类：%1").arg(page.rec.category) : ""
                 color: Theme.textMuted
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall
@@ -80,13 +80,13 @@ KioskPage {
                 visible: active
                 sourceComponent: booking
             }
-            GuideField { width: parent.width; label: "受理条件"; text: page.rec.conditions || "" }
-            GuideField { width: parent.width; label: "申请材料"; blocks: page.rec.materials || [] }
-            GuideField { width: parent.width; label: "办理流程"; blocks: page.rec.process || [] }
-            GuideField { width: parent.width; label: "办理时限"; text: page.rec.timeLimit || "" }
-            GuideField { width: parent.width; label: "收费标准"; text: page.rec.fee || "" }
-            GuideField { width: parent.width; label: "办理渠道"; blocks: page.rec.channels || [] }
-            GuideField { width: parent.width; label: "服务机构"; text: page.rec.provider || "" }
+            GuideField { width: parent.width; label: qsTr("受理条件"); text: page.rec.conditions || "" }
+            GuideField { width: parent.width; label: qsTr("申请材料"); blocks: page.rec.materials || [] }
+            GuideField { width: parent.width; label: qsTr("办理流程"); blocks: page.rec.process || [] }
+            GuideField { width: parent.width; label: qsTr("办理时限"); text: page.rec.timeLimit || "" }
+            GuideField { width: parent.width; label: qsTr("收费标准"); text: page.rec.fee || "" }
+            GuideField { width: parent.width; label: qsTr("办理渠道"); blocks: page.rec.channels || [] }
+            GuideField { width: parent.width; label: qsTr("服务机构"); text: page.rec.provider || "" }
         }
     }
 
@@ -104,7 +104,7 @@ KioskPage {
             objectName: "serviceBooking"
             serviceId: page.recordId
             bookingTypeId: page.rec.bookingTypeId || ""
-            label: page.rec.bookingLabel || "扫码预约"
+            label: page.rec.bookingLabel || qsTr("扫码预约")
         }
     }
 }

@@ -11,7 +11,7 @@ Rectangle {
         id: label
         textFormat: Text.PlainText
         anchors.centerIn: parent
-        text: parent.pinned ? "本站公告 · 置顶" : "本站公告"
+        text: parent.pinned ? qsTr("本站公告 · 置顶") : qsTr("本站公告")
         color: "white"
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontSmall

@@ -5,7 +5,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "stationNoticesPage"
-    pageTitle: "本站公告"
+    pageTitle: qsTr("本站公告")
 
     ListView {
         id: list
@@ -59,7 +59,7 @@ KioskPage {
             textFormat: Text.PlainText
             anchors.centerIn: parent
             visible: list.count === 0
-            text: "暂无本站公告"
+            text: qsTr("暂无本站公告")
             color: Theme.textMuted
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontTitle

@@ -1,0 +1,600 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="zh_CN">
+<context>
+    <name>Announcements</name>
+    <message>
+        <source>{start} 至 {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <source>至 {end}</source>
+        <translation>until {end}</translation>
+    </message>
+    <message>
+        <source>{start} 起</source>
+        <translation>from {start}</translation>
+    </message>
+</context>
+<context>
+    <name>Attract</name>
+    <message>
+        <source>{year}年{month}月{day}日 {time}</source>
+        <translation>{year}-{month}-{day}, {time}</translation>
+    </message>
+</context>
+<context>
+    <name>AttractPage</name>
+    <message>
+        <source>查办事 · 看政策 · 约咨询</source>
+        <translation>Services · Policies · Advice</translation>
+    </message>
+    <message>
+        <source>地点：%1</source>
+        <translation>Venue: %1</translation>
+    </message>
+    <message>
+        <source>本站公告</source>
+        <translation>Station notices</translation>
+    </message>
+    <message>
+        <source>近期活动</source>
+        <translation>Upcoming events</translation>
+    </message>
+    <message>
+        <source>欢迎</source>
+        <translation>Welcome</translation>
+    </message>
+    <message>
+        <source>知识产权公共信息服务</source>
+        <translation>Intellectual Property Public Information Service</translation>
+    </message>
+    <message>
+        <source>查询服务事项、政策法规，预约咨询与维权援助。</source>
+        <translation>Look up services and policies, book advice and help with enforcing your rights.</translation>
+    </message>
+    <message>
+        <source>轻触屏幕开始</source>
+        <translation>Touch the screen to start</translation>
+    </message>
+</context>
+<context>
+    <name>Booking</name>
+    <message>
+        <source>请取走凭条</source>
+        <translation>Please take your slip</translation>
+    </message>
+    <message>
+        <source>打印机暂不可用，请用手机扫码</source>
+        <translation>The printer is not available. Please scan the code with your phone</translation>
+    </message>
+    <message>
+        <source>预约类型：{}</source>
+        <translation>Booking for: {}</translation>
+    </message>
+    <message>
+        <source>短码  {}</source>
+        <translation>Code  {}</translation>
+    </message>
+    <message>
+        <source>请携带：</source>
+        <translation>Please bring:</translation>
+    </message>
+    <message>
+        <source>打印时间：{}</source>
+        <translation>Printed: {}</translation>
+    </message>
+    <message>
+        <source>时间：{}</source>
+        <translation>Time: {}</translation>
+    </message>
+    <message>
+        <source>地点：{}</source>
+        <translation>Venue: {}</translation>
+    </message>
+    <message>
+        <source>请用手机扫描二维码完成预约</source>
+        <translation>Scan the QR code with your phone to book</translation>
+    </message>
+    <message>
+        <source>活动报名</source>
+        <translation>Event registration</translation>
+    </message>
+</context>
+<context>
+    <name>BookingPage</name>
+    <message>
+        <source>预约咨询 · 维权援助</source>
+        <translation>Advice and rights assistance</translation>
+    </message>
+    <message>
+        <source>选择预约类型</source>
+        <translation>Choose what you need help with</translation>
+    </message>
+    <message>
+        <source>用手机扫码即可预约专业人员，本机不收集任何个人信息。</source>
+        <translation>Scan with your phone to book an expert. This terminal collects no personal information.</translation>
+    </message>
+    <message>
+        <source>办理事项：%1</source>
+        <translation>Service: %1</translation>
+    </message>
+    <message>
+        <source>请先选择一种预约类型</source>
+        <translation>Please choose a type of booking first</translation>
+    </message>
+    <message>
+        <source>请携带：%1</source>
+        <translation>Please bring: %1</translation>
+    </message>
+</context>
+<context>
+    <name>BookingPanel</name>
+    <message>
+        <source>报名已结束</source>
+        <translation>Registration closed</translation>
+    </message>
+    <message>
+        <source>该活动已结束，欢迎关注近期其他活动。</source>
+        <translation>This event is over. Have a look at our upcoming events.</translation>
+    </message>
+    <message>
+        <source>请到服务窗口咨询工作人员，或在“预约咨询·维权援助”中扫码预约。</source>
+        <translation>Please ask the staff at the service desk, or book by QR code under &quot;Advice and rights assistance&quot;.</translation>
+    </message>
+</context>
+<context>
+    <name>BookingQr</name>
+    <message>
+        <source>请用手机扫描二维码完成预约</source>
+        <translation>Scan the QR code with your phone to book</translation>
+    </message>
+    <message>
+        <source>本站预约服务暂未开通，请咨询工作人员</source>
+        <translation>Booking is not available at this station yet. Please ask the staff</translation>
+    </message>
+    <message>
+        <source>短码 %1</source>
+        <translation>Code %1</translation>
+    </message>
+    <message>
+        <source>仅支持扫码 · 请用手机扫码</source>
+        <translation>Printing unavailable · please scan</translation>
+    </message>
+    <message>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <source>打印凭条</source>
+        <translation>Print a slip</translation>
+    </message>
+</context>
+<context>
+    <name>CandidateBar</name>
+    <message>
+        <source>没有与 “%1” 对应的词，可继续输入字母</source>
+        <translation>No words match &quot;%1&quot;. Keep typing letters</translation>
+    </message>
+    <message>
+        <source>输入拼音首字母，这里会出现候选词</source>
+        <translation>Type pinyin initials and suggested words appear here</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogPage</name>
+    <message>
+        <source>服务事项</source>
+        <translation>Services</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmPopup</name>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>Content</name>
+    <message>
+        <source>专利</source>
+        <translation>Patents</translation>
+    </message>
+    <message>
+        <source>商标</source>
+        <translation>Trademarks</translation>
+    </message>
+    <message>
+        <source>地理标志</source>
+        <translation>Geographical indications</translation>
+    </message>
+    <message>
+        <source>集成电路布图设计</source>
+        <translation>IC layout designs</translation>
+    </message>
+    <message>
+        <source>维权援助</source>
+        <translation>Rights assistance</translation>
+    </message>
+    <message>
+        <source>咨询</source>
+        <translation>Advice</translation>
+    </message>
+    <message>
+        <source>信息服务</source>
+        <translation>Information services</translation>
+    </message>
+    <message>
+        <source>质押融资</source>
+        <translation>IP-backed financing</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>服务事项</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>政策法规</source>
+        <translation>Policies and laws</translation>
+    </message>
+    <message>
+        <source>通知公告</source>
+        <translation>Notices</translation>
+    </message>
+    <message>
+        <source>行业动态</source>
+        <translation>IP news</translation>
+    </message>
+    <message>
+        <source>宣讲活动</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>预约类型</source>
+        <translation>Booking types</translation>
+    </message>
+    <message>
+        <source>时间待定</source>
+        <translation>Time to be announced</translation>
+    </message>
+    <message>
+        <source>{start} 至 {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <source>已过期</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>有效通知</source>
+        <translation>Current notices</translation>
+    </message>
+    <message>
+        <source>往期活动</source>
+        <translation>Past events</translation>
+    </message>
+    <message>
+        <source>即将举行</source>
+        <translation>Coming up</translation>
+    </message>
+</context>
+<context>
+    <name>DateTimeStepper</name>
+    <message>
+        <source>日</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <source>时</source>
+        <translation>Hour</translation>
+    </message>
+    <message>
+        <source>10分</source>
+        <translation>10 min</translation>
+    </message>
+</context>
+<context>
+    <name>HomePage</name>
+    <message>
+        <source>首页</source>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <source>服务事项</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>专利、商标、地理标志等办事指南</source>
+        <translation>Guides for patents, trademarks, geographical indications and more</translation>
+    </message>
+    <message>
+        <source>政策法规</source>
+        <translation>Policies and laws</translation>
+    </message>
+    <message>
+        <source>法律法规与地方政策</source>
+        <translation>Laws, regulations and local policies</translation>
+    </message>
+    <message>
+        <source>通知公告</source>
+        <translation>Notices</translation>
+    </message>
+    <message>
+        <source>培训、活动与工作通知</source>
+        <translation>Training, events and official notices</translation>
+    </message>
+    <message>
+        <source>行业动态</source>
+        <translation>IP news</translation>
+    </message>
+    <message>
+        <source>知识产权新闻与政策速览</source>
+        <translation>IP news and policy highlights</translation>
+    </message>
+    <message>
+        <source>宣讲活动</source>
+        <translation>Events</translation>
+    </message>
+    <message>
+        <source>宣讲会、培训与报名</source>
+        <translation>Briefings, training and registration</translation>
+    </message>
+    <message>
+        <source>预约咨询·维权援助</source>
+        <translation>Advice and rights assistance</translation>
+    </message>
+    <message>
+        <source>扫码预约专业人员</source>
+        <translation>Scan to book an expert</translation>
+    </message>
+    <message>
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>拼音首字母即可查找</source>
+        <translation>Find anything by pinyin initials</translation>
+    </message>
+    <message>
+        <source>本站公告</source>
+        <translation>Station notices</translation>
+    </message>
+    <message>
+        <source>本工作站的最新安排</source>
+        <translation>The latest news from this station</translation>
+    </message>
+    <message>
+        <source>热门事项</source>
+        <translation>Popular services</translation>
+    </message>
+    <message>
+        <source>开放时间：%1
+地址：%2</source>
+        <translation>Opening hours: %1
+Address: %2</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <source>还在使用吗？</source>
+        <translation>Are you still there?</translation>
+    </message>
+    <message>
+        <source>%1 秒后返回首页，触摸屏幕继续浏览</source>
+        <translation>Going back to the start in %1 s. Touch the screen to keep browsing</translation>
+    </message>
+</context>
+<context>
+    <name>NavBar</name>
+    <message>
+        <source>‹ 返回</source>
+        <translation>‹ Back</translation>
+    </message>
+    <message>
+        <source>首页</source>
+        <translation>Home</translation>
+    </message>
+</context>
+<context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <source>空格</source>
+        <translation>Space</translation>
+    </message>
+    <message>
+        <source>退格</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>清空</source>
+        <translation>Clear</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>清除</source>
+        <translation>Clear</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDetailPage</name>
+    <message>
+        <source>该内容已下架或不存在。</source>
+        <translation>This item has been withdrawn or does not exist.</translation>
+    </message>
+    <message>
+        <source>已过期 · 有效期至 %1</source>
+        <translation>Expired · valid until %1</translation>
+    </message>
+    <message>
+        <source>活动已结束</source>
+        <translation>This event is over</translation>
+    </message>
+    <message>
+        <source>发布日期：%1</source>
+        <translation>Published: %1</translation>
+    </message>
+    <message>
+        <source>有效期至 %1</source>
+        <translation>Valid until %1</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Venue</translation>
+    </message>
+    <message>
+        <source>相关内容</source>
+        <translation>Related</translation>
+    </message>
+    <message>
+        <source>扫码报名</source>
+        <translation>Scan to register</translation>
+    </message>
+</context>
+<context>
+    <name>RecordListPage</name>
+    <message>
+        <source>已过期</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>Over</translation>
+    </message>
+    <message>
+        <source>暂无内容</source>
+        <translation>Nothing here yet</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPage</name>
+    <message>
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>输入拼音首字母，如 zlsq（专利申请）</source>
+        <translation>Type pinyin initials, e.g. zlsq (专利申请, patent application)</translation>
+    </message>
+    <message>
+        <source>用字母键输入拼音或拼音首字母</source>
+        <translation>Type pinyin or pinyin initials with the letter keys</translation>
+    </message>
+    <message>
+        <source>例如：zlsq 或 zhuanli 找“专利申请”，sbzc 找“商标注册”。
+也可以点上方的候选词。</source>
+        <translation>For example: zlsq or zhuanli finds &quot;专利申请&quot; (patent application), sbzc finds &quot;商标注册&quot; (trademark registration).
+You can also tap a suggested word above.</translation>
+    </message>
+    <message>
+        <source>没有找到与“%1”相关的内容</source>
+        <translation>Nothing found for &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>您是不是要找：</source>
+        <translation>Did you mean:</translation>
+    </message>
+    <message>
+        <source>按类别查看：</source>
+        <translation>Browse by category:</translation>
+    </message>
+    <message>
+        <source>请咨询工作人员：服务台的工作人员可以当面帮您查找和办理。</source>
+        <translation>Ask the staff: the people at the service desk can find it and help you in person.</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceDetailPage</name>
+    <message>
+        <source>服务事项</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>该事项已下架或不存在。</source>
+        <translation>This service has been withdrawn or does not exist.</translation>
+    </message>
+    <message>
+        <source>分类：%1</source>
+        <translation>Category: %1</translation>
+    </message>
+    <message>
+        <source>受理条件</source>
+        <translation>Who can apply</translation>
+    </message>
+    <message>
+        <source>申请材料</source>
+        <translation>Documents needed</translation>
+    </message>
+    <message>
+        <source>办理流程</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>办理时限</source>
+        <translation>Time limit</translation>
+    </message>
+    <message>
+        <source>收费标准</source>
+        <translation>Fees</translation>
+    </message>
+    <message>
+        <source>办理渠道</source>
+        <translation>Where to apply</translation>
+    </message>
+    <message>
+        <source>服务机构</source>
+        <translation>Provided by</translation>
+    </message>
+    <message>
+        <source>扫码预约</source>
+        <translation>Scan to book</translation>
+    </message>
+</context>
+<context>
+    <name>Shell</name>
+    <message>
+        <source>数据更新于 {time}</source>
+        <translation>Updated {time}</translation>
+    </message>
+</context>
+<context>
+    <name>StationBadge</name>
+    <message>
+        <source>本站公告 · 置顶</source>
+        <translation>Station notice · pinned</translation>
+    </message>
+    <message>
+        <source>本站公告</source>
+        <translation>Station notices</translation>
+    </message>
+</context>
+<context>
+    <name>StationNoticesPage</name>
+    <message>
+        <source>本站公告</source>
+        <translation>Station notices</translation>
+    </message>
+    <message>
+        <source>暂无本站公告</source>
+        <translation>No station notices at the moment</translation>
+    </message>
+</context>
+</TS>
