@@ -26,7 +26,7 @@ KIOSK_QML_DIR = QML_IMPORT_DIR / "Kiosk"
 
 # View-model modules under kiosk/ui; each has register(ctx) and may return an object with reset() and stop().
 VIEW_MODEL_MODULES: tuple[str, ...] = ("content_models", "announcements", "search_model", "attract_model", "booking_model",
-                                        "admin", "pinyin_input")
+                                        "admin", "pinyin_input", "read_aloud")
 SHELL_SINGLETONS: tuple[str, ...] = ("Shell",)
 
 
