@@ -121,6 +121,11 @@ KioskPage {
                             color: selected ? Theme.primary : tap.pressed ? Qt.darker(Theme.surface, 1.1) : Theme.surface
                             border.color: selected ? Theme.primary : Theme.divider
                             border.width: 2
+                            Accessible.role: Accessible.RadioButton
+                            Accessible.name: typeButton.title
+                            Accessible.checkable: true
+                            Accessible.checked: typeButton.selected
+                            Accessible.onPressAction: page.selectedTypeId = typeButton.typeId
                             Text {
                                 id: label
                                 textFormat: Text.PlainText

@@ -13,6 +13,12 @@ Rectangle {
     color: tap.pressed ? Qt.darker(Theme.surface, 1.08) : Theme.surface
     border.color: toggle.checked ? Theme.primary : Theme.divider
     border.width: 2
+    Accessible.role: Accessible.CheckBox
+    Accessible.name: text
+    Accessible.checkable: true
+    Accessible.checked: checked
+    Accessible.onToggleAction: { checked = !checked; toggled() }
+    Accessible.onPressAction: { checked = !checked; toggled() }
 
     Rectangle {
         id: box
