@@ -211,6 +211,7 @@ class ReadAloud(QObject):
     def _on_event(self, event: dict) -> None:
         kind = event.get("event")
         if kind == "ready":
+            log.info("read-aloud child ready: %s", event.get("engine"))
             if not self._asked:
                 self._timer.stop()
         elif kind == "started":
