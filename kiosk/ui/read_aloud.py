@@ -84,7 +84,8 @@ class ReadAloud(QObject):
         # Its log lines (stderr) go where the UI's logs go; stdout carries the events only.
         self._child = ChildProcess(CHILD_NAME, program, args, self,
                                    channels=QProcess.ProcessChannelMode.ForwardedErrorChannel,
-                                   stop_by=StopBy.TERMINATE, stop_timeout_ms=STOP_TIMEOUT_MS)
+                                   stop_by=StopBy.TERMINATE, stop_timeout_ms=STOP_TIMEOUT_MS,
+                                   answer_exit_codes=(0, 1))  # 1: it said why it could not speak (logged below)
         self._child.finished.connect(self._child_finished)
         self._child.process.readyReadStandardOutput.connect(self._read_events)
         self._timer = QTimer(self, singleShot=True)
