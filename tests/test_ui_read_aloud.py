@@ -87,6 +87,37 @@ def test_the_service_page_offers_its_title_and_key_facts(kiosk_ui, qtbot):
     assert text.startswith("专利申请受理。") and "收费标准：" in text and "办理渠道：" in text
 
 
+def test_record_and_booking_pages_offer_what_they_show(kiosk_ui, qtbot):
+    _ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    window.openRecord("pol-zz-2022-140-notice")
+    qtbot.waitUntil(lambda: current_page(window).property("speechText") != "", timeout=5000)
+    policy = current_page(window).property("speechText")
+    assert policy.startswith("郑州市市场监督管理局（知识产权局）关于印发") and "发布日期：2022-05-16" in policy
+    assert "印发《郑州市知识产权公共服务体系建设实施方案》" in policy  # the summary
+    window.openRecord("evt-20261020-ip-search-training-1")
+    qtbot.waitUntil(lambda: current_page(window).objectName() == "recordDetailPage"
+                    and "专项培训（第一期）" in current_page(window).property("speechText"), timeout=5000)
+    assert "地点：知识产权公共信息服务示范工作站 3楼培训室" in current_page(window).property("speechText")
+    window.openPage("BookingPage.qml", {"bookingTypeId": "bk-patent-consult"})
+    wait_page_built(qtbot, window)
+    booking = current_page(window).property("speechText")
+    assert booking.startswith("专利申请咨询。") and "用手机扫码即可预约" in booking
+    assert find(window, "readAloudButton").isVisible()
+
+
+def test_a_tap_with_no_child_waiting_starts_one_and_speaks(kiosk_ui, qtbot, speaker_fifo):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    read_aloud = ctx.singletons["ReadAloud"]
+    open_service(qtbot, window)
+    read_aloud.setOffered(False)  # the child started ahead is gone: the tap must start one and hand it the text
+    assert speak_pids() == []
+    started = []
+    read_aloud.audioStarted.connect(lambda: started.append(1))
+    tap(qtbot, window, find(window, "readAloudButton"))
+    qtbot.waitUntil(lambda: started == [1], timeout=15_000)
+    assert read_aloud.property("state") == "speaking" and len(speak_pids()) == 1
+
+
 def test_tap_speaks_in_a_child_and_a_second_tap_stops_it(kiosk_ui, qtbot, speaker_fifo):
     ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     read_aloud = ctx.singletons["ReadAloud"]

@@ -90,6 +90,10 @@ class ReadAloud(QObject):
         self._child.process.readyReadStandardOutput.connect(self._read_events)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._silent)
+        # After a stop the next child is started from the event loop: when the stop came with a page change, the
+        # new page has said by then whether it offers text, and no child is started only to be killed.
+        self._ahead_timer = QTimer(self, singleShot=True, interval=0)
+        self._ahead_timer.timeout.connect(self._start_ahead)
         self._buffer = b""
         self._asked = False  # this run of the child got its request
         self._offered = False  # the page on top offers text: keep a child ready
@@ -164,7 +168,7 @@ class ReadAloud(QObject):
             return
         self._end_child()
         self._set_state(STATE_IDLE)
-        self._start_ahead()
+        self._ahead_timer.start()
 
     def reset(self) -> None:
         """The idle reset: silence, and the next visitor starts with an unclouded button."""
