@@ -75,14 +75,15 @@ def _missing_tools() -> str:
     return ""
 
 
-@pytest.fixture(scope="module")
-def screen_reader_view(tmp_path_factory):
-    """The probe's output: every page's accessibility tree as AT-SPI reads it, and its tap targets."""
+@pytest.fixture(scope="module", params=["1080x1920", "1920x1080"])
+def screen_reader_view(request, tmp_path_factory):
+    """The probe's output at one window size: every page's accessibility tree as AT-SPI reads it, and its tap
+    targets."""
     missing = _missing_tools()
     if missing:
         pytest.skip(missing)
     tmp = tmp_path_factory.mktemp("a11y")
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1080x1920x24", "-nolisten", "tcp"],
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert xvfb.stdout is not None
@@ -93,7 +94,7 @@ def screen_reader_view(tmp_path_factory):
         env.pop("DBUS_SESSION_BUS_ADDRESS", None)
         probe = subprocess.run(
             ["dbus-run-session", "--", sys.executable, "-m", "tests.probes.accessibility_kiosk",
-             "--data-dir", str(tmp / "data"), "--size", "1080x1920", "--out", str(tmp / "tree.json"),
+             "--data-dir", str(tmp / "data"), "--size", request.param, "--out", str(tmp / "tree.json"),
              "home", f"service:{SERVICE_ID}", "search", f"booking:{BOOKING_TYPE_ID}"],
             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S)
     finally:
