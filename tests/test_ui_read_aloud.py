@@ -10,6 +10,7 @@ button says so), the child speaks to the machine's real ALSA default.
 from __future__ import annotations
 
 import os
+import select
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,8 @@ def open_service(qtbot, window) -> None:
 @pytest.fixture
 def speaker_fifo(tmp_path, monkeypatch):
     """The kiosk's ALSA default device writes into a FIFO that nobody drains (started kiosks inherit HOME), so
-    an utterance lasts until it is stopped. Yields the FIFO's path; its read end stays open meanwhile, so the
-    child can open the device and write its first chunks."""
+    an utterance lasts until it is stopped. Yields the FIFO's read end (a non-blocking descriptor, open meanwhile,
+    so the child can open the device and write its first chunks)."""
     home = tmp_path / "home"
     home.mkdir()
     fifo = tmp_path / "speaker.raw"
@@ -68,7 +69,7 @@ def speaker_fifo(tmp_path, monkeypatch):
         f'pcm.!default {{ type file; slave.pcm "null"; file "{fifo}"; format "raw" }}\n', encoding="utf-8")
     monkeypatch.setenv("HOME", str(home))
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-    yield fifo
+    yield reader
     os.close(reader)
 
 
@@ -137,6 +138,22 @@ def test_tap_speaks_in_a_child_and_a_second_tap_stops_it(kiosk_ui, qtbot, speake
     assert button.property("text") == "朗读" and read_aloud.property("state") == "idle"
     # The next child waits ready for the next tap (the page still offers text).
     qtbot.waitUntil(lambda: [p for p in speak_pids() if p != pid] != [], timeout=5000)
+
+
+@pytest.mark.parametrize(("cfg", "silent"), [({"speech_volume": 0}, True), ({"speech_volume": 80}, False)],
+                         indirect=["cfg"])
+def test_the_station_volume_reaches_the_speaker(kiosk_ui, qtbot, speaker_fifo, silent):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    started = []
+    ctx.singletons["ReadAloud"].audioStarted.connect(lambda: started.append(1))
+    open_service(qtbot, window)
+    tap(qtbot, window, find(window, "readAloudButton"))
+    qtbot.waitUntil(lambda: started == [1], timeout=15_000)
+    pcm = b""
+    while len(pcm) < 32_000:  # the first 0.7 s (22 kHz, 16-bit mono): the title, never silent at volume 80
+        qtbot.waitUntil(lambda: select.select([speaker_fifo], [], [], 0)[0] != [], timeout=5000)
+        pcm += os.read(speaker_fifo, 32_000 - len(pcm))
+    assert (pcm.count(0) == len(pcm)) is silent
 
 
 def test_leaving_the_page_stops_the_reading(kiosk_ui, qtbot, speaker_fifo):
