@@ -106,6 +106,22 @@ def test_record_and_booking_pages_offer_what_they_show(kiosk_ui, qtbot):
     assert find(window, "readAloudButton").isVisible()
 
 
+def test_a_child_waits_ready_only_while_a_readable_page_stays(kiosk_ui, qtbot, caplog):
+    _ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    open_service(qtbot, window)
+    window.goHome()  # passed through: no child is started for it
+    wait_page_built(qtbot, window)
+    qtbot.wait(1000)
+    assert speak_pids() == []
+    with caplog.at_level("INFO", logger="kiosk.ui.read_aloud"):
+        open_service(qtbot, window)  # stays: a child is started ahead and says it is ready, before any tap
+        qtbot.waitUntil(lambda: "read-aloud child ready" in caplog.text, timeout=15_000)
+    [(_pid, args)] = speak_children()
+    assert "--from-stdin" in args
+    window.goHome()
+    qtbot.waitUntil(lambda: speak_pids() == [], timeout=5000)
+
+
 def test_a_tap_with_no_child_waiting_starts_one_and_speaks(kiosk_ui, qtbot, speaker_fifo):
     ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     read_aloud = ctx.singletons["ReadAloud"]

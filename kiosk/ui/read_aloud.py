@@ -2,8 +2,8 @@
 
 Speaking never runs in the UI process: every utterance is one `ipkiosk speak --json --from-stdin` child
 (kiosk/commands/speech.py has its contract, docs/speech.md the reasons). While a page that offers text is shown
-(``setOffered(true)``, from ReadAloudButton.qml) a child is started ahead and waits, with its engine and the
-Mandarin readings loaded, so that a tap waits only for the first sound. The tap writes the one request line;
+(``setOffered(true)``, from ReadAloudButton.qml) a child is started ahead (AHEAD_DELAY_MS after the page came) and
+waits, with its engine and the Mandarin readings loaded, so that a tap waits only for the first sound. The tap writes the one request line;
 a second tap, navigation, the language toggle and the idle reset kill the child, which is the one stop that
 always works at once. Then the next child is started ahead.
 
@@ -37,6 +37,10 @@ STATE_IDLE, STATE_SPEAKING, STATE_UNAVAILABLE = "idle", "speaking", "unavailable
 # A child is ready in 0.1–0.4 s and its first sound follows a request in tens of ms (docs/benchmarks.md);
 # saying nothing for this long (ready, then started, after a tap) is a hung child.
 START_TIMEOUT_MS = 15_000
+# A page must stay this long before a child is started ahead for it: the page is built first (the child's start
+# would take a core from it), and pages a visitor passes through start none. A tap before then starts the child
+# itself and waits for it (docs/benchmarks.md: a cold tap).
+AHEAD_DELAY_MS = 500
 # SIGTERM ends the child at once (it installs no handler); this only bounds a child that ignores it.
 STOP_TIMEOUT_MS = 1000
 # Longest event line read: the child's lines are short JSON.
@@ -90,9 +94,9 @@ class ReadAloud(QObject):
         self._child.process.readyReadStandardOutput.connect(self._read_events)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._silent)
-        # After a stop the next child is started from the event loop: when the stop came with a page change, the
-        # new page has said by then whether it offers text, and no child is started only to be killed.
-        self._ahead_timer = QTimer(self, singleShot=True, interval=0)
+        # Children are started ahead from this timer (AHEAD_DELAY_MS after a page offers text, and after a stop):
+        # when a stop came with a page change, the new page has said by then whether it offers text.
+        self._ahead_timer = QTimer(self, singleShot=True, interval=AHEAD_DELAY_MS)
         self._ahead_timer.timeout.connect(self._start_ahead)
         self._buffer = b""
         self._asked = False  # this run of the child got its request
@@ -133,9 +137,12 @@ class ReadAloud(QObject):
         """The page on top offers text to read (true) or not: a child waits ready only while it does."""
         self._offered = offered and self._enabled
         if self._offered:
-            self._start_ahead()
-        elif not self._asked:
-            self._end_child()
+            if not self._child.running:
+                self._ahead_timer.start()
+        else:
+            self._ahead_timer.stop()
+            if not self._asked:
+                self._end_child()
 
     @Slot(str, str)
     def toggle(self, text: str, lang: str) -> None:
@@ -151,6 +158,7 @@ class ReadAloud(QObject):
             lang = "zh"
         if self._asked:  # a child that spoke (or failed) has not ended yet: a fresh one takes the request
             self._end_child()
+        self._ahead_timer.stop()
         if not self._child.running:
             self._start_child()
         request = json.dumps({"text": words, "lang": lang}, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -168,7 +176,8 @@ class ReadAloud(QObject):
             return
         self._end_child()
         self._set_state(STATE_IDLE)
-        self._ahead_timer.start()
+        if self._offered:
+            self._ahead_timer.start()
 
     def reset(self) -> None:
         """The idle reset: silence, and the next visitor starts with an unclouded button."""
@@ -195,6 +204,7 @@ class ReadAloud(QObject):
 
     def _end_child(self) -> None:
         self._timer.stop()
+        self._ahead_timer.stop()
         self._child.stop()
         self._asked = False
 
@@ -244,8 +254,8 @@ class ReadAloud(QObject):
             # It ended without saying finished or failed, or a child started ahead ended by itself.
             log.warning("read-aloud child ended unexpectedly: %s", outcome.describe())
             self._set_state(STATE_UNAVAILABLE, visitor_message(ENGINE_FAILED))
-        if asked:  # it served its one request; one that failed ahead of any request would only fail again
-            self._start_ahead()
+        if asked and self._offered:  # it served its one request; one that failed before any would fail again
+            self._ahead_timer.start()
 
     def _silent(self) -> None:
         log.warning("read-aloud child said nothing within %d ms; ending it", self._start_timeout_ms)
