@@ -2,7 +2,8 @@
 
 The whole kiosk runs on a real X display (Xvfb) with Qt's AT-SPI bridge switched on, on its own session bus
 (dbus-run-session, which activates at-spi2-core's accessibility bus); tests/probes/accessibility_kiosk.py opens
-home, a service page, the search page and the booking page and reads each page's live accessibility tree with
+home, a service page, the search page, the booking page, the catalogue, the policy list and a policy, and reads
+each page's live accessibility tree with
 pyatspi (tests/probes/atspi_tree.py, under the system Python: pyatspi is a Debian package). A page fails when
 a control a screen reader can reach has no name, or when a point a visitor can tap (a MouseArea or text field
 on screen) is covered by no named control, so a blind visitor could not find it.
@@ -21,7 +22,9 @@ import pytest
 from tests.helpers import REPO_ROOT
 
 SERVICE_ID = "svc-patent-application"
-BOOKING_TYPE_ID = "bk-patent-consult"
+POLICY_ID = "pol-zz-2022-140-notice"
+PAGES = ["home", f"record:{SERVICE_ID}", "search", "booking:bk-patent-consult", "catalog", "list:policies",
+         f"record:{POLICY_ID}"]
 SYSTEM_PYTHON = "/usr/bin/python3"
 # Every page takes a few seconds to build and read on a loaded 2-core machine; this only detects a hang.
 PROBE_TIMEOUT_S = 600
@@ -95,7 +98,7 @@ def screen_reader_view(request, tmp_path_factory):
         probe = subprocess.run(
             ["dbus-run-session", "--", sys.executable, "-m", "tests.probes.accessibility_kiosk",
              "--data-dir", str(tmp / "data"), "--size", request.param, "--out", str(tmp / "tree.json"),
-             "home", f"service:{SERVICE_ID}", "search", f"booking:{BOOKING_TYPE_ID}"],
+             *PAGES],
             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S)
     finally:
         xvfb.terminate()
@@ -106,7 +109,7 @@ def screen_reader_view(request, tmp_path_factory):
 
 @pytest.mark.slow
 def test_every_control_on_the_visitor_pages_has_a_name(screen_reader_view):
-    assert len(screen_reader_view) == 4
+    assert list(screen_reader_view) == PAGES
     found = [p for page in screen_reader_view.values() for p in problems(page)]
     assert found == []
     # The probe really saw the pages' controls (not an empty tree that would pass by saying nothing).
@@ -118,14 +121,21 @@ def test_every_control_on_the_visitor_pages_has_a_name(screen_reader_view):
 def test_the_names_are_what_a_visitor_sees(screen_reader_view):
     home = screen_reader_view["home"]
     assert {"服务事项", "政策法规", "通知公告", "搜索"} <= names(home, "push button")
-    service = screen_reader_view[f"service:{SERVICE_ID}"]
+    service = screen_reader_view[f"record:{SERVICE_ID}"]
     assert {"返回", "首页", "朗读"} <= names(service, "push button")
     assert "预约二维码" in names(service, "image")
     search = screen_reader_view["search"]
     assert "搜索" in names(search, "text")
     assert {"Q", "空格", "退格", "清空", "数字键盘"} <= names(search, "push button")
-    booking = screen_reader_view[f"booking:{BOOKING_TYPE_ID}"]
+    booking = screen_reader_view["booking:bk-patent-consult"]
     chosen = [n for n in booking["atspi"]["nodes"] if n["role"] == "radio button" and "checked" in n["states"]]
     assert [n["name"] for n in chosen] == ["专利申请咨询"]
     assert len(names(booking, "radio button")) == 8
     assert {"朗读", "预约二维码"} <= names(booking, "push button") | names(booking, "image")
+    catalog = screen_reader_view["catalog"]
+    chosen = [n["name"] for n in catalog["atspi"]["nodes"] if "checked" in n["states"]]
+    assert len(chosen) == 1 and chosen[0].startswith("专利"), chosen  # the category chips say which is chosen
+    assert "list item" in {n["role"] for n in catalog["atspi"]["nodes"]}
+    policies = screen_reader_view["list:policies"]
+    assert "郑州市市场监督管理局（知识产权局）关于印发郑州市知识产权公共服务体系建设实施方案的通知" in names(policies, "list item")
+    assert "朗读" in names(screen_reader_view[f"record:{POLICY_ID}"], "push button")

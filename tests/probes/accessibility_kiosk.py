@@ -2,7 +2,8 @@
 
     dbus-run-session -- python -m tests.probes.accessibility_kiosk --data-dir D --size 1080x1920 --out F.json PAGE…
 
-PAGE is home, service:ID, search or booking. Run with DISPLAY set (Xvfb), QT_QPA_PLATFORM=xcb and
+PAGE is home, record:ID (a service's or any record's detail page), search, booking[:TYPE_ID], catalog or
+list:KIND. Run with DISPLAY set (Xvfb), QT_QPA_PLATFORM=xcb and
 QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1 on a session bus (dbus-run-session starts one; the bus activates
 at-spi2-core's accessibility bus and registry). For each page the probe opens it as a visitor's tap would, waits
 until it is built and its data has come, then, while the UI keeps running its event loop, reads the UI's
@@ -115,8 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         name, _, arg = page.partition(":")
         if name == "home":
             window.goHome()
-        elif name == "service":
+        elif name == "record":
             window.openRecord(arg)
+        elif name == "catalog":
+            window.openPage("CatalogPage.qml", {})
+        elif name == "list":
+            window.openPage("RecordListPage.qml", {"kind": arg})
         elif name == "search":
             window.openPage("SearchPage.qml", {})
         elif name == "booking":
