@@ -242,3 +242,27 @@ def test_without_a_sound_card_the_button_says_so_and_nothing_hangs(kiosk_ui, qtb
     tap(qtbot, window, find(window, "navBack"))
     wait_page_built(qtbot, window)
     assert current_page(window).objectName() == "homePage"
+
+
+def test_a_visit_large_text_reading_english_then_the_idle_reset_returns_to_silence(kiosk_ui, qtbot, speaker_fifo,
+                                                                                   caplog):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=2500, countdown_s=1)
+    read_aloud = ctx.singletons["ReadAloud"]
+    resets = []
+    ctx.shell.visitorResetDone.connect(lambda: resets.append(1))
+    ctx.shell.setProperty("largeText", True)
+    open_service(qtbot, window)
+    button = find(window, "readAloudButton")
+    tap(qtbot, window, button)
+    qtbot.waitUntil(lambda: read_aloud.property("speaking") and speak_pids() != [], timeout=5000)
+    tap(qtbot, window, button)
+    assert read_aloud.property("state") == "idle"
+    ctx.shell.setProperty("language", "en")
+    with caplog.at_level("INFO", logger="kiosk.ui.read_aloud"):
+        tap(qtbot, window, button)
+        qtbot.waitUntil(lambda: "voice en-us" in caplog.text, timeout=15_000)
+    # The visitor walks away while it reads: the countdown ends it and the next visitor gets the station's defaults.
+    qtbot.waitUntil(lambda: resets == [1], timeout=10_000)
+    assert speak_pids() == [] and read_aloud.property("state") == "idle"
+    assert ctx.shell.property("largeText") is False and ctx.shell.property("language") == "zh"
+    assert current_page(window).objectName() == "attractPage"
