@@ -17,12 +17,10 @@ TouchButton {
     fill: ReadAloud.speaking ? Theme.primary : Theme.surface
     ink: ReadAloud.speaking ? Theme.onPrimary : Theme.text
     border.width: 2
-    Accessible.role: Accessible.Button
     Accessible.name: qsTr("朗读")
     Accessible.checkable: true
     Accessible.checked: ReadAloud.speaking
     Accessible.description: ReadAloud.state === "unavailable" ? ReadAloud.message : ""
-    Accessible.onPressAction: clicked()
 
     onClicked: ReadAloud.toggle(speechText, Shell.language)
     onOfferedChanged: ReadAloud.setOffered(offered)

@@ -17,8 +17,10 @@ Rectangle {
     Accessible.name: text
     Accessible.checkable: true
     Accessible.checked: checked
-    Accessible.onToggleAction: { checked = !checked; toggled() }
-    Accessible.onPressAction: { checked = !checked; toggled() }
+    Accessible.onToggleAction: accessibleToggle()
+    Accessible.onPressAction: accessibleToggle()
+    // What a tap does, for a screen reader's toggle or press action.
+    function accessibleToggle() { checked = !checked; toggled() }
 
     Rectangle {
         id: box
