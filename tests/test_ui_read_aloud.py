@@ -76,6 +76,8 @@ def speaker_fifo(tmp_path, monkeypatch):
 def test_spoken_text_keeps_the_words_and_drops_the_page_markup():
     assert spoken_text("<b>费用</b>：&lt;免费&gt; &amp; 快\n\n办理") == "费用：<免费> & 快 办理"
     assert len(spoken_text("字" * 10_000)) == 4000
+    assert spoken_text("专利申请受理。\n并发出通知书。。\n收费标准：不收费？。\nEnd.。") == \
+        "专利申请受理。 并发出通知书。 收费标准：不收费？ End."
 
 
 def test_the_service_page_offers_its_title_and_key_facts(kiosk_ui, qtbot):

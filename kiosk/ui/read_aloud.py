@@ -50,6 +50,8 @@ MAX_EVENT_BYTES = 64 * 1024
 _TAG = re.compile(r"</?b>")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 _SPACES = re.compile(r"\s+")
+# Pages join their parts with "。"; a part that ends in a stop of its own keeps only that one.
+_DOUBLE_STOP = re.compile(r"([。！？；：，、.!?;:])\s*。")
 
 
 def spoken_text(styled: str) -> str:
@@ -58,7 +60,7 @@ def spoken_text(styled: str) -> str:
     text = _TAG.sub("", styled)
     for entity, char in _ENTITIES:
         text = text.replace(entity, char)
-    return _SPACES.sub(" ", text).strip()[:MAX_TEXT_CHARS]
+    return _DOUBLE_STOP.sub(r"\1", _SPACES.sub(" ", text)).strip()[:MAX_TEXT_CHARS]
 
 
 def visitor_message(reason: str) -> str:
