@@ -17,8 +17,10 @@ RUN_PKGS="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib
 # Tests: pdftoppm (slip rasterising), CUPS with a PDF queue (real print path), Xvfb;
 # cage + systemd so CI can `systemd-analyze verify` the packaged unit; icupkg + gcc to trim
 # Qt's ICU data in the packaged build (packaging/trim_icu.py); pipx to test the central office's one-command
-# install of ipkiosk-publish from the wheel (packaging/build-wheel.sh).
-TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd icu-devtools gcc pipx"
+# install of ipkiosk-publish from the wheel (packaging/build-wheel.sh); at-spi2-core, python3-pyatspi and dbus to
+# read the UI's accessibility tree as a screen reader does (tests/test_ui_accessibility.py, under dbus-run-session).
+TEST_PKGS="poppler-utils cups cups-bsd printer-driver-cups-pdf xvfb cage systemd icu-devtools gcc pipx
+  at-spi2-core python3-pyatspi gir1.2-atspi-2.0 dbus"
 
 case "${1:-run}" in
   run) want="$RUN_PKGS" ;;

@@ -1,6 +1,6 @@
 """The Qt Quick terminal UI: the bootstrap (app.py builds the context.py AppContext and runs the kiosk;
 lockdown.py, shell.py, qml_types.py, memory.py, fonts.py, qt_log.py), child processes (children.py:
-the data service, the sync child, the printer check), view-models and the QML module in qml/Kiosk.
+the data service, the sync child, the printer check, read-aloud), view-models and the QML module in qml/Kiosk.
 
 Everything Qt lives here. View-models read and write data only through the data service
 (kiosk.ui.data_client → `ipkiosk data-service`, which runs kiosk.store and kiosk.search); the UI

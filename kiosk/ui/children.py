@@ -1,8 +1,8 @@
 """Child processes of the UI: one class starts, restarts, stops and reports on every one of them.
 
 The UI runs its slow or heavy work in children of its own program (``ipkiosk data-service``,
-``ipkiosk sync --once`` per sync cycle, ``ipkiosk printer-status``, ``ipkiosk pinyin-service``): the stores, the
-network and libcups stay out of the UI process, and a hung child never freezes the screen.
+``ipkiosk sync --once`` per sync cycle, ``ipkiosk printer-status``, ``ipkiosk pinyin-service``, ``ipkiosk speak``): the
+stores, the network, libcups and the speech engine stay out of the UI process, and a hung child never freezes the screen.
 :class:`ChildProcess` is the one place that knows how such a child is started, restarted with
 backoff, stopped and how it ended (:class:`ChildOutcome`, with the child's name for the log).
 

@@ -27,7 +27,7 @@ KIOSK_QML_DIR = QML_IMPORT_DIR / "Kiosk"
 # View-model modules under kiosk/ui; each has register(ctx) and may return an object with reset() and stop().
 VIEW_MODEL_MODULES: tuple[str, ...] = ("content_models", "announcements", "search_model", "attract_model", "booking_model",
                                         "admin", "pinyin_input",
-                                        "rating_model")
+                                        "rating_model", "read_aloud")
 SHELL_SINGLETONS: tuple[str, ...] = ("Shell",)
 
 

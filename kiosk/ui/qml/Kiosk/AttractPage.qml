@@ -241,6 +241,9 @@ KioskPage {
     // A touch anywhere starts a visit.
     MouseArea {
         objectName: "attractTouchArea"
+        Accessible.role: Accessible.Button
+        Accessible.name: qsTr("开始使用")
+        Accessible.onPressAction: page.Window.window.goHome()
         anchors.fill: parent
         onClicked: page.Window.window.goHome()
     }

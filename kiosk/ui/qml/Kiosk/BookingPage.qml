@@ -20,6 +20,15 @@ KioskPage {
     property string selectedTypeId: ""
     readonly property string selectedServiceId: selectedTypeId !== "" && selectedTypeId === serviceTypeId ? serviceId : ""
     property string serviceTitle: ""
+    // 朗读: the chosen type, how to book (scan the QR) and what to bring; before a choice, how to choose.
+    readonly property var selectedInfo: Booking.bookingTypeInfo(selectedTypeId)
+    speechText: [
+        serviceTitle !== "" ? qsTr("办理事项") + "：" + serviceTitle : "",
+        selectedTypeId === "" ? qsTr("请先选择一种预约类型") : selectedInfo.title || "",
+        selectedInfo.summary || "",
+        qsTr("用手机扫码即可预约专业人员，本机不收集任何个人信息。"),
+        selectedInfo.prepare ? qsTr("请携带") + "：" + selectedInfo.prepare : ""
+    ].filter(s => s).join("。\n")
 
     Component.onCompleted: {
         selectedTypeId = serviceTypeId
@@ -114,6 +123,11 @@ KioskPage {
                             color: selected ? Theme.primary : tap.pressed ? Qt.darker(Theme.surface, 1.1) : Theme.surface
                             border.color: selected ? Theme.primary : Theme.divider
                             border.width: 2
+                            Accessible.role: Accessible.RadioButton
+                            Accessible.name: typeButton.title
+                            Accessible.checkable: true
+                            Accessible.checked: typeButton.selected
+                            Accessible.onPressAction: page.selectedTypeId = typeButton.typeId
                             Text {
                                 id: label
                                 textFormat: Text.PlainText

@@ -68,6 +68,9 @@ Item {
             Item {
                 id: qrImage
                 objectName: "bookingQrImage"
+                Accessible.role: Accessible.Graphic
+                Accessible.name: qsTr("预约二维码")
+                Accessible.description: root.shortCode !== "" ? qsTr("短码") + " " + root.shortCode : ""
                 anchors.centerIn: parent
                 property var qr: root.url !== "" ? Booking.qrModules(root.serviceId, root.bookingTypeId) : ({})
                 readonly property int modules: qr.size || 0

@@ -35,6 +35,8 @@ KioskPage {
                 ink: name === page.category ? Theme.onPrimary : Theme.text
                 border.color: Theme.divider
                 onClicked: page.category = name
+                Accessible.checkable: true
+                Accessible.checked: name === page.category
             }
         }
     }

@@ -55,6 +55,10 @@ KioskPage {
             Rectangle {
                 id: ticker
                 objectName: "announcementTicker"
+                Accessible.role: Accessible.Button
+                Accessible.name: qsTr("本站公告")
+                Accessible.description: Announcements.tickerText
+                Accessible.onPressAction: page.Window.window.openPage("StationNoticesPage.qml", {})
                 visible: Announcements.count > 0
                 width: parent.width
                 height: Theme.touchMin + 16

@@ -34,7 +34,13 @@ Rectangle {
     }
 
     // Swallow the cancelling touch so it does not also press whatever is underneath.
-    MouseArea { anchors.fill: parent; onClicked: overlay.close() }
+    MouseArea {
+        anchors.fill: parent
+        onClicked: overlay.close()
+        Accessible.role: Accessible.Button
+        Accessible.name: qsTr("继续浏览")
+        Accessible.onPressAction: overlay.close()
+    }
 
     Column {
         anchors.centerIn: parent

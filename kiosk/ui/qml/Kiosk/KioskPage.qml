@@ -8,6 +8,8 @@ Rectangle {
     property bool active: false
     // Staff screens (PIN pad, admin) set this: the visitor bar stays away from them.
     property bool staffPage: false
+    // What 朗读 reads on this page (title and key facts, as the page shows them); "" offers no read-aloud.
+    property string speechText: ""
     signal removed()
 
     anchors.fill: parent

@@ -18,6 +18,7 @@ Rectangle {
             objectName: "navBack"
             width: 180; height: Theme.touchMin
             text: qsTr("‹ 返回")
+            Accessible.name: qsTr("返回")
             compact: true
             onClicked: bar.backClicked()
         }
@@ -25,6 +26,7 @@ Rectangle {
             objectName: "navHome"
             width: 180; height: Theme.touchMin
             text: qsTr("首页")
+            Accessible.name: qsTr("首页")
             compact: true
             onClicked: bar.homeClicked()
         }

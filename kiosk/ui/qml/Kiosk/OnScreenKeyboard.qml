@@ -76,6 +76,7 @@ Item {
                 special: true
                 width: keyboard.keyWidth * 2 + keyboard.keyGap
                 text: keyboard.digitsPage ? "ABC" : "123"
+                Accessible.name: keyboard.digitsPage ? qsTr("字母键盘") : qsTr("数字键盘")
                 onClicked: keyboard.digitsPage = !keyboard.digitsPage
             }
             KeyButton {

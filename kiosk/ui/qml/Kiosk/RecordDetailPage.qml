@@ -9,6 +9,13 @@ KioskPage {
     property string recordId: ""
     property var rec: Content.record(recordId)
     pageTitle: rec.kindTitle || ""
+    // 朗读: the title, the date (an event's time and place), and the summary or else the first paragraph.
+    speechText: rec.title === undefined ? "" : [
+        rec.title,
+        rec.kind === "events" ? rec.time : rec.date ? qsTr("发布日期") + "：" + rec.date : "",
+        rec.kind === "events" && rec.venue ? qsTr("地点") + "：" + rec.venue : "",
+        rec.summary || ((rec.blocks || []).find(b => b.type === "p") || {}).text || ""
+    ].filter(s => s).join("。\n")
 
     Connections {
         target: Content

@@ -14,6 +14,10 @@ Rectangle {
     radius: Theme.radius
     color: tap.pressed ? Qt.darker(Theme.surface, 1.06) : Theme.surface
     border.color: Theme.divider
+    Accessible.role: Accessible.ListItem
+    Accessible.name: title
+    Accessible.description: [badge, date, subtitle].filter(s => s !== "").join(" ")
+    Accessible.onPressAction: clicked()
 
     Column {
         id: column

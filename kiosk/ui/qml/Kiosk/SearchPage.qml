@@ -64,6 +64,8 @@ KioskPage {
                 font.pixelSize: Theme.fontTitle
                 color: Theme.text
                 inputMethodHints: Qt.ImhNoPredictiveText
+                Accessible.role: Accessible.EditableText
+                Accessible.name: qsTr("搜索")
                 maximumLength: Search.maxQueryChars
                 text: Search.query
                 onTextEdited: Search.query = text

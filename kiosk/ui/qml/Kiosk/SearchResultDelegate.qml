@@ -14,6 +14,9 @@ Rectangle {
     objectName: "result_" + recordId
     implicitHeight: Math.max(Theme.touchMin + Theme.spacing, label.implicitHeight + Theme.spacing * 2)
     color: tap.pressed ? Theme.bg : Theme.surface
+    Accessible.role: Accessible.ListItem
+    Accessible.name: title
+    Accessible.onPressAction: row.Window.window.openRecord(row.recordId)
 
     Rectangle {
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }

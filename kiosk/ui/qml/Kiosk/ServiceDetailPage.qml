@@ -9,6 +9,14 @@ KioskPage {
     property string recordId: ""
     property var rec: Content.record(recordId)
     pageTitle: rec.title || qsTr("服务事项")
+    // 朗读: the title, what it is, the fee, the time limit and where and how to apply (ReadAloud strips the markup).
+    speechText: rec.title === undefined ? "" : [
+        rec.title, rec.summary,
+        rec.fee ? qsTr("收费标准") + "：" + rec.fee : "",
+        rec.timeLimit ? qsTr("办理时限") + "：" + rec.timeLimit : "",
+        (rec.channels || []).length > 0 ? qsTr("办理渠道") + "：" + rec.channels.map(b => b.text).join("；") : "",
+        rec.provider ? qsTr("服务机构") + "：" + rec.provider : ""
+    ].filter(s => s).join("。\n")
 
     Connections {
         target: Content

@@ -19,6 +19,10 @@ Rectangle {
     border.color: compact ? "transparent" : Theme.divider
     border.width: 1
     opacity: enabled ? 1 : 0.5
+    Accessible.role: Accessible.Button
+    Accessible.name: text
+    Accessible.description: subtitle
+    Accessible.onPressAction: if (enabled) clicked()
 
     TextMetrics {
         id: titleMetrics

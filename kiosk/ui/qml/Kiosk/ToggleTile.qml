@@ -13,6 +13,14 @@ Rectangle {
     color: tap.pressed ? Qt.darker(Theme.surface, 1.08) : Theme.surface
     border.color: toggle.checked ? Theme.primary : Theme.divider
     border.width: 2
+    Accessible.role: Accessible.CheckBox
+    Accessible.name: text
+    Accessible.checkable: true
+    Accessible.checked: checked
+    Accessible.onToggleAction: accessibleToggle()
+    Accessible.onPressAction: accessibleToggle()
+    // What a tap does, for a screen reader's toggle or press action.
+    function accessibleToggle() { checked = !checked; toggled() }
 
     Rectangle {
         id: box

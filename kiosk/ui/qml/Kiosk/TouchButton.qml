@@ -20,6 +20,9 @@ Rectangle {
     color: down ? Qt.darker(fill, 1.15) : fill
     border.color: Theme.primary
     border.width: 0
+    Accessible.role: Accessible.Button
+    Accessible.name: text
+    Accessible.onPressAction: if (enabled) clicked()
 
     Text {
         id: label

@@ -23,6 +23,7 @@ Rectangle {
         spacing: Theme.spacing / 2
         // One control per line, in this order: large text, language, read aloud, ask staff.
         LanguageToggle {}
+        ReadAloudButton { page: bar.page }
         AskStaffButton { page: bar.page }
     }
 }
