@@ -47,6 +47,7 @@ _ELIDE_NONE = 3                 # Text.ElideNone
 _TOLERANCE_PX = 2.0             # sub-pixel layout rounding is not an overlap or a clip
 _MIN_SHARE = 0.05               # a background colour under less of a text than this is an edge or a stray pixel
 _EDGE_BAND_PX = 8               # how deep the audit looks into and beyond a control's edge
+_FAR = 1e7                     # 'no edge' for a clip rectangle
 _MAX_SAMPLES = 4000             # pixels read per text (a grid over its painted rectangle)
 
 
@@ -227,8 +228,13 @@ def _walk(window: QQuickWindow) -> list[_Seen]:
                 hard = hard.intersected(rect)
             if view.isEmpty():
                 continue
-        # A Flickable's content is meant to run past its edges.
-        scrolling = scrolling or item.inherits("QQuickFlickable")
+        if item.inherits("QQuickFlickable"):
+            # A Flickable's content is meant to run past its edges (and past the window's) where it scrolls.
+            scrolling = True
+            if float(item.property("contentHeight")) > item.height() + 1:
+                hard = QRectF(hard.left(), -_FAR, hard.width(), 2 * _FAR)
+            if float(item.property("contentWidth")) > item.width() + 1:
+                hard = QRectF(-_FAR, hard.top(), 2 * _FAR, hard.height())
         # Reversed onto the stack, so items come out in tree (painting) order.
         for child in reversed(item.childItems()):
             todo.append((child, view, hard, opacity, dim, scrolling, disabled))

@@ -32,7 +32,7 @@ KioskPage {
                 text: name + "  " + count
                 fill: name === page.category ? Theme.primary : Theme.surface
                 ink: name === page.category ? Theme.onPrimary : Theme.text
-                border.color: Theme.divider
+                border.color: Theme.controlBorder
                 onClicked: page.category = name
             }
         }

@@ -19,6 +19,7 @@ Rectangle {
             width: 180; height: Theme.touchMin
             text: "‹ 返回"
             compact: true
+            border.color: Theme.onPrimary   // the fill is too close to the bar's: the outline shows the button
             onClicked: bar.backClicked()
         }
         Tile {
@@ -26,6 +27,7 @@ Rectangle {
             width: 180; height: Theme.touchMin
             text: "首页"
             compact: true
+            border.color: Theme.onPrimary
             onClicked: bar.homeClicked()
         }
     }

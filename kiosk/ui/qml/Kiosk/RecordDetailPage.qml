@@ -58,7 +58,7 @@ KioskPage {
                     textFormat: Text.PlainText
                     anchors.centerIn: parent
                     text: page.rec.expired ? "已过期 · 有效期至 " + page.rec.validUntil : "活动已结束"
-                    color: "white"
+                    color: Theme.onPrimary
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontSmall
                     font.bold: true

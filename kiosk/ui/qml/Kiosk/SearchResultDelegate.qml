@@ -11,12 +11,9 @@ Rectangle {
     objectName: "result_" + recordId
     implicitHeight: Math.max(Theme.touchMin + Theme.spacing, label.implicitHeight + Theme.spacing * 2)
     color: tap.pressed ? Theme.bg : Theme.surface
-
-    Rectangle {
-        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
-        height: 1
-        color: Theme.bg
-    }
+    // The outline tells one tappable hit from the next (and from the white list around them).
+    border.color: Theme.controlBorder
+    border.width: 1
 
     Text {
         id: label

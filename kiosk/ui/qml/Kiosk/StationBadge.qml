@@ -12,7 +12,7 @@ Rectangle {
         textFormat: Text.PlainText
         anchors.centerIn: parent
         text: parent.pinned ? "本站公告 · 置顶" : "本站公告"
-        color: "white"
+        color: Theme.onPrimary
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontSmall
         font.bold: true
