@@ -126,7 +126,7 @@ def violations(doc: dict, *, min_target_px: int = MIN_TARGET_PX, min_text_px: in
     """What in an audit document breaks the targets of the visitor screens, each with its culprits."""
     found = []
     if doc["min_text_contrast"] < MIN_TEXT_CONTRAST:
-        worst = [t for t in doc["text_details"] if t["active"] and t["contrast"] < MIN_TEXT_CONTRAST]
+        worst = [t for t in doc["text_details"] if t["contrast"] < MIN_TEXT_CONTRAST]
         found.append(f"text contrast {doc['min_text_contrast']} < {MIN_TEXT_CONTRAST}: {worst[:5]}")
     if doc["min_control_contrast"] < MIN_CONTROL_CONTRAST:
         worst = [c for c in doc["control_details"]
@@ -140,7 +140,7 @@ def violations(doc: dict, *, min_target_px: int = MIN_TARGET_PX, min_text_px: in
         small = [c for c in doc["controls"] if min(c["w"], c["h"]) < min_target_px]
         found.append(f"targets under {min_target_px} px: {small[:5]}")
     if doc["min_text_px"] < min_text_px:
-        small = [t for t in doc["text_details"] if t["active"] and t["px"] < min_text_px]
+        small = [t for t in doc["text_details"] if t["px"] < min_text_px]
         found.append(f"text under {min_text_px} px: {[(t['text'][:30], t['px']) for t in small[:5]]}")
     return found
 

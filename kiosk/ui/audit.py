@@ -19,8 +19,8 @@ measures what a visitor gets to see:
   own box without eliding, that drops lines without an ellipsis, or that reaches out of a clipping parent or
   the window. Text in a Flickable or on a moving (animated x/y) item is scrolling content, not clipped.
 
-Disabled controls are left out and the texts inside them are listed but not measured (WCAG exempts inactive
-components). A bare MouseArea that is smaller than its parent (a hidden gesture corner) is a target with no
+Disabled controls are left out (WCAG exempts inactive components); the texts on them are measured like any other,
+since a visitor still reads them (such as a disabled print button that says why). A bare MouseArea that is smaller than its parent (a hidden gesture corner) is a target with no
 boundary of its own: its size counts, its contrast does not.
 Qt does not say which property a value-source animation (``NumberAnimation on …``) drives: one whose
 ``from``/``to`` both lie in 0…1 is taken as an opacity animation (the safe side for contrast), any other one
@@ -79,7 +79,6 @@ class TextReport:
     color: str                  # the text colour as seen at that phase, and that background colour (#rrggbb)
     background: str
     rect: QRectF                # the painted glyph rectangle in window coordinates (its visible part)
-    active: bool                # False inside a disabled control: listed, not measured
     item: QQuickItem = field(repr=False)
 
 
@@ -102,11 +101,10 @@ class PageAudit:
 
     def summary(self) -> dict[str, Any]:
         """The measured part of the `selftest --audit` document (docs/cli.md)."""
-        measured = [t for t in self.texts if t.active]
         rated = [c for c in self.controls if c.contrast is not None]
         return {
-            "min_text_px": round(min((t.px for t in measured), default=0.0), 1),
-            "min_text_contrast": round(min((t.contrast for t in measured), default=21.0), 2),
+            "min_text_px": round(min((t.px for t in self.texts), default=0.0), 1),
+            "min_text_contrast": round(min((t.contrast for t in self.texts), default=21.0), 2),
             "min_control_contrast": round(min((c.contrast for c in rated if c.contrast is not None), default=21.0), 2),
             "min_target_px": round(min((min(c.w, c.h) for c in self.controls), default=0.0), 1),
             "overlaps": [{"texts": [a, b]} for a, b in self.overlaps],
@@ -115,7 +113,7 @@ class PageAudit:
             "controls": [{"name": c.name, "role": c.role, "w": round(c.w), "h": round(c.h)} for c in self.controls],
             # The measurements behind the minimums, worst first, so a failure names its culprit.
             "text_details": [{"text": t.text, "px": round(t.px, 1), "contrast": round(t.contrast, 2),
-                              "color": t.color, "background": t.background, "active": t.active}
+                              "color": t.color, "background": t.background}
                              for t in sorted(self.texts, key=lambda t: t.contrast)],
             "control_details": [{"name": c.name, "role": c.role, "w": round(c.w), "h": round(c.h),
                                  "contrast": None if c.contrast is None else round(c.contrast, 2)}
@@ -294,8 +292,7 @@ def _measure_text(seen: _Seen, pixels: _Pixels) -> TextReport | None:
     worst = min(((contrast(over(ink, alpha, bg), bg), bg) for bg in backgrounds), key=lambda pair: pair[0])
     ratio, bg = worst
     return TextReport(text=_text_of(seen.item), px=_pixel_size(seen.item, seen.scale), contrast=ratio,
-                      color=over(ink, alpha, bg).name(), background=bg.name(), rect=visible,
-                      active=not seen.disabled, item=seen.item)
+                      color=over(ink, alpha, bg).name(), background=bg.name(), rect=visible, item=seen.item)
 
 
 def _clip_problem(seen: _Seen) -> str | None:

@@ -125,7 +125,7 @@ Item {
             text: !Booking.printerAvailable ? "仅支持扫码 · 请用手机扫码"
                 : root.printState === "printing" ? "正在打印…"
                 : "打印凭条"
-            fill: enabled ? Theme.primary : Theme.divider
+            fill: enabled ? Theme.primary : Theme.bg   // disabled: its grey text (why) stays readable
             ink: Theme.onPrimary
             onClicked: {
                 root.printState = "printing"
