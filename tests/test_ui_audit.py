@@ -246,6 +246,17 @@ def test_blinking_text_counts_at_its_dimmest_phase(qtbot):
         assert _text(report, name).contrast < 3, name
 
 
+def test_only_what_a_visitor_can_see_is_listed(qtbot):
+    window = _render(qtbot, """
+        Text { x: 10; y: 10; text: "看得见"; color: "black"; font.pixelSize: 30 }
+        Text { x: 10; y: 60; text: "隐藏"; visible: false; color: "black"; font.pixelSize: 30 }
+        Text { x: 10; y: 110; text: "透明"; opacity: 0; color: "black"; font.pixelSize: 30 }
+        Text { x: 700; y: 10; text: "窗外"; color: "black"; font.pixelSize: 30 }
+        Item { x: 10; y: 160; width: 100; height: 40; clip: true
+            Text { y: 60; text: "裁掉"; color: "black"; font.pixelSize: 30 } }""")
+    assert [t.text for t in audit_window(window).texts] == ["看得见"]
+
+
 def test_overlapping_texts_are_reported(qtbot):
     window = _render(qtbot, """
         Text { x: 10; y: 10; text: "第一行文字"; color: "black"; font.pixelSize: 30 }
