@@ -18,7 +18,7 @@ from PySide6.QtQuick import QQuickWindow
 
 from kiosk.commands.ui import SELFTEST_PAGES, page_request, show_page
 from kiosk.core import config as config_mod
-from kiosk.ui.audit import audit_window, contrast
+from kiosk.ui.audit import audit_scrolled, audit_window, contrast
 from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SIZES_PX
 
@@ -146,8 +146,9 @@ def violations(doc: dict, *, min_target_px: int = MIN_TARGET_PX, min_text_px: in
 
 
 def audited(kiosk: _Kiosk, page: str, size: tuple[int, int], large_text: bool, lang: str) -> dict:
+    """The audit of the whole page: what the screen shows and everything a visitor can scroll to."""
     window = kiosk.show(page_spec(page), size, large_text=large_text, lang=lang)
-    return {"page": page, "size": list(size), **audit_window(window).summary()}
+    return {"page": page, "size": list(size), **audit_scrolled(window).summary()}
 
 
 @pytest.mark.parametrize("page,size,large_text,lang", COMBINATIONS,
@@ -261,6 +262,19 @@ def test_only_what_a_visitor_can_see_is_listed(qtbot):
         Item { x: 10; y: 160; width: 100; height: 40; clip: true
             Text { y: 60; text: "裁掉"; color: "black"; font.pixelSize: 30 } }""")
     assert [t.text for t in audit_window(window).texts] == ["看得见"]
+
+
+def test_scrolling_brings_what_is_below_the_fold_into_the_audit(qtbot):
+    window = _render(qtbot, """
+        Flickable { objectName: "list"; anchors.fill: parent; contentHeight: 1400; clip: true
+            Text { y: 10; text: "首屏"; color: "black"; font.pixelSize: 30 }
+            Text { y: 1300; text: "底部灰字"; color: "#bbbbbb"; font.pixelSize: 30 } }""")
+    assert [t.text for t in audit_window(window).texts] == ["首屏"]
+    scrolled = audit_scrolled(window)
+    assert {t.text for t in scrolled.texts} == {"首屏", "底部灰字"}
+    assert scrolled.summary()["min_text_contrast"] < 2
+    list_view = next(i for i in window.contentItem().childItems() if i.objectName() == "list")
+    assert list_view.property("contentY") == 0      # put back where it was
 
 
 def test_overlapping_texts_are_reported(qtbot):

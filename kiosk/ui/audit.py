@@ -34,7 +34,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRectF
+import shiboken6
+from PySide6.QtCore import QEventLoop, QObject, QRectF, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QColor, QFontInfo, QImage
 from PySide6.QtQml import QQmlExpression, qmlContext
 from PySide6.QtQuick import QQuickItem, QQuickWindow
@@ -48,6 +49,7 @@ _TOLERANCE_PX = 2.0             # sub-pixel layout rounding is not an overlap or
 _MIN_SHARE = 0.05               # a background colour under less of a text than this is an edge or a stray pixel
 _EDGE_BAND_PX = 8               # how deep the audit looks into and beyond a control's edge
 _FAR = 1e7                     # 'no edge' for a clip rectangle
+_SCROLL_SETTLE_MS = 60          # for a list view to lay out its rows after a scroll step
 _MAX_SAMPLES = 4000             # pixels read per text (a grid over its painted rectangle)
 
 
@@ -80,6 +82,7 @@ class TextReport:
     background: str
     rect: QRectF                # the painted glyph rectangle in window coordinates (its visible part)
     item: QQuickItem = field(repr=False)
+    key: int = field(repr=False, default=0)     # _key(item), kept: a scrolled-away list row may be deleted
 
 
 @dataclass
@@ -90,6 +93,7 @@ class ControlReport:
     h: float
     contrast: float | None      # None: nothing around the control to tell it from (it fills the window)
     item: QQuickItem = field(repr=False)
+    key: int = field(repr=False, default=0)
 
 
 @dataclass
@@ -153,6 +157,11 @@ class _Pixels:
         return self.bits[at + 2], self.bits[at + 1], self.bits[at]   # stored B, G, R, A
 
 
+def _key(obj: QObject) -> int:
+    """The address of OBJ's C++ object: the same for every Python wrapper of it (unlike id())."""
+    return int(shiboken6.getCppPointer(obj)[0])
+
+
 def _inherits(obj: QObject, *class_names: str) -> bool:
     return any(obj.inherits(name) for name in class_names)
 
@@ -187,9 +196,9 @@ def _animation_effects(item: QQuickItem, dims: dict[int, float], moving: set[int
         elif not names and value_source:
             names = {"opacity"} if found and all(0.0 <= v <= 1.0 for v in found) else {"x"}
         if "opacity" in names and found:
-            dims[id(target)] = min(dims.get(id(target), 1.0), *found)
+            dims[_key(target)] = min(dims.get(_key(target), 1.0), *found)
         if names & {"x", "y", "contentX", "contentY"}:
-            moving.add(id(target))
+            moving.add(_key(target))
 
     for child in item.children():
         if _inherits(child, "QQuickAbstractAnimation", "QQuickAnimator"):
@@ -213,11 +222,11 @@ def _walk(window: QQuickWindow) -> list[_Seen]:
             continue
         _animation_effects(item, dims, moving)
         declared_dim = _number(item.property("dimOpacity"))
-        own_dim = min(item.opacity(), dims.get(id(item), 1.0), 1.0 if declared_dim is None else declared_dim)
+        own_dim = min(item.opacity(), dims.get(_key(item), 1.0), 1.0 if declared_dim is None else declared_dim)
         opacity, dim = opacity * item.opacity(), dim * own_dim
         rect = item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
         scale = rect.width() / item.width() if item.width() > 0 else 1.0
-        scrolling = scrolling or id(item) in moving
+        scrolling = scrolling or _key(item) in moving
         disabled = disabled or not item.isEnabled()
         seen.append(_Seen(item, rect, view, hard, opacity, dim, scale, disabled))
         if item.clip():
@@ -292,7 +301,8 @@ def _measure_text(seen: _Seen, pixels: _Pixels) -> TextReport | None:
     worst = min(((contrast(over(ink, alpha, bg), bg), bg) for bg in backgrounds), key=lambda pair: pair[0])
     ratio, bg = worst
     return TextReport(text=_text_of(seen.item), px=_pixel_size(seen.item, seen.scale), contrast=ratio,
-                      color=over(ink, alpha, bg).name(), background=bg.name(), rect=visible, item=seen.item)
+                      color=over(ink, alpha, bg).name(), background=bg.name(), rect=visible, item=seen.item,
+                      key=_key(seen.item))
 
 
 def _clip_problem(seen: _Seen) -> str | None:
@@ -326,12 +336,12 @@ def _role_and_name(item: QQuickItem) -> tuple[str, str]:
 
 def _controls(seen: list[_Seen]) -> list[tuple[_Seen, str, str]]:
     """(item, role, name) of every control among the visible items, each once, in tree order."""
-    by_id = {id(s.item): s for s in seen}
+    by_id = {_key(s.item): s for s in seen}
     found: dict[int, tuple[_Seen, str, str]] = {}
     for s in seen:
         role, name = _role_and_name(s.item)
         if role in ACTIONABLE_ROLES:
-            found.setdefault(id(s.item), (s, role, name))
+            found.setdefault(_key(s.item), (s, role, name))
             continue
         mouse_area = s.item.inherits("QQuickMouseArea")
         tap_handler = any(c.inherits("QQuickTapHandler") and bool(c.property("enabled")) for c in s.item.children())
@@ -339,15 +349,15 @@ def _controls(seen: list[_Seen]) -> list[tuple[_Seen, str, str]]:
             continue
         face = s
         parent = s.item.parentItem()
-        if mouse_area and id(parent) in by_id:
+        if mouse_area and _key(parent) in by_id:
             # A MouseArea filling its parent makes the parent the control; a smaller one is a control itself.
-            p = by_id[id(parent)]
+            p = by_id[_key(parent)]
             if abs(p.rect.width() - s.rect.width()) <= _TOLERANCE_PX and \
                     abs(p.rect.height() - s.rect.height()) <= _TOLERANCE_PX:
                 face = p
-        if id(face.item) not in found:
+        if _key(face.item) not in found:
             role, name = _role_and_name(face.item)
-            found[id(face.item)] = (face, role, name)
+            found[_key(face.item)] = (face, role, name)
     return list(found.values())
 
 
@@ -441,5 +451,74 @@ def audit_window(window: QQuickWindow) -> PageAudit:
             name = " ".join(t.text for t in inner)
         bare = s.item.inherits("QQuickMouseArea")
         controls.append(ControlReport(name=name, role=role, w=s.rect.width(), h=s.rect.height(),
-                                      contrast=None if bare else _edge_contrast(s, pixels), item=s.item))
+                                      contrast=None if bare else _edge_contrast(s, pixels), item=s.item,
+                                      key=_key(s.item)))
     return PageAudit(texts=texts, controls=controls, overlaps=overlaps, clipped=clipped)
+
+
+def _settle(ms: int = _SCROLL_SETTLE_MS) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _scroll_positions(flickable: QQuickItem, axis: str) -> list[float]:
+    """The content positions that show every part of FLICKABLE's content along AXIS ("x" or "y"), a little less
+    than a screenful apart, from the start to the end."""
+    size = flickable.height() if axis == "y" else flickable.width()
+    content = float(flickable.property("contentHeight" if axis == "y" else "contentWidth"))
+    origin = float(flickable.property("originY" if axis == "y" else "originX"))
+    if content <= size + 1 or size <= 0:
+        return []
+    last = origin + content - size
+    step = size * 0.8
+    count = int((last - origin) // step) + 1
+    return [min(origin + i * step, last) for i in range(1, count + 1)]
+
+
+def audit_scrolled(window: QQuickWindow) -> PageAudit:
+    """Measure the page WINDOW shows and every part of it a visitor can scroll to: each view that scrolls is moved
+    a little less than a screenful at a time to its end, measured at every stop and put back. The findings are
+    merged; a text or control seen at several stops counts with its worst measurement."""
+    audits = [audit_window(window)]
+    flickables = [s.item for s in _walk(window)
+                  if s.item.inherits("QQuickFlickable") and bool(s.item.property("interactive"))]
+    for flickable in flickables:
+        for axis in ("y", "x"):
+            prop = "contentY" if axis == "y" else "contentX"
+            start = flickable.property(prop)
+            # A list view knows its full length only as it creates its rows: look again after each step.
+            done: set[float] = set()
+            while True:
+                todo = [p for p in _scroll_positions(flickable, axis) if p not in done]
+                if not todo:
+                    break
+                done.add(todo[0])
+                flickable.setProperty(prop, todo[0])
+                _settle()
+                audits.append(audit_window(window))
+            if done:
+                flickable.setProperty(prop, start)
+                _settle()
+    return _merged(audits)
+
+
+def _merged(audits: list[PageAudit]) -> PageAudit:
+    texts: dict[tuple[int, str], TextReport] = {}
+    controls: dict[tuple[int, str], ControlReport] = {}
+    overlaps: dict[tuple[str, str], None] = {}
+    clipped: dict[tuple[str, str], None] = {}
+    for audit in audits:
+        for t in audit.texts:
+            key = (t.key, t.text)
+            if key not in texts or t.contrast < texts[key].contrast:
+                texts[key] = t
+        for c in audit.controls:
+            ckey = (c.key, c.name)
+            known = controls.get(ckey)
+            if known is None or (c.contrast is not None and (known.contrast is None or c.contrast < known.contrast)):
+                controls[ckey] = c
+        overlaps.update(dict.fromkeys(audit.overlaps))
+        clipped.update(dict.fromkeys(audit.clipped))
+    return PageAudit(texts=list(texts.values()), controls=list(controls.values()), overlaps=list(overlaps),
+                     clipped=list(clipped))
