@@ -17,11 +17,16 @@ measures what a visitor gets to see:
   the commonest colour just outside it);
 - texts whose painted rectangles intersect, and clipped text: a Text whose painted width or height exceeds its
   own box without eliding, that drops lines without an ellipsis, or that reaches out of a clipping parent or
-  the window. Text in a Flickable or on a moving (animated x/y) item is scrolling content, not clipped.
+  the window. Text running past a Flickable's edge in the direction it scrolls, or on a moving (animated x/y)
+  item such as a ticker, is scrolling content, not clipped.
 
-Disabled controls are left out (WCAG exempts inactive components); the texts on them are measured like any other,
-since a visitor still reads them (such as a disabled print button that says why). A bare MouseArea that is smaller than its parent (a hidden gesture corner) is a target with no
-boundary of its own: its size counts, its contrast does not.
+`audit_window` measures the screen as it is; `audit_scrolled` also scrolls every Flickable a visitor can scroll
+to its end, a little less than a screenful at a time, and merges what each stop shows.
+
+Disabled controls are left out (WCAG exempts inactive components); the texts on them are measured like any
+other, since a visitor still reads them (such as a disabled print button that says why). A bare MouseArea that
+is smaller than its parent (a hidden gesture corner) is a target with no boundary of its own: its size counts,
+its contrast does not.
 Qt does not say which property a value-source animation (``NumberAnimation on …``) drives: one whose
 ``from``/``to`` both lie in 0…1 is taken as an opacity animation (the safe side for contrast), any other one
 as movement.
@@ -48,7 +53,7 @@ _ELIDE_NONE = 3                 # Text.ElideNone
 _TOLERANCE_PX = 2.0             # sub-pixel layout rounding is not an overlap or a clip
 _MIN_SHARE = 0.05               # a background colour under less of a text than this is an edge or a stray pixel
 _EDGE_BAND_PX = 8               # how deep the audit looks into and beyond a control's edge
-_FAR = 1e7                     # 'no edge' for a clip rectangle
+_FAR = 1e7                      # 'no edge' for a clip rectangle
 _SCROLL_SETTLE_MS = 60          # for a list view to lay out its rows after a scroll step
 _MAX_SAMPLES = 4000             # pixels read per text (a grid over its painted rectangle)
 
@@ -171,8 +176,8 @@ def _number(value: Any) -> float | None:
 
 
 def _animation_effects(item: QQuickItem, dims: dict[int, float], moving: set[int]) -> None:
-    """Record what the animations declared in ITEM do: the lowest opacity they reach (DIMS, by item id) and
-    whether they move their item (MOVING)."""
+    """Record what the animations declared in ITEM do: the lowest opacity they reach (DIMS, by _key of the
+    item) and whether they move their item (MOVING)."""
     def visit(anim: QObject, default_target: QObject | None, value_source: bool) -> None:
         if anim.inherits("QQuickAnimationGroup"):
             for child in anim.children():
@@ -443,7 +448,7 @@ def audit_window(window: QQuickWindow) -> PageAudit:
 
     controls = []
     for s, role, name in _controls(seen):
-        if s.disabled:
+        if s.disabled or s.rect.intersected(s.view).isEmpty():
             continue
         if not name:
             inner = sorted((t for t in texts if s.rect.contains(t.rect.center())),
