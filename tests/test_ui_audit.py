@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine, QQmlExpression, qmlContext
 from PySide6.QtQuick import QQuickWindow
 
@@ -190,8 +190,6 @@ def test_start_hint_is_measured_at_its_dim_phase(kiosk, qtbot):
     qtbot.wait(1500)                                                            # and another phase
     assert min(seen) == pytest.approx(dim)
     # At full opacity the hint is white on the page colour; the audit's figure is the lower, dim one.
-    from PySide6.QtGui import QColor
-
     assert hint.contrast < contrast(QColor("#ffffff"), QColor(hint.background)) - 0.5
 
 
@@ -333,6 +331,16 @@ def test_controls_boundary_contrast_and_size(qtbot):
     assert summary["min_target_px"] == 40
     assert summary["min_control_contrast"] == round(by_name["faint"].contrast, 2)
     assert {"name": "小", "role": "Button", "w": 40, "h": 40} in summary["controls"]
+
+
+def test_a_row_cut_by_its_list_is_judged_by_the_edges_that_show(qtbot):
+    window = _render(qtbot, """
+        Rectangle { x: 20; y: 100; width: 400; height: 200; color: "white"
+            Flickable { anchors.fill: parent; clip: true; contentHeight: 600; contentY: 60
+                Rectangle { objectName: "row"; y: 0; width: 400; height: 120; color: "white"
+                    border.color: "#7d8794"; MouseArea { anchors.fill: parent } } } }""", background="#1e5aa8")
+    row = next(c for c in audit_window(window).controls if c.item.objectName() == "row")
+    assert row.contrast == pytest.approx(contrast(QColor("#7d8794"), QColor("#ffffff")), abs=0.05)
 
 
 def test_selftest_writes_the_audit_document(tmp_path):

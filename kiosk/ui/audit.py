@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -368,37 +369,33 @@ def _controls(seen: list[_Seen]) -> list[tuple[_Seen, str, str]]:
 
 def _edge_contrast(seen: _Seen, pixels: _Pixels) -> float | None:
     """Contrast of a control's boundary or fill against what surrounds it: the most distinct of the dominant
-    colours at each depth just inside its edges, against the commonest colour just outside them (corners, where
-    a radius rounds the shape off, are left out). None when nothing of the window lies around the control."""
-    rect = seen.rect.intersected(seen.view)
-    if rect.width() < 4 or rect.height() < 4:
+    colours at each depth just inside its edges, against the commonest colour just outside them. Corners (where
+    a radius rounds the shape off) and edges cut off by a clipping parent (a list row scrolled half out of view)
+    are left out. None when no edge of the control shows with anything of the window around it."""
+    full, shown = seen.rect, seen.rect.intersected(seen.view)
+    if shown.width() < 4 or shown.height() < 4:
         return None
-    radius = float(seen.item.property("radius") or 0) * seen.scale
-    left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
-    margin = radius + 2
-    outside: Counter[tuple[int, int, int]] = Counter()
+    margin = float(seen.item.property("radius") or 0) * seen.scale + 2
+    span_x = range(int(shown.left() + margin), int(shown.right() - margin), 3)
+    span_y = range(int(shown.top() + margin), int(shown.bottom() - margin), 3)
+    left, top, right, bottom = int(full.left()), int(full.top()), int(full.right()) - 1, int(full.bottom()) - 1
+    # Each edge that shows: its points at a given distance outside it (negative: inside).
+    edges: list[Callable[[int], list[tuple[int, int]]]] = []
+    if full.top() >= seen.view.top() - _TOLERANCE_PX:
+        edges.append(lambda d: [(x, top - d) for x in span_x])
+    if full.bottom() <= seen.view.bottom() + _TOLERANCE_PX:
+        edges.append(lambda d: [(x, bottom + d) for x in span_x])
+    if full.left() >= seen.view.left() - _TOLERANCE_PX:
+        edges.append(lambda d: [(left - d, y) for y in span_y])
+    if full.right() <= seen.view.right() + _TOLERANCE_PX:
+        edges.append(lambda d: [(right + d, y) for y in span_y])
     inside: list[tuple[int, int, int]] = []
-    span_x = list(range(int(left + margin), int(right - margin), 3))
-    span_y = list(range(int(top + margin), int(bottom - margin), 3))
-    window = QRectF(0, 0, pixels.width / pixels.ratio, pixels.height / pixels.ratio)
-    for depth in range(min(_EDGE_BAND_PX, int(rect.width() / 2), int(rect.height() / 2))):
-        ring: Counter[tuple[int, int, int]] = Counter()
-        points = [(x, int(top) + depth) for x in span_x] + [(x, int(bottom) - 1 - depth) for x in span_x] + \
-                 [(int(left) + depth, y) for y in span_y] + [(int(right) - 1 - depth, y) for y in span_y]
-        for x, y in points:
-            rgb = pixels.rgb(x, y)
-            if rgb is not None:
-                ring[rgb] += 1
+    for depth in range(min(_EDGE_BAND_PX, int(shown.width() / 2), int(shown.height() / 2))):
+        ring = Counter(rgb for edge in edges for x, y in edge(-depth) if (rgb := pixels.rgb(x, y)) is not None)
         if ring:
             inside.append(ring.most_common(1)[0][0])
-    for distance in range(2, _EDGE_BAND_PX):
-        points = [(x, int(top) - distance) for x in span_x] + [(x, int(bottom) + distance) for x in span_x] + \
-                 [(int(left) - distance, y) for y in span_y] + [(int(right) + distance, y) for y in span_y]
-        for x, y in points:
-            if window.contains(x, y):
-                rgb = pixels.rgb(x, y)
-                if rgb is not None:
-                    outside[rgb] += 1
+    outside = Counter(rgb for distance in range(2, _EDGE_BAND_PX) for edge in edges for x, y in edge(distance)
+                      if (rgb := pixels.rgb(x, y)) is not None)
     if not outside or not inside:
         return None
     around = QColor(*outside.most_common(1)[0][0])
