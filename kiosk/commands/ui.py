@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -78,13 +79,61 @@ def cmd_data_service(cfg, args) -> int:
     return dataservice.main(cfg)
 
 
+def show_page(window, ctx, file_name: str, props: dict, *, settle_ms: int = SETTLE_MS) -> None:
+    """Put the page FILE_NAME (with PROPS) on WINDOW's screen as a visitor sees it and wait until it shows its
+    data and its first frame settled (SETTLE_MS). Used by `selftest` and by the tests that audit every page in
+    one process."""
+    from PySide6.QtCore import Q_ARG, QCoreApplication, QEventLoop, QMetaObject, QObject, QTimer
+
+    stack = window.findChild(QObject, "pageStack")
+    if stack is None:
+        raise CliError("Kiosk/Main.qml has no pageStack: the QML does not match this program")
+
+    def settle_data() -> None:
+        # Pages show their data when the page is built (a few objects per frame) and the data service has
+        # answered (the first start seeds the throw-away data dir meanwhile); the client's own timeouts bound
+        # this wait.
+        while ctx.data.pending_calls or stack.property("loading"):
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+    at_home = stack.property("depth") == 1 and stack.property("currentItem").objectName() == "homePage"
+    if not at_home:
+        QMetaObject.invokeMethod(window, "showPage", Q_ARG("QVariant", "HomePage.qml"), Q_ARG("QVariant", {}))
+        settle_data()
+    if file_name != "HomePage.qml":
+        if not ctx.shell.hasPage(file_name):
+            raise CliError(f"{file_name} is not installed")
+        # Pages are pushed over home, so the back/home bar shows as a visitor sees it; the attract
+        # screen replaces the stack as the idle reset does.
+        method = "showPage" if file_name == "AttractPage.qml" else "openPage"
+        QMetaObject.invokeMethod(window, method, Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
+    settle_data()
+    loop = QEventLoop()
+    QTimer.singleShot(settle_ms, loop.quit)
+    loop.exec()
+
+
+def write_audit(window, path: str, *, page: str, size: tuple[int, int], large_text: bool, lang: str) -> dict:
+    """Audit the page WINDOW shows (kiosk.ui.audit) and write the `selftest --audit` document to PATH."""
+    from kiosk.ui.audit import audit_window
+
+    document = {"page": page, "size": list(size), "large_text": large_text, "lang": lang,
+                **audit_window(window).summary()}
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(document, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+    except OSError as exc:
+        raise CliError(f"--audit: could not write {path}: {exc.strerror}") from None
+    return document
+
+
 def cmd_selftest(cfg, args) -> int:
     size = parse_size(args.size)
     file_name, props = page_request(args.page)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
-    from PySide6.QtCore import Q_ARG, QEventLoop, QMetaObject, QObject, QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtQuick import QQuickWindow  # noqa: F401 - gives the window grabWindow(); the kiosk never needs it
 
@@ -98,32 +147,24 @@ def cmd_selftest(cfg, args) -> int:
         values = dict(cfg.values, data_dir=tmp, repository_url="", trusted_root="")
         test_cfg = config_mod.from_mapping(values, source=cfg.source)
         ctx = ui_app.build_context(test_cfg)
-        if args.lang:
-            ctx.shell.language = args.lang  # as the visitor's 中文/English toggle sets it
+        # The visitor's choices, before anything is drawn (the station's defaults otherwise).
+        if args.large_text:
+            ctx.shell.setProperty("largeText", True)
+        if args.lang is not None:
+            ctx.shell.setProperty("language", args.lang)
         window = ui_app.load_main(ctx, size_px=size)
         window.show()
-        if file_name != "HomePage.qml":
-            if not ctx.shell.hasPage(file_name):
-                raise CliError(f"--page {args.page}: {file_name} is not installed")
-            # Pages are pushed over home, so the back/home bar shows as a visitor sees it; the attract
-            # screen replaces the stack as the idle reset does.
-            method = "showPage" if file_name == "AttractPage.qml" else "openPage"
-            QMetaObject.invokeMethod(window, method, Q_ARG("QVariant", file_name), Q_ARG("QVariant", props))
-        # Pages show their data when the page is built (a few objects per frame) and the data service has
-        # answered (the first start seeds the throw-away data dir meanwhile); the client's own timeouts bound
-        # this wait.
-        stack = window.findChild(QObject, "pageStack")
-        if stack is None:
-            raise CliError("Kiosk/Main.qml has no pageStack: the QML does not match this program")
-        while ctx.data.pending_calls or stack.property("loading"):
-            qapp.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        loop = QEventLoop()
-        QTimer.singleShot(SETTLE_MS, loop.quit)
-        loop.exec()
+        try:
+            show_page(window, ctx, file_name, props)
+        except CliError as exc:
+            raise CliError(f"--page {args.page}: {exc}") from None
         if args.screenshot:
             image = window.grabWindow()
             if image.isNull() or not image.save(args.screenshot):
                 raise CliError(f"--screenshot: could not write {args.screenshot}")
+        if args.audit:
+            write_audit(window, args.audit, page=args.page, size=size,
+                        large_text=bool(ctx.shell.property("largeText")), lang=str(ctx.shell.property("language")))
         refused = list(ctx.network_factory.refused_urls)
         ui_app.stop_context(ctx)
         qapp.processEvents()
@@ -136,7 +177,8 @@ def cmd_selftest(cfg, args) -> int:
         print(f"selftest: the UI tried network access: {', '.join(refused)}", file=sys.stderr)
         return 1
     where = f" → {args.screenshot}" if args.screenshot else ""
-    print(f"selftest ok: {args.page} at {size[0]}x{size[1]}{where}")
+    audited = f", audit → {args.audit}" if args.audit else ""
+    print(f"selftest ok: {args.page} at {size[0]}x{size[1]}{where}{audited}")
     return 0
 
 
@@ -151,8 +193,11 @@ def register(sub, common) -> None:
     p.add_argument("--size", default="1080x1920", help="window size WIDTHxHEIGHT (default 1080x1920)")
     p.add_argument("--page", default="home", metavar="PAGE[:ARG]",
                    help="page to render: " + "|".join(k + (":<id>" if v[1] else "") for k, v in SELFTEST_PAGES.items()))
+    p.add_argument("--large-text", action="store_true", help="render in 大字 (large-text) mode")
     p.add_argument("--lang", choices=VISITOR_LANGUAGES,
                    help="the visitor's language to render in (default: the station's locale setting)")
+    p.add_argument("--audit", metavar="OUT.json",
+                   help="measure text sizes, contrast, controls, overlaps and clipped text; write them as JSON")
     p.set_defaults(func=cmd_selftest)
 
     p = sub.add_parser("data-service", parents=[common],

@@ -121,7 +121,7 @@ KioskPage {
                             height: Math.max(Theme.touchMin * 1.5, label.implicitHeight + Theme.spacing)
                             radius: Theme.radius
                             color: selected ? Theme.primary : tap.pressed ? Qt.darker(Theme.surface, 1.1) : Theme.surface
-                            border.color: selected ? Theme.primary : Theme.divider
+                            border.color: selected ? Theme.primary : Theme.controlBorder
                             border.width: 2
                             Accessible.role: Accessible.RadioButton
                             Accessible.name: typeButton.title

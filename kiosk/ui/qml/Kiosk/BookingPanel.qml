@@ -14,7 +14,7 @@ Rectangle {
     readonly property bool qrAvailable: !closed && bookingTypeId !== "" && Shell.hasSingleton("Booking")
     implicitHeight: column.implicitHeight + 2 * Theme.spacing
     radius: Theme.radius
-    color: closed ? Qt.lighter(Theme.disabled, 1.5) : Theme.surface
+    color: closed ? Theme.bg : Theme.surface
     border.color: closed ? Theme.disabled : Theme.accent
     border.width: 2
 

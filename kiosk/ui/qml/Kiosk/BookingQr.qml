@@ -134,8 +134,9 @@ Item {
             width: Math.max(qrFrame.width, implicitWidth)
             enabled: !Booking.printing && root.printState !== "printing"
             text: root.printState === "printing" ? qsTr("正在打印…") : qsTr("打印凭条")
-            fill: enabled ? Theme.primary : Theme.divider
-            ink: Theme.onPrimary
+            // While printing: a light button whose grey text stays readable.
+            fill: enabled ? Theme.primary : Theme.bg
+            ink: enabled ? Theme.onPrimary : Theme.textMuted
             Accessible.role: Accessible.Button
             Accessible.name: qsTr("打印凭条")
             Accessible.onPressAction: if (enabled) clicked()

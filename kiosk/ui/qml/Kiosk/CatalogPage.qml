@@ -33,7 +33,7 @@ KioskPage {
                 text: label + "  " + count
                 fill: name === page.category ? Theme.primary : Theme.surface
                 ink: name === page.category ? Theme.onPrimary : Theme.text
-                border.color: Theme.divider
+                border.color: Theme.controlBorder
                 onClicked: page.category = name
                 Accessible.checkable: true
                 Accessible.checked: name === page.category

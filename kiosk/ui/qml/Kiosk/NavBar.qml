@@ -20,6 +20,7 @@ Rectangle {
             text: qsTr("‹ 返回")
             Accessible.name: qsTr("返回")
             compact: true
+            border.color: Theme.onPrimary   // the fill is too close to the bar's: the outline shows the button
             onClicked: bar.backClicked()
         }
         Tile {
@@ -28,6 +29,7 @@ Rectangle {
             text: qsTr("首页")
             Accessible.name: qsTr("首页")
             compact: true
+            border.color: Theme.onPrimary
             onClicked: bar.homeClicked()
         }
     }

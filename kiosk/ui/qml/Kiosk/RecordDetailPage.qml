@@ -65,7 +65,7 @@ KioskPage {
                     textFormat: Text.PlainText
                     anchors.centerIn: parent
                     text: page.rec.expired ? qsTr("已过期 · 有效期至 %1").arg(page.rec.validUntil) : qsTr("活动已结束")
-                    color: "white"
+                    color: Theme.onPrimary
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontSmall
                     font.bold: true

@@ -13,7 +13,7 @@ Rectangle {
     implicitHeight: Math.max(Theme.touchMin + 40, column.implicitHeight + 2 * Theme.spacing)
     radius: Theme.radius
     color: tap.pressed ? Qt.darker(Theme.surface, 1.06) : Theme.surface
-    border.color: Theme.divider
+    border.color: Theme.controlBorder
     Accessible.role: Accessible.ListItem
     Accessible.name: title
     Accessible.description: [badge, date, subtitle].filter(s => s !== "").join(" ")
@@ -39,7 +39,7 @@ Rectangle {
                     textFormat: Text.PlainText
                     anchors.centerIn: parent
                     text: row.badge
-                    color: "white"
+                    color: Theme.onPrimary
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontSmall
                 }

@@ -12,7 +12,7 @@ Rectangle {
         textFormat: Text.PlainText
         anchors.centerIn: parent
         text: parent.pinned ? qsTr("本站公告 · 置顶") : qsTr("本站公告")
-        color: "white"
+        color: Theme.onPrimary
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontSmall
         font.bold: true

@@ -28,11 +28,16 @@ QtObject {
     // cannot have an initialiser; it is set once when the singleton is created.
     property color onPrimary
     Component.onCompleted: onPrimary = "#ffffff"
+    // Contrast (checked by tests/test_ui_audit.py): text colours are at least 4.5:1 against bg and surface, and
+    // white text is at least 4.5:1 on primary, accent, stationBadge, danger and disabled.
     readonly property color text: "#1b2430"
     readonly property color textMuted: "#5c6673"
-    readonly property color accent: "#e08a1e"
+    readonly property color accent: "#a35a00"           // orange, dark enough for text and white labels
     readonly property color danger: "#c0392b"
-    readonly property color stationBadge: "#d35400"
+    readonly property color stationBadge: "#b34700"
+    // Lines that only separate; the outline of a control is controlBorder.
     readonly property color divider: "#dde2ea"
-    readonly property color disabled: "#a7afba"
+    // The outline of a light control on bg or surface: at least 3:1 against both, so a visitor sees where to tap.
+    readonly property color controlBorder: "#7d8794"
+    readonly property color disabled: "#6b7480"         // grey chips (已结束 / 已过期) with white text
 }

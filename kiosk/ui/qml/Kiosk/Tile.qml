@@ -16,7 +16,7 @@ Rectangle {
     implicitWidth: Math.ceil(Math.max(titleMetrics.advanceWidth, subtitleText.implicitWidth)) + 2 * Theme.spacing
     radius: Theme.radius
     color: tap.pressed ? Qt.darker(fill, 1.1) : fill
-    border.color: compact ? "transparent" : Theme.divider
+    border.color: compact ? "transparent" : Theme.controlBorder
     border.width: 1
     opacity: enabled ? 1 : 0.5
     Accessible.role: Accessible.Button

@@ -11,7 +11,7 @@ Rectangle {
     implicitHeight: Theme.touchMin
     radius: Theme.radius
     color: tap.pressed ? Qt.darker(Theme.surface, 1.08) : Theme.surface
-    border.color: toggle.checked ? Theme.primary : Theme.divider
+    border.color: toggle.checked ? Theme.primary : Theme.controlBorder
     border.width: 2
     Accessible.role: Accessible.CheckBox
     Accessible.name: text
