@@ -138,9 +138,13 @@ class DataCalls:
     def list_records(self, kind: str, category: str | None = None) -> PendingCall[list[Record]]:
         return self._call("list_records", kind=kind, category=category)
 
-    def record_page(self, kind: str, category: str | None, now: str, offset: int,
-                    limit: int) -> PendingCall[RecordPage]:
-        return self._call("record_page", kind=kind, category=category, now=now, offset=offset, limit=limit)
+    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int,
+                    event_type: str | None = None) -> PendingCall[RecordPage]:
+        return self._call("record_page", kind=kind, category=category, now=now, offset=offset, limit=limit,
+                          event_type=event_type)
+
+    def event_type_counts(self) -> PendingCall[dict[str, int]]:
+        return self._call("event_type_counts")
 
     def record_detail(self, record_id: str) -> PendingCall[RecordDetail | None]:
         return self._call("record_detail", record_id=record_id)
@@ -440,9 +444,14 @@ class BlockingCalls(api.DataApi):
         result: list[Record] = self._send("list_records", kind=kind, category=category)
         return result
 
-    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
+    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int,
+                    event_type: str | None = None) -> RecordPage:
         result: RecordPage = self._send("record_page", kind=kind, category=category, now=now, offset=offset,
-                                        limit=limit)
+                                        limit=limit, event_type=event_type)
+        return result
+
+    def event_type_counts(self) -> dict[str, int]:
+        result: dict[str, int] = self._send("event_type_counts")
         return result
 
     def record_detail(self, record_id: str) -> RecordDetail | None:
