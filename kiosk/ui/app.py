@@ -96,7 +96,7 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     singletons: dict[str, QObject] = {}
     shell = Shell(cfg, data, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, singletons=singletons,
                   reset_visitor=functools.partial(reset_view_models, view_models),
-                  release_memory=memory.release_memory)
+                  release_memory=memory.release_memory, clock=clock)
     poll_timer = QTimer(engine, interval=POLL_INTERVAL_MS)
     poll_timer.timeout.connect(shell.poll_content)
     ctx = AppContext(cfg=cfg, clock=clock, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, data=data,
