@@ -53,9 +53,10 @@ Window {
         showPage(homePage, {})
     }
 
-    // The whole stack becomes this one page (home, the idle reset, the selftest page switch).
-    function showPage(fileName, props) {
-        stack.replace(null, Qt.resolvedUrl(fileName), props || {})
+    // The whole stack becomes this one page (home, the idle reset, the selftest page switch). atOnce: built at
+    // once, for a page another goes on top of straight away (a newer request supersedes one still being built).
+    function showPage(fileName, props, atOnce) {
+        stack.replace(null, Qt.resolvedUrl(fileName), props || {}, atOnce === true)
     }
 
     // PAGE and what is above it give way to another page (the PIN pad to the admin screen).
