@@ -372,9 +372,7 @@ def test_no_qml_file_loads_images_files_or_urls():
     for path in sorted(KIOSK_QML_DIR.glob("*.qml")):
         qml = path.read_text(encoding="utf-8")
         for m in loaders.finditer(qml):
-            if m.group(0) == "Image" and qml[m.end():].lstrip().startswith("{"):
-                found.setdefault(path.name, []).append(m.group(0))
-            elif not qml[m.end():].lstrip().startswith("."):  # Image.PreserveAspectFit and such are not loaders
+            if not qml[m.end():].lstrip().startswith("."):  # Image.PreserveAspectFit and such are not loaders
                 found.setdefault(path.name, []).append(m.group(0))
     assert found == {name: ["Image"] for name in IMAGE_LOADERS}
     for name, binding in IMAGE_LOADERS.items():
