@@ -311,7 +311,7 @@ KioskPage {
             win.goHome()
             return
         }
-        win.showPage(win.homePage, {}, true)
+        win.showHomeAtOnce()
         if (fileName !== "")
             win.openPage(fileName, {})
         else if (recordId !== "")

@@ -53,10 +53,15 @@ Window {
         showPage(homePage, {})
     }
 
-    // The whole stack becomes this one page (home, the idle reset, the selftest page switch). atOnce: built at
-    // once, for a page another goes on top of straight away (a newer request supersedes one still being built).
-    function showPage(fileName, props, atOnce) {
-        stack.replace(null, Qt.resolvedUrl(fileName), props || {}, atOnce === true)
+    // The whole stack becomes this one page (home, the idle reset, the selftest page switch).
+    function showPage(fileName, props) {
+        stack.replace(null, Qt.resolvedUrl(fileName), props || {})
+    }
+
+    // The whole stack becomes home, built at once: for a page that goes on top of it straight away (a newer
+    // request supersedes a page still being built), as when an attract slide opens what it shows.
+    function showHomeAtOnce() {
+        stack.replace(null, Qt.resolvedUrl(homePage), {}, true)
     }
 
     // PAGE and what is above it give way to another page (the PIN pad to the admin screen).

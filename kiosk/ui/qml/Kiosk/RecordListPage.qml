@@ -15,21 +15,24 @@ KioskPage {
         kind: page.kind
         category: page.category
     }
+    // The event type chips' rows; records is null for a moment while the page is destroyed (it goes first).
+    readonly property var eventTypes: records ? records.eventTypes : []
+    readonly property string eventType: records ? records.eventType : ""
 
     // Events: one chip per event type some event has (宣讲会, 培训, 讲座 …) and 全部; the chosen one is filled.
     Flow {
         id: typeChips
         objectName: "eventTypeChips"
-        visible: records.eventTypes.length > 0
+        visible: page.eventTypes.length > 0
         anchors { left: parent.left; right: parent.right; top: parent.top
                   leftMargin: Theme.pageMargin; rightMargin: Theme.pageMargin; topMargin: visible ? Theme.spacing : 0 }
         height: visible ? implicitHeight : 0
         spacing: Theme.spacing / 2
         Repeater {
-            model: [{ type: "", label: qsTr("全部") }].concat(records.eventTypes)
+            model: [{ type: "", label: qsTr("全部") }].concat(page.eventTypes)
             Tile {
                 required property var modelData
-                readonly property bool chosen: records.eventType === modelData.type
+                readonly property bool chosen: page.eventType === modelData.type
                 objectName: "eventType_" + (modelData.type || "all")
                 compact: true
                 height: Theme.touchMin
