@@ -100,6 +100,9 @@ def test_the_clock_line_follows_the_minute(kiosk_ui, qtbot):
     ctx, window = kiosk_ui(clock=lambda: start + dt.timedelta(seconds=time.monotonic() - began))
     clock_item = find(window, "clockText")
     qtbot.waitUntil(lambda: clock_item.property("text") == "2026年11月24日 星期二  12:01", timeout=5000)
+    window.openPage("RecordListPage.qml", {"kind": "news"})
+    wait_page_built(qtbot, window)
+    assert find(window, "navClock").property("text") == "12:01"  # the compact form on every other page
     ctx.shell.language = "en"
     assert clock_item.property("text") == "Tue 24 Nov 2026  12:01"
 

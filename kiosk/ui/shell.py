@@ -46,6 +46,11 @@ def clock_text(moment: dt.datetime, language: str) -> str:
     return f"{local.year}年{local.month}月{local.day}日 {WEEKDAYS_ZH[local.weekday()]}  {local:%H:%M}"
 
 
+def time_text(moment: dt.datetime) -> str:
+    """The time to the minute on the office's wall clock (the back/home bar's compact clock)."""
+    return f"{in_china(moment):%H:%M}"
+
+
 def _ms_to_next_minute(moment: dt.datetime) -> int:
     return max(1000, 60_000 - (moment.second * 1000 + moment.microsecond // 1000))
 
@@ -87,7 +92,7 @@ class Shell(QObject):
         self._large_text = cfg.large_text
         self._language = _language_of(cfg.locale)
         # The header's date and time, read again at each whole minute (a child: stop_context stops it).
-        self._clock_text = clock_text(clock(), self._language)
+        self._clock_text, self._time_text = clock_text(clock(), self._language), time_text(clock())
         self._minute_timer = QTimer(self, singleShot=True)
         self._minute_timer.timeout.connect(self._tick)
         self._minute_timer.start(_ms_to_next_minute(clock()))
@@ -103,15 +108,21 @@ class Shell(QObject):
         self._minute_timer.start(_ms_to_next_minute(self._clock()))
 
     def _update_clock_text(self) -> None:
-        text = clock_text(self._clock(), self._language)
+        now = self._clock()
+        text = clock_text(now, self._language)
         if text != self._clock_text:
-            self._clock_text = text
+            self._clock_text, self._time_text = text, time_text(now)
             self.clockTextChanged.emit()
 
     @Property(str, notify=clockTextChanged)
     def clockText(self) -> str:
         """Today's date, weekday and the time to the minute, China time (the home header)."""
         return self._clock_text
+
+    @Property(str, notify=clockTextChanged)
+    def timeText(self) -> str:
+        """The time to the minute, China time (the back/home bar's compact clock)."""
+        return self._time_text
 
     @Property(QUrl, constant=True)
     def logoSource(self) -> QUrl:
