@@ -21,7 +21,7 @@ from kiosk.core import config as config_mod
 from kiosk.core import logo
 from kiosk.store import station
 from kiosk.ui.shell import ICONS_DIR, clock_text
-from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, tap, wait_page_built
+from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, items_below, tap, wait_page_built
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TWO_LINE_NAME = "郑州市金水区知识产权公共信息服务\n示范工作站"
@@ -157,10 +157,17 @@ def test_station_notices_tile_hides_without_announcements_and_shows_the_leading_
     assert tile.property("subtitle") == "专利导航培训报名开始"
     station.add_announcement("本周五下午系统维护，暂停现场服务", "维护期间请通过线上渠道办理。", pinned=True)
     qtbot.waitUntil(lambda: tile.property("subtitle") == "本周五下午系统维护，暂停现场服务", timeout=5000)
+    # A long title stays inside the tile (two lines, then "…"), not over the tile below it.
+    station.add_announcement("本周五下午系统维护，" * 8, "维护。", pinned=True)
+    qtbot.waitUntil(lambda: tile.property("subtitle").startswith("本周五下午系统维护，本周五"), timeout=5000)
+    qtbot.wait(50)
+    inner = next(i for i in items_below(tile) if i.property("text") == tile.property("subtitle"))
+    assert inner.property("lineCount") == 2 and inner.property("truncated") is True
+    assert inner.mapToItem(tile, 0, inner.height()).y() <= tile.height()
     tap(qtbot, window, tile)
     wait_page_built(qtbot, window)
     assert current_page(window).objectName() == "stationNoticesPage"
-    qtbot.waitUntil(lambda: find(window, "announcementList").property("count") == 2, timeout=5000)
+    qtbot.waitUntil(lambda: find(window, "announcementList").property("count") == 3, timeout=5000)
 
 
 def test_admin_announcements_tab_says_why_the_tile_is_hidden_or_what_it_shows(kiosk_ui, qtbot):

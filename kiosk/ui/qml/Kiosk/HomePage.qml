@@ -51,7 +51,6 @@ KioskPage {
                     sourceSize.width: width
                     sourceSize.height: height
                     fillMode: Image.PreserveAspectFit
-                    asynchronous: false
                     Accessible.role: Accessible.Graphic
                     Accessible.name: qsTr("本站标志")
                 }

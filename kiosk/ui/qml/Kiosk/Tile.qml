@@ -73,6 +73,9 @@ Rectangle {
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.Wrap
+            // Staff write some subtitles (the 本站公告 tile shows an announcement's title): two lines at most.
+            maximumLineCount: 2
+            elide: Text.ElideRight
         }
     }
 
