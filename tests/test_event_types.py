@@ -126,3 +126,10 @@ def _shown_rows(page):
 
     rows = [i for i in items_below(page) if i.objectName().startswith("row_") and i.isVisible()]
     return sorted(rows, key=lambda r: r.y())
+
+
+def test_the_screen_labels_are_the_types_of_the_content_rules(qapp):
+    from kiosk.ui.content_models import event_type_labels
+
+    assert event_type_labels() == kinds.EVENT_TYPES  # untranslated, the labels are the rules' own, in their order
+    assert list(event_type_labels()) == list(kinds.EVENT_TYPES)

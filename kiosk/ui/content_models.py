@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     Property,
     QAbstractListModel,
     QByteArray,
+    QCoreApplication,
     QModelIndex,
     QObject,
     Qt,
@@ -41,6 +42,14 @@ SERVICE_CATEGORIES = ("专利", "商标", "地理标志", "集成电路布图设
 HOT_SERVICES_MAX = 8
 # Detail pages kept formatted (the page stack a visitor walks back through, and the next open of each).
 DETAIL_PAGES_KEPT = 16
+
+
+def event_type_labels() -> dict[str, str]:
+    """The label of each event type (kiosk.core.kinds.EVENT_TYPES, in its order) in the visitor's language: on the
+    events list's chips and rows. Each label is a literal of its own call, as lupdate reads them."""
+    translate = QCoreApplication.translate
+    return {"briefing": translate("EventType", "宣讲会"), "training": translate("EventType", "培训"),
+            "lecture": translate("EventType", "讲座"), "other": translate("EventType", "其他")}
 
 
 def _instant(value: str | None) -> dt.datetime | None:
@@ -96,7 +105,7 @@ def list_rows(kind: str, records: list[dict], now: dt.datetime) -> list[dict]:
             inactive = is_past(rec, now)
             section = "往期活动" if inactive else "即将举行"
             date = event_time_text(rec.get("starts_at"), rec.get("ends_at"))
-        type_label = kinds.EVENT_TYPES.get(_text(rec, "event_type"), "") if kind == "events" else ""
+        type_label = event_type_labels().get(_text(rec, "event_type"), "") if kind == "events" else ""
         if kind == "services":
             subtitle = _text(rec, "summary")
         else:
@@ -310,7 +319,7 @@ class RecordListModel(RowListModel):
 
     def _show_event_types(self, counts: dict[str, int]) -> None:
         chips = [{"type": name, "label": label, "count": counts[name]}
-                 for name, label in kinds.EVENT_TYPES.items() if counts.get(name)]
+                 for name, label in event_type_labels().items() if counts.get(name)]
         if chips != self._event_types:
             self._event_types = chips
             self.eventTypesChanged.emit()
