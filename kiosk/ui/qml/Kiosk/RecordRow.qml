@@ -28,7 +28,7 @@ Rectangle {
                 width: badgeText.implicitWidth + 20
                 height: badgeText.implicitHeight + 8
                 radius: 8
-                // White on these two is 6.9:1 and 5.9:1 (the accent and disabled greys were under 4.5:1).
+                // White on these two is 6.8:1 and 5.8:1 (on the accent and the disabled grey it was 2.7:1 and 2.2:1).
                 color: row.inactive ? Theme.textMuted : Theme.primary
                 anchors.verticalCenter: parent.verticalCenter
                 Text {
