@@ -34,13 +34,14 @@ GPL_ONLY_PATTERNS = (
 
 # Qt shared libraries the kiosk needs (all LGPL-3): Qt Quick + Controls (Basic style) + Shapes (the booking QR), QML,
 # printing (PrintSupport pulls Widgets), the Wayland client for cage, xcb and eglfs for
-# technicians' screens, DBus (accessibility/input).
+# technicians' screens, DBus (accessibility/input), Svg (the home tiles' icons and the station logo, through the
+# SVG image plugin).
 REVIEWED_QT_LIBS = frozenset(f"libQt6{name}.so.6" for name in (
     "Core", "Gui", "DBus", "Network", "OpenGL", "Widgets", "PrintSupport",
     "Qml", "QmlCore", "QmlMeta", "QmlModels", "QmlWorkerScript",
     "Quick", "QuickLayouts", "QuickShapes", "QuickTemplates2", "QuickControls2", "QuickControls2Impl",
     "QuickControls2Basic", "QuickControls2BasicStyleImpl",
-    "WaylandClient", "WlShellIntegration", "XcbQpa", "EglFSDeviceIntegration", "EglFsKmsSupport",
+    "WaylandClient", "WlShellIntegration", "XcbQpa", "EglFSDeviceIntegration", "EglFsKmsSupport", "Svg",
 ))
 
 # PySide6 binding modules the kiosk imports (plus their base); anything else is excluded.
@@ -57,8 +58,8 @@ KEPT_QML_DIRS = frozenset({
 
 # Plugin files (relative to Qt/plugins) kept: platforms for cage (wayland), X11, KMS and
 # the offscreen smoke test; for Wayland the xdg-shell (what cage speaks), EGL buffers and
-# the plain decoration (the Adwaita one needs Qt Svg); JPEG/GIF images (PNG is
-# built in); CUPS printing; evdev/tuio touch input for eglfs; the compose key. No IBus plugin: staff type
+# the plain decoration (the Adwaita one is not wanted); JPEG/GIF/SVG images (PNG is
+# built in; SVG draws the icons and logo); CUPS printing; evdev/tuio touch input for eglfs; the compose key. No IBus plugin: staff type
 # Chinese on the kiosk's own keyboard (docs/admin.md), and no system input method may take the staff fields' keys.
 KEPT_PLUGINS = (
     "platforms/libqwayland.so", "platforms/libqxcb.so", "platforms/libqeglfs.so", "platforms/libqoffscreen.so",
@@ -66,7 +67,7 @@ KEPT_PLUGINS = (
     "wayland-shell-integration/libxdg-shell.so", "wayland-decoration-client/libbradient.so",
     "wayland-graphics-integration-client/libqt-plugin-wayland-egl.so",
     "xcbglintegrations/", "egldeviceintegrations/libqeglfs-kms-integration.so",
-    "imageformats/libqjpeg.so", "imageformats/libqgif.so",
+    "imageformats/libqjpeg.so", "imageformats/libqgif.so", "imageformats/libqsvg.so",
     "printsupport/libcupsprintersupport.so",
     "generic/libqevdevtouchplugin.so", "generic/libqevdevkeyboardplugin.so", "generic/libqevdevmouseplugin.so",
     "platforminputcontexts/libcomposeplatforminputcontextplugin.so",

@@ -80,6 +80,7 @@ if [ ! -f "$DEB" ]; then fail "$DEB missing (run make deb)"; else
                 ./lib/systemd/system/ipkiosk-sync.service ./lib/systemd/system/ipkiosk-sync.timer \
                 ./opt/ipkiosk/_internal/kiosk/ui/qml/Kiosk/qmldir ./opt/ipkiosk/_internal/kiosk/ui/i18n/kiosk_en.qm \
                 ./opt/ipkiosk/_internal/assets/content/services.json \
+                ./opt/ipkiosk/_internal/assets/icons/LICENSE ./opt/ipkiosk/_internal/assets/logo/default-logo.svg \
                 ./usr/lib/ipkiosk/kiosk-session ./usr/share/doc/ipkiosk/README.md ./usr/share/doc/ipkiosk/copyright \
                 ./usr/share/doc/ipkiosk/configuration.md ./usr/share/doc/ipkiosk/cli.md \
                 ./usr/share/doc/ipkiosk/admin.md ./usr/share/doc/ipkiosk/sync.md; do

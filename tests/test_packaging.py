@@ -72,6 +72,10 @@ def test_gpl_only_qt_files_are_never_kept(dest):
     ("kiosk/ui/qml/Kiosk/Main.qml", True),
     ("kiosk/ui/i18n/kiosk_en.qm", True),  # the visitor's English
     ("assets/content/services.json", True),
+    ("PySide6/Qt/plugins/imageformats/libqsvg.so", True),  # the tiles' icons and the logo
+    ("PySide6/Qt/lib/libQt6Svg.so.6", True),
+    ("PySide6/Qt/lib/libQt6SvgWidgets.so.6", False),
+    ("assets/icons/bell.svg", True),
 ])
 def test_keep_takes_what_the_kiosk_uses(dest, kept):
     assert qt_bundle.keep(dest) is kept

@@ -79,7 +79,7 @@ def test_a_30000_record_list_shows_its_first_page_and_loads_more_as_it_scrolls(k
     # A content change re-reads the rows shown (all three pages, in one answer), not the whole list.
     asked = []
     real_record_page = ctx.data.record_page
-    ctx.data.record_page = lambda *args: (asked.append(args[-2:]), real_record_page(*args))[1]
+    ctx.data.record_page = lambda *args, **kwargs: (asked.append(args[3:5]), real_record_page(*args, **kwargs))[1]
     with qtbot.waitSignal(ctx.content_changed, timeout=5000):
         ctx.content_changed.emit()
     qtbot.waitUntil(lambda: asked != [] and ctx.data.pending_calls == 0, timeout=30_000)

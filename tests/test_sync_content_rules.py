@@ -90,6 +90,8 @@ HOSTILE_SOURCES = {
     "booking-without-label": (_set("services", "booking", {"type": "consult"}), "'booking'"),
     "booking-unknown-type": (_set("services", "booking", {"type": "hack", "label": "x"}), "'type'"),
     "registration-a-string": (_set("events", "registration", "x"), "'registration'"),
+    "event-type-unknown": (_set("events", "event_type", "party"), "'event_type'"),
+    "event-type-a-label": (_set("events", "event_type", "宣讲会"), "'event_type'"),
     "hot-a-string": (_set("services", "hot", "yes"), "'hot'"),
     "full-text-a-number": (_set("policies", "full_text", 1), "'full_text'"),
     "keywords-a-string": (_set("services", "keywords", "专利"), "'keywords'"),

@@ -330,7 +330,7 @@ def test_attract_shows_upcoming_events_and_touch_goes_home(qtbot, kiosk):
     assert find(window, "attractStartHint").isVisible()
     first_event = find(window, "attractEvent_0")
     assert first_event.property("heading")  # the soonest upcoming event (FIXED_NOW is 2026-11-24)
-    tap(qtbot, window, find(window, "attractTouchArea"))
+    tap(qtbot, window, find(window, "attractTitle"))  # off the slide
     assert current_page(window).objectName() == "homePage"
 
 
@@ -409,7 +409,8 @@ def test_attract_carousel_advances_through_events(qtbot, kiosk):
     QMetaObject.invokeMethod(window, "resetToAttract")
     settle(qtbot, window)
     page = current_page(window)
-    assert page.property("slideCount") == 4  # the four events after FIXED_NOW, no announcements
+    # The four events after FIXED_NOW and the three invitations, no announcements.
+    assert page.property("slideCount") == 4 + 3
     assert find(window, "attractEvent_0").isVisible()
     page.setProperty("slideIntervalMs", 100)
     qtbot.waitUntil(lambda: page.property("currentSlide") == 1, timeout=2000)

@@ -33,7 +33,7 @@ from peewee import DatabaseError, SqliteDatabase
 from kiosk import __version__
 from kiosk.commands import INSTALLED_DOCS, china_time
 from kiosk.core import config as config_mod
-from kiosk.core import kinds
+from kiosk.core import kinds, logo
 from kiosk.core.clock import utcnow
 from kiosk.core.durable import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
 from kiosk.printer_status import PrinterState, PrinterStatus, printer_status
@@ -358,6 +358,15 @@ def _check_config(cfg: config_mod.Config) -> list[Check]:
         except ValueError as exc:  # kiosk.sync.trust.TrustedRootError
             checks.append(Check("trusted_root", FAIL, f"{root_path}: {exc} (this terminal's root is at fault, not "
                                 "the repository)", TRUSTED_ROOT_REMEDY.format(path=root_path)))
+    logo_path = logo.configured_path(cfg.logo_path, cfg.source)
+    if logo_path is not None:
+        problem = logo.logo_problem(logo_path)
+        if problem:
+            checks.append(Check("logo", FAIL, f"{problem}; the home screen shows the bundled logo instead",
+                                f"put a PNG or SVG of at most {logo.MAX_LOGO_BYTES // 1024} KB at {logo_path}, or set "
+                                f"logo_path in {cfg.source} to one (see {INSTALLED_DOCS['configuration']})"))
+        else:
+            checks.append(Check("logo", OK, f"{logo_path}: a valid logo"))
     return checks
 
 

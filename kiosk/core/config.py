@@ -75,7 +75,15 @@ class Settings:
     """
 
     station_id: str = _setting("zz-demo-01", "Stable ASCII id of this terminal; goes into booking URLs and the User-Agent.")
-    station_name: str = _setting("郑州市知识产权公共信息服务示范工作站（演示）", "Name shown on the home screen and printed on slips.")
+    station_name: str = _setting("郑州市知识产权公共信息服务\n示范工作站（演示）",
+                                 "Name shown on the home screen and printed on slips. Write \\n where a long name may break "
+                                 "into its next line (at most two breaks), between words: "
+                                 "\"郑州市知识产权公共信息服务\\n示范工作站\". Without one the name breaks wherever the "
+                                 "screen's width ends, even inside a word.")
+    logo_path: str = _setting("", "PNG or SVG image shown beside the station name on the home screen (at most 1 MB; a "
+                              "relative path is read from this file's directory). Empty: the bundled neutral logo. A file "
+                              "that is not a valid PNG or SVG is not shown (the bundled logo is) and `ipkiosk doctor` names "
+                              "it.")
     station_address: str = _setting("郑州市（演示地址，请在配置中填写）", "Address shown on the home screen.")
     station_hours: str = _setting("周一至周五 9:00–12:00，13:30–17:30", "Opening hours shown on the home screen.")
     station_phone: str = _setting("", "This station's own telephone number, for visitors who need a person: shown on every booking "
@@ -192,7 +200,23 @@ def validate_value(name: str, value: object) -> SettingValue:
         raise ConfigError(f"setting 'station_id': got {value!r}, expected ASCII letters, digits, '-', '_' or '.'")
     if name == "booking_url_template" and isinstance(value, str):
         _check_template(value)
+    if name == "station_name" and isinstance(value, str):
+        _check_station_name(value)
+    if name == "logo_path" and isinstance(value, str) and value and not value.lower().endswith((".png", ".svg")):
+        raise ConfigError(f"setting 'logo_path': got {value!r}, expected the path of a .png or .svg file")
     return value
+
+
+MAX_STATION_NAME_BREAKS = 2
+
+
+def _check_station_name(name: str) -> None:
+    lines = name.split("\n")
+    if len(lines) > MAX_STATION_NAME_BREAKS + 1:
+        raise ConfigError(f"setting 'station_name': got {name!r} with {len(lines) - 1} line breaks, expected at most "
+                          f"{MAX_STATION_NAME_BREAKS}")
+    if any(not line.strip() for line in lines):
+        raise ConfigError(f"setting 'station_name': got {name!r}, expected text on every line (an empty name or line)")
 
 
 BOOKING_PLACEHOLDERS = ("station_id", "service_id", "booking_type", "lang")
@@ -252,7 +276,8 @@ def toml_literal(value: SettingValue) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # A line break (station_name) is written as TOML's \n escape: a basic string cannot hold one.
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def to_toml(values: Mapping[str, SettingValue]) -> str:

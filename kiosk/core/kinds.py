@@ -55,3 +55,8 @@ def display_rank(name: str) -> int:
     """Sort key for kind NAME in display order; unknown kinds sort last."""
     kind = _BY_NAME.get(name)
     return kind.display_rank if kind else len(KINDS)
+
+
+# What kind of event a record of ``events`` is (its optional ``event_type``): the values content carries and
+# the label of each on the events list's filter chips and rows, in the order the chips show them.
+EVENT_TYPES: dict[str, str] = {"briefing": "宣讲会", "training": "培训", "lecture": "讲座", "other": "其他"}

@@ -189,6 +189,8 @@ SCHEMA: dict[str, dict[str, FieldRule]] = {name: _with_english(rules) for name, 
         "venue": _text(),
         "organizer": _text(),
         "registration": _BOOKING,
+        # What kind of event it is (kinds.EVENT_TYPES): the events list filters by it.
+        "event_type": FieldRule("choice", choices=tuple(kinds.EVENT_TYPES)),
     },
     "booking_types": {
         **_COMMON,

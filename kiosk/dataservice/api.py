@@ -240,10 +240,17 @@ class DataApi(Protocol):
         """Records of KIND (one service CATEGORY) in display order, without the fields only a detail page shows."""
         ...
 
-    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
-        """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND (one service CATEGORY) as of NOW: current
-        items first (kiosk.core.listing), each row as list_records gives it. For the lists that can hold
-        tens of thousands of records; list_records stays for the short whole lists (services, booking types)."""
+    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int,
+                    event_type: str | None = None) -> RecordPage:
+        """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND (one service CATEGORY, one EVENT_TYPE of
+        kiosk.core.kinds.EVENT_TYPES) as of NOW: current items first (kiosk.core.listing), each row as
+        list_records gives it. For the lists that can hold tens of thousands of records; list_records stays
+        for the short whole lists (services, booking types)."""
+        ...
+
+    def event_type_counts(self) -> dict[str, int]:
+        """{event type: number of events} for the types some event has, in kiosk.core.kinds.EVENT_TYPES order:
+        the filter chips of the events list."""
         ...
 
     def record_detail(self, record_id: str) -> RecordDetail | None:

@@ -47,7 +47,7 @@ from peewee import DatabaseError
 
 from kiosk.booking import booking_type_for_service
 from kiosk.core import config as config_mod
-from kiosk.core import listing
+from kiosk.core import kinds, listing
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.json_lines import encode_line, serve_lines
 from kiosk.core.manifest import LIST_LIMITS
@@ -253,21 +253,30 @@ class DataService(api.DataApi):
                 row.pop(f"{name}_en", None)
         return rows
 
-    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int) -> RecordPage:
-        """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND as list_records gives them. For the kinds
-        whose order depends on NOW (expired notices, past events last) the order is computed from every
-        record's dates alone and only the page's records are read; the others are cut by the database."""
+    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int,
+                    event_type: str | None = None) -> RecordPage:
+        """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND (one CATEGORY, one EVENT_TYPE) as
+        list_records gives them. For the kinds whose order depends on NOW (expired notices, past events last)
+        the order is computed from every record's dates alone and only the page's records are read; the others
+        are cut by the database."""
         if offset < 0 or limit < 1:
             raise ValueError(f"record_page: offset {offset}, limit {limit}")
+        if event_type and event_type not in kinds.EVENT_TYPES:
+            raise ValueError(f"record_page: event type {event_type!r}, expected one of {', '.join(kinds.EVENT_TYPES)}")
+        category, event_type = category or None, event_type or None
         if kind in listing.NOW_ORDERED_KINDS:
-            ordered = listing.in_visitor_order(kind, content.order_keys(kind, category=category or None),
-                                               _instant(now))
+            keys = content.order_keys(kind, category=category, event_type=event_type)
+            ordered = listing.in_visitor_order(kind, keys, _instant(now))
             rows = content.records_by_id([key["id"] for key in ordered[offset:offset + limit]])
             total = len(ordered)
         else:
-            rows = content.list_records(kind, category=category or None, offset=offset, limit=limit)
-            total = content.count_records(kind, category=category or None)
+            rows = content.list_records(kind, category=category, event_type=event_type, offset=offset, limit=limit)
+            total = content.count_records(kind, category=category, event_type=event_type)
         return {"rows": self._list_rows(rows), "total": total}
+
+    def event_type_counts(self) -> dict[str, int]:
+        """{event type: number of events} for the types some event has (the events list's filter chips)."""
+        return content.event_type_counts()
 
     def record_detail(self, record_id: str) -> RecordDetail | None:
         """Everything a detail page shows, in one answer of bounded size, or None when RECORD_ID is gone:

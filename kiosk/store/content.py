@@ -26,6 +26,7 @@ from peewee import (
     Model,
     SqliteDatabase,
     TextField,
+    fn,
 )
 
 from kiosk.core import kinds
@@ -86,6 +87,8 @@ class Record(BaseModel):
     # ("zhuan li shen qing", computed at apply time, where pypinyin is loaded): lists sort by them in SQL.
     curated_order = IntegerField(null=True)
     title_pinyin = TextField(null=True)
+    # An event's ``event_type`` (kiosk.core.kinds.EVENT_TYPES; NULL: none given): the events list filters by it.
+    event_type = CharField(null=True, index=True)
     data = TextField()  # the full record as JSON
 
     def as_dict(self) -> dict[str, Any]:
@@ -214,8 +217,22 @@ def _m0004_title_en(db: SqliteDatabase) -> None:
             db.execute_sql("UPDATE record SET title_en = ? WHERE id = ?", (_title_en(rec), rid))
 
 
+def _m0005_event_type(db: SqliteDatabase) -> None:
+    """The event type column, filled in for the events already stored (from the record itself)."""
+    present = {c.name for c in db.get_columns("record")}
+    if "event_type" not in present:  # a database made by 0001 of this version already has it
+        db.execute_sql("ALTER TABLE record ADD COLUMN event_type VARCHAR(255)")
+        db.execute_sql('CREATE INDEX IF NOT EXISTS "record_event_type" ON "record" ("event_type")')
+    rows = db.execute_sql("SELECT id, data FROM record WHERE kind = 'events'")
+    for rid, data in rows.fetchall():
+        rec = _json_or_none(data, rid)
+        if rec is not None:  # a damaged row: the repair at open removes it and the next sync rewrites it
+            db.execute_sql("UPDATE record SET event_type = ? WHERE id = ?", (_event_type(rec), rid))
+
+
 MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_refused_target", _m0002_refused_target),
-              ("0003_list_order", _m0003_list_order), ("0004_title_en", _m0004_title_en)]
+              ("0003_list_order", _m0003_list_order), ("0004_title_en", _m0004_title_en),
+              ("0005_event_type", _m0005_event_type)]
 
 
 def open_content_db(path: Path | str) -> SqliteDatabase:
@@ -266,6 +283,13 @@ def _curated_order(rec: dict[str, Any]) -> int | None:
     return value if ok else None
 
 
+def _event_type(rec: dict[str, Any]) -> str | None:
+    """The record's ``event_type``, or None. A terminal lets an unknown field through, so a record written by
+    older rules may carry one they did not check: only a known type counts."""
+    value = rec.get("event_type")
+    return value if isinstance(value, str) and value in kinds.EVENT_TYPES else None
+
+
 def _title_pinyin(keys: dict[str, Any]) -> str | None:
     """The title's pinyin sort key from its search KEYS: the first reading of each unit, space-separated
     ("zhuan li shen qing"), so that 李 (li) sorts before 连 (lian) as in a dictionary."""
@@ -298,6 +322,7 @@ def _row_for(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
         "is_demo": bool(rec.get("is_demo", False)),
         "curated_order": _curated_order(rec),
         "title_pinyin": None,
+        "event_type": _event_type(rec) if kind == "events" else None,
         "data": json.dumps(rec, ensure_ascii=False, sort_keys=True),
     }
 
@@ -568,18 +593,22 @@ def _in_display_order(query: Any, kind: str, views: Mapping[str, int] | None) ->
     return out
 
 
-def _of_kind(kind: str, category: str | None) -> Any:
-    q = Record.select().where(Record.kind == kind)
-    return q.where(Record.category == category) if category else q
+def _of_kind(kind: str, category: str | None, event_type: str | None = None, *columns: Any) -> Any:
+    """The records of KIND, of one CATEGORY and one EVENT_TYPE when given (COLUMNS only, when given)."""
+    q = Record.select(*columns).where(Record.kind == kind)
+    if category:
+        q = q.where(Record.category == category)
+    return q.where(Record.event_type == event_type) if event_type else q
 
 
-def list_records(kind: str, *, category: str | None = None, views: Mapping[str, int] | None = None,
-                 offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
-    """Records of KIND (one CATEGORY if given) in display order (see _in_display_order). VIEWS: {record id:
+def list_records(kind: str, *, category: str | None = None, event_type: str | None = None,
+                 views: Mapping[str, int] | None = None, offset: int = 0,
+                 limit: int | None = None) -> list[dict[str, Any]]:
+    """Records of KIND (one CATEGORY, one EVENT_TYPE if given) in display order (see _in_display_order). VIEWS: {record id:
     views in the last 30 days}, ``station.views_since(now - dt.timedelta(days=station.POPULAR_DAYS))``
     from kiosk.store.station; None: no tie-break by popularity. OFFSET and LIMIT cut the rows of that order
     (count_records gives their number); a damaged row in the cut is left out, so a page may be shorter."""
-    q = _of_kind(kind, category)
+    q = _of_kind(kind, category, event_type)
     if views or limit is None:
         # popularity reorders runs of tied rows in Python, so the whole order is read before the cut
         rows = _in_display_order(q, kind, views)
@@ -589,13 +618,11 @@ def list_records(kind: str, *, category: str | None = None, views: Mapping[str, 
     return [rec for rec in map(_readable, rows) if rec is not None]
 
 
-def order_keys(kind: str, *, category: str | None = None) -> list[dict[str, Any]]:
+def order_keys(kind: str, *, category: str | None = None, event_type: str | None = None) -> list[dict[str, Any]]:
     """{id, starts_at, ends_at, valid_until} (instants as UTC ISO text) of every record list_records(KIND,
-    category=CATEGORY) gives, in its order, without reading the records themselves: what an order that
-    depends on "now" (kiosk.core.listing) is computed from before records_by_id reads one page."""
-    q = Record.select(Record.id, Record.starts_at, Record.ends_at, Record.valid_until).where(Record.kind == kind)
-    if category:
-        q = q.where(Record.category == category)
+    category=CATEGORY, event_type=EVENT_TYPE) gives, in its order, without reading the records themselves: what
+    an order that depends on "now" (kiosk.core.listing) is computed from before records_by_id reads one page."""
+    q = _of_kind(kind, category, event_type, Record.id, Record.starts_at, Record.ends_at, Record.valid_until)
     return list(_in_display_order(q.dicts(), kind, None))
 
 
@@ -605,10 +632,18 @@ def records_by_id(ids: Sequence[str]) -> list[dict[str, Any]]:
     return [rec for rec in map(_readable, (found[i] for i in ids if i in found)) if rec is not None]
 
 
-def count_records(kind: str, *, category: str | None = None) -> int:
-    """How many rows list_records(KIND, category=CATEGORY) cuts its pages from."""
-    count: int = _of_kind(kind, category).count()
+def count_records(kind: str, *, category: str | None = None, event_type: str | None = None) -> int:
+    """How many rows list_records(KIND, category=CATEGORY, event_type=EVENT_TYPE) cuts its pages from."""
+    count: int = _of_kind(kind, category, event_type).count()
     return count
+
+
+def event_type_counts() -> dict[str, int]:
+    """{event type: number of events of that type} for the types some event has (kinds.EVENT_TYPES order)."""
+    q = (Record.select(Record.event_type, fn.COUNT(Record.id))
+         .where(Record.kind == "events", Record.event_type.is_null(False)).group_by(Record.event_type).tuples())
+    counts = dict(q)
+    return {name: counts[name] for name in kinds.EVENT_TYPES if name in counts}
 
 
 def service_categories(views: Mapping[str, int] | None = None) -> list[tuple[str, int]]:

@@ -1,7 +1,7 @@
 """Station announcements (本站公告) for the home ticker, the list page and the attract carousel.
 
 QML singleton ``Announcements`` (a list model with roles annId, title, body, pinned, period and the
-properties ``count`` / ``tickerText``). It asks the data service for the current announcements every
+properties ``count`` / ``tickerText`` / ``headline``). It asks the data service for the current announcements every
 POLL_INTERVAL_MS with the context's clock, so announcements appear and expire on schedule and
 changes made with `ipkiosk announce` or the admin screen show within a few seconds.
 """
@@ -40,11 +40,13 @@ class AnnouncementsModel(RowListModel):
     ROLES = ("annId", "title", "body", "pinned", "period", "blocks")
     KEY = "annId"
     tickerTextChanged = Signal()
+    headlineChanged = Signal()
 
     def __init__(self, ctx, parent=None, *, poll_interval_ms: int = POLL_INTERVAL_MS):
         super().__init__(parent)
         self._ctx = ctx
         self._ticker = ""
+        self._headline = ""
         self._timer = QTimer(self, interval=poll_interval_ms)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
@@ -70,10 +72,20 @@ class AnnouncementsModel(RowListModel):
         if ticker != self._ticker:
             self._ticker = ticker
             self.tickerTextChanged.emit()
+        headline = current[0]["title"] if current else ""
+        if headline != self._headline:
+            self._headline = headline
+            self.headlineChanged.emit()
 
     @Property(str, notify=tickerTextChanged)
     def tickerText(self) -> str:
         return self._ticker
+
+    @Property(str, notify=headlineChanged)
+    def headline(self) -> str:
+        """The title of the announcement that leads the list (pinned first, then the newest); '' when none is
+        in force: the home screen's 本站公告 tile shows it, or hides."""
+        return self._headline
 
     def reset(self) -> None:
         """No visitor state lives here."""

@@ -99,7 +99,7 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     translations = Translations(engine)
     shell = Shell(cfg, data, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, singletons=singletons,
                   reset_visitor=functools.partial(reset_view_models, view_models),
-                  release_memory=memory.release_memory, show_language=translations.show)
+                  release_memory=memory.release_memory, show_language=translations.show, clock=clock)
     poll_timer = QTimer(engine, interval=POLL_INTERVAL_MS)
     poll_timer.timeout.connect(shell.poll_content)
     ctx = AppContext(cfg=cfg, clock=clock, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, data=data,

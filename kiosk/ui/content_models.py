@@ -48,6 +48,14 @@ HOT_SERVICES_MAX = 8
 DETAIL_PAGES_KEPT = 16
 
 
+def event_type_labels() -> dict[str, str]:
+    """The label of each event type (kiosk.core.kinds.EVENT_TYPES, in its order) in the visitor's language: on the
+    events list's chips and rows. Each label is a literal of its own call, as lupdate reads them."""
+    translate = QCoreApplication.translate
+    return {"briefing": translate("EventType", "宣讲会"), "training": translate("EventType", "培训"),
+            "lecture": translate("EventType", "讲座"), "other": translate("EventType", "其他")}
+
+
 def _instant(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
@@ -137,6 +145,7 @@ def list_rows(kind: str, records: list[dict], now: dt.datetime, language: str) -
             inactive = is_past(rec, now)
             section = translate("Content", "往期活动") if inactive else translate("Content", "即将举行")
             date = event_time_text(rec.get("starts_at"), rec.get("ends_at"))
+        type_label = event_type_labels().get(_text(rec, "event_type"), "") if kind == "events" else ""
         if kind == "services":
             subtitle = _text(rec, "summary")
         else:
@@ -149,6 +158,7 @@ def list_rows(kind: str, records: list[dict], now: dt.datetime, language: str) -
             "section": section,
             "inactive": inactive,
             "docNumber": rec.get("doc_number") or "",
+            "typeLabel": type_label,
         })
     return rows
 
@@ -249,18 +259,22 @@ class RecordListModel(RowListModel):
     view asks for the next page as it nears the end (fetchMore, Qt's way for a model that grows); a
     content change re-reads the rows already shown, in one answer."""
 
-    ROLES = ("recordId", "title", "subtitle", "date", "section", "inactive", "docNumber")
+    ROLES = ("recordId", "title", "subtitle", "date", "section", "inactive", "docNumber", "typeLabel")
     # Rows per answer: some 20 screens of rows, so a visitor's scrolling rarely meets the list's end
     # before its next page is there; 200 rows answer in about 150 KB.
     PAGE_ROWS = 200
     kindChanged = Signal()
     categoryChanged = Signal()
+    eventTypeChanged = Signal()
+    eventTypesChanged = Signal()
     totalChanged = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._kind = ""
         self._category = ""
+        self._event_type = ""
+        self._event_types: list[dict] = []
         self._total = 0
         self._asked = 0  # rows asked for so far (the pages shown or on their way): what a refresh re-reads
         self._waiting = False  # a next page is on its way: asking again would ask for the same rows
@@ -295,6 +309,29 @@ class RecordListModel(RowListModel):
 
     category = Property(str, _get_category, _set_category, notify=categoryChanged)
 
+    def _get_event_type(self) -> str:
+        return self._event_type
+
+    def _set_event_type(self, event_type: str) -> None:
+        if event_type == self._event_type:
+            return
+        if event_type and event_type not in kinds.EVENT_TYPES:
+            log.error("RecordListModel: unknown event type %r (expected one of %s)", event_type,
+                      ", ".join(kinds.EVENT_TYPES))
+            return
+        self._event_type = event_type
+        self.eventTypeChanged.emit()
+        self._restart()
+
+    eventType = Property(str, _get_event_type, _set_event_type, notify=eventTypeChanged)
+    """Only events of this type (kiosk.core.kinds.EVENT_TYPES); '' lists every event."""
+
+    def _get_event_types(self) -> list:
+        return self._event_types
+
+    eventTypes = Property(list, _get_event_types, notify=eventTypesChanged)
+    """The events list's filter chips: [{type, label, count}] for the types some event has ([] for other kinds)."""
+
     def _get_total(self) -> int:
         return self._total
 
@@ -316,6 +353,17 @@ class RecordListModel(RowListModel):
             return
         self._asked = max(self._asked, self.PAGE_ROWS)
         self._ask(0, self._asked)
+        if self._kind == "events":
+            self._ctx.data.event_type_counts().then(
+                self._show_event_types, lambda exc: log.warning("RecordListModel: event types not read: %s", exc),
+                receiver=self)
+
+    def _show_event_types(self, counts: dict[str, int]) -> None:
+        chips = [{"type": name, "label": label, "count": counts[name]}
+                 for name, label in event_type_labels().items() if counts.get(name)]
+        if chips != self._event_types:
+            self._event_types = chips
+            self.eventTypesChanged.emit()
 
     def canFetchMore(self, parent=None) -> bool:
         return not (parent is not None and parent.isValid()) and not self._waiting and self._asked < self._total
@@ -329,20 +377,23 @@ class RecordListModel(RowListModel):
         self._ask(offset, self.PAGE_ROWS)
 
     def _ask(self, offset: int, limit: int) -> None:
-        kind, category = self._kind, self._category
-        self._ctx.data.record_page(kind, category or None, iso(self._ctx.clock()), offset, limit).then(
-            lambda page: self._show(kind, category, offset, page),
-            lambda exc: self._failed(kind, category, offset, exc), receiver=self)
+        which = (self._kind, self._category, self._event_type)
+        kind, category, event_type = which
+        self._ctx.data.record_page(kind, category or None, iso(self._ctx.clock()), offset, limit,
+                                   event_type=event_type or None).then(
+            lambda page: self._show(which, offset, page),
+            lambda exc: self._failed(which, offset, exc), receiver=self)
 
-    def _failed(self, kind: str, category: str, offset: int, exc: Exception) -> None:
+    def _failed(self, which: tuple[str, str, str], offset: int, exc: Exception) -> None:
         """The rows shown stay; a next page that did not come is asked for again when the view nears the end."""
-        log.warning("RecordListModel: the %s list could not be read: %s", kind, exc)
-        if (kind, category) == (self._kind, self._category) and offset > 0:
+        log.warning("RecordListModel: the %s list could not be read: %s", which[0], exc)
+        if which == (self._kind, self._category, self._event_type) and offset > 0:
             self._waiting = False
             self._asked = min(self._asked, offset)
 
-    def _show(self, kind: str, category: str, offset: int, page: RecordPage) -> None:
-        if (kind, category) != (self._kind, self._category):
+    def _show(self, which: tuple[str, str, str], offset: int, page: RecordPage) -> None:
+        kind = which[0]
+        if which != (self._kind, self._category, self._event_type):
             return  # a newer list's pages are on their way
         rows = list_rows(kind, page["rows"], self._ctx.clock(), self._ctx.shell.visitor_language())
         if offset == 0:  # the first page, or a refresh of every row asked for so far

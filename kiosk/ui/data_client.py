@@ -140,9 +140,13 @@ class DataCalls:
     def list_records(self, kind: str, category: str | None = None) -> PendingCall[list[Record]]:
         return self._call("list_records", kind=kind, category=category)
 
-    def record_page(self, kind: str, category: str | None, now: str, offset: int,
-                    limit: int) -> PendingCall[RecordPage]:
-        return self._call("record_page", kind=kind, category=category, now=now, offset=offset, limit=limit)
+    def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int,
+                    event_type: str | None = None) -> PendingCall[RecordPage]:
+        return self._call("record_page", kind=kind, category=category, now=now, offset=offset, limit=limit,
+                          event_type=event_type)
+
+    def event_type_counts(self) -> PendingCall[dict[str, int]]:
+        return self._call("event_type_counts")
 
     def record_detail(self, record_id: str) -> PendingCall[RecordDetail | None]:
         return self._call("record_detail", record_id=record_id)

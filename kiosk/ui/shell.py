@@ -3,13 +3,16 @@ freshness and the visitor reset, for Main.qml and the pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Container
+from pathlib import Path
 
-from PySide6.QtCore import Property, QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import Property, QCoreApplication, QObject, QTimer, QUrl, Signal, Slot
 
 from kiosk.core import config as config_mod
-from kiosk.core.clock import minute_text
+from kiosk.core import logo
+from kiosk.core.clock import in_china, minute_text, utcnow
 from kiosk.core.language import VISITOR_LANGUAGES, language_of
 from kiosk.core.safe_text import for_display
 from kiosk.ui.data_client import DataClient
@@ -19,12 +22,33 @@ from kiosk.ui.qml_types import KIOSK_QML_DIR
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 2000
+ICONS_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "icons"
 
 
 def _freshness_text(updated_at_iso: str | None) -> str:
     """When the content was last updated, in the visitor's language (the translator installed now)."""
     shown = minute_text(updated_at_iso) if updated_at_iso else "—"
     return QCoreApplication.translate("Shell", "数据更新于 {time}").format(time=shown)
+
+
+WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+
+
+def clock_text(moment: dt.datetime, language: str) -> str:
+    """The date and time of the home header: MOMENT on the office's wall clock (China time), to the minute."""
+    local = in_china(moment)
+    if language == "en":
+        return f"{local:%a} {local.day} {local:%b %Y  %H:%M}"
+    return f"{local.year}年{local.month}月{local.day}日 {WEEKDAYS_ZH[local.weekday()]}  {local:%H:%M}"
+
+
+def time_text(moment: dt.datetime) -> str:
+    """The time to the minute on the office's wall clock (the back/home bar's compact clock)."""
+    return f"{in_china(moment):%H:%M}"
+
+
+def _ms_to_next_minute(moment: dt.datetime) -> int:
+    return max(1000, 60_000 - (moment.second * 1000 + moment.microsecond // 1000))
 
 
 class Shell(QObject):
@@ -42,12 +66,15 @@ class Shell(QObject):
     visitorResetDone = Signal()
     largeTextChanged = Signal()
     languageChanged = Signal()
+    clockTextChanged = Signal()
 
     def __init__(self, cfg: config_mod.Config, data: DataClient, *, idle_timeout_ms: int, countdown_s: int,
                  singletons: Container[str], reset_visitor: Callable[[], None],
-                 release_memory: Callable[[], None], show_language: Callable[[str], None]) -> None:
+                 release_memory: Callable[[], None], show_language: Callable[[str], None],
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
         super().__init__()
         self._cfg = cfg
+        self._clock = clock
         self._data = data
         self._idle_timeout_ms = idle_timeout_ms
         self._countdown_s = countdown_s
@@ -64,6 +91,43 @@ class Shell(QObject):
         self._language = language_of(cfg.locale)
         self._show_language = show_language
         show_language(self._language)
+        # The header's date and time, read again at each whole minute (a child: stop_context stops it).
+        self._clock_text, self._time_text = clock_text(clock(), self._language), time_text(clock())
+        self._minute_timer = QTimer(self, singleShot=True)
+        self._minute_timer.timeout.connect(self._tick)
+        self._minute_timer.start(_ms_to_next_minute(clock()))
+        self.languageChanged.connect(self._update_clock_text)
+        self._logo = logo.logo_file(cfg.logo_path, cfg.source)
+        configured = logo.configured_path(cfg.logo_path, cfg.source)
+        if configured is not None and self._logo != configured:
+            log.warning("%s; the bundled logo is shown instead (see `ipkiosk doctor`)",
+                        logo.logo_problem(configured))
+
+    def _tick(self) -> None:
+        self._update_clock_text()
+        self._minute_timer.start(_ms_to_next_minute(self._clock()))
+
+    def _update_clock_text(self) -> None:
+        now = self._clock()
+        text = clock_text(now, self._language)
+        if text != self._clock_text:
+            self._clock_text, self._time_text = text, time_text(now)
+            self.clockTextChanged.emit()
+
+    @Property(str, notify=clockTextChanged)
+    def clockText(self) -> str:
+        """Today's date, weekday and the time to the minute, China time (the home header)."""
+        return self._clock_text
+
+    @Property(str, notify=clockTextChanged)
+    def timeText(self) -> str:
+        """The time to the minute, China time (the back/home bar's compact clock)."""
+        return self._time_text
+
+    @Property(QUrl, constant=True)
+    def logoSource(self) -> QUrl:
+        """The station's logo (setting logo_path when it is a valid PNG or SVG, else the bundled neutral one)."""
+        return QUrl.fromLocalFile(str(self._logo))
 
     @Property(str, constant=True)
     def stationName(self) -> str:
@@ -71,7 +135,17 @@ class Shell(QObject):
 
     @Property(str, constant=True)
     def stationAddress(self) -> str:
-        return for_display(self._cfg.station_address)
+        """The address, or '' on a production terminal whose address is still the demo placeholder
+        ("演示地址，请在配置中填写" is for the demo, never for visitors; doctor FAILs that config)."""
+        address = self._cfg.station_address
+        if config_mod.is_production(self._cfg) and any(w in address for w in config_mod.PLACEHOLDER_WORDS):
+            return ""
+        return for_display(address)
+
+    @Slot(str, result=QUrl)
+    def iconSource(self, name: str) -> QUrl:
+        """The bundled icon NAME (assets/icons/NAME.svg; see the README there for its source and licence)."""
+        return QUrl.fromLocalFile(str(ICONS_DIR / f"{name}.svg"))
 
     @Property(str, constant=True)
     def stationHours(self) -> str:

@@ -188,6 +188,19 @@ KioskPage {
                         elide: Text.ElideRight
                     }
                 }
+                // Why visitors do or do not see the home screen's 本站公告 tile.
+                Text {
+                    textFormat: Text.PlainText
+                    objectName: "adminHomeTileState"
+                    Layout.fillWidth: true
+                    text: Announcements.count > 0
+                          ? qsTr("首页“本站公告”磁贴显示：%1").arg(Announcements.headline)
+                          : qsTr("首页暂不显示“本站公告”磁贴：现在没有生效的公告（未到开始时间或已过结束时间的不算）")
+                    color: Theme.text
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontSmall
+                    wrapMode: Text.Wrap
+                }
                 ListView {
                     id: annList
                     objectName: "adminAnnouncementList"

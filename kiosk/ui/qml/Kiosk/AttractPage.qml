@@ -1,6 +1,8 @@
 // Attract screen (shown after the idle countdown): station name, a carousel of current
-// station announcements (本站公告) and upcoming events, and "轻触屏幕开始".
-// A touch anywhere goes to the home page; the carousel advances on its own.
+// station announcements (本站公告), upcoming events and invitations (Attract.invitations), and a line
+// that says where a touch goes. A touch on a slide opens what it shows (the announcements, the event,
+// the invitation's service, or 大字 at home); a touch anywhere else goes to the home page. The
+// carousel advances on its own.
 import QtQuick
 import QtQuick.Layouts
 import KioskBackend 1.0
@@ -12,8 +14,10 @@ KioskPage {
     pageTitle: ""
     property int slideIntervalMs: 7000  // time each slide stays (tests shorten it)
     readonly property int announcementCount: announcementSlides.count
-    readonly property int slideCount: announcementSlides.count + eventSlides.count
+    readonly property int slideCount: announcementSlides.count + eventSlides.count + invitationSlides.count
     property int currentSlide: 0
+    // What a touch on the slide showing now does, in words (set by that slide); '' on the welcome card.
+    property string currentTapHint: ""
 
     color: Theme.primary
 
@@ -34,6 +38,7 @@ KioskPage {
 
         Text {
             textFormat: Text.PlainText
+            objectName: "attractTitle"
             Layout.fillWidth: true
             Layout.topMargin: Theme.portrait ? Theme.spacing * 2 : 0
             horizontalAlignment: Text.AlignHCenter
@@ -73,6 +78,9 @@ KioskPage {
                 property string when: ""
                 property string place: ""
                 property string detail: ""
+                property string tapHint: ""
+                // A touch on the card: the Repeater that made it says what it opens.
+                signal activated()
                 width: stage.width
                 height: Math.min(stage.height, slideColumn.implicitHeight + slideColumn.y * 2)
                 anchors.centerIn: parent
@@ -80,6 +88,22 @@ KioskPage {
                 color: Theme.surface
                 visible: page.currentSlide === slideIndex
                 clip: true
+                Accessible.role: Accessible.Button
+                Accessible.name: slide.heading
+                Accessible.description: slide.tapHint
+
+                Binding {
+                    target: page
+                    property: "currentTapHint"
+                    value: slide.tapHint
+                    when: slide.visible
+                }
+                // The page-wide touch area lies below the carousel (z -1), so a touch on the card lands here.
+                MouseArea {
+                    objectName: "attractSlideTap"
+                    anchors.fill: parent
+                    onClicked: slide.activated()
+                }
 
                 Column {
                     id: slideColumn
@@ -166,6 +190,8 @@ KioskPage {
                     badgeColor: Theme.stationBadge
                     heading: title
                     detail: body
+                    tapHint: qsTr("轻触卡片，阅读本站公告")
+                    onActivated: page.startVisit("StationNoticesPage.qml", "")
                 }
             }
 
@@ -174,6 +200,7 @@ KioskPage {
                 model: Attract.events
                 delegate: AttractSlide {
                     required property int index
+                    required property string recordId
                     required property string title
                     required when  // the role fills the AttractSlide property of the same name
                     required property string venue
@@ -184,6 +211,30 @@ KioskPage {
                     heading: title
                     place: venue
                     detail: summary
+                    tapHint: qsTr("轻触卡片，查看活动详情")
+                    onActivated: page.startVisit("", recordId)
+                }
+            }
+
+            Repeater {
+                id: invitationSlides
+                model: Attract.invitations
+                delegate: AttractSlide {
+                    required property int index
+                    required property string key
+                    required property string recordId
+                    required property string action
+                    required badge
+                    required heading
+                    required detail
+                    required tapHint
+                    objectName: "attractInvitation_" + key
+                    slideIndex: page.announcementCount + eventSlides.count + index
+                    onActivated: {
+                        if (action === "largeText")
+                            Shell.largeText = true
+                        page.startVisit("", recordId)
+                    }
                 }
             }
 
@@ -220,13 +271,14 @@ KioskPage {
             textFormat: Text.PlainText
             objectName: "attractStartHint"
             Layout.fillWidth: true
-            Layout.bottomMargin: Theme.portrait ? Theme.spacing * 2 : 0
             horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
             font.family: Theme.fontFamily
-            font.pixelSize: Theme.fontHuge
+            font.pixelSize: page.currentTapHint !== "" ? Theme.fontTitle : Theme.fontHuge
             font.bold: true
             color: Theme.onPrimary
-            text: qsTr("轻触屏幕开始")
+            // Says where a touch goes: the slide's own target when a slide shows, else the start of a visit.
+            text: page.currentTapHint !== "" ? page.currentTapHint : qsTr("轻触屏幕开始")
             // A slow blink, not a continuous animation: the attract screen runs for hours and
             // every animated frame is a full repaint with the software renderer. The dim phase keeps
             // 4.5:1 against the page (the contrast audit reads dimOpacity).
@@ -238,15 +290,44 @@ KioskPage {
                 onTriggered: startHint.opacity = startHint.opacity < 1 ? 1.0 : startHint.dimOpacity
             }
         }
+        Text {
+            textFormat: Text.PlainText
+            objectName: "attractElsewhereHint"
+            Layout.fillWidth: true
+            Layout.bottomMargin: Theme.portrait ? Theme.spacing * 2 : 0
+            visible: page.currentTapHint !== ""
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            font.family: Theme.fontFamily
+            font.pixelSize: Theme.fontBody
+            color: Theme.onPrimary
+            text: qsTr("轻触卡片以外的地方，进入首页")
+        }
     }
 
-    // A touch anywhere starts a visit.
+    // A visit starts at home; what a slide opens goes on top of it, so 返回 leads home, not back here. Home is then
+    // built at once: the page pushed on it would otherwise supersede it while it is being built.
+    function startVisit(fileName, recordId) {
+        const win = page.Window.window
+        if (fileName === "" && recordId === "") {
+            win.goHome()
+            return
+        }
+        win.showHomeAtOnce()
+        if (fileName !== "")
+            win.openPage(fileName, {})
+        else if (recordId !== "")
+            win.openRecord(recordId)
+    }
+
+    // A touch anywhere but a slide starts a visit at home.
     MouseArea {
         objectName: "attractTouchArea"
         Accessible.role: Accessible.Button
         Accessible.name: qsTr("开始使用")
         Accessible.onPressAction: page.Window.window.goHome()
         anchors.fill: parent
-        onClicked: page.Window.window.goHome()
+        z: -1
+        onClicked: page.startVisit("", "")
     }
 }

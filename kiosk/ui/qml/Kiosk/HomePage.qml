@@ -1,21 +1,25 @@
 import QtQuick
 import KioskBackend
 
-// Home: station name, freshness, station announcements ticker, tiles, hot searches, hours/address.
+// Home: the header (logo, station name, date and time), freshness, station announcements ticker, tiles,
+// hot searches, hours/address.
 KioskPage {
     id: page
     objectName: "homePage"
     pageTitle: qsTr("首页")
 
+    // icon: a file of assets/icons (Lucide, ISC; see the README there). A "\n" in a title breaks it between words
+    // (a tile is too narrow for 预约咨询·维权援助 on one line, and it must not break inside 维权援助).
     readonly property var tiles: [
-        { key: "services", text: qsTr("服务事项"), subtitle: qsTr("专利、商标、地理标志等办事指南"), page: "CatalogPage.qml", props: {} },
-        { key: "policies", text: qsTr("政策法规"), subtitle: qsTr("法律法规与地方政策"), page: "RecordListPage.qml", props: { kind: "policies" } },
-        { key: "notices", text: qsTr("通知公告"), subtitle: qsTr("培训、活动与工作通知"), page: "RecordListPage.qml", props: { kind: "notices" } },
-        { key: "news", text: qsTr("行业动态"), subtitle: qsTr("知识产权新闻与政策速览"), page: "RecordListPage.qml", props: { kind: "news" } },
-        { key: "events", text: qsTr("宣讲活动"), subtitle: qsTr("宣讲会、培训与报名"), page: "RecordListPage.qml", props: { kind: "events" } },
-        { key: "booking", text: qsTr("预约咨询·维权援助"), subtitle: qsTr("扫码预约专业人员"), page: "BookingPage.qml", props: {} },
-        { key: "search", text: qsTr("搜索"), subtitle: qsTr("拼音首字母即可查找"), page: "SearchPage.qml", props: {} },
-        { key: "stationNotices", text: qsTr("本站公告"), subtitle: qsTr("本工作站的最新安排"), page: "StationNoticesPage.qml", props: {} }
+        { key: "services", text: qsTr("服务事项"), subtitle: qsTr("专利、商标、地理标志等办事指南"), icon: "clipboard-list", page: "CatalogPage.qml", props: {} },
+        { key: "policies", text: qsTr("政策法规"), subtitle: qsTr("法律法规与地方政策"), icon: "scale", page: "RecordListPage.qml", props: { kind: "policies" } },
+        { key: "notices", text: qsTr("通知公告"), subtitle: qsTr("培训、活动与工作通知"), icon: "megaphone", page: "RecordListPage.qml", props: { kind: "notices" } },
+        { key: "news", text: qsTr("行业动态"), subtitle: qsTr("知识产权新闻与政策速览"), icon: "newspaper", page: "RecordListPage.qml", props: { kind: "news" } },
+        { key: "events", text: qsTr("宣讲活动"), subtitle: qsTr("宣讲会、培训与报名"), icon: "calendar-days", page: "RecordListPage.qml", props: { kind: "events" } },
+        { key: "booking", text: qsTr("预约咨询·\n维权援助"), subtitle: qsTr("扫码预约专业人员"), icon: "handshake", page: "BookingPage.qml", props: {} },
+        { key: "search", text: qsTr("搜索"), subtitle: qsTr("拼音首字母即可查找"), icon: "search", page: "SearchPage.qml", props: {} },
+        // Shows the leading announcement's title; hidden while none is in force (never a tile to an empty page).
+        { key: "stationNotices", text: qsTr("本站公告"), subtitle: "", icon: "bell", page: "StationNoticesPage.qml", props: {} }
     ]
 
     Flickable {
@@ -31,16 +35,54 @@ KioskPage {
             width: flick.width - 2 * Theme.pageMargin
             spacing: Theme.spacing
 
-            Text {
-                textFormat: Text.PlainText
-                objectName: "stationName"
+            // The header: the station's logo, its name (broken where the config's "\n" says) and the date and time.
+            Row {
+                id: header
+                objectName: "homeHeader"
                 width: parent.width
-                text: Shell.stationName
-                color: Theme.primary
-                font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontHuge
-                font.bold: true
-                wrapMode: Text.Wrap
+                spacing: Theme.spacing
+                Image {
+                    id: logoImage
+                    objectName: "stationLogo"
+                    anchors.verticalCenter: parent.verticalCenter
+                    width: Theme.fontHuge * 2
+                    height: width
+                    source: Shell.logoSource
+                    sourceSize.width: width
+                    sourceSize.height: height
+                    fillMode: Image.PreserveAspectFit
+                    Accessible.role: Accessible.Graphic
+                    Accessible.name: qsTr("本站标志")
+                }
+                Column {
+                    width: parent.width - logoImage.width - parent.spacing
+                    anchors.verticalCenter: parent.verticalCenter
+                    spacing: Theme.spacing / 4
+                    Text {
+                        textFormat: Text.PlainText
+                        objectName: "stationName"
+                        width: parent.width
+                        text: Shell.stationName
+                        color: Theme.primary
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontHuge
+                        font.bold: true
+                        wrapMode: Text.Wrap
+                        // A configured line a little too long for the width is drawn smaller rather than broken
+                        // inside a word; only one longer still than the title size allows wraps.
+                        fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: Theme.fontTitle
+                    }
+                    Text {
+                        textFormat: Text.PlainText
+                        objectName: "clockText"
+                        width: parent.width
+                        text: Shell.clockText
+                        color: Theme.text
+                        font.family: Theme.fontFamily
+                        font.pixelSize: Theme.fontBody
+                    }
+                }
             }
             Text {
                 textFormat: Text.PlainText
@@ -110,11 +152,14 @@ KioskPage {
                     model: page.tiles
                     Tile {
                         required property var modelData
+                        readonly property bool stationNotices: modelData.key === "stationNotices"
                         objectName: "tile_" + modelData.key
+                        visible: !stationNotices || Announcements.count > 0
                         width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
                         height: Theme.portrait ? 208 : 170
                         text: modelData.text
-                        subtitle: modelData.subtitle
+                        subtitle: stationNotices ? Announcements.headline : modelData.subtitle
+                        iconSource: Shell.iconSource(modelData.icon)
                         onClicked: page.Window.window.openPage(modelData.page, modelData.props)
                     }
                 }
@@ -152,7 +197,10 @@ KioskPage {
             Text {
                 textFormat: Text.PlainText
                 width: parent.width
-                text: qsTr("开放时间：%1\n地址：%2").arg(Shell.stationHours).arg(Shell.stationAddress)
+                objectName: "stationHoursAddress"
+                // No address line on a production terminal still configured with the demo placeholder.
+                text: qsTr("开放时间：%1").arg(Shell.stationHours)
+                      + (Shell.stationAddress !== "" ? "\n" + qsTr("地址：%1").arg(Shell.stationAddress) : "")
                 color: Theme.textMuted
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall

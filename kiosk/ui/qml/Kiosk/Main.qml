@@ -58,6 +58,12 @@ Window {
         stack.replace(null, Qt.resolvedUrl(fileName), props || {})
     }
 
+    // The whole stack becomes home, built at once: for a page that goes on top of it straight away (a newer
+    // request supersedes a page still being built), as when an attract slide opens what it shows.
+    function showHomeAtOnce() {
+        stack.replace(null, Qt.resolvedUrl(homePage), {}, true)
+    }
+
     // PAGE and what is above it give way to another page (the PIN pad to the admin screen).
     function replacePage(page, fileName, props) {
         stack.replace(page, Qt.resolvedUrl(fileName), props || {}, staffPages.indexOf(fileName) >= 0)

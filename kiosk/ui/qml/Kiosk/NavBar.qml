@@ -1,4 +1,5 @@
 import QtQuick
+import KioskBackend
 
 // Back / home bar shown above every page except home and attract.
 Rectangle {
@@ -34,9 +35,21 @@ Rectangle {
         }
     }
 
+    // The home header's compact form: the time, left of the corner kept free for the admin taps.
+    Text {
+        id: clock
+        textFormat: Text.PlainText
+        objectName: "navClock"
+        anchors { right: parent.right; rightMargin: 140; verticalCenter: parent.verticalCenter }
+        text: Shell.timeText
+        color: Theme.onPrimary
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontBody
+    }
+
     Text {
         textFormat: Text.PlainText
-        anchors { left: buttons.right; right: parent.right; leftMargin: Theme.spacing; rightMargin: 140
+        anchors { left: buttons.right; right: clock.left; leftMargin: Theme.spacing; rightMargin: Theme.spacing
                   verticalCenter: parent.verticalCenter }
         text: bar.title
         color: Theme.onPrimary

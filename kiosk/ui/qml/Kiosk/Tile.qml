@@ -1,10 +1,11 @@
 import QtQuick
 
-// A large touch target: a rounded card with a title and an optional subtitle.
+// A large touch target: a rounded card with a title, an optional subtitle and an optional icon on its left.
 Rectangle {
     id: tile
     property string text: ""
     property string subtitle: ""
+    property url iconSource: ""
     property bool compact: false
     property color fill: compact ? Qt.lighter(Theme.primary, 1.25) : Theme.surface
     property color ink: compact ? Theme.onPrimary : Theme.text
@@ -30,9 +31,25 @@ Rectangle {
         text: tile.text
     }
 
+    Image {
+        id: icon
+        objectName: "tileIcon"
+        // Not `visible` (false while the tile itself is hidden): whether this tile has an icon at all.
+        readonly property bool wanted: tile.iconSource.toString() !== ""
+        visible: wanted
+        anchors { left: parent.left; leftMargin: Theme.spacing; verticalCenter: parent.verticalCenter }
+        width: wanted ? Theme.touchMin * 0.8 : 0
+        height: width
+        source: tile.iconSource
+        sourceSize.width: width
+        sourceSize.height: height
+        fillMode: Image.PreserveAspectFit
+    }
+
     Column {
         id: column
-        anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: Theme.spacing }
+        anchors { left: icon.wanted ? icon.right : parent.left; right: parent.right; verticalCenter: parent.verticalCenter
+                  margins: Theme.spacing; leftMargin: icon.wanted ? Theme.spacing / 2 : Theme.spacing }
         spacing: 6
         Text {
             id: titleText
@@ -60,6 +77,9 @@ Rectangle {
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontSmall
             wrapMode: Text.Wrap
+            // Staff write some subtitles (the 本站公告 tile shows an announcement's title): two lines at most.
+            maximumLineCount: 2
+            elide: Text.ElideRight
         }
     }
 
