@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
+    <name>AdminPage</name>
+    <message>
+        <source>首页“本站公告”磁贴显示：%1</source>
+        <translation>The home screen&apos;s station notices tile shows: %1</translation>
+    </message>
+    <message>
+        <source>首页暂不显示“本站公告”磁贴：现在没有生效的公告（未到开始时间或已过结束时间的不算）</source>
+        <translation>The home screen shows no station notices tile: no announcement is in force now (ones not yet started or already ended do not count)</translation>
+    </message>
+</context>
+<context>
     <name>Announcements</name>
     <message>
         <source>{start} 至 {end}</source>
@@ -17,10 +28,84 @@
     </message>
 </context>
 <context>
+    <name>AskStaffButton</name>
+    <message>
+        <source>找工作人员</source>
+        <translation>Ask staff</translation>
+    </message>
+</context>
+<context>
+    <name>AskStaffPanel</name>
+    <message>
+        <source>找工作人员</source>
+        <translation>Ask staff</translation>
+    </message>
+    <message>
+        <source>工作人员可以当面帮您查找、预约和办理。</source>
+        <translation>Our staff can help you in person to find, book and apply.</translation>
+    </message>
+    <message>
+        <source>您的预约短码 %1：可报给工作人员，不用手机也能帮您办理预约。</source>
+        <translation>Your booking code %1: tell it to our staff and they can book for you without a phone.</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>Attract</name>
     <message>
         <source>{year}年{month}月{day}日 {time}</source>
         <translation>{year}-{month}-{day}, {time}</translation>
+    </message>
+    <message>
+        <source>免费咨询</source>
+        <translation>Free advice</translation>
+    </message>
+    <message>
+        <source>免费专利咨询</source>
+        <translation>Free patent advice</translation>
+    </message>
+    <message>
+        <source>想申请专利、不知道要准备什么？看办事指南，扫码预约，工作人员当面为您解答。</source>
+        <translation>Want to apply for a patent but not sure what to prepare? Read the guide, scan to book, and our staff will answer in person.</translation>
+    </message>
+    <message>
+        <source>轻触卡片，看专利申请指南并预约咨询</source>
+        <translation>Tap the card for the patent application guide and to book advice</translation>
+    </message>
+    <message>
+        <source>维权援助</source>
+        <translation>Rights protection</translation>
+    </message>
+    <message>
+        <source>扫码预约维权援助</source>
+        <translation>Scan to book IP rights assistance</translation>
+    </message>
+    <message>
+        <source>遇到侵权、纠纷？用手机扫码预约知识产权维权援助，公益服务。</source>
+        <translation>Facing infringement or a dispute? Scan with your phone to book free IP rights protection assistance.</translation>
+    </message>
+    <message>
+        <source>轻触卡片，看维权援助指南并扫码预约</source>
+        <translation>Tap the card for the rights assistance guide and to book</translation>
+    </message>
+    <message>
+        <source>适老服务</source>
+        <translation>For older visitors</translation>
+    </message>
+    <message>
+        <source>大字与朗读</source>
+        <translation>Large text and read aloud</translation>
+    </message>
+    <message>
+        <source>字太小？点屏幕下方的“大字”放大文字；点“朗读”，本页内容读给您听。</source>
+        <translation>Text too small? Tap &quot;Large text&quot; at the bottom of the screen; tap &quot;Read aloud&quot; to hear the page.</translation>
+    </message>
+    <message>
+        <source>轻触卡片，开启大字并进入首页</source>
+        <translation>Tap the card to turn on large text and go to the home screen</translation>
     </message>
 </context>
 <context>
@@ -38,8 +123,16 @@
         <translation>Station notices</translation>
     </message>
     <message>
+        <source>轻触卡片，阅读本站公告</source>
+        <translation>Tap the card to read the station notices</translation>
+    </message>
+    <message>
         <source>近期活动</source>
         <translation>Upcoming events</translation>
+    </message>
+    <message>
+        <source>轻触卡片，查看活动详情</source>
+        <translation>Tap the card to see the event</translation>
     </message>
     <message>
         <source>欢迎</source>
@@ -56,6 +149,14 @@
     <message>
         <source>轻触屏幕开始</source>
         <translation>Touch the screen to start</translation>
+    </message>
+    <message>
+        <source>轻触卡片以外的地方，进入首页</source>
+        <translation>Tap outside the card to go to the home screen</translation>
+    </message>
+    <message>
+        <source>开始使用</source>
+        <translation>Start</translation>
     </message>
 </context>
 <context>
@@ -100,6 +201,18 @@
         <source>活动报名</source>
         <translation>Event registration</translation>
     </message>
+    <message>
+        <source>本站电话：{}</source>
+        <translation>Station phone: {}</translation>
+    </message>
+    <message>
+        <source>热线：{}（全国知识产权公共服务热线）</source>
+        <translation>Hotline: {} (national IP public service hotline)</translation>
+    </message>
+    <message>
+        <source>服务热线：{}</source>
+        <translation>Service hotline: {}</translation>
+    </message>
 </context>
 <context>
     <name>BookingPage</name>
@@ -108,8 +221,20 @@
         <translation>Advice and rights assistance</translation>
     </message>
     <message>
+        <source>办理事项</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>请携带</source>
+        <translation>Please bring</translation>
+    </message>
+    <message>
         <source>选择预约类型</source>
         <translation>Choose what you need help with</translation>
+    </message>
+    <message>
+        <source>不方便用手机？请找工作人员</source>
+        <translation>No phone at hand? Please ask our staff</translation>
     </message>
     <message>
         <source>用手机扫码即可预约专业人员，本机不收集任何个人信息。</source>
@@ -122,6 +247,10 @@
     <message>
         <source>请先选择一种预约类型</source>
         <translation>Please choose a type of booking first</translation>
+    </message>
+    <message>
+        <source>请先选择一种预约类型，选好后显示预约二维码</source>
+        <translation>Choose a booking type first; its booking QR code appears then</translation>
     </message>
     <message>
         <source>请携带：%1</source>
@@ -146,6 +275,14 @@
 <context>
     <name>BookingQr</name>
     <message>
+        <source>预约二维码</source>
+        <translation>Booking QR code</translation>
+    </message>
+    <message>
+        <source>短码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
         <source>请用手机扫描二维码完成预约</source>
         <translation>Scan the QR code with your phone to book</translation>
     </message>
@@ -154,12 +291,20 @@
         <translation>Booking is not available at this station yet. Please ask the staff</translation>
     </message>
     <message>
+        <source>短码 %1
+可报给工作人员</source>
+        <translation>Code %1
+Tell it to our staff</translation>
+    </message>
+    <message>
         <source>短码 %1</source>
         <translation>Code %1</translation>
     </message>
     <message>
-        <source>仅支持扫码 · 请用手机扫码</source>
-        <translation>Printing unavailable · please scan</translation>
+        <source>本机暂不能打印，
+请扫码或把短码报给工作人员</source>
+        <translation>This terminal cannot print now.
+Scan the code or tell the code to our staff</translation>
     </message>
     <message>
         <source>正在打印…</source>
@@ -175,6 +320,14 @@
     <message>
         <source>没有与 “%1” 对应的词，可继续输入字母</source>
         <translation>No words match &quot;%1&quot;. Keep typing letters</translation>
+    </message>
+    <message>
+        <source>没有与 “%1” 对应的词</source>
+        <translation>No word matches &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>候选词 %1</source>
+        <translation>Suggestion %1</translation>
     </message>
     <message>
         <source>输入拼音首字母，这里会出现候选词</source>
@@ -302,6 +455,25 @@
     </message>
 </context>
 <context>
+    <name>EventType</name>
+    <message>
+        <source>宣讲会</source>
+        <translation>Briefing</translation>
+    </message>
+    <message>
+        <source>培训</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>讲座</source>
+        <translation>Lecture</translation>
+    </message>
+    <message>
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <source>首页</source>
@@ -348,12 +520,26 @@
         <translation>Briefings, training and registration</translation>
     </message>
     <message>
-        <source>预约咨询·维权援助</source>
-        <translation>Advice and rights assistance</translation>
+        <source>本站标志</source>
+        <translation>Station logo</translation>
+    </message>
+    <message>
+        <source>开放时间：%1</source>
+        <translation>Opening hours: %1</translation>
+    </message>
+    <message>
+        <source>地址：%1</source>
+        <translation>Address: %1</translation>
     </message>
     <message>
         <source>扫码预约专业人员</source>
         <translation>Scan to book an expert</translation>
+    </message>
+    <message>
+        <source>预约咨询·
+维权援助</source>
+        <translation>Book advice ·
+rights assistance</translation>
     </message>
     <message>
         <source>搜索</source>
@@ -368,22 +554,16 @@
         <translation>Station notices</translation>
     </message>
     <message>
-        <source>本工作站的最新安排</source>
-        <translation>The latest news from this station</translation>
-    </message>
-    <message>
         <source>热门事项</source>
         <translation>Popular services</translation>
-    </message>
-    <message>
-        <source>开放时间：%1
-地址：%2</source>
-        <translation>Opening hours: %1
-Address: %2</translation>
     </message>
 </context>
 <context>
     <name>IdleOverlay</name>
+    <message>
+        <source>继续浏览</source>
+        <translation>Keep reading</translation>
+    </message>
     <message>
         <source>还在使用吗？</source>
         <translation>Are you still there?</translation>
@@ -400,12 +580,24 @@ Address: %2</translation>
         <translation>‹ Back</translation>
     </message>
     <message>
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
         <source>首页</source>
         <translation>Home</translation>
     </message>
 </context>
 <context>
     <name>OnScreenKeyboard</name>
+    <message>
+        <source>字母键盘</source>
+        <translation>Letter keyboard</translation>
+    </message>
+    <message>
+        <source>数字键盘</source>
+        <translation>Number keyboard</translation>
+    </message>
     <message>
         <source>空格</source>
         <translation>Space</translation>
@@ -428,6 +620,110 @@ Address: %2</translation>
     <message>
         <source>清除</source>
         <translation>Clear</translation>
+    </message>
+</context>
+<context>
+    <name>RatingPanel</name>
+    <message>
+        <source>服务评价</source>
+        <translation>Rate this service</translation>
+    </message>
+    <message>
+        <source>您对「%1」的服务满意吗？</source>
+        <translation>Are you satisfied with &quot;%1&quot;?</translation>
+    </message>
+    <message>
+        <source>您对本次服务满意吗？</source>
+        <translation>Are you satisfied with this service?</translation>
+    </message>
+    <message>
+        <source>匿名评价，不收集任何个人信息。</source>
+        <translation>Anonymous: no personal information is collected.</translation>
+    </message>
+    <message>
+        <source>哪些地方做得好？（可多选，也可不选）</source>
+        <translation>What went well? (choose any, or none)</translation>
+    </message>
+    <message>
+        <source>哪些地方需要改进？（可多选，也可不选）</source>
+        <translation>What should improve? (choose any, or none)</translation>
+    </message>
+    <message>
+        <source>谢谢您的评价！我们会据此改进服务。</source>
+        <translation>Thank you! Your rating helps us improve.</translation>
+    </message>
+    <message>
+        <source>您本次已经评价过这项服务，谢谢！</source>
+        <translation>You have already rated this service on this visit. Thank you!</translation>
+    </message>
+    <message>
+        <source>评价暂时未能保存，请稍后再试或告诉工作人员。</source>
+        <translation>Your rating could not be saved just now. Please try again later or tell our staff.</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在提交…</source>
+        <translation>Sending…</translation>
+    </message>
+    <message>
+        <source>提交</source>
+        <translation>Submit</translation>
+    </message>
+</context>
+<context>
+    <name>RatingPrompt</name>
+    <message>
+        <source>这次服务还满意吗？</source>
+        <translation>Satisfied with this service?</translation>
+    </message>
+    <message>
+        <source>已评价 · 谢谢</source>
+        <translation>Rated · thank you</translation>
+    </message>
+    <message>
+        <source>评价</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>已评价此服务</source>
+        <translation>Service rated</translation>
+    </message>
+    <message>
+        <source>评价此服务</source>
+        <translation>Rate this service</translation>
+    </message>
+</context>
+<context>
+    <name>ReadAloud</name>
+    <message>
+        <source>本机没有声音输出</source>
+        <translation>No sound output on this terminal</translation>
+    </message>
+    <message>
+        <source>音箱正忙，请稍后再试</source>
+        <translation>The speaker is busy, please try again shortly</translation>
+    </message>
+    <message>
+        <source>朗读暂不可用</source>
+        <translation>Read aloud is not available</translation>
+    </message>
+</context>
+<context>
+    <name>ReadAloudButton</name>
+    <message>
+        <source>停止</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>朗读</source>
+        <translation>Read aloud</translation>
     </message>
 </context>
 <context>
@@ -461,6 +757,10 @@ Address: %2</translation>
         <translation>Venue</translation>
     </message>
     <message>
+        <source>发布日期</source>
+        <translation>Published</translation>
+    </message>
+    <message>
         <source>相关内容</source>
         <translation>Related</translation>
     </message>
@@ -471,6 +771,14 @@ Address: %2</translation>
 </context>
 <context>
     <name>RecordListPage</name>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>只看%1</source>
+        <translation>Only %1</translation>
+    </message>
     <message>
         <source>已过期</source>
         <translation>Expired</translation>
@@ -505,8 +813,24 @@ Address: %2</translation>
 You can also tap a suggested word above.</translation>
     </message>
     <message>
+        <source>已为您显示「%1」的结果</source>
+        <translation>Showing results for &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>仍搜索 %1</source>
+        <translation>Search for %1 instead</translation>
+    </message>
+    <message>
         <source>没有找到与“%1”相关的内容</source>
         <translation>Nothing found for &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>这是按您输入的字母原样搜索的结果。</source>
+        <translation>These are the results for the letters exactly as typed.</translation>
+    </message>
+    <message>
+        <source>没有能自动纠正的拼写，请检查拼音。</source>
+        <translation>No spelling correction found; please check the pinyin.</translation>
     </message>
     <message>
         <source>您是不是要找：</source>
@@ -573,6 +897,25 @@ You can also tap a suggested word above.</translation>
     <message>
         <source>数据更新于 {time}</source>
         <translation>Updated {time}</translation>
+    </message>
+</context>
+<context>
+    <name>StaffContact</name>
+    <message>
+        <source>热线 %1（全国知识产权公共服务热线）</source>
+        <translation>Hotline %1 (national IP public service hotline)</translation>
+    </message>
+    <message>
+        <source>服务热线 %1</source>
+        <translation>Service hotline %1</translation>
+    </message>
+    <message>
+        <source>本站电话 %1</source>
+        <translation>Station phone %1</translation>
+    </message>
+    <message>
+        <source>开放时间 %1</source>
+        <translation>Opening hours %1</translation>
     </message>
 </context>
 <context>
