@@ -146,11 +146,6 @@ KioskPage {
                                 anchors.fill: parent
                                 onClicked: page.selectedTypeId = typeButton.typeId
                             }
-                            Accessible.role: Accessible.RadioButton
-                            Accessible.checkable: true
-                            Accessible.checked: typeButton.selected
-                            Accessible.name: typeButton.title
-                            Accessible.onPressAction: page.selectedTypeId = typeButton.typeId
                         }
                     }
                 }

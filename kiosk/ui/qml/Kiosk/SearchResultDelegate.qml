@@ -37,10 +37,6 @@ Rectangle {
         color: Theme.text
     }
 
-    Accessible.role: Accessible.Button
-    Accessible.name: row.title
-    Accessible.onPressAction: row.Window.window.openRecord(row.recordId)
-
     MouseArea {
         id: tap
         anchors.fill: parent
