@@ -344,13 +344,16 @@ def test_staff_and_network_text_is_shown_as_plain_text_never_as_markup(kiosk_ui,
     content.SyncStatus.update(last_result="OFFLINE", last_reason=f"HTTP 502: {markup}").execute()
     enter_admin(qtbot, window, clock)
     qtbot.waitUntil(lambda: exists(window, f"adminAnnouncement_{ann.id}"), timeout=3000)
+    # The line under the list names the title the home tile shows, once the announcements have come.
+    qtbot.waitUntil(lambda: any(markup in str(i.property("text")) and "磁贴" in str(i.property("text"))
+                                for i in window_items(window, visible_only=True)), timeout=5000)
     shown = []
     for tab in (0, 1):
         find(window, "adminPage").setProperty("tab", tab)
         settle(qtbot, window)
         shown += [i for i in window_items(window, visible_only=True)
                   if i.metaObject().className().startswith("QQuickText") and markup in str(i.property("text"))]
-    assert len(shown) == 2, "the title on the card and the reason on the sync tab"
+    assert len(shown) == 3, "the title on the card, on the line naming what the home tile shows, and the sync reason"
     for item in shown:
         assert _is_plain_text(item)
         assert item.property("implicitHeight") < 200, "no 600 px image was laid out"
@@ -378,7 +381,8 @@ def test_idle_reset_ends_the_admin_session(kiosk_ui, qtbot, clock):
     assert admin.property("unlocked")
     qtbot.waitUntil(lambda: not admin.property("unlocked"), timeout=8000)
     assert not exists(window, "adminPage")
-    assert station.recent_audit(1)[0]["action"] == "admin.logout"
+    # The logout is audited through the data service: its answer comes a moment later.
+    qtbot.waitUntil(lambda: station.recent_audit(1)[0]["action"] == "admin.logout", timeout=5000)
 
 
 def test_cli_changes_show_in_the_running_kiosk_within_5_s(kiosk_ui, qtbot, clock, cfg, tmp_path):
