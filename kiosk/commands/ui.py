@@ -98,6 +98,8 @@ def cmd_selftest(cfg, args) -> int:
         test_cfg = config_mod.from_mapping(values, source=cfg.source)
         ctx = ui_app.build_context(test_cfg)
         window = ui_app.load_main(ctx, size_px=size)
+        if args.large_text:
+            ctx.shell.setProperty("largeText", True)  # as if the visitor had tapped 大字 before the page opened
         window.show()
         if file_name != "HomePage.qml":
             if not ctx.shell.hasPage(file_name):
@@ -133,7 +135,8 @@ def cmd_selftest(cfg, args) -> int:
         print(f"selftest: the UI tried network access: {', '.join(refused)}", file=sys.stderr)
         return 1
     where = f" → {args.screenshot}" if args.screenshot else ""
-    print(f"selftest ok: {args.page} at {size[0]}x{size[1]}{where}")
+    mode = " in 大字 mode" if args.large_text else ""
+    print(f"selftest ok: {args.page} at {size[0]}x{size[1]}{mode}{where}")
     return 0
 
 
@@ -148,6 +151,8 @@ def register(sub, common) -> None:
     p.add_argument("--size", default="1080x1920", help="window size WIDTHxHEIGHT (default 1080x1920)")
     p.add_argument("--page", default="home", metavar="PAGE[:ARG]",
                    help="page to render: " + "|".join(k + (":<id>" if v[1] else "") for k, v in SELFTEST_PAGES.items()))
+    p.add_argument("--large-text", action="store_true",
+                   help="render in 大字 (large-text) mode, as after the visitor's tap on 大字")
     p.set_defaults(func=cmd_selftest)
 
     p = sub.add_parser("data-service", parents=[common],

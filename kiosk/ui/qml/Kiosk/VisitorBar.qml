@@ -22,5 +22,6 @@ Rectangle {
         anchors { right: parent.right; rightMargin: Theme.pageMargin; verticalCenter: parent.verticalCenter }
         spacing: Theme.spacing / 2
         // One control per line, in this order: large text, language, read aloud, ask staff.
+        LargeTextToggle {}
     }
 }
