@@ -8,6 +8,9 @@ Rectangle {
     property bool active: false
     // Staff screens (PIN pad, admin) set this: the visitor bar stays away from them.
     property bool staffPage: false
+    // Pages that are read rather than browsed (service guides, policies, notices) set this: the idle
+    // countdown waits Shell.readingIdleTimeoutMs there instead of Shell.idleTimeoutMs.
+    property bool readingPage: false
     signal removed()
 
     anchors.fill: parent

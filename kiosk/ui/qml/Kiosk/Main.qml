@@ -99,7 +99,7 @@ Window {
         page: stack.currentItem
     }
 
-    // Idle: no touch for Shell.idleTimeoutMs → countdown overlay → attract screen, visitor state cleared.
+    // Idle: no touch for Shell.idleTimeoutMs (Shell.readingIdleTimeoutMs on a reading page) → countdown overlay → attract screen, visitor state cleared.
     // The attract screen is where idle leads; no countdown runs while it is showing.
     readonly property bool onAttract: stack.currentItem !== null && stack.currentItem.objectName === "attractPage"
 
@@ -111,9 +111,13 @@ Window {
     }
     onOnAttractChanged: restartIdleTimer()
 
+    // A reading page (details, policies) gives the visitor longer to read before the countdown.
+    readonly property bool onReadingPage: stack.currentItem !== null && stack.currentItem.readingPage === true
+
     Timer {
         id: idleTimer
-        interval: Shell.idleTimeoutMs
+        objectName: "idleTimer"
+        interval: root.onReadingPage ? Shell.readingIdleTimeoutMs : Shell.idleTimeoutMs
         running: true
         onTriggered: idleOverlay.open()
     }

@@ -6,6 +6,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "recordDetailPage"
+    readingPage: true
     property string recordId: ""
     property var rec: Content.record(recordId)
     pageTitle: rec.kindTitle || ""

@@ -6,6 +6,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "serviceDetailPage"
+    readingPage: true
     property string recordId: ""
     property var rec: Content.record(recordId)
     pageTitle: rec.title || "服务事项"
