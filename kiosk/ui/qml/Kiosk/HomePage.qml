@@ -57,7 +57,7 @@ KioskPage {
                 objectName: "announcementTicker"
                 visible: Announcements.count > 0
                 width: parent.width
-                height: Theme.touchMin + 16
+                height: Theme.touchMin + Theme.px(16)
                 radius: Theme.radius
                 color: Theme.surface
                 border.color: Theme.stationBadge
@@ -100,15 +100,27 @@ KioskPage {
             Grid {
                 id: grid
                 width: parent.width
-                columns: Theme.portrait ? 2 : 4
+                // 大字 mode in landscape: three wider columns, so the titles stay on one line.
+                columns: Theme.portrait ? 2 : Theme.largeText ? 3 : 4
                 spacing: Theme.spacing
+                // Every tile as tall as the tallest one's text needs (large text may wrap a title).
+                readonly property int tileHeight: {
+                    let tallest = Theme.portrait ? 208 : 170
+                    for (let i = 0; i < tileRepeater.count; ++i) {
+                        const tile = tileRepeater.itemAt(i)
+                        if (tile)
+                            tallest = Math.max(tallest, tile.implicitHeight)
+                    }
+                    return tallest
+                }
                 Repeater {
+                    id: tileRepeater
                     model: page.tiles
                     Tile {
                         required property var modelData
                         objectName: "tile_" + modelData.key
                         width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
-                        height: Theme.portrait ? 208 : 170
+                        height: grid.tileHeight
                         text: modelData.text
                         subtitle: modelData.subtitle
                         onClicked: page.Window.window.openPage(modelData.page, modelData.props)

@@ -16,14 +16,14 @@ Rectangle {
         spacing: Theme.spacing / 2
         Tile {
             objectName: "navBack"
-            width: 180; height: Theme.touchMin
+            width: Theme.px(180); height: Theme.touchMin
             text: "‹ 返回"
             compact: true
             onClicked: bar.backClicked()
         }
         Tile {
             objectName: "navHome"
-            width: 180; height: Theme.touchMin
+            width: Theme.px(180); height: Theme.touchMin
             text: "首页"
             compact: true
             onClicked: bar.homeClicked()

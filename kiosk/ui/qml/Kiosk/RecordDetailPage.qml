@@ -50,9 +50,9 @@ KioskPage {
             Rectangle {
                 objectName: "expiredBadge"
                 visible: page.rec.expired === true || page.rec.past === true
-                width: expiredText.implicitWidth + 32
-                height: expiredText.implicitHeight + 16
-                radius: 8
+                width: expiredText.implicitWidth + Theme.px(32)
+                height: expiredText.implicitHeight + Theme.px(16)
+                radius: Theme.px(8)
                 color: Theme.disabled
                 Text {
                     id: expiredText
@@ -72,7 +72,7 @@ KioskPage {
                 text: page.rec.title || ""
                 color: page.rec.expired || page.rec.past ? Theme.textMuted : Theme.text
                 font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontTitle + 4
+                font.pixelSize: Theme.fontTitle + Theme.px(4)
                 font.bold: true
                 lineHeight: 1.15
                 wrapMode: Text.Wrap
@@ -136,12 +136,21 @@ KioskPage {
         }
     }
 
-    Loader {
+    // Scrolls on its own when the panel is taller than the screen (大字 mode in landscape).
+    Flickable {
         id: side
-        anchors { right: parent.right; top: parent.top; margins: Theme.pageMargin }
-        width: page.sidePanel ? 560 : 0
-        active: page.sidePanel
-        sourceComponent: registration
+        anchors { right: parent.right; top: parent.top; bottom: parent.bottom; rightMargin: Theme.pageMargin }
+        width: page.sidePanel ? Theme.px(560) : 0
+        contentHeight: sidePanelLoader.height + 2 * Theme.pageMargin
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        Loader {
+            id: sidePanelLoader
+            y: Theme.pageMargin
+            width: side.width
+            active: page.sidePanel
+            sourceComponent: registration
+        }
     }
 
     Component {

@@ -13,6 +13,8 @@ QtObject {
     function px(size) { return Math.round(size * scale) }
 
     readonly property int touchMin: px(72)      // smallest touch target, px (>= 64; >= 88 in 大字 mode)
+    // The least a target may shrink to where a row of them must fit (the keyboard): 64, 90 in 大字 mode.
+    readonly property int touchFloor: px(64)
     readonly property string fontFamily: "Kiosk Sans SC"
     readonly property int fontSmall: px(portrait ? 24 : 22)    // >= 30 px in 大字 mode
     readonly property int fontBody: px(portrait ? 30 : 28)     // >= 28 px

@@ -29,7 +29,7 @@ Rectangle {
     Column {
         id: column
         anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: Theme.spacing }
-        spacing: 6
+        spacing: Theme.px(6)
         Text {
             id: titleText
             textFormat: Text.PlainText
