@@ -188,6 +188,25 @@ def test_every_visitor_page_keeps_its_large_text_inside_its_boxes(kiosk_ui, qtbo
     assert problems == [], "\n".join(problems)
 
 
+def test_staff_screens_keep_their_size_in_large_mode(kiosk_ui, qtbot):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    window.openPage("PinPage.qml", {})
+    wait_page_built(qtbot, window)
+    normal = {t.property("text"): t.property("font").pixelSize() for t in _shown_texts(current_page(window))}
+    window.goHome()
+    wait_page_built(qtbot, window)
+    ctx.shell.largeText = True
+    window.openPage("PinPage.qml", {})
+    wait_page_built(qtbot, window)
+    qtbot.wait(50)
+    assert {t.property("text"): t.property("font").pixelSize() for t in _shown_texts(current_page(window))} == normal
+    assert not find(window, "visitorBar").isVisible()
+    # Back on a visitor page, the visitor's 大字 is still on.
+    window.goHome()
+    wait_page_built(qtbot, window)
+    assert find(window, "largeTextLabel").property("font").pixelSize() >= LARGE_MIN_TEXT_PX
+
+
 def test_a_reading_page_waits_longer_before_the_countdown(kiosk_ui, qtbot, cfg):
     _ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     assert window.property("onReadingPage") is False

@@ -18,7 +18,9 @@ Window {
     readonly property string attractPage: "AttractPage.qml"
 
     Binding { target: Theme; property: "portrait"; value: root.height >= root.width }
-    Binding { target: Theme; property: "largeText"; value: Shell.largeText }
+    // Staff screens keep their one layout: 大字 is the visitor's choice and comes back with the visitor pages.
+    Binding { target: Theme; property: "largeText"
+              value: Shell.largeText && !(stack.currentItem !== null && stack.currentItem.staffPage) }
 
     // Staff screens are built at once (PageStack builds visitor pages a few objects per frame): staff, not
     // visitors, wait for them, and the admin screen's bindings read the admin state as it is made.
