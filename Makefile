@@ -75,12 +75,19 @@ GALLERY := home=home services=services service=service:svc-patent-application po
 	news=news events=events event=event:evt-20261210-ip-search-training-2 station-notices=station-notices \
 	search-empty=search search-zlsq=search:zlsq search-nearmiss=search:zhaunli search-zero=search:qxqxqx \
 	attract=attract booking=booking
+# docs/screens/large-<name>-<size>.png ← the same in 大字 mode (`selftest --large-text`).
+GALLERY_LARGE := home=home service=service:svc-patent-application policy=policy:pol-zz-2022-140-notice \
+	search=search:zlsq booking=booking-for:svc-patent-application
 
 ## render the screenshot gallery docs/screens/ (visitor and staff screens, 1080x1920 and 1920x1080)
 gallery: $(STAMP)
 	@for size in 1080x1920 1920x1080; do for shot in $(GALLERY); do \
 		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size \
 			--page $${shot#*=} --screenshot docs/screens/$${shot%%=*}-$$size.png || exit 1; \
+	done; done
+	@for size in 1080x1920 1920x1080; do for shot in $(GALLERY_LARGE); do \
+		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size --large-text \
+			--page $${shot#*=} --screenshot docs/screens/large-$${shot%%=*}-$$size.png || exit 1; \
 	done; done
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_admin_screens docs/screens
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_ui_pinyin_editor docs/screens
