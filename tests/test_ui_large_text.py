@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QRectF
 from PySide6.QtGui import QAccessible, QColor, QImage
 from PySide6.QtQuick import QQuickItem
 
+from kiosk.core import config as config_mod
 from tests.helpers import REPO_ROOT
 from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, items_below, tap, wait_page_built
 
@@ -186,6 +187,28 @@ def test_every_visitor_page_keeps_its_large_text_inside_its_boxes(kiosk_ui, qtbo
     roots = [page] + [find(window, name) for name in ("navBar", "visitorBar") if find(window, name).isVisible()]
     problems = [p for root in roots for p in _text_problems(window, root)]
     assert problems == [], "\n".join(problems)
+
+
+class TestAStationThatServesMostlyElders:
+    """large_text = true: every visit starts in 大字 mode, and the idle reset returns to it."""
+
+    @pytest.fixture
+    def cfg(self, data_dir):
+        return config_mod.from_mapping({"data_dir": str(data_dir), "large_text": True})
+
+    def test_the_idle_reset_returns_to_large_text(self, kiosk_ui, qtbot):
+        ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+        toggle = find(window, "largeTextToggle")
+        assert ctx.shell.property("largeText") and toggle.property("checked")
+        assert find(window, "stationName").property("font").pixelSize() == 84  # fontHuge: 60 px × 1.4
+        tap(qtbot, window, toggle)  # this visitor prefers the normal size
+        assert not ctx.shell.property("largeText")
+        window.resetToAttract()
+        qtbot.wait(50)
+        window.goHome()
+        wait_page_built(qtbot, window)
+        assert ctx.shell.property("largeText") and find(window, "largeTextToggle").property("checked")
+        assert min(t.property("font").pixelSize() for t in _shown_texts(current_page(window))) >= LARGE_MIN_TEXT_PX
 
 
 def test_staff_screens_keep_their_size_in_large_mode(kiosk_ui, qtbot):
