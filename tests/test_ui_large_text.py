@@ -94,6 +94,8 @@ def _text_problems(window, root: QQuickItem) -> list[str]:
             problems.append(f"{label}: drawn {text.property('contentWidth'):.0f} px wide in a {text.width():.0f} px box")
         if text.property("contentHeight") > text.height() + TOLERANCE_PX:
             problems.append(f"{label}: drawn {text.property('contentHeight'):.0f} px tall in a {text.height():.0f} px box")
+        if text.property("truncated"):
+            problems.append(f"{label}: elided or cut to {text.property('lineCount')} line(s)")
         if text.objectName() in MOVING_TEXT:
             continue
         rect = _scene_rect(text)

@@ -33,12 +33,18 @@ Rectangle {
     Text {
         textFormat: Text.PlainText
         anchors { left: buttons.right; right: parent.right; leftMargin: Theme.spacing; rightMargin: 140
-                  verticalCenter: parent.verticalCenter }
+                  top: parent.top; bottom: parent.bottom; topMargin: Theme.px(4); bottomMargin: Theme.px(4) }
+        verticalAlignment: Text.AlignVCenter
         text: bar.title
         color: Theme.onPrimary
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontTitle
         font.bold: true
+        // A title too long for one line (大字 mode) takes two, shrinking towards the body size, before any "…".
+        wrapMode: Text.Wrap
+        maximumLineCount: 2
+        fontSizeMode: Text.Fit
+        minimumPixelSize: Theme.fontBody
         elide: Text.ElideRight
     }
 }

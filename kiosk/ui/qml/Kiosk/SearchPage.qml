@@ -77,6 +77,9 @@ KioskPage {
                     text: "输入拼音首字母，如 zlsq（专利申请）"
                     color: Theme.textMuted
                     font: queryField.font
+                    // Smaller rather than cut short where the line is narrow (大字 mode), down to the body size.
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: Theme.fontBody
                     elide: Text.ElideRight
                 }
             }
