@@ -101,7 +101,8 @@ Window {
         page: stack.currentItem
     }
 
-    // Idle: no touch for Shell.idleTimeoutMs (Shell.readingIdleTimeoutMs on a reading page) → countdown overlay → attract screen, visitor state cleared.
+    // Idle: no touch for Shell.idleTimeoutMs (Shell.readingIdleTimeoutMs on a reading page) → countdown overlay
+    // → attract screen, visitor state cleared.
     // The attract screen is where idle leads; no countdown runs while it is showing.
     readonly property bool onAttract: stack.currentItem !== null && stack.currentItem.objectName === "attractPage"
 

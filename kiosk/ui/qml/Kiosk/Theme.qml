@@ -5,7 +5,7 @@ import QtQuick
 QtObject {
     // Set by Main.qml from the window size.
     property bool portrait: true
-    // Set by Main.qml from Shell.largeText (大字 mode): sizes and targets grow by `scale`.
+    // Set by Main.qml from Shell.largeText (大字 mode; off on staff screens): sizes and targets grow by `scale`.
     property bool largeText: false
     readonly property real scale: largeText ? 1.4 : 1.0
 
