@@ -93,6 +93,9 @@ GALLERY := home=home services=services service=service:svc-patent-application po
 	attract=attract booking=booking
 # The same screens in English (--lang en), as docs/screens/en-<name>-<size>.png.
 EN_GALLERY := home=home service=service:svc-patent-application search=search:zlsq booking=booking
+# docs/screens/large-<name>-<size>.png ← the same in 大字 mode (`selftest --large-text`).
+GALLERY_LARGE := home=home service=service:svc-patent-application policy=policy:pol-zz-2022-140-notice \
+	search=search:zlsq booking=booking-for:svc-patent-application
 
 ## render the screenshot gallery docs/screens/ (visitor and staff screens, 1080x1920 and 1920x1080)
 gallery: $(STAMP) translations
@@ -103,6 +106,10 @@ gallery: $(STAMP) translations
 	@for size in 1080x1920 1920x1080; do for shot in $(EN_GALLERY); do \
 		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size --lang en \
 			--page $${shot#*=} --screenshot docs/screens/en-$${shot%%=*}-$$size.png || exit 1; \
+	done; done
+	@for size in 1080x1920 1920x1080; do for shot in $(GALLERY_LARGE); do \
+		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size --large-text \
+			--page $${shot#*=} --screenshot docs/screens/large-$${shot%%=*}-$$size.png || exit 1; \
 	done; done
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_admin_screens docs/screens
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_ui_pinyin_editor docs/screens

@@ -150,7 +150,7 @@ def kiosk_ui(qtbot, cfg):
     """Start the whole kiosk UI offscreen on the seeded content: ``ctx, window = kiosk_ui()``.
 
     Options: ``size_px=(w, h)`` (default portrait 1080×1920); others go to build_context
-    (``idle_timeout_ms`` for short idle tests, ``clock`` for a fixed "now").
+    (``idle_timeout_ms`` and ``reading_idle_timeout_ms`` for short idle tests, ``clock`` for a fixed "now").
     """
     from kiosk.store.content import content_db
     from kiosk.store.station import station_db

@@ -66,7 +66,8 @@ def test_expired_notice_is_marked(kiosk_ui, qtbot):
 
 
 def test_idle_countdown_touch_cancels_then_timeout_resets_to_attract(kiosk_ui, qtbot):
-    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=1500, countdown_s=1)
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=1500, reading_idle_timeout_ms=1500,
+                          countdown_s=1)
     resets = []
     ctx.shell.visitorResetDone.connect(lambda: resets.append("python"))
     window.visitorReset.connect(lambda: resets.append("qml"))

@@ -153,6 +153,8 @@ def cmd_selftest(cfg, args) -> int:
         if args.lang is not None:
             ctx.shell.setProperty("language", args.lang)
         window = ui_app.load_main(ctx, size_px=size)
+        if args.large_text:
+            ctx.shell.setProperty("largeText", True)  # as if the visitor had tapped 大字 before the page opened
         window.show()
         try:
             show_page(window, ctx, file_name, props)
@@ -178,7 +180,8 @@ def cmd_selftest(cfg, args) -> int:
         return 1
     where = f" → {args.screenshot}" if args.screenshot else ""
     audited = f", audit → {args.audit}" if args.audit else ""
-    print(f"selftest ok: {args.page} at {size[0]}x{size[1]}{where}{audited}")
+    mode = " in 大字 mode" if args.large_text else ""
+    print(f"selftest ok: {args.page} at {size[0]}x{size[1]}{mode}{where}{audited}")
     return 0
 
 
@@ -193,7 +196,8 @@ def register(sub, common) -> None:
     p.add_argument("--size", default="1080x1920", help="window size WIDTHxHEIGHT (default 1080x1920)")
     p.add_argument("--page", default="home", metavar="PAGE[:ARG]",
                    help="page to render: " + "|".join(k + (":<id>" if v[1] else "") for k, v in SELFTEST_PAGES.items()))
-    p.add_argument("--large-text", action="store_true", help="render in 大字 (large-text) mode")
+    p.add_argument("--large-text", action="store_true",
+                   help="render in 大字 (large-text) mode, as after the visitor's tap on 大字")
     p.add_argument("--lang", choices=VISITOR_LANGUAGES,
                    help="the visitor's language to render in (default: the station's locale setting)")
     p.add_argument("--audit", metavar="OUT.json",

@@ -106,6 +106,9 @@ class Settings:
     printer_name: str = _setting("", "Receipt printer queue name; empty means the system default printer.")
     paper_width_mm: int = _setting(80, "Slip paper: 58 or 80 (receipt rolls) or 210 (A4).", choices=(58, 80, 210))
     idle_timeout_s: int = _setting(90, "Seconds without touch before the 10 s countdown back to the attract screen.", minimum=10, maximum=3600)
+    reading_idle_timeout_s: int = _setting(180, "Seconds without touch before the countdown on a reading page (a service guide, "
+                                           "a policy or notice): time to read a long page. Never shorter than idle_timeout_s.",
+                                           minimum=10, maximum=3600)
     locale: str = _setting("zh_CN", "Visitors' default language (the 中文/English toggle changes it for one visit, the "
                            "idle reset returns to it); {lang} in booking URLs is the visitor's language.",
                            choices=("zh_CN", "en_US"))

@@ -71,7 +71,8 @@ def start_data_service(cfg: config_mod.Config) -> DataClient:
 
 
 def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = utcnow,
-                  idle_timeout_ms: int | None = None, countdown_s: int = COUNTDOWN_S,
+                  idle_timeout_ms: int | None = None, reading_idle_timeout_ms: int | None = None,
+                  countdown_s: int = COUNTDOWN_S,
                   modules: tuple[str, ...] = VIEW_MODEL_MODULES) -> AppContext:
     """Start the data service, build the engine, the Shell and the view-models. Does not load QML yet.
 
@@ -93,11 +94,14 @@ def build_context(cfg: config_mod.Config, *, clock: Callable[[], dt.datetime] = 
     data.setParent(engine)
 
     idle_timeout_ms = idle_timeout_ms if idle_timeout_ms is not None else cfg.idle_timeout_s * 1000
+    if reading_idle_timeout_ms is None:
+        reading_idle_timeout_ms = cfg.reading_idle_timeout_s * 1000
     view_models: list = []
     singletons: dict[str, QObject] = {}
     # The visitor's language: its translator is in place before the QML loads and follows every change.
     translations = Translations(engine)
-    shell = Shell(cfg, data, idle_timeout_ms=idle_timeout_ms, countdown_s=countdown_s, singletons=singletons,
+    shell = Shell(cfg, data, idle_timeout_ms=idle_timeout_ms, reading_idle_timeout_ms=reading_idle_timeout_ms,
+                  countdown_s=countdown_s, singletons=singletons,
                   reset_visitor=functools.partial(reset_view_models, view_models),
                   release_memory=memory.release_memory, show_language=translations.show, clock=clock)
     poll_timer = QTimer(engine, interval=POLL_INTERVAL_MS)

@@ -68,8 +68,8 @@ class Shell(QObject):
     languageChanged = Signal()
     clockTextChanged = Signal()
 
-    def __init__(self, cfg: config_mod.Config, data: DataClient, *, idle_timeout_ms: int, countdown_s: int,
-                 singletons: Container[str], reset_visitor: Callable[[], None],
+    def __init__(self, cfg: config_mod.Config, data: DataClient, *, idle_timeout_ms: int, reading_idle_timeout_ms: int,
+                 countdown_s: int, singletons: Container[str], reset_visitor: Callable[[], None],
                  release_memory: Callable[[], None], show_language: Callable[[str], None],
                  clock: Callable[[], dt.datetime] = utcnow) -> None:
         super().__init__()
@@ -77,6 +77,8 @@ class Shell(QObject):
         self._clock = clock
         self._data = data
         self._idle_timeout_ms = idle_timeout_ms
+        # A reading page never gets less time than the other pages.
+        self._reading_idle_timeout_ms = max(reading_idle_timeout_ms, idle_timeout_ms)
         self._countdown_s = countdown_s
         self._singletons = singletons
         self._reset_visitor = reset_visitor
@@ -172,6 +174,11 @@ class Shell(QObject):
     @Property(int, constant=True)
     def idleTimeoutMs(self) -> int:
         return self._idle_timeout_ms
+
+    @Property(int, constant=True)
+    def readingIdleTimeoutMs(self) -> int:
+        """The idle time while a reading page (KioskPage.readingPage: details, policies) is on top."""
+        return self._reading_idle_timeout_ms
 
     @Property(int, constant=True)
     def countdownS(self) -> int:

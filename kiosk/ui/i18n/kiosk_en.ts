@@ -569,8 +569,19 @@ rights assistance</translation>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <source>%1 秒后返回首页，触摸屏幕继续浏览</source>
-        <translation>Going back to the start in %1 s. Touch the screen to keep browsing</translation>
+        <source>%1 秒后返回欢迎页</source>
+        <translation>Back to the welcome screen in %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>LargeTextToggle</name>
+    <message>
+        <source>大字模式</source>
+        <translation>Large text</translation>
+    </message>
+    <message>
+        <source>大字</source>
+        <translation>Large text</translation>
     </message>
 </context>
 <context>

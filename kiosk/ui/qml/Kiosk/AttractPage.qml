@@ -59,6 +59,8 @@ KioskPage {
             font.pixelSize: Theme.fontTitle
             color: Theme.onPrimary
             opacity: 0.85
+            // 大字 mode in landscape: the room goes to the slides.
+            visible: Theme.portrait || !Theme.largeText
             text: qsTr("查办事 · 看政策 · 约咨询")
         }
 
@@ -88,6 +90,10 @@ KioskPage {
                 color: Theme.surface
                 visible: page.currentSlide === slideIndex
                 clip: true
+                // The padding, badge, heading and time: what every slide shows whatever the room.
+                readonly property real headHeight: 2 * slideColumn.y + badgeBox.height + slideColumn.spacing
+                    + headingText.height + (whenText.visible ? slideColumn.spacing + whenText.height : 0)
+
                 Accessible.role: Accessible.Button
                 Accessible.name: slide.heading
                 Accessible.description: slide.tapHint
@@ -113,6 +119,7 @@ KioskPage {
                     spacing: Theme.spacing
 
                     Rectangle {
+                        id: badgeBox
                         width: badgeText.implicitWidth + Theme.spacing * 2
                         height: badgeText.implicitHeight + Theme.spacing
                         radius: Theme.radius
@@ -129,6 +136,7 @@ KioskPage {
                         }
                     }
                     Text {
+                        id: headingText
                         textFormat: Text.PlainText
                         width: parent.width
                         wrapMode: Text.Wrap
@@ -141,6 +149,7 @@ KioskPage {
                         text: slide.heading
                     }
                     Text {
+                        id: whenText
                         textFormat: Text.PlainText
                         width: parent.width
                         visible: slide.when.length > 0
@@ -152,9 +161,11 @@ KioskPage {
                         text: slide.when
                     }
                     Text {
+                        id: placeText
                         textFormat: Text.PlainText
                         width: parent.width
-                        visible: slide.place.length > 0
+                        // Left out when the card has no room for it (大字 mode in landscape).
+                        visible: slide.place.length > 0 && stage.height - slide.headHeight - slideColumn.spacing >= implicitHeight
                         wrapMode: Text.Wrap
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontBody
@@ -162,11 +173,19 @@ KioskPage {
                         text: qsTr("地点：%1").arg(slide.place)
                     }
                     Text {
+                        id: detailText
                         textFormat: Text.PlainText
                         width: parent.width
-                        visible: slide.detail.length > 0
+                        visible: slide.detail.length > 0 && room >= lineStep
+                        // As many lines as the card has room for below the lines above (large text leaves
+                        // fewer): the last one ends in "…" rather than being cut through by the card's edge.
+                        readonly property real room: stage.height - slide.headHeight
+                            - (placeText.visible ? placeText.height + slideColumn.spacing : 0) - slideColumn.spacing
+                        readonly property real lineStep: detailMetrics.lineSpacing * lineHeight
+                        FontMetrics { id: detailMetrics; font: detailText.font }
                         wrapMode: Text.Wrap
-                        maximumLineCount: Theme.portrait ? 8 : 4
+                        maximumLineCount: Math.max(1, Math.min(Theme.portrait ? 8 : 4,
+                                                               Math.floor(room / lineStep)))
                         elide: Text.ElideRight
                         font.family: Theme.fontFamily
                         font.pixelSize: Theme.fontTitle

@@ -20,7 +20,7 @@ Column {
                 id: marker
                 textFormat: Text.PlainText
                 visible: modelData.marker !== ""
-                width: visible ? (modelData.type === "ol" ? 56 : 36) : 0
+                width: visible ? Theme.px(modelData.type === "ol" ? 56 : 36) : 0
                 text: modelData.marker
                 color: Theme.primary
                 font.family: Theme.fontFamily

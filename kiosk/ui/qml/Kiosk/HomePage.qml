@@ -103,7 +103,7 @@ KioskPage {
                 Accessible.onPressAction: page.Window.window.openPage("StationNoticesPage.qml", {})
                 visible: Announcements.count > 0
                 width: parent.width
-                height: Theme.touchMin + 16
+                height: Theme.touchMin + Theme.px(16)
                 radius: Theme.radius
                 color: Theme.surface
                 border.color: Theme.stationBadge
@@ -146,9 +146,21 @@ KioskPage {
             Grid {
                 id: grid
                 width: parent.width
-                columns: Theme.portrait ? 2 : 4
+                // 大字 mode in landscape: three wider columns, so the titles stay on one line.
+                columns: Theme.portrait ? 2 : Theme.largeText ? 3 : 4
                 spacing: Theme.spacing
+                // Every tile as tall as the tallest one's text needs (large text may wrap a title).
+                readonly property int tileHeight: {
+                    let tallest = Theme.portrait ? 208 : 170
+                    for (let i = 0; i < tileRepeater.count; ++i) {
+                        const tile = tileRepeater.itemAt(i)
+                        if (tile)
+                            tallest = Math.max(tallest, tile.implicitHeight)
+                    }
+                    return tallest
+                }
                 Repeater {
+                    id: tileRepeater
                     model: page.tiles
                     Tile {
                         required property var modelData
@@ -156,7 +168,7 @@ KioskPage {
                         objectName: "tile_" + modelData.key
                         visible: !stationNotices || Announcements.count > 0
                         width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
-                        height: Theme.portrait ? 208 : 170
+                        height: grid.tileHeight
                         text: modelData.text
                         subtitle: stationNotices ? Announcements.headline : modelData.subtitle
                         iconSource: Shell.iconSource(modelData.icon)

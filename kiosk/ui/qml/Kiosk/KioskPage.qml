@@ -10,6 +10,9 @@ Rectangle {
     property bool staffPage: false
     // What 朗读 reads on this page (title and key facts, as the page shows them); "" offers no read-aloud.
     property string speechText: ""
+    // Pages that are read rather than browsed (service guides, policies, notices) set this: the idle
+    // countdown waits Shell.readingIdleTimeoutMs there instead of Shell.idleTimeoutMs.
+    property bool readingPage: false
     signal removed()
 
     anchors.fill: parent

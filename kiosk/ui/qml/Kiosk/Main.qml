@@ -18,7 +18,9 @@ Window {
     readonly property string attractPage: "AttractPage.qml"
 
     Binding { target: Theme; property: "portrait"; value: root.height >= root.width }
-    Binding { target: Theme; property: "largeText"; value: Shell.largeText }
+    // Staff screens keep their one layout: 大字 is the visitor's choice and comes back with the visitor pages.
+    Binding { target: Theme; property: "largeText"
+              value: Shell.largeText && !(stack.currentItem !== null && stack.currentItem.staffPage) }
 
     // Staff screens are built at once (PageStack builds visitor pages a few objects per frame): staff, not
     // visitors, wait for them, and the admin screen's bindings read the admin state as it is made.
@@ -105,7 +107,8 @@ Window {
         page: stack.currentItem
     }
 
-    // Idle: no touch for Shell.idleTimeoutMs → countdown overlay → attract screen, visitor state cleared.
+    // Idle: no touch for Shell.idleTimeoutMs (Shell.readingIdleTimeoutMs on a reading page) → countdown overlay
+    // → attract screen, visitor state cleared.
     // The attract screen is where idle leads; no countdown runs while it is showing.
     readonly property bool onAttract: stack.currentItem !== null && stack.currentItem.objectName === "attractPage"
 
@@ -117,9 +120,13 @@ Window {
     }
     onOnAttractChanged: restartIdleTimer()
 
+    // A reading page (details, policies) gives the visitor longer to read before the countdown.
+    readonly property bool onReadingPage: stack.currentItem !== null && stack.currentItem.readingPage === true
+
     Timer {
         id: idleTimer
-        interval: Shell.idleTimeoutMs
+        objectName: "idleTimer"
+        interval: root.onReadingPage ? Shell.readingIdleTimeoutMs : Shell.idleTimeoutMs
         running: true
         onTriggered: idleOverlay.open()
     }

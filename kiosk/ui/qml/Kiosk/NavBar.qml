@@ -17,7 +17,7 @@ Rectangle {
         spacing: Theme.spacing / 2
         Tile {
             objectName: "navBack"
-            width: 180; height: Theme.touchMin
+            width: Theme.px(180); height: Theme.touchMin
             text: qsTr("‹ 返回")
             Accessible.name: qsTr("返回")
             compact: true
@@ -26,7 +26,7 @@ Rectangle {
         }
         Tile {
             objectName: "navHome"
-            width: 180; height: Theme.touchMin
+            width: Theme.px(180); height: Theme.touchMin
             text: qsTr("首页")
             Accessible.name: qsTr("首页")
             compact: true
@@ -50,12 +50,18 @@ Rectangle {
     Text {
         textFormat: Text.PlainText
         anchors { left: buttons.right; right: clock.left; leftMargin: Theme.spacing; rightMargin: Theme.spacing
-                  verticalCenter: parent.verticalCenter }
+                  top: parent.top; bottom: parent.bottom; topMargin: Theme.px(4); bottomMargin: Theme.px(4) }
+        verticalAlignment: Text.AlignVCenter
         text: bar.title
         color: Theme.onPrimary
         font.family: Theme.fontFamily
         font.pixelSize: Theme.fontTitle
         font.bold: true
+        // A title too long for one line (大字 mode) takes two, shrinking towards the body size, before any "…".
+        wrapMode: Text.Wrap
+        maximumLineCount: 2
+        fontSizeMode: Text.Fit
+        minimumPixelSize: Theme.fontBody
         elide: Text.ElideRight
     }
 }

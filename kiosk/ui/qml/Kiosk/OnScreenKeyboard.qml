@@ -11,11 +11,14 @@ Item {
     signal clearPressed()
 
     property bool digitsPage: false
-    // Keys never shrink below the touch minimum; on wide screens they stop growing at 1.6×.
-    readonly property int keyGap: Math.max(6, Theme.spacing / 2)
-    readonly property int keyWidth: Math.max(Theme.touchMin,
+    // Ten keys of touchMin fit a row where they can; where they cannot (大字 mode) the gaps narrow first,
+    // then the keys, never below Theme.touchFloor. On wide screens they stop growing at 1.6×.
+    readonly property int keyGap: Math.max(Theme.px(6), Math.min(Theme.spacing / 2, Math.floor((width - 10 * Theme.touchMin) / 9)))
+    readonly property int keyWidth: Math.max(Theme.touchFloor,
         Math.min(Theme.touchMin * 1.6, (width - keyGap * 9) / 10))
-    readonly property int keyHeight: Math.max(Theme.touchMin, Math.round(Theme.touchMin * 1.25))
+    // 大字 mode in landscape: four rows of tall keys would not leave room for the query and the candidates.
+    readonly property int keyHeight: Theme.largeText && !Theme.portrait ? Theme.touchFloor
+                                                                        : Math.round(Theme.touchMin * 1.25)
 
     readonly property var letterRows: [
         ["q", "w", "e", "r", "t", "y", "u", "i", "o", "p"],
@@ -29,14 +32,14 @@ Item {
         ["年", "月", "日", "号", "第", "期"]
     ]
 
-    implicitWidth: Theme.touchMin * 15 + keyGap * 9
+    implicitWidth: Theme.touchMin * 15 + Theme.spacing / 2 * 9   // not from keyGap: that follows the width
     implicitHeight: keyHeight * 4 + keyGap * 3
 
     component KeyButton: TouchButton {
         property bool special: false
         implicitWidth: keyboard.keyWidth
         implicitHeight: keyboard.keyHeight
-        horizontalPadding: 4
+        horizontalPadding: Theme.px(4)
         fill: special ? Theme.primary : Theme.surface
         ink: special ? Theme.onPrimary : Theme.text
         border.color: Theme.textMuted

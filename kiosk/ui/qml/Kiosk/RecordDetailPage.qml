@@ -6,6 +6,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "recordDetailPage"
+    readingPage: true
     property string recordId: ""
     property var rec: Content.record(recordId)
     pageTitle: rec.kindTitle || ""
@@ -56,9 +57,9 @@ KioskPage {
             Rectangle {
                 objectName: "expiredBadge"
                 visible: page.rec.expired === true || page.rec.past === true
-                width: expiredText.implicitWidth + 32
-                height: expiredText.implicitHeight + 16
-                radius: 8
+                width: expiredText.implicitWidth + Theme.px(32)
+                height: expiredText.implicitHeight + Theme.px(16)
+                radius: Theme.px(8)
                 color: Theme.disabled
                 Text {
                     id: expiredText
@@ -78,7 +79,7 @@ KioskPage {
                 text: page.rec.title || ""
                 color: page.rec.expired || page.rec.past ? Theme.textMuted : Theme.text
                 font.family: Theme.fontFamily
-                font.pixelSize: Theme.fontTitle + 4
+                font.pixelSize: Theme.fontTitle + Theme.px(4)
                 font.bold: true
                 lineHeight: 1.15
                 wrapMode: Text.Wrap
@@ -142,16 +143,17 @@ KioskPage {
         }
     }
 
-    // Scrolls on its own when the panel (QR, short code, how to reach staff) is taller than the page.
+    // Scrolls on its own when the panel is taller than the screen (大字 mode in landscape).
     Flickable {
         id: side
-        anchors { right: parent.right; top: parent.top; bottom: parent.bottom; margins: Theme.pageMargin }
-        width: page.sidePanel ? 560 : 0
-        contentHeight: sideLoader.height
+        anchors { right: parent.right; top: parent.top; bottom: parent.bottom; rightMargin: Theme.pageMargin }
+        width: page.sidePanel ? Theme.px(560) : 0
+        contentHeight: sidePanelLoader.height + 2 * Theme.pageMargin
         clip: true
         boundsBehavior: Flickable.StopAtBounds
         Loader {
-            id: sideLoader
+            id: sidePanelLoader
+            y: Theme.pageMargin
             width: side.width
             active: page.sidePanel
             sourceComponent: registration
@@ -163,7 +165,7 @@ KioskPage {
         visible: page.sidePanel && side.visibleArea.heightRatio < 1
         x: side.x + side.width + Theme.spacing / 2
         y: side.y + side.visibleArea.yPosition * side.height
-        width: 6
+        width: Theme.px(6)
         height: side.visibleArea.heightRatio * side.height
         radius: 3
         color: Theme.textMuted

@@ -10,7 +10,7 @@ Rectangle {
     property bool inactive: false
     signal clicked()
 
-    implicitHeight: Math.max(Theme.touchMin + 40, column.implicitHeight + 2 * Theme.spacing)
+    implicitHeight: Math.max(Theme.touchMin + Theme.px(40), column.implicitHeight + 2 * Theme.spacing)
     radius: Theme.radius
     color: tap.pressed ? Qt.darker(Theme.surface, 1.06) : Theme.surface
     border.color: Theme.controlBorder
@@ -22,16 +22,16 @@ Rectangle {
     Column {
         id: column
         anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: Theme.spacing }
-        spacing: 8
+        spacing: Theme.px(8)
         Row {
             width: parent.width
             spacing: Theme.spacing / 2
             Rectangle {
                 id: badgeBox
                 visible: row.badge !== ""
-                width: badgeText.implicitWidth + 20
-                height: badgeText.implicitHeight + 8
-                radius: 8
+                width: badgeText.implicitWidth + Theme.px(20)
+                height: badgeText.implicitHeight + Theme.px(8)
+                radius: Theme.px(8)
                 // White on these two is 6.8:1 and 5.8:1 (on the accent and the disabled grey it was 2.7:1 and 2.2:1).
                 color: row.inactive ? Theme.textMuted : Theme.primary
                 anchors.verticalCenter: parent.verticalCenter

@@ -19,7 +19,8 @@ KioskPage {
         else
             page.Window.window.openPage("RecordListPage.qml", { kind: kind })
     }
-    readonly property int inputColumnWidth: Theme.portrait ? grid.width : Math.round(grid.width * 0.5)
+    // 大字 mode in landscape: the keyboard's ten keys need more than half the width.
+    readonly property int inputColumnWidth: Theme.portrait ? grid.width : Math.round(grid.width * (Theme.largeText ? 0.6 : 0.5))
 
     Component.onCompleted: Search.query = initialQuery
     // The lists take Search's models once the page is shown: the page is built a few objects per frame
@@ -38,7 +39,7 @@ KioskPage {
         anchors.fill: parent
         anchors.margins: Theme.spacing
         columns: Theme.portrait ? 1 : 2
-        rowSpacing: Theme.spacing
+        rowSpacing: Theme.largeText && !Theme.portrait ? Theme.spacing / 2 : Theme.spacing
         columnSpacing: Theme.spacing * 2
 
         // ------------------------------------------------------------ query line
@@ -57,7 +58,7 @@ KioskPage {
             TextInput {
                 id: queryField
                 objectName: "queryField"
-                anchors { fill: parent; margins: 3; leftMargin: Theme.spacing; rightMargin: Theme.spacing }
+                anchors { fill: parent; margins: Theme.px(3); leftMargin: Theme.spacing; rightMargin: Theme.spacing }
                 verticalAlignment: TextInput.AlignVCenter
                 clip: true
                 font.family: Theme.fontFamily
@@ -78,6 +79,9 @@ KioskPage {
                     text: qsTr("输入拼音首字母，如 zlsq（专利申请）")
                     color: Theme.textMuted
                     font: queryField.font
+                    // Smaller rather than cut short where the line is narrow (大字 mode), down to the body size.
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: Theme.fontBody
                     elide: Text.ElideRight
                 }
             }
@@ -252,9 +256,9 @@ KioskPage {
                 visible: resultsLayout.visible && resultList.visibleArea.heightRatio < 1
                 x: resultsLayout.x + resultList.x + resultList.width - width
                 y: resultsLayout.y + resultList.y + resultList.visibleArea.yPosition * resultList.height
-                width: 6
+                width: Theme.px(6)
                 height: resultList.visibleArea.heightRatio * resultList.height
-                radius: 3
+                radius: width / 2
                 color: Theme.textMuted
                 opacity: 0.6
             }

@@ -6,6 +6,7 @@ import KioskBackend
 KioskPage {
     id: page
     objectName: "serviceDetailPage"
+    readingPage: true
     property string recordId: ""
     property var rec: Content.record(recordId)
     pageTitle: rec.title || qsTr("服务事项")
@@ -98,12 +99,21 @@ KioskPage {
         }
     }
 
-    Loader {
+    // Scrolls on its own when the panel is taller than the screen (大字 mode in landscape).
+    Flickable {
         id: side
-        anchors { right: parent.right; top: parent.top; margins: Theme.pageMargin }
-        width: page.sidePanel ? 560 : 0
-        active: page.sidePanel
-        sourceComponent: booking
+        anchors { right: parent.right; top: parent.top; bottom: parent.bottom; rightMargin: Theme.pageMargin }
+        width: page.sidePanel ? Theme.px(560) : 0
+        contentHeight: sidePanelLoader.height + 2 * Theme.pageMargin
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        Loader {
+            id: sidePanelLoader
+            y: Theme.pageMargin
+            width: side.width
+            active: page.sidePanel
+            sourceComponent: booking
+        }
     }
 
     Component {

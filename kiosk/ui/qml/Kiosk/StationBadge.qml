@@ -3,9 +3,9 @@ import QtQuick
 // The visible label of a station announcement: 本站公告 (置顶 when pinned), in Theme.stationBadge.
 Rectangle {
     property bool pinned: false
-    width: label.implicitWidth + 24
-    height: label.implicitHeight + 10
-    radius: 8
+    width: label.implicitWidth + Theme.px(24)
+    height: label.implicitHeight + Theme.px(10)
+    radius: Theme.px(8)
     color: Theme.stationBadge
     Text {
         id: label

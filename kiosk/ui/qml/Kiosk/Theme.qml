@@ -5,21 +5,26 @@ import QtQuick
 QtObject {
     // Set by Main.qml from the window size.
     property bool portrait: true
-    // Set by Main.qml from Shell.largeText (大字 mode): sizes and targets grow by `scale`.
+    // Set by Main.qml from Shell.largeText (大字 mode; off on staff screens): sizes and targets grow by `scale`.
     property bool largeText: false
     readonly property real scale: largeText ? 1.4 : 1.0
 
-    readonly property int touchMin: 72          // smallest touch target, px (>= 64)
+    // A literal size that no token covers, grown with 大字 mode: Theme.px(8).
+    function px(size) { return Math.round(size * scale) }
+
+    readonly property int touchMin: px(72)      // smallest touch target, px (>= 64; >= 88 in 大字 mode)
+    // The least a target may shrink to where a row of them must fit (the keyboard): 64, 90 in 大字 mode.
+    readonly property int touchFloor: px(64)
     readonly property string fontFamily: "Kiosk Sans SC"
-    readonly property int fontSmall: portrait ? 24 : 22
-    readonly property int fontBody: portrait ? 30 : 28      // >= 28 px
-    readonly property int fontTitle: portrait ? 40 : 36
-    readonly property int fontHuge: portrait ? 60 : 54
-    readonly property int spacing: 24
-    readonly property int radius: 16
-    readonly property int navBarHeight: 104
+    readonly property int fontSmall: px(portrait ? 24 : 22)    // >= 30 px in 大字 mode
+    readonly property int fontBody: px(portrait ? 30 : 28)     // >= 28 px
+    readonly property int fontTitle: px(portrait ? 40 : 36)
+    readonly property int fontHuge: px(portrait ? 60 : 54)
+    readonly property int spacing: px(24)
+    readonly property int radius: px(16)
+    readonly property int navBarHeight: px(104)
     readonly property int pageMargin: portrait ? 40 : 56
-    readonly property int readableWidth: 1320   // widest text column of reading pages, px
+    readonly property int readableWidth: px(1320)   // widest text column of reading pages, px
 
     readonly property color bg: "#f3f5f9"
     readonly property color surface: "#ffffff"

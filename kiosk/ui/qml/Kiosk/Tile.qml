@@ -50,7 +50,7 @@ Rectangle {
         id: column
         anchors { left: icon.wanted ? icon.right : parent.left; right: parent.right; verticalCenter: parent.verticalCenter
                   margins: Theme.spacing; leftMargin: icon.wanted ? Theme.spacing / 2 : Theme.spacing }
-        spacing: 6
+        spacing: Theme.px(6)
         Text {
             id: titleText
             textFormat: Text.PlainText

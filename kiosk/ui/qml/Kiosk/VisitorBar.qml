@@ -22,6 +22,7 @@ Rectangle {
         anchors { right: parent.right; rightMargin: Theme.pageMargin; verticalCenter: parent.verticalCenter }
         spacing: Theme.spacing / 2
         // One control per line, in this order: large text, language, read aloud, ask staff.
+        LargeTextToggle {}
         LanguageToggle {}
         ReadAloudButton { page: bar.page }
         AskStaffButton { page: bar.page }
