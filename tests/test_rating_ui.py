@@ -1,6 +1,7 @@
 """好差评 on the screen: the whole kiosk UI offscreen with its real data service child, driven by real taps;
 what a visitor submits is read back from station.db. Tapping a level saves the rating (rating a service is
-three taps from home); the reasons offered after it amend the same row. Run as a script to render the rating panel for docs/screens:
+three taps from home); the reasons offered after it amend the same row. Run as a script to render the rating
+panel (as it opens, and after a level was tapped) for docs/screens:
 
     QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software .venv/bin/python -m tests.test_rating_ui docs/screens
 """
