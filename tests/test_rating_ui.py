@@ -168,13 +168,23 @@ def test_the_idle_reset_drops_a_half_done_rating_and_allows_rating_again(kiosk_u
     assert find(window, "ratingOpen").property("text") == "Rate"
     tap(qtbot, window, find(window, "ratingOpen"))
     assert panel(window).property("level") == 0 and chosen_reasons(window) == []
+    assert accessible_name(find(window, "ratingLevel1")) == "Very dissatisfied"
     tap(qtbot, window, find(window, "ratingLevel1"))
     qtbot.waitUntil(lambda: len(ratings.ratings_since()) == 2, timeout=10_000)
     qtbot.waitUntil(lambda: find(window, "ratingReason_outdated").isVisible(), timeout=10_000)
+    assert outcome_text(window) == "Thank you! Your rating (Very dissatisfied) is saved."
+    assert accessible_name(find(window, "ratingReason_outdated")) == "Out of date"
     tap(qtbot, window, find(window, "ratingReason_outdated"))
     tap(qtbot, window, find(window, "ratingAddReasons"))
     qtbot.waitUntil(lambda: rows_of_station_db()[1][2] == ["outdated"], timeout=10_000)
     assert rows_of_station_db() == [(SERVICE, 2, [], "zh"), (SERVICE, 1, ["outdated"], "en")]
+
+
+def test_every_level_and_reason_label_is_marked_for_translation():
+    from kiosk.core.ratings import LEVEL_LABELS, REASONS
+    from kiosk.ui.rating_model import TRANSLATED_LABELS
+
+    assert sorted(TRANSLATED_LABELS) == sorted([*LEVEL_LABELS.values(), *(r.label for r in REASONS)])
 
 
 def test_the_booking_page_offers_a_rating_once_the_qr_is_shown_and_after_a_slip(kiosk_ui, qtbot):
@@ -201,6 +211,11 @@ def test_the_booking_page_offers_a_rating_once_the_qr_is_shown_and_after_a_slip(
     tap(qtbot, window, find(window, "ratingLevel3"))
     qtbot.waitUntil(lambda: len(ratings.ratings_since()) == 1, timeout=10_000)
     assert ratings.ratings_since()[0]["service_id"] == SERVICE
+    # The same follow-up as on a service page: a reason of 基本满意's direction, added to that row.
+    qtbot.waitUntil(lambda: find(window, "ratingReason_too_many_steps").isVisible(), timeout=10_000)
+    tap(qtbot, window, find(window, "ratingReason_too_many_steps"))
+    tap(qtbot, window, find(window, "ratingAddReasons"))
+    qtbot.waitUntil(lambda: rows_of_station_db() == [(SERVICE, 3, ["too_many_steps"], "zh")], timeout=10_000)
     # Rated: a further slip offers nothing more.
     tap(qtbot, window, find(window, "ratingCancel"))
     ctx.singletons["Booking"].printFinished.emit(True, "凭条已打印")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Property, QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Property, QCoreApplication, QObject, Signal, Slot
 
 from kiosk.core.ratings import LEVEL_LABELS, LEVELS, REASON_BY_CODE, reasons_for
 
@@ -29,6 +29,28 @@ log.addHandler(logging.NullHandler())
 QML_SINGLETONS = ("Rating",)
 
 SAVED, ALREADY, FAILED = "saved", "already", "failed"
+
+# The level and reason labels of kiosk.core.ratings, marked for lupdate (they reach the screen through _tr):
+# the same set, tests/test_rating_ui.py checks.
+TRANSLATED_LABELS = (
+    QT_TRANSLATE_NOOP("Rating", "非常满意"),
+    QT_TRANSLATE_NOOP("Rating", "满意"),
+    QT_TRANSLATE_NOOP("Rating", "基本满意"),
+    QT_TRANSLATE_NOOP("Rating", "不满意"),
+    QT_TRANSLATE_NOOP("Rating", "非常不满意"),
+    QT_TRANSLATE_NOOP("Rating", "讲解清楚"),
+    QT_TRANSLATE_NOOP("Rating", "办理快"),
+    QT_TRANSLATE_NOOP("Rating", "容易找到"),
+    QT_TRANSLATE_NOOP("Rating", "信息齐全"),
+    QT_TRANSLATE_NOOP("Rating", "操作简单"),
+    QT_TRANSLATE_NOOP("Rating", "工作人员热心"),
+    QT_TRANSLATE_NOOP("Rating", "信息过时"),
+    QT_TRANSLATE_NOOP("Rating", "找不到想要的"),
+    QT_TRANSLATE_NOOP("Rating", "排队太久"),
+    QT_TRANSLATE_NOOP("Rating", "看不懂"),
+    QT_TRANSLATE_NOOP("Rating", "步骤太多"),
+    QT_TRANSLATE_NOOP("Rating", "没人可问"),
+)
 
 
 def _tr(text: str) -> str:

@@ -623,6 +623,77 @@ rights assistance</translation>
     </message>
 </context>
 <context>
+    <name>Rating</name>
+    <message>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>基本满意</source>
+        <translation>Fairly satisfied</translation>
+    </message>
+    <message>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <source>讲解清楚</source>
+        <translation>Clearly explained</translation>
+    </message>
+    <message>
+        <source>办理快</source>
+        <translation>Quick</translation>
+    </message>
+    <message>
+        <source>容易找到</source>
+        <translation>Easy to find</translation>
+    </message>
+    <message>
+        <source>信息齐全</source>
+        <translation>Complete information</translation>
+    </message>
+    <message>
+        <source>操作简单</source>
+        <translation>Easy to use</translation>
+    </message>
+    <message>
+        <source>工作人员热心</source>
+        <translation>Helpful staff</translation>
+    </message>
+    <message>
+        <source>信息过时</source>
+        <translation>Out of date</translation>
+    </message>
+    <message>
+        <source>找不到想要的</source>
+        <translation>Could not find what I need</translation>
+    </message>
+    <message>
+        <source>排队太久</source>
+        <translation>Waited too long</translation>
+    </message>
+    <message>
+        <source>看不懂</source>
+        <translation>Hard to understand</translation>
+    </message>
+    <message>
+        <source>步骤太多</source>
+        <translation>Too many steps</translation>
+    </message>
+    <message>
+        <source>没人可问</source>
+        <translation>No one to ask</translation>
+    </message>
+</context>
+<context>
     <name>RatingPanel</name>
     <message>
         <source>服务评价</source>
