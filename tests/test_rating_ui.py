@@ -1,5 +1,7 @@
 """好差评 on the screen: the whole kiosk UI offscreen with its real data service child, driven by real taps;
-what a visitor submits is read back from station.db. Run as a script to render the rating panel for docs/screens:
+what a visitor submits is read back from station.db. Tapping a level saves the rating (rating a service is
+three taps from home); the reasons offered after it amend the same row. Run as a script to render the rating
+panel (as it opens, and after a level was tapped) for docs/screens:
 
     QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software .venv/bin/python -m tests.test_rating_ui docs/screens
 """
@@ -47,6 +49,52 @@ def outcome_text(window) -> str:
     return str(find(window, "ratingOutcome").property("text"))
 
 
+def rows_of_station_db() -> list[tuple]:
+    return [(r["service_id"], r["level"], r["reasons"], r["language"]) for r in ratings.ratings_since()]
+
+
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+def test_rating_a_service_from_home_takes_three_taps_and_reasons_amend_the_same_row(kiosk_ui, qtbot, size_px):
+    _ctx, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
+    window.goHome()
+    qtbot.waitUntil(lambda: current_page(window).objectName() == "homePage", timeout=5000)
+    wait_page_built(qtbot, window)
+    taps = 0
+
+    def visitor_taps(name: str) -> None:
+        nonlocal taps
+        taps += 1
+        tap(qtbot, window, find(window, name))
+
+    visitor_taps(f"hot_{SERVICE}")
+    qtbot.waitUntil(lambda: current_page(window).objectName() == "serviceDetailPage", timeout=10_000)
+    wait_page_built(qtbot, window)
+    assert current_page(window).property("recordId") == SERVICE
+    qtbot.waitUntil(lambda: find(window, "ratingOpen").isVisible(), timeout=10_000)
+    visitor_taps("ratingOpen")
+    assert panel(window) is not None and SERVICE_TITLE in find(window, "ratingQuestion").property("text")
+    visitor_taps("ratingLevel4")
+    qtbot.waitUntil(lambda: "已保存" in outcome_text(window), timeout=10_000)
+    assert taps == 3
+    assert rows_of_station_db() == [(SERVICE, 4, [], "zh")]
+    assert ratings.ratings_since()[0]["at"] == SEED_NOW.isoformat()
+    assert "满意" in outcome_text(window)
+
+    # The optional follow-up: the reasons of a good rating, added to the same row by 补充.
+    assert "愿意告诉我们原因吗" in find(window, "ratingReasonsQuestion").property("text")
+    assert not find(window, "ratingAddReasons").isEnabled(), "nothing to add before a reason is chosen"
+    assert not find_all(window, "ratingReason_queue_too_long"), "only the reasons of the level's direction"
+    tap(qtbot, window, find(window, "ratingReason_fast"))
+    tap(qtbot, window, find(window, "ratingReason_clear"))
+    assert _layout_problems(window) == []
+    tap(qtbot, window, find(window, "ratingAddReasons"))
+    qtbot.waitUntil(lambda: "原因已补充" in outcome_text(window), timeout=10_000)
+    # Stored in the panel's order, whatever order they were tapped in; still one row.
+    assert rows_of_station_db() == [(SERVICE, 4, ["clear", "fast"], "zh")]
+    qtbot.waitUntil(lambda: panel(window) is None, timeout=10_000)
+    assert find(window, "ratingOpen").property("text") == "已评价 · 谢谢"
+
+
 def test_rate_a_service_from_its_page_then_a_second_rating_is_refused(kiosk_ui, qtbot):
     ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
     open_service(qtbot, window)
@@ -54,32 +102,44 @@ def test_rate_a_service_from_its_page_then_a_second_rating_is_refused(kiosk_ui, 
     tap(qtbot, window, find(window, "ratingOpen"))
     assert panel(window) is not None
     assert SERVICE_TITLE in find(window, "ratingQuestion").property("text")
-    assert not find(window, "ratingSubmit").isEnabled(), "nothing to submit before a level is chosen"
     levels = [find(window, f"ratingLevel{level}") for level in (5, 4, 3, 2, 1)]
     assert [accessible_name(b) for b in levels] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
     assert all(b.height() >= 64 and b.width() >= 64 for b in levels)
-    tap(qtbot, window, find(window, "ratingLevel4"))
-    tap(qtbot, window, find(window, "ratingReason_clear"))
-    tap(qtbot, window, find(window, "ratingSubmit"))
-    qtbot.waitUntil(lambda: "谢谢您的评价" in outcome_text(window), timeout=10_000)
-    rows = ratings.ratings_since()
-    assert [(r["service_id"], r["level"], r["reasons"], r["language"]) for r in rows] == [(SERVICE, 4, ["clear"], "zh")]
-    assert rows[0]["at"] == SEED_NOW.isoformat()
-
+    tap(qtbot, window, find(window, "ratingLevel2"))
+    qtbot.waitUntil(lambda: "已保存" in outcome_text(window), timeout=10_000)
+    assert not find(window, "ratingLevel2").isVisible(), "a saved level cannot be tapped again"
+    # No reason given: 关闭 leaves the rating as it was saved.
     tap(qtbot, window, find(window, "ratingCancel"))
     assert panel(window) is None
+    assert rows_of_station_db() == [(SERVICE, 2, [], "zh")]
     assert find(window, "ratingOpen").property("text") == "已评价 · 谢谢"
     # A second attempt in the same visit says so, and nothing more is stored.
     tap(qtbot, window, find(window, "ratingOpen"))
     assert "已经评价过" in outcome_text(window)
-    assert not find(window, "ratingSubmit").isVisible()
+    assert not find(window, "ratingLevel1").isVisible()
     outcomes = []
     ctx.singletons["Rating"].submitted.connect(lambda service, outcome: outcomes.append((service, outcome)))
-    ctx.singletons["Rating"].submit(SERVICE, 1, [])
+    ctx.singletons["Rating"].submit(SERVICE, 1)
     qtbot.waitUntil(lambda: bool(outcomes), timeout=5000)
     assert outcomes == [(SERVICE, "already")]
     qtbot.wait(200)
     assert len(ratings.ratings_since()) == 1
+
+
+def test_reasons_the_store_refuses_are_said_and_the_rating_stays_saved(kiosk_ui, qtbot):
+    _ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    open_service(qtbot, window)
+    tap(qtbot, window, find(window, "ratingOpen"))
+    tap(qtbot, window, find(window, "ratingLevel5"))
+    qtbot.waitUntil(lambda: "已保存" in outcome_text(window), timeout=10_000)
+    # The row gets its reasons behind the panel's back, so the panel's 补充 is a second amendment: refused.
+    ratings.add_rating_reasons(ratings.ratings_since()[0]["id"], ["helpful_staff"], SEED_NOW)
+    tap(qtbot, window, find(window, "ratingReason_clear"))
+    tap(qtbot, window, find(window, "ratingAddReasons"))
+    qtbot.waitUntil(lambda: "未能补充" in outcome_text(window), timeout=10_000)
+    assert "已保存" in outcome_text(window)
+    assert rows_of_station_db() == [(SERVICE, 5, ["helpful_staff"], "zh")]
+    assert find(window, "ratingCancel").isVisible()
 
 
 def test_the_idle_reset_drops_a_half_done_rating_and_allows_rating_again(kiosk_ui, qtbot):
@@ -87,34 +147,44 @@ def test_the_idle_reset_drops_a_half_done_rating_and_allows_rating_again(kiosk_u
     open_service(qtbot, window)
     tap(qtbot, window, find(window, "ratingOpen"))
     tap(qtbot, window, find(window, "ratingLevel2"))
+    qtbot.waitUntil(lambda: "已保存" in outcome_text(window), timeout=10_000)
     tap(qtbot, window, find(window, "ratingReason_queue_too_long"))
     assert chosen_reasons(window) == ["queue_too_long"]
     window.resetToAttract()
     qtbot.waitUntil(lambda: current_page(window).objectName() == "attractPage", timeout=5000)
     qtbot.waitUntil(lambda: panel(window) is None, timeout=5000)
-    assert ratings.ratings_since() == [], "a half-done rating is never stored"
-
-    open_service(qtbot, window)
-    tap(qtbot, window, find(window, "ratingOpen"))
-    assert panel(window).property("level") == 0 and chosen_reasons(window) == []
-    assert not find(window, "ratingSubmit").isEnabled()
-    tap(qtbot, window, find(window, "ratingLevel5"))
-    tap(qtbot, window, find(window, "ratingSubmit"))
-    qtbot.waitUntil(lambda: "谢谢您的评价" in outcome_text(window), timeout=10_000)
+    assert rows_of_station_db() == [(SERVICE, 2, [], "zh")], "reasons not added by 补充 are never stored"
+    # The reset forgot the rating's id too: nothing of this visit can be amended by the next one.
+    added = []
+    ctx.singletons["Rating"].reasonsAdded.connect(lambda service, outcome: added.append((service, outcome)))
+    ctx.singletons["Rating"].addReasons(SERVICE, ["queue_too_long"])
+    qtbot.waitUntil(lambda: bool(added), timeout=5000)
+    assert added == [(SERVICE, "failed")]
+    assert rows_of_station_db() == [(SERVICE, 2, [], "zh")]
 
     # The next visitor may rate the same service again (this one reads English: the rating says so).
-    window.resetToAttract()
-    qtbot.waitUntil(lambda: current_page(window).objectName() == "attractPage", timeout=5000)
     ctx.shell.setProperty("language", "en")
     open_service(qtbot, window)
-    assert find(window, "ratingOpen").property("text") == "评价"
+    assert find(window, "ratingOpen").property("text") == "Rate"
     tap(qtbot, window, find(window, "ratingOpen"))
+    assert panel(window).property("level") == 0 and chosen_reasons(window) == []
+    assert accessible_name(find(window, "ratingLevel1")) == "Very dissatisfied"
     tap(qtbot, window, find(window, "ratingLevel1"))
-    tap(qtbot, window, find(window, "ratingReason_outdated"))
-    tap(qtbot, window, find(window, "ratingSubmit"))
     qtbot.waitUntil(lambda: len(ratings.ratings_since()) == 2, timeout=10_000)
-    assert [(r["level"], r["reasons"], r["language"]) for r in ratings.ratings_since()] == [
-        (5, [], "zh"), (1, ["outdated"], "en")]
+    qtbot.waitUntil(lambda: find(window, "ratingReason_outdated").isVisible(), timeout=10_000)
+    assert outcome_text(window) == "Thank you! Your rating (Very dissatisfied) is saved."
+    assert accessible_name(find(window, "ratingReason_outdated")) == "Out of date"
+    tap(qtbot, window, find(window, "ratingReason_outdated"))
+    tap(qtbot, window, find(window, "ratingAddReasons"))
+    qtbot.waitUntil(lambda: rows_of_station_db()[1][2] == ["outdated"], timeout=10_000)
+    assert rows_of_station_db() == [(SERVICE, 2, [], "zh"), (SERVICE, 1, ["outdated"], "en")]
+
+
+def test_every_level_and_reason_label_is_marked_for_translation():
+    from kiosk.core.ratings import LEVEL_LABELS, REASONS
+    from kiosk.ui.rating_model import TRANSLATED_LABELS
+
+    assert sorted(TRANSLATED_LABELS) == sorted([*LEVEL_LABELS.values(), *(r.label for r in REASONS)])
 
 
 def test_the_booking_page_offers_a_rating_once_the_qr_is_shown_and_after_a_slip(kiosk_ui, qtbot):
@@ -139,9 +209,13 @@ def test_the_booking_page_offers_a_rating_once_the_qr_is_shown_and_after_a_slip(
     ctx.singletons["Booking"].printFinished.emit(True, "凭条已打印")
     qtbot.waitUntil(lambda: panel(window) is not None, timeout=5000)
     tap(qtbot, window, find(window, "ratingLevel3"))
-    tap(qtbot, window, find(window, "ratingSubmit"))
     qtbot.waitUntil(lambda: len(ratings.ratings_since()) == 1, timeout=10_000)
     assert ratings.ratings_since()[0]["service_id"] == SERVICE
+    # The same follow-up as on a service page: a reason of 基本满意's direction, added to that row.
+    qtbot.waitUntil(lambda: find(window, "ratingReason_too_many_steps").isVisible(), timeout=10_000)
+    tap(qtbot, window, find(window, "ratingReason_too_many_steps"))
+    tap(qtbot, window, find(window, "ratingAddReasons"))
+    qtbot.waitUntil(lambda: rows_of_station_db() == [(SERVICE, 3, ["too_many_steps"], "zh")], timeout=10_000)
     # Rated: a further slip offers nothing more.
     tap(qtbot, window, find(window, "ratingCancel"))
     ctx.singletons["Booking"].printFinished.emit(True, "凭条已打印")
@@ -205,12 +279,17 @@ def render_panel(cfg, size_px, out_dir: Path, qtbot_wait) -> list[str]:
         window.show()
         qtbot_wait(300)
         open_service(bot, window)
+        size = f"{size_px[0]}x{size_px[1]}"
         tap(bot, window, find(window, "ratingOpen"))
+        problems = _layout_problems(window)
+        assert window.grabWindow().save(str(out_dir / f"rating-levels-{size}.png"))
         tap(bot, window, find(window, "ratingLevel4"))
+        bot.waitUntil(lambda: str(find(window, "ratingOutcome").property("text")) != "" and
+                      find(window, "ratingReason_clear").isVisible(), timeout=10_000)
         tap(bot, window, find(window, "ratingReason_clear"))
         tap(bot, window, find(window, "ratingReason_fast"))
-        problems = _layout_problems(window)
-        assert window.grabWindow().save(str(out_dir / f"rating-{size_px[0]}x{size_px[1]}.png"))
+        problems += _layout_problems(window)
+        assert window.grabWindow().save(str(out_dir / f"rating-{size}.png"))
         return problems
     finally:
         ui_app.stop_context(ctx)
@@ -226,7 +305,8 @@ def test_the_rating_panel_lays_out_for_touch(qtbot, cfg, size_px, tmp_path):
     content_db.close()
     station_db.close()
     assert problems == []
-    assert (tmp_path / f"rating-{size_px[0]}x{size_px[1]}.png").stat().st_size > 10_000
+    for name in ("rating-levels", "rating"):
+        assert (tmp_path / f"{name}-{size_px[0]}x{size_px[1]}.png").stat().st_size > 10_000
 
 
 def main(out_dir: str) -> int:

@@ -1,5 +1,6 @@
 """好差评 behind the screen: the Rating table of station.db (migration 0003), the store's checks, the data API's
-rate_service / rating_totals, and `ipkiosk ratings export --csv / --json` as a real child process."""
+rate_service / add_rating_reasons / rating_totals, and `ipkiosk ratings export --csv / --json` as a real child
+process."""
 
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ import sys
 
 import pytest
 
-from kiosk.core.ratings import GOOD_FROM, LEVEL_LABELS, LEVELS, MAX_REASONS, REASONS, reasons_for, satisfied_percent
+from kiosk.core.ratings import (
+    AMEND_WINDOW,
+    GOOD_FROM,
+    LEVEL_LABELS,
+    LEVELS,
+    MAX_REASONS,
+    REASONS,
+    reasons_for,
+    satisfied_percent,
+)
 from kiosk.core.staff_rules import StationReason
 from kiosk.dataservice.api import DataError, ErrorKind
 from kiosk.store import ratings, station
@@ -107,6 +117,63 @@ def test_every_reason_of_a_direction_fits_the_bound(station_store):
     assert {r.good for r in reasons_for(GOOD_FROM)} == {True}
 
 
+def test_reasons_amend_the_rating_just_saved_once(station_store):
+    rating_id = ratings.record_rating("svc-patent-application", 4, [], "zh", T0)
+    ratings.add_rating_reasons(rating_id, ["fast", "clear"], T0 + dt.timedelta(minutes=2))
+    rows = ratings.ratings_since()
+    assert [(r["id"], r["level"], r["reasons"], r["at"]) for r in rows] == [
+        (rating_id, 4, ["fast", "clear"], T0.isoformat())], "the same row, still at the time it was given"
+
+
+@pytest.mark.parametrize("level,first,amendments,reason", [
+    # a second amendment
+    (4, [], [(["clear"], 1), (["fast"], 2)], StationReason.RATING_HAS_REASONS),
+    # a rating given with its reasons already
+    (4, ["clear"], [(["fast"], 1)], StationReason.RATING_HAS_REASONS),
+    # after the window
+    (2, [], [(["queue_too_long"], AMEND_WINDOW.total_seconds() // 60 + 1)], StationReason.RATING_AMEND_TOO_LATE),
+    # before the rating was given (a clock set back): not "within the window" either
+    (2, [], [(["queue_too_long"], -1)], StationReason.RATING_AMEND_TOO_LATE),
+    # the other direction, both ways
+    (5, [], [(["queue_too_long"], 1)], StationReason.RATING_REASON_OTHER_LEVEL),
+    (1, [], [(["clear"], 1)], StationReason.RATING_REASON_OTHER_LEVEL),
+    # no reason, an unknown one, one twice
+    (4, [], [([], 1)], StationReason.UNKNOWN_RATING_REASON),
+    (4, [], [(["lovely"], 1)], StationReason.UNKNOWN_RATING_REASON),
+    (4, [], [(["clear", "clear"], 1)], StationReason.UNKNOWN_RATING_REASON),
+])
+def test_an_amendment_the_store_refuses_leaves_the_rating_as_it_was(station_store, level, first, amendments,
+                                                                    reason):
+    rating_id = ratings.record_rating("svc-patent-application", level, first, "zh", T0)
+    *allowed, (codes, minutes) = amendments
+    for earlier_codes, earlier_minutes in allowed:
+        ratings.add_rating_reasons(rating_id, earlier_codes, T0 + dt.timedelta(minutes=earlier_minutes))
+    before = ratings.ratings_since()
+    with pytest.raises(station.StationError) as refused:
+        ratings.add_rating_reasons(rating_id, codes, T0 + dt.timedelta(minutes=minutes))
+    assert refused.value.reason == reason
+    assert str(refused.value).split(" ")[0] in ("rating", "reasons:")
+    assert ratings.ratings_since() == before
+
+
+def test_the_last_minute_of_the_window_still_amends_and_an_unknown_rating_is_named(station_store):
+    rating_id = ratings.record_rating("svc-patent-application", 2, [], "en", T0)
+    ratings.add_rating_reasons(rating_id, ["outdated"], T0 + AMEND_WINDOW)
+    assert ratings.ratings_since()[0]["reasons"] == ["outdated"]
+    for missing in (rating_id + 1, 0, "1", True):
+        with pytest.raises(station.StationError) as refused:
+            ratings.add_rating_reasons(missing, ["outdated"], T0)
+        assert refused.value.reason == StationReason.RATING_NOT_FOUND
+        assert "rating" in str(refused.value)
+
+
+def test_an_amended_rating_sent_already_is_sent_again(station_store):
+    rating_id = ratings.record_rating("svc-patent-application", 5, [], "zh", T0)
+    assert ratings.mark_sent([rating_id], T0) == 1
+    ratings.add_rating_reasons(rating_id, ["helpful_staff"], T0 + dt.timedelta(minutes=1))
+    assert [(r["id"], r["reasons"]) for r in ratings.unsent_ratings()] == [(rating_id, ["helpful_staff"])]
+
+
 def test_the_data_api_stores_a_rating_and_refuses_a_bad_level(data_service, qtbot):
     now = T0.isoformat()
     rating_id = answered(qtbot, data_service.rate_service("svc-patent-application", 4, ["helpful_staff"], "zh", now))
@@ -120,6 +187,16 @@ def test_the_data_api_stores_a_rating_and_refuses_a_bad_level(data_service, qtbo
     assert totals == [{"service_id": "svc-patent-application", "title": "专利申请受理", "counts": [0, 0, 0, 1, 0],
                        "total": 1, "satisfied_percent": 100.0}]
     assert [r["level"] for r in ratings.ratings_since()] == [4]
+
+
+def test_the_data_api_adds_reasons_to_the_rating_it_saved_and_names_a_refusal(data_service, qtbot):
+    rating_id = answered(qtbot, data_service.rate_service("svc-patent-application", 2, [], "zh", T0.isoformat()))
+    later = (T0 + dt.timedelta(minutes=3)).isoformat()
+    assert answered(qtbot, data_service.add_rating_reasons(rating_id, ["queue_too_long", "outdated"], later)) is None
+    with pytest.raises(DataError) as refused:
+        answered(qtbot, data_service.add_rating_reasons(rating_id, ["no_one_to_ask"], later))
+    assert (refused.value.kind, refused.value.reason) == (ErrorKind.STATION, StationReason.RATING_HAS_REASONS)
+    assert [(r["id"], r["reasons"]) for r in ratings.ratings_since()] == [(rating_id, ["queue_too_long", "outdated"])]
 
 
 def test_a_rating_of_a_record_no_longer_published_keeps_its_id(data_service, qtbot):
@@ -139,7 +216,9 @@ def _ipkiosk(conf, *argv: str) -> subprocess.CompletedProcess:
 def test_export_as_csv_and_json_parse_and_match(tmp_path, cfg, station_store):
     ratings.record_rating("svc-patent-application", 5, ["clear", "fast"], "zh", T0)
     ratings.record_rating("svc-trademark-registration", 1, ["not_found"], "en", T0 + dt.timedelta(hours=1))
-    ratings.record_rating("svc-patent-application", 3, [], "zh", T0 + dt.timedelta(days=1))
+    amended = ratings.record_rating("svc-patent-application", 3, [], "zh", T0 + dt.timedelta(days=1))
+    # Reasons added after the level (the panel's 补充) are exported like those given with it.
+    ratings.add_rating_reasons(amended, ["hard_to_understand"], T0 + dt.timedelta(days=1, minutes=1))
     station.station_db.close()
     conf = tmp_path / "kiosk.toml"
     conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
@@ -156,7 +235,7 @@ def test_export_as_csv_and_json_parse_and_match(tmp_path, cfg, station_store):
         {"id": 2, "at": "2026-11-24T03:00:00+00:00", "service_id": "svc-trademark-registration", "level": 1,
          "reasons": ["not_found"], "language": "en"},
         {"id": 3, "at": "2026-11-25T02:00:00+00:00", "service_id": "svc-patent-application", "level": 3,
-         "reasons": [], "language": "zh"}]
+         "reasons": ["hard_to_understand"], "language": "zh"}]
     assert [{**row, "id": int(row["id"]), "level": int(row["level"]), "reasons": row["reasons"].split()}
             for row in csv_rows] == json_rows
     assert all(dt.datetime.fromisoformat(row["at"]).utcoffset() == dt.timedelta(0) for row in json_rows)

@@ -11,11 +11,13 @@ are the 差评 of that scale.
 Reasons are short, neutral phrases a visitor taps, stored as codes only (never free text: a visitor
 types nothing here, so nothing personal can be stored). A level of 4 or 5 offers the GOOD reasons (what
 went well), a level of 1 to 3 the IMPROVE reasons (what to make better); the store refuses a reason of
-the other direction.
+the other direction. The panel saves the level the moment it is tapped and only then offers the reasons:
+they amend the rating just saved, once, within AMEND_WINDOW of its saving (kiosk.store.ratings.add_rating_reasons).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 LEVELS: tuple[int, ...] = (5, 4, 3, 2, 1)  # as the panel offers them: the best first
@@ -27,6 +29,10 @@ GOOD_FROM = 4
 
 # At most this many reasons per rating: every reason of one direction, so a bound, not a choice forced on anyone.
 MAX_REASONS = 6
+
+# The reasons of a rating may be added this long after it was saved: while the same visitor is still at the
+# panel (the idle reset ends a visit long before), never later by someone else.
+AMEND_WINDOW = dt.timedelta(minutes=10)
 
 # The languages a rating may be given in (the visitor's choice on the visitor bar).
 LANGUAGES: tuple[str, ...] = ("zh", "en")

@@ -43,6 +43,10 @@ class StationReason(StrEnum):
     RATING_REASON_OTHER_LEVEL = "rating_reason_other_level"  # a 'what went well' reason with a low level, or back
     TOO_MANY_RATING_REASONS = "too_many_rating_reasons"
     BAD_RATING_LANGUAGE = "bad_rating_language"
+    # Reasons added to a saved rating (kiosk.store.ratings.add_rating_reasons) that the store refuses.
+    RATING_NOT_FOUND = "rating_not_found"
+    RATING_HAS_REASONS = "rating_has_reasons"  # its reasons were given already: a rating is amended once
+    RATING_AMEND_TOO_LATE = "rating_amend_too_late"  # more than kiosk.core.ratings.AMEND_WINDOW after it was saved
 
 
 class PinReason(StrEnum):

@@ -276,6 +276,12 @@ class DataApi(Protocol):
         a refused value (bad_rating_level, unknown_rating_reason, …)."""
         ...
 
+    def add_rating_reasons(self, rating_id: int, reasons: list[str], now: str) -> None:
+        """Add REASONS (codes of its level's direction) to rating RATING_ID, the id rate_service answered: once,
+        within kiosk.core.ratings.AMEND_WINDOW of its saving. A station failure names what is refused
+        (rating_not_found, rating_has_reasons, rating_amend_too_late, rating_reason_other_level, …)."""
+        ...
+
     # staff screens
     def station_problem(self) -> str: ...
 

@@ -403,6 +403,10 @@ class DataService(api.DataApi):
         """A visitor's rating, stored as given (kiosk.store.ratings checks every value)."""
         return ratings.record_rating(service_id, level, reasons, language, _instant(now))
 
+    def add_rating_reasons(self, rating_id: int, reasons: list[str], now: str) -> None:
+        """The reasons a visitor adds to the rating just saved (kiosk.store.ratings checks them and the window)."""
+        ratings.add_rating_reasons(rating_id, reasons, _instant(now))
+
     def rating_totals(self) -> list[ServiceRatings]:
         """The ratings per service with each service's title ('' for a record no longer published)."""
         totals = ratings.rating_totals()

@@ -3,7 +3,8 @@
 Qt-free. A rating holds no personal data (kiosk.store.station.Rating): the store checks every
 value against the rules of kiosk.core.ratings and refuses anything else with a StationError whose
 reason names the problem. "One rating per visit and service" is the rating panel's rule
-(kiosk.ui.rating_model): a visit is not something station.db knows about.
+(kiosk.ui.rating_model): a visit is not something station.db knows about. The reasons may come a moment
+after the level (:func:`add_rating_reasons`): they amend the same row, once, within a few minutes.
 
 Ready for the central office: every rating keeps ``sent_at`` NULL until a sender marks it sent
 (:func:`mark_sent`), so the fleet sync, when it comes, sends :func:`unsent_ratings` and nothing twice.
@@ -18,7 +19,15 @@ from peewee import fn
 
 from kiosk.core.clock import iso
 from kiosk.core.manifest import ID_RE
-from kiosk.core.ratings import GOOD_FROM, LANGUAGES, LEVELS, MAX_REASONS, REASON_BY_CODE, satisfied_percent
+from kiosk.core.ratings import (
+    AMEND_WINDOW,
+    GOOD_FROM,
+    LANGUAGES,
+    LEVELS,
+    MAX_REASONS,
+    REASON_BY_CODE,
+    satisfied_percent,
+)
 from kiosk.core.staff_rules import StationReason
 from kiosk.store import station
 from kiosk.store.db import is_damaged
@@ -56,6 +65,15 @@ def check_rating(service_id: Any, level: Any, reasons: Any, language: Any) -> li
     if type(level) is not int or level not in LEVELS:
         raise StationError(StationReason.BAD_RATING_LEVEL,
                            f"level: got {str(level)[:20]!r}, expected a whole number from 1 to 5")
+    codes = _check_reasons(reasons, level)
+    if language not in LANGUAGES:
+        raise StationError(StationReason.BAD_RATING_LANGUAGE,
+                           f"language: got {str(language)[:20]!r}, expected one of {', '.join(LANGUAGES)}")
+    return codes
+
+
+def _check_reasons(reasons: Any, level: int) -> list[str]:
+    """StationError naming the first of REASONS that is not a reason offered with LEVEL; else REASONS."""
     if not isinstance(reasons, list):
         raise StationError(StationReason.UNKNOWN_RATING_REASON,
                            f"reasons: got {type(reasons).__name__}, expected a list of reason codes")
@@ -72,25 +90,58 @@ def check_rating(service_id: Any, level: Any, reasons: Any, language: Any) -> li
                                f"reasons: {code!r} is not offered with level {level}")
     if len(set(reasons)) != len(reasons):
         raise StationError(StationReason.UNKNOWN_RATING_REASON, "reasons: a reason code is given twice")
-    if language not in LANGUAGES:
-        raise StationError(StationReason.BAD_RATING_LANGUAGE,
-                           f"language: got {str(language)[:20]!r}, expected one of {', '.join(LANGUAGES)}")
     return list(reasons)
+
+
+def _check_writable(what: str) -> None:
+    """StationError when station.db cannot take WHAT now (unusable, or read-only on a full disk)."""
+    problem = station.station_problem()
+    if problem is not None or station.station_db.is_closed():
+        raise StationError(StationReason.STATION_UNUSABLE, f"station.db is unusable ({problem or 'not open'})")
+    if station.read_only_reason() is not None:
+        raise StationError(StationReason.STATION_READ_ONLY,
+                           f"station.db is read-only ({station.read_only_reason()}); {what} is not saved")
 
 
 def record_rating(service_id: str, level: int, reasons: list[str], language: str, now: dt.datetime) -> int:
     """Store one rating given at NOW (aware); its id. StationError when a value is refused (check_rating) or
     station.db cannot take it (unusable, or read-only on a full disk)."""
     codes = check_rating(service_id, level, reasons, language)
-    problem = station.station_problem()
-    if problem is not None or station.station_db.is_closed():
-        raise StationError(StationReason.STATION_UNUSABLE, f"station.db is unusable ({problem or 'not open'})")
-    if station.read_only_reason() is not None:
-        raise StationError(StationReason.STATION_READ_ONLY,
-                           f"station.db is read-only ({station.read_only_reason()}); the rating is not saved")
+    _check_writable("the rating")
     rating: Rating = Rating.create(at=iso(now), service_id=service_id, level=level, reasons=" ".join(codes),
                                    language=language)
     return int(rating.id)
+
+
+def add_rating_reasons(rating_id: int, reasons: list[str], now: dt.datetime) -> None:
+    """Add REASONS to rating RATING_ID at NOW (aware): the panel saves the level first and offers the reasons
+    after. Only once, only to a rating saved without reasons at most AMEND_WINDOW before NOW, and only
+    reasons of its level's direction; anything else is a StationError naming the problem, and the rating
+    stays as it was."""
+    if type(rating_id) is not int or rating_id < 1:
+        raise StationError(StationReason.RATING_NOT_FOUND,
+                           f"rating_id: got {str(rating_id)[:20]!r}, expected the id of a saved rating")
+    _check_writable("the reasons")
+    rating = Rating.get_or_none(Rating.id == rating_id)
+    if rating is None:
+        raise StationError(StationReason.RATING_NOT_FOUND, f"rating_id: no rating {rating_id}")
+    codes = _check_reasons(reasons, rating.level)
+    if not codes:
+        raise StationError(StationReason.UNKNOWN_RATING_REASON, "reasons: none given; nothing to add")
+    if rating.reasons:
+        raise StationError(StationReason.RATING_HAS_REASONS,
+                           f"rating {rating_id} has its reasons already ({rating.reasons}); a rating is amended once")
+    age = now - dt.datetime.fromisoformat(rating.at)
+    if not dt.timedelta(0) <= age <= AMEND_WINDOW:
+        raise StationError(StationReason.RATING_AMEND_TOO_LATE,
+                           f"rating {rating_id} was saved at {rating.at}; reasons may be added only within "
+                           f"{int(AMEND_WINDOW.total_seconds() // 60)} minutes of that")
+    # The condition repeats the check in the UPDATE itself, so two amendments racing cannot both land. A rating
+    # already sent to the central office is unsent again, so the office gets its reasons too (same id).
+    changed = (Rating.update(reasons=" ".join(codes), sent_at=None)
+               .where((Rating.id == rating_id) & (Rating.reasons == "")).execute())
+    if not changed:
+        raise StationError(StationReason.RATING_HAS_REASONS, f"rating {rating_id} has its reasons already")
 
 
 _COLUMNS = (Rating.id, Rating.at, Rating.service_id, Rating.level, Rating.reasons, Rating.language, Rating.sent_at)

@@ -167,6 +167,9 @@ class DataCalls:
         return self._call("rate_service", service_id=service_id, level=level, reasons=reasons, language=language,
                           now=now)
 
+    def add_rating_reasons(self, rating_id: int, reasons: list[str], now: str) -> PendingCall[None]:
+        return self._call("add_rating_reasons", rating_id=rating_id, reasons=reasons, now=now)
+
     # staff screens
     def station_problem(self) -> PendingCall[str]:
         return self._call("station_problem")

@@ -634,6 +634,77 @@ rights assistance</translation>
     </message>
 </context>
 <context>
+    <name>Rating</name>
+    <message>
+        <source>非常满意</source>
+        <translation>Very satisfied</translation>
+    </message>
+    <message>
+        <source>满意</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>基本满意</source>
+        <translation>Fairly satisfied</translation>
+    </message>
+    <message>
+        <source>不满意</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <source>非常不满意</source>
+        <translation>Very dissatisfied</translation>
+    </message>
+    <message>
+        <source>讲解清楚</source>
+        <translation>Clearly explained</translation>
+    </message>
+    <message>
+        <source>办理快</source>
+        <translation>Quick</translation>
+    </message>
+    <message>
+        <source>容易找到</source>
+        <translation>Easy to find</translation>
+    </message>
+    <message>
+        <source>信息齐全</source>
+        <translation>Complete information</translation>
+    </message>
+    <message>
+        <source>操作简单</source>
+        <translation>Easy to use</translation>
+    </message>
+    <message>
+        <source>工作人员热心</source>
+        <translation>Helpful staff</translation>
+    </message>
+    <message>
+        <source>信息过时</source>
+        <translation>Out of date</translation>
+    </message>
+    <message>
+        <source>找不到想要的</source>
+        <translation>Could not find what I need</translation>
+    </message>
+    <message>
+        <source>排队太久</source>
+        <translation>Waited too long</translation>
+    </message>
+    <message>
+        <source>看不懂</source>
+        <translation>Hard to understand</translation>
+    </message>
+    <message>
+        <source>步骤太多</source>
+        <translation>Too many steps</translation>
+    </message>
+    <message>
+        <source>没人可问</source>
+        <translation>No one to ask</translation>
+    </message>
+</context>
+<context>
     <name>RatingPanel</name>
     <message>
         <source>服务评价</source>
@@ -648,28 +719,40 @@ rights assistance</translation>
         <translation>Are you satisfied with this service?</translation>
     </message>
     <message>
-        <source>匿名评价，不收集任何个人信息。</source>
-        <translation>Anonymous: no personal information is collected.</translation>
+        <source>点一下即提交。匿名评价，不收集任何个人信息。</source>
+        <translation>One tap sends your rating. Anonymous: no personal information is collected.</translation>
     </message>
     <message>
-        <source>哪些地方做得好？（可多选，也可不选）</source>
-        <translation>What went well? (choose any, or none)</translation>
+        <source>谢谢您的评价（%1），已保存！</source>
+        <translation>Thank you! Your rating (%1) is saved.</translation>
     </message>
     <message>
-        <source>哪些地方需要改进？（可多选，也可不选）</source>
-        <translation>What should improve? (choose any, or none)</translation>
-    </message>
-    <message>
-        <source>谢谢您的评价！我们会据此改进服务。</source>
-        <translation>Thank you! Your rating helps us improve.</translation>
+        <source>原因已补充，谢谢！我们会据此改进服务。</source>
+        <translation>Reasons added. Thank you! They help us improve.</translation>
     </message>
     <message>
         <source>您本次已经评价过这项服务，谢谢！</source>
         <translation>You have already rated this service on this visit. Thank you!</translation>
     </message>
     <message>
+        <source>您的评价已保存，但原因暂时未能补充。谢谢！</source>
+        <translation>Your rating is saved, but the reasons could not be added just now. Thank you!</translation>
+    </message>
+    <message>
         <source>评价暂时未能保存，请稍后再试或告诉工作人员。</source>
         <translation>Your rating could not be saved just now. Please try again later or tell our staff.</translation>
+    </message>
+    <message>
+        <source>愿意告诉我们原因吗？（可选）</source>
+        <translation>Would you tell us why? (optional)</translation>
+    </message>
+    <message>
+        <source>哪些地方做得好？（可多选）</source>
+        <translation>What went well? (choose any)</translation>
+    </message>
+    <message>
+        <source>哪些地方需要改进？（可多选）</source>
+        <translation>What should improve? (choose any)</translation>
     </message>
     <message>
         <source>取消</source>
@@ -680,12 +763,16 @@ rights assistance</translation>
         <translation>Close</translation>
     </message>
     <message>
-        <source>正在提交…</source>
-        <translation>Sending…</translation>
+        <source>补充</source>
+        <translation>Add</translation>
     </message>
     <message>
-        <source>提交</source>
-        <translation>Submit</translation>
+        <source>补充所选原因</source>
+        <translation>Add the chosen reasons</translation>
+    </message>
+    <message>
+        <source>正在提交…</source>
+        <translation>Sending…</translation>
     </message>
 </context>
 <context>

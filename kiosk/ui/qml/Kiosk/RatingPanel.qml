@@ -1,22 +1,29 @@
 import QtQuick
 import KioskBackend
 
-// 好差评: rate one service on the national five-level scale, then optional reasons, then 提交.
-// An opaque card over the whole window (the page behind is dimmed and takes no taps); every level is
+// 好差评: rate one service on the national five-level scale. Tapping a level saves the rating at once (the
+// five level buttons are the submit: rating from home is three taps); then the panel thanks the visitor and
+// offers the reasons of that level's direction as an optional follow-up, which 补充 adds to the rating just
+// saved. An opaque card over the whole window (the page behind is dimmed and takes no taps); every level is
 // a big button with its words, so colour is never the only cue. One rating per visit and service
 // (Rating.ratedServices); the idle reset drops a half-done rating (Rating.cleared).
-// open() shows it; it closes itself a few seconds after the thanks.
+// open() shows it; it closes itself a few seconds after the last thanks.
 Rectangle {
     id: panel
     objectName: "ratingPanel"
     property string serviceId: ""
     property string serviceTitle: ""
 
-    // choose | thanks | already | failed
+    // choose: the levels | thanks: saved, reasons offered | added: reasons added | already: rated in this visit
+    // before | failed: the rating was not saved | addFailed: saved, but the reasons were not added
     property string phase: "choose"
     property int level: 0
     property var reasons: []
     readonly property bool alreadyRated: Rating.ratedServices.indexOf(serviceId) >= 0
+    readonly property string levelLabel: {
+        const chosen = Rating.levels.filter(l => l.level === level)
+        return chosen.length > 0 ? chosen[0].label : ""
+    }
 
     // Give it the window's content item as parent: then it lies over the page, the nav bar and the visitor
     // bar, and under the idle countdown (z 100) and the admin corner.
@@ -38,6 +45,12 @@ Rectangle {
         reasons = []
         phase = "choose"
     }
+    function choose(chosenLevel) {
+        if (phase !== "choose" || Rating.busy)
+            return
+        level = chosenLevel
+        Rating.submit(serviceId, chosenLevel)
+    }
     function toggleReason(code) {
         const i = reasons.indexOf(code)
         reasons = i >= 0 ? reasons.filter(c => c !== code) : reasons.concat([code])
@@ -49,8 +62,16 @@ Rectangle {
         function onSubmitted(serviceId, outcome) {
             if (serviceId !== panel.serviceId || !panel.visible)
                 return
+            // Saved: the reasons are offered and the panel stays until the visitor closes it (or leaves).
             panel.phase = outcome === "saved" ? "thanks" : outcome
-            if (outcome !== "failed")
+            if (outcome === "already")
+                closeTimer.restart()
+        }
+        function onReasonsAdded(serviceId, outcome) {
+            if (serviceId !== panel.serviceId || !panel.visible)
+                return
+            panel.phase = outcome === "saved" ? "added" : "addFailed"
+            if (outcome === "saved")
                 closeTimer.restart()
         }
     }
@@ -104,7 +125,7 @@ Rectangle {
                     textFormat: Text.PlainText
                     width: parent.width
                     visible: panel.phase === "choose"
-                    text: qsTr("匿名评价，不收集任何个人信息。")
+                    text: qsTr("点一下即提交。匿名评价，不收集任何个人信息。")
                     color: Theme.textMuted
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
@@ -130,10 +151,9 @@ Rectangle {
                             color: chosen ? Theme.primary : levelTap.pressed ? Theme.divider : Theme.bg
                             border.color: chosen ? Theme.text : Theme.divider
                             border.width: chosen ? 4 : 2
-                            Accessible.role: Accessible.RadioButton
+                            // A button, not a radio button: the tap submits the rating.
+                            Accessible.role: Accessible.Button
                             Accessible.name: modelData.label
-                            Accessible.checkable: true
-                            Accessible.checked: chosen
                             Text {
                                 id: levelText
                                 textFormat: Text.PlainText
@@ -147,23 +167,51 @@ Rectangle {
                             MouseArea {
                                 id: levelTap
                                 anchors.fill: parent
-                                onClicked: {
-                                    if (panel.level !== levelButton.modelData.level)
-                                        panel.reasons = []  // the reasons of the other direction no longer apply
-                                    panel.level = levelButton.modelData.level
-                                }
+                                enabled: !Rating.busy
+                                onClicked: panel.choose(levelButton.modelData.level)
                             }
                         }
                     }
                 }
 
-                // ---- optional reasons of the chosen level's direction
                 Text {
+                    objectName: "ratingSaving"
                     textFormat: Text.PlainText
                     width: parent.width
-                    visible: panel.phase === "choose" && panel.level > 0
-                    text: panel.level >= 4 ? qsTr("哪些地方做得好？（可多选，也可不选）")
-                                           : qsTr("哪些地方需要改进？（可多选，也可不选）")
+                    visible: panel.phase === "choose" && Rating.busy
+                    text: qsTr("正在提交…")
+                    color: Theme.textMuted
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontBody
+                    wrapMode: Text.Wrap
+                }
+
+                // ---- outcome
+                Text {
+                    objectName: "ratingOutcome"
+                    textFormat: Text.PlainText
+                    width: parent.width
+                    visible: panel.phase !== "choose"
+                    text: panel.phase === "thanks" ? qsTr("谢谢您的评价（%1），已保存！").arg(panel.levelLabel)
+                        : panel.phase === "added" ? qsTr("原因已补充，谢谢！我们会据此改进服务。")
+                        : panel.phase === "already" ? qsTr("您本次已经评价过这项服务，谢谢！")
+                        : panel.phase === "addFailed" ? qsTr("您的评价已保存，但原因暂时未能补充。谢谢！")
+                        : qsTr("评价暂时未能保存，请稍后再试或告诉工作人员。")
+                    color: panel.phase === "failed" || panel.phase === "addFailed" ? Theme.danger : Theme.primary
+                    font.family: Theme.fontFamily
+                    font.pixelSize: Theme.fontTitle
+                    font.bold: true
+                    wrapMode: Text.Wrap
+                }
+
+                // ---- the optional follow-up: reasons of the saved level's direction, added by 补充
+                Text {
+                    objectName: "ratingReasonsQuestion"
+                    textFormat: Text.PlainText
+                    width: parent.width
+                    visible: panel.phase === "thanks"
+                    text: qsTr("愿意告诉我们原因吗？（可选）") + "\n"
+                          + (panel.level >= 4 ? qsTr("哪些地方做得好？（可多选）") : qsTr("哪些地方需要改进？（可多选）"))
                     color: Theme.text
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
@@ -172,7 +220,7 @@ Rectangle {
                 Flow {
                     id: reasonFlow
                     width: parent.width
-                    visible: panel.phase === "choose" && panel.level > 0
+                    visible: panel.phase === "thanks"
                     spacing: Theme.spacing / 2
                     Repeater {
                         model: panel.level > 0 ? Rating.reasonsFor(panel.level) : []
@@ -210,22 +258,6 @@ Rectangle {
                     }
                 }
 
-                // ---- outcome
-                Text {
-                    objectName: "ratingOutcome"
-                    textFormat: Text.PlainText
-                    width: parent.width
-                    visible: panel.phase !== "choose"
-                    text: panel.phase === "thanks" ? qsTr("谢谢您的评价！我们会据此改进服务。")
-                        : panel.phase === "already" ? qsTr("您本次已经评价过这项服务，谢谢！")
-                        : qsTr("评价暂时未能保存，请稍后再试或告诉工作人员。")
-                    color: panel.phase === "failed" ? Theme.danger : Theme.primary
-                    font.family: Theme.fontFamily
-                    font.pixelSize: Theme.fontTitle
-                    font.bold: true
-                    wrapMode: Text.Wrap
-                }
-
                 Row {
                     anchors.right: parent.right
                     spacing: Theme.spacing
@@ -241,18 +273,18 @@ Rectangle {
                         onClicked: panel.close()
                     }
                     TouchButton {
-                        objectName: "ratingSubmit"
-                        visible: panel.phase === "choose"
-                        enabled: panel.level > 0 && !Rating.busy
+                        objectName: "ratingAddReasons"
+                        visible: panel.phase === "thanks"
+                        enabled: panel.reasons.length > 0 && !Rating.busy
                         width: Math.max(implicitWidth, Theme.touchMin * 3)
                         height: Theme.touchMin
-                        text: Rating.busy ? qsTr("正在提交…") : qsTr("提交")
+                        text: Rating.busy ? qsTr("正在提交…") : qsTr("补充")
                         fill: enabled ? Theme.primary : Theme.divider
-                        ink: Theme.onPrimary
+                        ink: enabled ? Theme.onPrimary : Theme.text
                         font.bold: true
                         Accessible.role: Accessible.Button
-                        Accessible.name: text
-                        onClicked: Rating.submit(panel.serviceId, panel.level, panel.reasons)
+                        Accessible.name: qsTr("补充所选原因")
+                        onClicked: Rating.addReasons(panel.serviceId, panel.reasons)
                     }
                 }
             }
