@@ -74,7 +74,8 @@ GALLERY := home=home services=services service=service:svc-patent-application po
 	policy=policy:pol-zz-2022-140-notice notices=notices notice=notice:ntc-20260908-ip-search-training-phase1 \
 	news=news events=events event=event:evt-20261210-ip-search-training-2 station-notices=station-notices \
 	search-empty=search search-zlsq=search:zlsq search-nearmiss=search:zhaunli search-zero=search:qxqxqx \
-	attract=attract booking=booking
+	attract=attract booking=booking \
+	service-keyfacts=service:svc-trademark-registration policy-outline=policy:pol-zz-2022-140-plan
 
 ## render the screenshot gallery docs/screens/ (visitor and staff screens, 1080x1920 and 1920x1080)
 gallery: $(STAMP)
