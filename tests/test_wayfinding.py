@@ -181,6 +181,7 @@ def test_service_page_opens_on_its_key_facts_and_jumps_to_each_section(kiosk_ui,
     assert thumb.isVisible() and thumb.property("y") == 0
     assert contrast(thumb.property("color"), current_page(window).property("color")) >= 3
     assert not find(window, "backToTop").isVisible()
+    assert find(window, "moreBelowHint").isVisible()
 
     # Each chip moves its section to the top of the view (a section near the end: the page scrolls as far as
     # it goes and the section's top is in view).
@@ -194,6 +195,10 @@ def test_service_page_opens_on_its_key_facts_and_jumps_to_each_section(kiosk_ui,
         assert 0 <= top <= 24 or (at_end and 0 <= top < flick.height()), (label, top)
         assert flick.property("contentY") > 0 and thumb.property("y") > 0
         assert find(window, "backToTop").isVisible()
+    # 回到顶部 has a strip of its own under the text, never over it; at the end nothing more is below.
+    assert scene_rect(find(window, "backToTop")).top() >= scene_rect(flick).bottom()
+    flick.setProperty("contentY", flick.property("contentHeight") - flick.height())
+    qtbot.waitUntil(lambda: not find(window, "moreBelowHint").isVisible(), timeout=2000)
     # The early sections are long enough below them to come exactly to the top.
     for label in ("受理条件", "申请材料"):
         tap(qtbot, window, find(window, "backToTop"))

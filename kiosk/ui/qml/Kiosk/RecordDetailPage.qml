@@ -36,7 +36,7 @@ KioskPage {
     Flickable {
         id: flick
         objectName: "detailFlick"
-        anchors { left: parent.left; top: parent.top; bottom: parent.bottom
+        anchors { left: parent.left; top: parent.top; bottom: parent.bottom; bottomMargin: aids.footerHeight
                   right: page.sidePanel ? side.left : parent.right }
         contentHeight: column.implicitHeight + 2 * Theme.pageMargin
         clip: true
@@ -164,7 +164,8 @@ KioskPage {
     }
 
     ScrollAids {
-        anchors.fill: flick
+        id: aids
+        anchors { left: flick.left; right: flick.right; top: flick.top; bottom: parent.bottom }
         flick: flick
     }
 
