@@ -8,8 +8,16 @@ Rectangle {
     objectName: "keyFactsCard"
     property var facts: []
     property string feeNote: ""
-    // The label column fits the longest label (四个字) at the body size.
-    readonly property real labelWidth: 4 * Theme.fontBody + Theme.spacing / 2
+    // The label column fits the longest label (四个字, or an English one) and never takes more than a third.
+    readonly property real labelWidth: Math.min(width / 3, Math.max(0, ...facts.map(f => labelMetrics.advanceWidth(f.label))))
+                                       + Theme.spacing / 2
+
+    FontMetrics {
+        id: labelMetrics
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontBody
+        font.bold: true
+    }
 
     visible: facts.length > 0
     implicitHeight: rows.implicitHeight + 2 * Theme.spacing
@@ -41,6 +49,7 @@ Rectangle {
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontBody
                     font.bold: true
+                    wrapMode: Text.Wrap
                 }
                 Column {
                     width: rows.width - card.labelWidth - fact.spacing
