@@ -118,7 +118,8 @@ def test_publish_rules_accept_https_source_urls_only():
     assert rule.describe() == "an https:// web address of at most 300 characters"
     assert manifest_mod.is_web_url(POLICY_URL)
     for bad in ("http://public.zhengzhou.gov.cn/x", "public.zhengzhou.gov.cn/x", "https://", "https://localhost/x",
-                "https://a.cn/a b", "javascript:alert(1)", "https://a.cn/" + "x" * 300, 42):
+                "https://a.cn/a b", "javascript:alert(1)", "https://a.cn/" + "x" * 300, 42,
+                "https://\u212a.cn/", "https://a.cn:\u0661\u0662/", "https://a.cn/\n", "https://a.cn/\u4e2d"):
         assert not manifest_mod.is_web_url(bad), bad
     doc = {"format": manifest_mod.FORMAT, "collection": "news", "generation": 1,
            "records": [{"id": "nws-x", "rev": 1, "title": "标题", "summary": "摘要", "body": "正文",

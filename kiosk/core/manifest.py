@@ -49,8 +49,9 @@ DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:[0-
 MEDIA_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*\Z", re.IGNORECASE)
 # A record's official web page, shown as a QR a visitor scans: https only (a phone must not be sent to a page
 # anyone on the way can change), a host name with a dot, then an optional path/query of visible ASCII.
-WEB_URL_RE = re.compile(r"^https://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+(?::\d{1,5})?"
-                        r"(?:[/?#][!-~]*)?\Z", re.IGNORECASE)
+# ASCII classes, not IGNORECASE and \d: those would let the Kelvin sign or Arabic-Indic digits through.
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+WEB_URL_RE = re.compile(rf"^https://{_HOST_LABEL}(?:\.{_HOST_LABEL})+(?::[0-9]{{1,5}})?(?:[/?#][!-~]*)?\Z")
 # Longer links make a QR too dense to scan from a screen at arm's length.
 MAX_URL_CHARS = 300
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
