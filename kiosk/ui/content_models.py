@@ -96,21 +96,20 @@ def key_facts(rec: dict) -> list[dict]:
     """A service's key facts, each {"label", "value"} in plain text (the card at the top of its page and
     its summary slip): 收费, 办理时限, 在哪办 (its channel kinds) and the number of 材料, each only when
     the record says it."""
-    def tr(label: str) -> str:
-        return QCoreApplication.translate("Content", label)
-
-    facts = [(tr("收费"), text.plain(_text(rec, "fee"))),
-             (tr("办理时限"), text.plain(_text(rec, "time_limit"))),
-             (tr("在哪办"), channel_kinds(_texts(rec, "channels")))]
+    # Each label written out in its translate() call, so that lupdate finds it.
+    facts = [(QCoreApplication.translate("Content", "收费"), text.plain(_text(rec, "fee"))),
+             (QCoreApplication.translate("Content", "办理时限"), text.plain(_text(rec, "time_limit"))),
+             (QCoreApplication.translate("Content", "在哪办"), channel_kinds(_texts(rec, "channels")))]
     materials = len(_texts(rec, "materials"))
     if materials:
-        facts.append((tr("材料"), QCoreApplication.translate("Content", "共 %n 项", "", materials)))
+        facts.append((QCoreApplication.translate("Content", "材料"),
+                      QCoreApplication.translate("Content", "共 %n 项", "", materials)))
     return [{"label": label, "value": value} for label, value in facts if value]
 
 
 def fee_note(rec: dict) -> str:
     """'以窗口公示为准' under a fee nobody has checked against the schedule in force (``fee_verified``)."""
-    unchecked = _text(rec, "fee") and rec.get("fee_verified") is not True
+    unchecked = bool(_text(rec, "fee")) and rec.get("fee_verified") is not True
     return QCoreApplication.translate("Content", "以窗口公示为准") if unchecked else ""
 
 
