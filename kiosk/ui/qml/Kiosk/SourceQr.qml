@@ -13,6 +13,7 @@ Column {
     property var qr: ({})            // {size, path} from the Content facade, {} without a url
     // Side of the QR frame in px: at least 300 so a phone reads it from 40 cm.
     property int qrSizePx: 360
+    readonly property int qrSide: Math.max(300, qrSizePx)
 
     readonly property bool hasQr: url !== "" && (qr.size || 0) > 0
     readonly property bool canPrint: Shell.hasSingleton("Booking") && Booking.printerAvailable
@@ -58,40 +59,46 @@ Column {
         font.bold: true
     }
 
-    Rectangle {
-        id: frame
-        objectName: "sourceQrFrame"
-        visible: root.hasQr
-        width: Math.max(300, root.qrSizePx)
-        height: width
-        color: "white"
-        radius: Theme.radius / 2
-        border.color: Theme.divider
-        border.width: 1
-        Accessible.role: Accessible.Graphic
-        Accessible.name: qsTr("原文网址二维码")
+    // Made only for a record with a source: most pages have none, and a Shape is not free to build.
+    Loader {
+        active: root.hasQr
+        visible: active
+        sourceComponent: Component {
+            Rectangle {
+                id: frame
+                objectName: "sourceQrFrame"
+                width: root.qrSide
+                height: width
+                color: "white"
+                radius: Theme.radius / 2
+                border.color: Theme.divider
+                border.width: 1
+                Accessible.role: Accessible.Graphic
+                Accessible.name: qsTr("原文网址二维码")
 
-        // The dark modules as one vector path in module units, scaled by a whole number of px per
-        // module so every edge is sharp (as BookingQr draws the booking QR).
-        Item {
-            id: qrImage
-            objectName: "sourceQrImage"
-            anchors.centerIn: parent
-            readonly property int modules: root.hasQr ? root.qr.size : 0
-            readonly property int modulePx: modules ? Math.floor((frame.width - 4) / modules) : 0
-            width: modulePx * modules
-            height: width
-            visible: modules > 0
+                // The dark modules as one vector path in module units, scaled by a whole number of px per
+                // module so every edge is sharp (as BookingQr draws the booking QR).
+                Item {
+                    id: qrImage
+                    objectName: "sourceQrImage"
+                    anchors.centerIn: parent
+                    readonly property int modules: root.qr.size || 0
+                    readonly property int modulePx: modules ? Math.floor((frame.width - 4) / modules) : 0
+                    width: modulePx * modules
+                    height: width
+                    visible: modules > 0
 
-            Shape {
-                width: qrImage.modules
-                height: qrImage.modules
-                scale: qrImage.modulePx
-                transformOrigin: Item.TopLeft
-                ShapePath {
-                    fillColor: "black"
-                    strokeWidth: -1
-                    PathSvg { path: qrImage.modules ? root.qr.path : "" }
+                    Shape {
+                        width: qrImage.modules
+                        height: qrImage.modules
+                        scale: qrImage.modulePx
+                        transformOrigin: Item.TopLeft
+                        ShapePath {
+                            fillColor: "black"
+                            strokeWidth: -1
+                            PathSvg { path: qrImage.modules ? root.qr.path : "" }
+                        }
+                    }
                 }
             }
         }
@@ -113,7 +120,7 @@ Column {
         objectName: "printSummaryButton"
         visible: root.canPrint
         enabled: root.printState !== "printing"
-        width: Math.max(frame.width, implicitWidth)
+        width: Math.max(root.qrSide, implicitWidth)
         text: root.printState === "printing" ? qsTr("正在打印…") : qsTr("打印摘要")
         fill: Theme.primary
         ink: Theme.onPrimary
