@@ -90,9 +90,11 @@ GALLERY := home=home services=services service=service:svc-patent-application po
 	policy=policy:pol-zz-2022-140-notice notices=notices notice=notice:ntc-20260908-ip-search-training-phase1 \
 	news=news events=events event=event:evt-20261210-ip-search-training-2 station-notices=station-notices \
 	search-empty=search search-zlsq=search:zlsq search-nearmiss=search:zhaunli search-zero=search:qxqxqx \
-	attract=attract booking=booking
+	attract=attract booking=booking \
+	service-keyfacts=service:svc-trademark-registration policy-outline=policy:pol-zz-2022-140-plan
 # The same screens in English (--lang en), as docs/screens/en-<name>-<size>.png.
-EN_GALLERY := home=home service=service:svc-patent-application search=search:zlsq booking=booking
+EN_GALLERY := home=home service=service:svc-patent-application policy=policy:pol-zz-2022-140-notice \
+	search=search:zlsq booking=booking
 # docs/screens/large-<name>-<size>.png ← the same in 大字 mode (`selftest --large-text`).
 GALLERY_LARGE := home=home service=service:svc-patent-application policy=policy:pol-zz-2022-140-notice \
 	search=search:zlsq booking=booking-for:svc-patent-application

@@ -19,7 +19,8 @@ from PySide6.QtCore import QTimer
 from kiosk import booking
 from kiosk.core import config as config_mod
 from kiosk.store import content
-from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel, qr_svg_path
+from kiosk.ui.booking_model import PRINTER_STATUS_CHECKING, BookingBackend, BookingTypeListModel
+from kiosk.ui.qr import qr_svg_path
 from tests import cups_helpers
 from tests.data_service_double import booking_backend
 from tests.helpers import REPO_ROOT

@@ -204,7 +204,9 @@ def test_a_record_with_huge_lists_opens_as_one_bounded_page(seeded, cfg, tmp_pat
     report = _probe(cfg.data_path, tmp_path / "huge.png", "--record", "svc-aaa-huge")
     assert report["warnings"] == []
     shown = [t["text"] for t in report["texts"]]
-    assert sum(1 for s in shown if s.startswith("材料") and s != "材料很多的事项") == LIST_LIMITS["materials"]
+    # The materials themselves (not the title, nor the key facts card's "材料" label).
+    assert sum(1 for s in shown if s.startswith("材料") and s not in ("材料很多的事项", "材料")) == LIST_LIMITS["materials"]
+    assert f"共 {LIST_LIMITS['materials']} 项" in shown  # the card counts what the page lists
     assert sum(1 for s in shown if s.startswith("步骤")) == LIST_LIMITS["process"]
 
 

@@ -108,6 +108,17 @@ HOSTILE_SOURCES = {
     "materials-en-a-string": (_set("services", "materials_en", "ID card"), "'materials_en'"),
     "control-char-in-a-key": (_set("news", "x\x1by", 1), "\\x1b"),
     "ends-before-it-starts": (_set("events", "ends_at", "2020-01-01T00:00:00+08:00"), "before starts_at"),
+    # A source_url becomes a QR a visitor's phone opens: https only, a real host, no spaces, not too long to scan.
+    "source-url-http": (_set("policies", "source_url", "http://public.zhengzhou.gov.cn/D0107Y/6451105.jhtml"),
+                        "field 'source_url': got 'http://public.zhengzhou.gov.cn/D0107Y/6451105.jhtml', "
+                        "expected an https:// web address"),
+    "source-url-no-scheme": (_set("news", "source_url", "public.zhengzhou.gov.cn/x"), "'source_url'"),
+    "source-url-javascript": (_set("events", "source_url", "javascript:alert(1)"), "'source_url'"),
+    "source-url-space": (_set("services", "source_url", "https://www.cnipa.gov.cn/a b"), "'source_url'"),
+    "source-url-no-host": (_set("notices", "source_url", "https:///path"), "'source_url'"),
+    "source-url-too-long": (_set("policies", "source_url", "https://www.cnipa.gov.cn/" + "a" * 300), "'source_url'"),
+    "source-url-a-list": (_set("policies", "source_url", ["https://www.cnipa.gov.cn/"]), "'source_url'"),
+    "fee-verified-a-string": (_set("services", "fee_verified", "yes"), "'fee_verified'"),
 }
 
 
@@ -123,7 +134,8 @@ def test_publisher_refuses_hostile_content_naming_file_record_field(publisher, c
 
 def test_publisher_accepts_every_optional_field_of_the_seed_and_english_twins(publisher):
     recs = publisher.source.records("services")
-    recs[0].update(title_en="Patent application", keywords_en=["patent"], rev=recs[0]["rev"] + 1)
+    recs[0].update(title_en="Patent application", keywords_en=["patent"], fee_verified=True,
+                   source_url="https://www.cnipa.gov.cn:443/col/col1510/index.html?a=1#b", rev=recs[0]["rev"] + 1)
     publisher.source.write("services", recs)
     proc = publish_cli(publisher)
     assert proc.returncode == 0, proc.stderr
@@ -332,6 +344,7 @@ TERMINAL_HOSTILE = {
     "registration-a-string": ("events", {"registration": "x"}, "'registration'"),
     "50000-related-ids": ("news", {"related_ids": [f"nws-{i}" for i in range(50_000)]}, "'related_ids'"),
     "100000-materials": ("services", {"materials": ["材料"] * 100_000}, "'materials'"),
+    "source-url-http": ("news", {"source_url": "http://public.zhengzhou.gov.cn/x"}, "'source_url'"),
     "deeply-nested-unknown-field": ("news", {"extra": [[[[["x"]]]]]}, "nested deeper"),
 }
 

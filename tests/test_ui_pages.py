@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtQuick import QQuickItem
 
 from kiosk.store import station
-from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find
+from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, wait_page_built
 
 PAGES = [
     ("HomePage.qml", {}, "homePage"),
@@ -47,6 +47,7 @@ def test_page_loads_cleanly_with_large_targets(kiosk_ui, qtbot, size_px, file_na
     ctx, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
     station.add_announcement("本周六上午正常开放", "**周六** 9:00–12:00 提供咨询。", pinned=True)
     window.openPage(file_name, props)
+    wait_page_built(qtbot, window)
     qtbot.wait(2100 if file_name == "StationNoticesPage.qml" else 200)  # announcements poll every 2 s
     page = current_page(window)
     assert page.objectName() == object_name

@@ -43,3 +43,39 @@ def test_list_blocks_number_steps():
     assert text.list_blocks(["a", "b"], numbered=True) == [
         {"type": "ol", "text": "a", "marker": "1."}, {"type": "ol", "text": "b", "marker": "2."}]
     assert text.list_blocks(None) == []
+
+
+def test_official_numbering_starts_blocks_and_short_parts_are_headings():
+    body = "为做好工作，通知如下。\n一、总体要求\n坚持问题导向。\n（一）加强领导\n二、各单位要高度重视，切实抓好落实。"
+    assert text.blocks(body) == [
+        {"type": "p", "text": "为做好工作，通知如下。", "marker": ""},
+        {"type": "h2", "text": "一、总体要求", "marker": ""},
+        {"type": "p", "text": "坚持问题导向。", "marker": ""},
+        {"type": "h3", "text": "（一）加强领导", "marker": ""},
+        # A numbered line that is a whole sentence stays a paragraph, but starts its own block.
+        {"type": "p", "text": "二、各单位要高度重视，切实抓好落实。", "marker": ""},
+    ]
+
+
+def test_outline_lists_the_top_level_parts_as_chip_titles():
+    body = ("前言\n\n## 一、指导思想\n正文\n\n### 1. 细则\n\n## 二、**工作**目标\n\n"
+            "三、保障措施。各地要加强组织领导，确保各项任务落到实处，并按季度报送进展情况。")
+    blocks = text.blocks(body)
+    assert text.outline(blocks) == [
+        {"index": 1, "title": "一、指导思想"},
+        {"index": 4, "title": "二、工作目标"},  # bold markup gone, as the chip shows plain text
+        {"index": 5, "title": "三、保障措施"},  # cut at the first sentence mark
+    ]
+    # Only one top-level heading: every level counts; fewer than two entries: nothing to jump between.
+    assert [e["title"] for e in text.outline(text.blocks("## 总则\n\n### 第一条\n\n### 第二条"))] == [
+        "总则", "第一条", "第二条"]
+    assert text.outline(text.blocks("## 唯一标题\n\n正文")) == []
+    assert text.outline(text.blocks("（一）" + "很长的小节标题没有句号" * 5 + "\n\n（二）短")) == [
+        {"index": 0, "title": "（一）很长的小节标题没有句号很长的…"}, {"index": 1, "title": "（二）短"}]
+
+
+def test_the_seed_policy_with_parts_gets_its_outline():
+    policies = json.loads((REPO_ROOT / "assets" / "content" / "policies.json").read_text(encoding="utf-8"))["records"]
+    plan = next(r for r in policies if r["id"] == "pol-zz-2022-140-plan")
+    assert [e["title"] for e in text.outline(text.blocks(plan["body"]))] == [
+        "一、指导思想", "二、工作目标", "三、主要任务", "四、重点工作", "五、保障措施"]

@@ -47,6 +47,13 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 # The offset's minutes are checked here: datetime.fromisoformat reads +08:75 as +09:15.
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:[0-5]\d|Z)\Z")
 MEDIA_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*\Z", re.IGNORECASE)
+# A record's official web page, shown as a QR a visitor scans: https only (a phone must not be sent to a page
+# anyone on the way can change), a host name with a dot, then an optional path/query of visible ASCII.
+# ASCII classes, not IGNORECASE and \d: those would let the Kelvin sign or Arabic-Indic digits through.
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+WEB_URL_RE = re.compile(rf"^https://{_HOST_LABEL}(?:\.{_HOST_LABEL})+(?::[0-9]{{1,5}})?(?:[/?#][!-~]*)?\Z")
+# Longer links make a QR too dense to scan from a screen at arm's length.
+MAX_URL_CHARS = 300
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 # Records per manifest: a list page and the search index hold every record of a collection. Ten times
@@ -82,8 +89,8 @@ BOOKING_KINDS = ("consult", "assistance", "appointment")
 
 @dataclass(frozen=True)
 class FieldRule:
-    """One field of a record. kind: text | date | datetime | bool | integer (``min_value``..``max_value``) |
-    text_list | id_list | choice | object (``fields`` gives its members, all required) | attachments.
+    """One field of a record. kind: text | url (an https web address) | date | datetime | bool |
+    integer (``min_value``..``max_value``) | text_list | id_list | choice | object (``fields`` gives its members, all required) | attachments.
     A required field is present, not null and not empty; an optional one may be absent or null."""
 
     kind: str
@@ -98,6 +105,8 @@ class FieldRule:
         """How the rule reads in an error message ("a text of at most 200 characters")."""
         if self.kind == "text":
             return f"{'a non-empty' if self.required else 'a'} text of at most {self.max_chars} characters"
+        if self.kind == "url":
+            return f"an https:// web address of at most {self.max_chars} characters"
         if self.kind == "date":
             return f"a calendar date YYYY-MM-DD (years {MIN_YEAR}–{MAX_YEAR})"
         if self.kind == "datetime":
@@ -137,6 +146,8 @@ _COMMON = {
     "is_demo": FieldRule("bool"),
     # Curated place in every list the record appears in (1 leads; records without one come after).
     "order": FieldRule("integer", min_value=MIN_ORDER, max_value=MAX_ORDER),
+    # The record's official web page (the original document, the service's own guide): a QR on its page.
+    "source_url": FieldRule("url", max_chars=MAX_URL_CHARS),
 }
 # Fields of documents (policies, notices, news).
 _DOCUMENT = {
@@ -165,6 +176,9 @@ SCHEMA: dict[str, dict[str, FieldRule]] = {name: _with_english(rules) for name, 
         "process": FieldRule("text_list", max_chars=LIST_ITEM_CHARS),
         "time_limit": _text(False, MEDIUM_TEXT_CHARS),
         "fee": _text(False, MEDIUM_TEXT_CHARS),
+        # True once the fee has been checked against the fee schedule in force; otherwise the page adds
+        # "以窗口公示为准" (the fee the service window displays is the one that applies).
+        "fee_verified": FieldRule("bool"),
         "channels": FieldRule("text_list", max_chars=LIST_ITEM_CHARS),
         "provider": _text(False, MEDIUM_TEXT_CHARS),
         "booking": _BOOKING,
@@ -254,6 +268,11 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def is_web_url(value: object) -> TypeGuard[str]:
+    """VALUE is a web address a record's ``source_url`` may hold (https, at most MAX_URL_CHARS)."""
+    return isinstance(value, str) and len(value) <= MAX_URL_CHARS and WEB_URL_RE.match(value) is not None
+
+
 def _check_text(where: str, value: str, max_chars: int) -> None:
     if len(value) > max_chars:
         _fail(where, f"{len(value)} characters, expected at most {max_chars}")
@@ -292,6 +311,9 @@ def _check_field(where: str, name: str, rule: FieldRule, value: object) -> None:
             _fail(here, f"is empty, {expected}")
         _check_text(here, value, rule.max_chars)
         if rule.kind == "choice" and value not in rule.choices:
+            _fail(here, f"got {_shown(value)}, {expected}")
+    elif rule.kind == "url":
+        if not is_web_url(value):
             _fail(here, f"got {_shown(value)}, {expected}")
     elif rule.kind in ("date", "datetime"):
         if not isinstance(value, str) or _moment(value, rule.kind) is None:

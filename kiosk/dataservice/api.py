@@ -99,11 +99,13 @@ class RelatedRecord(TypedDict):
 
 class RecordDetail(TypedDict):
     """Everything a detail page shows, bounded: every list field of RECORD cut to LIST_LIMITS, the related
-    records that exist (in RECORD's order), and the booking type of a service ('' for other kinds)."""
+    records that exist (in RECORD's order), the booking type of a service ('' for other kinds) and the
+    record's official web page for its QR ('' when it has none that passes the content rules' https check)."""
 
     record: Record
     related: list[RelatedRecord]
     booking_type_id: str
+    source_url: str
 
 
 class SearchHit(TypedDict):

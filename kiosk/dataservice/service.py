@@ -50,7 +50,7 @@ from kiosk.core import config as config_mod
 from kiosk.core import kinds, listing
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.json_lines import encode_line, serve_lines
-from kiosk.core.manifest import LIST_LIMITS
+from kiosk.core.manifest import LIST_LIMITS, is_web_url
 from kiosk.core.safe_text import MAX_COMBINING_RUN, clean_tree, content_problem
 from kiosk.core.staff_rules import PinError, StorageReason
 from kiosk.dataservice import api
@@ -281,7 +281,8 @@ class DataService(api.DataApi):
     def record_detail(self, record_id: str) -> RecordDetail | None:
         """Everything a detail page shows, in one answer of bounded size, or None when RECORD_ID is gone:
         the record with every list field cut to LIST_LIMITS, the related records that exist (in its
-        order, at most LIST_LIMITS["related_ids"]) and the booking type of a service, else ''.
+        order, at most LIST_LIMITS["related_ids"]), the booking type of a service, else '', and its
+        https source_url, else ''.
 
         The publisher and the sync apply refuse longer lists; this cap is the terminal's own defence
         against a content.db written otherwise (an older version, a hand-signed manifest), so that a
@@ -301,10 +302,14 @@ class DataService(api.DataApi):
         if rec.get("kind") == "services":
             booking_type = booking_type_for_service(rec["id"], content.list_records("booking_types")) or {}
             booking_type_id = str(booking_type.get("id", ""))
+        # Checked again here: a record applied by an older version carried source_url as an unknown field,
+        # which no rule checked, and a visitor's phone must only ever be sent to an https page.
+        source_url = rec.get("source_url")
         return {"record": rec,
                 "related": [{"id": rid, "kind": found[rid].kind, "title": found[rid].title,
                              "title_en": found[rid].title_en or ""} for rid in wanted if rid in found],
-                "booking_type_id": booking_type_id}
+                "booking_type_id": booking_type_id,
+                "source_url": source_url if is_web_url(source_url) else ""}
 
     def counts_by_kind(self) -> dict[str, int]:
         counts: dict[str, int] = content.counts_by_kind()

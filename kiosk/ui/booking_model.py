@@ -25,6 +25,7 @@ from kiosk.dataservice.api import RecordDetail
 from kiosk.ui.children import ChildOutcome, ChildProcess, Ending
 from kiosk.ui.content_models import RowListModel
 from kiosk.ui.data_client import DataCalls
+from kiosk.ui.qr import qr_modules
 
 if TYPE_CHECKING:
     from kiosk.ui.printing import SlipPrintJobs
@@ -139,6 +140,7 @@ class BookingBackend(QObject):
     printingChanged = Signal()
     printerStatusChanged = Signal()
     printFinished = Signal(bool, str)
+    summaryPrintFinished = Signal(bool, str)  # a summary slip ("打印摘要"): ok, the visitor's message
     stateCleared = Signal()
     recordLookedUp = Signal(str, str, str)  # record id, its title, its booking type id ('' when none or gone)
 
@@ -159,6 +161,7 @@ class BookingBackend(QObject):
         # Print jobs (and with them QtPrintSupport, QtWidgets and the slip fonts, ~10 MB) are set
         # up on the first slip: most visitors never print one.
         self._jobs: SlipPrintJobs | None = None
+        self._summary_jobs: SlipPrintJobs | None = None  # summary slips, set up on the first likewise
         if jobs is not None:
             self._adopt_jobs(jobs)
         # The printer is checked when a screen first asks about it, and again after each slip.
@@ -227,10 +230,7 @@ class BookingBackend(QObject):
         more heap behind after 300 visits (bench/ui_bench.py).
         """
         link = self._link(serviceId, bookingTypeId)
-        if link is None:
-            return {}
-        matrix = booking.qr_matrix(link.url)
-        return {"size": len(matrix), "path": qr_svg_path(booking.dark_runs(matrix))}
+        return qr_modules(link.url) if link is not None else {}
 
     @Slot(str, str, result=str)
     def shortCode(self, serviceId: str, bookingTypeId: str) -> str:
@@ -309,6 +309,43 @@ class BookingBackend(QObject):
         if not started:
             log.info("print request ignored: a slip is still printing")
 
+    @Slot(str)
+    def printSummary(self, recordId: str) -> None:
+        """Print the summary slip of a record's page ("打印摘要": title, key facts or first lines, the QR of its
+        official page, station, time); summaryPrintFinished(ok, visitor message) answers."""
+        from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE
+
+        if self._printer_problem is not None:
+            log.warning("summary slip not printed: %s", self._printer_problem)
+            self.summaryPrintFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
+            return
+
+        def failed(exc: Exception) -> None:
+            log.warning("record %s not read for its summary slip: %s", recordId, exc)
+            self.summaryPrintFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
+
+        self._data.record_detail(recordId).then(lambda page: self._print_summary(recordId, page), failed,
+                                                receiver=self)
+
+    def _print_summary(self, record_id: str, page: RecordDetail | None) -> None:
+        from kiosk.ui.printing import MSG_PRINTER_UNAVAILABLE, SlipPrintJobs, print_summary_slip, summary_slip
+
+        if page is None:
+            log.warning("summary slip not printed: record %s is gone", record_id)
+            self.summaryPrintFinished.emit(False, MSG_PRINTER_UNAVAILABLE)
+            return
+        if self._summary_jobs is None:
+            self._summary_jobs = SlipPrintJobs(print_function=print_summary_slip, parent=self)
+            self._summary_jobs.finished.connect(self._on_summary_finished)
+        summary = summary_slip(self._cfg.station_name, page, in_china(self._clock()).strftime("%Y-%m-%d %H:%M"))
+        if not self._summary_jobs.submit(summary, paper_width_mm=self._cfg.paper_width_mm,
+                                         printer_name=self._cfg.printer_name):
+            log.info("summary print request ignored: a summary slip is still printing")
+
+    def _on_summary_finished(self, ok: bool, visitor_message: str, detail: str) -> None:
+        self.summaryPrintFinished.emit(ok, visitor_message)
+        self.refreshPrinter()
+
     def _adopt_jobs(self, jobs: SlipPrintJobs) -> None:
         self._jobs = jobs
         jobs.setParent(self)
@@ -356,11 +393,6 @@ class BookingBackend(QObject):
     def stop(self) -> None:
         """The UI is stopping: no printer check may outlive it."""
         self._printer_status.stop()
-
-
-def qr_svg_path(runs: list[tuple[int, int, int]]) -> str:
-    """The dark runs (row, first column, length) as one SVG path in module units."""
-    return "".join(f"M{col} {row}h{length}v1h-{length}z" for row, col, length in runs)
 
 
 def register(ctx) -> BookingBackend:

@@ -34,6 +34,7 @@ from kiosk.core.listing import is_expired, is_past
 from kiosk.dataservice.api import RecordDetail, RecordPage
 from kiosk.ui import QML_IMPORT_MAJOR_VERSION, QML_IMPORT_NAME, text
 from kiosk.ui.context import current_context
+from kiosk.ui.qr import qr_modules
 
 log = logging.getLogger(__name__)
 # Qt's translation of a visitor-facing text (named so that lupdate finds every call).
@@ -128,6 +129,34 @@ def _mapping(rec: dict, name: str) -> dict:
     """REC's object field NAME ({} when it is not an object)."""
     value = rec.get(name)
     return value if isinstance(value, dict) else {}
+
+
+def channel_kinds(channels: list[str]) -> str:
+    """Where a service is done, in a few words: the kind before each channel's "：" ("网上：专利业务办理系统…"
+    → "网上"), joined by " · "; a channel without one counts whole."""
+    kinds_seen = [item.split("：", 1)[0].strip() for item in channels]
+    return " · ".join(dict.fromkeys(k for k in kinds_seen if k))
+
+
+def key_facts(rec: dict) -> list[dict]:
+    """A service's key facts, each {"label", "value"} in plain text (the card at the top of its page and
+    its summary slip): 收费, 办理时限, 在哪办 (its channel kinds) and the number of 材料, each only when
+    the record says it."""
+    # Each label written out in its translate() call, so that lupdate finds it.
+    facts = [(QCoreApplication.translate("Content", "收费"), text.plain(_text(rec, "fee"))),
+             (QCoreApplication.translate("Content", "办理时限"), text.plain(_text(rec, "time_limit"))),
+             (QCoreApplication.translate("Content", "在哪办"), channel_kinds(_texts(rec, "channels")))]
+    materials = len(_texts(rec, "materials"))
+    if materials:
+        facts.append((QCoreApplication.translate("Content", "材料"),
+                      QCoreApplication.translate("Content", "共 %n 项", "", materials)))
+    return [{"label": label, "value": value} for label, value in facts if value]
+
+
+def fee_note(rec: dict) -> str:
+    """'以窗口公示为准' under a fee nobody has checked against the schedule in force (``fee_verified``)."""
+    unchecked = bool(_text(rec, "fee")) and rec.get("fee_verified") is not True
+    return QCoreApplication.translate("Content", "以窗口公示为准") if unchecked else ""
 
 
 def list_rows(kind: str, records: list[dict], now: dt.datetime, language: str) -> list[dict]:
@@ -537,6 +566,8 @@ def detail(page: RecordDetail, now: dt.datetime, language: str) -> dict:
     """The detail page's view of PAGE, the data service's record_detail answer, in the visitor's LANGUAGE."""
     rec = in_language(page["record"], language)
     kind = rec["kind"]
+    body_blocks = text.blocks(_text(rec, "body"))
+    source_url = page["source_url"]
     out = {
         "recordId": rec["id"],
         "kind": kind,
@@ -547,7 +578,10 @@ def detail(page: RecordDetail, now: dt.datetime, language: str) -> dict:
         "docNumber": _text(rec, "doc_number"),
         "date": _text(rec, "published_at"),
         "category": category_label(_text(rec, "category")),
-        "blocks": text.blocks(_text(rec, "body")),
+        "blocks": body_blocks,
+        "outline": text.outline(body_blocks),
+        "sourceUrl": source_url,
+        "sourceQr": qr_modules(source_url) if source_url else {},
         "expired": kind == "notices" and is_expired(rec, now),
         "past": kind == "events" and is_past(rec, now),
         "validUntil": minute_text(rec["valid_until"]) if rec.get("valid_until") else "",
@@ -569,6 +603,8 @@ def detail(page: RecordDetail, now: dt.datetime, language: str) -> dict:
             "fee": text.inline(_text(rec, "fee")),
             "channels": text.list_blocks(_texts(rec, "channels")),
             "provider": text.inline(_text(rec, "provider")),
+            "keyFacts": key_facts(rec),
+            "feeNote": fee_note(rec),
             "bookingType": _text(booking, "type"),
             "bookingLabel": _text(booking, "label") if language == SOURCE_LANGUAGE else "",
             "bookingTypeId": page["booking_type_id"],

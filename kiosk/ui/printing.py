@@ -25,8 +25,12 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPageLayo
 from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.booking import SlipContent
+from kiosk.core import kinds
 from kiosk.core.safe_text import for_display
+from kiosk.dataservice.api import RecordDetail
 from kiosk.printer_status import printer_problem
+from kiosk.ui import text
+from kiosk.ui.content_models import event_time_text, fee_note, key_facts
 from kiosk.ui.qr import paint_qr
 
 log = logging.getLogger(__name__)
@@ -262,7 +266,7 @@ class SlipPrintJobs(QObject):
     def busy(self) -> bool:
         return self._busy
 
-    def submit(self, slip: SlipContent, **print_kwargs) -> bool:
+    def submit(self, slip: SlipContent | SummarySlip, **print_kwargs) -> bool:
         """Start printing; False (and nothing started) while another job is still running."""
         if self._busy:
             return False
@@ -274,7 +278,7 @@ class SlipPrintJobs(QObject):
                          daemon=True).start()
         return True
 
-    def _run(self, job: int, slip: SlipContent, print_kwargs: dict) -> None:
+    def _run(self, job: int, slip: SlipContent | SummarySlip, print_kwargs: dict) -> None:
         try:
             self._print_function(slip, **print_kwargs)
         except PrintError as exc:
@@ -311,3 +315,161 @@ class SlipPrintJobs(QObject):
         if busy != self._busy:
             self._busy = busy
             self.busyChanged.emit()
+
+
+# ---------------------------------------------------------------- summary slips
+
+# What a summary slip prints of a long text: the start of a summary, each key fact.
+SUMMARY_TEXT_CHARS = 160
+SUMMARY_FACT_CHARS = 120
+MSG_SUMMARY_QR = "扫码查看原文"
+
+
+@dataclass(frozen=True)
+class SummarySlip:
+    """A record to take away on paper ("打印摘要"): what it is, its key facts or first lines, the QR of its
+    official page (none when SOURCE_URL is ''), the station and the time."""
+
+    station_name: str
+    kind_title: str
+    title: str
+    lines: tuple[str, ...]
+    source_url: str
+    printed_at: str  # local date and time, "YYYY-MM-DD HH:MM"
+
+
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def summary_slip(station_name: str, page: RecordDetail, printed_at: str) -> SummarySlip:
+    """The summary slip of PAGE (the data service's record_detail answer): a service's key facts (the fee
+    with its "以窗口公示为准" note when unchecked); for other kinds the issuer, 文号, date or event time and
+    venue, then the start of the summary."""
+    rec = page["record"]
+    kind = rec["kind"]
+
+    def field(name: str) -> str:
+        value = rec.get(name)
+        return value if isinstance(value, str) else ""
+
+    lines: list[str] = []
+    if kind == "services":
+        note = fee_note(rec)
+        for i, fact in enumerate(key_facts(rec)):
+            value = _cut(fact["value"], SUMMARY_FACT_CHARS) + (f"（{note}）" if i == 0 and note else "")
+            lines.append(f"{fact['label']}：{value}")
+    else:
+        if kind == "events":
+            lines.append(f"时间：{event_time_text(rec.get('starts_at'), rec.get('ends_at'))}")
+            if field("venue"):
+                lines.append(f"地点：{field('venue')}")
+        lines += [v for v in (field("issuer") or field("organizer"), field("doc_number")) if v]
+        if field("published_at"):
+            lines.append(f"发布日期：{field('published_at')}")
+        if field("summary"):
+            lines.append(_cut(text.plain(field("summary")), SUMMARY_TEXT_CHARS))
+    return SummarySlip(station_name=station_name, kind_title=kinds.title(kind), title=field("title"),
+                       lines=tuple(lines), source_url=page["source_url"], printed_at=printed_at)
+
+
+def _summary_layout(summary: SummarySlip, geometry: PaperGeometry, printer: QPrinter) -> tuple[list[_Block], float]:
+    """Blocks of a summary slip top to bottom with their heights (device pixels); the fact lines are
+    dropped from the last while the slip would outgrow its paper."""
+    px_per_mm = printer.resolution() / 25.4
+    column_px = geometry.column_width_mm * px_per_mm
+    gap_px = 2.0 * px_per_mm
+    center = int(Qt.AlignmentFlag.AlignHCenter)
+    left = int(Qt.AlignmentFlag.AlignLeft)
+    wrap_words = int(Qt.TextFlag.TextWordWrap)
+
+    def text_block(value: str, size_pt: float, flags: int, *, bold: bool = False, optional: bool = False) -> _Block:
+        value = for_display(value)
+        font = _font(size_pt, bold=bold)
+        rect = QFontMetricsF(font, printer).boundingRect(QRectF(0, 0, column_px, 1e6), flags, value)
+        return _Block("text", rect.height(), value, font, flags, optional)
+
+    blocks = [text_block(summary.station_name, 10, center | wrap_words, bold=True), _Block("rule", gap_px),
+              text_block(summary.kind_title, 8, left), text_block(summary.title, 11, left | wrap_words, bold=True)]
+    blocks += [text_block(line, 9, left | wrap_words, optional=True) for line in summary.lines]
+    if summary.source_url:
+        blocks.append(_Block("qr", geometry.qr_side_mm * px_per_mm))
+        blocks.append(text_block(MSG_SUMMARY_QR, 10, center, bold=True))
+        blocks.append(text_block(summary.source_url, 7, left | int(Qt.TextFlag.TextWrapAnywhere)))
+    blocks.append(_Block("rule", gap_px))
+    blocks.append(text_block(f"打印时间：{summary.printed_at}", 8, left))
+
+    limit_px = ((geometry.fixed_height_mm - 2 * geometry.margin_mm) if geometry.fixed_height_mm
+                else RECEIPT_MAX_LENGTH_MM - 2 * geometry.margin_mm) * px_per_mm
+
+    def total(bs: list[_Block]) -> float:
+        return sum(b.height_px for b in bs) + gap_px * (len(bs) - 1)
+
+    while total(blocks) > limit_px and any(b.optional for b in blocks):
+        last_optional = max(i for i, b in enumerate(blocks) if b.optional)
+        del blocks[last_optional]
+    return blocks, total(blocks)
+
+
+def render_summary_slip(printer: QPrinter, summary: SummarySlip, paper_width_mm: int) -> bool:
+    """Lay out and paint SUMMARY on PRINTER as render_slip does a booking slip (receipt rolls: the page is as
+    long as the slip); False when the printer could not be opened or the job failed to spool."""
+    geometry = paper_geometry(paper_width_mm)
+    printer.setResolution(RESOLUTION_DPI)
+    px_per_mm = printer.resolution() / 25.4
+    blocks, content_px = _summary_layout(summary, geometry, printer)
+    if geometry.fixed_height_mm:
+        page_size = QPageSize(QPageSize.PageSizeId.A4)
+    else:
+        height_mm = content_px / px_per_mm + 2 * geometry.margin_mm + 1
+        page_size = QPageSize(QSizeF(geometry.page_width_mm, height_mm), QPageSize.Unit.Millimeter,
+                              f"slip {geometry.page_width_mm:g}x{height_mm:.0f}mm", QPageSize.SizeMatchPolicy.ExactMatch)
+    printer.setPageLayout(QPageLayout(page_size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                                      QPageLayout.Unit.Millimeter))
+    printer.setFullPage(True)
+
+    painter = QPainter()
+    if not painter.begin(printer):
+        return False
+    try:
+        x_px = (geometry.page_width_mm - geometry.column_width_mm) / 2 * px_per_mm
+        column_px = geometry.column_width_mm * px_per_mm
+        y_px = geometry.margin_mm * px_per_mm
+        gap_px = 2.0 * px_per_mm
+        painter.setPen(QColor("black"))
+        for block in blocks:
+            if block.kind == "text":
+                assert block.font is not None  # every text block is laid out with its font
+                painter.setFont(block.font)
+                painter.drawText(QRectF(x_px, y_px, column_px, block.height_px), block.flags, block.text)
+            elif block.kind == "rule":
+                painter.setPen(QPen(QColor("black"), 0.3 * px_per_mm, Qt.PenStyle.DashLine))
+                mid = y_px + block.height_px / 2
+                painter.drawLine(int(x_px), int(mid), int(x_px + column_px), int(mid))
+                painter.setPen(QColor("black"))
+            elif block.kind == "qr":
+                side = block.height_px
+                paint_qr(painter, QRectF(x_px + (column_px - side) / 2, y_px, side, side), summary.source_url)
+            y_px += block.height_px + gap_px
+    finally:
+        ended = painter.end()
+    return ended and printer.printerState() != QPrinter.PrinterState.Error
+
+
+def print_summary_slip(summary: SummarySlip, *, paper_width_mm: int, printer_name: str = "",
+                       pdf_path: str | None = None) -> None:
+    """Print one summary slip (blocking), as print_slip prints a booking slip; PrintError says why not."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if pdf_path:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(pdf_path))
+    else:
+        problem = printer_problem(printer_name)
+        if problem:
+            raise PrintError(problem)
+        printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+        if printer_name:
+            printer.setPrinterName(printer_name)
+    printer.setDocName("ipkiosk summary")
+    if not render_summary_slip(printer, summary, paper_width_mm):
+        raise PrintError(f"could not print to {pdf_path or printer_name or 'the default printer'}")

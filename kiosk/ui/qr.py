@@ -1,8 +1,9 @@
-"""QR codes on printed slips (on screen, BookingQr.qml lays out the same runs as Rectangles).
+"""QR codes on printed slips and on screen.
 
 The matrix comes from :func:`kiosk.booking.qr_matrix` (qrcode, error correction M, quiet
 zone 4). On paper it is one filled vector path, so a printer or a PDF rasteriser never sees
-seams between neighbouring modules.
+seams between neighbouring modules; on screen (BookingQr.qml, SourceQr.qml) QML fills the
+same runs as one SVG path (:func:`qr_modules`).
 """
 
 from __future__ import annotations
@@ -31,3 +32,15 @@ def paint_qr(painter: QPainter, rect: QRectF, payload: str) -> None:
     painter.fillRect(rect, QColor("white"))
     painter.fillPath(dark_modules_path(matrix, rect), QColor("black"))
     painter.restore()
+
+
+def qr_svg_path(runs: list[tuple[int, int, int]]) -> str:
+    """The dark runs (row, first column, length) as one SVG path in module units."""
+    return "".join(f"M{col} {row}h{length}v1h-{length}z" for row, col, length in runs)
+
+
+def qr_modules(payload: str) -> dict:
+    """The QR of PAYLOAD for QML: {size: modules per side (quiet zone included), path: the dark modules
+    as an SVG path in module units, one ``M col row h len v1 h-len z`` per run}."""
+    matrix = qr_matrix(payload)
+    return {"size": len(matrix), "path": qr_svg_path(dark_runs(matrix))}

@@ -423,6 +423,30 @@ Scan the code or tell the code to our staff</translation>
         <translation>{start} to {end}</translation>
     </message>
     <message>
+        <source>收费</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <source>办理时限</source>
+        <translation>Time limit</translation>
+    </message>
+    <message>
+        <source>在哪办</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <source>材料</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>共 %n 项</source>
+        <translation>%n item(s)</translation>
+    </message>
+    <message>
+        <source>以窗口公示为准</source>
+        <translation>the counter's posted fee applies</translation>
+    </message>
+    <message>
         <source>已过期</source>
         <translation>Expired</translation>
     </message>
@@ -571,6 +595,13 @@ rights assistance</translation>
     <message>
         <source>%1 秒后返回欢迎页</source>
         <translation>Back to the welcome screen in %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>JumpChips</name>
+    <message>
+        <source>跳到：%1</source>
+        <translation>Jump to: %1</translation>
     </message>
 </context>
 <context>
@@ -891,6 +922,17 @@ rights assistance</translation>
     </message>
 </context>
 <context>
+    <name>ScrollAids</name>
+    <message>
+        <source>向上滑动查看更多</source>
+        <translation>Swipe up for more</translation>
+    </message>
+    <message>
+        <source>回到顶部</source>
+        <translation>Back to top</translation>
+    </message>
+</context>
+<context>
     <name>SearchPage</name>
     <message>
         <source>搜索</source>
@@ -995,6 +1037,25 @@ You can also tap a suggested word above.</translation>
     <message>
         <source>数据更新于 {time}</source>
         <translation>Updated {time}</translation>
+    </message>
+</context>
+<context>
+    <name>SourceQr</name>
+    <message>
+        <source>扫码查看原文</source>
+        <translation>Scan to read the original</translation>
+    </message>
+    <message>
+        <source>打印摘要</source>
+        <translation>Print a summary</translation>
+    </message>
+    <message>
+        <source>原文网址二维码</source>
+        <translation>QR code of the original web page</translation>
+    </message>
+    <message>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,11 @@ Column {
     property color ink: Theme.text
     spacing: Theme.spacing / 2
 
+    // The item showing block INDEX (a policy's outline chips scroll to it).
+    function blockItem(index) { return repeater.itemAt(index) }
+
     Repeater {
+        id: repeater
         model: body.blocks
         Item {
             required property var modelData

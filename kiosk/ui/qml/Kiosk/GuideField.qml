@@ -6,7 +6,9 @@ Column {
     property string label: ""
     property string text: ""       // StyledText from text.py
     property var blocks: []
-    visible: text !== "" || blocks.length > 0
+    // The record has this part (the page's jump chips list the parts present).
+    readonly property bool present: text !== "" || blocks.length > 0
+    visible: present
     spacing: Theme.spacing / 3
 
     Text {

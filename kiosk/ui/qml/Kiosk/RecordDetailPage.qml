@@ -1,8 +1,9 @@
 import QtQuick
 import KioskBackend
 
-// Detail of a policy, notice, news item or event: issuer, 文号, date, the body as text blocks
-// (no HTML, no remote loads, links inert), validity / event time, registration and related records.
+// Detail of a policy, notice, news item or event: issuer, 文号, date, an outline of the body's headings
+// (一、二、三… as jump chips), the body as text blocks (no HTML, no remote loads, links inert), validity /
+// event time, registration, a way to take it away (source QR, summary slip) and related records.
 KioskPage {
     id: page
     objectName: "recordDetailPage"
@@ -27,11 +28,23 @@ KioskPage {
     readonly property bool hasRegistration: isEvent && (rec.registrationType || "") !== ""
     // Landscape: the registration panel stays beside the text instead of inside it.
     readonly property bool sidePanel: !Theme.portrait && hasRegistration
+    readonly property var outline: rec.outline || []
+    // After the outline's chips, one to the take-away block (a short page without an outline needs none).
+    readonly property bool takeAwayChip: outline.length > 0 && takeAway.present
+
+    // Scroll so that ITEM (a heading of the body) starts at the top of the visible area.
+    function scrollTo(item) {
+        if (!item)
+            return
+        const y = item.mapToItem(flick.contentItem, 0, 0).y - Theme.spacing / 2
+        flick.cancelFlick()
+        flick.contentY = Math.max(0, Math.min(y, flick.contentHeight - flick.height))
+    }
 
     Flickable {
         id: flick
         objectName: "detailFlick"
-        anchors { left: parent.left; top: parent.top; bottom: parent.bottom
+        anchors { left: parent.left; top: parent.top; bottom: parent.bottom; bottomMargin: aids.footerHeight
                   right: page.sidePanel ? side.left : parent.right }
         contentHeight: column.implicitHeight + 2 * Theme.pageMargin
         clip: true
@@ -114,11 +127,26 @@ KioskPage {
                 visible: active
                 sourceComponent: registration
             }
+            JumpChips {
+                objectName: "outlineChips"
+                width: parent.width
+                labels: page.outline.map(entry => entry.title).concat(page.takeAwayChip ? [takeAway.label] : [])
+                onJump: index => page.scrollTo(index < page.outline.length ? body.blockItem(page.outline[index].index)
+                                                                           : takeAway)
+            }
             Rectangle { width: parent.width; height: 2; color: Theme.divider }
             BodyText {
+                id: body
                 objectName: "detailBody"
                 width: parent.width
                 blocks: page.rec.blocks || []
+            }
+            SourceQr {
+                id: takeAway
+                width: parent.width
+                recordId: page.recordId
+                url: page.rec.sourceUrl || ""
+                qr: page.rec.sourceQr || ({})
             }
             Text {
                 textFormat: Text.PlainText
@@ -141,6 +169,12 @@ KioskPage {
                 }
             }
         }
+    }
+
+    ScrollAids {
+        id: aids
+        anchors { left: flick.left; right: flick.right; top: flick.top; bottom: parent.bottom }
+        flick: flick
     }
 
     // Scrolls on its own when the panel is taller than the screen (大字 mode in landscape).

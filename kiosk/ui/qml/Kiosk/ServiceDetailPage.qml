@@ -1,8 +1,9 @@
 import QtQuick
 import KioskBackend
 
-// 办事指南 of one service: every field the record has, and its booking QR.
-// Portrait: the QR panel comes right after the summary; landscape: it stays on the right.
+// 办事指南 of one service: its key facts first (the fee visible without scrolling), jump chips to each part
+// of the guide, every field the record has, its booking QR and a way to take it away (source QR, summary slip).
+// Portrait: the booking panel comes right after the summary; landscape: it stays on the right.
 KioskPage {
     id: page
     objectName: "serviceDetailPage"
@@ -26,11 +27,21 @@ KioskPage {
 
     readonly property bool hasBooking: (rec.bookingType || "") !== ""
     readonly property bool sidePanel: !Theme.portrait && hasBooking
+    // The parts of the guide this record has, in page order: one jump chip each.
+    readonly property var sections: [conditionsField, materialsField, processField, timeLimitField, feeField,
+                                     channelsField, providerField, takeAway].filter(f => f.present)
+
+    // Scroll so that ITEM (a part of the page) starts at the top of the visible area.
+    function scrollTo(item) {
+        const y = item.mapToItem(flick.contentItem, 0, 0).y - Theme.spacing / 2
+        flick.cancelFlick()
+        flick.contentY = Math.max(0, Math.min(y, flick.contentHeight - flick.height))
+    }
 
     Flickable {
         id: flick
         objectName: "detailFlick"
-        anchors { left: parent.left; top: parent.top; bottom: parent.bottom
+        anchors { left: parent.left; top: parent.top; bottom: parent.bottom; bottomMargin: aids.footerHeight
                   right: page.sidePanel ? side.left : parent.right }
         contentHeight: column.implicitHeight + 2 * Theme.pageMargin
         clip: true
@@ -63,6 +74,16 @@ KioskPage {
                 font.bold: true
                 wrapMode: Text.Wrap
             }
+            KeyFactsCard {
+                width: parent.width
+                facts: page.rec.keyFacts || []
+                feeNote: page.rec.feeNote || ""
+            }
+            JumpChips {
+                width: parent.width
+                labels: page.sections.map(f => f.label)
+                onJump: index => page.scrollTo(page.sections[index])
+            }
             Text {
                 textFormat: Text.PlainText
                 width: parent.width
@@ -89,14 +110,33 @@ KioskPage {
                 visible: active
                 sourceComponent: booking
             }
-            GuideField { width: parent.width; label: qsTr("受理条件"); text: page.rec.conditions || "" }
-            GuideField { width: parent.width; label: qsTr("申请材料"); blocks: page.rec.materials || [] }
-            GuideField { width: parent.width; label: qsTr("办理流程"); blocks: page.rec.process || [] }
-            GuideField { width: parent.width; label: qsTr("办理时限"); text: page.rec.timeLimit || "" }
-            GuideField { width: parent.width; label: qsTr("收费标准"); text: page.rec.fee || "" }
-            GuideField { width: parent.width; label: qsTr("办理渠道"); blocks: page.rec.channels || [] }
-            GuideField { width: parent.width; label: qsTr("服务机构"); text: page.rec.provider || "" }
+            GuideField { id: conditionsField; width: parent.width; label: qsTr("受理条件"); text: page.rec.conditions || "" }
+            GuideField { id: materialsField; width: parent.width; label: qsTr("申请材料"); blocks: page.rec.materials || [] }
+            GuideField { id: processField; width: parent.width; label: qsTr("办理流程"); blocks: page.rec.process || [] }
+            GuideField { id: timeLimitField; width: parent.width; label: qsTr("办理时限"); text: page.rec.timeLimit || "" }
+            GuideField {
+                id: feeField
+                objectName: "feeSection"
+                width: parent.width
+                label: qsTr("收费标准")
+                text: page.rec.fee ? page.rec.fee + (page.rec.feeNote ? "（" + page.rec.feeNote + "）" : "") : ""
+            }
+            GuideField { id: channelsField; width: parent.width; label: qsTr("办理渠道"); blocks: page.rec.channels || [] }
+            GuideField { id: providerField; width: parent.width; label: qsTr("服务机构"); text: page.rec.provider || "" }
+            SourceQr {
+                id: takeAway
+                width: parent.width
+                recordId: page.recordId
+                url: page.rec.sourceUrl || ""
+                qr: page.rec.sourceQr || ({})
+            }
         }
+    }
+
+    ScrollAids {
+        id: aids
+        anchors { left: flick.left; right: flick.right; top: flick.top; bottom: parent.bottom }
+        flick: flick
     }
 
     // Scrolls on its own when the panel is taller than the screen (大字 mode in landscape).

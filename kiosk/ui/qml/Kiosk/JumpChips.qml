@@ -1,0 +1,31 @@
+import QtQuick
+
+// A row of chips, one per part of a long page (受理条件, 申请材料 … or a policy's 一、二、三…); tapping one
+// emits jump(index) and the page scrolls that part to the top. Wraps onto more lines, never clips.
+Flow {
+    id: chips
+    objectName: "jumpChips"
+    property var labels: []
+    signal jump(int index)
+
+    visible: labels.length > 0
+    spacing: Theme.spacing / 2
+
+    Repeater {
+        model: chips.labels
+        TouchButton {
+            required property string modelData
+            required property int index
+            objectName: "jumpChip"
+            // A chip never grows wider than the row: a long heading wraps inside it.
+            width: Math.min(implicitWidth, chips.width)
+            text: modelData
+            fill: Theme.surface
+            ink: Theme.primary
+            border.width: 2
+            Accessible.role: Accessible.Button
+            Accessible.name: qsTr("跳到：%1").arg(modelData)
+            onClicked: chips.jump(index)
+        }
+    }
+}
