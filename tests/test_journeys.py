@@ -50,10 +50,11 @@ class Journey:
         wait_page_built(self.qtbot, self.window)  # a page the answer opened (a record's detail)
         self.qtbot.wait(50)
 
-    def tap(self, object_name: str) -> None:
-        item = find(self.window, object_name)
-        assert item.isVisible(), f"{object_name} is not on screen"
-        assert self.on_screen(item), f"{object_name} is not in view: the visitor would have to scroll to it"
+    def tap(self, target) -> None:
+        """Tap TARGET (an objectName, or the item itself) where the visitor sees it."""
+        item = find(self.window, target) if isinstance(target, str) else target
+        assert item.isVisible(), f"{item.objectName()} is not on screen"
+        assert self.on_screen(item), f"{item.objectName()} is not in view: the visitor would have to scroll to it"
         tap(self.qtbot, self.window, item, settle_ms=50)
         self.taps += 1
         self.settle()
@@ -127,10 +128,23 @@ def journey(kiosk_ui, qtbot, size_px) -> Journey:
 def test_patent_application_and_its_booking_qr(journey):
     journey.tap("hot_svc-patent-application")
     assert journey.page() == "serviceDetailPage"
-    assert find(journey.window, "bookingQrImage").isVisible()
+    qr = find(journey.window, "bookingQrImage")
+    if not journey.on_screen(qr):  # portrait: the QR follows the summary, and its chip brings it up
+        chips = [c for c in window_items(journey.window, visible_only=True)
+                 if c.objectName() == "jumpChip" and c.property("text") == "扫码预约"]
+        assert chips, "no 扫码预约 chip"
+        journey.tap(chips[0])
+    assert journey.on_screen(qr)
     codes = journey.qr_codes()
     assert any("service=svc-patent-application" in code for code in codes), codes
     journey.done_within()
+
+
+def test_the_trademark_registration_fee_in_view_after_one_tap(journey):
+    journey.tap("hot_svc-trademark-registration")
+    fee = find(journey.window, "keyFactFirstValue")
+    assert journey.on_screen(fee) and str(fee.property("text")).startswith("普通商标270元/类")
+    journey.done_within(2)
 
 
 def test_the_nearest_briefing_and_its_venue(journey):

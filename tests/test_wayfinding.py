@@ -159,11 +159,12 @@ def test_service_page_opens_on_its_key_facts_and_jumps_to_each_section(kiosk_ui,
     # The fee, with its note, is in what the visitor sees right after the page opened.
     fee = find(window, "keyFactFirstValue")
     assert fee.property("text").startswith("普通商标270元/类")
+    # Its fee is from a template guide and says "以窗口公示为准" itself: the note is not added a second time.
     note = find(window, "feeNote")
-    assert note.isVisible() and note.property("text") == "以窗口公示为准"
+    assert not note.isVisible() and fee.property("text").count("以窗口公示为准") == 1
     view = scene_rect(flick)
     assert view.top() >= 0 and view.bottom() <= window.height() and view.right() <= window.width()
-    for item in (fee, note):
+    for item in (fee,):
         rect = scene_rect(item)
         assert view.top() <= rect.top() and rect.bottom() <= view.bottom(), (item.objectName(), rect, view)
     facts = sorted((f for f in find_all(window, "keyFact") if f.isVisible()), key=lambda f: scene_rect(f).top())
@@ -173,7 +174,9 @@ def test_service_page_opens_on_its_key_facts_and_jumps_to_each_section(kiosk_ui,
     # URL and the test terminal no printer: so no chip for it).
     chips = visible_chips(window, "jumpChips")
     labels = [c.property("text") for c in chips]
-    assert labels == ["受理条件", "申请材料", "办理流程", "办理时限", "收费标准", "办理渠道", "服务机构"]
+    # In portrait the booking QR is in the page, after the summary: its chip comes first.
+    booking_chip = ["扫码预约"] if size_px[1] > size_px[0] else []
+    assert labels == booking_chip + ["受理条件", "申请材料", "办理流程", "办理时限", "收费标准", "办理渠道", "服务机构"]
     for chip in chips:
         assert min(chip.width(), chip.height()) >= 64
 
@@ -304,7 +307,7 @@ def test_service_summary_slip_prints_its_key_facts_and_no_qr_without_a_source(da
                                                                               cfg):
     page = answered(qtbot, data_service.record_detail(SERVICE_ID))
     summary = printing.summary_slip(cfg.station_name, page, "2026-11-24 12:00")
-    assert summary.lines[0].startswith("收费：普通商标270元/类") and summary.lines[0].endswith("（以窗口公示为准）")
+    assert summary.lines[0].startswith("收费：普通商标270元/类") and summary.lines[0].count("以窗口公示为准") == 1
     pdf = tmp_path / "summary.pdf"
     printing.print_summary_slip(summary, paper_width_mm=80, pdf_path=str(pdf))
     text = "".join(cups_helpers.pdf_text(pdf).split())
@@ -324,3 +327,12 @@ def test_a_summary_too_long_for_a_roll_drops_lines_not_the_title_or_qr(qapp, tmp
     text = "".join(cups_helpers.pdf_text(pdf).split())
     assert "很长的政策" in text and "第0行" in text and "第39行" not in text
     assert cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path)) == [POLICY_URL]
+
+
+def test_the_fee_note_is_said_once_and_only_for_an_unchecked_fee():
+    from kiosk.ui.content_models import fee_note
+
+    assert fee_note({"fee": "100元/件"}) == "以窗口公示为准"
+    assert fee_note({"fee": "100元/件", "fee_verified": True}) == ""
+    assert fee_note({"fee": "100元/件。具体以窗口公示为准。"}) == "", "the fee says it already"
+    assert fee_note({}) == ""

@@ -153,9 +153,14 @@ def key_facts(rec: dict) -> list[dict]:
     return [{"label": label, "value": value} for label, value in facts if value]
 
 
+FEE_NOTE_ZH = "以窗口公示为准"
+
+
 def fee_note(rec: dict) -> str:
-    """'以窗口公示为准' under a fee nobody has checked against the schedule in force (``fee_verified``)."""
-    unchecked = bool(_text(rec, "fee")) and rec.get("fee_verified") is not True
+    """'以窗口公示为准' under a fee nobody has checked against the schedule in force (``fee_verified``), unless the
+    fee's own text already says so (the seed's fees from template guides do): said once, not twice."""
+    fee = _text(rec, "fee")
+    unchecked = bool(fee) and rec.get("fee_verified") is not True and FEE_NOTE_ZH not in fee
     return QCoreApplication.translate("Content", "以窗口公示为准") if unchecked else ""
 
 

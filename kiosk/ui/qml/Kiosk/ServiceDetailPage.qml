@@ -28,8 +28,8 @@ KioskPage {
     readonly property bool hasBooking: (rec.bookingType || "") !== ""
     readonly property bool sidePanel: !Theme.portrait && hasBooking
     // The parts of the guide this record has, in page order: one jump chip each.
-    readonly property var sections: [conditionsField, materialsField, processField, timeLimitField, feeField,
-                                     channelsField, providerField, takeAway].filter(f => f.present)
+    readonly property var sections: [bookingInline, conditionsField, materialsField, processField, timeLimitField,
+                                     feeField, channelsField, providerField, takeAway].filter(f => f.present)
 
     // Scroll so that ITEM (a part of the page) starts at the top of the visible area.
     function scrollTo(item) {
@@ -74,6 +74,8 @@ KioskPage {
                 font.bold: true
                 wrapMode: Text.Wrap
             }
+            // 评价 right under the title: in view at both sizes, so rating takes 3 taps from home.
+            RatingPrompt { visible: page.rec.title !== undefined; serviceId: page.recordId; serviceTitle: page.rec.title || ""; offerAfterPrint: page.active }
             KeyFactsCard {
                 width: parent.width
                 facts: page.rec.keyFacts || []
@@ -93,7 +95,6 @@ KioskPage {
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.fontSmall
             }
-            RatingPrompt { visible: page.rec.title !== undefined; serviceId: page.recordId; serviceTitle: page.rec.title || ""; offerAfterPrint: page.active }
             Text {
                 width: parent.width
                 text: page.rec.summary || ""
@@ -105,6 +106,10 @@ KioskPage {
                 wrapMode: Text.Wrap
             }
             Loader {
+                id: bookingInline
+                // In portrait the booking QR comes after the summary: its chip ("扫码预约") brings it up in one tap.
+                readonly property bool present: active
+                readonly property string label: qsTr("扫码预约")
                 width: parent.width
                 active: page.hasBooking && !page.sidePanel
                 visible: active
