@@ -363,7 +363,7 @@ def _with_marker(value, marker: str):
 
 def apply(mutations: list[dict], marker: str) -> tuple[dict[str, list[dict]], dict[str, str]]:
     """The seed with MUTATIONS applied: ({collection: records}, {nest token: raw JSON text}).
-    A changed record gets rev 2, so the change is a valid new revision in every other respect."""
+    A changed record gets the next rev, so the change is a valid new revision in every other respect."""
     records = copy.deepcopy(SEED)
     raw: dict[str, str] = {}
     for n, m in enumerate(mutations):
@@ -379,7 +379,7 @@ def apply(mutations: list[dict], marker: str) -> tuple[dict[str, list[dict]], di
                 other["id"] = rec["id"]
                 records[m["into"]].append(other)
             continue
-        rec["rev"] = 2
+        rec["rev"] = SEED[m["collection"]][m["index"] % len(SEED[m["collection"]])].get("rev", 1) + 1
         if m["op"] == "nest":
             token = _NEST_TOKEN.format(n)
             raw[token] = "[" * m["depth"] + "]" * m["depth"]

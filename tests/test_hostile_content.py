@@ -338,7 +338,7 @@ def hand_sign(mutations: list[dict], repo: Path, keys: Path, marker: str) -> str
         data = hs.dump_json(doc, raw, canonical=True)
         out[collection] = (data, hashlib.sha256(data).hexdigest(), generation)
     changed = [dict(r) for r in hs.SEED[benign]]
-    changed[0] = {**changed[0], "rev": 2, "summary": changed[0].get("summary", "") + "（已更新）"}
+    changed[0] = {**changed[0], "rev": changed[0].get("rev", 1) + 1, "summary": changed[0].get("summary", "") + "（已更新）"}
     manifest = Manifest(benign, generation, sorted(changed, key=lambda r: r["id"]))
     data = manifest.to_json_bytes()
     out[benign] = (data, manifest.sha256(), generation)
