@@ -113,6 +113,13 @@ gallery: $(STAMP) translations
 		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --size $$size --large-text \
 			--page $${shot#*=} --screenshot docs/screens/large-$${shot%%=*}-$$size.png || exit 1; \
 	done; done
+	@# The booking page of a station that filled in how to reach a person (station_phone, station_desk).
+	@contact=$$(mktemp -d) && printf 'data_dir = "%s"\nstation_phone = "0371-6000 1234"\nstation_desk = "服务台：一楼东侧"\n' \
+		"$$contact" > $$contact/kiosk.toml && for size in 1080x1920 1920x1080; do \
+		QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(VENV)/bin/ipkiosk selftest --config $$contact/kiosk.toml \
+			--size $$size --page booking-for:svc-ip-rights-assistance \
+			--screenshot docs/screens/booking-contact-$$size.png || exit 1; \
+	done; rm -rf $$contact
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_admin_screens docs/screens
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_ui_pinyin_editor docs/screens
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(PY) -m tests.test_rating_ui docs/screens
