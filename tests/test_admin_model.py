@@ -24,11 +24,24 @@ PIN = "402718"
 T0 = dt.datetime(2026, 12, 1, 1, 0, 0, tzinfo=dt.UTC)
 
 
+# Every SyncCycles the tests made: stopped after each test, also when it failed before its close().
+_made_cycles: list[SyncCycles] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_sync_child_outlives_its_test():
+    yield
+    while _made_cycles:
+        _made_cycles.pop().stop()
+
+
 def staff_context(cfg, view_models: list, *, sync_program=None) -> types.SimpleNamespace:
     """What the staff jobs use of the UI's AppContext, with the data service in this process; the sync cycles
     run real `ipkiosk sync --once` children (SYNC_PROGRAM instead) when a repository is configured."""
     data = DataServiceInProcess(cfg)
     cycles = SyncCycles(cfg, data, program=sync_program) if cfg.repository_url else None
+    if cycles is not None:
+        _made_cycles.append(cycles)
     return types.SimpleNamespace(cfg=cfg, clock=lambda: T0, view_models=view_models, exit_authorised=False,
                                  data=data, sync_cycles=cycles)
 

@@ -20,7 +20,7 @@ from kiosk.core.sync_outcome import Outcome
 from kiosk.store import backup, content, station
 from kiosk.ui.admin.sync_control import sync_now_message_zh
 from kiosk.ui.admin.wording import REASON_ZH, sync_reason_zh, when_zh
-from tests.test_admin_model import Staff, sign_in, staff_context
+from tests.test_admin_model import Staff, _no_sync_child_outlives_its_test, sign_in, staff_context  # noqa: F401 - the autouse fixture
 from tests.test_admin_ui import T0, FakeClock, enter_admin, exists, find, settle, tap_name
 from tests.ui_helpers import window_items
 

@@ -135,8 +135,11 @@ class SyncControl(QObject):
             self._sync_message = "未配置内容服务器（repository_url），仅使用内置内容"
             self._refresh_status()
             return
-        self._sync_asked = self._cycles.run_now()
         self._sync_message = "正在同步…"
+        # Asked before the start: a program that cannot start at all may end the cycle inside run_now.
+        self._sync_asked = True
+        if not self._cycles.run_now():
+            self._sync_asked = False
         self._refresh_status()
 
     def _cycle_finished(self, outcome: ChildOutcome, last_line: str) -> None:
