@@ -63,8 +63,9 @@ Rectangle {
                         font.pixelSize: Theme.fontBody
                         lineHeight: 1.2
                         wrapMode: Text.Wrap
-                        // The full text stands in its section below; the card stays one glance long.
-                        maximumLineCount: 3
+                        // The full text stands in its section below; the card stays one glance long. In 大字 mode
+                        // nothing is cut: a visitor who asked for large text reads the fee whole, first.
+                        maximumLineCount: Theme.largeText ? 1000 : 3
                         elide: Text.ElideRight
                     }
                     Text {
