@@ -95,6 +95,9 @@ KioskPage {
             Layout.column: 0
             Layout.fillWidth: Theme.portrait
             Layout.preferredWidth: page.inputColumnWidth
+            // 大字 mode in landscape: below the query line the column has room for the keyboard and one line of
+            // words; further lines scroll there rather than push the keyboard's bottom row off the page.
+            maximumRows: Theme.largeText && !Theme.portrait ? 1 : 0
             model: page.shown ? Search.candidates : null
             letters: Search.letters
             moreLettersHelp: Search.moreLettersHelp
