@@ -233,6 +233,10 @@ def _walk(window: QQuickWindow) -> list[_Seen]:
         rect = item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
         scale = rect.width() / item.width() if item.width() > 0 else 1.0
         scrolling = scrolling or _key(item) in moving
+        if _key(item) in moving:
+            # A moving item (a ticker running through its lane) is meant to pass the edges of the lane that clips
+            # it: its movement brings every part into view, so no clipping ancestor cuts it off.
+            hard = QRectF(-_FAR, -_FAR, 2 * _FAR, 2 * _FAR)
         disabled = disabled or not item.isEnabled()
         seen.append(_Seen(item, rect, view, hard, opacity, dim, scale, disabled))
         if item.clip():
