@@ -58,7 +58,8 @@ KioskPage {
             TextInput {
                 id: queryField
                 objectName: "queryField"
-                anchors { fill: parent; margins: Theme.px(3); leftMargin: Theme.spacing; rightMargin: Theme.spacing }
+                // The full height of the box: the input's edge is the box's outline, which a visitor sees.
+                anchors { fill: parent; leftMargin: Theme.spacing; rightMargin: Theme.spacing }
                 verticalAlignment: TextInput.AlignVCenter
                 clip: true
                 font.family: Theme.fontFamily
