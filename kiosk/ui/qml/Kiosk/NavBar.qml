@@ -11,13 +11,18 @@ Rectangle {
     height: Theme.navBarHeight
     color: Theme.primary
 
+    // 大字 mode: the buttons as wide as their words need (two targets' width at least), the rest to the title.
+    readonly property int buttonWidth: Theme.largeText ? Math.max(Theme.touchMin * 2, navBack.implicitWidth, navHome.implicitWidth)
+                                                       : Theme.px(180)
+
     Row {
         id: buttons
         anchors { left: parent.left; leftMargin: Theme.spacing / 2; verticalCenter: parent.verticalCenter }
         spacing: Theme.spacing / 2
         Tile {
+            id: navBack
             objectName: "navBack"
-            width: Theme.px(180); height: Theme.touchMin
+            width: bar.buttonWidth; height: Theme.touchMin
             text: qsTr("‹ 返回")
             Accessible.name: qsTr("返回")
             compact: true
@@ -25,8 +30,9 @@ Rectangle {
             onClicked: bar.backClicked()
         }
         Tile {
+            id: navHome
             objectName: "navHome"
-            width: Theme.px(180); height: Theme.touchMin
+            width: bar.buttonWidth; height: Theme.touchMin
             text: qsTr("首页")
             Accessible.name: qsTr("首页")
             compact: true
