@@ -307,6 +307,16 @@ def test_scrolling_text_is_not_clipped(qtbot):
     assert audit_window(window).clipped == []
 
 
+def test_a_ticker_running_through_its_lane_is_not_clipped_and_a_still_text_is(qtbot):
+    window = _render(qtbot, """
+        Item { x: 10; y: 10; width: 200; height: 60; clip: true
+            Text { text: "跑马灯里的一长行公告文字内容"; color: "black"; font.pixelSize: 30
+                NumberAnimation on x { from: 200; to: -400; duration: 8000; loops: Animation.Infinite } } }
+        Item { x: 10; y: 100; width: 200; height: 60; clip: true
+            Text { text: "不动的一长行公告文字内容"; color: "black"; font.pixelSize: 30 } }""")
+    assert [text for text, _ in audit_window(window).clipped] == ["不动的一长行公告文字内容"]
+
+
 def test_controls_boundary_contrast_and_size(qtbot):
     window = _render(qtbot, """
         Rectangle { objectName: "faint"; x: 20; y: 20; width: 200; height: 100; radius: 16; color: "white"

@@ -233,6 +233,10 @@ def _walk(window: QQuickWindow) -> list[_Seen]:
         rect = item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
         scale = rect.width() / item.width() if item.width() > 0 else 1.0
         scrolling = scrolling or _key(item) in moving
+        if _key(item) in moving:
+            # A moving item (a ticker running through its lane) is meant to pass the edges of the lane that clips
+            # it: its movement brings every part into view, so no clipping ancestor cuts it off.
+            hard = QRectF(-_FAR, -_FAR, 2 * _FAR, 2 * _FAR)
         disabled = disabled or not item.isEnabled()
         seen.append(_Seen(item, rect, view, hard, opacity, dim, scale, disabled))
         if item.clip():
@@ -489,17 +493,19 @@ def audit_scrolled(window: QQuickWindow) -> PageAudit:
         for axis in ("y", "x"):
             prop = "contentY" if axis == "y" else "contentX"
             start = flickable.property(prop)
-            # A list view knows its full length only as it creates its rows: look again after each step.
-            done: set[float] = set()
+            # A list view knows its full length only as it creates its rows: look again after each step. Its
+            # estimate of where its content starts moves as rows of other heights are created, so the stops are
+            # taken only forwards (each past the last one), or the walk would never end.
+            reached: float | None = None
             while True:
-                todo = [p for p in _scroll_positions(flickable, axis) if p not in done]
-                if not todo:
+                ahead = [p for p in _scroll_positions(flickable, axis) if reached is None or p > reached + 1]
+                if not ahead:
                     break
-                done.add(todo[0])
-                flickable.setProperty(prop, todo[0])
+                reached = ahead[0]
+                flickable.setProperty(prop, reached)
                 _settle()
                 audits.append(audit_window(window))
-            if done:
+            if reached is not None:
                 flickable.setProperty(prop, start)
                 _settle()
     return _merged(audits)

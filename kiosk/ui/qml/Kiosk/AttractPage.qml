@@ -111,17 +111,21 @@ KioskPage {
                     onClicked: slide.activated()
                 }
 
+                // 大字 mode in landscape: tighter padding and gaps, so an event's badge, two-line heading and
+                // time all fit the short card.
+                readonly property bool tight: Theme.largeText && !Theme.portrait
+
                 Column {
                     id: slideColumn
-                    x: Theme.portrait ? Theme.spacing * 2 : Theme.spacing * 1.5
+                    x: Theme.portrait ? Theme.spacing * 2 : slide.tight ? Theme.spacing : Theme.spacing * 1.5
                     y: x
                     width: parent.width - x * 2
-                    spacing: Theme.spacing
+                    spacing: slide.tight ? Theme.spacing / 2 : Theme.spacing
 
                     Rectangle {
                         id: badgeBox
                         width: badgeText.implicitWidth + Theme.spacing * 2
-                        height: badgeText.implicitHeight + Theme.spacing
+                        height: badgeText.implicitHeight + (slide.tight ? Theme.spacing / 2 : Theme.spacing)
                         radius: Theme.radius
                         color: slide.badgeColor
                         Text {

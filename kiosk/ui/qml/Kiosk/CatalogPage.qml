@@ -51,6 +51,8 @@ KioskPage {
         clip: true
         model: services
         boundsBehavior: Flickable.StopAtBounds
+        // Scrolled to whole pixels: at a fractional offset the rows' one-pixel outlines blur into the background.
+        pixelAligned: true
         delegate: RecordRow {
             required property var model
             objectName: "row_" + model.recordId

@@ -27,6 +27,8 @@ KioskPage {
         anchors.fill: parent
         contentHeight: content.implicitHeight + 2 * Theme.pageMargin
         clip: true
+        // Scrolled to whole pixels: at a fractional offset the tiles' one-pixel outlines blur into the background.
+        pixelAligned: true
 
         Column {
             id: content
@@ -40,6 +42,9 @@ KioskPage {
                 id: header
                 objectName: "homeHeader"
                 width: parent.width
+                // Whole pixels (text heights are fractional), so the tiles below sit on whole pixels and their
+                // one-pixel outlines are drawn sharp.
+                height: Math.ceil(implicitHeight)
                 spacing: Theme.spacing
                 Image {
                     id: logoImage
@@ -87,6 +92,7 @@ KioskPage {
             Text {
                 textFormat: Text.PlainText
                 objectName: "freshness"
+                height: Math.ceil(implicitHeight)   // whole pixels, as the header's
                 text: Shell.freshnessText
                 color: Theme.textMuted
                 font.family: Theme.fontFamily
@@ -167,7 +173,8 @@ KioskPage {
                         readonly property bool stationNotices: modelData.key === "stationNotices"
                         objectName: "tile_" + modelData.key
                         visible: !stationNotices || Announcements.count > 0
-                        width: (grid.width - (grid.columns - 1) * grid.spacing) / grid.columns
+                        // Whole pixels, so each tile's one-pixel outline is drawn sharp (see pixelAligned above).
+                        width: Math.floor((grid.width - (grid.columns - 1) * grid.spacing) / grid.columns)
                         height: grid.tileHeight
                         text: modelData.text
                         subtitle: stationNotices ? Announcements.headline : modelData.subtitle

@@ -11,13 +11,18 @@ Rectangle {
     height: Theme.navBarHeight
     color: Theme.primary
 
+    // 大字 mode: the buttons as wide as their words need (two targets' width at least), the rest to the title.
+    readonly property int buttonWidth: Theme.largeText ? Math.max(Theme.touchMin * 2, navBack.implicitWidth, navHome.implicitWidth)
+                                                       : Theme.px(180)
+
     Row {
         id: buttons
         anchors { left: parent.left; leftMargin: Theme.spacing / 2; verticalCenter: parent.verticalCenter }
         spacing: Theme.spacing / 2
         Tile {
+            id: navBack
             objectName: "navBack"
-            width: Theme.px(180); height: Theme.touchMin
+            width: bar.buttonWidth; height: Theme.touchMin
             text: qsTr("‹ 返回")
             Accessible.name: qsTr("返回")
             compact: true
@@ -25,8 +30,9 @@ Rectangle {
             onClicked: bar.backClicked()
         }
         Tile {
+            id: navHome
             objectName: "navHome"
-            width: Theme.px(180); height: Theme.touchMin
+            width: bar.buttonWidth; height: Theme.touchMin
             text: qsTr("首页")
             Accessible.name: qsTr("首页")
             compact: true
@@ -35,12 +41,27 @@ Rectangle {
         }
     }
 
+    // The title's one-line width at full size, to know whether it fits beside the clock.
+    TextMetrics {
+        id: titleMetrics
+        text: bar.title
+        font.family: Theme.fontFamily
+        font.pixelSize: Theme.fontTitle
+        font.bold: true
+    }
+    // The right end of what the bar's title and clock may use: the top-right corner stays free for the admin taps.
+    readonly property int freeCornerWidth: 140
+
     // The home header's compact form: the time, left of the corner kept free for the admin taps.
+    // In 大字 mode the page's title comes first: where it would not fit beside the time on one line, the time
+    // gives way (the visitor's page says where they are; the time is on the home page).
     Text {
         id: clock
         textFormat: Text.PlainText
         objectName: "navClock"
-        anchors { right: parent.right; rightMargin: 140; verticalCenter: parent.verticalCenter }
+        visible: !Theme.largeText || titleMetrics.advanceWidth <= bar.width - bar.freeCornerWidth - buttons.x
+                 - buttons.width - Theme.spacing * 3 - implicitWidth
+        anchors { right: parent.right; rightMargin: bar.freeCornerWidth; verticalCenter: parent.verticalCenter }
         text: Shell.timeText
         color: Theme.onPrimary
         font.family: Theme.fontFamily
@@ -49,7 +70,9 @@ Rectangle {
 
     Text {
         textFormat: Text.PlainText
-        anchors { left: buttons.right; right: clock.left; leftMargin: Theme.spacing; rightMargin: Theme.spacing
+        objectName: "navTitle"
+        anchors { left: buttons.right; right: clock.visible ? clock.left : parent.right; leftMargin: Theme.spacing
+                  rightMargin: clock.visible ? Theme.spacing : bar.freeCornerWidth
                   top: parent.top; bottom: parent.bottom; topMargin: Theme.px(4); bottomMargin: Theme.px(4) }
         verticalAlignment: Text.AlignVCenter
         text: bar.title

@@ -62,6 +62,8 @@ KioskPage {
         clip: true
         model: records
         boundsBehavior: Flickable.StopAtBounds
+        // Scrolled to whole pixels: at a fractional offset the rows' one-pixel outlines blur into the background.
+        pixelAligned: true
         section.property: "section"
         section.delegate: Text {
             textFormat: Text.PlainText

@@ -58,7 +58,8 @@ KioskPage {
             TextInput {
                 id: queryField
                 objectName: "queryField"
-                anchors { fill: parent; margins: Theme.px(3); leftMargin: Theme.spacing; rightMargin: Theme.spacing }
+                // The full height of the box: the input's edge is the box's outline, which a visitor sees.
+                anchors { fill: parent; leftMargin: Theme.spacing; rightMargin: Theme.spacing }
                 verticalAlignment: TextInput.AlignVCenter
                 clip: true
                 font.family: Theme.fontFamily
@@ -95,6 +96,9 @@ KioskPage {
             Layout.column: 0
             Layout.fillWidth: Theme.portrait
             Layout.preferredWidth: page.inputColumnWidth
+            // 大字 mode in landscape: below the query line the column has room for the keyboard and one line of
+            // words; further lines scroll there rather than push the keyboard's bottom row off the page.
+            maximumRows: Theme.largeText && !Theme.portrait ? 1 : 0
             model: page.shown ? Search.candidates : null
             letters: Search.letters
             moreLettersHelp: Search.moreLettersHelp

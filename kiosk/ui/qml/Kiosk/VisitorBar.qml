@@ -19,7 +19,10 @@ Rectangle {
     Row {
         id: controls
         objectName: "visitorControls"
-        anchors { right: parent.right; rightMargin: Theme.pageMargin; verticalCenter: parent.verticalCenter }
+        // The page's margin where the row has room for it; less where it has not (English in 大字 mode in
+        // portrait, with 朗读), so the first control stays whole on the screen.
+        anchors { right: parent.right; verticalCenter: parent.verticalCenter
+                  rightMargin: Math.max(0, Math.min(Theme.pageMargin, Math.floor((bar.width - implicitWidth) / 2))) }
         spacing: Theme.spacing / 2
         // One control per line, in this order: large text, language, read aloud, ask staff.
         LargeTextToggle {}
