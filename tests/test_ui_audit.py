@@ -366,7 +366,7 @@ def test_selftest_writes_the_audit_document(tmp_path):
             "min_target_px", "overlaps", "clipped", "texts", "controls"} <= set(doc)
     assert (doc["page"], doc["size"], doc["large_text"], doc["lang"]) == \
         ("service:svc-patent-application", [1920, 1080], True, "en")
-    assert "专利申请受理" in doc["texts"]
+    assert "Patent application" in " ".join(doc["texts"]), "English mode shows the service's English title"
     assert all(set(c) == {"name", "role", "w", "h"} for c in doc["controls"]) and doc["controls"]
     assert doc["min_text_contrast"] >= MIN_TEXT_CONTRAST and doc["overlaps"] == [] and doc["clipped"] == []
 

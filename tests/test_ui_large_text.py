@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QObject, QRectF
-from PySide6.QtGui import QAccessible, QColor, QImage
+from PySide6.QtGui import QAccessible, QColor
 from PySide6.QtQuick import QQuickItem
 
 from kiosk.core import config as config_mod
@@ -275,22 +275,20 @@ def test_keep_reading_closes_the_countdown_and_the_page_stays(kiosk_ui, qtbot):
     qtbot.waitUntil(overlay.isVisible, timeout=5000)
 
 
-def test_selftest_large_text_renders_the_toggle_on(tmp_path, qapp):
+def test_selftest_large_text_renders_in_large_text(tmp_path):
+    """`ipkiosk selftest --large-text` renders the page as a visitor who tapped 大字 sees it: its audit document (the
+    rendered item tree) has no text under 30 px, where the same page without the flag has."""
+    import json
+
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software", XDG_DATA_HOME=str(tmp_path))
-    shots = {}
+    smallest = {}
     for mode in ([], ["--large-text"]):
-        out = tmp_path / f"home{len(mode)}.png"
-        proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "selftest", "--size", "1920x1080", "--screenshot",
+        out = tmp_path / f"home{len(mode)}.json"
+        proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "selftest", "--size", "1920x1080", "--audit",
                                str(out), *mode], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stderr
-        shots[bool(mode)] = QImage(str(out))
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        assert doc["large_text"] is bool(mode)
+        smallest[bool(mode)] = doc["min_text_px"]
     assert "大字" in proc.stdout
-
-    def filled_box_pixels(image: QImage) -> int:
-        # The 大字 toggle's check box is filled with the primary blue only when it is on.
-        primary = QColor("#1e5aa8")
-        bar_top = image.height() - 200
-        return sum(1 for y in range(bar_top, image.height(), 2) for x in range(image.width() - 400, image.width(), 2)
-                   if image.pixelColor(x, y) == primary)
-
-    assert filled_box_pixels(shots[False]) < 50 < filled_box_pixels(shots[True])
+    assert smallest[False] < 30 <= smallest[True], smallest
