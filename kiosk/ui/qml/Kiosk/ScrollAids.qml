@@ -41,10 +41,12 @@ Item {
         }
     }
 
-    Item {
+    // Opaque: the page's own background behind the hint, whatever the page draws (or leaves bare) there.
+    Rectangle {
         id: footer
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
         height: aids.footerHeight
+        color: Theme.bg
         visible: aids.longPage
 
         Text {
