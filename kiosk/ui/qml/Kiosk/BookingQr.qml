@@ -68,6 +68,9 @@ Item {
             Item {
                 id: qrImage
                 objectName: "bookingQrImage"
+                // Drawn through a layer: the software renderer does not clip a Shape to a scrolling page's
+                // Flickable, and a QR scrolled half out of view would be painted over the bars around it.
+                layer.enabled: true
                 Accessible.role: Accessible.Graphic
                 Accessible.name: qsTr("预约二维码")
                 Accessible.description: root.shortCode !== "" ? qsTr("短码") + " " + root.shortCode : ""

@@ -81,6 +81,9 @@ Column {
                 Item {
                     id: qrImage
                     objectName: "sourceQrImage"
+                    // Drawn through a layer: the software renderer does not clip a Shape to a scrolling page's
+                    // Flickable, and a QR scrolled half out of view would be painted over the bars around it.
+                    layer.enabled: true
                     anchors.centerIn: parent
                     readonly property int modules: root.qr.size || 0
                     readonly property int modulePx: modules ? Math.floor((frame.width - 4) / modules) : 0
