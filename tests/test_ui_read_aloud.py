@@ -189,7 +189,7 @@ def test_leaving_the_page_stops_the_reading(kiosk_ui, qtbot, speaker_fifo):
 
 
 def test_idle_reset_stops_the_reading(kiosk_ui, qtbot, speaker_fifo):
-    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=1500, countdown_s=1)
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=1500, reading_idle_timeout_ms=1500, countdown_s=1)
     read_aloud = ctx.singletons["ReadAloud"]
     resets = []
     ctx.shell.visitorResetDone.connect(lambda: resets.append(1))
@@ -248,7 +248,8 @@ def test_without_a_sound_card_the_button_says_so_and_nothing_hangs(kiosk_ui, qtb
 
 def test_a_visit_large_text_reading_english_then_the_idle_reset_returns_to_silence(kiosk_ui, qtbot, speaker_fifo,
                                                                                    caplog):
-    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=2500, countdown_s=1)
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW, idle_timeout_ms=2500, reading_idle_timeout_ms=2500,
+                           countdown_s=1)
     read_aloud = ctx.singletons["ReadAloud"]
     resets = []
     ctx.shell.visitorResetDone.connect(lambda: resets.append(1))
