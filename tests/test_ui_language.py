@@ -163,6 +163,7 @@ def test_service_page_shows_english_twins_falling_back_per_field(kiosk_ui, qtbot
     qtbot.waitUntil(lambda: current_page(window).objectName() == "serviceDetailPage")
     wait_page_built(qtbot, window)
     rec = current_page(window).property("rec")
+    rec = rec.toVariant() if hasattr(rec, "toVariant") else rec  # a QJSValue on PySide6 6.8
     assert rec["title"] == "Patent applications"
     assert rec["summary"].startswith("We accept applications for invention")
     assert rec["category"] == "Patents"
