@@ -162,16 +162,10 @@ def _layout(slip: SlipContent, geometry: PaperGeometry, printer: QPrinter) -> tu
     return blocks, total(blocks)
 
 
-def render_slip(printer: QPrinter, slip: SlipContent, paper_width_mm: int) -> bool:
-    """Lay out and paint the slip on ``printer`` (already pointed at a queue or a PDF file).
-
-    Sets the page size (receipt rolls: as long as the slip). Returns False when the printer
-    could not be opened or the job failed to spool.
-    """
-    geometry = paper_geometry(paper_width_mm)
-    printer.setResolution(RESOLUTION_DPI)
+def _paint_page(printer: QPrinter, geometry: PaperGeometry, blocks: list[_Block], content_px: float, qr_payload: str) -> bool:
+    """Set the page (A4, or a receipt roll cut as long as the content) and paint BLOCKS down the centred column,
+    the QR block carrying QR_PAYLOAD; False when the printer could not be opened or the job failed to spool."""
     px_per_mm = printer.resolution() / 25.4
-    blocks, content_px = _layout(slip, geometry, printer)
     if geometry.fixed_height_mm:
         page_size = QPageSize(QPageSize.PageSizeId.A4)
     else:
@@ -204,11 +198,23 @@ def render_slip(printer: QPrinter, slip: SlipContent, paper_width_mm: int) -> bo
                 painter.setPen(QColor("black"))
             elif block.kind == "qr":
                 side = block.height_px
-                paint_qr(painter, QRectF(x_px + (column_px - side) / 2, y_px, side, side), slip.link.url)
+                paint_qr(painter, QRectF(x_px + (column_px - side) / 2, y_px, side, side), qr_payload)
             y_px += block.height_px + gap_px
     finally:
         ended = painter.end()
     return ended and printer.printerState() != QPrinter.PrinterState.Error
+
+
+def render_slip(printer: QPrinter, slip: SlipContent, paper_width_mm: int) -> bool:
+    """Lay out and paint the slip on ``printer`` (already pointed at a queue or a PDF file).
+
+    Sets the page size (receipt rolls: as long as the slip). Returns False when the printer
+    could not be opened or the job failed to spool.
+    """
+    geometry = paper_geometry(paper_width_mm)
+    printer.setResolution(RESOLUTION_DPI)
+    blocks, content_px = _layout(slip, geometry, printer)
+    return _paint_page(printer, geometry, blocks, content_px, slip.link.url)
 
 
 def print_slip(slip: SlipContent, *, paper_width_mm: int, printer_name: str = "", pdf_path: str | None = None) -> None:
@@ -416,44 +422,8 @@ def render_summary_slip(printer: QPrinter, summary: SummarySlip, paper_width_mm:
     long as the slip); False when the printer could not be opened or the job failed to spool."""
     geometry = paper_geometry(paper_width_mm)
     printer.setResolution(RESOLUTION_DPI)
-    px_per_mm = printer.resolution() / 25.4
     blocks, content_px = _summary_layout(summary, geometry, printer)
-    if geometry.fixed_height_mm:
-        page_size = QPageSize(QPageSize.PageSizeId.A4)
-    else:
-        height_mm = content_px / px_per_mm + 2 * geometry.margin_mm + 1
-        page_size = QPageSize(QSizeF(geometry.page_width_mm, height_mm), QPageSize.Unit.Millimeter,
-                              f"slip {geometry.page_width_mm:g}x{height_mm:.0f}mm", QPageSize.SizeMatchPolicy.ExactMatch)
-    printer.setPageLayout(QPageLayout(page_size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
-                                      QPageLayout.Unit.Millimeter))
-    printer.setFullPage(True)
-
-    painter = QPainter()
-    if not painter.begin(printer):
-        return False
-    try:
-        x_px = (geometry.page_width_mm - geometry.column_width_mm) / 2 * px_per_mm
-        column_px = geometry.column_width_mm * px_per_mm
-        y_px = geometry.margin_mm * px_per_mm
-        gap_px = 2.0 * px_per_mm
-        painter.setPen(QColor("black"))
-        for block in blocks:
-            if block.kind == "text":
-                assert block.font is not None  # every text block is laid out with its font
-                painter.setFont(block.font)
-                painter.drawText(QRectF(x_px, y_px, column_px, block.height_px), block.flags, block.text)
-            elif block.kind == "rule":
-                painter.setPen(QPen(QColor("black"), 0.3 * px_per_mm, Qt.PenStyle.DashLine))
-                mid = y_px + block.height_px / 2
-                painter.drawLine(int(x_px), int(mid), int(x_px + column_px), int(mid))
-                painter.setPen(QColor("black"))
-            elif block.kind == "qr":
-                side = block.height_px
-                paint_qr(painter, QRectF(x_px + (column_px - side) / 2, y_px, side, side), summary.source_url)
-            y_px += block.height_px + gap_px
-    finally:
-        ended = painter.end()
-    return ended and printer.printerState() != QPrinter.PrinterState.Error
+    return _paint_page(printer, geometry, blocks, content_px, summary.source_url)
 
 
 def print_summary_slip(summary: SummarySlip, *, paper_width_mm: int, printer_name: str = "",
