@@ -44,7 +44,6 @@ def _after_a_tap_on(qtbot, window, item) -> str:
 def test_tapping_an_event_slide_opens_that_event_and_back_leads_home(kiosk_ui, qtbot, size_px):
     _, window, page = _attract(kiosk_ui, qtbot, size_px)
     slide = _show(qtbot, window, page, "attractEvent_1")
-    # The hint follows the slide once its binding has run (a turn of the event loop later on PySide6 6.8).
     qtbot.waitUntil(lambda: find(window, "attractStartHint").property("text") == "轻触卡片，查看活动详情", timeout=3000)
     assert find(window, "attractElsewhereHint").property("text") == "轻触卡片以外的地方，进入首页"
     assert _after_a_tap_on(qtbot, window, slide) == "recordDetailPage"
@@ -54,33 +53,37 @@ def test_tapping_an_event_slide_opens_that_event_and_back_leads_home(kiosk_ui, q
     assert current_page(window).objectName() == "homePage"
 
 
-# KNOWN DEFECT on PySide6 6.8 (the floor): the hint line under the carousel stays on 轻触屏幕开始 for a slide made after
-# the page (an announcement added, the invitations): the per-slide Binding is not applied there. The event-slide test
-# above passes on 6.8.
-_HINT_BINDING_WORKS = tuple(int(p) for p in __import__("PySide6").__version__.split(".")[:2]) >= (6, 9)
-_SKIP_ON_6_8 = pytest.mark.skipif(not _HINT_BINDING_WORKS,
-                                  reason="known defect on PySide6 6.8: the attract hint of a slide made after the page")
-
-
-@_SKIP_ON_6_8
 def test_tapping_an_announcement_slide_opens_the_station_notices(kiosk_ui, qtbot):
     _, window, page = _attract(kiosk_ui, qtbot)
     station.add_announcement("本周五下午暂停对外服务", "因设备检修暂停。")
     qtbot.waitUntil(lambda: page.property("announcementCount") == 1, timeout=5000)
     slide = _show(qtbot, window, page, "attractAnnouncement_0")
-    # The hint follows the slide once its binding has run (a turn of the event loop later on PySide6 6.8).
     qtbot.waitUntil(lambda: find(window, "attractStartHint").property("text") == "轻触卡片，阅读本站公告", timeout=3000)
     assert _after_a_tap_on(qtbot, window, slide) == "stationNoticesPage"
 
 
-@_SKIP_ON_6_8
+def test_the_hint_follows_when_the_slide_on_screen_goes_away(kiosk_ui, qtbot):
+    """Staff withdraw the announcement being shown: the slide now in its place (the first event) names its own
+    target; the line never falls back to the words of a slide that has gone, nor to 轻触屏幕开始."""
+    _, window, page = _attract(kiosk_ui, qtbot)
+    added = station.add_announcement("本周五下午暂停对外服务", "因设备检修暂停。")
+    qtbot.waitUntil(lambda: page.property("announcementCount") == 1, timeout=5000)
+    _show(qtbot, window, page, "attractAnnouncement_0")
+    hint = find(window, "attractStartHint")
+    qtbot.waitUntil(lambda: hint.property("text") == "轻触卡片，阅读本站公告", timeout=3000)
+    station.remove_announcement(added.id)
+    qtbot.waitUntil(lambda: page.property("announcementCount") == 0, timeout=5000)
+    assert page.property("currentSlide") == 0
+    qtbot.waitUntil(lambda: find(window, "attractEvent_0").isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: hint.property("text") == "轻触卡片，查看活动详情", timeout=3000)
+
+
 def test_invitation_slides_lead_where_they_say(kiosk_ui, qtbot):
     ctx, window, page = _attract(kiosk_ui, qtbot)
     slides = {key: find(window, f"attractInvitation_{key}") for key in INVITATION_KEYS}
     assert [s.property("heading") for s in slides.values()] == ["免费专利咨询", "扫码预约维权援助", "大字与朗读"]
 
     _show(qtbot, window, page, "attractInvitation_rightsAssistance")
-    # The hint follows the slide once its binding has run (a turn of the event loop later on PySide6 6.8).
     qtbot.waitUntil(lambda: find(window, "attractStartHint").property("text") == "轻触卡片，看维权援助指南并扫码预约", timeout=3000)
     assert _after_a_tap_on(qtbot, window, slides["rightsAssistance"]) == "serviceDetailPage"
     assert current_page(window).property("recordId") == "svc-ip-rights-assistance"
@@ -91,7 +94,6 @@ def test_invitation_slides_lead_where_they_say(kiosk_ui, qtbot):
     qtbot.waitUntil(lambda: page.property("slideCount") == 7, timeout=10_000)
     assert ctx.shell.largeText is False
     slide = _show(qtbot, window, page, "attractInvitation_largeText")
-    # The hint follows the slide once its binding has run (a turn of the event loop later on PySide6 6.8).
     qtbot.waitUntil(lambda: find(window, "attractStartHint").property("text") == "轻触卡片，开启大字并进入首页", timeout=3000)
     assert _after_a_tap_on(qtbot, window, slide) == "homePage"
     assert ctx.shell.largeText is True

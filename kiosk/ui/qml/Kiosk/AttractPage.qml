@@ -98,11 +98,15 @@ KioskPage {
                 Accessible.name: slide.heading
                 Accessible.description: slide.tapHint
 
+                // Only the slide on screen writes the hint, and a slide leaving the screen leaves it alone: with
+                // the default restore mode the outgoing slide's Binding put back its old value, and on Qt 6.8 that
+                // happened after the incoming slide had set its own, so the line fell back to 轻触屏幕开始.
                 Binding {
                     target: page
                     property: "currentTapHint"
                     value: slide.tapHint
                     when: slide.visible
+                    restoreMode: Binding.RestoreNone
                 }
                 // The page-wide touch area lies below the carousel (z -1), so a touch on the card lands here.
                 MouseArea {
