@@ -52,9 +52,10 @@ test: sysdeps-test $(STAMP) lint translations
 QT_FLOOR       := $(shell sed -n 's/.*"PySide6-Essentials>=\([0-9.]*\),.*/\1/p' pyproject.toml)
 FLOOR_VENV     := $(VENV)/qt-floor
 FLOOR_STAMP    := $(FLOOR_VENV)/.installed
-# Every test file that loads QML or drives the UI's view-models.
-UI_TESTS       := tests/test_ui_*.py tests/test_admin_*.py tests/test_data_api.py tests/test_booking_ui.py tests/test_print_slips.py \
-	tests/test_hostile_display.py
+# Every test file that loads QML or drives the UI's view-models: by name, and any other that uses the UI's fixtures
+# (found, not listed, so a new UI test file cannot be left off the floor run).
+UI_TESTS       := $(sort $(wildcard tests/test_ui_*.py tests/test_admin_*.py) \
+	$(shell grep -l -E '\b(kiosk_ui|qtbot|qtmodeltester)\b' tests/test_*.py))
 
 $(FLOOR_STAMP): pyproject.toml
 	@test -n "$(QT_FLOOR)" || { echo "no PySide6-Essentials lower bound found in pyproject.toml" >&2; exit 1; }

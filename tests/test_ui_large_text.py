@@ -191,6 +191,28 @@ def test_every_visitor_page_keeps_its_large_text_inside_its_boxes(kiosk_ui, qtbo
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+@pytest.mark.parametrize("file_name,props", [p for p in VISITOR_PAGES if p[0] != "AttractPage.qml"],
+                         ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v.values())))
+def test_a_page_built_at_normal_size_reflows_when_the_visitor_taps_large_text(kiosk_ui, qtbot, size_px, file_name,
+                                                                              props):
+    """The visitor taps 大字 on the page already on screen, then goes home: both pages were built at the normal
+    size, and both must take the large size whole (tiles grow with their text, nothing stays cut)."""
+    ctx, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
+    page = _open(qtbot, window, file_name, props)
+    tap(qtbot, window, find(window, "largeTextToggle"))
+    assert ctx.shell.largeText is True
+    qtbot.wait(600)
+    roots = [page] + [find(window, name) for name in ("navBar", "visitorBar") if find(window, name).isVisible()]
+    problems = [p for root in roots for p in _text_problems(window, root)]
+    if file_name != "HomePage.qml":
+        window.goHome()
+        wait_page_built(qtbot, window)
+        qtbot.wait(600)
+        problems += [f"home, after: {p}" for p in _text_problems(window, current_page(window))]
+    assert problems == [], "\n".join(problems)
+
+
 class TestAStationThatServesMostlyElders:
     """large_text = true: every visit starts in 大字 mode, and the idle reset returns to it."""
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QPointF, QUrl
 from PySide6.QtGui import QColor, QImage
 
 from kiosk.core import config as config_mod
@@ -55,9 +55,11 @@ def cfg(data_dir, tmp_path, cfg_settings):
     return config_mod.from_mapping({"data_dir": str(data_dir), **settings}, source=source)
 
 
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large"])
 @pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
-def test_home_header_shows_logo_name_lines_and_china_time(kiosk_ui, qtbot, size_px):
-    _, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
+def test_home_header_shows_logo_name_lines_and_china_time(kiosk_ui, qtbot, size_px, large_text):
+    ctx, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
+    ctx.shell.largeText = large_text
     logo_item = find(window, "stationLogo")
     qtbot.waitUntil(lambda: _drawn(logo_item), timeout=5000)
     assert logo_item.property("source") == QUrl.fromLocalFile(str(logo.DEFAULT_LOGO))
@@ -67,6 +69,12 @@ def test_home_header_shows_logo_name_lines_and_china_time(kiosk_ui, qtbot, size_
     # The default name breaks after 公共信息服务 (its configured "\n") and nowhere else: never "示范工 / 作站".
     assert name.property("text") == "郑州市知识产权公共信息服务\n示范工作站（演示）"
     assert name.property("lineCount") == 2
+    # The date follows the name's last drawn line (in 大字 the name is fitted to the width: its box is as tall as
+    # the lines drawn, not as the name wrapped at full size).
+    clock_line = find(window, "clockText")
+    qtbot.wait(100)  # the header's layout after the size change
+    gap = clock_line.mapToScene(QPointF()).y() - name.mapToScene(QPointF()).y() - name.property("contentHeight")
+    assert 0 <= gap <= 16, f"{gap} px between the name's last line and the date"
 
     # 2026-11-24 04:00 UTC is 12:00 in Zhengzhou, a Tuesday.
     assert find(window, "clockText").property("text") == "2026年11月24日 星期二  12:00"

@@ -77,6 +77,9 @@ KioskPage {
                         // inside a word; only one longer still than the title size allows wraps.
                         fontSizeMode: Text.HorizontalFit
                         minimumPixelSize: Theme.fontTitle
+                        // As tall as the lines drawn: the implicit height is that of the name wrapped at the full
+                        // size (in 大字 twice the lines drawn), which left a gap above the date.
+                        height: Math.ceil(contentHeight)
                     }
                     Text {
                         textFormat: Text.PlainText
@@ -155,16 +158,23 @@ KioskPage {
                 // 大字 mode in landscape: three wider columns, so the titles stay on one line.
                 columns: Theme.portrait ? 2 : Theme.largeText ? 3 : 4
                 spacing: Theme.spacing
-                // Every tile as tall as the tallest one's text needs (large text may wrap a title).
-                readonly property int tileHeight: {
-                    let tallest = Theme.portrait ? 208 : 170
+                // Every tile as tall as the tallest one's text needs (large text may wrap a title). Measured when a
+                // tile's own height need changes, not by a binding over Repeater.itemAt(): such a binding, run while
+                // the Repeater was still making its tiles, kept no hold on the tiles not made yet, so a page built
+                // (or rebuilt) at one text size kept its old tile height after 大字 was tapped elsewhere and its
+                // text ran out of the tiles.
+                property int tileHeight: minimumTileHeight
+                readonly property int minimumTileHeight: Theme.portrait ? 208 : 170
+                function measureTiles() {
+                    let tallest = minimumTileHeight
                     for (let i = 0; i < tileRepeater.count; ++i) {
                         const tile = tileRepeater.itemAt(i)
                         if (tile)
                             tallest = Math.max(tallest, tile.implicitHeight)
                     }
-                    return tallest
+                    tileHeight = tallest
                 }
+                onMinimumTileHeightChanged: Qt.callLater(measureTiles)
                 Repeater {
                     id: tileRepeater
                     model: page.tiles
@@ -176,6 +186,8 @@ KioskPage {
                         // Whole pixels, so each tile's one-pixel outline is drawn sharp (see pixelAligned above).
                         width: Math.floor((grid.width - (grid.columns - 1) * grid.spacing) / grid.columns)
                         height: grid.tileHeight
+                        onImplicitHeightChanged: Qt.callLater(grid.measureTiles)
+                        Component.onCompleted: Qt.callLater(grid.measureTiles)
                         text: modelData.text
                         subtitle: stationNotices ? Announcements.headline : modelData.subtitle
                         iconSource: Shell.iconSource(modelData.icon)
