@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtTest import QTest
 
+from tests.helpers import REPO_ROOT
 from tests.ui_helpers import find
 
 
@@ -83,3 +90,40 @@ def test_corrupt_station_db_does_not_keep_the_kiosk_off_the_screen(kiosk_ui, cfg
     assert find(window, "stationName").property("text") == cfg.station_name
     assert not find(window, "announcementTicker").isVisible()
     assert cfg.station_db_path.read_bytes() == before  # staff data is never rewritten or moved
+
+
+_FULLSCREEN_PROBE = """
+import sys
+from PySide6.QtGui import QGuiApplication, QWindow
+from kiosk.core import config as config_mod
+from kiosk.ui.lockdown import show_window
+app = QGuiApplication(sys.argv)
+window = QWindow()
+window.resize(1080, 1920)  # the configured portrait size
+show_window(window, config_mod.from_mapping({}), windowed=False)
+deadline = __import__("time").monotonic() + 3
+while __import__("time").monotonic() < deadline:
+    app.processEvents()
+geo, screen = window.geometry(), window.screen().geometry()
+print(geo.x(), geo.y(), geo.width(), geo.height(), screen.width(), screen.height())
+"""
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed (packaging/system-deps.sh test)")
+def test_the_kiosk_window_covers_a_screen_of_the_other_orientation_without_a_window_manager():
+    """A technician's terminal started by xinit (an X server, no window manager, no cage): fullscreen is then only
+    a request nobody carries out, and the portrait window sat cut off on a landscape screen."""
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert xvfb.stdout is not None
+        display = xvfb.stdout.readline().strip()
+        assert display.isdigit(), f"Xvfb did not start: {display!r}"
+        env = dict(os.environ, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", PYTHONPATH=str(REPO_ROOT))
+        probe = subprocess.run([sys.executable, "-c", _FULLSCREEN_PROBE], env=env, capture_output=True, text=True,
+                               timeout=60)
+    finally:
+        xvfb.terminate()
+        xvfb.communicate(timeout=10)
+    assert probe.returncode == 0, probe.stderr[-2000:]
+    assert probe.stdout.split() == ["0", "0", "1920", "1080", "1920", "1080"]

@@ -135,4 +135,10 @@ def show_window(window: QWindow, cfg: config_mod.Config, *, windowed: bool) -> N
         window.show()
     else:
         window.setFlag(Qt.WindowType.FramelessWindowHint, True)
+        # Cover the screen also where nothing makes a fullscreen window fill it (an X server without a window
+        # manager, as `xinit` starts): showFullScreen alone left the configured size there, cut off on a screen
+        # of the other orientation. Under cage the compositor sizes it anyway.
+        screen = window.screen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
