@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -174,6 +175,10 @@ def kiosk_ui(qtbot, cfg):
         return ctx, window
 
     yield start
+    # Python's garbage from the test (a failed assertion's frames, QJSValue results: PySide6 6.8 answers a QML
+    # object's property as one) is freed now, while its engine lives: collected later, at some other test's
+    # turn of the event loop, it touched an engine already deleted and crashed the test process.
+    gc.collect()
     for ctx in started:
         ui_app.stop_context(ctx)
     qtbot.wait(10)
