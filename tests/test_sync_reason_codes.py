@@ -20,6 +20,7 @@ from kiosk.sync import trust
 from kiosk.sync.client import SyncLock
 from kiosk.sync.trust import OFFLINE, OK, UNCHANGED
 from kiosk.ui.admin.wording import SYNC_REASON_ZH, sync_status_reason_zh
+from tests.helpers import REPO_ROOT
 from tests.sync_helpers import ContentSource, Fault, Publisher, RepoServer, write_config_file
 from tests.test_sync_faults import Terminal, _ipkiosk
 
@@ -174,3 +175,8 @@ def test_an_unreadable_applied_record_is_worded_from_the_code_alone(content_stor
     status = content.status_dict()
     assert status["last_applied"] is None
     assert sync_status_reason_zh(status) == SYNC_REASON_ZH[SyncReason.APPLIED]
+
+
+def test_docs_name_every_code_a_cycle_records():
+    doc = (REPO_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert [code for code in SyncReason if code is not SyncReason.UNKNOWN and f"`{code}`" not in doc] == []

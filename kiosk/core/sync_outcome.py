@@ -42,12 +42,12 @@ class SyncReason(StrEnum):
     REFUSED_COLLECTIONS = "REFUSED_COLLECTIONS"  # signed collections broke the content rules (content.RefusedTarget)
     CONTENT_CURRENT = "CONTENT_CURRENT"
     LOCK_BUSY = "LOCK_BUSY"  # another sync process held the lock: nothing done, nothing recorded
-    STOPPED = "STOPPED"  # stopped (SIGTERM, the cycle's deadline) before the cycle finished
+    STOPPED = "STOPPED"  # the process was told to stop (SIGTERM of `sync --loop`) before the cycle finished
     LOCAL_STORAGE = "LOCAL_STORAGE"  # the data disk is full or failing
     EXPIRED_METADATA = "EXPIRED_METADATA"
     NOT_METADATA = "NOT_METADATA"  # a captive portal's page, a proxy's error
     HTTP_ERROR = "HTTP_ERROR"
-    DOWNLOAD_SLOW = "DOWNLOAD_SLOW"
+    DOWNLOAD_SLOW = "DOWNLOAD_SLOW"  # a download too slow, or the cycle's deadline passed
     DOWNLOAD_FAILED = "DOWNLOAD_FAILED"
     ROLLBACK = "ROLLBACK"  # signed metadata, a collection or a record older than what this terminal has
     EQUIVOCATION = "EQUIVOCATION"  # the generation this terminal applied, signed again with different content
