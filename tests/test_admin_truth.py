@@ -122,6 +122,35 @@ def test_sync_now_offline_is_worded_with_the_way_out(qtbot, seeded, station_stor
     admin.close()
 
 
+def test_sync_now_while_another_sync_holds_the_lock_says_so_not_the_older_outcome(qtbot, seeded, station_store, data_dir,
+                                                                                  tmp_path):
+    """A busy lock records nothing: the real child's summary line carries its code, and the message says it rather
+    than the last recorded cycle, which the 原因 row keeps showing."""
+    from kiosk.sync import publish
+    from kiosk.sync.client import SyncLock
+
+    assert publish.main(["init", str(tmp_path / "keys")]) == 0
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "repository_url": "http://127.0.0.1:9/repo",
+                                   "trusted_root": str(tmp_path / "keys" / "1.root.json")})
+    content.record_sync_outcome("OK", "applied services (generation 2): 3 upserted, 0 deleted", SyncReason.APPLIED,
+                                verified=True, applied=content.AppliedCounts((("services", 2),), 3, 0))
+    other = SyncLock(cfg.data_path / "sync.lock")  # a technician's `ipkiosk sync --loop`, say
+    assert other.acquire()
+    admin = Staff(qtbot, staff_context(cfg, []))
+    try:
+        sign_in(admin)
+        admin.sync.syncNow()
+        qtbot.waitUntil(lambda: not admin.sync.property("syncRunning"), timeout=60_000)
+        admin.settle()
+    finally:
+        other.release()
+    status = admin.sync.property("syncStatus")
+    assert status["message"] == (f"立即同步结果：{REASON_ZH[Outcome.UNCHANGED]}。另一次同步正在进行，本次未执行；"
+                                 "请求 0 次，下载 0 字节"), status["message"]
+    assert status["lastReason"] == "已更新 服务事项（第 2 版）：新增或修改 3 条，删除 0 条"
+    admin.close()
+
+
 def test_every_sync_reason_code_has_chinese_words():
     """A new reason code cannot ship unworded: the table covers the enum, and none of its words is English."""
     assert set(SYNC_REASON_ZH) == set(SyncReason)
