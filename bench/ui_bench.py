@@ -352,14 +352,14 @@ def use_font_dir(font_dir: Path) -> None:
 
 def wait_for_first_sync(ctx) -> str:
     """Process events until the first sync cycle has ended and the next is scheduled; returns how its child
-    ended (its summary line: "sync OK: …")."""
+    ended (its summary line: "sync OK [APPLIED]: …")."""
     cycles = ctx.sync_cycles
     summary: list[str] = []
     cycles.cycleFinished.connect(lambda outcome, line: summary.append(line))
     deadline = time.monotonic() + SYNC_FIRST_CYCLE_TIMEOUT_S
     while time.monotonic() < deadline:
         if summary and cycles.next_attempt_at is not None:
-            return summary[0].split(":", 1)[0].removeprefix("sync ")
+            return summary[0].split(":", 1)[0].removeprefix("sync ").split(" ")[0]
         wait_ms(200)
     raise RuntimeError(f"the first sync cycle did not end within {SYNC_FIRST_CYCLE_TIMEOUT_S} s")
 

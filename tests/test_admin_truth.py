@@ -16,10 +16,10 @@ import re
 
 from kiosk.core import config as config_mod
 from kiosk.core.clock import iso, utcnow
-from kiosk.core.sync_outcome import Outcome
+from kiosk.core.sync_outcome import Outcome, SyncReason
 from kiosk.store import backup, content, station
 from kiosk.ui.admin.sync_control import sync_now_message_zh
-from kiosk.ui.admin.wording import REASON_ZH, sync_reason_zh, when_zh
+from kiosk.ui.admin.wording import REASON_ZH, SYNC_REASON_ZH, sync_reason_zh, when_zh
 from tests.test_admin_model import Staff, _no_sync_child_outlives_its_test, sign_in, staff_context  # noqa: F401 - the autouse fixture
 from tests.test_admin_ui import T0, FakeClock, enter_admin, exists, find, settle, tap_name
 from tests.ui_helpers import window_items
@@ -69,7 +69,8 @@ def test_sync_now_says_outcome_reason_and_counts_in_chinese_and_refreshes_device
         station.open_station_db(cfg.station_db_path)
         # What the last scheduled cycle recorded: the next attempt in 10 minutes.
         loop_next = iso(utcnow() + dt.timedelta(minutes=10))
-        content.record_sync_outcome("UNCHANGED", "content is current", verified=True, next_attempt_at=loop_next)
+        content.record_sync_outcome("UNCHANGED", "content is current", SyncReason.CONTENT_CURRENT, verified=True,
+                                    next_attempt_at=loop_next)
         admin = Staff(qtbot, staff_context(cfg, []))
         sign_in(admin)
         admin.settle()
@@ -121,18 +122,82 @@ def test_sync_now_offline_is_worded_with_the_way_out(qtbot, seeded, station_stor
     admin.close()
 
 
-def test_sync_reasons_and_summary_lines_in_chinese():
-    assert sync_reason_zh("download failed: [Errno 111] Connection refused") == "下载失败（网络不通或服务器未响应）：请检查网络"
-    assert sync_reason_zh("HTTP 503 from the repository").startswith("内容服务器返回错误")
-    assert sync_reason_zh(None) == "—"
-    refused = ("signed news generation 4 refused, keeping the last good content: record n-1: title is empty; "
-               "signed events generation 2 refused, keeping the last good content: bad date")
-    assert sync_reason_zh(refused) == ("行业动态 第 4 版内容不合规，已拒收，继续显示上一版；"
-                                       "宣讲活动 第 2 版内容不合规，已拒收，继续显示上一版")
-    assert sync_now_message_zh(13, f"sync REFUSED: {refused} (5 requests, 3000000 bytes)") == (
-        f"立即同步结果：{REASON_ZH[Outcome.REFUSED]}。行业动态 第 4 版内容不合规，已拒收，继续显示上一版；"
-        "宣讲活动 第 2 版内容不合规，已拒收，继续显示上一版；请求 5 次，下载 2.9 MB")
-    assert sync_now_message_zh(1, "ipkiosk: sync: no repository_url") == "立即同步结果：已是最新，无变化（ipkiosk: sync: no repository_url）"
+def test_sync_now_while_another_sync_holds_the_lock_says_so_not_the_older_outcome(qtbot, seeded, station_store, data_dir,
+                                                                                  tmp_path):
+    """A busy lock records nothing: the real child's summary line carries its code, and the message says it rather
+    than the last recorded cycle, which the 原因 row keeps showing."""
+    from kiosk.sync import publish
+    from kiosk.sync.client import SyncLock
+
+    assert publish.main(["init", str(tmp_path / "keys")]) == 0
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "repository_url": "http://127.0.0.1:9/repo",
+                                   "trusted_root": str(tmp_path / "keys" / "1.root.json")})
+    content.record_sync_outcome("OK", "applied services (generation 2): 3 upserted, 0 deleted", SyncReason.APPLIED,
+                                verified=True, applied=content.AppliedCounts((("services", 2),), 3, 0))
+    other = SyncLock(cfg.data_path / "sync.lock")  # a technician's `ipkiosk sync --loop`, say
+    assert other.acquire()
+    admin = Staff(qtbot, staff_context(cfg, []))
+    try:
+        sign_in(admin)
+        admin.sync.syncNow()
+        qtbot.waitUntil(lambda: not admin.sync.property("syncRunning"), timeout=60_000)
+        admin.settle()
+    finally:
+        other.release()
+    status = admin.sync.property("syncStatus")
+    assert status["message"] == (f"立即同步结果：{REASON_ZH[Outcome.UNCHANGED]}。另一次同步正在进行，本次未执行；"
+                                 "请求 0 次，下载 0 字节"), status["message"]
+    assert status["lastReason"] == "已更新 服务事项（第 2 版）：新增或修改 3 条，删除 0 条"
+    admin.close()
+
+
+def test_every_sync_reason_code_has_chinese_words():
+    """A new reason code cannot ship unworded: the table covers the enum, and none of its words is English."""
+    assert set(SYNC_REASON_ZH) == set(SyncReason)
+    for code in SyncReason:
+        words = sync_reason_zh(code)
+        assert words == SYNC_REASON_ZH[code] and not re.search(r"[A-Za-z]{3,}", words), (code, words)
+
+
+def test_sync_reasons_are_worded_by_code_and_counts_never_by_english():
+    assert sync_reason_zh(SyncReason.DOWNLOAD_FAILED) == "下载失败（网络不通或服务器未响应）：请检查网络"
+    assert sync_reason_zh("HTTP_ERROR").startswith("内容服务器返回错误")
+    # An outcome recorded before reason codes were (NULL), and a code a newer program recorded: the English below.
+    assert sync_reason_zh(None) == sync_reason_zh("SOME_NEWER_CODE") == "见下方技术细节"
+    applied = {"collections": [{"collection": "services", "generation": 3}, {"collection": "news", "generation": 7}],
+               "upserted": 12, "deleted": 2}
+    assert sync_reason_zh(SyncReason.APPLIED, applied) == "已更新 服务事项（第 3 版）、行业动态（第 7 版）：新增或修改 12 条，删除 2 条"
+    assert sync_reason_zh(SyncReason.APPLIED) == "已更新"
+    refused = {"events": {"generation": 2, "reason": "bad date", "refused_at": "…"},
+               "news": {"generation": 4, "reason": "record n-1: title is empty", "refused_at": "…"}}
+    assert sync_reason_zh(SyncReason.REFUSED_COLLECTIONS, None, refused) == (
+        "宣讲活动 第 2 版内容不合规，已拒收，继续显示上一版；行业动态 第 4 版内容不合规，已拒收，继续显示上一版")
+    # Standing refusals are not this cycle's words when it ended otherwise (it stopped before comparing them).
+    assert sync_reason_zh(SyncReason.DOWNLOAD_FAILED, None, refused) == SYNC_REASON_ZH[SyncReason.DOWNLOAD_FAILED]
+
+
+def _status(code: str | None, applied=None, refused=None) -> dict:
+    return {"collections": {}, "refused": refused or {}, "last_result": "REFUSED", "last_reason": "…",
+            "last_reason_code": code, "last_applied": applied, "last_attempt_at": None, "last_verified_at": None,
+            "last_success_at": None, "next_attempt_at": None, "content_updated_at": None}
+
+
+def test_sync_now_message_reads_the_code_of_the_summary_line_and_the_recorded_counts():
+    refused = {"news": {"generation": 4, "reason": "record n-1: title is empty", "refused_at": "…"}}
+    applied = {"collections": [{"collection": "services", "generation": 2}], "upserted": 3, "deleted": 0}
+    line = "sync REFUSED [REFUSED_COLLECTIONS]: applied … ; signed news generation 4 refused … (5 requests, 3000000 bytes)"
+    assert sync_now_message_zh(13, line, _status("REFUSED_COLLECTIONS", applied, refused)) == (
+        f"立即同步结果：{REASON_ZH[Outcome.REFUSED]}。已更新 服务事项（第 2 版）：新增或修改 3 条，删除 0 条；"
+        "行业动态 第 4 版内容不合规，已拒收，继续显示上一版；请求 5 次，下载 2.9 MB")
+    # Without the status (the data service did not answer) the code alone is worded.
+    assert sync_now_message_zh(13, line, None) == (
+        f"立即同步结果：{REASON_ZH[Outcome.REFUSED]}。{SYNC_REASON_ZH[SyncReason.REFUSED_COLLECTIONS]}；请求 5 次，下载 2.9 MB")
+    # A busy lock records nothing: the status holds an older cycle, whose words are not this one's.
+    busy = "sync UNCHANGED [LOCK_BUSY]: another sync process is running; nothing done (0 requests, 0 bytes)"
+    assert sync_now_message_zh(1, busy, _status("APPLIED", applied)) == (
+        f"立即同步结果：{REASON_ZH[Outcome.UNCHANGED]}。另一次同步正在进行，本次未执行；请求 0 次，下载 0 字节")
+    assert sync_now_message_zh(1, "ipkiosk: sync: no repository_url", None) == (
+        "立即同步结果：已是最新，无变化（ipkiosk: sync: no repository_url）")
 
 
 def test_every_instant_on_the_admin_screen_is_china_time_with_its_offset(kiosk_ui, qtbot, cfg):
@@ -142,7 +207,8 @@ def test_every_instant_on_the_admin_screen_is_china_time_with_its_offset(kiosk_u
     clock = FakeClock(T0)
     _ctx, window = kiosk_ui(clock=clock)
     # As the background sync loop records a cycle (content.db is open beside the kiosk once it started).
-    content.record_sync_outcome("OFFLINE", "download failed: timed out", next_attempt_at="2026-12-07T10:14:00+00:00")
+    content.record_sync_outcome("OFFLINE", "download failed: timed out", SyncReason.DOWNLOAD_FAILED,
+                                next_attempt_at="2026-12-07T10:14:00+00:00")
     enter_admin(qtbot, window, clock)
 
     def texts() -> str:

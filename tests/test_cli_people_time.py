@@ -15,6 +15,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.commands import china_time
+from kiosk.core.sync_outcome import SyncReason
 from kiosk.store import backup, station
 
 CHINA_SECOND = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00"
@@ -61,13 +62,14 @@ def test_status_shows_the_last_sync_in_china_time(cli, cfg):
     from kiosk.store.seed import open_content
 
     open_content(cfg)
-    content.record_sync_outcome("OFFLINE", "connection refused", verified=False)
+    content.record_sync_outcome("OFFLINE", "connection refused", SyncReason.DOWNLOAD_FAILED, verified=False)
     content.content_db.close()
     out = cli("status")
     assert re.search(rf"^last sync: OFFLINE connection refused at {CHINA_SECOND}$", out, flags=re.M), out
     assert re.search(rf"^content updated at: ({CHINA_SECOND}|-)$", out, flags=re.M), out
     doc = json.loads(cli("status", "--json"))
     assert china_time(doc["last_attempt_at"]) in out and doc["last_attempt_at"].endswith("+00:00")
+    assert doc["last_reason_code"] == "DOWNLOAD_FAILED" and doc["last_applied"] is None
 
 
 def test_event_times_show_in_china_time_and_dates_as_published(cli):

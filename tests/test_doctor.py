@@ -25,6 +25,7 @@ from kiosk.commands import doctor
 from kiosk.core import config as config_mod
 from kiosk.core import kinds
 from kiosk.core.self_command import self_command
+from kiosk.core.sync_outcome import SyncReason
 from kiosk.printer_status import PrinterState, PrinterStatus, printer_status
 from tests import cups_helpers
 from tests.helpers import REPO_ROOT, file_digest
@@ -298,14 +299,14 @@ def test_printer_check_against_the_real_cups_scheduler(data_dir, configured, sta
     assert (check.status, check.detail[:len(words)]) == (status, words)
 
 
-def _sync_outcome(result, reason="", verified=True):
+def _sync_outcome(result, code, reason="", verified=True):
     from kiosk.store import content
 
-    content.record_sync_outcome(result, reason, verified=verified)
+    content.record_sync_outcome(result, reason, code, verified=verified)
 
 
 def test_clock_behind_the_last_verified_metadata_fails(cfg, seeded):
-    _sync_outcome("OK")  # verified now (real clock); the doctor's clock is set back to 2020
+    _sync_outcome("OK", SyncReason.APPLIED)  # verified now (real clock); the doctor's clock is set back to 2020
     seeded.close()
     check = _by_name(doctor.run_checks(cfg, _probes(now=lambda: dt.datetime(2020, 1, 1, tzinfo=dt.UTC))))["clock"]
     assert check.status == "fail"
@@ -359,7 +360,7 @@ def _repo_cfg(data_dir, url, root):
 def test_reachable_repository_with_a_verified_sync_is_ok(data_dir, seeded, repo_server, root_json):
     root, url = repo_server
     (root / "metadata" / "timestamp.json").write_text("{}", encoding="utf-8")
-    _sync_outcome("UNCHANGED")
+    _sync_outcome("UNCHANGED", SyncReason.CONTENT_CURRENT)
     seeded.close()
     named = _by_name(doctor.run_checks(_repo_cfg(data_dir, url, root_json), doctor.Probes(now=lambda: dt.datetime.now(dt.UTC))))
     assert named["trusted_root"].status == "ok" and "version 3" in named["trusted_root"].detail
@@ -384,7 +385,7 @@ def test_repository_without_timestamp_and_a_dead_port_warn(data_dir, content_sto
 
 
 def test_security_alert_fails(data_dir, seeded, root_json, tmp_path):
-    _sync_outcome("SECURITY_ALERT", "timestamp signature invalid", verified=False)
+    _sync_outcome("SECURITY_ALERT", SyncReason.BAD_SIGNATURE, "timestamp signature invalid", verified=False)
     seeded.close()
     (tmp_path / "usb" / "metadata").mkdir(parents=True)
     (tmp_path / "usb" / "metadata" / "timestamp.json").write_text("{}", encoding="utf-8")
@@ -396,7 +397,7 @@ def test_security_alert_fails(data_dir, seeded, root_json, tmp_path):
 
 
 def test_refused_content_warns_naming_the_field(data_dir, seeded, root_json, tmp_path):
-    _sync_outcome("REFUSED", "news generation 4 refused: record 'nws-1': field 'published_at': 2026-02-30")
+    _sync_outcome("REFUSED", SyncReason.REFUSED_COLLECTIONS, "news generation 4 refused: record 'nws-1': field 'published_at': 2026-02-30")
     seeded.close()
     (tmp_path / "usb" / "metadata").mkdir(parents=True)
     (tmp_path / "usb" / "metadata" / "timestamp.json").write_text("{}", encoding="utf-8")

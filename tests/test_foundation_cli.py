@@ -33,7 +33,9 @@ def test_first_status_imports_the_seed(cli):
     assert {k: v["count"] for k, v in doc["collections"].items()} == {
         "services": 40, "policies": 8, "events": 6, "notices": 8, "news": 8, "booking_types": 8}
     assert all(v["generation"] == 0 for v in doc["collections"].values())
-    assert set(doc) >= {"last_result", "last_reason", "last_attempt_at", "last_verified_at"}
+    assert set(doc) >= {"last_result", "last_reason", "last_reason_code", "last_applied", "last_attempt_at",
+                        "last_verified_at"}
+    assert doc["last_reason_code"] is None and doc["last_applied"] is None, "no sync yet"
 
 
 def test_import_seed_is_idempotent(cli):

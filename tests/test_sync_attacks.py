@@ -17,6 +17,7 @@ import pytest
 from tuf.api.metadata import Metadata, MetaFile
 
 from kiosk.core.manifest import Manifest
+from kiosk.core.sync_outcome import SyncReason
 from kiosk.store import content
 from kiosk.sync import publish, trust
 from kiosk.sync.client import SyncClient
@@ -106,13 +107,15 @@ class Attack:
             ts.signed.version += 1
             self.put("timestamp.json", ts, self.signers("timestamp"))
 
-    def expect(self, result: str, **kwargs):
+    def expect(self, result: str, code: SyncReason, **kwargs):
+        """The cycle ends in outcome class RESULT for reason CODE, both recorded, and content is as before."""
         outcome = self.sync(**kwargs)
-        assert outcome.result == result, outcome.reason
+        assert (outcome.result, outcome.code) == (result, code), outcome.reason
         assert content_snapshot() == self.before
         assert_invariants(self.cfg, station_digest=self.station_digest, publisher=self.pub)
         status = content.status_dict()
         assert status["last_result"] == result and status["last_reason"] == outcome.reason
+        assert status["last_reason_code"] == code and status["last_applied"] is None
         return outcome
 
 
@@ -136,7 +139,7 @@ def test_unsigned_or_foreign_key_metadata_is_refused(attack, role, how):
         signers = [] if how == "unsigned" else [trust.generate_signer()]
         data = attack.put(name, md, signers)
         attack.resign_chain_from(role, data)
-    outcome = attack.expect(SECURITY_ALERT)
+    outcome = attack.expect(SECURITY_ALERT, SyncReason.BAD_SIGNATURE)
     assert "signature" in outcome.reason or "signed" in outcome.reason
 
 
@@ -166,7 +169,7 @@ def test_rollback_of_each_role_is_refused(attack, role):
         ts.signed.snapshot_meta = MetaFile(3, len(data), {"sha256": hashlib.sha256(data).hexdigest()})
         ts.signed.version += 1
         attack.put("timestamp.json", ts, attack.signers("timestamp"))
-    outcome = attack.expect(SECURITY_ALERT)
+    outcome = attack.expect(SECURITY_ALERT, SyncReason.ROLLBACK)
     assert "rollback" in outcome.reason
 
 
@@ -178,12 +181,12 @@ def test_expired_metadata_is_stale(attack, role):
     md.signed.expires = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=1)
     data = attack.put(name, md, attack.signers(role))
     attack.resign_chain_from(role, data)
-    attack.expect(STALE)
+    attack.expect(STALE, SyncReason.EXPIRED_METADATA)
 
 
 def test_freeze_attack_with_old_valid_timestamp_becomes_stale_when_clock_passes_expiry(attack):
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
-    outcome = attack.expect(STALE, clock=lambda: later)
+    outcome = attack.expect(STALE, SyncReason.EXPIRED_METADATA, clock=lambda: later)
     assert "expired" in outcome.reason
 
 
@@ -192,7 +195,7 @@ def test_mix_and_match_is_refused(attack):
     attack.publish_change()
     # Version 2 snapshot/timestamp, but 2.targets.json is the (validly signed) version 1 file.
     attack.sim.files["metadata/2.targets.json"] = v1_targets
-    attack.expect(SECURITY_ALERT)
+    attack.expect(SECURITY_ALERT, SyncReason.HASH_MISMATCH)
 
 
 def _tamper(data: bytes, how: str) -> bytes:
@@ -213,7 +216,8 @@ def test_tampered_manifest_is_refused(attack, how):
     sha = attack.pub.published_states()["news"][1]
     key = next(k for k in attack.sim.files if k.startswith(f"targets/content/{sha}."))
     attack.sim.files[key] = _tamper(attack.sim.files[key], how)
-    attack.expect(SECURITY_ALERT)
+    # Longer than its signed length: the download is cut there, before any hash is computed.
+    attack.expect(SECURITY_ALERT, SyncReason.TOO_MUCH_DATA if how == "longer" else SyncReason.HASH_MISMATCH)
 
 
 @pytest.mark.parametrize("how", ["same-length", "longer", "shorter", "empty"])
@@ -224,14 +228,14 @@ def test_tampered_blob_is_refused(attack, how):
     attack.sim.load(attack.pub.repo_dir)
     key = f"blobs/sha256/{sha[:2]}/{sha}"
     attack.sim.files[key] = _tamper(attack.sim.files[key], how)
-    attack.expect(SECURITY_ALERT)
+    attack.expect(SECURITY_ALERT, SyncReason.HASH_MISMATCH)
     assert not (attack.cfg.blobs_path / "sha256" / sha[:2] / sha).exists()
     assert not any((attack.cfg.blobs_path / "staging").glob("*"))
 
 
 def test_endless_timestamp_is_cut_at_the_size_cap(attack):
     attack.sim.files["metadata/timestamp.json"] = b"{" + b" " * (10 * 1024 * 1024)
-    outcome = attack.expect(SECURITY_ALERT)
+    outcome = attack.expect(SECURITY_ALERT, SyncReason.TOO_MUCH_DATA)
     assert "more data than allowed" in outcome.reason
     assert attack.sim.stats.body_bytes < 1024 * 1024
 
@@ -240,7 +244,7 @@ def test_endless_timestamp_is_cut_at_the_size_cap(attack):
 def test_captive_portal_or_plain_json_instead_of_metadata(attack, body):
     attack.publish_change()
     attack.sim.files["metadata/timestamp.json"] = body
-    outcome = attack.expect(OFFLINE)
+    outcome = attack.expect(OFFLINE, SyncReason.NOT_METADATA)
     assert "not repository metadata" in outcome.reason
 
 
@@ -250,7 +254,7 @@ def test_plain_unsigned_json_instead_of_a_manifest(attack):
     key = next(k for k in attack.sim.files if k.startswith(f"targets/content/{sha}."))
     attack.sim.files[key] = json.dumps({"format": "ipkiosk-manifest/1", "collection": "news", "generation": 9,
                                         "records": []}).encode()
-    attack.expect(SECURITY_ALERT)
+    attack.expect(SECURITY_ALERT, SyncReason.HASH_MISMATCH)
 
 
 def test_replayed_old_repository_after_tuf_cache_deleted(attack):
@@ -261,7 +265,7 @@ def test_replayed_old_repository_after_tuf_cache_deleted(attack):
     shutil.rmtree(attack.cfg.data_path / "tuf")
     attack.sim.files.clear()
     attack.sim.load(attack.v1_files_dir)
-    outcome = attack.expect(SECURITY_ALERT)
+    outcome = attack.expect(SECURITY_ALERT, SyncReason.ROLLBACK)
     assert "lower than the applied" in outcome.reason
 
 
@@ -294,7 +298,7 @@ def test_record_rev_going_down_is_refused(attack):
     assert content.get_record(target_id)["rev"] == 3
     attack.before = content_snapshot()
     _publish_raw(attack, "services", [dict(r, rev=2, title="回退") if r["id"] == target_id else r for r in records])
-    outcome = attack.expect(SECURITY_ALERT)
+    outcome = attack.expect(SECURITY_ALERT, SyncReason.ROLLBACK)
     assert "lower than the applied rev" in outcome.reason
 
 
@@ -311,7 +315,7 @@ def test_path_traversal_ids_and_attachment_names_are_refused(attack, field, valu
     _publish_raw(attack, "news", [rec] + records[1:])
     # Validly signed, so the publisher's rules were bypassed, not the trust chain: the collection is
     # REFUSED (content rule) and keeps its content; nothing is written under the hostile name.
-    outcome = attack.expect(REFUSED)
+    outcome = attack.expect(REFUSED, SyncReason.REFUSED_COLLECTIONS)
     assert "signed news generation" in outcome.reason
     assert f"field {field if field == 'id' else 'name'!r}" in outcome.reason
     assert not any(p.name in ("passwd", "x", "dir.pdf") for p in attack.cfg.data_path.rglob("*"))
@@ -336,7 +340,7 @@ def test_root_rotation_with_a_skipped_version_is_refused(attack):
     publish.republish(attack.pub.repo_dir, attack.pub.keys_dir)
     attack.publish_change()
     del attack.sim.files["metadata/2.root.json"]  # version 2 is missing: 3 cannot be reached
-    attack.expect(SECURITY_ALERT)
+    attack.expect(SECURITY_ALERT, SyncReason.BAD_SIGNATURE)
 
 
 def test_root_rotation_badly_signed_is_refused(attack):
@@ -348,4 +352,4 @@ def test_root_rotation_badly_signed_is_refused(attack):
     new_root_signers = [s for s in attack.keys().signers.values()
                         if s.public_key.keyid in root2.signed.roles["root"].keyids]
     attack.put("2.root.json", root2, new_root_signers)
-    attack.expect(SECURITY_ALERT)
+    attack.expect(SECURITY_ALERT, SyncReason.BAD_SIGNATURE)

@@ -303,11 +303,16 @@ def test_a_calendar_invalid_date_refuses_that_collection_only_and_is_not_fetched
     proc = terminal.sync_cli()
     # Refused cleanly: exit 13, one line naming collection, record and field; the rest applied.
     assert proc.returncode == 13, proc.stderr
-    assert_one_clear_line(proc, "sync REFUSED", "applied services", "news generation", news[0]["id"], "'published_at'")
+    assert_one_clear_line(proc, "sync REFUSED [REFUSED_COLLECTIONS]", "applied services", "news generation",
+                          news[0]["id"], "'published_at'")
     assert content.get_record(services[0]["id"])["title"] == "新标题"
     assert terminal.records("news") == news_before
     status = terminal.status()
     assert status["last_result"] == REFUSED and "'published_at'" in status["last_reason"]
+    # The reason as a code, and what else the cycle applied as data (the staff screen words these).
+    assert status["last_reason_code"] == "REFUSED_COLLECTIONS"
+    assert status["last_applied"] == {"collections": [{"collection": "services", "generation": gen}],
+                                      "upserted": 1, "deleted": 0}
     assert status["refused"]["news"]["generation"] == gen
     assert status["collections"]["news"]["generation"] == 1 and status["collections"]["services"]["generation"] == gen
     terminal.check()

@@ -68,7 +68,7 @@ def test_each_cycle_is_a_once_child_that_records_the_next_with_backoff(qapp, qtb
         outcome, line = finished[0]
         assert cycles.child.name == SYNC_CHILD_NAME
         assert cycles.child.arguments[2:6] == ["sync", "--once", "--after-failures", "0"]
-        assert outcome.ending is Ending.EXITED and outcome.exit_code == 10 and line.startswith("sync OFFLINE: ")
+        assert outcome.ending is Ending.EXITED and outcome.exit_code == 10 and line.startswith("sync OFFLINE [DOWNLOAD_FAILED]: ")
         assert cycles.failures == 1 and not cycles.running
         # The child recorded when the next cycle is due, and that is when the UI runs it.
         recorded = content.status_dict()["next_attempt_at"]

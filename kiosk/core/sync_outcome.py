@@ -1,5 +1,5 @@
-"""The outcomes of a sync cycle, the exit codes of `ipkiosk sync --once` that carry them, and when the next
-cycle is due.
+"""The outcomes of a sync cycle, the reason codes beside them, the exit codes of `ipkiosk sync --once` that
+carry them, and when the next cycle is due.
 
 Defined here, below every layer, because both ends use them: the sync client (kiosk.sync) ends a
 cycle with one and exits with its code, and the UI (kiosk.ui), which may not import the sync package,
@@ -31,6 +31,44 @@ class Outcome(StrEnum):
     STALE = "STALE"
     SECURITY_ALERT = "SECURITY_ALERT"
     REFUSED = "REFUSED"
+
+
+class SyncReason(StrEnum):
+    """Why a sync cycle ended as it did, as a machine code: recorded beside the English reason (content.db
+    ``last_reason_code``, `ipkiosk status --json`, the summary line of `ipkiosk sync`), and the only thing the
+    staff screen words a cycle by (kiosk.ui.admin.wording). The English reason stays the technical detail."""
+
+    APPLIED = "APPLIED"  # new signed content applied (the counts are recorded beside it)
+    REFUSED_COLLECTIONS = "REFUSED_COLLECTIONS"  # signed collections broke the content rules (content.RefusedTarget)
+    CONTENT_CURRENT = "CONTENT_CURRENT"
+    LOCK_BUSY = "LOCK_BUSY"  # another sync process held the lock: nothing done, nothing recorded
+    STOPPED = "STOPPED"  # the process was told to stop (SIGTERM of `sync --loop`) before the cycle finished
+    LOCAL_STORAGE = "LOCAL_STORAGE"  # the data disk is full or failing
+    EXPIRED_METADATA = "EXPIRED_METADATA"
+    NOT_METADATA = "NOT_METADATA"  # a captive portal's page, a proxy's error
+    HTTP_ERROR = "HTTP_ERROR"
+    DOWNLOAD_SLOW = "DOWNLOAD_SLOW"  # a download too slow, or the cycle's deadline passed
+    DOWNLOAD_FAILED = "DOWNLOAD_FAILED"
+    ROLLBACK = "ROLLBACK"  # signed metadata, a collection or a record older than what this terminal has
+    EQUIVOCATION = "EQUIVOCATION"  # the generation this terminal applied, signed again with different content
+    RECORD_CLASH = "RECORD_CLASH"  # a signed record already lives in another collection here
+    BAD_SIGNATURE = "BAD_SIGNATURE"
+    HASH_MISMATCH = "HASH_MISMATCH"  # a downloaded file differs from what the signed metadata says of it
+    MALFORMED_METADATA = "MALFORMED_METADATA"
+    TOO_MUCH_DATA = "TOO_MUCH_DATA"
+    METADATA_REFUSED = "METADATA_REFUSED"  # any other refusal of the TUF client
+    UNKNOWN = "UNKNOWN"  # a code this program does not know (recorded by a newer one)
+
+
+def reason_of_code(code: str | None) -> SyncReason | None:
+    """The SyncReason a recorded CODE names; None for none (recorded before codes were), UNKNOWN for a code
+    this program does not know."""
+    if code is None:
+        return None
+    try:
+        return SyncReason(code)
+    except ValueError:
+        return SyncReason.UNKNOWN
 
 
 EXIT_CODES: dict[str, int] = {Outcome.OK: 0, Outcome.UNCHANGED: 1, Outcome.OFFLINE: 10, Outcome.STALE: 11,

@@ -155,13 +155,28 @@ class RefusedGeneration(TypedDict):
     refused_at: str
 
 
+class AppliedGeneration(TypedDict):
+    collection: str
+    generation: int
+
+
+class AppliedCounts(TypedDict):
+    """What the last sync cycle applied (kiosk.store.content.AppliedCounts)."""
+
+    collections: list[AppliedGeneration]  # in the order applied
+    upserted: int
+    deleted: int
+
+
 class ContentStatus(TypedDict):
     """The document behind `ipkiosk status --json` (docs/cli.md)."""
 
     collections: dict[str, CollectionStatus]
     refused: dict[str, RefusedGeneration]
     last_result: str | None
-    last_reason: str | None
+    last_reason: str | None  # in English: the technical detail
+    last_reason_code: str | None  # a kiosk.core.sync_outcome.SyncReason value; None when recorded before codes were
+    last_applied: AppliedCounts | None  # set when the last cycle applied content
     last_attempt_at: str | None
     last_verified_at: str | None
     last_success_at: str | None

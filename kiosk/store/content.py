@@ -33,6 +33,7 @@ from kiosk.core import kinds
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.logs import FILE_ONLY
 from kiosk.core.manifest import MAX_ORDER, MIN_ORDER, duplicate_ids
+from kiosk.core.sync_outcome import SyncReason
 from kiosk.search import index as search_index
 from kiosk.store.db import DamagedRow, KioskDatabase, describe_damage, find_damaged_rows, init_database, is_damaged
 
@@ -50,7 +51,12 @@ class DamagedRecordError(ValueError):
 
 
 class ApplyError(RuntimeError):
-    """A manifest set cannot be applied (rollback, equivocation, id clash); nothing was changed."""
+    """A manifest set cannot be applied (rollback, equivocation, id clash); nothing was changed. CODE says
+    which, for the sync outcome."""
+
+    def __init__(self, message: str, code: SyncReason):
+        super().__init__(message)
+        self.code = code
 
 
 class ManifestLike(Protocol):
@@ -152,7 +158,12 @@ class SyncStatus(BaseModel):
 
     id = IntegerField(primary_key=True, default=1)
     last_result = CharField(null=True)
-    last_reason = TextField(null=True)
+    last_reason = TextField(null=True)  # in English, the technical detail
+    # The machine reason (a kiosk.core.sync_outcome.SyncReason value) the staff screen words; NULL for an
+    # outcome recorded before reason codes were (migration 0006).
+    last_reason_code = CharField(null=True)
+    # For a cycle that applied content: what it applied, as JSON (AppliedCounts.as_json); else NULL.
+    last_applied = TextField(null=True)
     last_attempt_at = CharField(null=True)
     last_verified_at = CharField(null=True)
     last_success_at = CharField(null=True)
@@ -230,9 +241,18 @@ def _m0005_event_type(db: SqliteDatabase) -> None:
             db.execute_sql("UPDATE record SET event_type = ? WHERE id = ?", (_event_type(rec), rid))
 
 
+def _m0006_sync_reason_code(db: SqliteDatabase) -> None:
+    """The machine reason and the applied counts of the last sync outcome. An outcome recorded before keeps its
+    English reason and gets NULL for both: the staff screen then points to that technical detail."""
+    present = {c.name for c in db.get_columns("syncstatus")}
+    if "last_reason_code" not in present:  # a database made by 0001 of this version already has both
+        db.execute_sql("ALTER TABLE syncstatus ADD COLUMN last_reason_code VARCHAR(255)")
+        db.execute_sql("ALTER TABLE syncstatus ADD COLUMN last_applied TEXT")
+
+
 MIGRATIONS = [("0001_initial", _m0001_initial), ("0002_refused_target", _m0002_refused_target),
               ("0003_list_order", _m0003_list_order), ("0004_title_en", _m0004_title_en),
-              ("0005_event_type", _m0005_event_type)]
+              ("0005_event_type", _m0005_event_type), ("0006_sync_reason_code", _m0006_sync_reason_code)]
 
 
 def open_content_db(path: Path | str) -> SqliteDatabase:
@@ -358,13 +378,13 @@ def check_manifest_against_state(m: ManifestLike) -> str:
         return "new"
     if m.generation < state.generation:
         raise ApplyError(
-            f"collection {m.collection!r}: generation {m.generation} is lower than the applied {state.generation} (rollback)"
-        )
+            f"collection {m.collection!r}: generation {m.generation} is lower than the applied {state.generation} (rollback)",
+            SyncReason.ROLLBACK)
     if m.generation == state.generation:
         if m.sha256() != state.manifest_sha256:
             raise ApplyError(
-                f"collection {m.collection!r}: generation {m.generation} with a different hash than applied (equivocation)"
-            )
+                f"collection {m.collection!r}: generation {m.generation} with a different hash than applied (equivocation)",
+                SyncReason.EQUIVOCATION)
         return "unchanged"
     return "changed"
 
@@ -421,9 +441,11 @@ def _apply_one(m: ManifestLike, result: ApplyResult) -> None:
         if old is not None:
             old_kind, old_rev, old_data = old
             if old_kind != m.collection:
-                raise ApplyError(f"record {rec['id']!r} is listed in {m.collection!r} but also lives in {old_kind!r}")
+                raise ApplyError(f"record {rec['id']!r} is listed in {m.collection!r} but also lives in {old_kind!r}",
+                                 SyncReason.RECORD_CLASH)
             if rec["rev"] < old_rev:
-                raise ApplyError(f"record {rec['id']!r}: rev {rec['rev']} is lower than the applied rev {old_rev}")
+                raise ApplyError(f"record {rec['id']!r}: rev {rec['rev']} is lower than the applied rev {old_rev}",
+                                 SyncReason.ROLLBACK)
             if old_data == row["data"]:
                 continue
         keys = search_index.index_record(m.collection, _readable_instants(rec))
@@ -504,12 +526,46 @@ def refused_targets() -> dict[str, Refusal]:
             for r in RefusedTarget.select()}
 
 
-def record_sync_outcome(result: str, reason: str, *, verified: bool = False, next_attempt_at: str | None = None,
-                        refusals: Iterable[Refusal] | None = None) -> None:
-    """Record a cycle's outcome. REFUSALS, given by a cycle that compared every signed collection (OK,
-    UNCHANGED, REFUSED), replace the standing ones; None (the cycle ended early) keeps them."""
+@dataclass(frozen=True)
+class AppliedCounts:
+    """What a sync cycle applied: the collections and their new generations, in the order applied, and how
+    many records were added or changed and deleted in all of them."""
+
+    generations: tuple[tuple[str, int], ...]
+    upserted: int
+    deleted: int
+
+    def as_json(self) -> str:
+        return json.dumps({"collections": [{"collection": c, "generation": g} for c, g in self.generations],
+                           "upserted": self.upserted, "deleted": self.deleted})
+
+
+def _applied_or_none(raw: str | None) -> dict[str, Any] | None:
+    """The stored counts of the last apply as a dict (AppliedCounts.as_json); None for none or for a value that
+    cannot be read (a damaged byte: logged, and the staff screen then points to the English detail)."""
+    if raw is None:
+        return None
+    doc = _json_or_none(raw)
+    try:
+        if doc is not None:
+            return {"collections": [{"collection": str(c["collection"]), "generation": int(c["generation"])}
+                                    for c in doc["collections"]],
+                    "upserted": int(doc["upserted"]), "deleted": int(doc["deleted"])}
+    except (KeyError, TypeError, ValueError):
+        pass
+    log.error("syncstatus.last_applied cannot be read: %.80r", raw)
+    return None
+
+
+def record_sync_outcome(result: str, reason: str, code: SyncReason, *, verified: bool = False,
+                        next_attempt_at: str | None = None, refusals: Iterable[Refusal] | None = None,
+                        applied: AppliedCounts | None = None) -> None:
+    """Record a cycle's outcome: its class, its English REASON (the technical detail) and its machine CODE.
+    REFUSALS, given by a cycle that compared every signed collection (OK, UNCHANGED, REFUSED), replace the
+    standing ones; None (the cycle ended early) keeps them. APPLIED: what the cycle applied, if anything."""
     now = iso(utcnow())
-    fields = {"last_result": result, "last_reason": reason, "last_attempt_at": now, "next_attempt_at": next_attempt_at}
+    fields = {"last_result": result, "last_reason": reason, "last_reason_code": code.value, "last_attempt_at": now,
+              "next_attempt_at": next_attempt_at, "last_applied": applied.as_json() if applied else None}
     if verified:
         fields["last_verified_at"] = now
     if result == "OK":
@@ -544,6 +600,8 @@ def status_dict() -> dict[str, Any]:
                     for c, r in sorted(refused.items())},
         "last_result": s.last_result,
         "last_reason": s.last_reason,
+        "last_reason_code": s.last_reason_code,
+        "last_applied": _applied_or_none(s.last_applied),
         "last_attempt_at": s.last_attempt_at,
         "last_verified_at": s.last_verified_at,
         "last_success_at": s.last_success_at,

@@ -38,7 +38,7 @@ from kiosk import __version__
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.config import Config
 from kiosk.core.manifest import COLLECTIONS, Manifest, ManifestError, parse_manifest
-from kiosk.core.sync_outcome import EXIT_CODES, failures_after, next_delay_s
+from kiosk.core.sync_outcome import EXIT_CODES, SyncReason, failures_after, next_delay_s
 from kiosk.store import content
 from kiosk.store import seed as seed_mod
 from kiosk.store.recovery import StorageError, open_content_db_recovering
@@ -57,7 +57,11 @@ class SyncConfigError(ValueError):
 
 @dataclass
 class SyncOutcome:
+    """How a cycle ended: its outcome class (RESULT), why as a machine CODE, and why in English (REASON, the
+    technical detail for the log, stderr and `ipkiosk status`)."""
+
     result: str
+    code: SyncReason
     reason: str
     changed_collections: list[str] = field(default_factory=list)
     requests: int = 0
@@ -67,6 +71,8 @@ class SyncOutcome:
     busy: bool = False
     # Set when the cycle compared every signed collection: the refusals standing after it (maybe none).
     refusals: list[content.Refusal] | None = None
+    # Set when the cycle applied content: which collections, and how many records.
+    applied: content.AppliedCounts | None = None
 
     @property
     def exit_code(self) -> int:
@@ -78,15 +84,18 @@ class SyncOutcome:
         return self.result in (OK, UNCHANGED, REFUSED) and not self.busy
 
     def summary(self) -> str:
-        return f"sync {self.result}: {self.reason} ({self.requests} requests, {self.body_bytes} bytes)"
+        """The one line `ipkiosk sync` prints per cycle (docs/cli.md): the staff screen reads its outcome class,
+        its reason code and its counts, never the English reason."""
+        return f"sync {self.result} [{self.code}]: {self.reason} ({self.requests} requests, {self.body_bytes} bytes)"
 
 
 class _Failure(Exception):
-    """Ends a cycle early with an outcome class and reason."""
+    """Ends a cycle early with an outcome class, reason code and reason."""
 
-    def __init__(self, result: str, reason: str):
+    def __init__(self, result: str, code: SyncReason, reason: str):
         super().__init__(reason)
         self.result = result
+        self.code = code
         self.reason = reason
 
 
@@ -149,14 +158,15 @@ class SyncClient:
         """One cycle under the lock. SCHEDULE(outcome) → seconds until the next attempt (recorded in status)."""
         bootstrap = self._bootstrap()
         if not self.lock.acquire():
-            return SyncOutcome(UNCHANGED, "another sync process is running; nothing done", busy=True)
+            return SyncOutcome(UNCHANGED, SyncReason.LOCK_BUSY, "another sync process is running; nothing done",
+                               busy=True)
         try:
             try:
                 open_content_db_recovering(self.cfg.content_db_path)
             except StorageError as exc:
                 # A full or failing disk: content.db was kept as it is and cannot take the outcome either,
                 # so it is only reported (stderr, the log) and the loop backs off like any OFFLINE cycle.
-                outcome = SyncOutcome(OFFLINE, f"local storage error: {exc.strerror}")
+                outcome = SyncOutcome(OFFLINE, SyncReason.LOCAL_STORAGE, f"local storage error: {exc.strerror}")
                 log.info("sync %s: %s", outcome.result, outcome.reason)
                 schedule(outcome)
                 return outcome
@@ -164,8 +174,9 @@ class SyncClient:
             delay_s = schedule(outcome)
             next_at = iso(utcnow() + dt.timedelta(seconds=delay_s)) if delay_s is not None else None
             try:
-                content.record_sync_outcome(outcome.result, outcome.reason, verified=outcome.verified,
-                                            next_attempt_at=next_at, refusals=outcome.refusals)
+                content.record_sync_outcome(outcome.result, outcome.reason, outcome.code, verified=outcome.verified,
+                                            next_attempt_at=next_at, refusals=outcome.refusals,
+                                            applied=outcome.applied)
             except peewee.DatabaseError as exc:  # the disk filled up during the cycle: report, do not crash
                 log.warning("sync outcome %s not recorded: content.db: %s", outcome.result, exc)
             return outcome
@@ -174,29 +185,32 @@ class SyncClient:
 
     def _cycle(self, bootstrap: bytes) -> SyncOutcome:
         self.fetcher.start_cycle()
-        refusals: list[content.Refusal] | None = None  # stays None unless every signed collection was compared
         try:
             if not content.has_content():  # first boot, or content.db was rebuilt: show the seed meanwhile
                 seed_mod.import_seed()
-            result, reason, changed, refusals = self._verified_update(bootstrap)
+            outcome = self._verified_update(bootstrap)
         except _Failure as failure:
-            result, reason, changed = failure.result, failure.reason, []
+            outcome = SyncOutcome(failure.result, failure.code, failure.reason)
         except CancelledError:
-            result, reason, changed = OFFLINE, "stopped before the cycle finished", []
+            outcome = SyncOutcome(OFFLINE, SyncReason.STOPPED, "stopped before the cycle finished")
         except OSError as exc:
             # Local storage (ENOSPC, EIO): transient like the network; content.db is untouched.
-            result, reason, changed = OFFLINE, f"local storage error: {os.strerror(exc.errno or errno.EIO)}", []
+            outcome = SyncOutcome(OFFLINE, SyncReason.LOCAL_STORAGE,
+                                  f"local storage error: {os.strerror(exc.errno or errno.EIO)}")
         except peewee.DatabaseError as exc:
             # e.g. "database or disk is full" during apply: the transaction was rolled back.
-            result, reason, changed = OFFLINE, f"local storage error: content.db: {exc}", []
+            outcome = SyncOutcome(OFFLINE, SyncReason.LOCAL_STORAGE, f"local storage error: content.db: {exc}")
         finally:
             self._clean_staging()
         # INFO, not WARNING: the command prints the one summary line on stderr itself.
-        log.info("sync %s: %s", result, reason)
-        return SyncOutcome(result, reason, changed, self.fetcher.stats.requests, self.fetcher.stats.body_bytes,
-                           self.fetcher.retry_after_s, refusals=refusals)
+        log.info("sync %s [%s]: %s", outcome.result, outcome.code, outcome.reason)
+        outcome.requests, outcome.body_bytes = self.fetcher.stats.requests, self.fetcher.stats.body_bytes
+        outcome.retry_after_s = self.fetcher.retry_after_s
+        return outcome
 
-    def _verified_update(self, bootstrap: bytes) -> tuple[str, str, list[str], list[content.Refusal]]:
+    def _verified_update(self, bootstrap: bytes) -> SyncOutcome:
+        """The cycle from the TUF refresh to the apply; its outcome without the traffic counts. A failure that
+        ends it early is raised (_Failure); refusals (REFUSED) and the applied counts are set when there are any."""
         try:
             repo = trust.TrustedRepository(self.metadata_dir, self.repository_url, bootstrap, self.fetcher,
                                            reference_time=self.clock())
@@ -230,24 +244,28 @@ class SyncClient:
         self._fetch_missing_blobs(manifests)
         parts = []
         changed: list[str] = []
+        counts = None
         if manifests:
             try:
                 applied = content.apply_manifests(manifests, source="sync")
             except content.ApplyError as exc:
-                raise _Failure(SECURITY_ALERT, str(exc)) from None
+                raise _Failure(SECURITY_ALERT, exc.code, str(exc)) from None
             described = ", ".join(f"{m.collection} (generation {m.generation})" for m in manifests)
             parts.append(f"applied {described}: {applied.upserted} upserted, {applied.deleted} deleted")
             changed = applied.changed_collections
+            counts = content.AppliedCounts(tuple((m.collection, m.generation) for m in manifests),
+                                           applied.upserted, applied.deleted)
         # Also without an apply: a process killed after its commit but before its collection left orphans.
         self.blobs.collect_garbage(content.referenced_blob_hashes())
         ordered = [refusals[c] for c in sorted(refusals)]
         parts += [f"signed {r.collection} generation {r.generation} refused, keeping the last good content: "
                   f"{r.reason}" for r in ordered]
         if refusals:
-            return REFUSED, "; ".join(parts), changed, ordered
+            return SyncOutcome(REFUSED, SyncReason.REFUSED_COLLECTIONS, "; ".join(parts), changed, refusals=ordered,
+                               applied=counts)
         if manifests:
-            return OK, parts[0], changed, []
-        return UNCHANGED, "content is current", [], []
+            return SyncOutcome(OK, SyncReason.APPLIED, parts[0], changed, refusals=[], applied=counts)
+        return SyncOutcome(UNCHANGED, SyncReason.CONTENT_CURRENT, "content is current", refusals=[])
 
     def _changed_targets(self, targets: dict[str, trust.SignedTarget]) -> list[trust.SignedTarget]:
         states = content.collection_states()
@@ -256,12 +274,14 @@ class SyncClient:
             state = states.get(collection)
             if state is not None:
                 if target.generation < state.generation:
-                    raise _Failure(SECURITY_ALERT, f"collection {collection!r}: signed generation {target.generation} "
-                                                   f"is lower than the applied {state.generation} (rollback)")
+                    raise _Failure(SECURITY_ALERT, SyncReason.ROLLBACK,
+                                   f"collection {collection!r}: signed generation {target.generation} "
+                                   f"is lower than the applied {state.generation} (rollback)")
                 if target.generation == state.generation:
                     if target.sha256 != state.manifest_sha256:
-                        raise _Failure(SECURITY_ALERT, f"collection {collection!r}: generation {target.generation} "
-                                                       "signed with a different hash than applied (equivocation)")
+                        raise _Failure(SECURITY_ALERT, SyncReason.EQUIVOCATION,
+                                       f"collection {collection!r}: generation {target.generation} "
+                                       "signed with a different hash than applied (equivocation)")
                     continue
             wanted.append(target)
         return wanted
@@ -280,12 +300,13 @@ class SyncClient:
             # Validly signed, so the publisher made it: a content rule broken, not an attack.
             raise _Refused(str(exc)) from None
         if manifest.generation != target.generation or manifest.sha256() != target.sha256:
-            raise _Failure(SECURITY_ALERT, f"collection {target.collection!r}: manifest does not match its signed "
-                                           f"target (generation {manifest.generation} vs {target.generation}, or not canonical)")
+            raise _Failure(SECURITY_ALERT, SyncReason.HASH_MISMATCH,
+                           f"collection {target.collection!r}: manifest does not match its signed "
+                           f"target (generation {manifest.generation} vs {target.generation}, or not canonical)")
         try:
             content.check_manifest_against_state(manifest)
         except content.ApplyError as exc:
-            raise _Failure(SECURITY_ALERT, str(exc)) from None
+            raise _Failure(SECURITY_ALERT, exc.code, str(exc)) from None
         return manifest
 
     def _fetch_missing_blobs(self, manifests: list[Manifest]) -> None:
@@ -300,7 +321,7 @@ class SyncClient:
             try:
                 self.blobs.write_verified(sha256, length, self.fetcher.fetch(url))
             except BlobMismatchError as exc:
-                raise _Failure(SECURITY_ALERT, str(exc)) from None
+                raise _Failure(SECURITY_ALERT, SyncReason.HASH_MISMATCH, str(exc)) from None
             except tuf_exc.DownloadError as exc:
                 raise _Failure(*trust.classify_error(exc)) from None
 

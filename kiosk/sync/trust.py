@@ -49,8 +49,8 @@ from tuf.ngclient import FetcherInterface, Updater, UpdaterConfig
 
 from kiosk.core.clock import utcnow
 from kiosk.core.durable import write_atomic
-from kiosk.core.sync_outcome import Outcome
-from kiosk.sync.fetcher import NotMetadataError
+from kiosk.core.sync_outcome import Outcome, SyncReason
+from kiosk.sync.fetcher import CancelledError, NotMetadataError
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -419,8 +419,8 @@ class TrustedRepository:
         return Path(self._updater.download_target(info, str(dest)))
 
 
-def classify_error(exc: BaseException) -> tuple[str, str]:
-    """(outcome class, one-line reason) for an exception raised during refresh or download.
+def classify_error(exc: BaseException) -> tuple[str, SyncReason, str]:
+    """(outcome class, reason code, one-line reason in English) for an exception raised during refresh or download.
 
     The line between the classes: OFFLINE is whatever a broken or intercepting network produces
     (no answer, HTTP errors, a captive portal's page, a proxy's JSON error, a deadline); an attacker
@@ -429,31 +429,35 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
     that looks signed but fails verification or is malformed, rollbacks, too much data for a file
     that starts like metadata.
     """
+    if isinstance(exc, CancelledError):  # the process was told to stop (SIGTERM of `sync --loop`)
+        return OFFLINE, SyncReason.STOPPED, f"stopped before the cycle finished ({exc})"
     if isinstance(exc, tuf_exc.ExpiredMetadataError):
-        return STALE, f"expired metadata: {exc} (repository frozen or terminal clock wrong)"
+        return STALE, SyncReason.EXPIRED_METADATA, f"expired metadata: {exc} (repository frozen or terminal clock wrong)"
     if isinstance(exc, NotMetadataError):
         # An HTML captive portal, a proxy's error page, a gateway's JSON error, of whatever length.
-        return OFFLINE, "the server answered with something that is not repository metadata (captive portal or proxy?)"
+        return (OFFLINE, SyncReason.NOT_METADATA,
+                "the server answered with something that is not repository metadata (captive portal or proxy?)")
     if isinstance(exc, DeserializationError):
         # The fetcher let it through because it has the shape of signed metadata: a file that looks
         # signed but breaks the format (e.g. duplicate signatures or key ids to fake a threshold).
         cause = exc.__cause__ or exc
-        return SECURITY_ALERT, f"malformed signed metadata refused: {type(cause).__name__}: {cause}"
+        return (SECURITY_ALERT, SyncReason.MALFORMED_METADATA,
+                f"malformed signed metadata refused: {type(cause).__name__}: {cause}")
     if isinstance(exc, tuf_exc.DownloadLengthMismatchError):
-        return SECURITY_ALERT, f"server sent more data than allowed: {exc}"
+        return SECURITY_ALERT, SyncReason.TOO_MUCH_DATA, f"server sent more data than allowed: {exc}"
     if isinstance(exc, tuf_exc.DownloadHTTPError):
-        return OFFLINE, f"HTTP {exc.status_code} from the repository"
+        return OFFLINE, SyncReason.HTTP_ERROR, f"HTTP {exc.status_code} from the repository"
     if isinstance(exc, tuf_exc.SlowRetrievalError):
-        return OFFLINE, f"download too slow or timed out ({exc})"
+        return OFFLINE, SyncReason.DOWNLOAD_SLOW, f"download too slow or timed out ({exc})"
     if isinstance(exc, tuf_exc.DownloadError):
         underlying = exc.__cause__ or exc.__context__
-        return OFFLINE, f"download failed: {underlying or exc}"
+        return OFFLINE, SyncReason.DOWNLOAD_FAILED, f"download failed: {underlying or exc}"
     if isinstance(exc, tuf_exc.BadVersionNumberError):
-        return SECURITY_ALERT, f"rollback refused: {exc}"
+        return SECURITY_ALERT, SyncReason.ROLLBACK, f"rollback refused: {exc}"
     if isinstance(exc, tuf_exc.UnsignedMetadataError):
-        return SECURITY_ALERT, f"bad signature: {exc}"
+        return SECURITY_ALERT, SyncReason.BAD_SIGNATURE, f"bad signature: {exc}"
     if isinstance(exc, tuf_exc.LengthOrHashMismatchError):
-        return SECURITY_ALERT, f"hash or length mismatch: {exc}"
+        return SECURITY_ALERT, SyncReason.HASH_MISMATCH, f"hash or length mismatch: {exc}"
     if isinstance(exc, tuf_exc.RepositoryError):
-        return SECURITY_ALERT, f"metadata refused: {exc}"
+        return SECURITY_ALERT, SyncReason.METADATA_REFUSED, f"metadata refused: {exc}"
     raise exc

@@ -47,7 +47,7 @@ class SyncCycles(QObject):
     """Runs a sync cycle now (``run_now``) or when the last one said the next is due (``start`` begins).
 
     ``cycleFinished(outcome, last_line)`` follows every cycle: the child's ChildOutcome and the last line it
-    printed (its summary, "sync OK: … (N requests, M bytes)", or the error that stopped it). ``scheduled``
+    printed (its summary, "sync OK [APPLIED]: … (N requests, M bytes)", or the error that stopped it). ``scheduled``
     follows once the next cycle's time (``next_attempt_at``, UTC ISO) is known. PROGRAM replaces the
     `ipkiosk` command (tests)."""
 

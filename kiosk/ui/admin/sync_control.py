@@ -19,6 +19,7 @@ from kiosk.ui.admin.wording import (
     sync_exit_zh,
     sync_reason_zh,
     sync_result_zh,
+    sync_status_reason_zh,
     sync_traffic_zh,
     when_zh,
 )
@@ -28,8 +29,9 @@ from kiosk.ui.sync_cycles import SyncCycles
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-# The summary line `ipkiosk sync --once` ends with: "sync OUTCOME: REASON (N requests, M bytes)".
-_SUMMARY = re.compile(r"^sync \w+: (?P<reason>.*?)(?: \(\d+ requests, \d+ bytes\))?$")
+# The summary line `ipkiosk sync --once` ends with: "sync OUTCOME [CODE]: REASON (N requests, M bytes)"; only its
+# reason code (kiosk.core.sync_outcome.SyncReason) and counts are read, the English reason is for technicians.
+_SUMMARY = re.compile(r"^sync [A-Z_]+ \[(?P<code>[A-Z_]+)\]: ")
 
 
 class SyncControl(QObject):
@@ -46,6 +48,8 @@ class SyncControl(QObject):
         self._cycles = cycles
         self._sync_status: dict = {}
         self._sync_message = ""
+        # How the last 立即同步 child exited (exit code, last line): worded with the status read after it.
+        self._sync_exit: tuple[int, str] | None = None
         self._sync_asked = False  # 立即同步 started the cycle now running: its end is worded for staff
         self._status_asked = False
         # Asked again once the current question is answered (a sync child ended meanwhile).
@@ -75,13 +79,27 @@ class SyncControl(QObject):
             self._status_again = True
             return
 
+        # A 立即同步 child that exited before this question is worded with its answer, which holds what it recorded.
+        ended = self._sync_exit
+
+        def answered(doc: ContentStatus) -> None:
+            if ended is not None and ended is self._sync_exit:
+                self._sync_message = sync_now_message_zh(*ended, doc)
+                self._sync_exit = None
+            self._show_status(doc)
+
         def unanswered(failure: Exception) -> None:
             self._status_asked = False
             log.warning("sync status not refreshed: %s", failure)
+            if ended is not None and ended is self._sync_exit:  # said from its summary line alone
+                self._sync_message = sync_now_message_zh(*ended, None)
+                self._sync_exit = None
+                self._sync_status = {**self._sync_status, "message": for_display(self._sync_message)}
+                self.syncStatusChanged.emit()
             self._ask_again_if_wanted()
 
         self._status_asked = True
-        self.session.data.status().then(self._show_status, unanswered, receiver=self)
+        self.session.data.status().then(answered, unanswered, receiver=self)
 
     def _ask_again_if_wanted(self) -> None:
         if self._status_again:
@@ -109,7 +127,7 @@ class SyncControl(QObject):
             "configured": bool(self._cfg.repository_url),
             "server": self._cfg.repository_url or "未配置（只显示内置内容）",
             "lastResult": sync_result_zh(doc["last_result"]),
-            "lastReason": sync_reason_zh(doc["last_reason"]),
+            "lastReason": sync_status_reason_zh(doc),
             # The reason as recorded, for a technician: it quotes what a server or network said.
             "reasonDetail": for_display(doc["last_reason"] or ""),
             "lastAttemptAt": when_zh(doc["last_attempt_at"]),
@@ -136,6 +154,7 @@ class SyncControl(QObject):
             self._refresh_status()
             return
         self._sync_message = "正在同步…"
+        self._sync_exit = None
         # Asked before the start: a program that cannot start at all may end the cycle inside run_now.
         self._sync_asked = True
         if not self._cycles.run_now():
@@ -146,21 +165,28 @@ class SyncControl(QObject):
         if self._sync_asked:
             self._sync_asked = False
             if outcome.ending is Ending.EXITED and outcome.exit_code is not None:
-                self._sync_message = sync_now_message_zh(outcome.exit_code, last_line)
+                self._sync_exit = (outcome.exit_code, last_line)
             else:
                 self._sync_message = sync_ending_zh(outcome.ending.value)
         self._refresh_status()
         self.syncFinished.emit()
 
 
-def sync_now_message_zh(exit_code: int, last_line: str) -> str:
-    """What the sync tab says when the 立即同步 child exited with EXIT_CODE, LAST_LINE being its summary
-    line ("sync OK: applied services (generation 2): 3 upserted, 0 deleted (4 requests, 2048 bytes)"):
-    the outcome, the reason with its counts, and the traffic, in Chinese; any other last line (an error
-    the CLI printed) is quoted, shortened."""
+def sync_now_message_zh(exit_code: int, last_line: str, status: ContentStatus | None) -> str:
+    """What the sync tab says when the 立即同步 child exited with EXIT_CODE, LAST_LINE being its summary line
+    ("sync OK [APPLIED]: applied services (generation 2): 3 upserted, 0 deleted (4 requests, 2048 bytes)"): the
+    outcome, the reason of its code in Chinese and the traffic. STATUS, read after the child exited, holds what
+    the cycle recorded: a cycle that applied or refused content is worded with its counts from there (a cycle
+    that recorded nothing, on a busy lock say, is worded by its code alone). Any other last line (an error the
+    CLI printed) is quoted, shortened."""
     words = f"立即同步结果：{sync_exit_zh(exit_code)}"
     summary = _SUMMARY.match(last_line)
     if summary is None:
         return words + (f"（{last_line[:160]}）" if last_line else "")
-    details = [sync_reason_zh(summary["reason"]), sync_traffic_zh(last_line)]
-    return words + "。" + "；".join(d for d in details if d and d != "见下方技术细节")
+    code = summary["code"]
+    if status is not None and status["last_reason_code"] == code:
+        reason = sync_reason_zh(code, status["last_applied"], status["refused"])
+    else:
+        reason = sync_reason_zh(code)
+    details = [reason, sync_traffic_zh(last_line)]
+    return words + "。" + "；".join(d for d in details if d and d != sync_reason_zh(None))

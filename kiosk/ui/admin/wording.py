@@ -2,7 +2,8 @@
 
 One table (REASON_ZH) keyed by the machine reasons the stores give their errors (kiosk.core.staff_rules)
 and by the sync outcomes (kiosk.core.sync_outcome): the data service sends a reason's string value
-with each failure, and only this module turns it into words. English comes with a second table.
+with each failure, and only this module turns it into words. A second (SYNC_REASON_ZH) words why a sync cycle
+ended as it did, by its reason code (kiosk.core.sync_outcome.SyncReason). English comes with a table of its own.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from kiosk.core.staff_rules import (
     StationReason,
     StorageReason,
 )
-from kiosk.core.sync_outcome import EXIT_NOT_CONFIGURED, Outcome, outcome_of_exit_code
-from kiosk.dataservice.api import DataError, DataUnavailable
+from kiosk.core.sync_outcome import EXIT_NOT_CONFIGURED, Outcome, SyncReason, outcome_of_exit_code, reason_of_code
+from kiosk.dataservice.api import AppliedCounts, ContentStatus, DataError, DataUnavailable, RefusedGeneration
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -123,58 +124,61 @@ def sync_exit_zh(exit_code: int) -> str:
     return NOT_CONFIGURED_ZH if exit_code == EXIT_NOT_CONFIGURED else f"退出码 {exit_code}"
 
 
-# The reasons a sync cycle records (kiosk.sync.client and kiosk.sync.trust word them in English for the log and
-# `ipkiosk status`), by how they begin, in a clerk's words. The English stays on screen as the technical detail.
-SYNC_REASON_ZH: tuple[tuple[str, str], ...] = (
-    ("content is current", "内容服务器上没有新内容"),
-    ("another sync process is running", "另一次同步正在进行，本次未执行"),
-    ("stopped before the cycle finished", "同步在完成前被中止（终端关闭或超时），内容未改变"),
-    ("local storage error", "本机数据盘出错（磁盘已满或读写错误），内容未改变：请技术人员检查数据盘"),
-    ("expired metadata", "签名已过期：内容服务器长期没有重新发布，或本机时间不对：请技术人员检查"),
-    ("the server answered with something that is not repository metadata",
-     "服务器返回的不是内容数据（可能是网络登录页或代理）：请检查网络"),
-    ("HTTP ", "内容服务器返回错误：请稍后再试，或请技术人员检查服务器地址"),
-    ("download too slow or timed out", "下载太慢或超时：请检查网络"),
-    ("download failed", "下载失败（网络不通或服务器未响应）：请检查网络"),
-    ("rollback refused", "服务器提供的内容比本机的旧，已拒收：请技术人员检查内容服务器"),
-    ("bad signature", "内容签名不正确，已拒收：请技术人员检查内容服务器和本机信任根"),
-    ("hash or length mismatch", "下载的文件与签名不符，已拒收：请技术人员检查内容服务器"),
-    ("malformed signed metadata refused", "签名数据格式错误，已拒收：请技术人员检查内容服务器"),
-    ("server sent more data than allowed", "服务器发送的数据超过上限，已拒收：请技术人员检查内容服务器"),
-    ("metadata refused", "签名数据被拒收：请技术人员检查内容服务器"),
-)
-_APPLIED = re.compile(r"applied (?P<what>.+?): (?P<upserted>\d+) upserted, (?P<deleted>\d+) deleted")
-_APPLIED_COLLECTION = re.compile(r"(?P<name>\w+) \(generation (?P<generation>\d+)\)")
-_REFUSED = re.compile(r"signed (?P<name>\w+) generation (?P<generation>\d+) refused")
+# Why a sync cycle ended as it did (kiosk.core.sync_outcome.SyncReason, recorded beside the English reason the log
+# and `ipkiosk status` show), in a clerk's words. The English stays on screen as the technical detail.
+SYNC_REASON_ZH: dict[SyncReason, str] = {
+    SyncReason.APPLIED: "已更新",
+    SyncReason.REFUSED_COLLECTIONS: "有栏目内容不合规，已拒收，继续显示上一版",
+    SyncReason.CONTENT_CURRENT: "内容服务器上没有新内容",
+    SyncReason.LOCK_BUSY: "另一次同步正在进行，本次未执行",
+    SyncReason.STOPPED: "同步在完成前被中止（终端关闭或超时），内容未改变",
+    SyncReason.LOCAL_STORAGE: "本机数据盘出错（磁盘已满或读写错误），内容未改变：请技术人员检查数据盘",
+    SyncReason.EXPIRED_METADATA: "签名已过期：内容服务器长期没有重新发布，或本机时间不对：请技术人员检查",
+    SyncReason.NOT_METADATA: "服务器返回的不是内容数据（可能是网络登录页或代理）：请检查网络",
+    SyncReason.HTTP_ERROR: "内容服务器返回错误：请稍后再试，或请技术人员检查服务器地址",
+    SyncReason.DOWNLOAD_SLOW: "下载太慢或超时：请检查网络",
+    SyncReason.DOWNLOAD_FAILED: "下载失败（网络不通或服务器未响应）：请检查网络",
+    SyncReason.ROLLBACK: "服务器提供的内容比本机的旧，已拒收：请技术人员检查内容服务器",
+    SyncReason.EQUIVOCATION: "服务器提供的同一版内容与本机已有的不符，已拒收：请技术人员检查内容服务器",
+    SyncReason.RECORD_CLASH: "签名内容中有记录与本机其他栏目的记录重复，已拒收：请技术人员检查内容服务器",
+    SyncReason.BAD_SIGNATURE: "内容签名不正确，已拒收：请技术人员检查内容服务器和本机信任根",
+    SyncReason.HASH_MISMATCH: "下载的文件与签名不符，已拒收：请技术人员检查内容服务器",
+    SyncReason.MALFORMED_METADATA: "签名数据格式错误，已拒收：请技术人员检查内容服务器",
+    SyncReason.TOO_MUCH_DATA: "服务器发送的数据超过上限，已拒收：请技术人员检查内容服务器",
+    SyncReason.METADATA_REFUSED: "签名数据被拒收：请技术人员检查内容服务器",
+    # A code this program does not know (a newer one recorded it), or none (recorded before codes were).
+    SyncReason.UNKNOWN: "见下方技术细节",
+}
 # The counts `ipkiosk sync --once` ends its summary line with (kiosk.sync.client.SyncOutcome.summary).
 _TRAFFIC = re.compile(r"\((?P<requests>\d+) requests, (?P<bytes>\d+) bytes\)\s*$")
 
 
-def _applied_zh(match: re.Match) -> str:
-    collections = "、".join(f"{kinds.title(m['name'])}（第 {m['generation']} 版）"
-                            for m in _APPLIED_COLLECTION.finditer(match["what"]))
-    return f"已更新 {collections}：新增或修改 {match['upserted']} 条，删除 {match['deleted']} 条"
+def _applied_zh(applied: AppliedCounts) -> str:
+    collections = "、".join(f"{kinds.title(c['collection'])}（第 {c['generation']} 版）" for c in applied["collections"])
+    return f"已更新 {collections}：新增或修改 {applied['upserted']} 条，删除 {applied['deleted']} 条"
 
 
-def sync_reason_zh(reason: str | None) -> str:
-    """The last cycle's REASON in a clerk's words, counts included: what was updated and how many records, which
-    collection was refused, or what went wrong and whose job it is. '—' for none; a reason this table does not
-    know is said as such (the English detail is shown beside it)."""
-    if not reason:
-        return "—"
+def sync_reason_zh(code: str | None, applied: AppliedCounts | None = None,
+                   refused: Mapping[str, RefusedGeneration] | None = None) -> str:
+    """Why a cycle ended as it did (CODE, a SyncReason value) in a clerk's words; for a cycle that applied or
+    refused content, with what it APPLIED and the collections it REFUSED (the standing refusals it recorded).
+    A code this table does not know, or none (an outcome recorded before codes were), points to the English
+    detail shown beside it."""
+    reason = reason_of_code(code) or SyncReason.UNKNOWN
     parts = []
-    applied = _APPLIED.search(reason)
-    if applied:
+    if reason in (SyncReason.APPLIED, SyncReason.REFUSED_COLLECTIONS) and applied:
         parts.append(_applied_zh(applied))
-    parts += [f"{kinds.title(m['name'])} 第 {m['generation']} 版内容不合规，已拒收，继续显示上一版"
-              for m in _REFUSED.finditer(reason)]
-    if parts:
-        return "；".join(parts)
-    words = next((zh for prefix, zh in SYNC_REASON_ZH if reason.startswith(prefix)), None)
-    if words is None:
-        log.info("no Chinese wording for sync reason %r", reason)
-        return "见下方技术细节"
-    return words
+    if reason is SyncReason.REFUSED_COLLECTIONS and refused:
+        parts += [f"{kinds.title(name)} 第 {r['generation']} 版内容不合规，已拒收，继续显示上一版"
+                  for name, r in refused.items()]
+    return "；".join(parts) or SYNC_REASON_ZH[reason]
+
+
+def sync_status_reason_zh(status: ContentStatus) -> str:
+    """The last recorded cycle's reason (sync_reason_zh) from a STATUS answer; '—' before the first cycle."""
+    if status["last_result"] is None:
+        return "—"
+    return sync_reason_zh(status["last_reason_code"], status["last_applied"], status["refused"])
 
 
 def sync_traffic_zh(summary_line: str) -> str:
