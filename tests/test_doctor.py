@@ -159,6 +159,9 @@ def test_files_of_the_previous_version_are_named_for_an_upgrade_not_a_traceback(
     assert named["content_db"].status == "warn"
     assert "earlier version" in named["content_db"].detail and "0003_list_order" in named["content_db"].detail
     assert "restart" in named["content_db"].remedy
+    # The font line does not claim there is no content: it says the content went unchecked.
+    assert "no content yet" not in named["fonts"].detail
+    assert "the content was not checked (see content_db)" in named["fonts"].detail
     assert named["station_db"].status == "ok"
     assert (file_digest(cfg.station_db_path), file_digest(cfg.content_db_path)) == before
 

@@ -452,7 +452,11 @@ def _check_fonts(cfg: config_mod.Config, facts: _Facts, probes: Probes) -> Check
                 missing.setdefault(ch, []).append(where)
     names = ", ".join(f.name for f in fonts)
     if not missing:
-        counted = f"{len(texts) - 1} content records and announcements" if len(texts) > 1 else "no content yet"
+        if not facts.content_ok and cfg.content_db_path.exists():
+            # Not "no content yet": content.db is there but was not read (damaged, or from another version).
+            counted = f"{len(texts) - 1} announcements; the content was not checked (see content_db)"
+        else:
+            counted = f"{len(texts) - 1} content records and announcements" if len(texts) > 1 else "no content yet"
         return Check("fonts", OK, f"{origin} font(s) {names} draw every character of the station's config and "
                                   f"{counted}")
     shown = sorted(missing)[:MISSING_GLYPHS_SHOWN]
