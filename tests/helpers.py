@@ -3,9 +3,12 @@ stores beside a running kiosk, and the probe programs that run in a fresh interp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from kiosk.core import config as config_mod
@@ -32,3 +35,18 @@ def probe_command(name: str, *args: str) -> list[str]:
     """The command line of probe program tests/probes/NAME.py with ARGS, for a fresh interpreter started in
     REPO_ROOT (what it imports, or what a crash leaves behind, is the point of such a test)."""
     return [sys.executable, "-m", f"tests.probes.{name}", *args]
+
+
+@contextlib.contextmanager
+def x_display(screen: str) -> Iterator[str]:
+    """A real X server (Xvfb, no window manager) with one SCREEN ("WxHxDEPTH") for the block: yields its DISPLAY."""
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", screen, "-nolisten", "tcp"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert xvfb.stdout is not None
+        display = xvfb.stdout.readline().strip()
+        assert display.isdigit(), f"Xvfb did not start: {display!r}"
+        yield f":{display}"
+    finally:
+        xvfb.terminate()
+        xvfb.communicate(timeout=10)  # reaps it and closes its pipe

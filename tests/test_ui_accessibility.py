@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, x_display
 
 SERVICE_ID = "svc-patent-application"
 POLICY_ID = "pol-zz-2022-140-notice"
@@ -86,13 +86,8 @@ def screen_reader_view(request, tmp_path_factory):
     if missing:
         pytest.skip(missing)
     tmp = tmp_path_factory.mktemp("a11y")
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert xvfb.stdout is not None
-        display = xvfb.stdout.readline().strip()
-        assert display.isdigit(), f"Xvfb did not start: {display!r}"
-        env = dict(os.environ, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
+    with x_display("1920x1920x24") as display:
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
                    PYTHONPATH=str(REPO_ROOT), XDG_DATA_HOME=str(tmp / "xdg"))
         env.pop("DBUS_SESSION_BUS_ADDRESS", None)
         probe = subprocess.run(
@@ -100,9 +95,6 @@ def screen_reader_view(request, tmp_path_factory):
              "--data-dir", str(tmp / "data"), "--size", request.param, "--out", str(tmp / "tree.json"),
              *PAGES],
             cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S)
-    finally:
-        xvfb.terminate()
-        xvfb.communicate(timeout=10)  # reaps it and closes its pipe
     assert probe.returncode == 0, probe.stderr[-3000:]
     return {page["page"]: page for page in json.loads((tmp / "tree.json").read_text(encoding="utf-8"))["pages"]}
 

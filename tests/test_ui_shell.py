@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtTest import QTest
 
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, x_display
 from tests.ui_helpers import find
 
 
@@ -113,17 +113,9 @@ print(geo.x(), geo.y(), geo.width(), geo.height(), screen.width(), screen.height
 def test_the_kiosk_window_covers_a_screen_of_the_other_orientation_without_a_window_manager():
     """A technician's terminal started by xinit (an X server, no window manager, no cage): fullscreen is then only
     a request nobody carries out, and the portrait window sat cut off on a landscape screen."""
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert xvfb.stdout is not None
-        display = xvfb.stdout.readline().strip()
-        assert display.isdigit(), f"Xvfb did not start: {display!r}"
-        env = dict(os.environ, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", PYTHONPATH=str(REPO_ROOT))
+    with x_display("1920x1080x24") as display:
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", PYTHONPATH=str(REPO_ROOT))
         probe = subprocess.run([sys.executable, "-c", _FULLSCREEN_PROBE], env=env, capture_output=True, text=True,
                                timeout=60)
-    finally:
-        xvfb.terminate()
-        xvfb.communicate(timeout=10)
     assert probe.returncode == 0, probe.stderr[-2000:]
     assert probe.stdout.split() == ["0", "0", "1920", "1080", "1920", "1080"]
