@@ -37,7 +37,7 @@ TouchButton {
     }
 
     // Made on the first tap, then kept: a visitor sees nothing of it before, and the window's first frame
-    // comes sooner without building it (docs/benchmarks.md, "the first frame won back").
+    // comes sooner without building it (docs/benchmarks.md, "The first frame won back").
     Loader {
         id: panel
         active: false
