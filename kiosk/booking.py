@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import string
 import sys
 from collections.abc import Iterable
@@ -103,6 +102,8 @@ def build_url(template: str, *, station_id: str, service_id: str, booking_type: 
 
 def short_code(station_id: str, service_id: str, booking_type: str) -> str:
     """Deterministic 8-character base32 code grouped ``XXXX-XXXX`` (see the module docstring)."""
+    import hashlib  # here, not with the module: OpenSSL's libcrypto costs the UI's start about 3 ms of CPU
+
     digest = hashlib.sha256(f"{station_id}|{service_id}|{booking_type}".encode()).digest()
     code = base64.b32encode(digest[:5]).decode("ascii")  # 5 bytes = 40 bits = exactly 8 base32 chars
     assert len(code) == SHORT_CODE_CHARS
