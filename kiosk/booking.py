@@ -18,19 +18,22 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import string
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import ModuleType
 from urllib.parse import quote
 
 from kiosk.core import config as config_mod
 from kiosk.core.language import SOURCE_LANGUAGE, in_language, language_of
 
 
-def _import_qrcode_without_pillow():
-    """qrcode as a terminal has it: without Pillow.
+def _qrcode() -> ModuleType:
+    """qrcode as a terminal has it: without Pillow, imported at the first QR.
+
+    Not at this module's import: the UI process imports this module on its way to the first frame of
+    home, which shows no QR, and qrcode cost that start about 5 ms of CPU (docs/benchmarks.md).
 
     The package imports its optional Pillow drawers whenever Pillow is installed (a
     development machine has it for the tests; the terminal bundle excludes it). The kiosk
@@ -52,14 +55,11 @@ def _import_qrcode_without_pillow():
     return qrcode
 
 
-qrcode = _import_qrcode_without_pillow()
-
 # Events carry {"registration": {"type": "appointment"}}; their booking type is this name.
 EVENT_BOOKING_TYPE = "appointment"
 
-# QR parameters: error correction M survives a crease or a smudge on a receipt; the quiet
+# QR parameters: error correction M (qr_matrix) survives a crease or a smudge on a receipt; the quiet
 # zone of 4 modules is what ISO/IEC 18004 asks for and what phone scanners expect.
-QR_ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
 QR_QUIET_ZONE_MODULES = 4
 
 SHORT_CODE_CHARS = 8
@@ -102,6 +102,8 @@ def build_url(template: str, *, station_id: str, service_id: str, booking_type: 
 
 def short_code(station_id: str, service_id: str, booking_type: str) -> str:
     """Deterministic 8-character base32 code grouped ``XXXX-XXXX`` (see the module docstring)."""
+    import hashlib  # here, not with the module: OpenSSL's libcrypto costs the UI's start about 3 ms of CPU
+
     digest = hashlib.sha256(f"{station_id}|{service_id}|{booking_type}".encode()).digest()
     code = base64.b32encode(digest[:5]).decode("ascii")  # 5 bytes = 40 bits = exactly 8 base32 chars
     assert len(code) == SHORT_CODE_CHARS
@@ -157,7 +159,8 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     """QR modules (True = dark) for the payload, quiet zone included, error correction M."""
     if not payload:
         raise BookingError("QR payload is empty")
-    qr = qrcode.QRCode(error_correction=QR_ERROR_CORRECTION, border=QR_QUIET_ZONE_MODULES, box_size=1)
+    qrcode = _qrcode()
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_ZONE_MODULES, box_size=1)
     qr.add_data(payload)
     qr.make(fit=True)
     return [[bool(cell) for cell in row] for row in qr.get_matrix()]

@@ -10,7 +10,7 @@ from PySide6.QtCore import Q_ARG, QMetaObject
 
 from kiosk.core import config as config_mod
 from tests.data_service_double import wait_answered
-from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, items_below, tap, wait_page_built
+from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, items_below, tap, wait_page_built
 
 PHONE = "0371-6788 1234"
 DESK = "服务台：一楼东侧"
@@ -47,6 +47,7 @@ def test_ask_staff_says_where_how_and_when_and_closes(kiosk_ui, qtbot, size_px):
     button = find(window, "askStaffButton")
     assert button.isVisible() and button.height() >= 64 and button.property("text") == "找工作人员"
     assert find(window, "visitorControls").childItems()[-1] is button, "ask staff is the bar's last control"
+    assert find_all(window, "askStaffPanel") == [], "the panel is made on the first tap, not with the window"
     tap(qtbot, window, button)
     panel = find(window, "askStaffPanel")
     assert panel.isVisible()

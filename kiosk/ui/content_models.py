@@ -21,7 +21,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QObject,
-    Qt,
     Signal,
     Slot,
 )
@@ -37,6 +36,12 @@ from kiosk.ui.context import current_context
 from kiosk.ui.qr import qr_modules
 
 log = logging.getLogger(__name__)
+
+# Qt.ItemDataRole.DisplayRole and UserRole by value: reading anything of PySide6's Qt namespace makes all of
+# its enums at once, about 15 ms of CPU that the start would spend before the first frame of home, where the
+# models are made (docs/benchmarks.md, "The first frame won back"; tests/test_ui_startup.py).
+DISPLAY_ROLE = 0
+USER_ROLE = 0x0100
 # Qt's translation of a visitor-facing text (named so that lupdate finds every call).
 translate = QCoreApplication.translate
 
@@ -207,7 +212,7 @@ class RowListModel(QAbstractListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[dict] = []
-        self._role_ids = {Qt.ItemDataRole.UserRole + 1 + i: name for i, name in enumerate(self.ROLES)}
+        self._role_ids = {USER_ROLE + 1 + i: name for i, name in enumerate(self.ROLES)}
 
     def roleNames(self):
         return {rid: QByteArray(name.encode()) for rid, name in self._role_ids.items()}
@@ -215,11 +220,11 @@ class RowListModel(QAbstractListModel):
     def rowCount(self, parent=None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self._rows)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index, role=DISPLAY_ROLE):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return row.get("title", row.get(self.KEY))
         name = self._role_ids.get(role)
         return row.get(name) if name else None
@@ -271,7 +276,7 @@ class RowListModel(QAbstractListModel):
                 self._rows.insert(target, self._rows.pop(found))
                 self.endMoveRows()
                 target += 1
-        roles = list(self._role_ids) + [Qt.ItemDataRole.DisplayRole]
+        roles = list(self._role_ids) + [DISPLAY_ROLE]
         changed_from: int | None = None  # the first row of the current run of changed rows
         rows_and_end: list[dict | None] = [*new_rows, None]  # None: the end closes the last run of changed rows
         for i, row in enumerate(rows_and_end):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QWindow
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply
 from PySide6.QtQml import QQmlNetworkAccessManagerFactory
@@ -83,8 +83,14 @@ class RefusingNetworkAccessManagerFactory(QQmlNetworkAccessManagerFactory):
 # ---------------------------------------------------------------- no way out, and visitor activity
 
 
+# PySide6's Qt namespace (Qt.Key, Qt.WindowType, …) is imported where it is used: reading anything of it makes
+# all of its enums at once, about 15 ms of CPU that the start would spend before the first frame of home.
+
+
 def _blocked_keys() -> list[QKeySequence]:
-    # Built lazily: QKeySequence needs a QGuiApplication.
+    # Built at the first key press: QKeySequence needs a QGuiApplication, and the start has better to do.
+    from PySide6.QtCore import Qt
+
     keys = [QKeySequence(Qt.Key.Key_Escape), QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_F4)]
     for std in (QKeySequence.StandardKey.Quit, QKeySequence.StandardKey.Close):
         keys += QKeySequence.keyBindings(std)
@@ -107,7 +113,7 @@ class LockdownFilter(QObject):
     def __init__(self, on_activity: Callable[[], object]):
         super().__init__()
         self._on_activity = on_activity
-        self._blocked = _blocked_keys()
+        self._blocked: list[QKeySequence] | None = None
         self.exit_authorised = False
 
     def eventFilter(self, obj, event) -> bool:
@@ -121,6 +127,8 @@ class LockdownFilter(QObject):
             log.info("window close ignored (exit not authorised)")
             return True
         if etype in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) and not self.exit_authorised:
+            if self._blocked is None:
+                self._blocked = _blocked_keys()
             combo = QKeySequence(event.keyCombination())
             if any(combo.matches(k) == QKeySequence.SequenceMatch.ExactMatch for k in self._blocked):
                 return True
@@ -128,13 +136,19 @@ class LockdownFilter(QObject):
 
 
 def show_window(window: QWindow, cfg: config_mod.Config, *, windowed: bool) -> None:
-    """Kiosk presentation: frameless fullscreen (no title bar to close), cursor hidden on touch-only screens."""
-    if cfg.touch_only:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+    """Kiosk presentation: frameless fullscreen (no title bar to close), cursor hidden on touch-only screens.
+
+    Main.qml's window is frameless from the start; ``windowed`` (for developers) gives it its frame back."""
+    if cfg.touch_only or windowed:
+        from PySide6.QtCore import Qt
+
+        if cfg.touch_only:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        if windowed:
+            window.setFlag(Qt.WindowType.FramelessWindowHint, False)
     if windowed:
         window.show()
     else:
-        window.setFlag(Qt.WindowType.FramelessWindowHint, True)
         # Cover the screen also where nothing makes a fullscreen window fill it (an X server without a window
         # manager, as `xinit` starts): showFullScreen alone left the configured size there, cut off on a screen
         # of the other orientation. Under cage the compositor sizes it anyway.

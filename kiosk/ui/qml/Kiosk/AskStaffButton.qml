@@ -15,9 +15,12 @@ TouchButton {
     Accessible.role: Accessible.Button
     Accessible.name: qsTr("找工作人员")
     Accessible.onPressAction: button.clicked()
-    onClicked: panel.open(shortCodeOn(page))
+    onClicked: {
+        panel.active = true
+        panel.item.open(shortCodeOn(page))
+    }
     // Another page took the screen (the staff corner, a page opened underneath): the panel was about the old one.
-    onPageChanged: panel.close()
+    onPageChanged: if (panel.item) panel.item.close()
 
     // The short code of a visible booking QR on ITEM or inside it, '' when none is shown.
     function shortCodeOn(item) {
@@ -33,9 +36,15 @@ TouchButton {
         return ""
     }
 
-    AskStaffPanel {
+    // Made on the first tap, then kept: a visitor sees nothing of it before, and the window's first frame
+    // comes sooner without building it (docs/benchmarks.md, "The first frame won back").
+    Loader {
         id: panel
+        active: false
         // Over the whole window (the idle countdown still above it), not inside the bar.
         parent: button.Window.window ? button.Window.window.contentItem : button
+        anchors.fill: parent
+        z: 50
+        sourceComponent: AskStaffPanel {}
     }
 }

@@ -8,6 +8,8 @@ Window {
     width: 1080
     height: 1920
     visible: false
+    // Frameless, so there is no title bar to close (kiosk.ui.lockdown.show_window gives `run --windowed` one).
+    flags: Qt.Window | Qt.FramelessWindowHint
     title: Shell.stationName
     color: Theme.bg
 
