@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -42,7 +44,7 @@ def _png(path: Path, size_px: int = 64) -> Path:
 @pytest.fixture
 def cfg_settings() -> dict:
     """Settings on top of the test's data dir; a test parametrizes this to configure its terminal ("source": the
-    config file it is read from; logo_path "<png>": a real PNG made for the test)."""
+    config file it is read from; logo_path "<png>": a real PNG made for the test, "<giant>": a 20000×20000 one)."""
     return {}
 
 
@@ -52,6 +54,9 @@ def cfg(data_dir, tmp_path, cfg_settings):
     source = settings.pop("source", "(mapping)")
     if settings.get("logo_path") == "<png>":
         settings["logo_path"] = str(_png(tmp_path / "station-logo.png"))
+    if settings.get("logo_path") == "<giant>":
+        settings["logo_path"] = str(tmp_path / "giant.png")
+        Path(settings["logo_path"]).write_bytes(_raw_png(20000, 20000))
     return config_mod.from_mapping({"data_dir": str(data_dir), **settings}, source=source)
 
 
@@ -203,6 +208,54 @@ def test_logo_problem_accepts_png_and_svg_and_names_what_is_wrong(tmp_path):
         assert problem is not None and problem.startswith(f"logo {path}: ") and words in problem, (name, problem)
     missing = logo.logo_problem(tmp_path / "gone.png")
     assert missing is not None and "cannot read" in missing
+
+
+def _raw_png(width: int, height: int, *, cut: int = 0, interlaced: bool = False) -> bytes:
+    """A grey PNG written byte by byte (so its header may promise any size: a 20000×20000 one is 400 kB), the last
+    CUT bytes left off."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    rows = logo._png_raw_size(width, height, 8, interlaced)  # 8-bit grey: one byte a pixel
+    data = (logo.PNG_SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, int(interlaced)))
+            + chunk(b"IDAT", zlib.compress(b"\0" * rows, 9)) + chunk(b"IEND", b""))
+    return data[:len(data) - cut]
+
+
+def test_a_png_the_header_could_not_decode_is_refused_and_the_bundled_logo_shown(tmp_path, data_dir):
+    """Found: a 20000×20000 PNG (400 kB) and a PNG cut off after its header passed the check, and the home header
+    showed an empty square (Qt refuses an image over its allocation limit, and cannot decode a cut one) while
+    `ipkiosk doctor` called them valid logos. Now both are refused, by doctor too, naming the problem."""
+    cases = {
+        "giant.png": (_raw_png(20000, 20000), "a PNG of 20000×20000 pixels, larger than the 4096×4096"),
+        "cut.png": (_raw_png(64, 64, cut=20), "a damaged PNG (cut short: it ends before its IEND chunk)"),
+        "no-pixels.png": (_raw_png(64, 64)[:33] + _raw_png(64, 64)[-12:], "pixel data incomplete: 0 of 4160 bytes"),
+        "flipped.png": (_raw_png(64, 64).replace(b"IDAT", b"IDAt"), "chunk fails its checksum"),
+    }
+    for name, (data, words) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        problem = logo.logo_problem(path)
+        assert problem is not None and words in problem, (name, problem)
+    for good in (_raw_png(64, 48), _raw_png(37, 21, interlaced=True), _raw_png(4096, 1)):
+        path = tmp_path / "good.png"
+        path.write_bytes(good)
+        assert logo.logo_problem(path) is None
+        assert not QImage(str(path)).isNull()  # and Qt's own reader agrees
+
+    config_file = tmp_path / "kiosk.toml"
+    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "giant.png"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "doctor"],
+                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    assert "Traceback" not in proc.stderr
+    assert re.search(r"^\[FAIL\] logo +logo .*giant\.png: a PNG of 20000×20000 pixels", proc.stdout, re.M), proc.stdout
+
+
+@pytest.mark.parametrize("cfg_settings", [{"logo_path": "<giant>"}])
+def test_a_giant_png_logo_shows_the_bundled_logo_instead_of_an_empty_square(kiosk_ui, qtbot, cfg):
+    _, window = kiosk_ui(clock=lambda: SEED_NOW)
+    logo_item = find(window, "stationLogo")
+    qtbot.waitUntil(lambda: _drawn(logo_item), timeout=5000)
+    assert logo_item.property("source") == QUrl.fromLocalFile(str(logo.DEFAULT_LOGO))
 
 
 def test_logo_path_must_name_a_png_or_svg_file():

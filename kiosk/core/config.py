@@ -82,7 +82,7 @@ class Settings:
                                  "into its next line (at most two breaks and 60 characters in all), between words: "
                                  "\"郑州市知识产权公共信息服务\\n示范工作站\". Without one the name breaks wherever the "
                                  "screen's width ends, even inside a word.")
-    logo_path: str = _setting("", "PNG or SVG image shown beside the station name on the home screen (at most 1 MB; a "
+    logo_path: str = _setting("", "PNG or SVG image shown beside the station name on the home screen (at most 1 MB, a PNG at most 4096 pixels a side; a "
                               "relative path is read from this file's directory). Empty: the bundled neutral logo. A file "
                               "that is not a valid PNG or SVG is not shown (the bundled logo is) and `ipkiosk doctor` names "
                               "it.")
