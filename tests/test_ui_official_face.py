@@ -44,7 +44,7 @@ def _png(path: Path, size_px: int = 64) -> Path:
 @pytest.fixture
 def cfg_settings() -> dict:
     """Settings on top of the test's data dir; a test parametrizes this to configure its terminal ("source": the
-    config file it is read from; logo_path "<png>": a real PNG made for the test, "<giant>": a 20000×20000 one)."""
+    config file it is read from; logo_path "<png>": a real PNG made for the test, a key of HOSTILE_LOGOS: that file)."""
     return {}
 
 
@@ -54,9 +54,10 @@ def cfg(data_dir, tmp_path, cfg_settings):
     source = settings.pop("source", "(mapping)")
     if settings.get("logo_path") == "<png>":
         settings["logo_path"] = str(_png(tmp_path / "station-logo.png"))
-    if settings.get("logo_path") == "<giant>":
-        settings["logo_path"] = str(tmp_path / "giant.png")
-        Path(settings["logo_path"]).write_bytes(_raw_png(20000, 20000))
+    if settings.get("logo_path") in HOSTILE_LOGOS:
+        name, data = HOSTILE_LOGOS[settings["logo_path"]]()
+        settings["logo_path"] = str(tmp_path / name)
+        Path(settings["logo_path"]).write_bytes(data)
     return config_mod.from_mapping({"data_dir": str(data_dir), **settings}, source=source)
 
 
@@ -250,8 +251,53 @@ def test_a_png_the_header_could_not_decode_is_refused_and_the_bundled_logo_shown
     assert re.search(r"^\[FAIL\] logo +logo .*giant\.png: a PNG of 20000×20000 pixels", proc.stdout, re.M), proc.stdout
 
 
-@pytest.mark.parametrize("cfg_settings", [{"logo_path": "<giant>"}])
-def test_a_giant_png_logo_shows_the_bundled_logo_instead_of_an_empty_square(kiosk_ui, qtbot, cfg):
+def _use_bomb_svg(levels: int = 8, fan_out: int = 10) -> bytes:
+    """An SVG of under 2 kB whose nested <use> elements draw one circle FAN_OUT ** LEVELS times."""
+    groups = "".join(f'<g id="l{i}">' + f'<use xlink:href="#l{i - 1}"/>' * fan_out + "</g>" for i in range(1, levels + 1))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" '
+            f'height="100"><defs><circle id="l0" cx="50" cy="50" r="40"/>{groups}</defs>'
+            f'<use xlink:href="#l{levels}"/></svg>').encode()
+
+
+# Logo files the header cannot draw, made for a test (cfg_settings' logo_path names one by its key).
+HOSTILE_LOGOS = {"<giant>": lambda: ("giant.png", _raw_png(20000, 20000)),
+                 "<use-bomb>": lambda: ("use-bomb.svg", _use_bomb_svg())}
+
+
+def test_an_svg_that_would_stall_or_fail_the_header_is_refused(tmp_path, data_dir):
+    """Found: an SVG of 1.4 kB whose nested <use> elements draw 10^8 circles passed the check, and the home screen
+    froze drawing it (the kiosk did not answer for minutes); a <use> of its own group left an empty square. Both are
+    refused now, by doctor too; a logo with gradients and a few reuses still passes."""
+    cases = {
+        "use-bomb.svg": (_use_bomb_svg(), "draws more than 10000 elements"),
+        "loop.svg": (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                     b'<g id="a"><use xlink:href="#a"/></g></svg>', "references form a loop"),
+        "paint-loop.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><linearGradient id="g" href="#h"/>'
+                           b'<linearGradient id="h" href="#g"/><rect fill="url(#g)"/></svg>', "references form a loop"),
+        "styled.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(http://example.com/p) }'
+                       b'</style><rect/></svg>', "refers to 'http://example.com/p' outside itself"),
+    }
+    for name, (data, words) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        problem = logo.logo_problem(path)
+        assert problem is not None and words in problem, (name, problem)
+    fine = tmp_path / "fine.svg"
+    fine.write_bytes(_use_bomb_svg(levels=2, fan_out=4).replace(b"<circle", b'<linearGradient id="p"/><circle '
+                                                                           b'fill="url(#p)"'))
+    assert logo.logo_problem(fine) is None
+
+    config_file = tmp_path / "kiosk.toml"
+    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "use-bomb.svg"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "doctor"],
+                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    assert "Traceback" not in proc.stderr
+    assert re.search(r"^\[FAIL\] logo +logo .*use-bomb\.svg: an SVG that draws more than", proc.stdout, re.M), proc.stdout
+
+
+@pytest.mark.parametrize("cfg_settings", [{"logo_path": key} for key in HOSTILE_LOGOS], ids=list(HOSTILE_LOGOS))
+def test_a_logo_the_header_cannot_draw_shows_the_bundled_logo(kiosk_ui, qtbot, cfg):
+    """Before, the giant PNG left an empty square and the <use> bomb froze the home screen (this test hung)."""
     _, window = kiosk_ui(clock=lambda: SEED_NOW)
     logo_item = find(window, "stationLogo")
     qtbot.waitUntil(lambda: _drawn(logo_item), timeout=5000)

@@ -2,13 +2,15 @@
 
 Qt-free. A logo is a PNG or an SVG file of at most MAX_LOGO_BYTES, recognised by its content (a whole PNG: every
 chunk's checksum, its pixel data complete, at most MAX_LOGO_SIDE pixels a side; an SVG document whose root element is
-``svg``), never by its name alone: a file the header's image reader cannot decode would leave an empty square. An SVG may not declare a
+``svg``, self-contained, that draws at most MAX_SVG_DRAWN elements with its references followed), never by its
+name alone: a file the header's image reader cannot decode would leave an empty square. An SVG may not declare a
 DOCTYPE or entities (an XML bomb is refused before it is parsed) nor refer to anything outside itself. When the
 configured file is refused, the home header shows the bundled neutral logo and `ipkiosk doctor` says why.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 import xml.etree.ElementTree as ET
 import zlib
@@ -31,6 +33,10 @@ _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), 
 # Pixel data is inflated this much at a time, so checking a PNG never holds its whole image in memory.
 _INFLATE_STEP = 1024 * 1024
 _SVG_NS = "{http://www.w3.org/2000/svg}"
+# A paint, clip or filter reference (fill="url(#gradient)"), in an attribute or a <style> sheet.
+_URL_REF = re.compile(r"""url\(\s*['"]?([^)'"]*)""")
+# The elements an SVG logo may draw, references followed: a detailed emblem has a few hundred.
+MAX_SVG_DRAWN = 10_000
 
 
 def configured_path(logo_path: str, config_source: str) -> Path | None:
@@ -130,10 +136,59 @@ def _svg_problem(data: bytes) -> str | None:
     if root.tag not in ("svg", _SVG_NS + "svg"):
         return f"an XML document whose root element is {root.tag!r}, not an SVG"
     for element in root.iter():
-        for name, value in element.attrib.items():
-            if name.endswith("href") and not value.startswith("#"):
-                return f"an SVG that refers to {value[:60]!r} outside itself (a logo must be one self-contained file)"
+        for ref in _references(element):
+            if not ref.startswith("#"):
+                return f"an SVG that refers to {ref[:60]!r} outside itself (a logo must be one self-contained file)"
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    try:
+        drawn = _drawn_count(root, by_id, {}, set())
+    except _ReferenceLoop:
+        return "an SVG whose <use> or url(#…) references form a loop (it cannot be drawn)"
+    except RecursionError:
+        return "an SVG nested too deeply to be drawn"
+    if drawn > MAX_SVG_DRAWN:
+        return (f"an SVG that draws more than {MAX_SVG_DRAWN} elements through nested <use> or url(#…) references "
+                "(a logo needs a few hundred; this many would stall the screen that draws it)")
     return None
+
+
+def _references(element: ET.Element) -> list[str]:
+    """What ELEMENT refers to: its href attributes and every url(…) in its attributes (and, for <style>, its text)."""
+    refs = []
+    for name, value in element.attrib.items():
+        if name.endswith("href"):
+            refs.append(value.strip())
+        refs += _URL_REF.findall(value)
+    if element.tag in ("style", _SVG_NS + "style"):
+        refs += _URL_REF.findall(element.text or "")
+    return refs
+
+
+class _ReferenceLoop(Exception):
+    """An element refers, directly or through others, to itself or to an element it is part of."""
+
+
+def _drawn_count(element: ET.Element, by_id: dict[str | None, ET.Element], memo: dict[int, int],
+                 drawing: set[int]) -> int:
+    """How many elements drawing ELEMENT draws: itself, its children, and whatever it refers to by #id (a <use> draws
+    its target again each time), counted up to MAX_SVG_DRAWN + 1. A few hundred bytes of nested <use> elements draw
+    hundreds of millions of shapes: an SVG renderer would draw them all, on the screen's own thread."""
+    key = id(element)
+    if key in memo:
+        return memo[key]
+    if key in drawing:
+        raise _ReferenceLoop
+    drawing.add(key)
+    total = 1
+    for ref in _references(element):
+        target = by_id.get(ref[1:])
+        if target is not None:
+            total += _drawn_count(target, by_id, memo, drawing)
+    for child in element:
+        total += _drawn_count(child, by_id, memo, drawing)
+    drawing.discard(key)
+    memo[key] = min(total, MAX_SVG_DRAWN + 1)
+    return memo[key]
 
 
 def logo_file(logo_path: str, config_source: str) -> Path:
