@@ -90,6 +90,30 @@ def test_a_configured_line_break_and_a_configured_png_logo(kiosk_ui, qtbot, cfg)
     assert logo_item.property("source") == QUrl.fromLocalFile(str(png))
 
 
+# The longest name a station may configure (60 characters, two breaks), in lines too long for the header's width.
+LONGEST_NAME = "郑州市金水区知识产权公共信息服务中心暨示范工作站\n河南省知识产权保护中心郑州分中心联合服务窗口\n（国家信息公共服务网点）"
+
+
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+@pytest.mark.parametrize("cfg_settings", [{"station_name": LONGEST_NAME, "large_text": True}])
+def test_the_longest_name_in_large_text_leaves_no_gap_under_it(kiosk_ui, qtbot, cfg, size_px):
+    """Found: a long name drawn smaller to fit kept the height of its unfitted layout, so in 大字 mode the clock sat a
+    third of the portrait screen below the name (and the tiles left the landscape screen). Now the header is as tall
+    as the lines drawn: the clock follows the name's last line, the logo sits beside the name, the tiles start on
+    the first screen."""
+    assert len(LONGEST_NAME) == config_mod.MAX_STATION_NAME_CHARS
+    _, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
+    name, clock, header = find(window, "stationName"), find(window, "clockText"), find(window, "homeHeader")
+    qtbot.waitUntil(lambda: name.property("contentHeight") > 0, timeout=5000)
+    name_bottom = name.mapToItem(header, 0, name.property("contentHeight")).y()
+    clock_top = clock.mapToItem(header, 0, 0).y()
+    assert 0 <= clock_top - name_bottom <= 20, (name_bottom, clock_top)
+    assert header.height() <= name.property("contentHeight") + clock.height() + 40
+    logo_item = find(window, "stationLogo")
+    assert logo_item.mapToItem(header, 0, 0).y() < name_bottom  # beside the name, not below it
+    assert header.height() < size_px[1] / 2
+
+
 @pytest.mark.parametrize("cfg_settings", [{"logo_path": "logo.png", "source": "/etc/ipkiosk/kiosk.toml"}])
 def test_a_file_that_is_not_a_logo_is_not_shown(kiosk_ui, qtbot, cfg, caplog):
     fake = Path("/etc/ipkiosk/logo.png")  # a relative logo_path is read beside the config file: none there

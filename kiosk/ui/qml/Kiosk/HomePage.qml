@@ -77,6 +77,9 @@ KioskPage {
                         // inside a word; only one longer still than the title size allows wraps.
                         fontSizeMode: Text.HorizontalFit
                         minimumPixelSize: Theme.fontTitle
+                        // As tall as the lines drawn: a fitted text's implicit height is that of its unfitted
+                        // layout, which left a long name (wrapped at the smaller size) a screen-high gap below it.
+                        height: contentHeight
                     }
                     Text {
                         textFormat: Text.PlainText
