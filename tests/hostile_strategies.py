@@ -497,7 +497,10 @@ def value_problem(rule: FieldRule, name: str, value) -> str | None:
             return "value of the wrong type"
         if len(value) > rule.max_chars:
             return f"web address longer than {rule.max_chars} characters"
-        return None if WEB_URL_PATTERN.fullmatch(value) else "not an https web address"
+        match = WEB_URL_PATTERN.fullmatch(value)
+        if match is None:
+            return "not an https web address"
+        return None if match.group("port") is None or 0 < int(match.group("port")) < 65536 else "a port no phone opens"
     if kind == "bool":
         return None if isinstance(value, bool) else "value of the wrong type"
     if kind == "integer":
@@ -533,9 +536,9 @@ def value_problem(rule: FieldRule, name: str, value) -> str | None:
 # A record id: what a file name and a URL can carry safely (docs/sync.md "Content rules").
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 # A source_url, as docs/sync.md words it: https://, a host of dot-separated labels (letters, digits, inner
-# hyphens), an optional port, then optionally a path, query or fragment of visible ASCII.
+# hyphens), an optional port from 1 to 65535, then optionally a path, query or fragment of visible ASCII.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-WEB_URL_PATTERN = re.compile(rf"https://{_LABEL}(?:\.{_LABEL})+(?::[0-9]{{1,5}})?(?:[/?#][\x21-\x7e]*)?")
+WEB_URL_PATTERN = re.compile(rf"https://{_LABEL}(?:\.{_LABEL})+(?::(?P<port>[0-9]{{1,5}}))?(?:[/?#][\x21-\x7e]*)?")
 # The largest integer SQLite (and so a terminal's content.db) can hold.
 MAX_STORED_INT = 2**63 - 1
 

@@ -118,6 +118,10 @@ HOSTILE_SOURCES = {
     "source-url-no-host": (_set("notices", "source_url", "https:///path"), "'source_url'"),
     "source-url-too-long": (_set("policies", "source_url", "https://www.cnipa.gov.cn/" + "a" * 300), "'source_url'"),
     "source-url-a-list": (_set("policies", "source_url", ["https://www.cnipa.gov.cn/"]), "'source_url'"),
+    # Found: a port no phone can open passed, so the QR led to an error page.
+    "source-url-port-99999": (_set("notices", "source_url", "https://www.cnipa.gov.cn:99999/x"),
+                              "field 'source_url': got 'https://www.cnipa.gov.cn:99999/x'"),
+    "source-url-port-0": (_set("news", "source_url", "https://www.cnipa.gov.cn:0/x"), "'source_url'"),
     "fee-verified-a-string": (_set("services", "fee_verified", "yes"), "'fee_verified'"),
 }
 
@@ -345,6 +349,7 @@ TERMINAL_HOSTILE = {
     "50000-related-ids": ("news", {"related_ids": [f"nws-{i}" for i in range(50_000)]}, "'related_ids'"),
     "100000-materials": ("services", {"materials": ["材料"] * 100_000}, "'materials'"),
     "source-url-http": ("news", {"source_url": "http://public.zhengzhou.gov.cn/x"}, "'source_url'"),
+    "source-url-port-99999": ("news", {"source_url": "https://public.zhengzhou.gov.cn:99999/x"}, "'source_url'"),
     "deeply-nested-unknown-field": ("news", {"extra": [[[[["x"]]]]]}, "nested deeper"),
 }
 
