@@ -467,6 +467,11 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_blank(text: str) -> bool:
+    """As docs/sync.md words it: a text with no letter, digit, punctuation mark or symbol shows nothing."""
+    return all(unicodedata.category(ch)[0] not in "LNPS" for ch in text)
+
+
 def _text_problem(value, limit: int, *, required: bool) -> str | None:
     if not isinstance(value, str):
         return "value of the wrong type"
@@ -474,7 +479,7 @@ def _text_problem(value, limit: int, *, required: bool) -> str | None:
         return "empty required field"
     if len(value) > limit:
         return f"text longer than {limit} characters"
-    return hostile_character(value)
+    return hostile_character(value) or ("blank required field" if required and is_blank(value) else None)
 
 
 def value_problem(rule: FieldRule, name: str, value) -> str | None:

@@ -103,6 +103,10 @@ HOSTILE_SOURCES = {
                                    "'service_ids'"),
     "a-step-too-long": (_set("services", "process", ["步" * (manifest_mod.LIST_ITEM_CHARS + 1)]), "'process', item #0"),
     "title-too-long": (_set("news", "title", "长" * 201), "'title'"),
+    # Found: a required title of spaces or zero-width spaces was published: a tile and a heading showing nothing.
+    "title-of-spaces": (_set("news", "title", "   "), "field 'title': is blank (nothing visible in it)"),
+    "title-of-zero-width-spaces": (_set("services", "title", "\u200b\u3000\u200b"), "field 'title': is blank"),
+    "booking-label-blank": (_set("services", "booking", {"type": "consult", "label": " "}), "'label': is blank"),
     "unknown-field": (_set("news", "titel", "拼错的字段"), "'titel': unknown field"),
     "title-en-a-number": (_set("services", "title_en", 42), "'title_en'"),
     "materials-en-a-string": (_set("services", "materials_en", "ID card"), "'materials_en'"),
@@ -350,6 +354,7 @@ TERMINAL_HOSTILE = {
     "100000-materials": ("services", {"materials": ["材料"] * 100_000}, "'materials'"),
     "source-url-http": ("news", {"source_url": "http://public.zhengzhou.gov.cn/x"}, "'source_url'"),
     "source-url-port-99999": ("news", {"source_url": "https://public.zhengzhou.gov.cn:99999/x"}, "'source_url'"),
+    "title-of-spaces": ("news", {"title": " \n "}, "field 'title': is blank"),
     "deeply-nested-unknown-field": ("news", {"extra": [[[[["x"]]]]]}, "nested deeper"),
 }
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeGuard
 
 from kiosk.core import kinds
-from kiosk.core.safe_text import content_problem
+from kiosk.core.safe_text import content_problem, is_blank
 
 #: A decoded record or tombstone: a JSON object, its fields checked against SCHEMA.
 Record = dict[str, Any]
@@ -92,7 +92,8 @@ BOOKING_KINDS = ("consult", "assistance", "appointment")
 class FieldRule:
     """One field of a record. kind: text | url (an https web address) | date | datetime | bool |
     integer (``min_value``..``max_value``) | text_list | id_list | choice | object (``fields`` gives its members, all required) | attachments.
-    A required field is present, not null and not empty; an optional one may be absent or null."""
+    A required field is present, not null and not empty (a required text: not blank either, kiosk.core.safe_text.is_blank);
+    an optional one may be absent or null."""
 
     kind: str
     required: bool = False
@@ -315,6 +316,9 @@ def _check_field(where: str, name: str, rule: FieldRule, value: object) -> None:
         if rule.required and not value:
             _fail(here, f"is empty, {expected}")
         _check_text(here, value, rule.max_chars)
+        if rule.required and is_blank(value):
+            # A title of spaces or zero-width characters is a tile, a list row and a page heading showing nothing.
+            _fail(here, f"is blank (nothing visible in it), {expected}")
         if rule.kind == "choice" and value not in rule.choices:
             _fail(here, f"got {_shown(value)}, {expected}")
     elif rule.kind == "url":
