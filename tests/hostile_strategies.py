@@ -467,6 +467,11 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_blank(text: str) -> bool:
+    """As docs/sync.md words it: a text with no letter, digit, punctuation mark or symbol shows nothing."""
+    return all(unicodedata.category(ch)[0] not in "LNPS" for ch in text)
+
+
 def _text_problem(value, limit: int, *, required: bool) -> str | None:
     if not isinstance(value, str):
         return "value of the wrong type"
@@ -474,7 +479,7 @@ def _text_problem(value, limit: int, *, required: bool) -> str | None:
         return "empty required field"
     if len(value) > limit:
         return f"text longer than {limit} characters"
-    return hostile_character(value)
+    return hostile_character(value) or ("blank required field" if required and is_blank(value) else None)
 
 
 def value_problem(rule: FieldRule, name: str, value) -> str | None:
@@ -497,7 +502,10 @@ def value_problem(rule: FieldRule, name: str, value) -> str | None:
             return "value of the wrong type"
         if len(value) > rule.max_chars:
             return f"web address longer than {rule.max_chars} characters"
-        return None if WEB_URL_PATTERN.fullmatch(value) else "not an https web address"
+        match = WEB_URL_PATTERN.fullmatch(value)
+        if match is None:
+            return "not an https web address"
+        return None if match.group("port") is None or 0 < int(match.group("port")) < 65536 else "a port no phone opens"
     if kind == "bool":
         return None if isinstance(value, bool) else "value of the wrong type"
     if kind == "integer":
@@ -533,9 +541,9 @@ def value_problem(rule: FieldRule, name: str, value) -> str | None:
 # A record id: what a file name and a URL can carry safely (docs/sync.md "Content rules").
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 # A source_url, as docs/sync.md words it: https://, a host of dot-separated labels (letters, digits, inner
-# hyphens), an optional port, then optionally a path, query or fragment of visible ASCII.
+# hyphens), an optional port from 1 to 65535, then optionally a path, query or fragment of visible ASCII.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-WEB_URL_PATTERN = re.compile(rf"https://{_LABEL}(?:\.{_LABEL})+(?::[0-9]{{1,5}})?(?:[/?#][\x21-\x7e]*)?")
+WEB_URL_PATTERN = re.compile(rf"https://{_LABEL}(?:\.{_LABEL})+(?::(?P<port>[0-9]{{1,5}}))?(?:[/?#][\x21-\x7e]*)?")
 # The largest integer SQLite (and so a terminal's content.db) can hold.
 MAX_STORED_INT = 2**63 - 1
 

@@ -278,3 +278,27 @@ def test_a_disk_that_fills_up_while_the_kiosk_runs_is_named_too(qtbot, small_fs,
     finally:
         station.station_db.close()
         content_db.close()
+
+
+def test_a_rating_on_a_disk_that_filled_up_is_a_plain_refusal_and_keeps_what_was_saved(qtbot, small_fs):
+    """好差评 on a disk that fills up while the kiosk runs: the rating is refused as "disk full" (what the rating
+    panel words), never an internal error, and the ratings saved before stay, totals and export alike."""
+    cfg = config_mod.from_mapping({"data_dir": str(small_fs / "data")})
+    data = DataServiceInProcess(cfg)
+    from kiosk.store import ratings
+    from kiosk.store.content import content_db
+
+    try:
+        saved = answered(qtbot, data.rate_service("svc-patent-application", 2, [], "zh", T0.isoformat()))
+        fill(small_fs)
+        for call in (lambda: data.rate_service("svc-patent-application", 5, ["clear"], "zh", T0.isoformat()),
+                     lambda: data.add_rating_reasons(saved, ["outdated"], T0.isoformat())):
+            with pytest.raises(DataError) as refused:
+                answered(qtbot, call())
+            assert refused.value.kind is ErrorKind.STORAGE and "disk full" in str(refused.value)
+        assert [(t["service_id"], t["total"]) for t in answered(qtbot, data.rating_totals())] == \
+            [("svc-patent-application", 1)]
+        assert [(r["id"], r["reasons"]) for r in ratings.ratings_since()] == [(saved, [])]
+    finally:
+        station.station_db.close()
+        content_db.close()

@@ -43,3 +43,16 @@ def test_an_older_content_db_gets_title_en_filled_at_open(seeded, cfg):
         rows = dict(conn.execute("SELECT id, title_en FROM record WHERE kind IN ('services', 'news')").fetchall())
     assert rows["svc-patent-application"] == "Patent applications"
     assert all(title is None for rid, title in rows.items() if rid.startswith("nws-")), "no English title: NULL"
+
+
+def test_a_blank_english_twin_leaves_the_chinese_text_shown():
+    """Found: a published title_en of spaces replaced the Chinese title in English mode with nothing (an empty
+    heading and nav bar on the service page); a twin of zero-width spaces the same. The Chinese now stays."""
+    from kiosk.core.language import in_language
+
+    rec = {"id": "svc-x", "rev": 1, "title": "专利申请受理", "title_en": "   ", "summary": "摘要", "summary_en": "\u200b",
+           "materials": ["身份证"], "materials_en": [" ", ""], "fee": "免费", "fee_en": "Free"}
+    shown = in_language(rec, "en")
+    assert (shown["title"], shown["summary"], shown["materials"], shown["fee"]) == ("专利申请受理", "摘要", ["身份证"], "Free")
+    # The short answers (lists, search hits, related records) take the English title from content.db's column: none.
+    assert content._row_for("services", rec)["title_en"] is None

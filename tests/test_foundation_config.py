@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -87,3 +89,51 @@ def test_docs_are_generated_from_the_table():
     doc = (REPO_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     assert doc == config_mod.markdown_docs(), "regenerate: python -m kiosk.core.config > docs/configuration.md"
     assert set(re.findall(r"^### `([a-z_]+)`", doc, flags=re.M)) == set(config_mod.SETTINGS_BY_NAME)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # An ESC sequence in a setting drove the technician's terminal through `config show` (OSC 0 retitles it).
+        (r'station_phone = "0371\u001b]0;x\u0007"', r"got '0371\x1b]0;x\x07', which holds control character U+001B"),
+        (r'station_desk = "服务台\u202e东侧"', r"got '服务台\u202e东侧', which holds bidi control U+202E"),
+        (r'station_address = "郑州市\t金水区"', "which holds a tab"),
+        # A phone or desk over several lines broke the contact lines of the panels and slips.
+        (r'station_phone = "0371\n6000"', r"got '0371\n6000', which holds a line break"),
+        (r'station_desk = "一楼\n东侧"', "which holds a line break"),
+        ('station_phone = "<b>0371</b>"', "expected a telephone number"),
+        ('hotline = "call us"', "expected a telephone number"),
+        ('hotline = "-"', "expected a telephone number"),
+        (f'station_phone = "{"1" * 400}"', "expected a telephone number of at most 40 characters"),
+        (f'station_desk = "{"东" * 61}"', "61 characters, expected at most 60"),
+        (f'station_name = "{"站" * 300}"', "300 characters, expected at most 60"),
+        (r'station_name = "a\nb\nc\nd"', "with 3 line breaks, expected at most 2"),
+    ],
+)
+def test_visitor_facing_settings_are_clean_single_lines(tmp_path, text, message):
+    """Settings shown to visitors, printed on slips and echoed by `config show`: no control or bidi character,
+    one line (station_name's breaks aside), a phone number that is one, bounded lengths."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(config_mod.ConfigError) as err:
+        config_mod.load(path)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("phone", [" 0371-6788 1234 ", "0371-6788 1234 转 8012", "+86 (371) 6788-1234",
+                                   "12330、0371-96336", ""])
+def test_real_phone_numbers_are_accepted(phone):
+    cfg = config_mod.from_mapping({"station_phone": phone, "hotline": phone})
+    assert cfg.station_phone == phone and cfg.hotline == phone
+
+
+def test_config_show_never_sends_a_control_character_to_the_terminal(tmp_path):
+    """The real CLI, as a technician runs it: a config holding an OSC sequence is refused with exit 2 and a
+    message that shows the sequence escaped, so the terminal's title (or anything else) stays as it was."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text('station_phone = "0371\\u001b]0;pwned\\u0007"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(path), "config", "show"],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
+    assert "station_phone" in proc.stderr and "\\x1b]0;pwned\\x07" in proc.stderr

@@ -170,8 +170,13 @@ def test_slips_and_station_facts_are_cleaned(data_dir, qapp):
     from kiosk.core import config as config_mod
     from kiosk.ui import printing
 
-    cfg = config_mod.from_mapping({"data_dir": str(data_dir), "station_name": "郑州\u202e工作站\x07"})
-    slip = SlipContent(station_name=cfg.station_name, service_title="专利\x00申请", booking_type_title="咨询",
+    hostile_name = "郑州\u202e工作站\x07"
+    # The config refuses such a name outright (kiosk.core.config), naming the character; the slip cleans one that
+    # reaches it anyway (a station name is only one of its texts).
+    with pytest.raises(config_mod.ConfigError, match=r"'station_name': .*bidi control U\+202E at character 2"):
+        config_mod.from_mapping({"data_dir": str(data_dir), "station_name": hostile_name})
+    cfg = config_mod.from_mapping({"data_dir": str(data_dir)})
+    slip = SlipContent(station_name=hostile_name, service_title="专利\x00申请", booking_type_title="咨询",
                        link=make_link(cfg, "svc-x", "consult"), printed_at="2026-11-24 12:00", prepare=(), details=())
     from PySide6.QtPrintSupport import QPrinter
 

@@ -247,3 +247,20 @@ def test_export_as_csv_and_json_parse_and_match(tmp_path, cfg, station_store):
     assert bad.returncode == 2 and "--since: got 'yesterday'" in bad.stderr and "Traceback" not in bad.stderr
     neither = _ipkiosk(conf, "ratings", "export")
     assert neither.returncode == 2 and "--csv" in neither.stderr
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2026-01-01T00:00+23:59"])
+def test_an_instant_out_of_range_is_a_usage_error_not_a_traceback(tmp_path, cfg, when):
+    """Found: a well-formed ISO instant whose UTC time is before year 1 (or after 9999) crashed `ratings export
+    --since` and `announce add --starts` with an OverflowError traceback. Now both refuse it in one line naming the
+    option and the bounds (years 1900–2999 and offsets of at most 14 hours, as content dates), and nothing is stored."""
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
+    for argv, field in ((("ratings", "export", "--csv", "--since", when), "--since"),
+                        (("announce", "add", "--title", "闭馆通知", "--body", "x", "--starts", when), "starts_at")):
+        proc = _ipkiosk(conf, *argv)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            f"ipkiosk: {field}: got {when!r}, expected an ISO date or datetime such as 2026-12-01T09:00 "
+            "(years 1900–2999, an offset of at most 14 hours)"]
+    assert _ipkiosk(conf, "announce", "list").stdout.count("闭馆通知") == 0

@@ -103,6 +103,10 @@ HOSTILE_SOURCES = {
                                    "'service_ids'"),
     "a-step-too-long": (_set("services", "process", ["步" * (manifest_mod.LIST_ITEM_CHARS + 1)]), "'process', item #0"),
     "title-too-long": (_set("news", "title", "长" * 201), "'title'"),
+    # Found: a required title of spaces or zero-width spaces was published: a tile and a heading showing nothing.
+    "title-of-spaces": (_set("news", "title", "   "), "field 'title': is blank (nothing visible in it)"),
+    "title-of-zero-width-spaces": (_set("services", "title", "\u200b\u3000\u200b"), "field 'title': is blank"),
+    "booking-label-blank": (_set("services", "booking", {"type": "consult", "label": " "}), "'label': is blank"),
     "unknown-field": (_set("news", "titel", "拼错的字段"), "'titel': unknown field"),
     "title-en-a-number": (_set("services", "title_en", 42), "'title_en'"),
     "materials-en-a-string": (_set("services", "materials_en", "ID card"), "'materials_en'"),
@@ -118,6 +122,10 @@ HOSTILE_SOURCES = {
     "source-url-no-host": (_set("notices", "source_url", "https:///path"), "'source_url'"),
     "source-url-too-long": (_set("policies", "source_url", "https://www.cnipa.gov.cn/" + "a" * 300), "'source_url'"),
     "source-url-a-list": (_set("policies", "source_url", ["https://www.cnipa.gov.cn/"]), "'source_url'"),
+    # Found: a port no phone can open passed, so the QR led to an error page.
+    "source-url-port-99999": (_set("notices", "source_url", "https://www.cnipa.gov.cn:99999/x"),
+                              "field 'source_url': got 'https://www.cnipa.gov.cn:99999/x'"),
+    "source-url-port-0": (_set("news", "source_url", "https://www.cnipa.gov.cn:0/x"), "'source_url'"),
     "fee-verified-a-string": (_set("services", "fee_verified", "yes"), "'fee_verified'"),
 }
 
@@ -350,6 +358,8 @@ TERMINAL_HOSTILE = {
     "50000-related-ids": ("news", {"related_ids": [f"nws-{i}" for i in range(50_000)]}, "'related_ids'"),
     "100000-materials": ("services", {"materials": ["材料"] * 100_000}, "'materials'"),
     "source-url-http": ("news", {"source_url": "http://public.zhengzhou.gov.cn/x"}, "'source_url'"),
+    "source-url-port-99999": ("news", {"source_url": "https://public.zhengzhou.gov.cn:99999/x"}, "'source_url'"),
+    "title-of-spaces": ("news", {"title": " \n "}, "field 'title': is blank"),
     "deeply-nested-unknown-field": ("news", {"extra": [[[[["x"]]]]]}, "nested deeper"),
 }
 

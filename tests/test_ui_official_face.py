@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -42,7 +44,7 @@ def _png(path: Path, size_px: int = 64) -> Path:
 @pytest.fixture
 def cfg_settings() -> dict:
     """Settings on top of the test's data dir; a test parametrizes this to configure its terminal ("source": the
-    config file it is read from; logo_path "<png>": a real PNG made for the test)."""
+    config file it is read from; logo_path "<png>": a real PNG made for the test, a key of HOSTILE_LOGOS: that file)."""
     return {}
 
 
@@ -52,6 +54,10 @@ def cfg(data_dir, tmp_path, cfg_settings):
     source = settings.pop("source", "(mapping)")
     if settings.get("logo_path") == "<png>":
         settings["logo_path"] = str(_png(tmp_path / "station-logo.png"))
+    if settings.get("logo_path") in HOSTILE_LOGOS:
+        name, data = HOSTILE_LOGOS[settings["logo_path"]]()
+        settings["logo_path"] = str(tmp_path / name)
+        Path(settings["logo_path"]).write_bytes(data)
     return config_mod.from_mapping({"data_dir": str(data_dir), **settings}, source=source)
 
 
@@ -90,6 +96,30 @@ def test_a_configured_line_break_and_a_configured_png_logo(kiosk_ui, qtbot, cfg)
     logo_item = find(window, "stationLogo")
     qtbot.waitUntil(lambda: _drawn(logo_item), timeout=5000)
     assert logo_item.property("source") == QUrl.fromLocalFile(str(png))
+
+
+# The longest name a station may configure (60 characters, two breaks), in lines too long for the header's width.
+LONGEST_NAME = "郑州市金水区知识产权公共信息服务中心暨示范工作站\n河南省知识产权保护中心郑州分中心联合服务窗口\n（国家信息公共服务网点）"
+
+
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+@pytest.mark.parametrize("cfg_settings", [{"station_name": LONGEST_NAME, "large_text": True}])
+def test_the_longest_name_in_large_text_leaves_no_gap_under_it(kiosk_ui, qtbot, cfg, size_px):
+    """Found: a long name drawn smaller to fit kept the height of its unfitted layout, so in 大字 mode the clock sat a
+    third of the portrait screen below the name (and the tiles left the landscape screen). Now the header is as tall
+    as the lines drawn: the clock follows the name's last line, the logo sits beside the name, the tiles start on
+    the first screen."""
+    assert len(LONGEST_NAME) == config_mod.MAX_STATION_NAME_CHARS
+    _, window = kiosk_ui(size_px=size_px, clock=lambda: SEED_NOW)
+    name, clock, header = find(window, "stationName"), find(window, "clockText"), find(window, "homeHeader")
+    qtbot.waitUntil(lambda: name.property("contentHeight") > 0, timeout=5000)
+    name_bottom = name.mapToItem(header, 0, name.property("contentHeight")).y()
+    clock_top = clock.mapToItem(header, 0, 0).y()
+    assert 0 <= clock_top - name_bottom <= 20, (name_bottom, clock_top)
+    assert header.height() <= name.property("contentHeight") + clock.height() + 40
+    logo_item = find(window, "stationLogo")
+    assert logo_item.mapToItem(header, 0, 0).y() < name_bottom  # beside the name, not below it
+    assert header.height() < size_px[1] / 2
 
 
 @pytest.mark.parametrize("cfg_settings", [{"logo_path": "logo.png", "source": "/etc/ipkiosk/kiosk.toml"}])
@@ -211,6 +241,99 @@ def test_logo_problem_accepts_png_and_svg_and_names_what_is_wrong(tmp_path):
         assert problem is not None and problem.startswith(f"logo {path}: ") and words in problem, (name, problem)
     missing = logo.logo_problem(tmp_path / "gone.png")
     assert missing is not None and "cannot read" in missing
+
+
+def _raw_png(width: int, height: int, *, cut: int = 0, interlaced: bool = False) -> bytes:
+    """A grey PNG written byte by byte (so its header may promise any size: a 20000×20000 one is 400 kB), the last
+    CUT bytes left off."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    rows = logo._png_raw_size(width, height, 8, interlaced)  # 8-bit grey: one byte a pixel
+    data = (logo.PNG_SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, int(interlaced)))
+            + chunk(b"IDAT", zlib.compress(b"\0" * rows, 9)) + chunk(b"IEND", b""))
+    return data[:len(data) - cut]
+
+
+def test_a_png_the_header_could_not_decode_is_refused_and_the_bundled_logo_shown(tmp_path, data_dir):
+    """Found: a 20000×20000 PNG (400 kB) and a PNG cut off after its header passed the check, and the home header
+    showed an empty square (Qt refuses an image over its allocation limit, and cannot decode a cut one) while
+    `ipkiosk doctor` called them valid logos. Now both are refused, by doctor too, naming the problem."""
+    cases = {
+        "giant.png": (_raw_png(20000, 20000), "a PNG of 20000×20000 pixels, larger than the 4096×4096"),
+        "cut.png": (_raw_png(64, 64, cut=20), "a damaged PNG (cut short: it ends before its IEND chunk)"),
+        "no-pixels.png": (_raw_png(64, 64)[:33] + _raw_png(64, 64)[-12:], "pixel data incomplete: 0 of 4160 bytes"),
+        "flipped.png": (_raw_png(64, 64).replace(b"IDAT", b"IDAt"), "chunk fails its checksum"),
+    }
+    for name, (data, words) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        problem = logo.logo_problem(path)
+        assert problem is not None and words in problem, (name, problem)
+    for good in (_raw_png(64, 48), _raw_png(37, 21, interlaced=True), _raw_png(4096, 1)):
+        path = tmp_path / "good.png"
+        path.write_bytes(good)
+        assert logo.logo_problem(path) is None
+        assert not QImage(str(path)).isNull()  # and Qt's own reader agrees
+
+    config_file = tmp_path / "kiosk.toml"
+    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "giant.png"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "doctor"],
+                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    assert "Traceback" not in proc.stderr
+    assert re.search(r"^\[FAIL\] logo +logo .*giant\.png: a PNG of 20000×20000 pixels", proc.stdout, re.M), proc.stdout
+
+
+def _use_bomb_svg(levels: int = 8, fan_out: int = 10) -> bytes:
+    """An SVG of under 2 kB whose nested <use> elements draw one circle FAN_OUT ** LEVELS times."""
+    groups = "".join(f'<g id="l{i}">' + f'<use xlink:href="#l{i - 1}"/>' * fan_out + "</g>" for i in range(1, levels + 1))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" '
+            f'height="100"><defs><circle id="l0" cx="50" cy="50" r="40"/>{groups}</defs>'
+            f'<use xlink:href="#l{levels}"/></svg>').encode()
+
+
+# Logo files the header cannot draw, made for a test (cfg_settings' logo_path names one by its key).
+HOSTILE_LOGOS = {"<giant>": lambda: ("giant.png", _raw_png(20000, 20000)),
+                 "<use-bomb>": lambda: ("use-bomb.svg", _use_bomb_svg())}
+
+
+def test_an_svg_that_would_stall_or_fail_the_header_is_refused(tmp_path, data_dir):
+    """Found: an SVG of 1.4 kB whose nested <use> elements draw 10^8 circles passed the check, and the home screen
+    froze drawing it (the kiosk did not answer for minutes); a <use> of its own group left an empty square. Both are
+    refused now, by doctor too; a logo with gradients and a few reuses still passes."""
+    cases = {
+        "use-bomb.svg": (_use_bomb_svg(), "draws more than 10000 elements"),
+        "loop.svg": (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                     b'<g id="a"><use xlink:href="#a"/></g></svg>', "references form a loop"),
+        "paint-loop.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><linearGradient id="g" href="#h"/>'
+                           b'<linearGradient id="h" href="#g"/><rect fill="url(#g)"/></svg>', "references form a loop"),
+        "styled.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(http://example.com/p) }'
+                       b'</style><rect/></svg>', "refers to 'http://example.com/p' outside itself"),
+    }
+    for name, (data, words) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        problem = logo.logo_problem(path)
+        assert problem is not None and words in problem, (name, problem)
+    fine = tmp_path / "fine.svg"
+    fine.write_bytes(_use_bomb_svg(levels=2, fan_out=4).replace(b"<circle", b'<linearGradient id="p"/><circle '
+                                                                           b'fill="url(#p)"'))
+    assert logo.logo_problem(fine) is None
+
+    config_file = tmp_path / "kiosk.toml"
+    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "use-bomb.svg"\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "doctor"],
+                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    assert "Traceback" not in proc.stderr
+    assert re.search(r"^\[FAIL\] logo +logo .*use-bomb\.svg: an SVG that draws more than", proc.stdout, re.M), proc.stdout
+
+
+@pytest.mark.parametrize("cfg_settings", [{"logo_path": key} for key in HOSTILE_LOGOS], ids=list(HOSTILE_LOGOS))
+def test_a_logo_the_header_cannot_draw_shows_the_bundled_logo(kiosk_ui, qtbot, cfg):
+    """Before, the giant PNG left an empty square and the <use> bomb froze the home screen (this test hung)."""
+    _, window = kiosk_ui(clock=lambda: SEED_NOW)
+    logo_item = find(window, "stationLogo")
+    qtbot.waitUntil(lambda: _drawn(logo_item), timeout=5000)
+    assert logo_item.property("source") == QUrl.fromLocalFile(str(logo.DEFAULT_LOGO))
 
 
 def test_logo_path_must_name_a_png_or_svg_file():

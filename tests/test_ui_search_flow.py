@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtCore import Q_ARG, QMetaObject, QPointF, Qt
@@ -18,6 +21,7 @@ from PySide6.QtTest import QTest
 
 from tests.data_service_double import wait_answered
 from tests.helpers import REPO_ROOT, probe_command
+from tests.sync_helpers import terminal_config, write_config_file
 from tests.ui_helpers import SIZES_PX, find, items_below, wait_page_built
 
 FIXED_NOW = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
@@ -449,3 +453,33 @@ def test_searching_in_the_ui_process_never_loads_pypinyin(seeded, cfg):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "pypinyin not loaded"
+
+
+# A keyword as long as the content rules allow a correction's word to be shown whole (40 characters at most; this
+# one is 28), and its initials with the first two letters swapped: the search corrects them to the keyword.
+LONG_KEYWORD = "国家知识产权局专利局郑州代办处专利申请受理窗口现场办理点"
+SWAPPED_INITIALS = "jgzscqjzljzzdbczlsqslckxcbld"
+
+
+@pytest.mark.parametrize("size", ["1080x1920", "1920x1080"])
+def test_a_long_corrected_word_is_shown_whole_in_large_text(publisher, repo_server, tmp_path, size):
+    """Found: the "已为您显示「…」的结果" line had the height of one button, so a long corrected word (a published
+    keyword) wrapped into three lines in 大字 mode and ran under the 仍搜索 button. Published, synced over HTTP and
+    rendered by the real CLI: the line is drawn whole, nothing on the search page is clipped or overlapping."""
+    publisher.source.edit("services", "svc-patent-application",
+                          keywords=[*publisher.source.records("services")[0].get("keywords", []), LONG_KEYWORD])
+    publisher.build()
+    config = write_config_file(tmp_path / "kiosk.toml",
+                               terminal_config(tmp_path / "data", repo_server.url, publisher.root_path))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
+    cli = [sys.executable, "-m", "kiosk.cli", "--config", str(config)]
+    synced = subprocess.run([*cli, "sync", "--once"], env=env, cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert synced.returncode == 0, synced.stderr
+    audit = tmp_path / "audit.json"
+    shown = subprocess.run([*cli, "selftest", "--page", f"search:{SWAPPED_INITIALS}", "--size", size, "--large-text",
+                            "--audit", str(audit)], env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    report = json.loads(audit.read_text(encoding="utf-8"))
+    assert f"已为您显示「{LONG_KEYWORD}」的结果" in report["texts"], shown.stderr
+    assert report["clipped"] == [] and report["overlaps"] == [], report
+    assert shown.returncode == 0, shown.stderr

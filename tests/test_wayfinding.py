@@ -336,3 +336,23 @@ def test_the_fee_note_is_said_once_and_only_for_an_unchecked_fee():
     assert fee_note({"fee": "100元/件", "fee_verified": True}) == ""
     assert fee_note({"fee": "100元/件。具体以窗口公示为准。"}) == "", "the fee says it already"
     assert fee_note({}) == ""
+
+
+def test_the_largest_summary_the_rules_allow_keeps_its_facts_and_a_decodable_qr_on_a_58_mm_roll(qapp, tmp_path, cfg):
+    """Found: a 200-character title (the most a title may have) filled a 58 mm slip on its own, so every key fact was
+    dropped and the slip still ran past its length cap. The title is cut on paper now; the longest source_url the rules
+    allow (300 characters) still prints as a QR that decodes."""
+    longest_url = "https://www.cnipa.gov.cn/" + "a" * (manifest_mod.MAX_URL_CHARS - len("https://www.cnipa.gov.cn/"))
+    record = {"id": "svc-x", "kind": "services", "rev": 1, "title": "专利申请受理" + "甲乙丙丁" * 48,
+              "fee": "按国家知识产权局专利收费标准缴纳" * 125, "time_limit": "即时", "channels": ["网上：系统"],
+              "materials": ["身份证"] * 60}
+    name = "郑州市金水区知识产权公共信息服务中心暨示范工作站\n河南省知识产权保护中心郑州分中心联合服务窗口\n（国家信息公共服务网点）"
+    page = {"record": record, "related": [], "booking_type_id": "", "source_url": longest_url}
+    summary = printing.summary_slip(name, page, "2026-11-24 12:00")
+    assert len(summary.title) == printing.SUMMARY_TITLE_CHARS and summary.title.endswith("…")
+    pdf = tmp_path / "largest.pdf"
+    printing.print_summary_slip(summary, paper_width_mm=58, pdf_path=str(pdf))
+    assert cups_helpers.pdf_page_size_mm(pdf)[1] <= printing.RECEIPT_MAX_LENGTH_MM
+    text = "".join(cups_helpers.pdf_text(pdf).split())
+    assert "收费：" in text and "扫码查看原文" in text
+    assert cups_helpers.decode_qr(cups_helpers.rasterise(pdf, tmp_path)) == [longest_url]

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, get_type_hints
 from urllib.parse import urlsplit
 
+from kiosk.core.safe_text import content_problem, for_terminal
+
 ENV_VAR = "IPKIOSK_CONFIG"
 
 
@@ -77,10 +79,10 @@ class Settings:
     station_id: str = _setting("zz-demo-01", "Stable ASCII id of this terminal; goes into booking URLs and the User-Agent.")
     station_name: str = _setting("郑州市知识产权公共信息服务\n示范工作站（演示）",
                                  "Name shown on the home screen and printed on slips. Write \\n where a long name may break "
-                                 "into its next line (at most two breaks), between words: "
+                                 "into its next line (at most two breaks and 60 characters in all), between words: "
                                  "\"郑州市知识产权公共信息服务\\n示范工作站\". Without one the name breaks wherever the "
                                  "screen's width ends, even inside a word.")
-    logo_path: str = _setting("", "PNG or SVG image shown beside the station name on the home screen (at most 1 MB; a "
+    logo_path: str = _setting("", "PNG or SVG image shown beside the station name on the home screen (at most 1 MB, a PNG at most 4096 pixels a side; a "
                               "relative path is read from this file's directory). Empty: the bundled neutral logo. A file "
                               "that is not a valid PNG or SVG is not shown (the bundled logo is) and `ipkiosk doctor` names "
                               "it.")
@@ -88,11 +90,13 @@ class Settings:
     station_hours: str = _setting("周一至周五 9:00–12:00，13:30–17:30", "Opening hours shown on the home screen.")
     station_phone: str = _setting("", "This station's own telephone number, for visitors who need a person: shown on every booking "
                                   "panel, the search page when nothing is found, the 找工作人员 (ask staff) panel and printed "
-                                  "slips. Empty: not shown (`ipkiosk doctor` warns on a production terminal).")
+                                  "slips. A telephone number of at most 40 characters: digits, spaces and + - ( ) /, 转 before an "
+                                  "extension. Empty: not shown (`ipkiosk doctor` warns on a production terminal).")
     station_desk: str = _setting("", "Where visitors find staff in person, as a visitor reads it, e.g. \"服务台：一楼东侧\"; shown "
-                                 "wherever station_phone is. Empty: not shown (`ipkiosk doctor` warns on a production terminal).")
+                                 "wherever station_phone is; one line of at most 60 characters. Empty: not shown (`ipkiosk doctor` "
+                                 "warns on a production terminal).")
     hotline: str = _setting(NATIONAL_HOTLINE, "The hotline shown beside station_phone: by default 12330, the national IP public service "
-                            "hotline (全国知识产权公共服务热线). Empty: not shown.")
+                            "hotline (全国知识产权公共服务热线). A telephone number, written as station_phone is. Empty: not shown.")
     data_dir: str = _setting("", "Directory for content.db, station.db, blobs and logs. Empty: the per-user data dir (~/.local/share/ipkiosk). "
                              "Private wherever it is: the kiosk creates it 0750 and station.db (with its -wal/-shm), its backups and the "
                              "logs 0640, and tightens them when found looser (a shared sticky directory such as /tmp is left alone; "
@@ -197,6 +201,8 @@ def validate_value(name: str, value: object) -> SettingValue:
         raise ConfigError(f"setting {name!r}: got {value!r}, expected at least {setting.minimum}")
     if setting.maximum is not None and isinstance(value, int) and value > setting.maximum:
         raise ConfigError(f"setting {name!r}: got {value!r}, expected at most {setting.maximum}")
+    if isinstance(value, str):
+        _check_text_setting(name, value)
     if name == "station_id" and not (
         isinstance(value, str) and value and value.isascii() and all(c.isalnum() or c in "-_." for c in value)
     ):
@@ -211,9 +217,49 @@ def validate_value(name: str, value: object) -> SettingValue:
 
 
 MAX_STATION_NAME_BREAKS = 2
+# The home header shows the whole name in its largest type, on at most three lines: an official station name
+# ("郑州市知识产权公共信息服务示范工作站" is 18 characters) fits many times over; more would push the tiles down.
+MAX_STATION_NAME_CHARS = 60
+# A phone number or hotline: digits and the separators people write them with, 转 before an extension and 、
+# between two numbers ("0371-6788 1234 转 8012"). One line on the 找工作人员 panel, booking panels and slips.
+PHONE_CHARS = frozenset("0123456789+-()（） /、,，转")
+MAX_PHONE_CHARS = 40
+# "服务台：一楼东侧" is eight characters: one line of a booking panel and of a slip holds this many.
+MAX_DESK_CHARS = 60
+
+
+def _check_text_setting(name: str, value: str) -> None:
+    """A string setting reaches the visitor's screen, the printed slip or the technician's terminal (`config
+    show`): no control or bidi character in any (an ESC sequence would drive that terminal), and one line
+    except station_name, whose line breaks are configured."""
+    problem = content_problem(value)
+    if problem is None and "\t" in value:
+        problem = "a tab"
+    if problem is None and "\n" in value and name != "station_name":
+        problem = "a line break (the setting is one line)"
+    if problem is not None:
+        raise ConfigError(f"setting {name!r}: got {_shown(value)}, which holds {problem}")
+    if name in ("station_phone", "hotline") and value.strip():
+        stray = sorted(set(value.strip()) - PHONE_CHARS)
+        if stray or len(value.strip()) > MAX_PHONE_CHARS or not any(c.isdigit() for c in value):
+            raise ConfigError(f"setting {name!r}: got {_shown(value)}, expected a telephone number of at most "
+                              f"{MAX_PHONE_CHARS} characters: digits, spaces and + - ( ) /, 转 before an extension"
+                              + (f" (not {''.join(stray[:5])!r})" if stray else ""))
+    if name == "station_desk" and len(value.strip()) > MAX_DESK_CHARS:
+        raise ConfigError(f"setting 'station_desk': {len(value.strip())} characters, expected at most {MAX_DESK_CHARS} "
+                          "(where visitors find staff, in a few words)")
+
+
+def _shown(value: str) -> str:
+    """VALUE for an error message: escaped (a control character in it is the very thing that is wrong), cut short."""
+    text = for_terminal(value)
+    return f"'{text}'" if len(text) <= 60 else f"'{text[:57]}...'"
 
 
 def _check_station_name(name: str) -> None:
+    if len(name) > MAX_STATION_NAME_CHARS:
+        raise ConfigError(f"setting 'station_name': {len(name)} characters, expected at most {MAX_STATION_NAME_CHARS} "
+                          "(the name is shown whole in the home screen's header)")
     lines = name.split("\n")
     if len(lines) > MAX_STATION_NAME_BREAKS + 1:
         raise ConfigError(f"setting 'station_name': got {name!r} with {len(lines) - 1} line breaks, expected at most "
@@ -296,6 +342,8 @@ def markdown_docs() -> str:
         "One TOML file configures a terminal: `--config PATH` on every command, else `$IPKIOSK_CONFIG`, else the demo",
         "defaults below (data in the per-user data dir). The packaged build installs it as `/etc/ipkiosk/kiosk.toml`.",
         "Unknown keys and wrong types are errors that name the key, the value and what was expected;",
+        "no string setting may hold a control character or a bidi control, nor a tab or a line break (except",
+        "`station_name`'s configured breaks): they would reach the screen, the slips and the technician's terminal.",
         "`ipkiosk config show` prints the effective configuration.",
         "",
         "This file is generated from the settings table in `kiosk/core/config.py`; a test keeps them in agreement.",

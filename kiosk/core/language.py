@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.core.safe_text import is_blank
+
 # The language the content and the UI's source strings are written in.
 SOURCE_LANGUAGE = "zh"
 VISITOR_LANGUAGES = ("zh", "en")
@@ -18,10 +20,11 @@ def language_of(locale: str) -> str:
 
 
 def _has_text(value: object) -> bool:
-    """A non-empty text, or a list holding at least one non-empty text."""
+    """A text that shows something, or a list holding at least one: a blank twin ("   ", a zero-width space) would
+    replace the Chinese text with nothing, so the Chinese stays."""
     if isinstance(value, str):
-        return value != ""
-    return isinstance(value, list) and any(isinstance(item, str) and item for item in value)
+        return not is_blank(value)
+    return isinstance(value, list) and any(isinstance(item, str) and not is_blank(item) for item in value)
 
 
 def in_language(rec: dict[str, Any], language: str) -> dict[str, Any]:

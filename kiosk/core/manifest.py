@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeGuard
 
 from kiosk.core import kinds
-from kiosk.core.safe_text import content_problem
+from kiosk.core.safe_text import content_problem, is_blank
 
 #: A decoded record or tombstone: a JSON object, its fields checked against SCHEMA.
 Record = dict[str, Any]
@@ -51,7 +51,8 @@ MEDIA_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*\Z", re.I
 # anyone on the way can change), a host name with a dot, then an optional path/query of visible ASCII.
 # ASCII classes, not IGNORECASE and \d: those would let the Kelvin sign or Arabic-Indic digits through.
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-WEB_URL_RE = re.compile(rf"^https://{_HOST_LABEL}(?:\.{_HOST_LABEL})+(?::[0-9]{{1,5}})?(?:[/?#][!-~]*)?\Z")
+WEB_URL_RE = re.compile(rf"^https://{_HOST_LABEL}(?:\.{_HOST_LABEL})+(?::(?P<port>[0-9]{{1,5}}))?(?:[/?#][!-~]*)?\Z")
+MAX_PORT = 65535
 # Longer links make a QR too dense to scan from a screen at arm's length.
 MAX_URL_CHARS = 300
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
@@ -91,7 +92,8 @@ BOOKING_KINDS = ("consult", "assistance", "appointment")
 class FieldRule:
     """One field of a record. kind: text | url (an https web address) | date | datetime | bool |
     integer (``min_value``..``max_value``) | text_list | id_list | choice | object (``fields`` gives its members, all required) | attachments.
-    A required field is present, not null and not empty; an optional one may be absent or null."""
+    A required field is present, not null and not empty (a required text: not blank either, kiosk.core.safe_text.is_blank);
+    an optional one may be absent or null."""
 
     kind: str
     required: bool = False
@@ -263,14 +265,18 @@ def _is_int(value: object) -> TypeGuard[int]:
 
 def _shown(value: object) -> str:
     """VALUE for an error message: short, one line, escaped (it may be the very thing that is wrong)."""
-    text = repr(value) if not isinstance(value, (dict, list)) else f"a {'list' if isinstance(value, list) else 'object'}"
+    text = repr(value) if not isinstance(value, (dict, list)) else ("a list" if isinstance(value, list) else "an object")
     text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 def is_web_url(value: object) -> TypeGuard[str]:
-    """VALUE is a web address a record's ``source_url`` may hold (https, at most MAX_URL_CHARS)."""
-    return isinstance(value, str) and len(value) <= MAX_URL_CHARS and WEB_URL_RE.match(value) is not None
+    """VALUE is a web address a record's ``source_url`` may hold (https, at most MAX_URL_CHARS, a port a phone can
+    open: https://host:99999/ matched the pattern, and a visitor scanning it got an error page)."""
+    if not isinstance(value, str) or len(value) > MAX_URL_CHARS:
+        return False
+    match = WEB_URL_RE.match(value)
+    return match is not None and (match.group("port") is None or 1 <= int(match.group("port")) <= MAX_PORT)
 
 
 def _check_text(where: str, value: str, max_chars: int) -> None:
@@ -310,6 +316,9 @@ def _check_field(where: str, name: str, rule: FieldRule, value: object) -> None:
         if rule.required and not value:
             _fail(here, f"is empty, {expected}")
         _check_text(here, value, rule.max_chars)
+        if rule.required and is_blank(value):
+            # A title of spaces or zero-width characters is a tile, a list row and a page heading showing nothing.
+            _fail(here, f"is blank (nothing visible in it), {expected}")
         if rule.kind == "choice" and value not in rule.choices:
             _fail(here, f"got {_shown(value)}, {expected}")
     elif rule.kind == "url":

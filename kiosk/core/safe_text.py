@@ -55,6 +55,12 @@ def content_problem(text: str) -> str | None:
     return None
 
 
+def is_blank(text: str) -> bool:
+    """TEXT shows nothing: it has no letter, digit, punctuation or symbol, only spaces, line breaks, invisible
+    format characters (U+200B zero width space …) and marks without a base. A title of "   " is such a text."""
+    return not any(unicodedata.category(ch)[0] in "LNPS" for ch in text)
+
+
 def for_display(text: str) -> str:
     """TEXT without forbidden characters: controls and bidi controls dropped, a lone surrogate shown as
     U+FFFD, combining marks beyond MAX_COMBINING_RUN in a row dropped. Clean text comes back unchanged

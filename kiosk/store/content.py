@@ -33,6 +33,7 @@ from kiosk.core import kinds
 from kiosk.core.clock import iso, utcnow
 from kiosk.core.logs import FILE_ONLY
 from kiosk.core.manifest import MAX_ORDER, MIN_ORDER, duplicate_ids
+from kiosk.core.safe_text import is_blank
 from kiosk.core.sync_outcome import SyncReason
 from kiosk.search import index as search_index
 from kiosk.store.db import DamagedRow, KioskDatabase, describe_damage, find_damaged_rows, init_database, is_damaged
@@ -320,9 +321,10 @@ def _title_pinyin(keys: dict[str, Any]) -> str | None:
 
 
 def _title_en(rec: dict[str, Any]) -> str | None:
-    """REC's English title, None when it has none (the publisher checks that it is a text)."""
+    """REC's English title, None when it has none or a blank one (the publisher checks that it is a text; a blank
+    twin is no title, kiosk.core.language)."""
     value = rec.get("title_en")
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and not is_blank(value) else None
 
 
 def _row_for(kind: str, rec: dict[str, Any]) -> dict[str, Any]:

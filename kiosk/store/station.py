@@ -18,7 +18,7 @@ from peewee import AutoField, BooleanField, CharField, DatabaseError, IntegerFie
 from kiosk.core.clock import in_china, iso, naive_as_china, utcnow
 from kiosk.core.durable import private_file, tighten_private_files
 from kiosk.core.logs import FILE_ONLY
-from kiosk.core.manifest import ID_RE
+from kiosk.core.manifest import ID_RE, MAX_UTC_OFFSET, MAX_YEAR, MIN_YEAR
 from kiosk.core.safe_text import content_problem
 from kiosk.core.staff_rules import MAX_BODY_CHARS, MAX_TITLE_CHARS, StationReason
 from kiosk.store.db import (
@@ -298,11 +298,18 @@ def parse_instant(value: str | None, field: str) -> str | None:
     """ISO date/datetime from staff → UTC ISO; a naive value is taken as China time (+08:00)."""
     if value in (None, ""):
         return None
+    expected = (f"{field}: got {value!r}, expected an ISO date or datetime such as 2026-12-01T09:00 (years "
+                f"{MIN_YEAR}–{MAX_YEAR}, an offset of at most 14 hours)")
     try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise StationError(StationReason.BAD_INSTANT, f"{field}: got {value!r}, expected an ISO date or datetime such as 2026-12-01T09:00") from None
-    return iso(naive_as_china(moment))
+        moment = naive_as_china(dt.datetime.fromisoformat(value))
+        offset = moment.utcoffset()
+        # The bounds content dates have (kiosk.core.manifest): 0001-01-01T00:00+14:00 is a valid ISO datetime whose
+        # UTC instant is before year 1, and converting it crashed `ratings export --since` and `announce add`.
+        if offset is None or abs(offset) > MAX_UTC_OFFSET or not MIN_YEAR <= moment.year <= MAX_YEAR:
+            raise ValueError(value)
+        return iso(moment)
+    except (ValueError, OverflowError):
+        raise StationError(StationReason.BAD_INSTANT, expected) from None
 
 
 def _check_writable() -> None:

@@ -328,6 +328,9 @@ class SlipPrintJobs(QObject):
 # What a summary slip prints of a long text: the start of a summary, each key fact.
 SUMMARY_TEXT_CHARS = 160
 SUMMARY_FACT_CHARS = 120
+# A title longer than this is cut on the slip (the QR leads to the whole document): a 200-character title filled a
+# 58 mm roll on its own, so every key fact was dropped to keep the slip within RECEIPT_MAX_LENGTH_MM.
+SUMMARY_TITLE_CHARS = 60
 MSG_SUMMARY_QR = "扫码查看原文"
 
 
@@ -375,13 +378,13 @@ def summary_slip(station_name: str, page: RecordDetail, printed_at: str) -> Summ
             lines.append(f"发布日期：{field('published_at')}")
         if field("summary"):
             lines.append(_cut(text.plain(field("summary")), SUMMARY_TEXT_CHARS))
-    return SummarySlip(station_name=station_name, kind_title=kinds.title(kind), title=field("title"),
+    return SummarySlip(station_name=station_name, kind_title=kinds.title(kind), title=_cut(field("title"), SUMMARY_TITLE_CHARS),
                        lines=tuple(lines), source_url=page["source_url"], printed_at=printed_at)
 
 
 def _summary_layout(summary: SummarySlip, geometry: PaperGeometry, printer: QPrinter) -> tuple[list[_Block], float]:
-    """Blocks of a summary slip top to bottom with their heights (device pixels); the fact lines are
-    dropped from the last while the slip would outgrow its paper."""
+    """Blocks of a summary slip top to bottom with their heights (device pixels); while the slip would outgrow its
+    paper, the address written under the QR is dropped first, then the fact lines from the last."""
     px_per_mm = printer.resolution() / 25.4
     column_px = geometry.column_width_mm * px_per_mm
     gap_px = 2.0 * px_per_mm
@@ -401,7 +404,9 @@ def _summary_layout(summary: SummarySlip, geometry: PaperGeometry, printer: QPri
     if summary.source_url:
         blocks.append(_Block("qr", geometry.qr_side_mm * px_per_mm))
         blocks.append(text_block(MSG_SUMMARY_QR, 10, center, bold=True))
-        blocks.append(text_block(summary.source_url, 7, left | int(Qt.TextFlag.TextWrapAnywhere)))
+        # The address in words is the first thing dropped when the slip is too long: the QR above carries it, and
+        # nobody types a 300-character address.
+        blocks.append(text_block(summary.source_url, 7, left | int(Qt.TextFlag.TextWrapAnywhere), optional=True))
     blocks.append(_Block("rule", gap_px))
     blocks.append(text_block(f"打印时间：{summary.printed_at}", 8, left))
 

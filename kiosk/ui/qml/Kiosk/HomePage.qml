@@ -77,8 +77,8 @@ KioskPage {
                         // inside a word; only one longer still than the title size allows wraps.
                         fontSizeMode: Text.HorizontalFit
                         minimumPixelSize: Theme.fontTitle
-                        // As tall as the lines drawn: the implicit height is that of the name wrapped at the full
-                        // size (in 大字 twice the lines drawn), which left a gap above the date.
+                        // As tall as the lines drawn: a fitted text's implicit height is that of its unfitted layout
+                        // (in 大字 twice the lines drawn), which left a gap above the date, a screen high for a long name.
                         height: Math.ceil(contentHeight)
                     }
                     Text {

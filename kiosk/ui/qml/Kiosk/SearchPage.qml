@@ -171,7 +171,9 @@ KioskPage {
                             objectName: "correctionText"
                             textFormat: Text.PlainText
                             width: Math.min(implicitWidth, correctionRow.width)
-                            height: Theme.touchMin
+                            // A line as tall as the button beside it, and taller when the corrected word (a keyword of
+                            // up to 40 characters) wraps: a fixed height let its lines run under the button below.
+                            height: Math.max(Theme.touchMin, Math.ceil(implicitHeight))
                             verticalAlignment: Text.AlignVCenter
                             wrapMode: Text.Wrap
                             font.family: Theme.fontFamily
