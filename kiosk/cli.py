@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from kiosk import __version__
@@ -278,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
             # Messages may quote an id, a title or a file name as given: one escaped line.
             print(f"ipkiosk: {for_terminal(str(exc))}", file=sys.stderr)
             return exc.code
+        except BrokenPipeError:
+            # The reader went away (`ipkiosk search zl | head -1`): it has what it wanted. Stop quietly, and send
+            # what Python would still flush at exit to nowhere instead of into the closed pipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         except Exception as exc:
             if not _is_data_error(exc):
                 raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 
@@ -89,6 +90,21 @@ def test_console_script_runs_as_a_process(tmp_path):
                           capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "services" in proc.stdout and "40 records" in proc.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`ipkiosk search zl | head -1`: the reader has what it wanted and has gone; the command stops without a
+    traceback or an error line (here the pipe's reader is gone before the first line, so every write fails)."""
+    conf = tmp_path / "k.toml"
+    conf.write_text(f'data_dir = "{tmp_path / "d"}"\n', encoding="utf-8")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(conf), "search", "zl"],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, cwd=REPO_ROOT)
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (0, "")
 
 
 def _subcommands(parser: argparse.ArgumentParser, prefix=()):
