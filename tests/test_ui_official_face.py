@@ -275,12 +275,19 @@ def test_a_png_the_header_could_not_decode_is_refused_and_the_bundled_logo_shown
         assert logo.logo_problem(path) is None
         assert not QImage(str(path)).isNull()  # and Qt's own reader agrees
 
+    proc = _doctor_with_logo(tmp_path, data_dir, "giant.png")
+    assert re.search(r"^\[FAIL\] logo +logo .*giant\.png: a PNG of 20000×20000 pixels", proc.stdout, re.M), proc.stdout
+
+
+def _doctor_with_logo(tmp_path, data_dir, logo_path: str) -> subprocess.CompletedProcess:
+    """`ipkiosk doctor` as a process, on a config file in TMP_PATH whose logo_path is LOGO_PATH (a relative path is
+    read beside that file); a traceback on stderr fails the test."""
     config_file = tmp_path / "kiosk.toml"
-    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "giant.png"\n', encoding="utf-8")
+    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "{logo_path}"\n', encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "doctor"],
                           capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert "Traceback" not in proc.stderr
-    assert re.search(r"^\[FAIL\] logo +logo .*giant\.png: a PNG of 20000×20000 pixels", proc.stdout, re.M), proc.stdout
+    return proc
 
 
 def _use_bomb_svg(levels: int = 8, fan_out: int = 10) -> bytes:
@@ -319,11 +326,7 @@ def test_an_svg_that_would_stall_or_fail_the_header_is_refused(tmp_path, data_di
                                                                            b'fill="url(#p)"'))
     assert logo.logo_problem(fine) is None
 
-    config_file = tmp_path / "kiosk.toml"
-    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "use-bomb.svg"\n', encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "doctor"],
-                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
-    assert "Traceback" not in proc.stderr
+    proc = _doctor_with_logo(tmp_path, data_dir, "use-bomb.svg")
     assert re.search(r"^\[FAIL\] logo +logo .*use-bomb\.svg: an SVG that draws more than", proc.stdout, re.M), proc.stdout
 
 
@@ -355,18 +358,12 @@ def test_station_name_line_breaks_are_checked_and_written_back_as_toml(tmp_path)
 def test_doctor_fails_a_configured_logo_that_is_not_one_naming_the_file(tmp_path, data_dir):
     bad = tmp_path / "logo.svg"
     bad.write_text("这不是图片", encoding="utf-8")
-    config_file = tmp_path / "kiosk.toml"
-    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "logo.svg"\n', encoding="utf-8")  # beside the file
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "doctor"],
-                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
-    assert "Traceback" not in proc.stderr
+    proc = _doctor_with_logo(tmp_path, data_dir, "logo.svg")  # beside the config file
     assert re.search(rf"^\[FAIL\] logo +logo {re.escape(str(bad))}: neither a PNG nor an SVG file", proc.stdout, re.M), \
         proc.stdout
     assert proc.returncode == 1
 
     _png(bad.with_suffix(".png"))
-    config_file.write_text(f'data_dir = "{data_dir}"\nlogo_path = "{bad.with_suffix(".png")}"\n', encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "kiosk.cli", "--config", str(config_file), "doctor"],
-                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    proc = _doctor_with_logo(tmp_path, data_dir, str(bad.with_suffix(".png")))
     assert re.search(rf"^\[ok  \] logo +{re.escape(str(bad.with_suffix('.png')))}: a valid logo", proc.stdout, re.M), \
         proc.stdout
