@@ -231,11 +231,17 @@ def test_sync_now_runs_a_real_sync_child_and_reports_its_outcome(qtbot, seeded, 
     ctx = staff_context(cfg, [])
     admin = Staff(qtbot, ctx)
     sign_in(admin)
+    # What the tab shows each time the button changes: it reads 立即同步 again only once the outcome is worded
+    # (the outcome waits for the status the child recorded, answered on a later turn of the event loop).
+    shown: list[tuple[bool, str]] = []
+    admin.sync.syncRunningChanged.connect(
+        lambda: shown.append((admin.sync.property("syncRunning"), admin.sync.property("syncStatus")["message"])))
     admin.sync.syncNow()
     assert admin.sync.property("syncRunning")
     qtbot.waitUntil(lambda: not admin.sync.property("syncRunning"), timeout=60_000)
     message = admin.sync.property("syncStatus")["message"]
     assert message.startswith("立即同步结果："), message
+    assert all(words.startswith("立即同步结果：") for running, words in shown if not running), shown
     assert "OK" not in message, "nothing listens on port 9: the child cannot have synced"
     admin.close()
 

@@ -67,7 +67,9 @@ class SyncControl(QObject):
 
     @Property(bool, notify=syncRunningChanged)
     def syncRunning(self) -> bool:
-        return self._sync_running()
+        """True from 立即同步 until its outcome is worded: the button stays 正在同步… until the message that
+        replaces 正在同步… is on screen (the outcome waits for the status the child recorded)."""
+        return self._sync_running() or self._sync_asked or self._sync_exit is not None
 
     def _sync_running(self) -> bool:
         return self._cycles is not None and self._cycles.running
@@ -83,23 +85,31 @@ class SyncControl(QObject):
         ended = self._sync_exit
 
         def answered(doc: ContentStatus) -> None:
-            if ended is not None and ended is self._sync_exit:
+            worded = ended is not None and ended is self._sync_exit
+            if worded:
                 self._sync_message = sync_now_message_zh(*ended, doc)
                 self._sync_exit = None
             self._show_status(doc)
+            if worded:
+                self.syncRunningChanged.emit()
 
         def unanswered(failure: Exception) -> None:
             self._status_asked = False
             log.warning("sync status not refreshed: %s", failure)
             if ended is not None and ended is self._sync_exit:  # said from its summary line alone
-                self._sync_message = sync_now_message_zh(*ended, None)
                 self._sync_exit = None
-                self._sync_status = {**self._sync_status, "message": for_display(self._sync_message)}
-                self.syncStatusChanged.emit()
+                self._show_message(sync_now_message_zh(*ended, None))
             self._ask_again_if_wanted()
 
         self._status_asked = True
         self.session.data.status().then(answered, unanswered, receiver=self)
+
+    def _show_message(self, message: str) -> None:
+        """Word 立即同步's outcome now, without the status it would otherwise wait for."""
+        self._sync_message = message
+        self._sync_status = {**self._sync_status, "message": for_display(message)}
+        self.syncStatusChanged.emit()
+        self.syncRunningChanged.emit()
 
     def _ask_again_if_wanted(self) -> None:
         if self._status_again:
@@ -159,6 +169,7 @@ class SyncControl(QObject):
         self._sync_asked = True
         if not self._cycles.run_now():
             self._sync_asked = False
+            self.syncRunningChanged.emit()
         self._refresh_status()
 
     def _cycle_finished(self, outcome: ChildOutcome, last_line: str) -> None:
@@ -166,8 +177,8 @@ class SyncControl(QObject):
             self._sync_asked = False
             if outcome.ending is Ending.EXITED and outcome.exit_code is not None:
                 self._sync_exit = (outcome.exit_code, last_line)
-            else:
-                self._sync_message = sync_ending_zh(outcome.ending.value)
+            else:  # killed, timed out or never started: no status to wait for
+                self._show_message(sync_ending_zh(outcome.ending.value))
         self._refresh_status()
         self.syncFinished.emit()
 
