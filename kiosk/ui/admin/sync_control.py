@@ -85,13 +85,13 @@ class SyncControl(QObject):
         ended = self._sync_exit
 
         def answered(doc: ContentStatus) -> None:
-            worded = ended is not None and ended is self._sync_exit
-            if worded:
+            if ended is not None and ended is self._sync_exit:
                 self._sync_message = sync_now_message_zh(*ended, doc)
                 self._sync_exit = None
-            self._show_status(doc)
-            if worded:
-                self.syncRunningChanged.emit()
+                self._show_status(doc)
+                self.syncRunningChanged.emit()  # worded: 立即同步 is free again
+            else:
+                self._show_status(doc)
 
         def unanswered(failure: Exception) -> None:
             self._status_asked = False
