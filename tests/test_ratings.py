@@ -257,6 +257,7 @@ def test_export_as_csv_and_json_parse_and_match(tmp_path, cfg, station_store):
     [{"id": 1, "at": "2026-11-24T02:00:00+00:00", "reasons": ["clear", "fast"], "language": "zh"},
      {"id": 2, "title": "专利\u202e申请\x7f \"引号\"\n第二行", "nested": {"empty": {}, "list": [1, [2]]}},
      {"id": 3, "reasons": [], "sent_at": None}],
+    [{"id": i, "reasons": ["clear"] * (i % 3), "title": "专利\u2066申请"} for i in range(1201)],  # several chunks
 ])
 def test_the_streamed_json_list_is_byte_for_byte_the_whole_list_printed(capsys, items):
     """`ratings export --json` writes its list one rating at a time; what comes out is what printing the whole
