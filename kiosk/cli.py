@@ -79,9 +79,19 @@ def cmd_status(cfg, args) -> int:
         print(for_terminal(f"refused: {collection} generation {refusal['generation']}: {refusal['reason']}"))
     print(f"content updated at: {china_time(doc['content_updated_at'])}")
     # The reason quotes what a server or a network said.
-    print(for_terminal(f"last sync: {doc['last_result'] or 'never'} {doc['last_reason'] or ''} "
-                       f"at {china_time(doc['last_attempt_at'])}"))
+    print(for_terminal(last_sync_line(doc)))
     return 0
+
+
+def last_sync_line(doc: dict) -> str:
+    """The last sync of DOC (content.status_dict) in one line, worded as `ipkiosk sync` ends a cycle,
+    ``last sync: OUTCOME [CODE]: REASON at WHEN``, so the two read alike. An outcome recorded before reason
+    codes has no ``[CODE]``; a terminal that never synced says ``last sync: never``."""
+    if not doc["last_result"]:
+        return "last sync: never"
+    code = f" [{doc['last_reason_code']}]" if doc["last_reason_code"] else ""
+    reason = f": {doc['last_reason']}" if doc["last_reason"] else ""
+    return f"last sync: {doc['last_result']}{code}{reason} at {china_time(doc['last_attempt_at'])}"
 
 
 def cmd_list(cfg, args) -> int:

@@ -65,7 +65,8 @@ def test_status_shows_the_last_sync_in_china_time(cli, cfg):
     content.record_sync_outcome("OFFLINE", "connection refused", SyncReason.DOWNLOAD_FAILED, verified=False)
     content.content_db.close()
     out = cli("status")
-    assert re.search(rf"^last sync: OFFLINE connection refused at {CHINA_SECOND}$", out, flags=re.M), out
+    assert re.search(rf"^last sync: OFFLINE \[DOWNLOAD_FAILED\]: connection refused at {CHINA_SECOND}$", out,
+                     flags=re.M), out
     assert re.search(rf"^content updated at: ({CHINA_SECOND}|-)$", out, flags=re.M), out
     doc = json.loads(cli("status", "--json"))
     assert china_time(doc["last_attempt_at"]) in out and doc["last_attempt_at"].endswith("+00:00")

@@ -15,6 +15,8 @@ import sys
 
 import pytest
 
+from kiosk.commands import print_json, print_json_list
+from kiosk.commands.ratings import FIELDS as EXPORT_FIELDS
 from kiosk.core.ratings import (
     AMEND_WINDOW,
     GOOD_FROM,
@@ -247,6 +249,68 @@ def test_export_as_csv_and_json_parse_and_match(tmp_path, cfg, station_store):
     assert bad.returncode == 2 and "--since: got 'yesterday'" in bad.stderr and "Traceback" not in bad.stderr
     neither = _ipkiosk(conf, "ratings", "export")
     assert neither.returncode == 2 and "--csv" in neither.stderr
+
+
+@pytest.mark.parametrize("items", [
+    [],
+    [{"id": 1, "reasons": []}],
+    [{"id": 1, "at": "2026-11-24T02:00:00+00:00", "reasons": ["clear", "fast"], "language": "zh"},
+     {"id": 2, "title": "专利\u202e申请\x7f \"引号\"\n第二行", "nested": {"empty": {}, "list": [1, [2]]}},
+     {"id": 3, "reasons": [], "sent_at": None}],
+    [{"id": i, "reasons": ["clear"] * (i % 3), "title": "专利\u2066申请"} for i in range(1201)],  # several chunks
+])
+def test_the_streamed_json_list_is_byte_for_byte_the_whole_list_printed(capsys, items):
+    """`ratings export --json` writes its list one rating at a time; what comes out is what printing the whole
+    list at once gave, to the byte: indentation, separators, the empty list, and the escapes that keep a bidi
+    override or a DEL from reaching the terminal raw."""
+    print_json(items)
+    whole = capsys.readouterr().out
+    print_json_list(iter(items))
+    streamed = capsys.readouterr().out
+    assert streamed == whole
+    assert json.loads(streamed) == items
+
+
+def test_a_long_export_is_one_json_document_and_csv_holds_every_rating(tmp_path, cfg, station_store):
+    """3,000 ratings (far more than a pipe holds) through the real child: the streamed JSON parses as one list,
+    equal to what the store reads, and the CSV has a line for each."""
+    with station.station_db.atomic():
+        for i in range(3000):
+            level = i % 5 + 1
+            ratings.record_rating(f"svc-bench-{i % 40:02d}", level, [reasons_for(level)[0].code] if i % 2 else [],
+                                  ("zh", "en")[i % 3 == 0], T0 + dt.timedelta(minutes=i))
+    stored = [{field: r[field] for field in EXPORT_FIELDS} for r in ratings.ratings_since()]
+    station.station_db.close()
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
+    as_json, as_csv = _ipkiosk(conf, "ratings", "export", "--json"), _ipkiosk(conf, "ratings", "export", "--csv")
+    assert as_json.returncode == as_csv.returncode == 0, as_json.stderr + as_csv.stderr
+    assert len(stored) == 3000 and json.loads(as_json.stdout) == stored
+    assert as_json.stdout.startswith("[\n  {\n    \"id\": 1,\n") and as_json.stdout.endswith("\n  }\n]\n")
+    assert [int(row["id"]) for row in csv.DictReader(io.StringIO(as_csv.stdout))] == [r["id"] for r in stored]
+
+
+@pytest.mark.parametrize("fmt", ["--json", "--csv"])
+@pytest.mark.parametrize("count", [3, 3000])
+def test_an_export_piped_into_head_ends_quietly(tmp_path, cfg, station_store, fmt, count):
+    """`ipkiosk ratings export --json | head -c 100`: head has its 100 bytes and goes; the export stops without
+    a BrokenPipeError or a traceback and exits 0 — when the output is far longer than the pipe holds (the writes
+    fail mid-stream) and when it is shorter (it may be written before head goes)."""
+    with station.station_db.atomic():
+        for i in range(count):
+            ratings.record_rating("svc-patent-application", 5, ["clear"], "zh", T0 + dt.timedelta(minutes=i))
+    station.station_db.close()
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(f'data_dir = "{cfg.data_path}"\n', encoding="utf-8")
+    script = (f'"$0" -m kiosk.cli ratings export {fmt} --config "$1" 2>"$2" | head -c 100 >"$3"; '
+              'echo "${PIPESTATUS[0]} ${PIPESTATUS[1]}"')
+    err, head = tmp_path / "stderr.txt", tmp_path / "head.txt"
+    proc = subprocess.run(["bash", "-c", script, sys.executable, str(conf), str(err), str(head)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)),
+                          timeout=120)
+    assert proc.stdout.split() == ["0", "0"], proc.stdout + proc.stderr
+    assert err.read_text(encoding="utf-8") == ""
+    assert len(head.read_bytes()) == 100 and head.read_text(encoding="utf-8").startswith("[\n" if fmt == "--json" else "id,")
 
 
 @pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2026-01-01T00:00+23:59"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable
+from itertools import islice
 
 from kiosk.core import config as config_mod
 
@@ -44,9 +46,33 @@ class CliError(Exception):
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
+
+
+def _terminal_safe(text: str) -> str:
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_json(doc) -> None:
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
-    sys.stdout.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    sys.stdout.write(_terminal_safe(_ENCODER.encode(doc)) + "\n")
+
+
+# Items print_json_list encodes at once: few enough that their text is small, enough that the encoder's cost per
+# call (it builds its closures anew each time) does not show.
+_JSON_LIST_CHUNK = 500
+
+
+def print_json_list(items: Iterable) -> None:
+    """ITEMS as print_json prints the list of them, byte for byte, but written a few hundred at a time as ITEMS
+    yields them: an export of 100,000 rows never holds them all (nor their text) in memory, and a reader sees
+    the first ones at once. Still one JSON document: ``[]`` when there are none."""
+    rest = iter(items)
+    opening = "[\n"
+    while chunk := list(islice(rest, _JSON_LIST_CHUNK)):
+        # Items as they stand inside a list printed with indent 2: the chunk's own list without "[\n" and "\n]".
+        sys.stdout.write(opening + _terminal_safe(_ENCODER.encode(chunk)[2:-2]))
+        opening = ",\n"
+    sys.stdout.write("[]\n" if opening == "[\n" else "\n]\n")
 
 
 def open_station(cfg: config_mod.Config) -> None:

@@ -1,4 +1,4 @@
-"""`ipkiosk ratings export`: the 好差评 ratings of station.db, one per line, as CSV or JSON.
+"""`ipkiosk ratings export`: the 好差评 ratings of station.db as CSV (one per line) or one JSON list, streamed.
 
 Every rating is exported as stored: ``id``, ``at`` (the instant it was given, UTC ISO 8601 with its
 offset, ``2026-11-24T04:00:00+00:00``, in CSV and JSON alike so both sort and compare as text),
@@ -12,9 +12,10 @@ import csv
 import datetime as dt
 import sys
 
-from kiosk.commands import EXIT_USAGE, CliError, open_station, print_json
+from kiosk.commands import EXIT_USAGE, CliError, open_station, print_json_list
 
-CSV_FIELDS = ("id", "at", "service_id", "level", "reasons", "language")
+# The fields of a rating, in the order both formats give them.
+FIELDS = ("id", "at", "service_id", "level", "reasons", "language")
 
 
 def cmd_ratings_export(cfg, args) -> int:
@@ -25,13 +26,14 @@ def cmd_ratings_export(cfg, args) -> int:
         since = station.parse_instant(args.since, "--since")
     except station.StationError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
-    rows = ratings.ratings_since(dt.datetime.fromisoformat(since) if since else None)
+    # Streamed: one rating at a time from station.db to stdout, so memory stays flat however many there are.
+    rows = ratings.iter_ratings_since(dt.datetime.fromisoformat(since) if since else None)
     if args.format == "json":
-        print_json([{"id": r["id"], "at": r["at"], "service_id": r["service_id"], "level": r["level"],
-                     "reasons": r["reasons"], "language": r["language"]} for r in rows])
+        print_json_list({"id": r["id"], "at": r["at"], "service_id": r["service_id"], "level": r["level"],
+                         "reasons": r["reasons"], "language": r["language"]} for r in rows)
         return 0
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
+    writer.writerow(FIELDS)
     for r in rows:
         writer.writerow((r["id"], r["at"], r["service_id"], r["level"], " ".join(r["reasons"]), r["language"]))
     return 0
