@@ -870,6 +870,10 @@ rights assistance</translation>
         <translation>This event is over</translation>
     </message>
     <message>
+        <source>活动类型：%1</source>
+        <translation>Type: %1</translation>
+    </message>
+    <message>
         <source>发布日期：%1</source>
         <translation>Published: %1</translation>
     </message>

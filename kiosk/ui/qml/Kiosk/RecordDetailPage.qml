@@ -101,7 +101,8 @@ KioskPage {
                 textFormat: Text.PlainText
                 objectName: "detailMeta"
                 width: parent.width
-                text: [page.rec.issuer, page.rec.docNumber, page.rec.date ? qsTr("发布日期：%1").arg(page.rec.date) : ""]
+                text: [page.rec.eventType ? qsTr("活动类型：%1").arg(page.rec.eventType) : "", page.rec.issuer,
+                       page.rec.docNumber, page.rec.date ? qsTr("发布日期：%1").arg(page.rec.date) : ""]
                       .filter(s => s).join("\n")
                 visible: text !== ""
                 color: Theme.textMuted
