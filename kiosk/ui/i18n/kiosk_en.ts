@@ -894,6 +894,10 @@ rights assistance</translation>
         <translation>Published</translation>
     </message>
     <message>
+        <source>展开其余 %1 个标题</source>
+        <translation>Show the other %1 headings</translation>
+    </message>
+    <message>
         <source>相关内容</source>
         <translation>Related</translation>
     </message>
