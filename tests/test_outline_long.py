@@ -56,21 +56,24 @@ def test_a_long_outline_says_how_many_more_and_shows_them_on_a_tap(kiosk_ui, qtb
 
     chips = _chips(window)
     labels = [c.property("text") for c in chips]
-    assert labels == [f"第{n}条" for n in range(1, SHOWN_FIRST + 1)] + [f"展开其余 {HEADINGS - SHOWN_FIRST} 个标题"]
+    assert labels == [f"第{n}条" for n in range(1, SHOWN_FIRST + 1)] + [f"还有 {HEADINGS - SHOWN_FIRST} 个标题，点此显示"]
     more = chips[-1]
     assert more.property("color") != chips[0].property("color")  # a button, not one more heading
     assert more.height() >= 64 and _scene(more).right() <= window.width()
-    top_before = _scene(more).top()
+    flick = next(f for f in find_all(window, "detailFlick") if f.isVisible())
+    scrolled_before = flick.property("contentY")
 
     tap(qtbot, window, more)
     qtbot.waitUntil(lambda: len(_chips(window)) == HEADINGS, timeout=10_000)
     chips = _chips(window)
     assert [c.property("text") for c in chips] == [f"第{n}条" for n in range(1, HEADINGS + 1)]
-    # The first heading it brought stands where the visitor tapped, and takes them to its part of the text.
+    # The page stays where it was: the first heading it brought is in view where the visitor tapped (its row, or
+    # the end of the row above when it fits there), and takes them to its part of the text.
+    assert flick.property("contentY") == scrolled_before
     first_new = chips[SHOWN_FIRST]
-    assert abs(_scene(first_new).top() - top_before) < first_new.height()
+    view = _scene(flick)
+    assert view.top() <= _scene(first_new).top() and _scene(first_new).bottom() <= view.bottom()
     tap(qtbot, window, first_new)
-    flick = next(f for f in find_all(window, "detailFlick") if f.isVisible())
     [heading] = [b for b in find(window, "detailBody").childItems() if _block_text(b) == f"第{SHOWN_FIRST + 1}条"]
     assert 0 <= heading.mapRectToItem(flick, QRectF(0, 0, 1, 1)).y() <= 40
 
@@ -87,4 +90,4 @@ def test_a_short_outline_has_no_more_chip(kiosk_ui, qtbot):
     qtbot.waitUntil(lambda: current_page(window).property("recordId") == "pol-zz-2022-140-plan", timeout=30_000)
     wait_page_built(qtbot, window)
     qtbot.waitUntil(lambda: len(_chips(window)) > 0, timeout=10_000)
-    assert not any(c.property("text").startswith("展开其余") for c in _chips(window))
+    assert not any(c.property("text").startswith("还有") for c in _chips(window))

@@ -21,7 +21,7 @@ _SECTION = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 # A numbered line this short, not ending a sentence, is the part's title rather than its first paragraph.
 HEADING_MAX_CHARS = 40
 # Outline entries: a chip shows at most this many characters of a heading (the page decides how many chips show
-# before a "展开其余" chip, RecordDetailPage.qml).
+# before a "还有 N 个标题，点此显示" chip, RecordDetailPage.qml).
 OUTLINE_TITLE_CHARS = 18
 _SENTENCE_END = re.compile(r"[。；：！？!?;:]")
 # html.escape(quote=False) without the html package, whose entity table the UI process would carry.

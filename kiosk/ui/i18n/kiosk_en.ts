@@ -894,8 +894,8 @@ rights assistance</translation>
         <translation>Published</translation>
     </message>
     <message>
-        <source>展开其余 %1 个标题</source>
-        <translation>Show the other %1 headings</translation>
+        <source>还有 %1 个标题，点此显示</source>
+        <translation>%1 more headings: tap to show them</translation>
     </message>
     <message>
         <source>相关内容</source>
