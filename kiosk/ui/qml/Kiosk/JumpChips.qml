@@ -6,8 +6,8 @@ Flow {
     id: chips
     objectName: "jumpChips"
     property var labels: []
-    // The chip at this index acts on the page instead of jumping (a long outline's 还有 N 个标题，点此显示): drawn filled, as a
-    // button, and named by its own words. -1: none.
+    // The chip at this index acts on the page instead of jumping (a long outline's 还有 N 个标题，点此显示):
+    // drawn filled, as a button, and named by its own words. -1: none.
     property int actionIndex: -1
     signal jump(int index)
 
