@@ -64,7 +64,7 @@ SEED = load_seed()
 # specification (kiosk.core.manifest.SCHEMA, LIST_LIMITS, docs/sync.md "Content rules"): the harness reads it
 # from there. What makes a *value* hostile (a character, a date, a shape) the oracle below judges on
 # its own, so a rule the product forgets to apply is caught rather than copied.
-TEXT_KINDS = ("text", "choice")
+TEXT_KINDS = ("text", "choice", "event_type")
 LIST_KINDS = ("text_list", "id_list")
 DATE_KINDS = ("date", "datetime")
 # Field names no collection knows: the publisher refuses them (a misspelt field), a terminal tolerates
@@ -493,6 +493,9 @@ def value_problem(rule: FieldRule, name: str, value) -> str | None:
     if kind == "choice":
         return _text_problem(value, rule.max_chars, required=True) or (
             None if value in rule.choices else "not one of the allowed values")
+    if kind == "event_type":  # a known type or a newer one: any lowercase ASCII word (shown as 其他)
+        return _text_problem(value, rule.max_chars, required=True) or (
+            None if EVENT_TYPE_PATTERN.fullmatch(value) else "not an event type's name")
     if kind in DATE_KINDS:
         if not isinstance(value, str) or moment_of(value, kind) is None:
             return "not a calendar date with a real offset in the allowed years"
@@ -540,6 +543,8 @@ def value_problem(rule: FieldRule, name: str, value) -> str | None:
 
 # A record id: what a file name and a URL can carry safely (docs/sync.md "Content rules").
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+# An event type, as docs/sync.md words it: a lowercase ASCII word, a-z first, then a-z 0-9 _ -, 40 characters.
+EVENT_TYPE_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 # A source_url, as docs/sync.md words it: https://, a host of dot-separated labels (letters, digits, inner
 # hyphens), an optional port from 1 to 65535, then optionally a path, query or fragment of visible ASCII.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"

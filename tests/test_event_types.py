@@ -1,7 +1,8 @@
 """Events carry a type (宣讲会 / 培训 / 讲座 / 其他): the optional ``event_type`` from the publisher's rules through
 apply (and the migration of an older content.db) to the data service and the events list's filter chips.
 
-The publisher's refusal of an unknown type is a case of tests/test_sync_content_rules.py (HOSTILE_SOURCES).
+The publisher's refusal of a malformed type is a case of tests/test_sync_content_rules.py (HOSTILE_SOURCES); a
+type newer than this version, shown as 其他, is tests/test_event_types_newer.py.
 Real SQLite files, the data service in this process for the store side, the whole UI (data service child,
 QML offscreen, real taps) for the list.
 """

@@ -90,8 +90,14 @@ HOSTILE_SOURCES = {
     "booking-without-label": (_set("services", "booking", {"type": "consult"}), "'booking'"),
     "booking-unknown-type": (_set("services", "booking", {"type": "hack", "label": "x"}), "'type'"),
     "registration-a-string": (_set("events", "registration", "x"), "'registration'"),
-    "event-type-unknown": (_set("events", "event_type", "party"), "'event_type'"),
+    # A newer event type is published with a warning (below); a malformed one is refused.
     "event-type-a-label": (_set("events", "event_type", "宣讲会"), "'event_type'"),
+    "event-type-a-number": (_set("events", "event_type", 3), "field 'event_type': got 3, expected one of 'briefing'"),
+    "event-type-markup": (_set("events", "event_type", "<b>expo</b>"), "field 'event_type': got '<b>expo</b>'"),
+    "event-type-too-long": (_set("events", "event_type", "x" * 41), "field 'event_type': 41 characters"),
+    "event-type-bidi": (_set("events", "event_type", "expo\u202e"), "field 'event_type': bidi control U+202E"),
+    "event-type-escape": (_set("events", "event_type", "expo\x1b"), "field 'event_type': control character U+001B"),
+    "event-type-capitals": (_set("events", "event_type", "Expo"), "field 'event_type': got 'Expo'"),
     "hot-a-string": (_set("services", "hot", "yes"), "'hot'"),
     "full-text-a-number": (_set("policies", "full_text", 1), "'full_text'"),
     "keywords-a-string": (_set("services", "keywords", "专利"), "'keywords'"),
@@ -147,6 +153,21 @@ def test_publisher_accepts_every_optional_field_of_the_seed_and_english_twins(pu
     publisher.source.write("services", recs)
     proc = publish_cli(publisher)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_publisher_warns_of_an_event_type_older_terminals_show_as_other_and_publishes_it(publisher):
+    events = publisher.source.records("events")
+    publisher.source.write("events", [bumped(events[0], event_type="exhibition")] + events[1:])
+    proc = publish_cli(publisher)
+    assert proc.returncode == 0, proc.stderr
+    assert "events changed" in proc.stdout
+    assert proc.stderr.strip().splitlines() == [
+        f"ipkiosk-publish: warning: collection 'events', record {events[0]['id']!r}: field 'event_type': "
+        "'exhibition' is not one of briefing, training, lecture, other; terminals of this version list it as "
+        "其他 ('other')"]
+    published = publisher.published_states()["events"][1]
+    manifest = json.loads((publisher.repo_dir / "targets" / "content" / f"{published}.events.json").read_text("utf-8"))
+    assert manifest["records"][0]["event_type"] == "exhibition"
 
 
 def test_publisher_refuses_the_same_id_in_two_collections_naming_both_files(publisher):
@@ -361,6 +382,10 @@ TERMINAL_HOSTILE = {
     "source-url-port-99999": ("news", {"source_url": "https://public.zhengzhou.gov.cn:99999/x"}, "'source_url'"),
     "title-of-spaces": ("news", {"title": " \n "}, "field 'title': is blank"),
     "deeply-nested-unknown-field": ("news", {"extra": [[[[["x"]]]]]}, "nested deeper"),
+    "event-type-markup": ("events", {"event_type": "<b>expo</b>"}, "field 'event_type': got '<b>expo</b>'"),
+    "event-type-too-long": ("events", {"event_type": "x" * 41}, "field 'event_type': 41 characters"),
+    "event-type-bidi": ("events", {"event_type": "expo\u2067"}, "field 'event_type': bidi control U+2067"),
+    "event-type-a-list": ("events", {"event_type": ["briefing"]}, "field 'event_type': got a list"),
 }
 
 
@@ -409,6 +434,31 @@ def test_an_id_in_two_collections_is_refused_not_a_security_alert_and_heals_when
     assert set(outcome.changed_collections) == {"news", "notices"}
     assert content.get_record(moved["id"])["kind"] == "notices"
     assert content.refused_targets() == {}
+    terminal.check()
+
+
+def test_a_newer_event_type_is_applied_and_listed_as_other_until_a_malformed_one_is_refused(terminal):
+    pub = terminal.pub
+    events = pub.source.records("events")
+    pub.source.write("events", [bumped(events[0], event_type="exhibition")] + events[1:])
+    assert publish_cli(pub).returncode == 0
+    proc = terminal.sync_cli()
+    assert proc.returncode == 0, proc.stderr
+    assert content.get_record(events[0]["id"])["event_type"] == "exhibition"  # kept as published
+    assert content.event_type_counts()["other"] == 1
+    assert [r["id"] for r in content.list_records("events", event_type="other")] == [events[0]["id"]]
+    terminal.check()
+
+    # A malformed type is still refused: the events keep the last good generation, the one with "exhibition".
+    before = terminal.records("events")
+    gen = sign_raw(pub, {"events": [dict(events[0], rev=events[0]["rev"] + 2, event_type="exhibition\x07")]
+                         + events[1:]})
+    proc = terminal.sync_cli()
+    assert proc.returncode == 13, proc.stderr
+    assert_one_clear_line(proc, "sync REFUSED [REFUSED_COLLECTIONS]", "events generation", events[0]["id"],
+                          "field 'event_type': control character U+0007")
+    assert terminal.records("events") == before
+    assert content.refused_targets()["events"].generation == gen
     terminal.check()
 
 

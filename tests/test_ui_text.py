@@ -74,6 +74,14 @@ def test_outline_lists_the_top_level_parts_as_chip_titles():
         {"index": 0, "title": "（一）很长的小节标题没有句号很长的…"}, {"index": 1, "title": "（二）短"}]
 
 
+def test_the_outline_keeps_every_heading_of_a_long_text():
+    # The page shows the first ones and says how many more there are (tests/test_outline_long.py): none is dropped.
+    blocks = text.blocks("\n\n".join(f"## 第{n}条\n\n正文" for n in range(1, 201)))
+    entries = text.outline(blocks)
+    assert [e["title"] for e in entries] == [f"第{n}条" for n in range(1, 201)]
+    assert [blocks[e["index"]]["text"] for e in entries[-2:]] == ["第199条", "第200条"]
+
+
 def test_the_seed_policy_with_parts_gets_its_outline():
     policies = json.loads((REPO_ROOT / "assets" / "content" / "policies.json").read_text(encoding="utf-8"))["records"]
     plan = next(r for r in policies if r["id"] == "pol-zz-2022-140-plan")

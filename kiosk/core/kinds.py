@@ -15,7 +15,9 @@ Dependency-free: the UI process imports it and must not load the data layer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import TypeGuard
 
 
 @dataclass(frozen=True)
@@ -60,3 +62,23 @@ def display_rank(name: str) -> int:
 # What kind of event a record of ``events`` is (its optional ``event_type``): the values content carries and
 # the label of each on the events list's filter chips and rows, in the order the chips show them.
 EVENT_TYPES: dict[str, str] = {"briefing": "宣讲会", "training": "培训", "lecture": "讲座", "other": "其他"}
+# The type every event of a type this terminal does not know is listed and labelled under.
+OTHER_EVENT_TYPE = "other"
+# What an event_type may look like. A central office may publish a type newer than a terminal's EVENT_TYPES:
+# refusing it would make that terminal refuse the whole events collection, so a well-formed one is kept and shown
+# as OTHER_EVENT_TYPE. Only a short lowercase ASCII word passes: no markup, control or bidi characters.
+EVENT_TYPE_MAX_CHARS = 40
+EVENT_TYPE_RE = re.compile(rf"^[a-z][a-z0-9_-]{{0,{EVENT_TYPE_MAX_CHARS - 1}}}\Z")
+
+
+def is_event_type_name(value: object) -> TypeGuard[str]:
+    """VALUE has the form of an event type: a known one or one a newer central office may publish."""
+    return isinstance(value, str) and EVENT_TYPE_RE.match(value) is not None
+
+
+def shown_event_type(value: object) -> str | None:
+    """The EVENT_TYPES key an event whose ``event_type`` is VALUE is listed under: a known type itself, a well-formed
+    unknown one OTHER_EVENT_TYPE; None for none (or for a malformed value, which the content rules refuse)."""
+    if not is_event_type_name(value):
+        return None
+    return value if value in EVENT_TYPES else OTHER_EVENT_TYPE

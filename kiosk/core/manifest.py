@@ -91,13 +91,14 @@ BOOKING_KINDS = ("consult", "assistance", "appointment")
 @dataclass(frozen=True)
 class FieldRule:
     """One field of a record. kind: text | url (an https web address) | date | datetime | bool |
-    integer (``min_value``..``max_value``) | text_list | id_list | choice | object (``fields`` gives its members, all required) | attachments.
+    integer (``min_value``..``max_value``) | text_list | id_list | choice | event_type (a known type or a well-formed
+    newer one, kiosk.core.kinds.is_event_type_name) | object (``fields`` gives its members, all required) | attachments.
     A required field is present, not null and not empty (a required text: not blank either, kiosk.core.safe_text.is_blank);
     an optional one may be absent or null."""
 
     kind: str
     required: bool = False
-    max_chars: int = SHORT_TEXT_CHARS  # text and choice: the value; lists: each item
+    max_chars: int = SHORT_TEXT_CHARS  # text, choice and event_type: the value; lists: each item
     choices: tuple[str, ...] = ()
     fields: tuple[tuple[str, FieldRule], ...] = ()
     min_value: int = 0  # integer: the smallest value allowed
@@ -124,6 +125,9 @@ class FieldRule:
             return "a list of record ids"
         if self.kind == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == "event_type":
+            return (f"one of {', '.join(repr(c) for c in kinds.EVENT_TYPES)} or a newer type's name (a lowercase "
+                    f"ASCII word: a-z first, then a-z, 0-9, '_', '-', at most {kinds.EVENT_TYPE_MAX_CHARS} characters)")
         if self.kind == "object":
             return "an object with exactly " + ", ".join(name for name, _ in self.fields)
         return "a list of attachments"
@@ -205,8 +209,9 @@ SCHEMA: dict[str, dict[str, FieldRule]] = {name: _with_english(rules) for name, 
         "venue": _text(),
         "organizer": _text(),
         "registration": _BOOKING,
-        # What kind of event it is (kinds.EVENT_TYPES): the events list filters by it.
-        "event_type": FieldRule("choice", choices=tuple(kinds.EVENT_TYPES)),
+        # What kind of event it is (kinds.EVENT_TYPES): the events list filters by it. A type this version does
+        # not know is accepted when well-formed and shown as 其他 (kinds.shown_event_type); the publisher warns.
+        "event_type": FieldRule("event_type", max_chars=kinds.EVENT_TYPE_MAX_CHARS),
     },
     "booking_types": {
         **_COMMON,
@@ -310,7 +315,7 @@ def _check_field(where: str, name: str, rule: FieldRule, value: object) -> None:
     """Check one present, non-null VALUE against RULE; WHERE names the record."""
     here = f"{where}: field {name!r}"
     expected = f"expected {rule.describe()}"
-    if rule.kind in ("text", "choice"):
+    if rule.kind in ("text", "choice", "event_type"):
         if not isinstance(value, str):
             _fail(here, f"got {_shown(value)}, {expected}")
         if rule.required and not value:
@@ -320,6 +325,8 @@ def _check_field(where: str, name: str, rule: FieldRule, value: object) -> None:
             # A title of spaces or zero-width characters is a tile, a list row and a page heading showing nothing.
             _fail(here, f"is blank (nothing visible in it), {expected}")
         if rule.kind == "choice" and value not in rule.choices:
+            _fail(here, f"got {_shown(value)}, {expected}")
+        if rule.kind == "event_type" and not kinds.is_event_type_name(value):
             _fail(here, f"got {_shown(value)}, {expected}")
     elif rule.kind == "url":
         if not is_web_url(value):
@@ -476,6 +483,18 @@ def validate_manifest(doc: object, *, expected_collection: str | None = None,
         if t["id"] in live:
             raise ManifestError(f"manifest {collection!r}: tombstone {t['id']!r} is also a live record")
     return Manifest(collection=collection, generation=generation, records=records, tombstones=tombstones)
+
+
+def unknown_event_types(manifest: Manifest) -> list[str]:
+    """One line per event of MANIFEST whose ``event_type`` this version does not know (a newer type): the publisher
+    warns the central office that terminals of this version show those events as 其他 (other)."""
+    if manifest.collection != "events":
+        return []
+    return [f"collection 'events', record {rec['id']!r}: field 'event_type': {rec['event_type']!r} is not one of "
+            f"{', '.join(kinds.EVENT_TYPES)}; terminals of this version list it as "
+            f"{kinds.EVENT_TYPES[kinds.OTHER_EVENT_TYPE]} ({kinds.OTHER_EVENT_TYPE!r})"
+            for rec in manifest.records
+            if rec.get("event_type") is not None and rec["event_type"] not in kinds.EVENT_TYPES]
 
 
 def duplicate_ids(id_sets: dict[str, set[str]]) -> dict[str, list[str]]:

@@ -260,14 +260,14 @@ class DataApi(Protocol):
     def record_page(self, kind: str, category: str | None, now: str, offset: int, limit: int,
                     event_type: str | None = None) -> RecordPage:
         """Rows OFFSET .. OFFSET+LIMIT of a visitor's list of KIND (one service CATEGORY, one EVENT_TYPE of
-        kiosk.core.kinds.EVENT_TYPES) as of NOW: current items first (kiosk.core.listing), each row as
-        list_records gives it. For the lists that can hold tens of thousands of records; list_records stays
-        for the short whole lists (services, booking types)."""
+        kiosk.core.kinds.EVENT_TYPES; "other" takes in the types this version does not know) as of NOW: current
+        items first (kiosk.core.listing), each row as list_records gives it. For the lists that can hold tens of
+        thousands of records; list_records stays for the short whole lists (services, booking types)."""
         ...
 
     def event_type_counts(self) -> dict[str, int]:
-        """{event type: number of events} for the types some event has, in kiosk.core.kinds.EVENT_TYPES order:
-        the filter chips of the events list."""
+        """{event type: number of events} for the types some event has, in kiosk.core.kinds.EVENT_TYPES order (a
+        type this version does not know counted as "other"): the filter chips of the events list."""
         ...
 
     def record_detail(self, record_id: str) -> RecordDetail | None:

@@ -94,7 +94,9 @@ class Record(BaseModel):
     # ("zhuan li shen qing", computed at apply time, where pypinyin is loaded): lists sort by them in SQL.
     curated_order = IntegerField(null=True)
     title_pinyin = TextField(null=True)
-    # An event's ``event_type`` (kiosk.core.kinds.EVENT_TYPES; NULL: none given): the events list filters by it.
+    # An event's ``event_type`` as published (NULL: none given): the events list filters by it. A type newer than
+    # kiosk.core.kinds.EVENT_TYPES is kept as it is and counted as "other" when read, so a terminal that learns
+    # the type later lists it under its own name without any content being re-applied.
     event_type = CharField(null=True, index=True)
     data = TextField()  # the full record as JSON
 
@@ -306,9 +308,9 @@ def _curated_order(rec: dict[str, Any]) -> int | None:
 
 def _event_type(rec: dict[str, Any]) -> str | None:
     """The record's ``event_type``, or None. A terminal lets an unknown field through, so a record written by
-    older rules may carry one they did not check: only a known type counts."""
+    older rules may carry one they did not check: only a well-formed type counts (a known one or a newer one)."""
     value = rec.get("event_type")
-    return value if isinstance(value, str) and value in kinds.EVENT_TYPES else None
+    return value if kinds.is_event_type_name(value) else None
 
 
 def _title_pinyin(keys: dict[str, Any]) -> str | None:
@@ -658,6 +660,9 @@ def _of_kind(kind: str, category: str | None, event_type: str | None = None, *co
     q = Record.select(*columns).where(Record.kind == kind)
     if category:
         q = q.where(Record.category == category)
+    if event_type == kinds.OTHER_EVENT_TYPE:  # "other" takes in every type this version does not know
+        known = [name for name in kinds.EVENT_TYPES if name != kinds.OTHER_EVENT_TYPE]
+        return q.where(Record.event_type.is_null(False), Record.event_type.not_in(known))
     return q.where(Record.event_type == event_type) if event_type else q
 
 
@@ -699,10 +704,15 @@ def count_records(kind: str, *, category: str | None = None, event_type: str | N
 
 
 def event_type_counts() -> dict[str, int]:
-    """{event type: number of events of that type} for the types some event has (kinds.EVENT_TYPES order)."""
+    """{event type: number of events of that type} for the types some event has (kinds.EVENT_TYPES order); events
+    of a type this version does not know count as "other"."""
     q = (Record.select(Record.event_type, fn.COUNT(Record.id))
          .where(Record.kind == "events", Record.event_type.is_null(False)).group_by(Record.event_type).tuples())
-    counts = dict(q)
+    counts: dict[str, int] = {}
+    for stored, count in q:
+        shown = kinds.shown_event_type(stored)
+        if shown is not None:
+            counts[shown] = counts.get(shown, 0) + count
     return {name: counts[name] for name in kinds.EVENT_TYPES if name in counts}
 
 

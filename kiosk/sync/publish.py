@@ -36,6 +36,7 @@ from kiosk.core.manifest import (
     ManifestError,
     load_json,
     parse_manifest,
+    unknown_event_types,
 )
 from kiosk.store.seed import check_unique_ids, load_source_dir
 from kiosk.sync import trust
@@ -56,6 +57,9 @@ class BuildResult:
     targets_version: int
     changed_collections: list[str] = field(default_factory=list)
     blobs_added: int = 0
+    # What the central office should know but that does not stop the build (an event type older terminals
+    # show as 其他), one line each.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -165,7 +169,8 @@ def build(source_dir: Path, repo_dir: Path, keys_dir: Path, *,
     source = {m.collection: m for m in load_source_dir(source_dir, next_version, prepare_record=pinner)}
 
     out: dict[str, tuple[bytes, str, int]] = {}
-    result = BuildResult(targets_version=writer.targets_version())
+    result = BuildResult(targets_version=writer.targets_version(),
+                         warnings=[w for m in source.values() for w in unknown_event_types(m)])
     # What terminals will hold after this build, per collection, and where it comes from (for messages).
     final = dict(source)
     names = {c: str(source_dir / f"{c}.json") for c in source}
@@ -252,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"ipkiosk-publish: source folder {args.source_dir} does not exist", file=sys.stderr)
                 return EXIT_USAGE
             result = build(args.source_dir, args.repo_dir, args.keys, timestamp_expiry=expiry)
+            for warning in result.warnings:
+                print(f"ipkiosk-publish: warning: {warning}", file=sys.stderr)
             if result.changed:
                 print(f"published targets version {result.targets_version}: {', '.join(result.changed_collections)} "
                       f"changed, {result.blobs_added} new blob(s)")

@@ -62,6 +62,13 @@ def event_type_labels() -> dict[str, str]:
             "lecture": translate("EventType", "讲座"), "other": translate("EventType", "其他")}
 
 
+def event_type_label(rec: dict) -> str:
+    """The label of event REC's type in the visitor's language, "" when it has none; a type newer than this version
+    reads 其他 (kiosk.core.kinds.shown_event_type)."""
+    shown = kinds.shown_event_type(rec.get("event_type"))
+    return event_type_labels()[shown] if shown else ""
+
+
 def _instant(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
@@ -184,7 +191,7 @@ def list_rows(kind: str, records: list[dict], now: dt.datetime, language: str) -
             inactive = is_past(rec, now)
             section = translate("Content", "往期活动") if inactive else translate("Content", "即将举行")
             date = event_time_text(rec.get("starts_at"), rec.get("ends_at"))
-        type_label = event_type_labels().get(_text(rec, "event_type"), "") if kind == "events" else ""
+        type_label = event_type_label(rec) if kind == "events" else ""
         if kind == "services":
             subtitle = _text(rec, "summary")
         else:
@@ -597,6 +604,7 @@ def detail(page: RecordDetail, now: dt.datetime, language: str) -> dict:
         "validUntil": minute_text(rec["valid_until"]) if rec.get("valid_until") else "",
         "time": event_time_text(rec.get("starts_at"), rec.get("ends_at")) if kind == "events" else "",
         "venue": text.escaped(_text(rec, "venue")),  # shown in a GuideField, which renders StyledText
+        "eventType": event_type_label(rec) if kind == "events" else "",  # our own label: nothing to escape
         # A booking button's label has no English twin: in English the page's own (translated) label shows.
         "registrationLabel": _text(_mapping(rec, "registration"), "label") if language == SOURCE_LANGUAGE else "",
         "registrationType": _text(_mapping(rec, "registration"), "type"),

@@ -20,9 +20,9 @@ _PART = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _SECTION = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]")
 # A numbered line this short, not ending a sentence, is the part's title rather than its first paragraph.
 HEADING_MAX_CHARS = 40
-# Outline entries: a chip shows at most this many characters of a heading; a page shows at most OUTLINE_MAX chips.
+# Outline entries: a chip shows at most this many characters of a heading (the page decides how many chips show
+# before a "还有 N 个标题，点此显示" chip, RecordDetailPage.qml).
 OUTLINE_TITLE_CHARS = 18
-OUTLINE_MAX = 20
 _SENTENCE_END = re.compile(r"[。；：！？!?;:]")
 # html.escape(quote=False) without the html package, whose entity table the UI process would carry.
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -102,7 +102,7 @@ def outline(body_blocks: list[dict]) -> list[dict]:
     chosen = top if len(top) >= 2 else entries
     if len(chosen) < 2:
         return []
-    return [{"index": i, "title": _chip_title(title)} for _, i, title in chosen[:OUTLINE_MAX]]
+    return [{"index": i, "title": _chip_title(title)} for _, i, title in chosen]
 
 
 def _unstyled(styled: str) -> str:

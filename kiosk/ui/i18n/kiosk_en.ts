@@ -870,6 +870,10 @@ rights assistance</translation>
         <translation>This event is over</translation>
     </message>
     <message>
+        <source>活动类型：%1</source>
+        <translation>Type: %1</translation>
+    </message>
+    <message>
         <source>发布日期：%1</source>
         <translation>Published: %1</translation>
     </message>
@@ -888,6 +892,10 @@ rights assistance</translation>
     <message>
         <source>发布日期</source>
         <translation>Published</translation>
+    </message>
+    <message>
+        <source>还有 %1 个标题，点此显示</source>
+        <translation>%1 more headings: tap to show them</translation>
     </message>
     <message>
         <source>相关内容</source>

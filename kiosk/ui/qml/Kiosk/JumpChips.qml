@@ -6,6 +6,9 @@ Flow {
     id: chips
     objectName: "jumpChips"
     property var labels: []
+    // The chip at this index acts on the page instead of jumping (a long outline's 还有 N 个标题，点此显示):
+    // drawn filled, as a button, and named by its own words. -1: none.
+    property int actionIndex: -1
     signal jump(int index)
 
     visible: labels.length > 0
@@ -19,12 +22,13 @@ Flow {
             objectName: "jumpChip"
             // A chip never grows wider than the row: a long heading wraps inside it.
             width: Math.min(implicitWidth, chips.width)
+            readonly property bool action: index === chips.actionIndex
             text: modelData
-            fill: Theme.surface
-            ink: Theme.primary
+            fill: action ? Theme.primary : Theme.surface
+            ink: action ? Theme.onPrimary : Theme.primary
             border.width: 2
             Accessible.role: Accessible.Button
-            Accessible.name: qsTr("跳到：%1").arg(modelData)
+            Accessible.name: action ? modelData : qsTr("跳到：%1").arg(modelData)
             onClicked: chips.jump(index)
         }
     }

@@ -29,6 +29,14 @@ KioskPage {
     // Landscape: the registration panel stays beside the text instead of inside it.
     readonly property bool sidePanel: !Theme.portrait && hasRegistration
     readonly property var outline: rec.outline || []
+    // A long text's outline (a law of 80 articles) shows its first outlineFirst headings, then a chip that says how
+    // many more there are and shows them all when tapped: every heading stays reachable, and the text itself does
+    // not start screens below its title behind a wall of chips.
+    readonly property int outlineFirst: 20
+    property bool outlineAll: false
+    readonly property int outlineShown: outlineAll ? outline.length : Math.min(outline.length, outlineFirst)
+    readonly property int outlineMore: outline.length - outlineShown
+    onRecordIdChanged: outlineAll = false
     // After the outline's chips, one to the take-away block (a short page without an outline needs none).
     readonly property bool takeAwayChip: outline.length > 0 && takeAway.present
 
@@ -101,7 +109,8 @@ KioskPage {
                 textFormat: Text.PlainText
                 objectName: "detailMeta"
                 width: parent.width
-                text: [page.rec.issuer, page.rec.docNumber, page.rec.date ? qsTr("发布日期：%1").arg(page.rec.date) : ""]
+                text: [page.rec.eventType ? qsTr("活动类型：%1").arg(page.rec.eventType) : "", page.rec.issuer,
+                       page.rec.docNumber, page.rec.date ? qsTr("发布日期：%1").arg(page.rec.date) : ""]
                       .filter(s => s).join("\n")
                 visible: text !== ""
                 color: Theme.textMuted
@@ -130,9 +139,18 @@ KioskPage {
             JumpChips {
                 objectName: "outlineChips"
                 width: parent.width
-                labels: page.outline.map(entry => entry.title).concat(page.takeAwayChip ? [takeAway.label] : [])
-                onJump: index => page.scrollTo(index < page.outline.length ? body.blockItem(page.outline[index].index)
-                                                                           : takeAway)
+                labels: page.outline.slice(0, page.outlineShown).map(entry => entry.title)
+                        .concat(page.outlineMore > 0 ? [qsTr("还有 %1 个标题，点此显示").arg(page.outlineMore)] : [])
+                        .concat(page.takeAwayChip ? [takeAway.label] : [])
+                actionIndex: page.outlineMore > 0 ? page.outlineShown : -1
+                onJump: index => {
+                    if (index < page.outlineShown)
+                        page.scrollTo(body.blockItem(page.outline[index].index))
+                    else if (index === actionIndex)
+                        page.outlineAll = true  // the chips after it appear where the visitor is looking
+                    else
+                        page.scrollTo(takeAway)
+                }
             }
             Rectangle { width: parent.width; height: 2; color: Theme.divider }
             BodyText {
