@@ -19,8 +19,9 @@ KioskPage {
     readonly property bool restoreOnly: !AdminSession.stationOk
     property int tab: restoreOnly ? 3 : 0
     property string notice: ""
-    // The label column of the facts tables (InfoRow and the sync tab's technical detail).
-    readonly property int infoLabelWidth: Theme.portrait ? 220 : 280
+    // The label column of the facts tables (InfoRow and the sync tab's technical detail): the longest label
+    // (five characters, 内容更新于) with room to spare, so the values keep the width (the sync tab's half columns).
+    readonly property int infoLabelWidth: 6 * Theme.fontBody + Theme.spacing
 
     onRemoved: AdminSession.lock()
 
