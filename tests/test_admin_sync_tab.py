@@ -89,10 +89,8 @@ def _text_wider_than_its_column(window) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text-on"])
-@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
-def test_sync_now_and_its_outcome_stay_in_view_beside_a_long_reason(kiosk_ui, qtbot, size_px, large_text,
-                                                                     tmp_path: Path):
+def _open_sync_tab(kiosk_ui, qtbot, size_px, *, large_text: bool = False):
+    """The kiosk at SIZE_PX after a refused cycle recorded LONG_REASON, staff signed in on the sync tab."""
     clock = FakeClock(T0)
     ctx, window = kiosk_ui(size_px=size_px, clock=clock)
     ctx.shell.largeText = large_text
@@ -105,6 +103,14 @@ def test_sync_now_and_its_outcome_stay_in_view_beside_a_long_reason(kiosk_ui, qt
     sync = ctx.singletons["AdminSync"]
     qtbot.waitUntil(lambda: sync.property("syncStatus").get("reasonDetail") == LONG_REASON, timeout=5000)
     qtbot.wait(100)  # the layout after the status came
+    return ctx, window, sync
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text-on"])
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+def test_sync_now_and_its_outcome_stay_in_view_beside_a_long_reason(kiosk_ui, qtbot, size_px, large_text,
+                                                                     tmp_path: Path):
+    _ctx, window, sync = _open_sync_tab(kiosk_ui, qtbot, size_px, large_text=large_text)
     assert len(LONG_REASON) > 550 and " " not in LONG_URL
     assert window.grabWindow().save(str(tmp_path / f"sync-tab-opened-{size_px[0]}x{size_px[1]}.png"))
     assert _out_of_view(window, ["adminSyncNow"]) == []
@@ -121,24 +127,41 @@ def test_sync_now_and_its_outcome_stay_in_view_beside_a_long_reason(kiosk_ui, qt
     assert _out_of_view(window, ["adminSyncNow", "adminSyncMessage"]) == []
     assert _text_wider_than_its_column(window) == []
 
-    # The technician's detail: three lines and a 显示全部 control, every line behind it, and folded again.
+
+@pytest.mark.parametrize("size_px", SIZES_PX, ids=["portrait", "landscape"])
+def test_the_technical_detail_unfolds_and_folds_by_taps_and_comes_folded(kiosk_ui, qtbot, size_px, tmp_path: Path):
+    _ctx, window, _sync = _open_sync_tab(kiosk_ui, qtbot, size_px)
     detail, toggle = find(window, "adminSyncDetail"), find(window, "adminSyncDetailToggle")
     assert detail.property("truncated") and detail.property("lineCount") == 3
     assert toggle.width() >= MIN_TARGET_PX and toggle.height() >= MIN_TARGET_PX
     assert (toggle.property("text"), _accessible_name(toggle)) == ("显示全部", "显示全部技术细节")
+
     tap(qtbot, window, toggle)
     assert not detail.property("truncated") and detail.property("lineCount") > 6
     assert (toggle.property("text"), _accessible_name(toggle)) == ("收起", "收起技术细节")
     assert window.grabWindow().save(str(tmp_path / f"sync-tab-unfolded-{size_px[0]}x{size_px[1]}.png"))
-    assert _out_of_view(window, ["adminSyncNow", "adminSyncMessage"]) == []
+    assert _out_of_view(window, ["adminSyncNow"]) == []
     assert _text_wider_than_its_column(window) == []
+    # A tab longer than the screen shows where it is, beside the text (unfolded in landscape's half column, the
+    # detail goes on below the screen; portrait has the room).
     tab = _flickable_of(toggle)
-    # Unfolded, the detail goes on below the screen at both sizes: the tab shows where it is, beside the text.
-    assert tab.property("contentHeight") > tab.height()
-    thumb = find(window, "adminSyncScrollThumb")
-    assert thumb.isVisible() and _scene_rect(thumb).height() > 0
+    longer = tab.property("contentHeight") > tab.height()
+    assert longer or size_px[0] < size_px[1]
+    thumb = find(window, "adminSyncScrollThumb", visible_only=False)
+    assert thumb.isVisible() == longer
     assert not [t for t in items_below(tab, visible_only=True) if t.metaObject().className().startswith("QQuickText")
                 and _scene_rect(t).intersects(_scene_rect(thumb))], "the scroll position is drawn over text"
+
     tab.setProperty("contentY", max(0.0, tab.property("contentHeight") - tab.height()))  # as a swipe up would
     tap(qtbot, window, toggle)
     assert detail.property("truncated") and detail.property("lineCount") == 3
+    assert toggle.property("text") == "显示全部"
+
+    # Unfolded when the next cycle records another reason (the tab polls the status): that one comes folded.
+    tab.setProperty("contentY", 0)
+    tap(qtbot, window, toggle)
+    assert not detail.property("truncated")
+    newer = LONG_REASON.replace("generation 4", "generation 5")
+    content.record_sync_outcome("REFUSED", newer, SyncReason.REFUSED_COLLECTIONS, verified=True)
+    qtbot.waitUntil(lambda: detail.property("text") == newer, timeout=10_000)
+    assert detail.property("truncated") and toggle.property("text") == "显示全部"
