@@ -11,6 +11,22 @@
         <source>首页暂不显示“本站公告”磁贴：现在没有生效的公告（未到开始时间或已过结束时间的不算）</source>
         <translation>The home screen shows no station notices tile: no announcement is in force now (ones not yet started or already ended do not count)</translation>
     </message>
+    <message>
+        <source>收起</source>
+        <translation>Show less</translation>
+    </message>
+    <message>
+        <source>显示全部</source>
+        <translation>Show all</translation>
+    </message>
+    <message>
+        <source>收起技术细节</source>
+        <translation>Show less of the technical detail</translation>
+    </message>
+    <message>
+        <source>显示全部技术细节</source>
+        <translation>Show all of the technical detail</translation>
+    </message>
 </context>
 <context>
     <name>Announcements</name>

@@ -19,6 +19,9 @@ KioskPage {
     readonly property bool restoreOnly: !AdminSession.stationOk
     property int tab: restoreOnly ? 3 : 0
     property string notice: ""
+    // The label column of the facts tables (InfoRow and the sync tab's technical detail): the longest label
+    // (five characters, 内容更新于) with room to spare, so the values keep the width (the sync tab's half columns).
+    readonly property int infoLabelWidth: 6 * Theme.fontBody + Theme.spacing
 
     onRemoved: AdminSession.lock()
 
@@ -48,7 +51,7 @@ KioskPage {
         spacing: Theme.spacing
         Text {
             textFormat: Text.PlainText
-            width: Theme.portrait ? 220 : 280
+            width: page.infoLabelWidth
             text: parent.label
             color: Theme.textMuted
             font.family: Theme.fontFamily
@@ -56,10 +59,11 @@ KioskPage {
         }
         Text {
             textFormat: Text.PlainText
-            width: parent.width - (Theme.portrait ? 220 : 280) - Theme.spacing
+            width: parent.width - page.infoLabelWidth - Theme.spacing
             text: parent.value
             color: Theme.text
-            wrapMode: Text.WrapAnywhere
+            // At word boundaries (no line starting with "；"), and anywhere in a long URL or path.
+            wrapMode: Text.Wrap
             font.family: Theme.fontFamily
             font.pixelSize: Theme.fontBody
         }
@@ -285,46 +289,129 @@ KioskPage {
             }
 
             // ---------------------------------------------------- 1: sync
+            // 立即同步 and the message that replaces 正在同步… come first, so a clerk sees both without scrolling
+            // whatever was recorded below. Then the last cycle in Chinese for the clerk and, beside it in landscape
+            // (below in portrait), what a technician reads: the server, the versions and the reason as recorded
+            // (English quoting a server or network, of any length), folded to a few lines.
             Flickable {
+                id: syncFlick
                 contentHeight: syncColumn.implicitHeight
                 clip: true
                 boundsBehavior: Flickable.StopAtBounds
+                // Where the tab is, shown whenever it is longer than the screen (an unfolded detail goes on below),
+                // in the gutter the column leaves on its right.
+                ScrollIndicator.vertical: ScrollIndicator {
+                    contentItem: Rectangle {
+                        objectName: "adminSyncScrollThumb"
+                        implicitWidth: Theme.spacing / 3
+                        radius: width / 2
+                        color: Theme.textMuted
+                        visible: syncFlick.contentHeight > syncFlick.height + 1
+                    }
+                }
                 Column {
                     id: syncColumn
-                    width: parent.width
+                    width: parent.width - Theme.spacing
                     spacing: Theme.spacing
                     SectionTitle { text: "内容同步" }
-                    InfoRow { label: "内容服务器"; value: AdminSync.syncStatus.server || "" }
-                    InfoRow { label: "上次结果"; value: AdminSync.syncStatus.lastResult || "" }
-                    InfoRow { label: "原因"; value: AdminSync.syncStatus.lastReason || "—" }
-                    InfoRow {
-                        visible: value !== ""
-                        label: "技术细节"
-                        value: AdminSync.syncStatus.reasonDetail || ""
-                    }
-                    InfoRow { label: "上次尝试"; value: AdminSync.syncStatus.lastAttemptAt || "" }
-                    InfoRow { label: "上次成功"; value: AdminSync.syncStatus.lastSuccessAt || "" }
-                    InfoRow { label: "下次尝试"; value: AdminSync.syncStatus.nextAttemptAt || "" }
-                    InfoRow { label: "内容更新于"; value: AdminSync.syncStatus.contentUpdatedAt || "" }
-                    InfoRow { label: "各栏目版本"; value: AdminSync.syncStatus.generations || "" }
-                    Tile {
-                        objectName: "adminSyncNow"
-                        width: 360
-                        compact: true
-                        enabled: !AdminSync.syncRunning
-                        text: AdminSync.syncRunning ? "正在同步…" : "立即同步"
-                        onClicked: AdminSync.syncNow()
-                    }
-                    Text {
-                        objectName: "adminSyncMessage"
-                        textFormat: Text.PlainText
+                    Row {
                         width: parent.width
-                        visible: text !== ""
-                        text: AdminSync.syncStatus.message || ""
-                        wrapMode: Text.Wrap
-                        color: Theme.text
-                        font.family: Theme.fontFamily
-                        font.pixelSize: Theme.fontBody
+                        spacing: Theme.spacing
+                        Tile {
+                            id: syncNow
+                            objectName: "adminSyncNow"
+                            width: 360
+                            compact: true
+                            enabled: !AdminSync.syncRunning
+                            text: AdminSync.syncRunning ? "正在同步…" : "立即同步"
+                            onClicked: AdminSync.syncNow()
+                        }
+                        Text {
+                            objectName: "adminSyncMessage"
+                            textFormat: Text.PlainText
+                            anchors.verticalCenter: parent.verticalCenter
+                            width: parent.width - syncNow.width - parent.spacing
+                            visible: text !== ""
+                            text: AdminSync.syncStatus.message || ""
+                            // At word boundaries, and anywhere in a long path the message may quote.
+                            wrapMode: Text.Wrap
+                            color: Theme.text
+                            font.family: Theme.fontFamily
+                            font.pixelSize: Theme.fontBody
+                        }
+                    }
+                    Grid {
+                        id: syncFacts
+                        readonly property real columnWidth: Theme.portrait ? width : (width - columnSpacing) / 2
+                        width: parent.width
+                        columns: Theme.portrait ? 1 : 2
+                        columnSpacing: 2 * Theme.spacing
+                        rowSpacing: Theme.spacing
+                        Column {
+                            width: syncFacts.columnWidth
+                            spacing: Theme.spacing
+                            InfoRow { label: "上次结果"; value: AdminSync.syncStatus.lastResult || "" }
+                            InfoRow { label: "原因"; value: AdminSync.syncStatus.lastReason || "—" }
+                            InfoRow { label: "上次尝试"; value: AdminSync.syncStatus.lastAttemptAt || "" }
+                            InfoRow { label: "上次成功"; value: AdminSync.syncStatus.lastSuccessAt || "" }
+                            InfoRow { label: "下次尝试"; value: AdminSync.syncStatus.nextAttemptAt || "" }
+                            InfoRow { label: "内容更新于"; value: AdminSync.syncStatus.contentUpdatedAt || "" }
+                        }
+                        Column {
+                            width: syncFacts.columnWidth
+                            spacing: Theme.spacing
+                            InfoRow { label: "内容服务器"; value: AdminSync.syncStatus.server || "" }
+                            InfoRow { label: "各栏目版本"; value: AdminSync.syncStatus.generations || "" }
+                            Row {
+                                id: syncDetailRow
+                                // Folded again when another reason comes.
+                                property bool unfolded: false
+                                readonly property string detail: AdminSync.syncStatus.reasonDetail || ""
+                                onDetailChanged: unfolded = false
+                                visible: detail !== ""
+                                width: parent.width
+                                spacing: Theme.spacing
+                                Text {
+                                    id: syncDetailLabel
+                                    textFormat: Text.PlainText
+                                    width: page.infoLabelWidth
+                                    text: "技术细节"
+                                    color: Theme.textMuted
+                                    font.family: Theme.fontFamily
+                                    font.pixelSize: Theme.fontBody
+                                }
+                                Column {
+                                    width: parent.width - syncDetailLabel.width - parent.spacing
+                                    spacing: Theme.spacing / 2
+                                    Text {
+                                        id: syncDetail
+                                        objectName: "adminSyncDetail"
+                                        textFormat: Text.PlainText
+                                        width: parent.width
+                                        text: syncDetailRow.detail
+                                        wrapMode: Text.Wrap
+                                        // undefined resets the bound: every line once unfolded.
+                                        maximumLineCount: syncDetailRow.unfolded ? undefined : 3
+                                        elide: Text.ElideRight
+                                        color: Theme.text
+                                        font.family: Theme.fontFamily
+                                        font.pixelSize: Theme.fontBody
+                                    }
+                                    TouchButton {
+                                        objectName: "adminSyncDetailToggle"
+                                        visible: syncDetail.truncated || syncDetailRow.unfolded
+                                        text: syncDetailRow.unfolded ? qsTr("收起") : qsTr("显示全部")
+                                        Accessible.name: syncDetailRow.unfolded ? qsTr("收起技术细节")
+                                                                                : qsTr("显示全部技术细节")
+                                        fill: Theme.surface
+                                        ink: Theme.primary
+                                        border.color: Theme.controlBorder
+                                        border.width: 2
+                                        onClicked: syncDetailRow.unfolded = !syncDetailRow.unfolded
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
