@@ -13,11 +13,13 @@ from tests.ui_helpers import SEED_NOW, SIZES_PX, current_page, find, find_all, t
 LONG_POLICY = "pol-long-outline"
 HEADINGS = 200
 SHOWN_FIRST = 20  # RecordDetailPage.qml outlineFirst
+ONE_MORE_POLICY = "pol-one-heading-more"  # one heading past the first chips: "1 more heading", not "headings"
 
 
-def _long_policy() -> dict:
-    body = "\n\n".join(f"## 第{n}条\n\n第{n}条的正文。" for n in range(1, HEADINGS + 1))
-    return {"id": LONG_POLICY, "rev": 1, "title": "很长的政策", "summary": "二百个标题的政策。", "body": body}
+def _policy(record_id: str, headings: int) -> dict:
+    body = "\n\n".join(f"## 第{n}条\n\n第{n}条的正文。" for n in range(1, headings + 1))
+    return {"id": record_id, "rev": 1, "title": f"有 {headings} 个标题的政策", "summary": "标题很多的政策。",
+            "body": body}
 
 
 @pytest.fixture
@@ -27,7 +29,8 @@ def cfg(cfg):
     manifests = seed.load_source_dir(seed.SEED_DIR, seed.SEED_GENERATION)
     for m in manifests:
         if m.collection == "policies":
-            m.records = sorted(m.records + [_long_policy()], key=lambda r: r["id"])
+            m.records = sorted(m.records + [_policy(LONG_POLICY, HEADINGS), _policy(ONE_MORE_POLICY, SHOWN_FIRST + 1)],
+                               key=lambda r: r["id"])
     content.open_content_db(cfg.content_db_path)
     content.apply_manifests(manifests, source="seed")
     content.content_db.close()
@@ -82,6 +85,19 @@ def _block_text(item) -> str:
     data = item.property("modelData")
     data = data.toVariant() if hasattr(data, "toVariant") else data
     return data.get("text", "") if isinstance(data, dict) else ""
+
+
+@pytest.mark.parametrize(("record_id", "label"), [(LONG_POLICY, f"{HEADINGS - SHOWN_FIRST} more headings: tap to show them"),
+                                                  (ONE_MORE_POLICY, "1 more heading: tap to show it")])
+def test_the_more_chip_counts_in_english(kiosk_ui, qtbot, record_id, label):
+    ctx, window = kiosk_ui(clock=lambda: SEED_NOW)
+    tap(qtbot, window, find(window, "languageToggle"))
+    qtbot.waitUntil(lambda: ctx.shell.property("language") == "en", timeout=5000)
+    window.openRecord(record_id)
+    qtbot.waitUntil(lambda: current_page(window).property("recordId") == record_id, timeout=30_000)
+    wait_page_built(qtbot, window)
+    qtbot.waitUntil(lambda: len(_chips(window)) > SHOWN_FIRST, timeout=10_000)
+    assert _chips(window)[SHOWN_FIRST].property("text") == label  # after it: the take-away chip
 
 
 def test_a_short_outline_has_no_more_chip(kiosk_ui, qtbot):

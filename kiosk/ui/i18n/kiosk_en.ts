@@ -909,9 +909,12 @@ rights assistance</translation>
         <source>发布日期</source>
         <translation>Published</translation>
     </message>
-    <message>
-        <source>还有 %1 个标题，点此显示</source>
-        <translation>%1 more headings: tap to show them</translation>
+    <message numerus="yes">
+        <source>还有 %n 个标题，点此显示</source>
+        <translation>
+            <numerusform>%n more heading: tap to show it</numerusform>
+            <numerusform>%n more headings: tap to show them</numerusform>
+        </translation>
     </message>
     <message>
         <source>相关内容</source>

@@ -140,7 +140,7 @@ KioskPage {
                 objectName: "outlineChips"
                 width: parent.width
                 labels: page.outline.slice(0, page.outlineShown).map(entry => entry.title)
-                        .concat(page.outlineMore > 0 ? [qsTr("还有 %1 个标题，点此显示").arg(page.outlineMore)] : [])
+                        .concat(page.outlineMore > 0 ? [qsTr("还有 %n 个标题，点此显示", "", page.outlineMore)] : [])
                         .concat(page.takeAwayChip ? [takeAway.label] : [])
                 actionIndex: page.outlineMore > 0 ? page.outlineShown : -1
                 onJump: index => {
