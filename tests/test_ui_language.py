@@ -46,6 +46,19 @@ def _ts_messages(path: Path) -> dict[tuple[str, str], ET.Element]:
             for ctx in root.iter("context") for message in ctx.iter("message")}
 
 
+def _translated_forms(translation_element: ET.Element) -> list[str]:
+    """A message's English: its one translation, or each plural form of a numerus message (%n)."""
+    forms = translation_element.findall("numerusform")
+    return [(form.text or "").strip() for form in forms] if forms else [(translation_element.text or "").strip()]
+
+
+def _finished(translation_element: ET.Element) -> bool:
+    """Translated, not marked unfinished or obsolete; a numerus message in both English forms (one, many)."""
+    forms = _translated_forms(translation_element)
+    plural = translation_element.find("numerusform") is not None
+    return all(forms) and (len(forms) == 2 or not plural) and translation_element.get("type") is None
+
+
 def test_every_source_string_has_a_finished_english_translation():
     sources = _source_strings()
     assert len(sources) > 100, "the QML and view-model strings were not found: the patterns above are stale"
@@ -53,14 +66,15 @@ def test_every_source_string_has_a_finished_english_translation():
     missing = sorted(f"{ctx}: {text!r}" for ctx, text in sources if (ctx, text) not in messages)
     assert not missing, "not in kiosk_en.ts (run `make ts`, then translate them):\n" + "\n".join(missing)
     unfinished = sorted(f"{ctx}: {text!r}" for (ctx, text), tr in messages.items()
-                        if (ctx, text) in sources and (not (tr.text or "").strip() or tr.get("type") is not None))
+                        if (ctx, text) in sources and not _finished(tr))
     assert not unfinished, "empty, unfinished or obsolete in kiosk_en.ts:\n" + "\n".join(unfinished)
 
 
 def test_translations_keep_their_placeholders():
     for (ctx, text), tr in _ts_messages(translation.ts_path("en")).items():
-        for placeholder in re.findall(r"%\d|\{\w*\}", text):
-            assert placeholder in (tr.text or ""), f"{ctx}: {text!r} → {tr.text!r} lost {placeholder}"
+        for placeholder in re.findall(r"%\d|%n|\{\w*\}", text):
+            for form in _translated_forms(tr):
+                assert placeholder in form, f"{ctx}: {text!r} → {form!r} lost {placeholder}"
 
 
 def test_make_builds_the_qm_that_translates(tmp_path):
